@@ -1,0 +1,61 @@
+// Synthetic and replayed pod arrivals for capacity planning: each arrival is a bare pod that runs for
+// its sampled (or recorded) time. Only the next arrival of each stream is on the event queue.
+import type { Simulation } from '../../engine/simulation.js';
+import { sample, type Distribution } from '../../engine/distributions.js';
+import type { ClusterState } from '../../model/cluster-state.js';
+import { podName } from '../../workload/names.js';
+import type { ArrivalSpec } from '../../workload/spec.js';
+
+interface Stream {
+  spec: ArrivalSpec;
+  ref: number;
+  next: number;
+  count: number;
+}
+
+export class ArrivalController {
+  private readonly streams: Stream[] = [];
+  private readonly kArrive: number;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly cluster: ClusterState,
+  ) {
+    this.kArrive = sim.register('arrivals.arrive', (i) => this.arrive(i));
+  }
+
+  add(spec: ArrivalSpec): void {
+    const ref = this.cluster.addWorkload(spec.trace ? 'Trace' : 'Batch', spec.name, 'default');
+    const s: Stream = { spec, ref: ref.index, next: 0, count: 0 };
+    this.streams.push(s);
+    const i = this.streams.length - 1;
+    if (spec.trace) {
+      if (spec.trace.length > 0) this.sim.scheduleAt(Math.max(spec.trace[0]!.at, this.sim.now), this.kArrive, i);
+    } else {
+      const first = spec.start + this.gap(s);
+      if (first <= spec.stop) this.sim.scheduleAt(first, this.kArrive, i);
+    }
+  }
+
+  private gap(s: Stream): number {
+    return Math.round(sample(s.spec.interarrival!, this.sim.rng(`batch:${s.spec.name}:arrivals`)));
+  }
+
+  private arrive(i: number): void {
+    const s = this.streams[i]!;
+    const spec = s.spec;
+    if (spec.trace) {
+      const a = spec.trace[s.next++]!;
+      this.cluster.createPod(a.template, podName(spec.name, s.count++), a.runMs, s.ref);
+      const nxt = spec.trace[s.next];
+      if (nxt) this.sim.scheduleAt(Math.max(nxt.at, this.sim.now), this.kArrive, i);
+      return;
+    }
+    const draw = (stream: string, d: Distribution) => sample(d, this.sim.rng(`batch:${spec.name}:${stream}`));
+    const { template, runMs } = spec.makePod!(draw);
+    this.cluster.createPod(template, podName(spec.name, s.count++), runMs, s.ref);
+    if (s.count >= spec.limit) return;
+    const at = this.sim.now + this.gap(s);
+    if (at <= spec.stop) this.sim.scheduleAt(at, this.kArrive, i);
+  }
+}

@@ -1,0 +1,31 @@
+// Pure arithmetic of the Job controller (pkg/controller/job/job_controller.go, v1.36), NonIndexed mode.
+import type { JobSpec } from '../../workload/spec.js';
+
+/** batch/v1 defaults: parallelism 1; backoffLimit 6. completions defaults to 1 unless only parallelism is set. */
+export const DEFAULT_BACKOFF_LIMIT = 6;
+
+export interface JobCounts {
+  active: number;
+  succeeded: number;
+  failed: number;
+}
+
+/** Is the job complete? With completions: succeeded >= completions. Work-queue mode: a success and nothing active. */
+export function jobComplete(spec: JobSpec, c: JobCounts): boolean {
+  if (spec.completions !== null) return c.succeeded >= spec.completions;
+  return c.succeeded > 0 && c.active === 0;
+}
+
+export function jobFailed(spec: JobSpec, c: JobCounts): boolean {
+  return c.failed > spec.backoffLimit;
+}
+
+/** job_controller.go manageJob: the number of pods that should be active now. */
+export function wantActive(spec: JobSpec, c: JobCounts): number {
+  if (jobComplete(spec, c) || jobFailed(spec, c)) return 0;
+  if (spec.completions === null) {
+    // Work-queue mode: once any pod succeeded, no new pods are started.
+    return c.succeeded > 0 ? Math.min(c.active, spec.parallelism) : spec.parallelism;
+  }
+  return Math.max(0, Math.min(spec.parallelism, spec.completions - c.succeeded));
+}

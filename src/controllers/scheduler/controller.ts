@@ -1,0 +1,148 @@
+// The kube-scheduler as a controller: it pops pods from the scheduling queue one at a time, each attempt
+// taking `latency` of virtual time, binds them, and parks the ones that fit nowhere until a cluster event
+// may help them (or preempts lower-priority pods for them).
+import type { Simulation, SimEvent } from '../../engine/simulation.js';
+import { sample, type Distribution } from '../../engine/distributions.js';
+import type { ClusterEvent, ClusterState } from '../../model/cluster-state.js';
+import type { Pod } from '../../model/pod.js';
+import { findPreemption } from '../../scheduler/preemption.js';
+import { SchedulingQueue, UNSCHEDULABLE_FLUSH_INTERVAL_MS, eventBit } from '../../scheduler/queue.js';
+import { Scheduler } from '../../scheduler/scheduler.js';
+
+export interface SchedulerStats {
+  attempts: number;
+  failures: number;
+  preemptions: number;
+  victims: number;
+  nodesEvaluated: number;
+}
+
+export class SchedulerController {
+  readonly queue: SchedulingQueue;
+  readonly stats: SchedulerStats = { attempts: 0, failures: 0, preemptions: 0, victims: 0, nodesEvaluated: 0 };
+  /** Last failure message per pending pod id (for the summary of pods left pending). */
+  readonly lastFailure = new Map<number, string>();
+  private cycle: SimEvent | null = null;
+  private flush: SimEvent | null = null;
+  private moveMask = 0;
+  private move: SimEvent | null = null;
+  private readonly kCycle: number;
+  private readonly kMove: number;
+  private readonly kFlush: number;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly cluster: ClusterState,
+    /** schedulerName -> Scheduler (one per profile). */
+    private readonly schedulers: ReadonlyMap<string, Scheduler>,
+    private readonly latency: Distribution,
+    popFromBackoff = true,
+  ) {
+    this.queue = new SchedulingQueue(popFromBackoff);
+    this.kCycle = sim.register('scheduler.cycle', () => this.runCycle());
+    this.kMove = sim.register('scheduler.move', () => this.moveParked());
+    this.kFlush = sim.register('scheduler.flush', () => this.flushParked());
+    cluster.watch((ev) => this.onClusterEvent(ev));
+  }
+
+  private onClusterEvent(ev: ClusterEvent): void {
+    const pod = ev.pod;
+    if (ev.type === 'PodAdded' && pod && !pod.node) {
+      if (!this.schedulers.has(pod.template.schedulerName)) return; // another scheduler's pod: left pending
+      this.queue.add(pod, this.sim.now);
+      this.wake();
+      return;
+    }
+    if ((ev.type === 'PodDeleted' || ev.type === 'PodFinished') && pod) {
+      this.queue.remove(pod);
+      this.lastFailure.delete(pod.id);
+    }
+    if (this.queue.unschedulableCount > 0) {
+      // Coalesce the events of one instant into one move, queued like any other work.
+      this.moveMask |= eventBit(ev.type);
+      if (!this.move) this.move = this.sim.schedule(0, this.kMove);
+    }
+  }
+
+  private wake(): void {
+    if (!this.cycle) this.cycle = this.sim.schedule(0, this.kCycle);
+  }
+
+  private moveParked(): void {
+    this.move = null;
+    const mask = this.moveMask;
+    this.moveMask = 0;
+    let moved = 0;
+    for (const type of ['NodeAdded', 'NodeChanged', 'PodAdded', 'PodBound', 'PodRunning', 'PodFinished', 'PodDeleted'] as const) {
+      if (mask & eventBit(type)) moved += this.queue.onEvent(type, this.sim.now);
+    }
+    if (moved > 0) this.wakeForQueue();
+  }
+
+  private flushParked(): void {
+    this.flush = null;
+    if (this.queue.flushUnschedulable(this.sim.now) > 0) this.wakeForQueue();
+    this.armFlush();
+  }
+
+  private armFlush(): void {
+    if (!this.flush && this.queue.unschedulableCount > 0) this.flush = this.sim.schedule(UNSCHEDULABLE_FLUSH_INTERVAL_MS, this.kFlush);
+  }
+
+  /** Wakes the cycle now, or when the earliest backoff expires. */
+  private wakeForQueue(): void {
+    if (this.cycle) return;
+    if (this.queue.activeCount > 0 || this.queue.backoffCount > 0) this.cycle = this.sim.schedule(0, this.kCycle);
+  }
+
+  private runCycle(): void {
+    this.cycle = null;
+    const sim = this.sim;
+    const pod = this.queue.pop(sim.now);
+    if (!pod) {
+      const at = this.queue.nextBackoffAt();
+      if (at !== undefined) this.cycle = sim.scheduleAt(Math.max(at, sim.now), this.kCycle);
+      return;
+    }
+    this.attempt(pod);
+    const next = Math.max(0, Math.round(sample(this.latency, sim.rng('scheduler.latency'))));
+    this.cycle = sim.schedule(next, this.kCycle);
+  }
+
+  private attempt(pod: Pod): void {
+    const sched = this.schedulers.get(pod.template.schedulerName)!;
+    const now = this.sim.now;
+    pod.attempts++;
+    this.stats.attempts++;
+    const result = sched.schedule(pod);
+    this.stats.nodesEvaluated += result.evaluated;
+    if (result.node) {
+      this.lastFailure.delete(pod.id);
+      this.cluster.bindPod(pod, result.node);
+      return;
+    }
+    this.stats.failures++;
+    const d = result.diagnosis!;
+    this.lastFailure.set(pod.id, describe(d.reasons, this.cluster.nodes.length));
+    if (sched.profile.spec.preemption) {
+      const c = findPreemption(sched, pod, this.cluster.nodes, d, this.sim.rng('scheduler.preemption'));
+      if (c) {
+        this.stats.preemptions++;
+        this.stats.victims += c.victims.length;
+        pod.nominatedNode = c.node;
+        this.queue.addBackoff(pod, now);
+        for (const v of c.victims) this.cluster.deletePod(v, 'Preempted');
+        this.wakeForQueue();
+        return;
+      }
+    }
+    this.queue.addUnschedulable(pod, d.mask, now);
+    this.armFlush();
+  }
+}
+
+/** "0/12 nodes are available: 9 Insufficient cpu, 3 node(s) had untolerated taint {…}." as kube-scheduler words it. */
+export function describe(reasons: ReadonlyMap<string, number>, total: number): string {
+  const parts = [...reasons].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([r, n]) => `${n} ${r}`);
+  return `0/${total} nodes are available: ${parts.join(', ')}.`;
+}

@@ -1,0 +1,119 @@
+// The engine: a clock, a heap of events ordered by (time, seq), and a run loop.
+// Shape after SimPy's core (simpy/core.py): schedule / step / run, deterministic ordering by insertion id.
+import FastPriorityQueue from 'fastpriorityqueue';
+import { RngStreams, type Rng } from './rng.js';
+
+/** A handler receives the event's two payload slots; kinds are registered once, so no closure is made per event. */
+export type Handler = (a: number, b: unknown) => void;
+
+export interface SimEvent {
+  time: number;
+  seq: number;
+  kind: number;
+  a: number;
+  b: unknown;
+  cancelled: boolean;
+}
+
+function before(x: SimEvent, y: SimEvent): boolean {
+  return x.time < y.time || (x.time === y.time && x.seq < y.seq);
+}
+
+export class Simulation {
+  /** Virtual time in integer milliseconds. */
+  now = 0;
+  private seq = 0;
+  private readonly queue = new FastPriorityQueue<SimEvent>(before);
+  private readonly handlers: Handler[] = [];
+  private readonly kindNames: string[] = [];
+  private readonly streams: RngStreams;
+  private stopped = false;
+  /** Events executed so far (cancelled ones excluded). */
+  eventsProcessed = 0;
+
+  constructor(readonly seed: number | string) {
+    this.streams = new RngStreams(seed);
+  }
+
+  /** Registers an event kind with its handler; returns the kind id used by schedule(). */
+  register(name: string, handler: Handler): number {
+    this.handlers.push(handler);
+    this.kindNames.push(name);
+    return this.handlers.length - 1;
+  }
+
+  kindName(kind: number): string {
+    return this.kindNames[kind] ?? `kind#${kind}`;
+  }
+
+  /** Schedules an event `delay` ms from now (delay is rounded to an integer, never negative). */
+  schedule(delay: number, kind: number, a = 0, b: unknown = undefined): SimEvent {
+    if (!(delay >= 0)) throw new Error(`bug: negative or NaN delay ${delay} for ${this.kindName(kind)}`);
+    return this.scheduleAt(this.now + Math.round(delay), kind, a, b);
+  }
+
+  scheduleAt(time: number, kind: number, a = 0, b: unknown = undefined): SimEvent {
+    if (time < this.now) throw new Error(`bug: event ${this.kindName(kind)} at ${time} is in the past (now ${this.now})`);
+    if (kind < 0 || kind >= this.handlers.length) throw new Error(`bug: unknown event kind ${kind}`);
+    const ev: SimEvent = { time, seq: this.seq++, kind, a, b, cancelled: false };
+    this.queue.add(ev);
+    return ev;
+  }
+
+  /** Cancels a scheduled event; it stays in the heap and is skipped when reached. */
+  cancel(ev: SimEvent | undefined): void {
+    if (ev) ev.cancelled = true;
+  }
+
+  /** The named random stream, seeded from (scenario seed, name). */
+  rng(name: string): Rng {
+    return this.streams.get(name);
+  }
+
+  get pending(): number {
+    return this.queue.size;
+  }
+
+  /** Time of the next live event, or undefined when none is left. */
+  peekTime(): number | undefined {
+    let top = this.queue.peek();
+    while (top && top.cancelled) {
+      this.queue.poll();
+      top = this.queue.peek();
+    }
+    return top?.time;
+  }
+
+  /** Runs one event; returns false when the queue is empty. */
+  step(): boolean {
+    const ev = this.queue.poll();
+    if (!ev) return false;
+    if (ev.cancelled) return true;
+    this.now = ev.time;
+    this.eventsProcessed++;
+    this.handlers[ev.kind]!(ev.a, ev.b);
+    return true;
+  }
+
+  /** Runs every event with time <= until, then sets the clock to `until`. */
+  runUntil(until: number): void {
+    this.stopped = false;
+    const q = this.queue;
+    const handlers = this.handlers;
+    while (!this.stopped) {
+      const ev = q.peek();
+      if (!ev || ev.time > until) break;
+      q.poll();
+      if (ev.cancelled) continue;
+      this.now = ev.time;
+      this.eventsProcessed++;
+      handlers[ev.kind]!(ev.a, ev.b);
+    }
+    if (!this.stopped && until > this.now && Number.isFinite(until)) this.now = until;
+  }
+
+  /** Stops runUntil after the current event. */
+  stop(): void {
+    this.stopped = true;
+  }
+}

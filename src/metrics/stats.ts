@@ -1,0 +1,33 @@
+// Small statistics helpers for summaries.
+
+/** Nearest-rank percentile (p in 0..100) of values sorted ascending; NaN for none. */
+export function percentile(sorted: ArrayLike<number>, p: number): number {
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  const rank = Math.ceil((p / 100) * n);
+  return sorted[Math.min(n - 1, Math.max(0, rank - 1))]!;
+}
+
+/** A growable array of doubles. */
+export class DoubleList {
+  private data = new Float64Array(1024);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const d = new Float64Array(this.data.length * 2);
+      d.set(this.data);
+      this.data = d;
+    }
+    this.data[this.length++] = v;
+  }
+  sorted(): Float64Array {
+    return this.data.slice(0, this.length).sort();
+  }
+}
+
+/** Rounds for output so that CSVs do not carry float noise (12 significant digits). */
+export function tidy(v: number): number | string {
+  if (Number.isNaN(v)) return '';
+  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
+  return Number(v.toPrecision(12));
+}

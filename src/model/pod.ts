@@ -1,0 +1,132 @@
+// Pods. A PodTemplate holds what replicas share (requests, constraints); a Pod holds one instance's state.
+import type { LabelSelector, Labels, NodeSelectorTerm, Toleration } from './selectors.js';
+import type { Node } from './node.js';
+
+export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed';
+
+export interface TopologySpreadConstraint {
+  maxSkew: number;
+  topologyKey: string;
+  whenUnsatisfiable: 'DoNotSchedule' | 'ScheduleAnyway';
+  selector: LabelSelector;
+  minDomains: number;
+  /** Honor (default) or Ignore: whether the pod's node affinity limits the domains counted. */
+  nodeAffinityPolicy: 'Honor' | 'Ignore';
+  /** Ignore (default) or Honor: whether nodes with untolerated taints are counted. */
+  nodeTaintsPolicy: 'Honor' | 'Ignore';
+  matchLabelKeys: readonly string[];
+}
+
+export interface PodAffinityTerm {
+  selector: LabelSelector;
+  /** Namespaces the selector applies to; empty means the pod's own namespace. */
+  namespaces: readonly string[];
+  topologyKey: string;
+  /** Weight for preferred terms (1..100); 0 for required. */
+  weight: number;
+}
+
+export interface PodTemplate {
+  /** Workload-qualified name, e.g. "default/frontend". */
+  owner: string;
+  namespace: string;
+  labels: Labels;
+  /** Resource vector (see resources.ts), summed over containers with init containers folded in. */
+  requests: Float64Array;
+  limits: Float64Array;
+  /** CPU and memory requests with the scheduler's non-zero defaults (for scoring only). */
+  nonZeroCpu: number;
+  nonZeroMemory: number;
+  priority: number;
+  priorityClassName: string;
+  preemptionPolicy: 'PreemptLowerPriority' | 'Never';
+  nodeName: string;
+  nodeSelector: Labels;
+  requiredNodeAffinity: readonly NodeSelectorTerm[] | null;
+  preferredNodeAffinity: readonly { weight: number; term: NodeSelectorTerm }[];
+  tolerations: readonly Toleration[];
+  topologySpread: readonly TopologySpreadConstraint[];
+  /** Whether the constraints are the cluster's defaults (system-defaulted spreading) rather than the pod's own. */
+  topologySpreadDefaulted: boolean;
+  podAffinity: readonly PodAffinityTerm[];
+  podAntiAffinity: readonly PodAffinityTerm[];
+  preferredPodAffinity: readonly PodAffinityTerm[];
+  preferredPodAntiAffinity: readonly PodAffinityTerm[];
+  /** Container images with their sizes in bytes (for ImageLocality). */
+  images: readonly { name: string; sizeBytes: number }[];
+  schedulerName: string;
+  /** Time from binding to Running (image pull and start); ms. */
+  startupMs: number;
+}
+
+export class Pod {
+  phase: PodPhase = 'Pending';
+  node: Node | null = null;
+  /** Name of the node the pod was bound to, kept after it finishes. */
+  nodeName = '';
+  /** Position in node.pods while bound (for O(1) removal). */
+  slot = -1;
+  scheduledAt = -1;
+  startedAt = -1;
+  finishedAt = -1;
+  attempts = 0;
+  /** Set when the pod was deleted (e.g. preempted, scaled down) before it finished. */
+  outcome = '';
+  /** Node the pod was nominated to by preemption. */
+  nominatedNode: Node | null = null;
+  /** Index into the scheduling queue's heap bookkeeping; owned by the scheduler. */
+  queueState = 0;
+  backoffUntil = 0;
+
+  constructor(
+    readonly id: number,
+    readonly name: string,
+    readonly template: PodTemplate,
+    readonly createdAt: number,
+    /** How long the pod runs once started; -1 runs until deleted. */
+    readonly runMs: number,
+    /** Workload index in ClusterState.workloads, or -1 for a bare pod. */
+    readonly workload: number,
+  ) {}
+
+  get priority(): number {
+    return this.template.priority;
+  }
+
+  get labels(): Labels {
+    return this.template.labels;
+  }
+
+  get namespace(): string {
+    return this.template.namespace;
+  }
+
+  get requests(): Float64Array {
+    return this.template.requests;
+  }
+}
+
+/** A selector that matches pods by labels within a set of namespaces. */
+export function podMatches(selector: LabelSelector, namespaces: readonly string[], pod: Pod): boolean {
+  if (!namespaces.includes(pod.namespace)) return false;
+  for (const r of selector.requirements) {
+    const v = pod.labels.get(r.key);
+    switch (r.operator) {
+      case 'In':
+        if (v === undefined || !r.values.includes(v)) return false;
+        break;
+      case 'NotIn':
+        if (v !== undefined && r.values.includes(v)) return false;
+        break;
+      case 'Exists':
+        if (v === undefined) return false;
+        break;
+      case 'DoesNotExist':
+        if (v !== undefined) return false;
+        break;
+      default:
+        return false;
+    }
+  }
+  return true;
+}

@@ -1,0 +1,45 @@
+// A run's output directory, written atomically: everything goes to a temporary sibling directory that
+// is renamed into place at the end, so a failed run leaves no partial results behind.
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { CsvFile, csvText } from '../metrics/csv.js';
+import { POD_COLUMNS, TIMESERIES_COLUMNS } from '../metrics/recorder.js';
+import type { Scenario } from '../scenario/load.js';
+import { NODE_COLUMNS, simulate, type RunResult } from './simulate.js';
+
+export interface RunOutput extends RunResult {
+  outDir: string;
+}
+
+/** Runs the scenario and writes timeseries.csv, pods.csv, nodes.csv, summary.csv and scenario.resolved.yaml. */
+export function runToDirectory(s: Scenario, outDir: string, tmpSuffix: string): RunOutput {
+  const tmp = `${outDir}.tmp-${tmpSuffix}`;
+  mkdirSync(dirname(outDir), { recursive: true });
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  const files = {
+    timeseries: new CsvFile(join(tmp, 'timeseries.csv'), TIMESERIES_COLUMNS),
+    pods: new CsvFile(join(tmp, 'pods.csv'), POD_COLUMNS),
+    nodes: new CsvFile(join(tmp, 'nodes.csv'), NODE_COLUMNS),
+  };
+  try {
+    const result = simulate(s, files);
+    for (const f of Object.values(files)) f.close();
+    const cols = Object.keys(result.summary);
+    writeFileSync(join(tmp, 'summary.csv'), csvText(cols, [cols.map((c) => result.summary[c]!)]));
+    writeFileSync(join(tmp, 'scenario.resolved.yaml'), s.resolvedYaml);
+    if (existsSync(outDir)) rmSync(outDir, { recursive: true, force: true });
+    renameSync(tmp, outDir);
+    return { ...result, outDir };
+  } catch (e) {
+    for (const f of Object.values(files)) {
+      try {
+        f.close();
+      } catch {
+        /* already closed */
+      }
+    }
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}

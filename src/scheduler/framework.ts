@@ -1,0 +1,91 @@
+// The scheduling framework's extension points, after kube-scheduler's pkg/scheduler/framework/interface.go:
+// a plugin implements only the points it needs and answers with a Status instead of throwing.
+import type { ClusterState, ClusterEventType } from '../model/cluster-state.js';
+import type { Node } from '../model/node.js';
+import type { Pod } from '../model/pod.js';
+import type { Rng } from '../engine/rng.js';
+
+/** framework.MaxNodeScore */
+export const MAX_NODE_SCORE = 100;
+
+export const enum Code {
+  Success = 0,
+  /** The pod does not fit now; preemption may help. */
+  Unschedulable = 1,
+  /** No preemption on this node can help (affinity, taints, node name). */
+  UnschedulableAndUnresolvable = 2,
+  /** PreFilter/PreScore: the plugin has nothing to do for this pod; its Filter/Score are skipped. */
+  Skip = 3,
+  Error = 4,
+}
+
+export interface Status {
+  readonly code: Code;
+  readonly reason: string;
+  /** Name of the plugin that answered. */
+  plugin: string;
+}
+
+export function status(code: Code, reason: string, plugin = ''): Status {
+  return { code, reason, plugin };
+}
+
+export const SKIP: Status = Object.freeze({ code: Code.Skip, reason: 'skip', plugin: '' });
+
+/** Per-cycle scratch space, after framework.CycleState: plugins keep PreFilter/PreScore results here. */
+export class CycleState {
+  private readonly data = new Map<string, unknown>();
+  /** Plugins whose Filter (or Score) is skipped this cycle because PreFilter (PreScore) returned Skip. */
+  readonly skipFilter = new Set<string>();
+  readonly skipScore = new Set<string>();
+
+  read<T>(key: string): T | undefined {
+    return this.data.get(key) as T | undefined;
+  }
+
+  write(key: string, value: unknown): void {
+    this.data.set(key, value);
+  }
+
+  reset(): void {
+    this.data.clear();
+    this.skipFilter.clear();
+    this.skipScore.clear();
+  }
+}
+
+/** What a plugin may read: the cluster (never write it), and the scheduler's random stream. */
+export interface Handle {
+  readonly cluster: ClusterState;
+  readonly rng: Rng;
+}
+
+export interface Plugin {
+  readonly name: string;
+  /** Cluster events that can make a pod this plugin rejected schedulable (queueing hints, simplified). */
+  readonly events?: readonly ClusterEventType[];
+  preFilter?(state: CycleState, pod: Pod): Status | null;
+  filter?(state: CycleState, pod: Pod, node: Node): Status | null;
+  preScore?(state: CycleState, pod: Pod, nodes: readonly Node[]): Status | null;
+  score?(state: CycleState, pod: Pod, node: Node): number;
+  /** Rewrites scores[0..n) in place to 0..MAX_NODE_SCORE. */
+  normalizeScore?(state: CycleState, pod: Pod, scores: Float64Array, n: number): void;
+}
+
+/** Builds a plugin from its arguments (from a profile's pluginConfig). */
+export type PluginFactory = (args: Record<string, unknown>, handle: Handle) => Plugin;
+
+/** helper.DefaultNormalizeScore (pkg/scheduler/framework/plugins/helper/normalize_score.go). */
+export function defaultNormalizeScore(maxPriority: number, reverse: boolean, scores: Float64Array, n: number): void {
+  let max = 0;
+  for (let i = 0; i < n; i++) if (scores[i]! > max) max = scores[i]!;
+  if (max === 0) {
+    if (reverse) for (let i = 0; i < n; i++) scores[i] = maxPriority;
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    let s = Math.trunc((maxPriority * scores[i]!) / max);
+    if (reverse) s = maxPriority - s;
+    scores[i] = s;
+  }
+}

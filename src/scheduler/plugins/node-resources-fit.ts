@@ -1,0 +1,115 @@
+// NodeResourcesFit: pkg/scheduler/framework/plugins/noderesources/fit.go, least_allocated.go,
+// most_allocated.go, requested_to_capacity_ratio.go, resource_allocation.go (v1.36).
+// Filter: every requested resource must fit in allocatable minus what bound pods request.
+// Score: a strategy over (resource, weight) pairs; CPU and memory use the non-zero request defaults
+// (100m, 200Mi) for pods that request none, as the scheduler does for scoring only.
+import { CPU, MEMORY, PODS } from '../../model/resources.js';
+import type { Node } from '../../model/node.js';
+import type { Pod } from '../../model/pod.js';
+import { Code, MAX_NODE_SCORE, status, type Handle, type Plugin, type Status } from '../framework.js';
+
+export const NODE_RESOURCES_FIT = 'NodeResourcesFit';
+/** config.MaxCustomPriorityScore: shape scores run 0..10 and are scaled to 0..100. */
+export const MAX_CUSTOM_PRIORITY_SCORE = 10;
+/** Utilization is a percentage. */
+const MAX_UTILIZATION = 100;
+
+export type ScoringStrategyType = 'LeastAllocated' | 'MostAllocated' | 'RequestedToCapacityRatio';
+
+export interface ResourceWeight {
+  index: number;
+  weight: number;
+}
+
+export interface ShapePoint {
+  utilization: number;
+  score: number;
+}
+
+export interface FitArgs {
+  type: ScoringStrategyType;
+  resources: ResourceWeight[];
+  shape: ShapePoint[];
+}
+
+/** least_allocated.go leastRequestedScore: ((capacity - requested) * MaxNodeScore) / capacity, integer division. */
+export function leastRequestedScore(requested: number, capacity: number): number {
+  if (capacity === 0 || requested > capacity) return 0;
+  return Math.trunc(((capacity - requested) * MAX_NODE_SCORE) / capacity);
+}
+
+/** most_allocated.go mostRequestedScore: requested is capped at capacity. */
+export function mostRequestedScore(requested: number, capacity: number): number {
+  if (capacity === 0) return 0;
+  if (requested > capacity) requested = capacity;
+  return Math.trunc((requested * MAX_NODE_SCORE) / capacity);
+}
+
+/** requested_to_capacity_ratio.go buildBrokenLinearFunction over a shape already scaled to 0..100. */
+export function brokenLinear(shape: readonly ShapePoint[], p: number): number {
+  for (let i = 0; i < shape.length; i++) {
+    if (p <= shape[i]!.utilization) {
+      if (i === 0) return shape[0]!.score;
+      const a = shape[i - 1]!;
+      const b = shape[i]!;
+      return a.score + Math.trunc(((b.score - a.score) * (p - a.utilization)) / (b.utilization - a.utilization));
+    }
+  }
+  return shape[shape.length - 1]!.score;
+}
+
+export function requestedToCapacityRatioScore(shape: readonly ShapePoint[], requested: number, capacity: number): number {
+  if (capacity === 0 || requested > capacity) return brokenLinear(shape, MAX_UTILIZATION);
+  return brokenLinear(shape, Math.trunc((requested * MAX_UTILIZATION) / capacity));
+}
+
+/** The amount of resource r that node would have requested with the pod on it (non-zero defaults for cpu/memory). */
+export function requestedWithPod(node: Node, pod: Pod, r: number): number {
+  if (r === CPU) return node.nonZeroCpu + pod.template.nonZeroCpu;
+  if (r === MEMORY) return node.nonZeroMemory + pod.template.nonZeroMemory;
+  return node.requested[r]! + pod.requests[r]!;
+}
+
+export function nodeResourcesFit(args: FitArgs, handle: Handle): Plugin {
+  const names = handle.cluster.resources.names;
+  const insufficient: Status[] = names.map((n, i) =>
+    status(Code.Unschedulable, i === PODS ? 'Too many pods' : `Insufficient ${n}`, NODE_RESOURCES_FIT),
+  );
+  const shape = args.shape.map((p) => ({ utilization: p.utilization, score: p.score * (MAX_NODE_SCORE / MAX_CUSTOM_PRIORITY_SCORE) }));
+  const resources = args.resources;
+  const perResource =
+    args.type === 'LeastAllocated'
+      ? leastRequestedScore
+      : args.type === 'MostAllocated'
+        ? mostRequestedScore
+        : (req: number, cap: number) => requestedToCapacityRatioScore(shape, req, cap);
+  const round = args.type === 'RequestedToCapacityRatio';
+  return {
+    name: NODE_RESOURCES_FIT,
+    events: ['NodeAdded', 'NodeChanged', 'PodDeleted', 'PodFinished'],
+    filter(_s, pod, node) {
+      const req = pod.requests;
+      const alloc = node.allocatable;
+      const used = node.requested;
+      for (let i = 0; i < req.length; i++) {
+        const r = req[i]!;
+        if (r > 0 && r > alloc[i]! - used[i]!) return insufficient[i]!;
+      }
+      return null;
+    },
+    score(_s, pod, node) {
+      let total = 0;
+      let weights = 0;
+      for (let k = 0; k < resources.length; k++) {
+        const { index, weight } = resources[k]!;
+        const cap = node.allocatable[index]!;
+        // resource_allocation.go: a resource the node does not have is left out of the average.
+        if (cap === 0) continue;
+        total += perResource(requestedWithPod(node, pod, index), cap) * weight;
+        weights += weight;
+      }
+      if (weights === 0) return 0;
+      return round ? Math.round(total / weights) : Math.trunc(total / weights);
+    },
+  };
+}

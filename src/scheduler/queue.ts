@@ -1,0 +1,172 @@
+// The scheduling queue, after pkg/scheduler/backend/queue/scheduling_queue.go (v1.36): an active queue
+// ordered by PrioritySort (priority, then the time the pod was queued), a backoff queue, and a pool of
+// unschedulable pods that cluster events move back (queueing hints, simplified to event types per plugin).
+import FastPriorityQueue from 'fastpriorityqueue';
+import type { ClusterEventType } from '../model/cluster-state.js';
+import type { Pod } from '../model/pod.js';
+import { SECOND, MINUTE } from '../engine/time.js';
+
+/** Defaults of KubeSchedulerConfiguration (pkg/scheduler/apis/config/v1/defaults.go). */
+export const POD_INITIAL_BACKOFF_MS = 1 * SECOND;
+export const POD_MAX_BACKOFF_MS = 10 * SECOND;
+/** scheduling_queue.go DefaultPodMaxInUnschedulablePodsDuration; flushed every 30 s. */
+export const POD_MAX_IN_UNSCHEDULABLE_MS = 5 * MINUTE;
+export const UNSCHEDULABLE_FLUSH_INTERVAL_MS = 30 * SECOND;
+
+const EVENT_BITS: Record<ClusterEventType, number> = {
+  NodeAdded: 1, NodeChanged: 2, PodAdded: 4, PodBound: 8, PodRunning: 16, PodFinished: 32, PodDeleted: 64,
+};
+export function eventMask(events: readonly ClusterEventType[] | undefined): number {
+  let m = 0;
+  for (const e of events ?? []) m |= EVENT_BITS[e];
+  return m;
+}
+export function eventBit(e: ClusterEventType): number {
+  return EVENT_BITS[e];
+}
+
+interface Entry {
+  pod: Pod;
+  /** When the pod was (re)queued: PrioritySort's tiebreak. */
+  timestamp: number;
+  seq: number;
+  /** Events that may help a pod parked as unschedulable. */
+  mask: number;
+  /** When it entered the unschedulable pool. */
+  parkedAt: number;
+}
+
+/** scheduling_queue.go calculateBackoffDuration: initial, doubled per further attempt, capped. */
+export function backoffDuration(attempts: number, initial = POD_INITIAL_BACKOFF_MS, max = POD_MAX_BACKOFF_MS): number {
+  let d = initial;
+  for (let i = 1; i < attempts; i++) {
+    d *= 2;
+    if (d > max) return max;
+  }
+  return d;
+}
+
+export class SchedulingQueue {
+  private seq = 0;
+  private readonly active = new FastPriorityQueue<Entry>(
+    (a, b) =>
+      a.pod.priority > b.pod.priority ||
+      (a.pod.priority === b.pod.priority && (a.timestamp < b.timestamp || (a.timestamp === b.timestamp && a.seq < b.seq))),
+  );
+  private readonly backoff = new FastPriorityQueue<Entry>(
+    (a, b) => a.pod.backoffUntil < b.pod.backoffUntil || (a.pod.backoffUntil === b.pod.backoffUntil && a.seq < b.seq),
+  );
+  private readonly unschedulable = new Map<number, Entry>();
+  /** Pod ids currently anywhere in the queue (a pod is in at most one sub-queue). */
+  private readonly queued = new Set<number>();
+
+  constructor(
+    /** SchedulerPopFromBackoffQ (beta, on by default since v1.33): pop from backoffQ when activeQ is empty. */
+    private readonly popFromBackoff = true,
+  ) {}
+
+  get activeCount(): number {
+    return this.active.size;
+  }
+  get backoffCount(): number {
+    return this.backoff.size;
+  }
+  get unschedulableCount(): number {
+    return this.unschedulable.size;
+  }
+  get size(): number {
+    return this.queued.size;
+  }
+
+  has(pod: Pod): boolean {
+    return this.queued.has(pod.id);
+  }
+
+  add(pod: Pod, now: number): void {
+    if (this.queued.has(pod.id)) return;
+    this.queued.add(pod.id);
+    this.active.add({ pod, timestamp: now, seq: this.seq++, mask: 0, parkedAt: 0 });
+  }
+
+  /** A pod whose attempt failed: parked until an event in `mask` may help it, with backoff. */
+  addUnschedulable(pod: Pod, mask: number, now: number): void {
+    if (this.queued.has(pod.id)) return;
+    this.queued.add(pod.id);
+    pod.backoffUntil = now + backoffDuration(pod.attempts);
+    this.unschedulable.set(pod.id, { pod, timestamp: now, seq: this.seq++, mask, parkedAt: now });
+  }
+
+  /** A failed pod to retry after backoff regardless of events (e.g. its preemption victims are gone). */
+  addBackoff(pod: Pod, now: number): void {
+    if (this.queued.has(pod.id)) return;
+    this.queued.add(pod.id);
+    pod.backoffUntil = now + backoffDuration(pod.attempts);
+    this.backoff.add({ pod, timestamp: now, seq: this.seq++, mask: 0, parkedAt: 0 });
+  }
+
+  /** Removes a pod that was deleted or bound elsewhere. Lazy for the heaps: stale entries are skipped on pop. */
+  remove(pod: Pod): void {
+    this.queued.delete(pod.id);
+    this.unschedulable.delete(pod.id);
+  }
+
+  /** Moves pods whose backoff has expired to the active queue. */
+  private flushBackoff(now: number): void {
+    let top = this.backoff.peek();
+    while (top && top.pod.backoffUntil <= now) {
+      this.backoff.poll();
+      if (this.queued.has(top.pod.id)) this.active.add(top);
+      top = this.backoff.peek();
+    }
+  }
+
+  /** The next pod to schedule, or undefined. */
+  pop(now: number): Pod | undefined {
+    this.flushBackoff(now);
+    for (;;) {
+      let e = this.active.poll();
+      if (!e && this.popFromBackoff) e = this.backoff.poll();
+      if (!e) return undefined;
+      if (!this.queued.has(e.pod.id)) continue; // removed while queued
+      this.queued.delete(e.pod.id);
+      return e.pod;
+    }
+  }
+
+  /** Time the earliest backoff expires, for the scheduler's wake-up. */
+  nextBackoffAt(): number | undefined {
+    return this.backoff.peek()?.pod.backoffUntil;
+  }
+
+  /** A cluster event: unschedulable pods that an event of this type may help go back to backoff or active. */
+  onEvent(type: ClusterEventType, now: number): number {
+    const bit = EVENT_BITS[type];
+    let moved = 0;
+    for (const [id, e] of this.unschedulable) {
+      if ((e.mask & bit) === 0) continue;
+      this.unschedulable.delete(id);
+      this.requeue(e, now);
+      moved++;
+    }
+    return moved;
+  }
+
+  /** flushUnschedulablePodsLeftover: pods parked longer than POD_MAX_IN_UNSCHEDULABLE_MS are retried. */
+  flushUnschedulable(now: number): number {
+    let moved = 0;
+    for (const [id, e] of this.unschedulable) {
+      if (now - e.parkedAt <= POD_MAX_IN_UNSCHEDULABLE_MS) continue;
+      this.unschedulable.delete(id);
+      this.requeue(e, now);
+      moved++;
+    }
+    return moved;
+  }
+
+  private requeue(e: Entry, now: number): void {
+    e.seq = this.seq++;
+    // The timestamp stays that of the failed attempt (AddUnschedulableIfNotPresent refreshes it there).
+    if (e.pod.backoffUntil > now) this.backoff.add(e);
+    else this.active.add(e);
+  }
+}

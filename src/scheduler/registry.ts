@@ -1,0 +1,30 @@
+// The plugin registry: plugin name -> factory (after pkg/scheduler/framework/plugins/registry.go).
+// A new plugin is one file in plugins/ plus one line here.
+import type { PluginFactory } from './framework.js';
+import { balancedAllocation, BALANCED_ALLOCATION } from './plugins/balanced-allocation.js';
+import { imageLocality, IMAGE_LOCALITY } from './plugins/image-locality.js';
+import { interPodAffinity, INTER_POD_AFFINITY } from './plugins/inter-pod-affinity.js';
+import { nodeAffinity, NODE_AFFINITY } from './plugins/node-affinity.js';
+import { nodeName, NODE_NAME } from './plugins/node-name.js';
+import { nodeResourcesFit, NODE_RESOURCES_FIT, type FitArgs } from './plugins/node-resources-fit.js';
+import { nodeUnschedulable, NODE_UNSCHEDULABLE } from './plugins/node-unschedulable.js';
+import { podTopologySpread, POD_TOPOLOGY_SPREAD } from './plugins/pod-topology-spread.js';
+import { taintToleration, TAINT_TOLERATION } from './plugins/taint-toleration.js';
+
+export const REGISTRY: Readonly<Record<string, PluginFactory>> = {
+  [NODE_UNSCHEDULABLE]: () => nodeUnschedulable(),
+  [NODE_NAME]: () => nodeName(),
+  [TAINT_TOLERATION]: () => taintToleration(),
+  [NODE_AFFINITY]: () => nodeAffinity(),
+  [NODE_RESOURCES_FIT]: (args, h) => nodeResourcesFit(args as unknown as FitArgs, h),
+  [POD_TOPOLOGY_SPREAD]: (args, h) => podTopologySpread(args as never, h),
+  [INTER_POD_AFFINITY]: (args, h) => interPodAffinity(args as never, h),
+  [BALANCED_ALLOCATION]: (args) => balancedAllocation(args as never),
+  [IMAGE_LOCALITY]: (args, h) => imageLocality(args, h),
+};
+
+/** Plugins Kubernetes has that the simulator accepts in a configuration but does not model (no effect). */
+export const ACCEPTED_NOT_MODELLED: readonly string[] = [
+  'SchedulingGates', 'PrioritySort', 'NodePorts', 'VolumeRestrictions', 'NodeVolumeLimits', 'VolumeBinding',
+  'VolumeZone', 'DefaultBinder', 'DynamicResources', 'NodeDeclaredFeatures', 'GangScheduling',
+];

@@ -1,0 +1,196 @@
+// One scheduling attempt, after pkg/scheduler/schedule_one.go (v1.36): PreFilter, Filter over a rotating
+// window of nodes (percentageOfNodesToScore), PreScore/Score/NormalizeScore, weighted sum, selectHost.
+import type { ClusterState } from '../model/cluster-state.js';
+import type { Node } from '../model/node.js';
+import type { Pod } from '../model/pod.js';
+import type { Rng } from '../engine/rng.js';
+import { Code, CycleState, MAX_NODE_SCORE, status, type Plugin, type Status } from './framework.js';
+import type { Profile } from './profiles.js';
+import { eventMask, eventBit } from './queue.js';
+
+/** schedule_one.go: minFeasibleNodesToFind, minFeasibleNodesPercentageToFind; config DefaultPercentageOfNodesToScore. */
+export const MIN_FEASIBLE_NODES_TO_FIND = 100;
+export const MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5;
+export const BASE_PERCENTAGE_OF_NODES_TO_SCORE = 50;
+
+/** schedule_one.go numFeasibleNodesToFind: how many feasible nodes are enough to stop filtering. */
+export function numFeasibleNodesToFind(percentageOfNodesToScore: number, numAllNodes: number): number {
+  if (numAllNodes < MIN_FEASIBLE_NODES_TO_FIND) return numAllNodes;
+  let pct = percentageOfNodesToScore;
+  if (pct <= 0) {
+    pct = BASE_PERCENTAGE_OF_NODES_TO_SCORE - Math.trunc(numAllNodes / 125);
+    if (pct < MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND) pct = MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND;
+  }
+  if (pct >= 100) return numAllNodes;
+  const n = Math.trunc((numAllNodes * pct) / 100);
+  return n < MIN_FEASIBLE_NODES_TO_FIND ? MIN_FEASIBLE_NODES_TO_FIND : n;
+}
+
+export interface Diagnosis {
+  /** Failure reason -> number of nodes that gave it. */
+  reasons: Map<string, number>;
+  /** Events that may make the pod schedulable (from the plugins that rejected it). */
+  mask: number;
+  /** Per node index: the status that rejected it (only for nodes evaluated). */
+  nodeStatus: (Status | null)[];
+  /** A PreFilter rejected the pod outright. */
+  preFilterStatus: Status | null;
+}
+
+export interface Attempt {
+  node: Node | null;
+  feasible: number;
+  evaluated: number;
+  diagnosis: Diagnosis | null;
+}
+
+const NO_NODES = status(Code.UnschedulableAndUnresolvable, 'no nodes available to schedule pods', '');
+
+export class Scheduler {
+  /** schedule_one.go nextStartNodeIndex: filtering resumes where the last cycle stopped. */
+  nextStartNodeIndex = 0;
+  private readonly state = new CycleState();
+  private feasible: Node[] = [];
+  private scores = new Float64Array(0);
+  private totals = new Float64Array(0);
+  private readonly filterMasks: number[];
+
+  constructor(
+    readonly profile: Profile,
+    private readonly cluster: ClusterState,
+    private readonly rng: Rng,
+    private readonly percentageOfNodesToScore: number,
+  ) {
+    this.filterMasks = profile.filters.map((p) => eventMask(p.events));
+  }
+
+  /** Runs the filters for one node; returns the first failing status or null. */
+  runFilters(pod: Pod, node: Node): Status | null {
+    const filters = this.profile.filters;
+    const skip = this.state.skipFilter;
+    for (let i = 0; i < filters.length; i++) {
+      const p = filters[i]!;
+      if (!p.filter || (skip.size > 0 && skip.has(p.name))) continue;
+      const st = p.filter(this.state, pod, node);
+      if (st !== null) return st;
+    }
+    return null;
+  }
+
+  schedule(pod: Pod): Attempt {
+    const nodes = this.cluster.nodes;
+    const n = nodes.length;
+    const state = this.state;
+    state.reset();
+    if (n === 0) return this.fail(NO_NODES, eventBit('NodeAdded'), 0);
+
+    for (let i = 0; i < this.profile.filters.length; i++) {
+      const p = this.profile.filters[i]!;
+      if (!p.preFilter) continue;
+      const st = p.preFilter(state, pod);
+      if (st === null) continue;
+      if (st.code === Code.Skip) state.skipFilter.add(p.name);
+      else return this.fail(st, this.filterMasks[i]! | eventBit('NodeAdded'), 0);
+    }
+
+    // schedule_one.go evaluateNominatedNode: a pod nominated by preemption tries that node first.
+    const nominated = pod.nominatedNode;
+    if (nominated && nominated.removedAt < 0 && this.runFilters(pod, nominated) === null) {
+      return { node: nominated, feasible: 1, evaluated: 1, diagnosis: null };
+    }
+
+    const first = this.profile.spec.selection === 'first';
+    const pct = this.profile.spec.percentageOfNodesToScore ?? this.percentageOfNodesToScore;
+    const toFind = first ? 1 : numFeasibleNodesToFind(pct, n);
+    const start = first ? 0 : this.nextStartNodeIndex % n;
+    const feasible = this.feasible;
+    feasible.length = 0;
+    let diagnosis: Diagnosis | null = null;
+    let evaluated = 0;
+    for (let k = 0; k < n; k++) {
+      let idx = start + k;
+      if (idx >= n) idx -= n;
+      const node = nodes[idx]!;
+      evaluated++;
+      const st = node.removedAt >= 0 ? NO_NODES : this.runFilters(pod, node);
+      if (st === null) {
+        feasible.push(node);
+        if (feasible.length >= toFind) break;
+      } else {
+        diagnosis ??= { reasons: new Map(), mask: eventBit('NodeAdded'), nodeStatus: new Array(n).fill(null), preFilterStatus: null };
+        diagnosis.nodeStatus[idx] = st;
+        diagnosis.reasons.set(st.reason, (diagnosis.reasons.get(st.reason) ?? 0) + 1);
+        diagnosis.mask |= this.maskOf(st.plugin);
+      }
+    }
+    if (!first) this.nextStartNodeIndex = (start + evaluated) % n;
+    if (feasible.length === 0) return { node: null, feasible: 0, evaluated, diagnosis };
+    // schedule_one.go: with one feasible node there is nothing to score.
+    const node = feasible.length === 1 ? feasible[0]! : this.prioritizeAndSelect(pod, feasible);
+    return { node, feasible: feasible.length, evaluated, diagnosis: null };
+  }
+
+  private maskOf(plugin: string): number {
+    const filters = this.profile.filters;
+    for (let i = 0; i < filters.length; i++) if (filters[i]!.name === plugin) return this.filterMasks[i]!;
+    return 0;
+  }
+
+  private fail(st: Status, mask: number, evaluated: number): Attempt {
+    const reasons = new Map([[st.reason, Math.max(1, this.cluster.nodes.length)]]);
+    return { node: null, feasible: 0, evaluated, diagnosis: { reasons, mask, nodeStatus: [], preFilterStatus: st } };
+  }
+
+  private prioritizeAndSelect(pod: Pod, feasible: Node[]): Node {
+    const m = feasible.length;
+    if (this.scores.length < m) {
+      this.scores = new Float64Array(Math.max(m, this.scores.length * 2));
+      this.totals = new Float64Array(this.scores.length);
+    }
+    const scores = this.scores;
+    const totals = this.totals;
+    totals.fill(0, 0, m);
+    const state = this.state;
+    for (const { plugin, weight } of this.profile.scorers) {
+      if (plugin.preScore) {
+        const st = plugin.preScore(state, pod, feasible);
+        if (st !== null) {
+          if (st.code === Code.Skip) continue;
+          throw new Error(`bug: PreScore ${plugin.name} failed: ${st.reason}`);
+        }
+      }
+      scoreWith(plugin, state, pod, feasible, scores);
+      if (plugin.normalizeScore) plugin.normalizeScore(state, pod, scores, m);
+      for (let i = 0; i < m; i++) {
+        const s = scores[i]!;
+        if (s < 0 || s > MAX_NODE_SCORE) throw new Error(`bug: ${plugin.name} scored ${s} outside 0..${MAX_NODE_SCORE}`);
+        totals[i]! += s * weight;
+      }
+    }
+    return this.selectHost(feasible, totals, m);
+  }
+
+  /** schedule_one.go selectHost: the highest total; ties broken uniformly at random (reservoir sampling). */
+  private selectHost(feasible: Node[], totals: Float64Array, m: number): Node {
+    let best = 0;
+    let max = totals[0]!;
+    let ties = 1;
+    for (let i = 1; i < m; i++) {
+      const t = totals[i]!;
+      if (t > max) {
+        max = t;
+        best = i;
+        ties = 1;
+      } else if (t === max) {
+        ties++;
+        if (this.rng.int(ties) === 0) best = i;
+      }
+    }
+    return feasible[best]!;
+  }
+}
+
+function scoreWith(plugin: Plugin, state: CycleState, pod: Pod, feasible: Node[], out: Float64Array): void {
+  const score = plugin.score!;
+  for (let i = 0; i < feasible.length; i++) out[i] = score.call(plugin, state, pod, feasible[i]!);
+}

@@ -1,0 +1,66 @@
+// Typed workload specs, made from Kubernetes manifests or synthetic arrivals by the scenario loader.
+import type { Distribution } from '../engine/distributions.js';
+import type { PodTemplate } from '../model/pod.js';
+
+export interface Source {
+  file: string;
+  line: number;
+}
+
+export type WorkloadKind = 'Pod' | 'ReplicaSet' | 'Deployment' | 'Job';
+
+export interface JobSpec {
+  parallelism: number;
+  /** null: work-queue mode (done when one pod succeeds and none is active). */
+  completions: number | null;
+  backoffLimit: number;
+}
+
+export interface WorkloadSpec {
+  kind: WorkloadKind;
+  name: string;
+  namespace: string;
+  replicas: number;
+  template: PodTemplate;
+  /** When the object is applied (virtual ms). */
+  at: number;
+  /** How long each pod runs once started; null runs until deleted. */
+  runTime: Distribution | null;
+  job: JobSpec | null;
+  source: Source;
+}
+
+/** One synthetic or replayed pod arrival. */
+export interface Arrival {
+  at: number;
+  template: PodTemplate;
+  runMs: number;
+}
+
+/** A stream of pod arrivals: Poisson (sampled as the run goes) or a replayed trace (listed up front). */
+export interface ArrivalSpec {
+  name: string;
+  /** Sampled stream: inter-arrival distribution and per-pod samplers. */
+  interarrival: Distribution | null;
+  start: number;
+  stop: number;
+  limit: number;
+  /** Builds the template and run time of the n-th sampled arrival from the stream's named random streams. */
+  makePod: ((draw: (stream: string, d: Distribution) => number) => { template: PodTemplate; runMs: number }) | null;
+  /** Replayed arrivals, sorted by time (file order for ties). */
+  trace: Arrival[] | null;
+  /** Trace rows not replayed, by reason. */
+  skipped?: Map<string, number>;
+  source: Source;
+}
+
+/** Kinds the simulator accepts in manifests but does not simulate (listed in the summary). */
+export const NOT_SIMULATED_KINDS = new Set([
+  'Service', 'ConfigMap', 'Secret', 'Ingress', 'IngressClass', 'Namespace', 'ServiceAccount', 'Role', 'RoleBinding',
+  'ClusterRole', 'ClusterRoleBinding', 'StorageClass', 'PersistentVolumeClaim', 'PersistentVolume', 'NetworkPolicy',
+  'LimitRange', 'ResourceQuota', 'Endpoints', 'EndpointSlice', 'CustomResourceDefinition', 'HorizontalPodAutoscaler',
+  'PodDisruptionBudget', 'StatefulSet', 'DaemonSet', 'CronJob', 'ReplicationController', 'VerticalPodAutoscaler',
+  'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'APIService', 'Lease', 'Event', 'RuntimeClass',
+  'CSIDriver', 'VolumeAttachment', 'ControllerRevision', 'PodTemplate', 'CertificateSigningRequest', 'PriorityLevelConfiguration',
+  'FlowSchema', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'ResourceClaim', 'ResourceSlice', 'DeviceClass',
+]);
