@@ -40,8 +40,8 @@ export function makeTemplate(space: ResourceSpace, fields: Partial<PodTemplate> 
     images: [],
     schedulerName: 'default-scheduler',
     startupMs: 0,
+    ...nonZero(requests),
     ...fields,
     requests,
-    ...nonZero(requests),
   };
 }

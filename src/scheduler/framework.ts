@@ -24,6 +24,8 @@ export interface Status {
   readonly reason: string;
   /** Name of the plugin that answered. */
   plugin: string;
+  /** Several reasons at once (NodeResourcesFit reports every failing resource); `reason` joins them. */
+  reasons?: readonly string[];
 }
 
 export function status(code: Code, reason: string, plugin = ''): Status {

@@ -119,7 +119,7 @@ export class Scheduler {
       } else {
         diagnosis ??= { reasons: new Map(), mask: eventBit('NodeAdded'), nodeStatus: new Array(n).fill(null), preFilterStatus: null };
         diagnosis.nodeStatus[idx] = st;
-        diagnosis.reasons.set(st.reason, (diagnosis.reasons.get(st.reason) ?? 0) + 1);
+        for (const r of st.reasons ?? [st.reason]) diagnosis.reasons.set(r, (diagnosis.reasons.get(r) ?? 0) + 1);
         diagnosis.mask |= this.maskOf(st.plugin);
       }
     }

@@ -2,9 +2,9 @@
 // pod-level resources), scheduling constraints, priority. Rules from pkg/api/v1/resource/helpers.go
 // (PodRequests) and the API server's defaulting (requests default to limits).
 import type { PodAffinityTerm, PodTemplate, TopologySpreadConstraint } from '../model/pod.js';
-import { isValidResourceName, PODS, ResourceSpace } from '../model/resources.js';
+import { CPU, isValidResourceName, MEMORY, PODS, ResourceSpace } from '../model/resources.js';
 import { QuantityError } from '../model/quantity.js';
-import { makeTemplate } from '../model/template.js';
+import { DEFAULT_MEMORY_REQUEST, DEFAULT_MILLI_CPU_REQUEST, makeTemplate } from '../model/template.js';
 import type { LabelSelector, Labels } from '../model/selectors.js';
 import { labelSelector, nodeSelectorTerm, toleration } from './selectors-reader.js';
 import type { Reader } from './reader.js';
@@ -62,6 +62,8 @@ export function resourceVector(r: Reader | null, space: ResourceSpace): Float64A
 
 interface ContainerResources {
   requests: Float64Array;
+  /** Requests with the scheduler's defaults (100m, 200Mi) where the cpu or memory key is absent (scoring only). */
+  nonZero: Float64Array;
   limits: Float64Array;
   image: string;
   sidecar: boolean;
@@ -82,7 +84,18 @@ function container(c: Reader, space: ResourceSpace, init: boolean): ContainerRes
       throw c.error('resources', `${space.names[i]} request must be less than or equal to its limit`);
     }
   }
-  return { requests, limits, image: c.str('image', ''), sidecar: init && c.str('restartPolicy', '') === 'Always' };
+  // pkg/scheduler/util/pod_resources.go: defaults apply per container, only where the key is absent.
+  const nonZero = requests.slice();
+  if (!('cpu' in explicit) && !(limits[CPU]! > 0)) nonZero[CPU] = DEFAULT_MILLI_CPU_REQUEST;
+  if (!('memory' in explicit) && !(limits[MEMORY]! > 0)) nonZero[MEMORY] = DEFAULT_MEMORY_REQUEST;
+  return { requests, nonZero, limits, image: imageName(c.str('image', '')), sidecar: init && c.str('restartPolicy', '') === 'Always' };
+}
+
+/** image_locality.go normalizedImageName: an image without a tag or digest is ":latest". */
+export function imageName(image: string): string {
+  if (image === '' || image.includes('@')) return image;
+  const lastSlash = image.lastIndexOf('/');
+  return image.slice(lastSlash + 1).includes(':') ? image : `${image}:latest`;
 }
 
 /** helpers.go PodRequests: max(sum(app) + sum(sidecars), max over init containers of (init + sidecars started before it)) + overhead. */
@@ -154,6 +167,7 @@ export function podTemplate(spec: Reader, ctx: PodContext, restartPolicies: read
   const init = spec.list('initContainers').map((c) => container(c, space, true));
   const overhead = resourceVector(spec.obj('overhead'), space);
   let requests = podRequests(app.map((a) => a.requests), init.map((c) => ({ req: c.requests, sidecar: c.sidecar })), overhead);
+  const nonZero = podRequests(app.map((a) => a.nonZero), init.map((c) => ({ req: c.nonZero, sidecar: c.sidecar })), overhead);
   const podLevel = spec.obj('resources');
   if (podLevel) {
     // Pod-level resources (KEP-2837, beta since v1.34): they replace the containers' sum for scheduling.
@@ -162,7 +176,7 @@ export function podTemplate(spec: Reader, ctx: PodContext, restartPolicies: read
     const req = resourceVector(podLevel.obj('requests'), space);
     for (let i = 0; i < req.length; i++) {
       const r = req[i]! > 0 ? req[i]! : lim[i]!;
-      if (r > 0) requests[i] = r + overhead[i]!;
+      if (r > 0) requests[i] = nonZero[i] = r + overhead[i]!;
     }
   }
   requests = requests.slice();
@@ -206,6 +220,7 @@ export function podTemplate(spec: Reader, ctx: PodContext, restartPolicies: read
 
   return makeTemplate(space, {
     owner: ctx.owner, namespace: ctx.namespace, labels: ctx.labels, requests, limits,
+    nonZeroCpu: nonZero[CPU]!, nonZeroMemory: nonZero[MEMORY]!,
     priority: priority.value, priorityClassName: spec.str('priorityClassName', ''), preemptionPolicy,
     nodeName: spec.str('nodeName', ''), nodeSelector: spec.stringMap('nodeSelector'),
     requiredNodeAffinity, preferredNodeAffinity, tolerations: spec.list('tolerations').map(toleration),

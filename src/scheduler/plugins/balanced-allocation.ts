@@ -1,9 +1,12 @@
 // NodeResourcesBalancedAllocation: pkg/scheduler/framework/plugins/noderesources/balanced_allocation.go (v1.36).
-// Score = (1 - std) * MaxNodeScore, where std is the standard deviation of the requested/allocatable
-// fractions (each capped at 1) of the configured resources, counting the pod's own actual requests.
+// balancedResourceScore = (1 - std) * MaxNodeScore, where std is the standard deviation of the
+// requested/allocatable fractions (each capped at 1) of the configured resources (actual requests, no
+// non-zero defaults). Since v1.36 (PR #135573) the score rewards the change the pod makes:
+// 50 + (50 + scoreWithPod - scoreWithoutPod) / 2, so a node whose balance the pod leaves alone scores 75.
+// Up to v1.35 the score was scoreWithPod itself (see docs/MODEL.md). Best-effort pods are skipped (v1.33+).
 import type { Node } from '../../model/node.js';
 import type { Pod } from '../../model/pod.js';
-import { MAX_NODE_SCORE, type Plugin } from '../framework.js';
+import { MAX_NODE_SCORE, SKIP, type Plugin } from '../framework.js';
 import type { ResourceWeight } from './node-resources-fit.js';
 
 export const BALANCED_ALLOCATION = 'NodeResourcesBalancedAllocation';
@@ -23,21 +26,36 @@ export function balancedScore(fractions: readonly number[]): number {
   return Math.trunc((1 - std) * MAX_NODE_SCORE);
 }
 
-export function balancedAllocation(args: { resources: ResourceWeight[] }): Plugin {
+/** v1.36: the score of the change; Go's integer division truncates toward zero. */
+export function balancedChangeScore(withPod: number, withoutPod: number): number {
+  return 50 + Math.trunc((50 + withPod - withoutPod) / 2);
+}
+
+export function balancedAllocation(args: { resources: ResourceWeight[]; legacy?: boolean }): Plugin {
   const resources = args.resources;
-  const fractions: number[] = [];
+  const withPod: number[] = [];
+  const without: number[] = [];
   return {
     name: BALANCED_ALLOCATION,
     events: ['NodeAdded', 'NodeChanged', 'PodDeleted', 'PodFinished'],
+    preScore(_s, pod) {
+      for (const { index } of resources) if (pod.requests[index]! > 0) return null;
+      return SKIP;
+    },
     score(_s, pod: Pod, node: Node) {
-      fractions.length = 0;
+      withPod.length = 0;
+      without.length = 0;
       for (const { index } of resources) {
         const cap = node.allocatable[index]!;
         if (cap === 0) continue;
-        const f = (node.requested[index]! + pod.requests[index]!) / cap;
-        fractions.push(f > 1 ? 1 : f);
+        const used = node.requested[index]!;
+        const f = (used + pod.requests[index]!) / cap;
+        const g = used / cap;
+        withPod.push(f > 1 ? 1 : f);
+        without.push(g > 1 ? 1 : g);
       }
-      return balancedScore(fractions);
+      const w = balancedScore(withPod);
+      return args.legacy ? w : balancedChangeScore(w, balancedScore(without));
     },
   };
 }

@@ -72,9 +72,21 @@ export function requestedWithPod(node: Node, pod: Pod, r: number): number {
 
 export function nodeResourcesFit(args: FitArgs, handle: Handle): Plugin {
   const names = handle.cluster.resources.names;
-  const insufficient: Status[] = names.map((n, i) =>
-    status(Code.Unschedulable, i === PODS ? 'Too many pods' : `Insufficient ${n}`, NODE_RESOURCES_FIT),
-  );
+  // One Status per combination of failing resources, made once: fit.go reports every failing resource.
+  const statuses = new Map<string, Status>();
+  const failing: number[] = [];
+  const statusFor = (unresolvable: boolean): Status => {
+    const key = `${unresolvable ? 'U' : 'u'}${failing.join(',')}`;
+    let st = statuses.get(key);
+    if (!st) {
+      const reasons = failing.map((i) => (i === PODS ? 'Too many pods' : `Insufficient ${names[i]}`));
+      // fit.go: UnschedulableAndUnresolvable when a request exceeds the node's whole allocatable.
+      st = status(unresolvable ? Code.UnschedulableAndUnresolvable : Code.Unschedulable, reasons.join(', '), NODE_RESOURCES_FIT);
+      (st as { reasons?: readonly string[] }).reasons = reasons;
+      statuses.set(key, st);
+    }
+    return st;
+  };
   const shape = args.shape.map((p) => ({ utilization: p.utilization, score: p.score * (MAX_NODE_SCORE / MAX_CUSTOM_PRIORITY_SCORE) }));
   const resources = args.resources;
   const perResource =
@@ -91,11 +103,23 @@ export function nodeResourcesFit(args: FitArgs, handle: Handle): Plugin {
       const req = pod.requests;
       const alloc = node.allocatable;
       const used = node.requested;
+      // fit.go fitsRequest: the pod count first, then every requested resource.
+      let ok = used[PODS]! + 1 <= alloc[PODS]!;
+      for (let i = 0; ok && i < req.length; i++) {
+        const r = req[i]!;
+        if (i !== PODS && r > 0 && r > alloc[i]! - used[i]!) ok = false;
+      }
+      if (ok) return null;
+      failing.length = 0;
+      let unresolvable = false;
+      if (used[PODS]! + 1 > alloc[PODS]!) failing.push(PODS);
       for (let i = 0; i < req.length; i++) {
         const r = req[i]!;
-        if (r > 0 && r > alloc[i]! - used[i]!) return insufficient[i]!;
+        if (i === PODS || !(r > 0 && r > alloc[i]! - used[i]!)) continue;
+        failing.push(i);
+        if (r > alloc[i]!) unresolvable = true;
       }
-      return null;
+      return statusFor(unresolvable);
     },
     score(_s, pod, node) {
       let total = 0;
@@ -103,9 +127,13 @@ export function nodeResourcesFit(args: FitArgs, handle: Handle): Plugin {
       for (let k = 0; k < resources.length; k++) {
         const { index, weight } = resources[k]!;
         const cap = node.allocatable[index]!;
-        // resource_allocation.go: a resource the node does not have is left out of the average.
-        if (cap === 0) continue;
-        total += perResource(requestedWithPod(node, pod, index), cap) * weight;
+        // resource_allocation.go: a resource the node does not have is left out of the average, and so is
+        // an extended resource the pod does not request.
+        if (cap === 0 || (index > PODS && pod.requests[index] === 0)) continue;
+        const score = perResource(requestedWithPod(node, pod, index), cap);
+        // requested_to_capacity_ratio.go: only resources that score above 0 count.
+        if (round && score <= 0) continue;
+        total += score * weight;
         weights += weight;
       }
       if (weights === 0) return 0;

@@ -4,12 +4,14 @@
 // normalised in reverse so fewer intolerable taints score higher.
 import type { Toleration } from '../../model/selectors.js';
 import { tolerated } from '../../model/selectors.js';
-import { Code, defaultNormalizeScore, MAX_NODE_SCORE, status, type Plugin, type Status } from '../framework.js';
+import { Code, defaultNormalizeScore, MAX_NODE_SCORE, status, type Plugin } from '../framework.js';
 
 export const TAINT_TOLERATION = 'TaintToleration';
 
+/** v1.35+ wording (PR #134740); up to v1.34 it named the taint: "node(s) had untolerated taint {key: value}". */
+const UNTOLERATED = status(Code.UnschedulableAndUnresolvable, 'node(s) had untolerated taint(s)', TAINT_TOLERATION);
+
 export function taintToleration(): Plugin {
-  const reasons = new Map<string, Status>();
   return {
     name: TAINT_TOLERATION,
     events: ['NodeAdded', 'NodeChanged'],
@@ -17,10 +19,7 @@ export function taintToleration(): Plugin {
       for (const t of node.taints) {
         if (t.effect === 'PreferNoSchedule') continue;
         if (tolerated(pod.template.tolerations, t)) continue;
-        const reason = `node(s) had untolerated taint {${t.key}: ${t.value}}`;
-        let st = reasons.get(reason);
-        if (!st) reasons.set(reason, (st = status(Code.UnschedulableAndUnresolvable, reason, TAINT_TOLERATION)));
-        return st;
+        return UNTOLERATED;
       }
       return null;
     },

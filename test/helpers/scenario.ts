@@ -1,0 +1,29 @@
+// Writes scenario (and manifest) text to a temporary folder and loads it.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadScenario, type LoadOptions, type Scenario } from '../../src/scenario/load.js';
+
+export function tempFiles(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'kubesim-test-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+export const CLUSTER = `
+cluster:
+  nodePools:
+    - name: general
+      zones: [zone-a, zone-b, zone-c]
+      count: 6
+      allocatable: {cpu: "4", memory: 16Gi}
+`;
+
+/** Loads a scenario made of CLUSTER, `extra` scenario text, and manifests.yaml holding `manifests`. */
+export function loadWith(manifests: string, extra = '', opts: LoadOptions = {}): Scenario {
+  const dir = tempFiles({
+    'scenario.yaml': `name: t\nduration: 1h\n${CLUSTER}${extra}\nworkloads:\n  - manifests: manifests.yaml\n`,
+    'manifests.yaml': manifests,
+  });
+  return loadScenario(join(dir, 'scenario.yaml'), opts);
+}

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { numFeasibleNodesToFind, Scheduler } from '../../src/scheduler/scheduler.js';
+import { BUILTIN_PROFILES, buildProfile } from '../../src/scheduler/profiles.js';
+import { translateArgs } from '../../src/scenario/profiles.js';
+import { RngStreams } from '../../src/engine/rng.js';
+import type { ClusterState } from '../../src/model/cluster-state.js';
+import { addNode, boundPod, makeCluster, pod } from '../helpers/builders.js';
+
+// schedule_one_test.go TestNumFeasibleNodesToFind
+describe('numFeasibleNodesToFind', () => {
+  it.each([
+    [0, 10, 10], [40, 10, 10], [0, 1000, 420], [40, 1000, 400], [0, 6000, 300], [40, 6000, 2400], [0, 5000, 500], [100, 5000, 5000], [1, 5000, 100],
+  ])('percentage %i of %i nodes -> %i', (pct, n, want) => {
+    expect(numFeasibleNodesToFind(pct, n)).toBe(want);
+  });
+});
+
+function scheduler(cluster: ClusterState, profile: string, pct = 0, seed = 1): Scheduler {
+  const rng = new RngStreams(seed).get('scheduler.select');
+  const spec = BUILTIN_PROFILES[profile]!();
+  return new Scheduler(buildProfile(spec, { cluster, rng }, translateArgs(cluster.resources, null, [])), cluster, rng, pct);
+}
+
+function nodes(n: number, cpu = '4') {
+  return Array.from({ length: n }, (_, i) => ({ name: `n${i}`, cpu, memory: '16Gi', labels: { 'topology.kubernetes.io/zone': `z${i % 3}` } }));
+}
+
+describe('Scheduler', () => {
+  it('LeastAllocated spreads, MostAllocated packs', () => {
+    for (const [profile, expectSpread] of [['default', true], ['most-allocated', false]] as const) {
+      const cluster = makeCluster(nodes(4));
+      const s = scheduler(cluster, profile);
+      const used = new Set<string>();
+      for (let i = 0; i < 4; i++) {
+        const p = pod(cluster, { cpu: '500m', memory: '1Gi' });
+        const r = s.schedule(p);
+        cluster.bindPod(p, r.node!);
+        used.add(r.node!.name);
+      }
+      expect(used.size).toBe(expectSpread ? 4 : 1);
+    }
+  });
+
+  it('first-fit takes the first feasible node in node order', () => {
+    const cluster = makeCluster(nodes(5));
+    boundPod(cluster, 'n0', { cpu: '3500m' });
+    const s = scheduler(cluster, 'first-fit');
+    const r = s.schedule(pod(cluster, { cpu: '1' }));
+    expect(r.node!.name).toBe('n1');
+    expect(r.evaluated).toBe(2);
+  });
+
+  it('stops filtering after enough feasible nodes and resumes where it stopped', () => {
+    const cluster = makeCluster(nodes(1000));
+    const s = scheduler(cluster, 'default');
+    const r = s.schedule(pod(cluster, { cpu: '100m' }));
+    expect(r.feasible).toBe(420);
+    expect(r.evaluated).toBe(420);
+    expect(s.nextStartNodeIndex).toBe(420);
+    s.schedule(pod(cluster, { cpu: '100m' }));
+    expect(s.nextStartNodeIndex).toBe(840);
+  });
+
+  it('breaks ties uniformly at random from its own stream', () => {
+    const counts = new Map<string, number>();
+    const cluster = makeCluster(nodes(4));
+    const s = scheduler(cluster, 'default', 0, 3);
+    for (let i = 0; i < 4000; i++) {
+      const r = s.schedule(pod(cluster, { cpu: '100m' }));
+      counts.set(r.node!.name, (counts.get(r.node!.name) ?? 0) + 1);
+    }
+    expect(counts.size).toBe(4);
+    for (const c of counts.values()) expect(Math.abs(c - 1000)).toBeLessThan(150);
+  });
+
+  it('explains failures the way kube-scheduler does', () => {
+    const cluster = makeCluster([
+      { name: 'small', cpu: '1' },
+      { name: 'tainted', cpu: '8', taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }] },
+    ]);
+    const s = scheduler(cluster, 'default');
+    const r = s.schedule(pod(cluster, { cpu: '2' }));
+    expect(r.node).toBeNull();
+    expect([...r.diagnosis!.reasons]).toEqual([['Insufficient cpu', 1], ['node(s) had untolerated taint(s)', 1]]);
+  });
+
+  it('a nodeName pod goes only to its node; a cordoned node takes nothing', () => {
+    const cluster = makeCluster(nodes(3));
+    const s = scheduler(cluster, 'default');
+    expect(s.schedule(pod(cluster, { nodeName: 'n2' })).node!.name).toBe('n2');
+    cluster.setUnschedulable(cluster.nodes[2]!, true);
+    const r = s.schedule(pod(cluster, { nodeName: 'n2' }));
+    expect(r.node).toBeNull();
+  });
+
+  it('prefers nodes without intolerable PreferNoSchedule taints', () => {
+    const cluster = makeCluster([{ name: 'soft', cpu: '4', taints: [{ key: 'k', value: 'v', effect: 'PreferNoSchedule' }] }]);
+    addNode(cluster, { name: 'clean', cpu: '4' });
+    const s = scheduler(cluster, 'default');
+    for (let i = 0; i < 5; i++) expect(s.schedule(pod(cluster, { cpu: '100m' })).node!.name).toBe('clean');
+  });
+});

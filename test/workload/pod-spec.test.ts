@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { podRequests, imageName } from '../../src/workload/pod-spec.js';
+import { loadWith } from '../helpers/scenario.js';
+
+const v = (cpu: number, mem: number) => Float64Array.from([cpu, mem]);
+
+// pkg/api/v1/resource/helpers_test.go shapes: effective requests with init and sidecar containers.
+describe('podRequests', () => {
+  it('is the sum of app containers, or the largest init container if larger', () => {
+    expect([...podRequests([v(100, 10), v(200, 20)], [{ req: v(250, 5), sidecar: false }], v(0, 0))]).toEqual([300, 30]);
+    expect([...podRequests([v(100, 10)], [{ req: v(500, 5), sidecar: false }], v(0, 0))]).toEqual([500, 10]);
+  });
+  it('adds sidecars to the app sum and to init containers that start after them', () => {
+    // sidecar 50, then init 400: init phase needs 450; running needs app 100 + sidecar 50.
+    expect([...podRequests([v(100, 10)], [{ req: v(50, 1), sidecar: true }, { req: v(400, 1), sidecar: false }], v(0, 0))]).toEqual([450, 11]);
+    // init 400 before the sidecar: 400 alone; running: 150.
+    expect([...podRequests([v(100, 10)], [{ req: v(400, 1), sidecar: false }, { req: v(50, 1), sidecar: true }], v(0, 0))]).toEqual([400, 11]);
+  });
+  it('adds pod overhead', () => {
+    expect([...podRequests([v(100, 10)], [], v(250, 64))]).toEqual([350, 74]);
+  });
+});
+
+describe('image names', () => {
+  it.each([['redis', 'redis:latest'], ['redis:7', 'redis:7'], ['host:5000/app', 'host:5000/app:latest'], ['busybox@sha256:abc', 'busybox@sha256:abc']])('%s -> %s', (a, b) => {
+    expect(imageName(a)).toBe(b);
+  });
+});
+
+const deployment = (spec: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+${spec}`;
+
+describe('manifests to templates', () => {
+  it('defaults requests to limits and keeps explicit requests', () => {
+    const s = loadWith(deployment(`      containers:
+        - name: a
+          image: web:1
+          resources: {limits: {cpu: 500m, memory: 1Gi}}
+        - name: b
+          image: sidecar:1
+          resources: {requests: {cpu: 100m}, limits: {cpu: 200m, memory: 64Mi}}
+`));
+    const t = s.workloads[0]!.template;
+    expect(t.requests[0]).toBe(600);
+    expect(t.requests[1]).toBe(2 ** 30 + 64 * 2 ** 20);
+    expect(t.nonZeroCpu).toBe(600);
+  });
+
+  it('uses the scoring defaults only for containers that leave cpu or memory unset', () => {
+    const s = loadWith(deployment(`      containers:
+        - name: a
+          image: web:1
+          resources: {requests: {cpu: 300m}}
+        - name: b
+          image: b:1
+          resources: {requests: {cpu: "0", memory: 10Mi}}
+`));
+    const t = s.workloads[0]!.template;
+    expect(t.requests[0]).toBe(300);
+    // container a has no memory key: 200Mi; container b set cpu 0 explicitly: stays 0.
+    expect(t.nonZeroCpu).toBe(300);
+    expect(t.nonZeroMemory).toBe(200 * 2 ** 20 + 10 * 2 ** 20);
+  });
+
+  it('reads scheduling constraints', () => {
+    const s = loadWith(deployment(`      nodeSelector: {disktype: ssd}
+      tolerations: [{key: dedicated, operator: Equal, value: web, effect: NoSchedule}]
+      affinity:
+        nodeAffinity:
+          requiredDuringSchedulingIgnoredDuringExecution:
+            nodeSelectorTerms:
+              - matchExpressions: [{key: topology.kubernetes.io/zone, operator: In, values: [zone-a, zone-b]}]
+          preferredDuringSchedulingIgnoredDuringExecution:
+            - weight: 20
+              preference: {matchExpressions: [{key: gen, operator: Gt, values: ["3"]}]}
+        podAntiAffinity:
+          requiredDuringSchedulingIgnoredDuringExecution:
+            - labelSelector: {matchLabels: {app: web}}
+              topologyKey: kubernetes.io/hostname
+      topologySpreadConstraints:
+        - maxSkew: 1
+          topologyKey: topology.kubernetes.io/zone
+          whenUnsatisfiable: DoNotSchedule
+          labelSelector: {matchLabels: {app: web}}
+      containers: [{name: a, image: web, resources: {requests: {cpu: 100m}}}]
+`));
+    const t = s.workloads[0]!.template;
+    expect([...t.nodeSelector]).toEqual([['disktype', 'ssd']]);
+    expect(t.tolerations).toEqual([{ key: 'dedicated', operator: 'Equal', value: 'web', effect: 'NoSchedule' }]);
+    expect(t.requiredNodeAffinity![0]!.matchExpressions[0]!.values).toEqual(['zone-a', 'zone-b']);
+    expect(t.preferredNodeAffinity[0]!.weight).toBe(20);
+    expect(t.podAntiAffinity[0]!.topologyKey).toBe('kubernetes.io/hostname');
+    expect(t.podAntiAffinity[0]!.namespaces).toEqual(['default']);
+    expect(t.topologySpread).toHaveLength(1);
+    expect(t.topologySpreadDefaulted).toBe(false);
+    expect(t.topologySpread[0]!.nodeAffinityPolicy).toBe('Honor');
+    expect(t.topologySpread[0]!.nodeTaintsPolicy).toBe('Ignore');
+    expect(t.images[0]!.name).toBe('web:latest');
+  });
+
+  it('gives Deployment pods the system default spreading constraints', () => {
+    const s = loadWith(deployment(`      containers: [{name: a, image: web}]\n`));
+    const t = s.workloads[0]!.template;
+    expect(t.topologySpreadDefaulted).toBe(true);
+    expect(t.topologySpread.map((c) => [c.topologyKey, c.maxSkew, c.whenUnsatisfiable])).toEqual([
+      ['kubernetes.io/hostname', 3, 'ScheduleAnyway'],
+      ['topology.kubernetes.io/zone', 5, 'ScheduleAnyway'],
+    ]);
+  });
+
+  it('resolves PriorityClasses, including a global default, wherever they appear', () => {
+    const s = loadWith(`${deployment(`      priorityClassName: high\n      containers: [{name: a, image: web}]\n`)}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: bare}
+spec: {containers: [{name: a, image: x}]}
+---
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: high}
+value: 1000
+preemptionPolicy: Never
+---
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: normal}
+value: 10
+globalDefault: true
+`);
+    const [web, bare] = s.workloads;
+    expect(web!.template.priority).toBe(1000);
+    expect(web!.template.preemptionPolicy).toBe('Never');
+    expect(bare!.template.priority).toBe(10);
+  });
+
+  it('applies Job defaults: 1/1, and work-queue mode with only parallelism', () => {
+    const job = (spec: string) => `apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nspec:\n${spec}  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: a, image: x}]\n`;
+    expect(loadWith(job('')).workloads[0]!.job).toEqual({ parallelism: 1, completions: 1, backoffLimit: 6 });
+    expect(loadWith(job('  parallelism: 3\n')).workloads[0]!.job).toEqual({ parallelism: 3, completions: null, backoffLimit: 6 });
+    expect(loadWith(job('  completions: 5\n')).workloads[0]!.job!.parallelism).toBe(1);
+  });
+
+  it('lists kinds it accepts but does not simulate', () => {
+    const s = loadWith(`apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {ports: [{port: 80}]}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: b}\n`);
+    expect([...s.notSimulated]).toEqual([['Service', 2], ['ConfigMap', 1]]);
+    expect(s.workloads).toHaveLength(0);
+  });
+});
