@@ -111,7 +111,6 @@ export class ClusterState {
     node.pods.push(pod);
     pod.node = node;
     pod.nodeName = node.name;
-    pod.nominatedNode = null;
     pod.scheduledAt = this.clock.now;
     this.emit('PodBound', pod, node);
   }

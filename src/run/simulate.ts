@@ -6,6 +6,7 @@ import { ClusterState } from '../model/cluster-state.js';
 import { CPU, MEMORY } from '../model/resources.js';
 import { buildProfile } from '../scheduler/profiles.js';
 import { Scheduler } from '../scheduler/scheduler.js';
+import { Nominator } from '../scheduler/nominator.js';
 import { SchedulerController } from '../controllers/scheduler/controller.js';
 import { KubeletController } from '../controllers/kubelet/controller.js';
 import { ReplicaSetController } from '../controllers/replicaset/controller.js';
@@ -66,14 +67,15 @@ export function simulate(s: Scenario, sinks: Sinks): RunResult {
 
   const handle = { cluster, rng: sim.rng('scheduler.select') };
   const schedulers = new Map<string, Scheduler>();
+  const nominator = new Nominator();
   for (const [name, spec] of s.scheduler.profiles) {
     const profile = buildProfile(spec, handle, translateArgs(s.space, null, []));
-    const sched = new Scheduler(profile, cluster, handle.rng, s.scheduler.percentageOfNodesToScore);
+    const sched = new Scheduler(profile, cluster, handle.rng, s.scheduler.percentageOfNodesToScore, nominator);
     schedulers.set(name, sched);
     // The chosen profile also serves pods that name the default scheduler.
     if (name === s.scheduler.profile) schedulers.set('default-scheduler', sched);
   }
-  const scheduler = new SchedulerController(sim, cluster, schedulers, s.scheduler.latency, s.scheduler.popFromBackoffQ);
+  const scheduler = new SchedulerController(sim, cluster, schedulers, nominator, s.scheduler.latency, s.scheduler.popFromBackoffQ);
   new KubeletController(sim, cluster, s.podStartup);
   const replicasets = new ReplicaSetController(sim, cluster);
   const jobs = new JobController(sim, cluster);

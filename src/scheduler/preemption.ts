@@ -6,7 +6,7 @@ import type { Node } from '../model/node.js';
 import type { Pod } from '../model/pod.js';
 import type { Rng } from '../engine/rng.js';
 import { Code } from './framework.js';
-import type { Diagnosis, Scheduler } from './scheduler.js';
+import { reserve, type Diagnosis, type Scheduler } from './scheduler.js';
 
 /** DefaultPreemptionArgs defaults (pkg/scheduler/apis/config/v1/defaults.go). */
 export const MIN_CANDIDATE_NODES_PERCENTAGE = 10;
@@ -32,12 +32,7 @@ export function moreImportant(a: Pod, b: Pod): number {
   return sa - sb || a.id - b.id;
 }
 
-function take(node: Node, pod: Pod, sign: 1 | -1): void {
-  const req = pod.requests;
-  for (let i = 0; i < req.length; i++) node.requested[i]! += sign * req[i]!;
-  node.nonZeroCpu += sign * pod.template.nonZeroCpu;
-  node.nonZeroMemory += sign * pod.template.nonZeroMemory;
-}
+const take = reserve;
 
 /** default_preemption.go SelectVictimsOnNode: remove all lower-priority pods, then reprieve the most important first. */
 export function selectVictimsOnNode(sched: Scheduler, pod: Pod, node: Node): Pod[] | null {

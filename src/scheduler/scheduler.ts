@@ -7,6 +7,7 @@ import type { Rng } from '../engine/rng.js';
 import { Code, CycleState, MAX_NODE_SCORE, status, type Plugin, type Status } from './framework.js';
 import type { Profile } from './profiles.js';
 import { eventMask, eventBit } from './queue.js';
+import { Nominator } from './nominator.js';
 
 /** schedule_one.go: minFeasibleNodesToFind, minFeasibleNodesPercentageToFind; config DefaultPercentageOfNodesToScore. */
 export const MIN_FEASIBLE_NODES_TO_FIND = 100;
@@ -60,12 +61,26 @@ export class Scheduler {
     private readonly cluster: ClusterState,
     private readonly rng: Rng,
     private readonly percentageOfNodesToScore: number,
+    readonly nominator: Nominator = new Nominator(),
   ) {
     this.filterMasks = profile.filters.map((p) => eventMask(p.events));
   }
 
-  /** Runs the filters for one node; returns the first failing status or null. */
+  /** Runs the filters for one node, counting pods nominated there that the pod must leave room for. */
   runFilters(pod: Pod, node: Node): Status | null {
+    if (this.nominator.size === 0) return this.runFiltersOnly(pod, node);
+    const blocking = this.nominator.blocking(node, pod);
+    if (!blocking) return this.runFiltersOnly(pod, node);
+    for (const p of blocking) reserve(node, p, 1);
+    try {
+      return this.runFiltersOnly(pod, node);
+    } finally {
+      for (const p of blocking) reserve(node, p, -1);
+    }
+  }
+
+  /** Runs the filters for one node; returns the first failing status or null. */
+  runFiltersOnly(pod: Pod, node: Node): Status | null {
     const filters = this.profile.filters;
     const skip = this.state.skipFilter;
     for (let i = 0; i < filters.length; i++) {
@@ -188,6 +203,14 @@ export class Scheduler {
     }
     return feasible[best]!;
   }
+}
+
+/** Adds (or removes) a pod's requests on a node without binding it, for what-if filtering. */
+export function reserve(node: Node, pod: Pod, sign: 1 | -1): void {
+  const req = pod.requests;
+  for (let i = 0; i < req.length; i++) node.requested[i]! += sign * req[i]!;
+  node.nonZeroCpu += sign * pod.template.nonZeroCpu;
+  node.nonZeroMemory += sign * pod.template.nonZeroMemory;
 }
 
 function scoreWith(plugin: Plugin, state: CycleState, pod: Pod, feasible: Node[], out: Float64Array): void {

@@ -100,3 +100,23 @@ describe('Scheduler', () => {
     for (let i = 0; i < 5; i++) expect(s.schedule(pod(cluster, { cpu: '100m' })).node!.name).toBe('clean');
   });
 });
+
+describe('nominated pods', () => {
+  it('keep the room preemption made from pods of lower or equal priority', async () => {
+    const { Nominator } = await import('../../src/scheduler/nominator.js');
+    const cluster = makeCluster([{ name: 'a', cpu: '4' }]);
+    const nominator = new Nominator();
+    const rng = new RngStreams(1).get('s');
+    const s = new Scheduler(buildProfile(BUILTIN_PROFILES.default!(), { cluster, rng }, translateArgs(cluster.resources, null, [])), cluster, rng, 0, nominator);
+    const high = pod(cluster, { cpu: '3', priority: 100 }, 'high');
+    nominator.nominate(high, cluster.nodes[0]!);
+    expect(s.schedule(pod(cluster, { cpu: '2', priority: 0 })).node).toBeNull();
+    expect(s.schedule(pod(cluster, { cpu: '1', priority: 0 })).node?.name).toBe('a');
+    expect(s.schedule(pod(cluster, { cpu: '2', priority: 200 })).node?.name).toBe('a');
+    // The nominated pod itself still fits, and binding clears nothing in the model (the controller does).
+    expect(s.schedule(high).node?.name).toBe('a');
+    nominator.remove(high);
+    expect(nominator.size).toBe(0);
+    expect(cluster.nodes[0]!.requested[0]).toBe(0);
+  });
+});

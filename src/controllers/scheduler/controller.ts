@@ -7,7 +7,8 @@ import type { ClusterEvent, ClusterState } from '../../model/cluster-state.js';
 import type { Pod } from '../../model/pod.js';
 import { findPreemption } from '../../scheduler/preemption.js';
 import { SchedulingQueue, UNSCHEDULABLE_FLUSH_INTERVAL_MS, eventBit } from '../../scheduler/queue.js';
-import { Scheduler } from '../../scheduler/scheduler.js';
+import type { Scheduler } from '../../scheduler/scheduler.js';
+import type { Nominator } from '../../scheduler/nominator.js';
 
 export interface SchedulerStats {
   attempts: number;
@@ -33,8 +34,9 @@ export class SchedulerController {
   constructor(
     private readonly sim: Simulation,
     private readonly cluster: ClusterState,
-    /** schedulerName -> Scheduler (one per profile). */
+    /** schedulerName -> Scheduler (one per profile), sharing one Nominator. */
     private readonly schedulers: ReadonlyMap<string, Scheduler>,
+    private readonly nominator: Nominator,
     private readonly latency: Distribution,
     popFromBackoff = true,
   ) {
@@ -52,6 +54,9 @@ export class SchedulerController {
       this.queue.add(pod, this.sim.now);
       this.wake();
       return;
+    }
+    if ((ev.type === 'PodDeleted' || ev.type === 'PodFinished' || ev.type === 'PodBound') && pod) {
+      this.nominator.remove(pod);
     }
     if ((ev.type === 'PodDeleted' || ev.type === 'PodFinished') && pod) {
       this.queue.remove(pod);
@@ -129,7 +134,7 @@ export class SchedulerController {
       if (c) {
         this.stats.preemptions++;
         this.stats.victims += c.victims.length;
-        pod.nominatedNode = c.node;
+        this.nominator.nominate(pod, c.node);
         this.queue.addBackoff(pod, now);
         for (const v of c.victims) this.cluster.deletePod(v, 'Preempted');
         this.wakeForQueue();
