@@ -57,6 +57,9 @@ export class Recorder {
   peakCpuUtilization = 0;
   peakFragmentation = 0;
   peakPending = 0;
+  /** Nodes with at least one pod bound: what a packing strategy minimises. */
+  nodesUsed = 0;
+  peakNodesUsed = 0;
   /** Free CPU on nodes that cannot fit the reference pod (stranded), kept per node and in total. */
   private stranded: Float64Array = new Float64Array(0);
   private strandedTotal = 0;
@@ -150,6 +153,11 @@ export class Recorder {
     g.memReq += m;
     this.cpuReq += c;
     this.memReq += m;
+    // bindPod has added the pod and release has removed it by the time watchers hear of it.
+    if (sign > 0 && node.pods.length === 1) {
+      this.nodesUsed++;
+      if (this.nodesUsed > this.peakNodesUsed) this.peakNodesUsed = this.nodesUsed;
+    } else if (sign < 0 && node.pods.length === 0) this.nodesUsed--;
     this.updateStranded(node);
   }
 
@@ -178,6 +186,7 @@ export class Recorder {
       ts.write([t, 'memory_requested_bytes', g.pool, g.zone, '', tidy(g.memReq)]);
       ts.write([t, 'memory_allocatable_bytes', g.pool, g.zone, '', tidy(g.memAlloc)]);
     }
+    ts.write([t, 'nodes_used', '', '', '', this.nodesUsed]);
     ts.write([t, 'pods_pending', '', '', '', this.pending]);
     ts.write([t, 'pods_running', '', '', '', this.running]);
     const frag = this.fragmentation();

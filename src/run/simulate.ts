@@ -120,6 +120,8 @@ export function simulate(s: Scenario, sinks: Sinks): RunResult {
     profile: s.scheduler.profile,
     duration_s: sec(s.durationMs),
     nodes: cluster.nodes.length,
+    nodes_used_end: recorder.nodesUsed,
+    nodes_used_peak: recorder.peakNodesUsed,
     pods_created: recorder.created,
     pods_scheduled: recorder.scheduled,
     pods_pending_end: recorder.pending,
