@@ -12,6 +12,11 @@ function withSet<T>(y: Argv<T>) {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // `kubesim schema | head` closes the pipe early: that is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   const cli = yargs(argv)
     .scriptName('kubesim')
     .usage('kubesim: a deterministic discrete-event simulator of Kubernetes clusters\n\nUsage: $0 <command> [options]')

@@ -139,7 +139,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
   for (const { o } of objects) {
     const key = `${o.kind}/${o.namespace}/${o.name}`;
     const prev = seen.get(key);
-    if (prev) throw o.reader.error(['metadata', 'name'] as never, `duplicate ${o.kind} "${o.name}" in namespace "${o.namespace || '(cluster)'}" (first defined at ${prev.doc.file}:${prev.doc.locate([]).line})`);
+    if (prev) throw o.doc.error(['metadata', 'name'], `duplicate ${o.kind} "${o.name}" in namespace "${o.namespace || '(cluster)'}" (first defined at ${prev.doc.file}:${prev.doc.locate(['metadata', 'name']).line})`);
     seen.set(key, o);
     if (o.kind === 'PriorityClass') priorities.set(o.name, readPriorityClass(o));
     else if (!['Pod', 'Deployment', 'ReplicaSet', 'Job'].includes(o.kind)) notSimulated.set(o.kind, (notSimulated.get(o.kind) ?? 0) + 1);
@@ -160,6 +160,9 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     const a = w.batch ? batchSpec(w.batch, ['workloads', i, 'batch'], doc, space, priorities, cfg.duration)
       : w.trace ? traceSpec(w.trace, ['workloads', i, 'trace'], doc, dir, space) : null;
     if (!a) return;
+    // `at` shifts the whole stream: a trace's arrivals, or a batch stream's start.
+    if (a.trace) for (const t of a.trace) t.at += w.at;
+    else a.start += w.at;
     if (streamNames.has(a.name)) throw doc.error(['workloads', i, w.batch ? 'batch' : 'trace', 'name'], `duplicate stream name "${a.name}"`);
     streamNames.add(a.name);
     arrivals.push(a);

@@ -32,7 +32,7 @@ for (const k of CORE_V1) API_VERSIONS[k] = 'v1';
 
 /** Versions removed from Kubernetes, with the release that removed them. */
 const REMOVED: Record<string, string> = {
-  'extensions/v1beta1': '1.16 (Deployment, DaemonSet, ReplicaSet) and 1.22 (Ingress)', 'apps/v1beta1': '1.16', 'apps/v1beta2': '1.16',
+  'extensions/v1beta1': '1.16', 'extensions/v1beta1/Ingress': '1.22', 'apps/v1beta1': '1.16', 'apps/v1beta2': '1.16',
   'policy/v1beta1': '1.25', 'batch/v1beta1': '1.25', 'autoscaling/v2beta1': '1.25', 'autoscaling/v2beta2': '1.26',
   'networking.k8s.io/v1beta1': '1.22', 'scheduling.k8s.io/v1beta1': '1.22', 'scheduling.k8s.io/v1alpha1': '1.22',
   'storage.k8s.io/v1beta1': '1.22 or later', 'rbac.authorization.k8s.io/v1beta1': '1.22',
@@ -81,7 +81,7 @@ export function readObject(doc: YamlDoc, value: unknown): ManifestObject | null 
     throw r.error('kind', `unknown kind "${kind}": not a built-in Kubernetes kind`, dym ? `did you mean "${dym}"?` : 'custom resources are not supported');
   }
   if (!want.split(' or ').includes(apiVersion)) {
-    const removed = REMOVED[apiVersion];
+    const removed = REMOVED[`${apiVersion}/${kind}`] ?? REMOVED[apiVersion];
     throw r.error('apiVersion', `unsupported apiVersion "${apiVersion}" for ${kind}${removed ? ` (removed in Kubernetes ${removed})` : ''}; expected ${want}`);
   }
   const meta = r.obj('metadata');

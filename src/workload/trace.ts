@@ -95,8 +95,12 @@ const SUBMIT = 0, SCHEDULE = 1, EVICT = 2, FAIL = 3, FINISH = 4, KILL = 5, LOST 
 export function parseGoogleTaskEvents(text: string, o: TraceOptions): TraceResult {
   const skipped = new Map<string, number>();
   const skip = (why: string) => skipped.set(why, (skipped.get(why) ?? 0) + 1);
-  interface Task { arrival: Arrival; scheduledUs: number; }
+  interface Task {
+    arrival: Arrival;
+    scheduledUs: number;
+  }
   const open = new Map<string, Task>();
+  const dropped = new Set<string>();
   const arrivals: Arrival[] = [];
   let t0 = -1;
   let ln = 0;
@@ -110,7 +114,11 @@ export function parseGoogleTaskEvents(text: string, o: TraceOptions): TraceResul
     const key = `${f[2]}/${f[3]}`;
     const type = Number(f[5]);
     if (type === SUBMIT) {
-      if (arrivals.length >= o.limit) continue;
+      if (arrivals.length >= o.limit) {
+        dropped.add(key);
+        skip('tasks past the limit');
+        continue;
+      }
       const cpu = Number(f[9] || 0);
       const mem = Number(f[10] || 0);
       const req = o.space.vector();
@@ -123,13 +131,13 @@ export function parseGoogleTaskEvents(text: string, o: TraceOptions): TraceResul
     } else {
       const task = open.get(key);
       if (!task) {
-        skip('events of tasks submitted before the file starts');
+        if (!dropped.has(key)) skip('events of tasks submitted before the file starts');
         continue;
       }
       if (type === SCHEDULE) task.scheduledUs = us;
       else if (type === EVICT || type === FAIL || type === FINISH || type === KILL || type === LOST) {
         // Ran for (end - schedule); a task killed before it was scheduled never runs, so it runs 0 here.
-        (task.arrival as { runMs: number }).runMs = task.scheduledUs >= 0 ? Math.round((us - task.scheduledUs) / 1000) : 0;
+        task.arrival.runMs = task.scheduledUs >= 0 ? Math.round((us - task.scheduledUs) / 1000) : 0;
         open.delete(key);
       }
     }

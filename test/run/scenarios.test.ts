@@ -100,3 +100,26 @@ spec:
     expect(scheduled[99]).toBeCloseTo(1.98, 5);
   });
 });
+
+describe('arrival streams', () => {
+  it('`at` shifts batch streams and traces', () => {
+    const dir = tempFiles({
+      'scenario.yaml': `duration: 2h
+cluster:
+  nodePools: [{name: p, count: 2, allocatable: {cpu: "64", memory: 256Gi}}]
+workloads:
+  - at: 30m
+    batch: {name: b, arrivals: {interarrival: 1m}, requests: {cpu: 100m}, duration: 1m, count: 3}
+  - at: 1h
+    trace: {name: t, file: t.csv}
+`,
+      't.csv': 'time_s,cpu,memory,duration_s\n0,1,1Gi,60\n90,500m,2Gi,30\n',
+    });
+    const pods: Row[] = [];
+    simulate(loadScenario(join(dir, 'scenario.yaml')), { timeseries: { write() {} }, pods: { write: (r: Row) => pods.push(r) }, nodes: { write() {} } });
+    const created = (w: string) => pods.filter((p) => p[2] === w).map((p) => Number(p[6])).sort((a, b) => a - b);
+    // The first batch arrival comes one inter-arrival time after the stream starts at 30 minutes.
+    expect(created('default/b')).toEqual([1860, 1920, 1980]);
+    expect(created('default/t')).toEqual([3600, 3690]);
+  });
+});

@@ -76,12 +76,17 @@ interface Compiled {
   readonly softGroups: (Groups | undefined)[];
 }
 
-/** Per DoNotSchedule constraint: where its domain counts come from, and the global minimum (filtering.go). */
+/** Per DoNotSchedule constraint: its domain counts (index sums, or group sums) and global minimum (filtering.go). */
+interface HardCounts {
+  readonly dc: DomainCounts | null;
+  readonly groups: Groups | null;
+  readonly sums: Int32Array | null;
+  readonly min: number;
+}
+
 interface HardState {
   readonly cp: Compiled;
-  readonly dc: (DomainCounts | null)[];
-  readonly sums: (Int32Array | null)[];
-  readonly min: number[];
+  readonly per: HardCounts[];
 }
 
 interface SoftState {
@@ -179,40 +184,21 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
       const cp = compile(pod);
       if (cp.hard.length === 0) return SKIP;
       const fast = cp.hardUnrestricted && counts.consistent(cp.hardKeys);
-      const st: HardState = { cp, dc: [], sums: [], min: [] };
-      for (let i = 0; i < cp.hard.length; i++) {
-        const k = cp.hard[i]!;
-        st.dc.push(null);
-        st.sums.push(null);
+      const per: HardCounts[] = cp.hard.map((k, i) => {
         // An empty selector counts no pods: every domain has 0, so the global minimum is 0 too.
-        if (k.empty) {
-          st.min.push(0);
-          continue;
-        }
+        if (k.empty) return { dc: null, groups: null, sums: null, min: 0 };
         const ix = counts.index(pod.namespace, k.selector);
-        let domains: number;
-        let min: number;
+        // filtering.go minMatchNum: fewer eligible domains than minDomains makes the global minimum 0.
         if (fast) {
           // Every present node with the key is eligible: the index's per-domain sums are the counts.
           const dc = counts.domains(ix, k.key);
-          domains = dc.sums.size;
-          min = dc.min;
-          st.dc[i] = dc;
-        } else {
-          const g = groupsOf(cp, pod.template, true, i);
-          const sums = new Int32Array(g.nodes.length);
-          min = Infinity;
-          for (let d = 0; d < sums.length; d++) {
-            sums[d] = ix.sum(g.nodes[d]!);
-            if (sums[d]! < min) min = sums[d]!;
-          }
-          domains = sums.length;
-          st.sums[i] = sums;
+          return { dc, groups: null, sums: null, min: dc.sums.size < k.c.minDomains ? 0 : dc.min };
         }
-        // filtering.go minMatchNum: fewer eligible domains than minDomains makes the global minimum 0.
-        st.min.push(domains < k.c.minDomains ? 0 : min);
-      }
-      state.write(FILTER_KEY, st);
+        const groups = groupsOf(cp, pod.template, true, i);
+        const sums = Int32Array.from(groups.nodes, (g) => ix.sum(g));
+        return { dc: null, groups, sums, min: sums.length < k.c.minDomains ? 0 : sums.reduce((a, b) => Math.min(a, b), Infinity) };
+      });
+      state.write(FILTER_KEY, { cp, per } satisfies HardState);
       return null;
     },
 
@@ -225,15 +211,10 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
         const k = hard[i]!;
         const v = node.labels.get(k.key);
         if (v === undefined) return MISSING_LABEL;
-        let matchNum = 0;
-        const dc = st.dc[i];
-        const sums = st.sums[i];
-        if (dc) matchNum = dc.sums.get(v) ?? 0;
-        else if (sums) {
-          const d = st.cp.hardGroups[i]?.index.get(v);
-          matchNum = d === undefined ? 0 : sums[d]!;
-        }
-        if (matchNum + k.selfMatch - st.min[i]! > k.c.maxSkew) return NOT_MATCH;
+        const { dc, groups, sums, min } = st.per[i]!;
+        const d = groups?.index.get(v);
+        const matchNum = dc ? (dc.sums.get(v) ?? 0) : sums && d !== undefined ? sums[d]! : 0;
+        if (matchNum + k.selfMatch - min > k.c.maxSkew) return NOT_MATCH;
       }
       return null;
     },
