@@ -83,7 +83,7 @@ function suggest(text: string): string | undefined {
     kib: ['Ki'], mib: ['Mi'], gib: ['Gi'], tib: ['Ti'], ki: ['Ki'], mi: ['Mi'], gi: ['Gi'], ti: ['Ti'],
     b: [''], g: ['G'], t: ['T'],
   };
-  const fits = map[u];
+  const fits = Object.hasOwn(map, u) ? map[u] : undefined;
   if (!fits) return undefined;
   return fits.map((s) => `${num}${s}`).join(' or ');
 }

@@ -32,6 +32,11 @@ export function batchSpec(b: Record<string, unknown>, path: PathSeg[], doc: Yaml
   const entries = Object.entries(reqs).map(([k, d]) => [space.indexOf(k)!, d] as const);
   const labels = new Map(Object.entries(b.labels as Record<string, string>));
   const nodeSelector = new Map(Object.entries(b.nodeSelector as Record<string, string>));
+  // core/v1 validation (ValidateTolerations), as for tolerations in manifests (selectors-reader.ts).
+  (b.tolerations as Toleration[]).forEach((t, i) => {
+    if (t.operator === 'Exists' && t.value !== '') throw doc.error([...path, 'tolerations', i, 'value'], 'a toleration with operator Exists takes no value');
+    if (t.key === '' && t.operator !== 'Exists') throw doc.error([...path, 'tolerations', i, 'operator'], 'a toleration with an empty key must use operator Exists');
+  });
   const tolerations = (b.tolerations as Toleration[]).map((t) => ({ ...t, effect: t.effect as Taint['effect'] | '' }));
   const owner = `${b.namespace as string}/${name}`;
   return {

@@ -99,8 +99,8 @@ export function resolveProfiles(chosen: string, user: Record<string, unknown>[],
   const out = new Map<string, ProfileSpec>();
   (user as unknown as UserProfile[]).forEach((u, i) => {
     const path: PathSeg[] = ['cluster', 'scheduler', 'profiles', i];
-    if (out.has(u.name) || u.name in BUILTIN_PROFILES) throw doc.error([...path, 'name'], `duplicate profile name "${u.name}"`);
-    const base = BUILTIN_PROFILES[u.base];
+    if (out.has(u.name) || Object.hasOwn(BUILTIN_PROFILES, u.name)) throw doc.error([...path, 'name'], `duplicate profile name "${u.name}"`);
+    const base = Object.hasOwn(BUILTIN_PROFILES, u.base) ? BUILTIN_PROFILES[u.base] : undefined;
     if (!base) {
       const dym = didYouMean(u.base, Object.keys(BUILTIN_PROFILES));
       throw doc.error([...path, 'base'], `unknown base profile "${u.base}"`, dym ? `did you mean "${dym}"?` : `expected one of ${Object.keys(BUILTIN_PROFILES).join(', ')}`);
@@ -122,7 +122,7 @@ export function resolveProfiles(chosen: string, user: Record<string, unknown>[],
     out.set(u.name, spec);
   });
   if (!out.has(chosen)) {
-    const b = BUILTIN_PROFILES[chosen];
+    const b = Object.hasOwn(BUILTIN_PROFILES, chosen) ? BUILTIN_PROFILES[chosen] : undefined;
     if (!b) {
       const names = [...Object.keys(BUILTIN_PROFILES), ...out.keys()];
       const dym = didYouMean(chosen, names);

@@ -168,7 +168,7 @@ export function check(v: unknown, s: Schema, ctx: CheckContext, path: PathSeg[])
       const src = v as Record<string, unknown>;
       const out: Record<string, unknown> = {};
       for (const k of Object.keys(src)) {
-        if (k in s.props) continue;
+        if (Object.hasOwn(s.props, k)) continue;
         if (s.additional) {
           out[k] = check(src[k], s.additional, ctx, [...path, k]);
           continue;
@@ -300,7 +300,7 @@ export function fillDefaults(v: unknown, s: Schema): unknown {
       const val = src[k] ?? p.default;
       if (val !== undefined && val !== null) out[k] = fillDefaults(structuredClone(val), p.schema);
     }
-    for (const k of Object.keys(src)) if (!(k in s.props)) out[k] = s.additional ? fillDefaults(src[k], s.additional) : src[k];
+    for (const k of Object.keys(src)) if (!Object.hasOwn(s.props, k)) out[k] = s.additional ? fillDefaults(src[k], s.additional) : src[k];
     return out;
   }
   if (s.kind === 'array' && Array.isArray(v)) return v.map((x) => fillDefaults(x, s.items));

@@ -7,7 +7,7 @@ import { ScenarioError } from './errors.js';
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 /** yaml's maxAliasCount: a YAML alias bomb stops here. */
 const MAX_ALIASES = 100;
-const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const RESERVED_KEYS = new Set(['__proto__']);
 
 export type PathSeg = string | number;
 
@@ -80,8 +80,13 @@ export function readText(file: string, displayName = file): string {
   }
   const buf = readFileSync(file);
   if (buf.includes(0)) throw new ScenarioError(displayName, 0, 0, '', 'is not a text file (it contains NUL bytes); expected YAML');
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(buf);
-  if (text.includes('\uFFFD')) throw new ScenarioError(displayName, 0, 0, '', 'is not valid UTF-8 text; expected YAML');
+  let text: string;
+  try {
+    // fatal: a U+FFFD written in the file is valid text; only undecodable bytes are refused.
+    text = new TextDecoder('utf-8', { fatal: true }).decode(buf);
+  } catch {
+    throw new ScenarioError(displayName, 0, 0, '', 'is not valid UTF-8 text; expected YAML');
+  }
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
@@ -97,7 +102,11 @@ export function parseYaml(text: string, file: string): YamlDoc[] {
   docs.forEach((d, i) => {
     const err = d.errors[0];
     if (err) {
-      const pos = lines.linePos(err.pos[0]);
+      let at = err.pos[0];
+      // yaml reports an unclosed quoted string where the text ends; point at the quote that opens it.
+      const quote = err.code === 'MISSING_CHAR' ? /^Missing closing (["'])quote/.exec(err.message)?.[1] : undefined;
+      if (quote) at = Math.max(0, text.lastIndexOf(quote, at - 1));
+      const pos = lines.linePos(at);
       const msg = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+.*$/, '');
       throw new ScenarioError(file, pos.line, pos.col, '', `YAML syntax error: ${msg}`);
     }

@@ -75,13 +75,14 @@ export function readObject(doc: YamlDoc, value: unknown): ManifestObject | null 
   if (apiVersion.startsWith('kustomize.config.k8s.io')) {
     throw r.error('kind', 'this is a kustomize Kustomization, not a Kubernetes object', 'list the manifest files it names instead, or run `kubectl kustomize` and use its output');
   }
-  const want = API_VERSIONS[kind];
+  const want = Object.hasOwn(API_VERSIONS, kind) ? API_VERSIONS[kind] : undefined;
   if (!want) {
     const dym = didYouMean(kind, Object.keys(API_VERSIONS));
     throw r.error('kind', `unknown kind "${kind}": not a built-in Kubernetes kind`, dym ? `did you mean "${dym}"?` : 'custom resources are not supported');
   }
   if (!want.split(' or ').includes(apiVersion)) {
-    const removed = REMOVED[`${apiVersion}/${kind}`] ?? REMOVED[apiVersion];
+    const own = (k: string) => (Object.hasOwn(REMOVED, k) ? REMOVED[k] : undefined);
+    const removed = own(`${apiVersion}/${kind}`) ?? own(apiVersion);
     throw r.error('apiVersion', `unsupported apiVersion "${apiVersion}" for ${kind}${removed ? ` (removed in Kubernetes ${removed})` : ''}; expected ${want}`);
   }
   const meta = r.obj('metadata');

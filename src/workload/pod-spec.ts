@@ -3,7 +3,7 @@
 // (PodRequests) and the API server's defaulting (requests default to limits).
 import type { PodAffinityTerm, PodTemplate, TopologySpreadConstraint } from '../model/pod.js';
 import { CPU, isValidResourceName, MEMORY, PODS, ResourceSpace } from '../model/resources.js';
-import { QuantityError } from '../model/quantity.js';
+import { QUANTITY_EXPECTED, QuantityError } from '../model/quantity.js';
 import { DEFAULT_MEMORY_REQUEST, DEFAULT_MILLI_CPU_REQUEST, makeTemplate } from '../model/template.js';
 import type { LabelSelector, Labels } from '../model/selectors.js';
 import { labelSelector, nodeSelectorTerm, toleration } from './selectors-reader.js';
@@ -51,7 +51,7 @@ export function resourceVector(r: Reader | null, space: ResourceSpace): Float64A
     try {
       n = ResourceSpace.parse(name, q);
     } catch (e) {
-      if (e instanceof QuantityError) throw r.error(name, `malformed quantity "${q}": ${e.message.replace(/^'[^']*' is not /, 'expected ')}`);
+      if (e instanceof QuantityError) throw r.error(name, `malformed quantity "${q}": expected ${QUANTITY_EXPECTED}`, e.hint ? `did you mean ${e.hint}?` : undefined);
       throw e;
     }
     if (n < 0) throw r.error(name, `quantity must not be negative, got "${q}"`);

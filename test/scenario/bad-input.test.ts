@@ -1,0 +1,139 @@
+// Bad input: every case in test/fixtures/bad/cases.ts must raise a ScenarioError with exactly its message, and
+// the CLI must turn it into one "error: ..." line on stderr and exit code 2, with no stack trace and no output
+// left behind by `run`. Run from the repository root (vitest's default), so paths in messages are relative.
+// The CLI tests use dist/: `npm test` builds it first; after editing src/, run `npx tsc -p .` before vitest.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ScenarioError } from '../../src/scenario/errors.js';
+import { loadScenario } from '../../src/scenario/load.js';
+import { CASES, NEVER_FITS, VALID_CASES, type BadCase } from '../fixtures/bad/cases.js';
+
+const BIN = 'bin/kubesim.js';
+const DIST_MAIN = 'dist/src/cli/main.js';
+let tmp = '';
+
+beforeAll(() => {
+  if (!existsSync('test/fixtures/bad/cases.ts')) {
+    throw new Error(`run the tests from the repository root (cwd is ${process.cwd()}): messages name fixtures relative to it`);
+  }
+  tmp = mkdtempSync(join(tmpdir(), 'kubesim-bad-'));
+  for (const c of CASES) if (c.generate) writeFileSync(join(tmp, c.file), c.generate());
+});
+
+afterAll(() => {
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+/** The path to load and the exact message expected for it. */
+function resolveCase(c: BadCase): { file: string; message: string } {
+  if (!c.generate) return { file: c.file, message: c.message };
+  const file = join(tmp, c.file);
+  return { file, message: c.message.replaceAll('{file}', relative(process.cwd(), file)) };
+}
+
+function loadError(file: string): unknown {
+  try {
+    loadScenario(file);
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
+function kubesim(...args: string[]) {
+  return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: process.cwd(), timeout: 30_000 });
+}
+
+describe('bad scenarios raise ScenarioError with file:line:column, field path and what was expected', () => {
+  it('has at least 30 cases, each with a distinct fixture and exit code 2', () => {
+    expect(CASES.length).toBeGreaterThanOrEqual(30);
+    expect(new Set(CASES.map((c) => c.file)).size).toBe(CASES.length);
+    expect(new Set(CASES.map((c) => c.name)).size).toBe(CASES.length);
+    for (const c of CASES) expect(c.exitCode).toBe(2);
+  });
+
+  for (const c of CASES) {
+    const test = c.knownBug ? it.fails : it;
+    test(`${c.name}${c.knownBug ? ` [known bug: ${c.knownBug}]` : ''}`, () => {
+      const { file, message } = resolveCase(c);
+      const e = loadError(file);
+      expect(e, 'loadScenario should have thrown').toBeInstanceOf(ScenarioError);
+      expect((e as ScenarioError).message).toBe(message);
+    });
+  }
+
+  it('refuses a YAML alias bomb fast', () => {
+    const started = performance.now();
+    expect(() => loadScenario('test/fixtures/bad/alias-bomb.yaml')).toThrow(/too many YAML aliases/);
+    // Expanding it would take minutes and gigabytes; the alias limit stops it at once.
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it('puts the "did you mean" of a malformed quantity in the hint', () => {
+    const e = loadError('test/fixtures/bad/quantity-2Gb.yaml') as ScenarioError;
+    expect(e.hint).toBe('did you mean 2Gi or 2G?');
+    expect(e.path).toBe('cluster.nodePools[0].allocatable.memory');
+    expect([e.line, e.column]).toEqual([5, 39]);
+  });
+
+  for (const c of VALID_CASES) {
+    const test = c.knownBug ? it.fails : it;
+    test(`loads ${c.name}${c.knownBug ? ` [known bug: ${c.knownBug}]` : ''}`, () => {
+      expect(() => loadScenario(c.file)).not.toThrow();
+    });
+  }
+});
+
+describe('pods that can never fit anywhere', () => {
+  it('load, with a warning naming the reason', () => {
+    const s = loadScenario(NEVER_FITS.file);
+    expect(s.warnings).toEqual([NEVER_FITS.warning]);
+  });
+
+  it('pass `kubesim validate` (exit 0) with the warning on stderr', () => {
+    const r = kubesim('validate', NEVER_FITS.file);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe(`warning: ${NEVER_FITS.warning}\n`);
+    expect(r.stdout).toMatch(/^test\/fixtures\/bad\/never-fits\.yaml: valid\./);
+  });
+});
+
+describe('kubesim CLI on bad input', () => {
+  beforeAll(() => {
+    if (!existsSync(DIST_MAIN)) throw new Error(`${DIST_MAIN} is missing: build with \`npx tsc -p .\` (npm test does it)`);
+  });
+
+  const cliCases = CASES.filter((c) => c.cli && !c.knownBug);
+
+  it('covers a handful of cases', () => {
+    expect(cliCases.length).toBeGreaterThanOrEqual(5);
+  });
+
+  for (const c of cliCases) {
+    it(`validate: ${c.name}`, () => {
+      const { file, message } = resolveCase(c);
+      const r = kubesim('validate', file);
+      expect(r.stderr).not.toContain('    at ');
+      expect(r.stderr).toBe(`error: ${message}\n`);
+      expect(r.stdout).toBe('');
+      expect(r.status).toBe(c.exitCode);
+    });
+
+    it(`run --out: ${c.name} leaves no output directory and no .tmp- sibling`, () => {
+      const { file, message } = resolveCase(c);
+      const parent = mkdtempSync(join(tmpdir(), 'kubesim-out-'));
+      try {
+        const r = kubesim('run', file, '--out', join(parent, 'x'));
+        expect(r.stderr).not.toContain('    at ');
+        expect(r.stderr).toBe(`error: ${message}\n`);
+        expect(r.status).toBe(c.exitCode);
+        expect(readdirSync(parent)).toEqual([]);
+      } finally {
+        rmSync(parent, { recursive: true, force: true });
+      }
+    });
+  }
+});
