@@ -4,6 +4,8 @@ import { ScenarioError } from '../scenario/errors.js';
 import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
 import { schemaCommand } from './schema.js';
+import { sweepCommand } from './sweep.js';
+import { mergeCommand } from './merge.js';
 
 function withSet<T>(y: Argv<T>) {
   return y
@@ -32,8 +34,40 @@ export async function main(argv: string[]): Promise<void> {
       (y) => withSet(y.positional('file', { type: 'string', describe: 'scenario YAML file', demandOption: true })),
       (a) => validateCommand({ file: a.file, set: a.set, seed: a.seed }),
     )
+    .command(
+      'sweep <file>', 'run a grid of scenario variants x seeds on worker threads, or emit it as shards',
+      (y) => withSet(y.positional('file', { type: 'string', describe: 'scenario YAML file', demandOption: true }))
+        .option('grid', { type: 'string', array: true, default: [] as string[], describe: "a field and its values: 'scheduler.profile=[default,first-fit]' or 'nodePools.general.count=10..50:10' (repeatable; replaces the scenario's sweep.grid)" })
+        .option('seeds', { type: 'number', describe: 'runs per cell (seeds seed, seed+1, …; default sweep.seeds or 1)' })
+        .option('threads', { type: 'number', describe: 'worker threads (default: the available cores)' })
+        .option('out', { type: 'string', describe: 'output directory (default results/<scenario>-sweep)' })
+        .option('baseline', { type: 'string', describe: 'cell to take paired differences against (id like c00 or label like "profile=default")' })
+        .option('shard', { type: 'string', describe: 'run only shard i of n ("i/n", i from 0), for kubesim merge later' })
+        .option('resume', { type: 'boolean', default: false, describe: 'run only the runs missing from --out' })
+        .option('quiet', { type: 'boolean', default: false, describe: 'no progress output' })
+        .option('emit', { choices: ['k8s-job', 'github-matrix'] as const, describe: 'print a Kubernetes Indexed Job or a CI matrix for the sweep instead of running it' })
+        .option('shards', { type: 'number', default: 4, describe: 'with --emit: number of shards' })
+        .option('parallelism', { type: 'number', describe: 'with --emit k8s-job: pods at a time (default: all shards)' })
+        .option('image', { type: 'string', default: 'kubesim:latest', describe: 'with --emit k8s-job: container image holding kubesim and the scenario' })
+        .option('claim', { type: 'string', default: 'kubesim-results', describe: 'with --emit k8s-job: ReadWriteMany PersistentVolumeClaim for the results' }),
+      async (a) => {
+        process.exitCode = await sweepCommand({
+          file: a.file, grid: a.grid, seeds: a.seeds, threads: a.threads, set: a.set, out: a.out, shard: a.shard, resume: a.resume,
+          baseline: a.baseline, quiet: a.quiet, emit: a.emit, shards: a.shards, parallelism: a.parallelism, image: a.image, claim: a.claim,
+        });
+      },
+    )
+    .command(
+      'merge <dirs..>', 'merge shard directories of one sweep into one (the same bytes as an unsharded sweep)',
+      (y) => y.positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'shard output directories' })
+        .option('out', { type: 'string', demandOption: true, describe: 'merged output directory' })
+        .option('quiet', { type: 'boolean', default: false }),
+      (a) => {
+        process.exitCode = mergeCommand({ dirs: a.dirs as string[], out: a.out, quiet: a.quiet });
+      },
+    )
     .command('schema', 'print the JSON Schema of scenario files (for editor completion)', (y) => y, () => schemaCommand())
-    .demandCommand(1, 'Name a command: run, validate or schema (see --help).')
+    .demandCommand(1, 'Name a command: run, validate, sweep, merge or schema (see --help).')
     .strict()
     .recommendCommands()
     .help()

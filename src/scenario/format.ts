@@ -123,8 +123,12 @@ export const SCENARIO_SCHEMA: Schema = obj({
   faults: prop(notYet('fault injection'), 'faults (not supported yet)'),
   rollouts: prop(notYet('rollouts'), 'rollouts (not supported yet)'),
   expect: prop(notYet('expectations'), 'expectations (not supported yet)'),
-  sweep: prop(notYet('sweeps'), 'sweep grid (not supported yet)'),
+  sweep: prop(obj({
+    grid: prop({ kind: 'object', props: {}, additional: { kind: 'any' } }, 'field -> list of values or a range "from..to:step", e.g. {scheduler.profile: [default, first-fit], nodePools.general.count: "10..50:10"}', { default: {} }),
+    seeds: prop(int(1), 'runs per cell, with seeds seed, seed+1, …', { default: 1 }),
+    baseline: prop(str(), 'cell (id such as c00, or label such as "profile=default") that differences are taken against'),
+  }), 'a sweep for `kubesim sweep`; `kubesim run` ignores it'),
 });
 
 /** Top-level (and cluster-level) sections from the scenario sketch that a later version will run. */
-export const NOT_YET = ['traffic', 'faults', 'rollouts', 'expect', 'sweep', 'cluster.autoscaler'];
+export const NOT_YET = ['traffic', 'faults', 'rollouts', 'expect', 'cluster.autoscaler'];

@@ -14,6 +14,7 @@ import { SCENARIO_SCHEMA, NOT_YET } from './format.js';
 import { check, fillDefaults, type CheckContext } from './schema.js';
 import { parseYaml, readText, toPlain, type PathSeg, type YamlDoc } from './yaml-source.js';
 import { resolveProfiles } from './profiles.js';
+import { resolveKey } from './paths.js';
 import { batchSpec, traceSpec } from './arrivals.js';
 import { fitWarnings } from './warnings.js';
 
@@ -52,6 +53,12 @@ export interface Scenario {
   warnings: string[];
   /** The scenario with defaults filled, as YAML, for the output directory. */
   resolvedYaml: string;
+  /** Every file the scenario read (itself, manifests, traces, CSV columns), absolute paths, in order. */
+  sources: string[];
+  /** The validated `sweep:` block. */
+  sweep: { grid: Record<string, unknown>; seeds: number; baseline?: string } | null;
+  /** The scenario as plain data after --set, before validation (for resolving grid keys). */
+  raw: unknown;
 }
 
 export interface LoadOptions {
@@ -60,24 +67,17 @@ export interface LoadOptions {
   set?: string[];
 }
 
-/** Parses "a.b[0].c=value" into a path and a YAML-parsed value. */
-export function parseSet(expr: string): { path: PathSeg[]; value: unknown } {
+/** Splits "key=value" (the value read as YAML). */
+export function parseSet(expr: string): { key: string; value: unknown } {
   const eq = expr.indexOf('=');
   if (eq <= 0) throw new ScenarioError('--set', 0, 0, '', `expected path=value, got "${expr}"`);
-  const path: PathSeg[] = [];
-  for (const part of expr.slice(0, eq).split('.')) {
-    const m = /^([^[\]]+)((?:\[\d+\])*)$/.exec(part);
-    if (!m) throw new ScenarioError('--set', 0, 0, '', `malformed path "${expr.slice(0, eq)}"`);
-    path.push(m[1]!);
-    for (const idx of m[2]!.matchAll(/\[(\d+)\]/g)) path.push(Number(idx[1]));
-  }
   let value: unknown;
   try {
     value = yamlParse(expr.slice(eq + 1));
   } catch {
     value = expr.slice(eq + 1);
   }
-  return { path, value };
+  return { key: expr.slice(0, eq).trim(), value };
 }
 
 export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
@@ -90,8 +90,8 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
   if (docs.length > 1) throw docs[1]!.error([], 'a scenario file holds one YAML document; put manifests in their own files');
   const doc = docs[0]!;
   for (const s of opts.set ?? []) {
-    const { path, value } = parseSet(s);
-    doc.doc.setIn(path, value);
+    const { key, value } = parseSet(s);
+    doc.doc.setIn(resolveKey(toPlain(doc), key, '--set'), value);
   }
   if (opts.seed !== undefined) doc.doc.set('seed', opts.seed);
   const raw = toPlain(doc);
@@ -103,7 +103,14 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     if (v !== undefined) throw doc.error(path, `"${path.at(-1)}" is part of the scenario format but not supported yet by this version of kubesim`, 'remove it to run the rest', true);
   }
   const dir = dirname(file);
-  const ctx: CheckContext = { doc, readColumn: (f, col, at) => readColumn(resolve(dir, f), col, doc, at) };
+  const sources = [resolve(file)];
+  const ctx: CheckContext = {
+    doc,
+    readColumn: (f, col, at) => {
+      sources.push(resolve(dir, f));
+      return readColumn(resolve(dir, f), col, doc, at);
+    },
+  };
   const cfg = check(raw, SCENARIO_SCHEMA, ctx, []) as Config;
   const space = new ResourceSpace();
 
@@ -126,7 +133,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     if (kinds.length !== 1) {
       throw doc.error(['workloads', i], kinds.length === 0 ? 'expected one of manifests, objects, batch or trace' : `expected only one of manifests, objects, batch or trace, got ${kinds.join(' and ')}`);
     }
-    for (const y of manifestDocs(w, i, dir, doc)) {
+    for (const y of manifestDocs(w, i, dir, doc, sources)) {
       const o = readObject(y.doc, y.value);
       if (o) objects.push({ o, entry: i });
     }
@@ -159,6 +166,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
   cfg.workloads.forEach((w, i) => {
     const a = w.batch ? batchSpec(w.batch, ['workloads', i, 'batch'], doc, space, priorities, cfg.duration)
       : w.trace ? traceSpec(w.trace, ['workloads', i, 'trace'], doc, dir, space) : null;
+    if (w.trace) sources.push(resolve(dir, w.trace.file as string));
     if (!a) return;
     // `at` shifts the whole stream: a trace's arrivals, or a batch stream's start.
     if (a.trace) for (const t of a.trace) t.at += w.at;
@@ -180,7 +188,8 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     file: display, name: cfg.name ?? basename(file).replace(/\.ya?ml$/, ''), seed: cfg.seed, durationMs: cfg.duration,
     metricsIntervalMs: cfg.metrics.interval, space, pools,
     scheduler: { profile: sch.profile, percentageOfNodesToScore: sch.percentageOfNodesToScore, latency: sch.latency, popFromBackoffQ: sch.popFromBackoffQ, profiles },
-    podStartup: cfg.cluster.podStartup, workloads, arrivals, notSimulated, warnings: [],
+    podStartup: cfg.cluster.podStartup, workloads, arrivals, notSimulated, warnings: [], sources, raw,
+    sweep: (cfg as unknown as { sweep?: Scenario['sweep'] }).sweep ?? null,
     resolvedYaml: `# Resolved from ${display} (defaults filled in); run it again with: kubesim run <this file>\n${yamlStringify(fillDefaults(raw, SCENARIO_SCHEMA))}`,
   };
   if (scenario.metricsIntervalMs <= 0) throw doc.error(['metrics', 'interval'], 'expected a positive interval');
@@ -212,7 +221,7 @@ export interface WorkloadEntry {
   runTime?: Distribution;
 }
 
-function manifestDocs(w: WorkloadEntry, i: number, dir: string, doc: YamlDoc): { doc: YamlDoc; value: unknown }[] {
+function manifestDocs(w: WorkloadEntry, i: number, dir: string, doc: YamlDoc, sources: string[]): { doc: YamlDoc; value: unknown }[] {
   const out: { doc: YamlDoc; value: unknown }[] = [];
   if (w.objects) {
     w.objects.forEach((_o, j) => {
@@ -229,6 +238,7 @@ function manifestDocs(w: WorkloadEntry, i: number, dir: string, doc: YamlDoc): {
       throw doc.error(['workloads', i, 'manifests', ...(w.manifests!.length > 1 ? [j] : [])], `manifest file not found: ${m}`, `paths are relative to ${relative(process.cwd(), dir) || '.'}`);
     }
     for (const f of files) {
+      sources.push(f);
       const name = relative(process.cwd(), f) || f;
       for (const y of parseYaml(readText(f, name), name)) out.push({ doc: y, value: toPlain(y) });
     }

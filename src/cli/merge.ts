@@ -1,0 +1,43 @@
+import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ScenarioError } from '../scenario/errors.js';
+import { aggregate, metaText, readMeta, writeAtomic, type SweepMeta } from '../sweep/aggregate.js';
+
+/** Merges shard directories of one sweep into the bytes an unsharded sweep writes. */
+export function mergeCommand(a: { dirs: string[]; out: string; quiet: boolean }): number {
+  let meta: SweepMeta | null = null;
+  let first = '';
+  for (const d of a.dirs) {
+    const m = readMeta(d);
+    if (!m) throw new ScenarioError(d, 0, 0, '', 'not a kubesim sweep directory (no sweep.json)');
+    if (meta && m.fingerprint !== meta.fingerprint) {
+      throw new ScenarioError(d, 0, 0, '', `belongs to a different sweep than ${first} (fingerprint ${m.fingerprint}, not ${meta.fingerprint})`, 'merge only shards of one sweep');
+    }
+    meta ??= m;
+    first ||= d;
+  }
+  if (!meta) throw new ScenarioError('merge', 0, 0, '', 'no directories given');
+  const out = resolve(a.out);
+  const existing = readMeta(out);
+  if (existing && existing.fingerprint !== meta.fingerprint) throw new ScenarioError(out, 0, 0, '', 'holds a different sweep', 'choose another --out');
+  mkdirSync(out, { recursive: true });
+  for (const d of a.dirs) {
+    if (resolve(d) === out) continue;
+    const runs = join(d, 'runs');
+    if (!existsSync(runs)) continue;
+    for (const cell of readdirSync(runs)) {
+      for (const seed of readdirSync(join(runs, cell))) {
+        if (seed.includes('.tmp-') || !existsSync(join(runs, cell, seed, 'summary.csv'))) continue;
+        const target = join(out, 'runs', cell, seed);
+        if (!existsSync(join(target, 'summary.csv'))) cpSync(join(runs, cell, seed), target, { recursive: true });
+      }
+    }
+  }
+  writeAtomic(join(out, 'sweep.json'), metaText(meta));
+  const { runs, missing } = aggregate(out, meta);
+  if (!a.quiet) {
+    process.stderr.write(`merged ${a.dirs.length} director${a.dirs.length === 1 ? 'y' : 'ies'}: ${runs} of ${meta.cells.length * meta.seeds.length} runs in ${out}\n`);
+    if (missing.length) process.stderr.write(`missing runs: ${missing.slice(0, 10).map((m) => `${m.cell}/${m.seed}`).join(', ')}${missing.length > 10 ? ', …' : ''}\n`);
+  }
+  return missing.length ? 1 : 0;
+}

@@ -1,0 +1,123 @@
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import cliProgress from 'cli-progress';
+import { ScenarioError } from '../scenario/errors.js';
+import { aggregate, metaOf, metaText, readMeta, writeAtomic } from '../sweep/aggregate.js';
+import { emitGithubMatrix, emitIndexedJob } from '../sweep/emit.js';
+import { parseShard, planSweep, reproduce, runDir, shardRuns } from '../sweep/plan.js';
+import { runSweep, type RunOutcome } from '../sweep/pool.js';
+import { availableParallelism } from 'node:os';
+
+export interface SweepArgs {
+  file: string;
+  grid: string[];
+  seeds?: number;
+  threads?: number;
+  set: string[];
+  out?: string;
+  shard?: string;
+  resume: boolean;
+  baseline?: string;
+  quiet: boolean;
+  emit?: 'k8s-job' | 'github-matrix';
+  shards: number;
+  parallelism?: number;
+  image: string;
+  claim: string;
+}
+
+/** Removes temporary directories left by runs that were cancelled. */
+function cleanTemporary(out: string): void {
+  const runs = join(out, 'runs');
+  if (!existsSync(runs)) return;
+  for (const cell of readdirSync(runs)) {
+    for (const entry of readdirSync(join(runs, cell))) if (entry.includes('.tmp-')) rmSync(join(runs, cell, entry), { recursive: true, force: true });
+  }
+}
+
+export async function sweepCommand(a: SweepArgs): Promise<number> {
+  const plan = planSweep(resolve(a.file), { grid: a.grid, seeds: a.seeds, set: a.set, baseline: a.baseline });
+  if (a.emit) {
+    if (!(a.shards >= 1)) throw new ScenarioError('--shards', 0, 0, '', `expected a positive number of shards, got ${a.shards}`);
+    const args = [plan.file, ...a.grid.flatMap((g) => ['--grid', g]), ...(a.seeds ? ['--seeds', String(a.seeds)] : []),
+      ...a.set.flatMap((s) => ['--set', s]), ...(a.baseline ? ['--baseline', a.baseline] : [])];
+    const o = { shards: a.shards, parallelism: a.parallelism ?? a.shards, image: a.image, args, claim: a.claim, threads: a.threads };
+    process.stdout.write(a.emit === 'k8s-job' ? emitIndexedJob(plan, o) : emitGithubMatrix(plan, o));
+    return 0;
+  }
+  const shard = a.shard ? parseShard(a.shard) : null;
+  const name = basename(plan.file).replace(/\.ya?ml$/, '');
+  const out = resolve(a.out ?? `results/${name}-sweep`);
+  const meta = metaOf(plan);
+  const existing = readMeta(out);
+  if (existing && existing.fingerprint !== meta.fingerprint) {
+    throw new ScenarioError(out, 0, 0, '', 'this directory holds a different sweep (its scenario, files, grid or seeds differ)', 'choose another --out');
+  }
+  if (!existing && existsSync(out) && readdirSync(out).length > 0) {
+    throw new ScenarioError(out, 0, 0, '', 'this directory exists and is not a kubesim sweep', 'choose another --out');
+  }
+  if (existing && !a.resume) throw new ScenarioError(out, 0, 0, '', 'this sweep has already run here', 'add --resume to run only what is missing, or choose another --out');
+  mkdirSync(out, { recursive: true });
+  writeAtomic(join(out, 'sweep.json'), metaText(meta));
+  cleanTemporary(out);
+
+  const mine = shard ? shardRuns(plan.runs, shard.index, shard.count) : plan.runs;
+  const todo = mine.filter((r) => !existsSync(join(out, runDir(r), 'summary.csv')));
+  const threads = Math.max(1, Math.min(a.threads ?? availableParallelism(), todo.length || 1));
+  const log = (s: string) => {
+    if (!a.quiet) process.stderr.write(`${s}\n`);
+  };
+  log(`kubesim sweep ${plan.file}: ${plan.cells.length} cell(s) x ${plan.seeds.length} seed(s) = ${plan.runs.length} runs` +
+    `${shard ? `, shard ${shard.index}/${shard.count}: ${mine.length}` : ''}${todo.length < mine.length ? `, ${mine.length - todo.length} already done` : ''}; ${threads} thread(s)`);
+
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  const tty = process.stderr.isTTY && !a.quiet;
+  const bar = tty ? new cliProgress.SingleBar({ format: '{bar} {value}/{total} runs | {failed} failed | ETA {eta_formatted}', hideCursor: true, stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
+  bar?.start(todo.length, 0, { failed: 0 });
+  let done = 0;
+  let failed = 0;
+  let nextPlain = 0;
+  const failures: RunOutcome[] = [];
+  const deferred: string[] = [];
+  const started = performance.now();
+  const outcomes = await runSweep(plan, todo, out, {
+    threads, signal: controller.signal, tmpSuffix: String(process.pid),
+    onResult: (o) => {
+      if (o.reply.ok === false && o.reply.error === 'aborted') return;
+      done++;
+      if (!o.reply.ok) {
+        failed++;
+        failures.push(o);
+        const msg = `run ${o.run.cell.id} (${o.run.cell.label}) seed ${o.run.seed} failed: ${o.reply.error.split('\n')[0]}\n  to repeat it alone: ${reproduce(plan, o.run, a.out ?? `results/${name}-sweep`)}`;
+        // Under a progress bar, failures are listed when it stops.
+        if (!bar) log(msg);
+        else deferred.push(msg);
+      }
+      bar?.update(done, { failed });
+      if (!bar && !a.quiet && done >= nextPlain) {
+        log(`${done}/${todo.length} runs done, ${failed} failed`);
+        nextPlain = done + Math.max(1, Math.ceil(todo.length / 10));
+      }
+    },
+  });
+  bar?.stop();
+  for (const m of deferred) log(m);
+  process.removeListener('SIGINT', onSigint);
+  const wall = (performance.now() - started) / 1000;
+  if (controller.signal.aborted) {
+    cleanTemporary(out);
+    const finished = outcomes.filter((o) => o.reply.ok).length;
+    process.stderr.write(`interrupted: ${finished} of ${todo.length} runs finished and kept in ${out}; run the same command with --resume to finish\n`);
+    return 130;
+  }
+  if (shard) {
+    log(`shard ${shard.index}/${shard.count} done in ${wall.toFixed(1)} s: ${done - failed} runs in ${out}; merge the shards with: kubesim merge <shard dirs> --out <dir>`);
+  } else {
+    const { runs, missing } = aggregate(out, meta);
+    log(`done in ${wall.toFixed(1)} s: ${runs} of ${plan.runs.length} runs; ${out}/summary.csv has one row per cell${meta.baseline ? `, differences.csv the paired differences against ${meta.baseline}` : ''}`);
+    if (missing.length) log(`${missing.length} run(s) missing: they failed (see above)`);
+  }
+  return failed > 0 ? 1 : 0;
+}

@@ -1,0 +1,136 @@
+// A sweep's combined outputs, computed only from its run directories and sweep.json, so that a
+// sweep run in one go and the same sweep merged from shards write the same bytes.
+import { closeSync, existsSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { csvText } from '../metrics/csv.js';
+import { tidy } from '../metrics/stats.js';
+import { meanInterval } from './stats.js';
+import { SWEEP_FORMAT, type SweepPlan } from './plan.js';
+import { valueText } from './grid.js';
+
+export interface SweepMeta {
+  format: number;
+  fingerprint: string;
+  scenario: string;
+  sets: string[];
+  axes: { key: string; column: string; values: unknown[] }[];
+  cells: { id: string; label: string; values: unknown[]; sets: string[] }[];
+  seeds: number[];
+  baseline: string | null;
+}
+
+export function metaOf(plan: SweepPlan): SweepMeta {
+  return {
+    format: SWEEP_FORMAT, fingerprint: plan.fingerprint, scenario: plan.file, sets: plan.sets,
+    axes: plan.axes.map((a) => ({ key: a.key, column: a.column, values: a.values })),
+    cells: plan.cells.map((c) => ({ id: c.id, label: c.label, values: c.values, sets: c.sets })),
+    seeds: plan.seeds, baseline: plan.baseline?.id ?? null,
+  };
+}
+
+export function writeAtomic(path: string, text: string): void {
+  writeFileSync(`${path}.tmp`, text);
+  renameSync(`${path}.tmp`, path);
+}
+
+export function metaText(meta: SweepMeta): string {
+  return `${JSON.stringify(meta, null, 2)}\n`;
+}
+
+export function readMeta(dir: string): SweepMeta | null {
+  const p = join(dir, 'sweep.json');
+  if (!existsSync(p)) return null;
+  return JSON.parse(readFileSync(p, 'utf8')) as SweepMeta;
+}
+
+interface RunSummary {
+  cell: SweepMeta['cells'][number];
+  seed: number;
+  header: string[];
+  values: string[];
+}
+
+function readRuns(dir: string, meta: SweepMeta): { found: RunSummary[]; missing: { cell: string; seed: number }[] } {
+  const found: RunSummary[] = [];
+  const missing: { cell: string; seed: number }[] = [];
+  for (const cell of meta.cells) {
+    for (const seed of meta.seeds) {
+      const p = join(dir, 'runs', cell.id, String(seed), 'summary.csv');
+      if (!existsSync(p)) {
+        missing.push({ cell: cell.id, seed });
+        continue;
+      }
+      const rows = parse(readFileSync(p, 'utf8')) as string[][];
+      found.push({ cell, seed, header: rows[0]!, values: rows[1]! });
+    }
+  }
+  return { found, missing };
+}
+
+function numericColumns(runs: RunSummary[]): string[] {
+  if (runs.length === 0) return [];
+  const header = runs[0]!.header;
+  return header.filter((col, i) => col !== 'seed' && runs.every((r) => r.values[i] !== '' && Number.isFinite(Number(r.values[i]))));
+}
+
+/** Writes runs.csv, summary.csv, timeseries.csv and (with a baseline) differences.csv. Returns the runs missing. */
+export function aggregate(dir: string, meta: SweepMeta): { runs: number; missing: { cell: string; seed: number }[] } {
+  const { found, missing } = readRuns(dir, meta);
+  const axisCols = meta.axes.map((a) => a.column);
+  const params = (c: SweepMeta['cells'][number]) => c.values.map((v) => (typeof v === 'string' ? v : valueText(v)));
+
+  // runs.csv: every run's summary row, with its cell's parameters.
+  const header = found[0]?.header ?? [];
+  const runRows = found.map((r) => [r.cell.id, ...params(r.cell), ...header.map((h) => r.values[r.header.indexOf(h)] ?? '')]);
+  writeAtomic(join(dir, 'runs.csv'), csvText(['cell', ...axisCols, ...header], runRows));
+
+  // summary.csv: one row per cell, mean, sd and 95 % Student-t interval of every numeric metric.
+  const metrics = numericColumns(found);
+  const col = (r: RunSummary, m: string) => Number(r.values[r.header.indexOf(m)]);
+  const sumHeader = ['cell', ...axisCols, 'runs', ...metrics.flatMap((m) => [`${m}_mean`, `${m}_sd`, `${m}_ci95_low`, `${m}_ci95_high`])];
+  const sumRows = meta.cells.map((c) => {
+    const rs = found.filter((r) => r.cell.id === c.id);
+    return [c.id, ...params(c), rs.length, ...metrics.flatMap((m) => {
+      const iv = meanInterval(rs.map((r) => col(r, m)));
+      return [tidy(iv.mean), tidy(iv.sd), tidy(iv.low), tidy(iv.high)];
+    })];
+  });
+  writeAtomic(join(dir, 'summary.csv'), csvText(sumHeader, sumRows));
+
+  // differences.csv: paired differences against the baseline cell over the seeds both ran.
+  if (meta.baseline) {
+    const base = new Map(found.filter((r) => r.cell.id === meta.baseline).map((r) => [r.seed, r]));
+    const rows: (string | number)[][] = [];
+    for (const c of meta.cells) {
+      if (c.id === meta.baseline) continue;
+      const pairs = found.filter((r) => r.cell.id === c.id && base.has(r.seed));
+      for (const m of metrics) {
+        const iv = meanInterval(pairs.map((r) => col(r, m) - col(base.get(r.seed)!, m)));
+        rows.push([c.id, ...params(c), m, iv.n, tidy(iv.mean), tidy(iv.sd), tidy(iv.low), tidy(iv.high)]);
+      }
+    }
+    writeAtomic(join(dir, 'differences.csv'), csvText(['cell', ...axisCols, 'metric', 'pairs', 'mean_difference', 'sd', 'ci95_low', 'ci95_high'], rows));
+  }
+
+  // timeseries.csv: every run's samples with cell and seed columns, streamed run by run.
+  const tsPath = join(dir, 'timeseries.csv');
+  const fd = openSync(`${tsPath}.tmp`, 'w');
+  try {
+    let wroteHeader = false;
+    for (const r of found) {
+      const text = readFileSync(join(dir, 'runs', r.cell.id, String(r.seed), 'timeseries.csv'), 'utf8');
+      const nl = text.indexOf('\n');
+      if (!wroteHeader) {
+        writeSync(fd, `cell,seed,${text.slice(0, nl + 1)}`);
+        wroteHeader = true;
+      }
+      const prefix = `${r.cell.id},${r.seed},`;
+      writeSync(fd, text.slice(nl + 1).replace(/^(?=.)/gm, prefix));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(`${tsPath}.tmp`, tsPath);
+  return { runs: found.length, missing };
+}

@@ -1,0 +1,100 @@
+// A sweep plan: the cells of the grid crossed with the seeds, in a fixed order, and a fingerprint
+// that identifies the sweep (scenario and every file it reads, overrides, grid, seeds).
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { ScenarioError } from '../scenario/errors.js';
+import { loadScenario } from '../scenario/load.js';
+import { makeAxes, makeCells, parseGridArg, parseValues, valueText, type Axis, type Cell } from './grid.js';
+
+export const SWEEP_FORMAT = 1;
+
+export interface Run {
+  /** Position in the full run list (cells slowest, then seeds). */
+  index: number;
+  cell: Cell;
+  seed: number;
+}
+
+export interface SweepPlan {
+  /** The scenario file as given (relative to the working directory where possible). */
+  file: string;
+  /** --set overrides applied to every run. */
+  sets: string[];
+  axes: Axis[];
+  cells: Cell[];
+  seeds: number[];
+  baseline: Cell | null;
+  fingerprint: string;
+  runs: Run[];
+}
+
+export interface PlanOptions {
+  grid: string[];
+  seeds?: number;
+  set: string[];
+  baseline?: string;
+}
+
+export function findCell(cells: Cell[], name: string, origin: string): Cell {
+  const norm = (s: string) => s.replace(/[,\s]+/g, ' ').trim();
+  const c = cells.find((x) => x.id === name || norm(x.label) === norm(name));
+  if (!c) throw new ScenarioError(origin, 0, 0, '', `no cell "${name}"`, `cells: ${cells.map((x) => `${x.id} (${x.label})`).join(', ')}`);
+  return c;
+}
+
+export function planSweep(file: string, opts: PlanOptions): SweepPlan {
+  const base = loadScenario(file, { set: opts.set });
+  const fromFile = base.sweep;
+  const specs = opts.grid.length
+    ? opts.grid.map(parseGridArg)
+    : Object.entries(fromFile?.grid ?? {}).map(([key, v]) => ({ key, values: parseValues(v, base.file, `sweep.grid.${key}`) }));
+  const origin = opts.grid.length ? '--grid' : base.file;
+  const axes = makeAxes(base.raw, specs, origin);
+  const cells = makeCells(axes);
+  const nSeeds = opts.seeds ?? fromFile?.seeds ?? 1;
+  if (!(Number.isInteger(nSeeds) && nSeeds >= 1)) throw new ScenarioError('--seeds', 0, 0, '', `expected a positive integer, got ${nSeeds}`);
+  const seeds = Array.from({ length: nSeeds }, (_, i) => base.seed + i);
+  const baselineName = opts.baseline ?? fromFile?.baseline;
+  const baseline = baselineName === undefined ? null : findCell(cells, baselineName, opts.baseline !== undefined ? '--baseline' : base.file);
+  const runs: Run[] = [];
+  for (const cell of cells) for (const seed of seeds) runs.push({ index: runs.length, cell, seed });
+
+  const h = createHash('sha256');
+  h.update(`kubesim-sweep ${SWEEP_FORMAT}\n`);
+  // Contents, not paths: the same sweep checked out in two places has one fingerprint.
+  for (const src of base.sources) h.update(createHash('sha256').update(readFileSync(src)).digest('hex')).update('\n');
+  h.update(JSON.stringify({ sets: opts.set, axes: axes.map((a) => [a.path, a.values.map(valueText)]), seeds }));
+  return {
+    file: relative(process.cwd(), file) || file, sets: opts.set, axes, cells, seeds, baseline,
+    fingerprint: h.digest('hex').slice(0, 16), runs,
+  };
+}
+
+/** The runs of shard `index` of `count`: every count-th run, so long and short cells spread evenly. */
+export function shardRuns(runs: Run[], index: number, count: number): Run[] {
+  return runs.filter((r) => r.index % count === index);
+}
+
+/** Parses "i/n" (0-based i, as $JOB_COMPLETION_INDEX is). */
+export function parseShard(text: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  if (!m) throw new ScenarioError('--shard', 0, 0, '', `expected i/n such as 0/4, got "${text}"`);
+  const index = Number(m[1]);
+  const count = Number(m[2]);
+  if (count < 1) throw new ScenarioError('--shard', 0, 0, '', `the number of shards must be at least 1, got ${count}`);
+  if (index >= count) throw new ScenarioError('--shard', 0, 0, '', `shard index ${index} is out of range: shards are numbered 0 to ${count - 1}`);
+  return { index, count };
+}
+
+/** The directory of one run inside a sweep's output. */
+export function runDir(run: Run): string {
+  return `runs/${run.cell.id}/${run.seed}`;
+}
+
+/** The command that repeats one run on its own. */
+export function reproduce(plan: SweepPlan, run: Run, outDir: string): string {
+  const q = (s: string) => (/^[\w./:=@%+,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+  const sets = [...plan.sets, ...run.cell.sets].map((s) => `--set ${q(s)}`).join(' ');
+  return `npx kubesim run ${q(plan.file)} --seed ${run.seed}${sets ? ` ${sets}` : ''} --out ${q(`${outDir}/${runDir(run)}`)}`;
+}

@@ -1,0 +1,68 @@
+// Runs a sweep's runs on worker threads (piscina). Each worker loads the compiled JavaScript and runs
+// one (cell, seed) at a time into its own directory; results stream to disk, not to memory.
+import { existsSync } from 'node:fs';
+import { setMaxListeners } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import type { Run, SweepPlan } from './plan.js';
+import { runDir } from './plan.js';
+import type { RunReply, RunTask } from './worker.js';
+import { join, resolve } from 'node:path';
+
+/** The compiled worker, also when this module runs from TypeScript sources (tests). */
+export function workerFile(): string {
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith('.js')) return join(here, '..', 'worker.js');
+  const compiled = resolve(here, '..', '..', '..', 'dist', 'src', 'sweep', 'worker.js');
+  if (!existsSync(compiled)) throw new Error(`bug: ${compiled} is missing; run \`npm run build\` first`);
+  return compiled;
+}
+
+export interface RunOutcome {
+  run: Run;
+  reply: RunReply | { ok: false; error: 'aborted'; userError: false };
+}
+
+export interface PoolOptions {
+  threads: number;
+  /** Aborting stops queued runs and cancels running ones (their temporary directories are removed). */
+  signal?: AbortSignal;
+  /** Called as each run ends, in completion order. */
+  onResult?: (o: RunOutcome) => void;
+  tmpSuffix: string;
+}
+
+export async function runSweep(plan: SweepPlan, runs: readonly Run[], outDir: string, opts: PoolOptions): Promise<RunOutcome[]> {
+  const pool = new Piscina<RunTask, RunReply>({
+    filename: workerFile(),
+    minThreads: opts.threads,
+    maxThreads: opts.threads,
+    // One run per thread at a time: runs are CPU-bound.
+    concurrentTasksPerWorker: 1,
+    idleTimeout: 1000,
+  });
+  const file = resolve(plan.file);
+  // Every queued task listens on the one signal.
+  if (opts.signal) setMaxListeners(0, opts.signal);
+  try {
+    const outcomes = await Promise.all(
+      runs.map(async (run): Promise<RunOutcome> => {
+        const task: RunTask = {
+          file, sets: [...plan.sets, ...run.cell.sets], seed: run.seed, outDir: join(outDir, runDir(run)), tmpSuffix: opts.tmpSuffix,
+        };
+        let outcome: RunOutcome;
+        try {
+          outcome = { run, reply: await pool.run(task, { signal: opts.signal }) };
+        } catch (e) {
+          if (opts.signal?.aborted) outcome = { run, reply: { ok: false, error: 'aborted', userError: false } };
+          else outcome = { run, reply: { ok: false, error: e instanceof Error ? (e.stack ?? e.message) : String(e), userError: false } };
+        }
+        opts.onResult?.(outcome);
+        return outcome;
+      }),
+    );
+    return outcomes;
+  } finally {
+    await pool.destroy();
+  }
+}

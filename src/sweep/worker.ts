@@ -1,0 +1,26 @@
+// A piscina worker: runs one (cell, seed) of a sweep into its directory. It never throws: a failed
+// run comes back as data, so one bad parameter combination does not stop the sweep.
+import { loadScenario } from '../scenario/load.js';
+import { runToDirectory } from '../run/output.js';
+import { ScenarioError } from '../scenario/errors.js';
+
+export interface RunTask {
+  file: string;
+  sets: string[];
+  seed: number;
+  outDir: string;
+  tmpSuffix: string;
+}
+
+export type RunReply = { ok: true } | { ok: false; error: string; userError: boolean };
+
+export default function runOne(task: RunTask): RunReply {
+  try {
+    const s = loadScenario(task.file, { set: task.sets, seed: task.seed });
+    runToDirectory(s, task.outDir, task.tmpSuffix);
+    return { ok: true };
+  } catch (e) {
+    if (e instanceof ScenarioError) return { ok: false, error: e.message, userError: true };
+    return { ok: false, error: e instanceof Error ? (e.stack ?? e.message) : String(e), userError: false };
+  }
+}

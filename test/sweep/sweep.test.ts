@@ -1,0 +1,166 @@
+// Sweeps: byte-identical merged outputs whatever the thread count or shard split; clear errors.
+import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { load as loadYaml } from './yaml-helper.js';
+
+const BIN = 'bin/kubesim.js';
+const ARGS = ['scenarios/default.yaml', '--grid', 'scheduler.profile=[default,most-allocated]', '--grid', 'nodePools.general.count=5..6', '--seeds', '3', '--set', 'duration=1h', '--baseline', 'c00', '--quiet'];
+
+function kubesim(...args: string[]) {
+  return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+}
+
+/** sha256 of every file under dir, by relative path. */
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const f of readdirSync(d).sort()) {
+      const p = join(d, f);
+      if (statSync(p).isDirectory()) walk(p);
+      else out[relative(dir, p)] = createHash('sha256').update(readFileSync(p)).digest('hex');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'kubesim-sweep-'));
+
+describe('kubesim sweep', () => {
+  it('writes the same bytes with 1, 2 and 4 threads, and when 3 shards run separately and are merged', () => {
+    const base = tmp();
+    const trees = [1, 2, 4].map((t) => {
+      const out = join(base, `t${t}`);
+      const r = kubesim('sweep', ...ARGS, '--threads', String(t), '--out', out);
+      expect(r.status, r.stderr).toBe(0);
+      return tree(out);
+    });
+    expect(Object.keys(trees[0]!)).toContain('summary.csv');
+    expect(Object.keys(trees[0]!)).toContain('differences.csv');
+    expect(Object.keys(trees[0]!).filter((f) => f.endsWith('summary.csv'))).toHaveLength(1 + 12);
+    expect(trees[1]).toEqual(trees[0]);
+    expect(trees[2]).toEqual(trees[0]);
+
+    const shards = [0, 1, 2].map((i) => {
+      const out = join(base, `shard${i}`);
+      const r = kubesim('sweep', ...ARGS, '--shard', `${i}/3`, '--threads', '1', '--out', out);
+      expect(r.status, r.stderr).toBe(0);
+      return out;
+    });
+    // Shard i holds runs i, i+3, …: in cell-major order with 3 seeds, shard 0 has seed 42 of every cell.
+    expect(readdirSync(join(shards[0]!, 'runs', 'c00'))).toEqual(['42']);
+    expect(readdirSync(join(shards[1]!, 'runs', 'c00'))).toEqual(['43']);
+    const merged = join(base, 'merged');
+    const m = kubesim('merge', ...shards, '--out', merged, '--quiet');
+    expect(m.status, m.stderr).toBe(0);
+    expect(tree(merged)).toEqual(trees[0]);
+  }, 120_000);
+
+  it('summarises cells with Student-t intervals and pairs differences by seed', () => {
+    const out = join(tmp(), 's');
+    expect(kubesim('sweep', ...ARGS, '--out', out).status).toBe(0);
+    const summary = parse(readFileSync(join(out, 'summary.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    const runs = parse(readFileSync(join(out, 'runs.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(summary.map((r) => [r.cell, r.profile, r.count, r.runs])).toEqual([
+      ['c00', 'default', '5', '3'], ['c01', 'default', '6', '3'], ['c02', 'most-allocated', '5', '3'], ['c03', 'most-allocated', '6', '3'],
+    ]);
+    // Recompute one interval by hand from runs.csv: mean +- t(0.975, 2) * sd / sqrt(3), t = 4.302653.
+    const xs = runs.filter((r) => r.cell === 'c02').map((r) => Number(r.cpu_requested_ratio_mean));
+    const mean = xs.reduce((a, b) => a + b, 0) / 3;
+    const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / 2);
+    const row = summary[2]!;
+    expect(Number(row.cpu_requested_ratio_mean_mean)).toBeCloseTo(mean, 9);
+    expect(Number(row.cpu_requested_ratio_mean_ci95_high)).toBeCloseTo(mean + (4.302653 * sd) / Math.sqrt(3), 6);
+    // Paired differences use the same seeds: nodes differ by exactly one between count 6 and 5.
+    const diffs = parse(readFileSync(join(out, 'differences.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    const d = diffs.find((r) => r.cell === 'c01' && r.metric === 'nodes')!;
+    expect([d.pairs, d.mean_difference, d.ci95_low, d.ci95_high]).toEqual(['3', '1', '1', '1']);
+    const ts = readFileSync(join(out, 'timeseries.csv'), 'utf8').split('\n');
+    expect(ts[0]).toBe('cell,seed,time_s,metric,node_pool,zone,workload,value');
+    expect(ts[1]!.startsWith('c00,42,0,')).toBe(true);
+  }, 60_000);
+
+  it('resumes: runs only what is missing, and refuses to overwrite without --resume', () => {
+    const out = join(tmp(), 's');
+    expect(kubesim('sweep', ...ARGS, '--out', out).status).toBe(0);
+    const before = tree(out);
+    const again = kubesim('sweep', ...ARGS, '--out', out);
+    expect(again.status).toBe(2);
+    expect(again.stderr).toMatch(/already run here \(add --resume/);
+    rmSync(join(out, 'runs', 'c03', '43'), { recursive: true });
+    const r = spawnSync(process.execPath, [BIN, 'sweep', ...ARGS.filter((x) => x !== '--quiet'), '--out', out, '--resume'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/11 already done/);
+    expect(tree(out)).toEqual(before);
+  }, 60_000);
+
+  it('reports a failing run with the command to repeat it, and goes on', () => {
+    const out = join(tmp(), 's');
+    // A profile name that does not exist fails that cell's runs only.
+    const r = kubesim('sweep', 'scenarios/default.yaml', '--grid', 'scheduler.profile=[default,no-such-profile]', '--set', 'duration=30m', '--out', out);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/run c01 \(profile=no-such-profile\) seed 42 failed: .*unknown scheduler profile "no-such-profile"/);
+    expect(r.stderr).toMatch(/to repeat it alone: npx kubesim run scenarios\/default.yaml --seed 42 --set duration=30m --set cluster.scheduler.profile=no-such-profile --out \S+\/runs\/c01\/42\n/);
+    expect(existsSync(join(out, 'runs', 'c00', '42', 'summary.csv'))).toBe(true);
+    expect(readFileSync(join(out, 'summary.csv'), 'utf8').split('\n')[2]).toMatch(/^c01,no-such-profile,0,/);
+  }, 60_000);
+
+  it.each([
+    [['--grid', 'scheduler.profil=[a,b]'], /--grid: scheduler.profil: no field "profil" under cluster.scheduler \(did you mean "profile"\?\)/],
+    [['--grid', 'nodePools.general.count=50..10'], /the range "50..10" is empty/],
+    [['--grid', 'nodePools.general.count=[]'], /the list "\[\]" is empty/],
+    [['--grid', 'nodePools.gpu.count=1..2'], /cluster.nodePools has no item named "gpu"/],
+    [['--shard', '3/3'], /--shard: shard index 3 is out of range: shards are numbered 0 to 2/],
+    [['--baseline', 'c99'], /--baseline: no cell "c99"/],
+  ])('refuses %j', (extra, message) => {
+    const r = kubesim('sweep', 'scenarios/default.yaml', '--grid', 'scheduler.profile=[default,first-fit]', ...extra, '--out', join(tmp(), 'x'));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses to merge shards of different sweeps', () => {
+    const base = tmp();
+    const a = join(base, 'a');
+    const b = join(base, 'b');
+    expect(kubesim('sweep', ...ARGS, '--shard', '0/2', '--out', a).status).toBe(0);
+    const twoSeeds = ARGS.map((x, i) => (ARGS[i - 1] === '--seeds' ? '2' : x));
+    expect(kubesim('sweep', ...twoSeeds, '--shard', '1/2', '--out', b).status).toBe(0);
+    const r = kubesim('merge', a, b, '--out', join(base, 'm'));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/belongs to a different sweep/);
+  }, 60_000);
+});
+
+describe('kubesim sweep --emit', () => {
+  it('emits an Indexed Job whose pods run their shard into a shared volume', () => {
+    const r = kubesim('sweep', ...ARGS, '--emit', 'k8s-job', '--shards', '5', '--parallelism', '2', '--image', 'registry.example.com/kubesim:1');
+    expect(r.status, r.stderr).toBe(0);
+    const job = loadYaml(r.stdout) as Record<string, any>;
+    expect(job.apiVersion).toBe('batch/v1');
+    expect(job.kind).toBe('Job');
+    expect(job.spec.completionMode).toBe('Indexed');
+    expect(job.spec.completions).toBe(5);
+    expect(job.spec.parallelism).toBe(2);
+    const pod = job.spec.template.spec;
+    expect(pod.restartPolicy).toBe('Never');
+    const c = pod.containers[0];
+    expect(c.image).toBe('registry.example.com/kubesim:1');
+    const cmd = c.command.join(' ');
+    expect(cmd).toMatch(/kubesim sweep scenarios\/default.yaml --grid 'scheduler.profile=\[default,most-allocated\]'/);
+    expect(cmd).toMatch(/--shard "\$JOB_COMPLETION_INDEX\/5"/);
+    expect(cmd).toMatch(/--out "\/results\/[0-9a-f]{16}\/shard-\$JOB_COMPLETION_INDEX"/);
+    expect(c.volumeMounts[0].mountPath).toBe('/results');
+    expect(pod.volumes[0].persistentVolumeClaim.claimName).toBe(c.volumeMounts[0].name === pod.volumes[0].name ? 'kubesim-results' : 'mismatch');
+  });
+
+  it('emits a CI matrix of shards', () => {
+    const r = kubesim('sweep', ...ARGS, '--emit', 'github-matrix', '--shards', '3');
+    expect(JSON.parse(r.stdout)).toEqual({ include: [{ shard: '0/3', index: 0 }, { shard: '1/3', index: 1 }, { shard: '2/3', index: 2 }] });
+  });
+});
