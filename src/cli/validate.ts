@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { loadScenario, type Scenario } from '../scenario/load.js';
 import { formatDuration } from '../engine/time.js';
+import { planSweep } from '../sweep/plan.js';
 
 export function printWarnings(s: Scenario): void {
   for (const w of s.warnings) process.stderr.write(`warning: ${w}\n`);
@@ -9,12 +10,15 @@ export function printWarnings(s: Scenario): void {
 export function validateCommand(a: { file: string; set: string[]; seed?: number }): void {
   const s = loadScenario(resolve(a.file), { set: a.set, seed: a.seed });
   printWarnings(s);
+  // The sweep block's keys and values are checked as `kubesim sweep` would.
+  const plan = s.sweep && Object.keys(s.sweep.grid).length ? planSweep(resolve(a.file), { grid: [], set: a.set }) : null;
   const nodes = s.pools.reduce((n, p) => n + p.count, 0);
   const replicas = s.workloads.reduce((n, w) => n + w.replicas, 0);
   process.stdout.write(
     `${s.file}: valid. ${s.pools.length} node pool(s), ${nodes} nodes; ${s.workloads.length} workload(s) with ${replicas} pod(s) at start; ` +
       `${s.arrivals.length} arrival stream(s); profile ${s.scheduler.profile}; ${formatDuration(s.durationMs)} of virtual time.` +
       (s.notSimulated.size ? ` Not simulated: ${[...s.notSimulated].map(([k, n]) => `${n} ${k}`).join(', ')}.` : '') +
+      (plan ? ` Sweep: ${plan.cells.length} cell(s) x ${plan.seeds.length} seed(s).` : '') +
       '\n',
   );
 }
