@@ -49,6 +49,8 @@ export class ClusterState {
   /** Pods not yet finished or deleted, in creation order. */
   readonly livePods = new Map<number, Pod>();
   readonly workloads: WorkloadRef[] = [];
+  /** Nodes carrying a PreferNoSchedule taint (TaintToleration scoring is constant without any). */
+  preferNoScheduleNodes = 0;
   /** How many nodes hold each image (for ImageLocality), kept incrementally. */
   readonly imageNodeCount = new Map<string, number>();
   private nextPodId = 0;
@@ -82,6 +84,7 @@ export class ClusterState {
     );
     this.nodes.push(n);
     this.nodeByName.set(n.name, n);
+    if (n.taints.some((t) => t.effect === 'PreferNoSchedule')) this.preferNoScheduleNodes++;
     this.emit('NodeAdded', undefined, n);
     return n;
   }

@@ -68,8 +68,16 @@ export interface Plugin {
   readonly events?: readonly ClusterEventType[];
   preFilter?(state: CycleState, pod: Pod): Status | null;
   filter?(state: CycleState, pod: Pod, node: Node): Status | null;
-  preScore?(state: CycleState, pod: Pod, nodes: readonly Node[]): Status | null;
+  /**
+   * Optional batch form of filter: keeps, in order, the node indices cand[0..count) that pass, records
+   * the status of each that fails in status[index], and returns how many passed.
+   */
+  filterBatch?(state: CycleState, pod: Pod, nodes: readonly Node[], cand: Int32Array, count: number, status: (Status | null)[]): number;
+  /** nodes[0..n) are the feasible nodes (the array may be longer). */
+  preScore?(state: CycleState, pod: Pod, nodes: readonly Node[], n: number): Status | null;
   score?(state: CycleState, pod: Pod, node: Node): number;
+  /** Optional batch form of score: fills out[i] for nodes[0..n); one call per cycle instead of one per node. */
+  scoreAll?(state: CycleState, pod: Pod, nodes: readonly Node[], n: number, out: Float64Array): void;
   /** Rewrites scores[0..n) in place to 0..MAX_NODE_SCORE. */
   normalizeScore?(state: CycleState, pod: Pod, scores: Float64Array, n: number): void;
 }

@@ -14,7 +14,7 @@ import { taintToleration, TAINT_TOLERATION } from './plugins/taint-toleration.js
 export const REGISTRY: Readonly<Record<string, PluginFactory>> = {
   [NODE_UNSCHEDULABLE]: () => nodeUnschedulable(),
   [NODE_NAME]: () => nodeName(),
-  [TAINT_TOLERATION]: () => taintToleration(),
+  [TAINT_TOLERATION]: (_args, h) => taintToleration(h),
   [NODE_AFFINITY]: () => nodeAffinity(),
   [NODE_RESOURCES_FIT]: (args, h) => nodeResourcesFit(args as unknown as FitArgs, h),
   [POD_TOPOLOGY_SPREAD]: (args, h) => podTopologySpread(args as never, h),

@@ -13,6 +13,8 @@ import { Nominator } from './nominator.js';
 export const MIN_FEASIBLE_NODES_TO_FIND = 100;
 export const MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5;
 export const BASE_PERCENTAGE_OF_NODES_TO_SCORE = 50;
+/** Nodes filtered per batch. */
+const CHUNK = 64;
 
 /** schedule_one.go numFeasibleNodesToFind: how many feasible nodes are enough to stop filtering. */
 export function numFeasibleNodesToFind(percentageOfNodesToScore: number, numAllNodes: number): number {
@@ -55,6 +57,10 @@ export class Scheduler {
   private scores = new Float64Array(0);
   private totals = new Float64Array(0);
   private readonly filterMasks: number[];
+  /** Filter plugins that run this cycle. */
+  private readonly active: Plugin[] = [];
+  private readonly cand = new Int32Array(CHUNK);
+  private status: (Status | null)[] = [];
 
   constructor(
     readonly profile: Profile,
@@ -79,14 +85,12 @@ export class Scheduler {
     }
   }
 
-  /** Runs the filters for one node; returns the first failing status or null. */
+  /** Runs this cycle's filters (those PreFilter did not skip) for one node; the first failing status or null. */
   runFiltersOnly(pod: Pod, node: Node): Status | null {
-    const filters = this.profile.filters;
-    const skip = this.state.skipFilter;
-    for (let i = 0; i < filters.length; i++) {
-      const p = filters[i]!;
-      if (!p.filter || (skip.size > 0 && skip.has(p.name))) continue;
-      const st = p.filter(this.state, pod, node);
+    const active = this.active;
+    const state = this.state;
+    for (let i = 0; i < active.length; i++) {
+      const st = active[i]!.filter!(state, pod, node);
       if (st !== null) return st;
     }
     return null;
@@ -107,6 +111,9 @@ export class Scheduler {
       if (st.code === Code.Skip) state.skipFilter.add(p.name);
       else return this.fail(st, this.filterMasks[i]! | eventBit('NodeAdded'), 0);
     }
+    const active = this.active;
+    active.length = 0;
+    for (const p of this.profile.filters) if (p.filter && !state.skipFilter.has(p.name)) active.push(p);
 
     // schedule_one.go evaluateNominatedNode: a pod nominated by preemption tries that node first.
     const nominated = pod.nominatedNode;
@@ -119,30 +126,77 @@ export class Scheduler {
     const toFind = first ? 1 : numFeasibleNodesToFind(pct, n);
     const start = first ? 0 : this.nextStartNodeIndex % n;
     const feasible = this.feasible;
-    feasible.length = 0;
-    let diagnosis: Diagnosis | null = null;
+    const status = this.statusOf(n);
+    let m = 0;
     let evaluated = 0;
-    for (let k = 0; k < n; k++) {
-      let idx = start + k;
-      if (idx >= n) idx -= n;
-      const node = nodes[idx]!;
-      evaluated++;
-      const st = node.removedAt >= 0 ? NO_NODES : this.runFilters(pod, node);
-      if (st === null) {
-        feasible.push(node);
-        if (feasible.length >= toFind) break;
-      } else {
-        diagnosis ??= { reasons: new Map(), mask: eventBit('NodeAdded'), nodeStatus: new Array(n).fill(null), preFilterStatus: null };
-        diagnosis.nodeStatus[idx] = st;
-        for (const r of st.reasons ?? [st.reason]) diagnosis.reasons.set(r, (diagnosis.reasons.get(r) ?? 0) + 1);
+    if (this.nominator.size === 0) {
+      // Filters run over chunks of nodes, plugin by plugin, which keeps each plugin's loop tight; the
+      // result is exactly that of filtering node by node and stopping at the toFind-th feasible node.
+      const cand = this.cand;
+      let k = 0;
+      while (k < n && m < toFind) {
+        const c = Math.min(CHUNK, n - k);
+        let count = 0;
+        for (let j = 0; j < c; j++) {
+          let idx = start + k + j;
+          if (idx >= n) idx -= n;
+          if (nodes[idx]!.removedAt >= 0) status[idx] = NO_NODES;
+          else cand[count++] = idx;
+        }
+        const active = this.active;
+        for (let a = 0; a < active.length && count > 0; a++) {
+          const p = active[a]!;
+          count = p.filterBatch ? p.filterBatch(state, pod, nodes, cand, count, status) : filterEach(p, state, pod, nodes, cand, count, status);
+        }
+        const need = toFind - m;
+        if (count >= need) {
+          for (let j = 0; j < need; j++) feasible[m++] = nodes[cand[j]!]!;
+          // The scan stops at the last feasible node taken: its position in the scan order.
+          let pos = cand[need - 1]! - start - k;
+          if (pos < 0) pos += n;
+          evaluated = k + pos + 1;
+          break;
+        }
+        for (let j = 0; j < count; j++) feasible[m++] = nodes[cand[j]!]!;
+        k += c;
+        evaluated = k;
+      }
+    } else {
+      for (let k = 0; k < n; k++) {
+        let idx = start + k;
+        if (idx >= n) idx -= n;
+        const node = nodes[idx]!;
+        evaluated++;
+        const st = node.removedAt >= 0 ? NO_NODES : this.runFilters(pod, node);
+        if (st === null) {
+          feasible[m++] = node;
+          if (m >= toFind) break;
+        } else status[idx] = st;
+      }
+    }
+    let diagnosis: Diagnosis | null = null;
+    if (m === 0) {
+      // Every node was evaluated and failed: status[] holds this cycle's answer for each.
+      diagnosis = { reasons: new Map(), mask: eventBit('NodeAdded'), nodeStatus: status.slice(0, n), preFilterStatus: null };
+      for (let i = 0; i < n; i++) {
+        const st = status[i]!;
+        if (st.reasons) for (const r of st.reasons) diagnosis.reasons.set(r, (diagnosis.reasons.get(r) ?? 0) + 1);
+        else diagnosis.reasons.set(st.reason, (diagnosis.reasons.get(st.reason) ?? 0) + 1);
         diagnosis.mask |= this.maskOf(st.plugin);
       }
     }
     if (!first) this.nextStartNodeIndex = (start + evaluated) % n;
-    if (feasible.length === 0) return { node: null, feasible: 0, evaluated, diagnosis };
+    feasible.length = m;
+    if (m === 0) return { node: null, feasible: 0, evaluated, diagnosis };
     // schedule_one.go: with one feasible node there is nothing to score.
-    const node = feasible.length === 1 ? feasible[0]! : this.prioritizeAndSelect(pod, feasible);
-    return { node, feasible: feasible.length, evaluated, diagnosis: null };
+    const node = m === 1 ? feasible[0]! : this.prioritizeAndSelect(pod, feasible, m);
+    return { node, feasible: m, evaluated, diagnosis: null };
+  }
+
+  /** Per-node statuses of the current cycle, by node index. */
+  private statusOf(n: number): (Status | null)[] {
+    if (this.status.length < n) this.status = new Array(n).fill(null);
+    return this.status;
   }
 
   private maskOf(plugin: string): number {
@@ -156,8 +210,7 @@ export class Scheduler {
     return { node: null, feasible: 0, evaluated, diagnosis: { reasons, mask, nodeStatus: [], preFilterStatus: st } };
   }
 
-  private prioritizeAndSelect(pod: Pod, feasible: Node[]): Node {
-    const m = feasible.length;
+  private prioritizeAndSelect(pod: Pod, feasible: Node[], m: number): Node {
     if (this.scores.length < m) {
       this.scores = new Float64Array(Math.max(m, this.scores.length * 2));
       this.totals = new Float64Array(this.scores.length);
@@ -168,13 +221,14 @@ export class Scheduler {
     const state = this.state;
     for (const { plugin, weight } of this.profile.scorers) {
       if (plugin.preScore) {
-        const st = plugin.preScore(state, pod, feasible);
+        const st = plugin.preScore(state, pod, feasible, m);
         if (st !== null) {
           if (st.code === Code.Skip) continue;
           throw new Error(`bug: PreScore ${plugin.name} failed: ${st.reason}`);
         }
       }
-      scoreWith(plugin, state, pod, feasible, scores);
+      if (plugin.scoreAll) plugin.scoreAll(state, pod, feasible, m, scores);
+      else scoreEach(plugin, state, pod, feasible, m, scores);
       if (plugin.normalizeScore) plugin.normalizeScore(state, pod, scores, m);
       for (let i = 0; i < m; i++) {
         const s = scores[i]!;
@@ -213,7 +267,20 @@ export function reserve(node: Node, pod: Pod, sign: 1 | -1): void {
   node.nonZeroMemory += sign * pod.template.nonZeroMemory;
 }
 
-function scoreWith(plugin: Plugin, state: CycleState, pod: Pod, feasible: Node[], out: Float64Array): void {
+/** The batch form of filtering for a plugin that filters one node at a time. */
+function filterEach(p: Plugin, state: CycleState, pod: Pod, nodes: readonly Node[], cand: Int32Array, count: number, status: (Status | null)[]): number {
+  const filter = p.filter!;
+  let out = 0;
+  for (let j = 0; j < count; j++) {
+    const idx = cand[j]!;
+    const st = filter.call(p, state, pod, nodes[idx]!);
+    if (st === null) cand[out++] = idx;
+    else status[idx] = st;
+  }
+  return out;
+}
+
+function scoreEach(plugin: Plugin, state: CycleState, pod: Pod, feasible: Node[], m: number, out: Float64Array): void {
   const score = plugin.score!;
-  for (let i = 0; i < feasible.length; i++) out[i] = score.call(plugin, state, pod, feasible[i]!);
+  for (let i = 0; i < m; i++) out[i] = score.call(plugin, state, pod, feasible[i]!);
 }

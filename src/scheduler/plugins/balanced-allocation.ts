@@ -31,10 +31,47 @@ export function balancedChangeScore(withPod: number, withoutPod: number): number
   return 50 + Math.trunc((50 + withPod - withoutPod) / 2);
 }
 
+/** Fractions of two resources capped at 1 -> (1 - |f1 - f2| / 2) * 100, without allocating. */
+function two(a: number, b: number): number {
+  const x = a > 1 ? 1 : a;
+  const y = b > 1 ? 1 : b;
+  return Math.trunc((1 - Math.abs((x - y) / 2)) * MAX_NODE_SCORE);
+}
+
 export function balancedAllocation(args: { resources: ResourceWeight[]; legacy?: boolean }): Plugin {
   const resources = args.resources;
+  const idx = resources.map((r) => r.index);
   const withPod: number[] = [];
   const without: number[] = [];
+  const general = (pod: Pod, node: Node): number => {
+    withPod.length = 0;
+    without.length = 0;
+    for (const index of idx) {
+      const cap = node.allocatable[index]!;
+      if (cap === 0) continue;
+      const used = node.requested[index]!;
+      const f = (used + pod.requests[index]!) / cap;
+      const g = used / cap;
+      withPod.push(f > 1 ? 1 : f);
+      without.push(g > 1 ? 1 : g);
+    }
+    const w = balancedScore(withPod);
+    return args.legacy ? w : balancedChangeScore(w, balancedScore(without));
+  };
+  const pair = idx.length === 2;
+  const a = idx[0] ?? 0;
+  const b = idx[1] ?? 0;
+  const score = (pod: Pod, node: Node): number => {
+    if (!pair) return general(pod, node);
+    const capA = node.allocatable[a]!;
+    const capB = node.allocatable[b]!;
+    // With a resource missing on the node, fewer than two fractions remain: the general path handles it.
+    if (capA === 0 || capB === 0) return general(pod, node);
+    const usedA = node.requested[a]!;
+    const usedB = node.requested[b]!;
+    const w = two((usedA + pod.requests[a]!) / capA, (usedB + pod.requests[b]!) / capB);
+    return args.legacy ? w : balancedChangeScore(w, two(usedA / capA, usedB / capB));
+  };
   return {
     name: BALANCED_ALLOCATION,
     events: ['NodeAdded', 'NodeChanged', 'PodDeleted', 'PodFinished'],
@@ -42,20 +79,11 @@ export function balancedAllocation(args: { resources: ResourceWeight[]; legacy?:
       for (const { index } of resources) if (pod.requests[index]! > 0) return null;
       return SKIP;
     },
-    score(_s, pod: Pod, node: Node) {
-      withPod.length = 0;
-      without.length = 0;
-      for (const { index } of resources) {
-        const cap = node.allocatable[index]!;
-        if (cap === 0) continue;
-        const used = node.requested[index]!;
-        const f = (used + pod.requests[index]!) / cap;
-        const g = used / cap;
-        withPod.push(f > 1 ? 1 : f);
-        without.push(g > 1 ? 1 : g);
-      }
-      const w = balancedScore(withPod);
-      return args.legacy ? w : balancedChangeScore(w, balancedScore(without));
+    score(_s, pod, node) {
+      return score(pod, node);
+    },
+    scoreAll(_s, pod, nodes, n, out) {
+      for (let i = 0; i < n; i++) out[i] = score(pod, nodes[i]!);
     },
   };
 }

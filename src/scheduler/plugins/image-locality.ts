@@ -2,7 +2,8 @@
 // Sums, for each of the pod's images already on the node, size × (nodes having it / all nodes),
 // clamps the sum to [23 MB, 1000 MB × containers] and scales it to 0..100.
 import type { Node } from '../../model/node.js';
-import { MAX_NODE_SCORE, type Handle, type Plugin } from '../framework.js';
+import type { PodTemplate } from '../../model/pod.js';
+import { MAX_NODE_SCORE, SKIP, type Handle, type Plugin } from '../framework.js';
 
 export const IMAGE_LOCALITY = 'ImageLocality';
 const MB = 1024 * 1024;
@@ -17,25 +18,36 @@ export function imageLocalityScore(sumScores: number, numContainers: number): nu
 }
 
 export function imageLocality(_args: Record<string, unknown>, handle: Handle): Plugin {
+  // PreScore's results for the current cycle.
+  let spread: number[] = [];
+  let anywhere = false;
+  const score = (imgs: PodTemplate['images'], node: Node): number => {
+    if (imgs.length === 0) return 0;
+    let sum = 0;
+    for (let i = 0; i < imgs.length; i++) {
+      const img = imgs[i]!;
+      if (node.images.has(img.name)) sum += Math.trunc(img.sizeBytes * spread[i]!);
+    }
+    return imageLocalityScore(sum, imgs.length);
+  };
   return {
     name: IMAGE_LOCALITY,
-    preScore(state, pod, _nodes) {
+    preScore(_s, pod) {
       // The fraction of nodes holding each image (upstream keeps these counts in its snapshot, as we do).
       const { nodes, imageNodeCount } = handle.cluster;
-      const spread = pod.template.images.map((img) => (nodes.length ? (imageNodeCount.get(img.name) ?? 0) / nodes.length : 0));
-      state.write(IMAGE_LOCALITY, spread);
-      return null;
+      spread = pod.template.images.map((img) => (nodes.length ? (imageNodeCount.get(img.name) ?? 0) / nodes.length : 0));
+      anywhere = spread.some((x) => x > 0);
+      // No node holds any of the images: every node scores 0, which changes no ranking.
+      return anywhere ? null : SKIP;
     },
-    score(state, pod, node: Node) {
+    score(_s, pod, node: Node) {
+      return score(pod.template.images, node);
+    },
+    scoreAll(_s, pod, nodes, n, out) {
       const imgs = pod.template.images;
-      if (imgs.length === 0) return 0;
-      const spread = state.read<number[]>(IMAGE_LOCALITY)!;
-      let sum = 0;
-      for (let i = 0; i < imgs.length; i++) {
-        const img = imgs[i]!;
-        if (node.images.has(img.name)) sum += Math.trunc(img.sizeBytes * spread[i]!);
-      }
-      return imageLocalityScore(sum, imgs.length);
+      // No node has any of the images: every node scores imageLocalityScore(0) = 0.
+      if (!anywhere) out.fill(0, 0, n);
+      else for (let i = 0; i < n; i++) out[i] = score(imgs, nodes[i]!);
     },
   };
 }

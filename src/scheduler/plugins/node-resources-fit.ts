@@ -72,18 +72,19 @@ export function requestedWithPod(node: Node, pod: Pod, r: number): number {
 
 export function nodeResourcesFit(args: FitArgs, handle: Handle): Plugin {
   const names = handle.cluster.resources.names;
-  // One Status per combination of failing resources, made once: fit.go reports every failing resource.
-  const statuses = new Map<string, Status>();
-  const failing: number[] = [];
-  const statusFor = (unresolvable: boolean): Status => {
-    const key = `${unresolvable ? 'U' : 'u'}${failing.join(',')}`;
-    let st = statuses.get(key);
+  // One Status per combination of failing resources, made once and keyed by a bit mask of the
+  // resources (bit 0: unresolvable): fit.go reports every failing resource.
+  const statuses = new Map<number, Status>();
+  const statusFor = (mask: number): Status => {
+    let st = statuses.get(mask);
     if (!st) {
-      const reasons = failing.map((i) => (i === PODS ? 'Too many pods' : `Insufficient ${names[i]}`));
+      // fit.go order: the pod count, then cpu, memory, ephemeral storage and the extended resources.
+      const reasons: string[] = mask & (2 ** (PODS + 1)) ? ['Too many pods'] : [];
+      for (let i = 0; i < names.length; i++) if (i !== PODS && mask & (2 ** (i + 1))) reasons.push(`Insufficient ${names[i]}`);
       // fit.go: UnschedulableAndUnresolvable when a request exceeds the node's whole allocatable.
-      st = status(unresolvable ? Code.UnschedulableAndUnresolvable : Code.Unschedulable, reasons.join(', '), NODE_RESOURCES_FIT);
+      st = status(mask & 1 ? Code.UnschedulableAndUnresolvable : Code.Unschedulable, reasons.join(', '), NODE_RESOURCES_FIT);
       (st as { reasons?: readonly string[] }).reasons = reasons;
-      statuses.set(key, st);
+      statuses.set(mask, st);
     }
     return st;
   };
@@ -96,6 +97,65 @@ export function nodeResourcesFit(args: FitArgs, handle: Handle): Plugin {
         ? mostRequestedScore
         : (req: number, cap: number) => requestedToCapacityRatioScore(shape, req, cap);
   const round = args.type === 'RequestedToCapacityRatio';
+  // The resources each pod template requests (other than the pod slot), computed once per template.
+  const wanted = new WeakMap<object, Int32Array>();
+  const requested = (pod: Pod): Int32Array => {
+    let w = wanted.get(pod.template);
+    if (!w) {
+      const req = pod.requests;
+      const list: number[] = [];
+      for (let i = 0; i < req.length; i++) if (i !== PODS && req[i]! > 0) list.push(i);
+      wanted.set(pod.template, (w = Int32Array.from(list)));
+    }
+    return w;
+  };
+  const failure = (req: Float64Array, alloc: Float64Array, used: Float64Array): Status => {
+    let mask = used[PODS]! + 1 > alloc[PODS]! ? 2 ** (PODS + 1) : 0;
+    for (let i = 0; i < req.length; i++) {
+      const r = req[i]!;
+      if (i === PODS || !(r > 0 && r > alloc[i]! - used[i]!)) continue;
+      mask += 2 ** (i + 1);
+      if (r > alloc[i]!) mask |= 1;
+    }
+    return statusFor(mask);
+  };
+  // The default strategies over cpu and memory, written out: the hot path of every scheduling cycle.
+  const cpuMemOnly = resources.length === 2 && resources[0]!.index === CPU && resources[1]!.index === MEMORY && !round;
+  const wCpu = resources[0]?.weight ?? 1;
+  const wMem = resources[1]?.weight ?? 1;
+  const score = (pod: Pod, node: Node): number => {
+    if (cpuMemOnly) {
+      const capC = node.allocatable[CPU]!;
+      const capM = node.allocatable[MEMORY]!;
+      let total = 0;
+      let weights = 0;
+      if (capC !== 0) {
+        total += perResource(node.nonZeroCpu + pod.template.nonZeroCpu, capC) * wCpu;
+        weights += wCpu;
+      }
+      if (capM !== 0) {
+        total += perResource(node.nonZeroMemory + pod.template.nonZeroMemory, capM) * wMem;
+        weights += wMem;
+      }
+      return weights === 0 ? 0 : Math.trunc(total / weights);
+    }
+    let total = 0;
+    let weights = 0;
+    for (let k = 0; k < resources.length; k++) {
+      const { index, weight } = resources[k]!;
+      const cap = node.allocatable[index]!;
+      // resource_allocation.go: a resource the node does not have is left out of the average, and so is
+      // an extended resource the pod does not request.
+      if (cap === 0 || (index > PODS && pod.requests[index] === 0)) continue;
+      const sc = perResource(requestedWithPod(node, pod, index), cap);
+      // requested_to_capacity_ratio.go: only resources that score above 0 count.
+      if (round && sc <= 0) continue;
+      total += sc * weight;
+      weights += weight;
+    }
+    if (weights === 0) return 0;
+    return round ? Math.round(total / weights) : Math.trunc(total / weights);
+  };
   return {
     name: NODE_RESOURCES_FIT,
     events: ['NodeAdded', 'NodeChanged', 'PodDeleted', 'PodFinished'],
@@ -104,40 +164,42 @@ export function nodeResourcesFit(args: FitArgs, handle: Handle): Plugin {
       const alloc = node.allocatable;
       const used = node.requested;
       // fit.go fitsRequest: the pod count first, then every requested resource.
-      let ok = used[PODS]! + 1 <= alloc[PODS]!;
-      for (let i = 0; ok && i < req.length; i++) {
-        const r = req[i]!;
-        if (i !== PODS && r > 0 && r > alloc[i]! - used[i]!) ok = false;
-      }
-      if (ok) return null;
-      failing.length = 0;
-      let unresolvable = false;
-      if (used[PODS]! + 1 > alloc[PODS]!) failing.push(PODS);
+      if (used[PODS]! + 1 > alloc[PODS]!) return failure(req, alloc, used);
       for (let i = 0; i < req.length; i++) {
         const r = req[i]!;
-        if (i === PODS || !(r > 0 && r > alloc[i]! - used[i]!)) continue;
-        failing.push(i);
-        if (r > alloc[i]!) unresolvable = true;
+        if (r > 0 && i !== PODS && r > alloc[i]! - used[i]!) return failure(req, alloc, used);
       }
-      return statusFor(unresolvable);
+      return null;
+    },
+    filterBatch(_s, pod, nodes, cand, count, status) {
+      const req = pod.requests;
+      const want = requested(pod);
+      let out = 0;
+      next: for (let j = 0; j < count; j++) {
+        const idx = cand[j]!;
+        const node = nodes[idx]!;
+        const alloc = node.allocatable;
+        const used = node.requested;
+        if (used[PODS]! + 1 > alloc[PODS]!) {
+          status[idx] = failure(req, alloc, used);
+          continue;
+        }
+        for (let w = 0; w < want.length; w++) {
+          const i = want[w]!;
+          if (req[i]! > alloc[i]! - used[i]!) {
+            status[idx] = failure(req, alloc, used);
+            continue next;
+          }
+        }
+        cand[out++] = idx;
+      }
+      return out;
     },
     score(_s, pod, node) {
-      let total = 0;
-      let weights = 0;
-      for (let k = 0; k < resources.length; k++) {
-        const { index, weight } = resources[k]!;
-        const cap = node.allocatable[index]!;
-        // resource_allocation.go: a resource the node does not have is left out of the average, and so is
-        // an extended resource the pod does not request.
-        if (cap === 0 || (index > PODS && pod.requests[index] === 0)) continue;
-        const score = perResource(requestedWithPod(node, pod, index), cap);
-        // requested_to_capacity_ratio.go: only resources that score above 0 count.
-        if (round && score <= 0) continue;
-        total += score * weight;
-        weights += weight;
-      }
-      if (weights === 0) return 0;
-      return round ? Math.round(total / weights) : Math.trunc(total / weights);
+      return score(pod, node);
+    },
+    scoreAll(_s, pod, nodes, n, out) {
+      for (let i = 0; i < n; i++) out[i] = score(pod, nodes[i]!);
     },
   };
 }

@@ -15,5 +15,14 @@ export function nodeUnschedulable(): Plugin {
       if (!node.unschedulable) return null;
       return tolerated(pod.template.tolerations, TAINT) ? null : CORDONED;
     },
+    filterBatch(_s, pod, nodes, cand, count, status) {
+      let out = 0;
+      for (let j = 0; j < count; j++) {
+        const idx = cand[j]!;
+        if (!nodes[idx]!.unschedulable || tolerated(pod.template.tolerations, TAINT)) cand[out++] = idx;
+        else status[idx] = CORDONED;
+      }
+      return out;
+    },
   };
 }

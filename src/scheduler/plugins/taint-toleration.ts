@@ -2,37 +2,66 @@
 // Filter: every NoSchedule/NoExecute taint must be tolerated. Score: the number of PreferNoSchedule
 // taints the pod does not tolerate (only tolerations with effect PreferNoSchedule or empty count),
 // normalised in reverse so fewer intolerable taints score higher.
-import type { Toleration } from '../../model/selectors.js';
+import type { Taint, Toleration } from '../../model/selectors.js';
 import { tolerated } from '../../model/selectors.js';
-import { Code, defaultNormalizeScore, MAX_NODE_SCORE, status, type Plugin } from '../framework.js';
+import { Code, defaultNormalizeScore, MAX_NODE_SCORE, SKIP, status, type Handle, type Plugin } from '../framework.js';
 
 export const TAINT_TOLERATION = 'TaintToleration';
 
 /** v1.35+ wording (PR #134740); up to v1.34 it named the taint: "node(s) had untolerated taint {key: value}". */
 const UNTOLERATED = status(Code.UnschedulableAndUnresolvable, 'node(s) had untolerated taint(s)', TAINT_TOLERATION);
 
-export function taintToleration(): Plugin {
+/** Does any NoSchedule or NoExecute taint go untolerated? */
+function untolerated(taints: readonly Taint[], tolerations: readonly Toleration[]): boolean {
+  for (const t of taints) {
+    if (t.effect === 'PreferNoSchedule') continue;
+    if (!tolerated(tolerations, t)) return true;
+  }
+  return false;
+}
+
+function intolerable(taints: readonly Taint[], prefer: readonly Toleration[]): number {
+  let n = 0;
+  for (const t of taints) if (t.effect === 'PreferNoSchedule' && !tolerated(prefer, t)) n++;
+  return n;
+}
+
+export function taintToleration(handle: Handle): Plugin {
+  // PreScore's result for the current cycle (the scheduler runs one cycle at a time).
+  let prefer: readonly Toleration[] = [];
   return {
     name: TAINT_TOLERATION,
     events: ['NodeAdded', 'NodeChanged'],
     filter(_s, pod, node) {
-      for (const t of node.taints) {
-        if (t.effect === 'PreferNoSchedule') continue;
-        if (tolerated(pod.template.tolerations, t)) continue;
-        return UNTOLERATED;
+      return untolerated(node.taints, pod.template.tolerations) ? UNTOLERATED : null;
+    },
+    filterBatch(_s, pod, nodes, cand, count, status) {
+      const tolerations = pod.template.tolerations;
+      let out = 0;
+      for (let j = 0; j < count; j++) {
+        const idx = cand[j]!;
+        const taints = nodes[idx]!.taints;
+        if (taints.length === 0 || !untolerated(taints, tolerations)) cand[out++] = idx;
+        else status[idx] = UNTOLERATED;
       }
+      return out;
+    },
+    preScore(_s, pod) {
+      // With no PreferNoSchedule taint anywhere every node scores 100 after normalisation: the ranking
+      // is the same without this plugin, so it is skipped (upstream computes the constant).
+      if (handle.cluster.preferNoScheduleNodes === 0) return SKIP;
+      const all = pod.template.tolerations;
+      prefer = all.length === 0 ? all : all.filter((t) => t.effect === '' || t.effect === 'PreferNoSchedule');
       return null;
     },
-    preScore(state, pod) {
-      const prefer: Toleration[] = pod.template.tolerations.filter((t) => t.effect === '' || t.effect === 'PreferNoSchedule');
-      state.write(TAINT_TOLERATION, prefer);
-      return null;
+    score(_s, _pod, node) {
+      return intolerable(node.taints, prefer);
     },
-    score(state, _pod, node) {
-      const prefer = state.read<Toleration[]>(TAINT_TOLERATION)!;
-      let n = 0;
-      for (const t of node.taints) if (t.effect === 'PreferNoSchedule' && !tolerated(prefer, t)) n++;
-      return n;
+    scoreAll(_s, _pod, nodes, n, out) {
+      for (let i = 0; i < n; i++) {
+        const taints = nodes[i]!.taints;
+        out[i] = taints.length === 0 ? 0 : intolerable(taints, prefer);
+      }
     },
     normalizeScore(_s, _pod, scores, n) {
       defaultNormalizeScore(MAX_NODE_SCORE, true, scores, n);
