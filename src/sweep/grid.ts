@@ -84,6 +84,7 @@ export function makeAxes(raw: unknown, specs: { key: string; values: unknown[] }
   const seen = new Set<string>();
   return specs.map(({ key, values }) => {
     const path = resolveKey(raw, key, origin);
+    if (path.length === 1 && path[0] === 'seed') throw new ScenarioError(origin, 0, 0, key, 'the seed is not a grid field', 'use --seeds N (or sweep.seeds): every cell runs with the seeds seed, seed+1, …');
     const canonical = path.join('.');
     if (seen.has(canonical)) throw new ScenarioError(origin, 0, 0, key, 'this field is already on the grid');
     seen.add(canonical);

@@ -1,0 +1,54 @@
+// Runs the benchmarks: all of them, or those named on argv (`npm run bench -- engine sched`); `--quick` uses
+// fewer repetitions, customers and pods. Figures are ratios against baselines measured in the same run; a missed
+// target prints MISS, and only a broken invariant makes the exit code non-zero.
+import os from 'node:os';
+import { benchEngine } from './engine.js';
+import { benchMmc } from './mmc.js';
+import { benchSched } from './sched.js';
+import { benchSweep } from './sweep.js';
+import type { BenchOptions, BenchResult } from './util.js';
+
+const BENCHES: Record<string, (o: BenchOptions) => BenchResult | Promise<BenchResult>> = {
+  engine: benchEngine,
+  mmc: benchMmc,
+  sched: benchSched,
+  sweep: benchSweep,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const quick = argv.includes('--quick');
+  const names = argv.filter((a) => !a.startsWith('--'));
+  const unknown = names.filter((n) => !(n in BENCHES));
+  if (unknown.length > 0) {
+    console.error(`unknown benchmark ${unknown.join(', ')}; expected one of ${Object.keys(BENCHES).join(', ')} (and optionally --quick)`);
+    return 2;
+  }
+  const selected = names.length > 0 ? names : Object.keys(BENCHES);
+  const cpu = os.cpus()[0];
+  console.log('kubesim benchmarks');
+  console.log(`machine: ${cpu?.model ?? 'unknown cpu'} x ${os.cpus().length}, ${os.platform()} ${os.release()} ${os.arch()}, node ${process.version}`);
+  const load = os.loadavg()[0]!;
+  console.log(`load average (1 min) at start: ${load.toFixed(2)}${load > os.cpus().length ? ' (busy machine: other processes compete for the cores)' : ''}`);
+  console.log('rates are per CPU-second of this process (user + system), so other load on the machine skews them less');
+  console.log(`selected: ${selected.join(', ')}${quick ? ' (--quick: reduced sizes)' : ''}`);
+
+  const results: BenchResult[] = [];
+  const t0 = performance.now();
+  for (const name of selected) {
+    const t = performance.now();
+    results.push(await BENCHES[name]!({ quick }));
+    console.log(`[${name}: ${((performance.now() - t) / 1000).toFixed(1)} s]`);
+  }
+
+  console.log('\nsummary');
+  let brokenCount = 0;
+  for (const r of results) {
+    for (const v of r.verdicts) console.log(`  ${r.name}: ${v}`);
+    for (const b of r.broken) console.log(`  ${r.name}: BROKEN INVARIANT: ${b}`);
+    brokenCount += r.broken.length;
+  }
+  console.log(`total ${((performance.now() - t0) / 1000).toFixed(1)} s; ${brokenCount === 0 ? 'all invariants held' : `${brokenCount} broken invariant(s)`}`);
+  return brokenCount === 0 ? 0 : 1;
+}
+
+process.exitCode = await main(process.argv.slice(2));
