@@ -28,7 +28,8 @@ export interface InterPodAffinityArgs {
 type TopologyCounts = Map<string, Map<string, number>>;
 
 interface FilterState {
-  readonly pod: Pod;
+  /** The pod matches all its own required affinity terms (for the first pod of a group). */
+  readonly selfMatch: boolean;
   readonly existingAnti: TopologyCounts;
   readonly affinity: TopologyCounts;
   readonly anti: TopologyCounts;
@@ -115,6 +116,8 @@ export function interPodAffinity(args: InterPodAffinityArgs, handle: Handle): Pl
     // filtering.go PreFilter, getExistingAntiAffinityCounts, getIncomingAffinityAntiAffinityCounts.
     preFilter(state, pod) {
       const t = pod.template;
+      const own = t.podAffinity.length > 0 || t.podAntiAffinity.length > 0;
+      if (!own && withRequiredAnti.groups.size === 0) return SKIP;
       const existingAnti: TopologyCounts = new Map();
       for (const [et, pods] of withRequiredAnti.groups) {
         // Whether a term matches the incoming pod depends on the existing pod's template only.
@@ -124,10 +127,10 @@ export function interPodAffinity(args: InterPodAffinityArgs, handle: Handle): Pl
           for (const e of pods) if (live(e.node)) add(existingAnti, term.topologyKey, e.node, 1);
         }
       }
-      if (existingAnti.size === 0 && t.podAffinity.length === 0 && t.podAntiAffinity.length === 0) return SKIP;
+      if (existingAnti.size === 0 && !own) return SKIP;
       const affinity: TopologyCounts = new Map();
       const anti: TopologyCounts = new Map();
-      if (t.podAffinity.length > 0 || t.podAntiAffinity.length > 0) {
+      if (own) {
         for (const n of cluster.nodes) {
           if (!live(n)) continue;
           for (const e of n.pods) {
@@ -136,7 +139,7 @@ export function interPodAffinity(args: InterPodAffinityArgs, handle: Handle): Pl
           }
         }
       }
-      state.write(FILTER_KEY, { pod, existingAnti, affinity, anti } satisfies FilterState);
+      state.write(FILTER_KEY, { selfMatch: matchesAll(t.podAffinity, pod, pod), existingAnti, affinity, anti } satisfies FilterState);
       return null;
     },
 
@@ -153,7 +156,7 @@ export function interPodAffinity(args: InterPodAffinityArgs, handle: Handle): Pl
         if (get(s.affinity, term.topologyKey, v) <= 0) podsExist = false;
       }
       // The first pod of a group with affinity to itself: allowed when no pod anywhere matches the terms.
-      if (!podsExist && !(s.affinity.size === 0 && matchesAll(t.podAffinity, pod, pod))) return AFFINITY_NOT_MATCH;
+      if (!podsExist && !(s.affinity.size === 0 && s.selfMatch)) return AFFINITY_NOT_MATCH;
       if (s.anti.size > 0) {
         for (const term of t.podAntiAffinity) {
           const v = node.labels.get(term.topologyKey);
@@ -168,11 +171,11 @@ export function interPodAffinity(args: InterPodAffinityArgs, handle: Handle): Pl
     },
 
     // scoring.go PreScore and processExistingPod.
-    preScore(state, pod, nodes) {
-      if (nodes.length === 0) return SKIP;
+    preScore(state, pod, nodes, n = nodes.length) {
+      if (n === 0) return SKIP;
       const t = pod.template;
       const hasConstraints = t.preferredPodAffinity.length > 0 || t.preferredPodAntiAffinity.length > 0;
-      if (ignoreExisting && !hasConstraints) return SKIP;
+      if (!hasConstraints && (ignoreExisting || withAffinity.groups.size === 0)) return SKIP;
       const scores: TopologyCounts = new Map();
       const process = (e: Pod, node: Node) => {
         if (node.labels.size === 0) return;
@@ -184,7 +187,7 @@ export function interPodAffinity(args: InterPodAffinityArgs, handle: Handle): Pl
         for (const term of et.preferredPodAntiAffinity) if (termMatches(term, e, pod)) add(scores, term.topologyKey, node, -term.weight);
       };
       if (hasConstraints) {
-        for (const n of cluster.nodes) if (live(n)) for (const e of n.pods) process(e, n);
+        for (const node of cluster.nodes) if (live(node)) for (const e of node.pods) process(e, node);
       } else {
         // Unless the pod has preferred terms, only bound pods with terms can contribute.
         for (const pods of withAffinity.groups.values()) for (const e of pods) if (live(e.node)) process(e, e.node);

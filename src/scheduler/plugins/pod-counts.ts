@@ -10,22 +10,86 @@ import type { Node } from '../../model/node.js';
 import { podMatches, type Pod, type PodTemplate } from '../../model/pod.js';
 import type { LabelSelector } from '../../model/selectors.js';
 
-/** Matching pods per domain (label value) of one topology key; the minimum over domains is kept by a histogram. */
+/** a, or a copy long enough to hold index i, its new entries set to fill. */
+function grown(a: Int32Array<ArrayBuffer>, i: number, fill = 0): Int32Array<ArrayBuffer> {
+  if (i < a.length) return a;
+  const b = new Int32Array(Math.max(i + 1, a.length * 2, 8)).fill(fill);
+  b.set(a);
+  return b;
+}
+
+/** The domains of one topology key: each value a present node holds, numbered once (ids are never reused). */
+export class TopologyKey {
+  /** Node index -> domain id; -1 when the node lacks the key or is gone. */
+  ids = new Int32Array(0);
+  readonly values: string[] = [];
+  private readonly idOf = new Map<string, number>();
+  private nodeCount: number[] = [];
+  /** Present nodes with the key, and domains held by at least one present node. */
+  withKey = 0;
+  size = 0;
+  readonly counts: DomainCounts[] = [];
+
+  constructor(readonly key: string) {}
+
+  id(n: Node): number {
+    return n.index < this.ids.length ? this.ids[n.index]! : -1;
+  }
+
+  /** The id of a value, numbering it if new; a value no node holds is not a domain. */
+  intern(v: string): number {
+    let i = this.idOf.get(v);
+    if (i === undefined) {
+      i = this.values.push(v) - 1;
+      this.idOf.set(v, i);
+      this.nodeCount.push(0);
+    }
+    return i;
+  }
+
+  find(v: string): number {
+    return this.idOf.get(v) ?? -1;
+  }
+
+  /** A node appears (d = 1) or goes (d = -1); domains that appear or vanish are passed on to the counts. */
+  onNode(n: Node, d: 1 | -1): void {
+    const v = n.labels.get(this.key);
+    if (v === undefined) return;
+    const i = this.intern(v);
+    this.ids = grown(this.ids, n.index, -1);
+    this.ids[n.index] = d > 0 ? i : -1;
+    this.withKey += d;
+    const c = (this.nodeCount[i]! += d);
+    if (d > 0 && c === 1) {
+      this.size++;
+      for (const dc of this.counts) dc.addDomain(i);
+    } else if (d < 0 && c === 0) {
+      this.size--;
+      for (const dc of this.counts) dc.removeDomain(i);
+    }
+  }
+
+  live(i: number): boolean {
+    return this.nodeCount[i]! > 0;
+  }
+}
+
+/** Matching pods per domain of one key; the minimum over domains (0 when there are none) is kept by a histogram. */
 export class DomainCounts {
-  /** Domain value -> matching pods; every value held by a present node is a domain, even with 0 pods. */
-  readonly sums = new Map<string, number>();
+  private sums = new Int32Array(0);
   /** Matching pods on present nodes that lack the key. */
   missing = 0;
-  /** The smallest sum over the domains (0 when there are none). */
   min = 0;
   private hist = new Int32Array(16);
 
+  constructor(readonly topo: TopologyKey) {}
+
+  get(i: number): number {
+    return i >= 0 && i < this.sums.length ? this.sums[i]! : 0;
+  }
+
   private bump(c: number, d: number): void {
-    if (c >= this.hist.length) {
-      const h = new Int32Array(Math.max(c + 1, this.hist.length * 2));
-      h.set(this.hist);
-      this.hist = h;
-    }
+    this.hist = grown(this.hist, c);
     this.hist[c]! += d;
   }
 
@@ -33,32 +97,30 @@ export class DomainCounts {
     while (this.hist[this.min] === 0) this.min++;
   }
 
-  addDomain(v: string): void {
-    if (this.sums.has(v)) return;
-    this.sums.set(v, 0);
-    this.bump(0, 1);
+  /** A domain with no pods yet appears. */
+  addDomain(i: number): void {
+    this.sums = grown(this.sums, i);
+    this.bump(this.sums[i]!, 1);
     this.min = 0;
   }
 
-  removeDomain(v: string): void {
-    const c = this.sums.get(v);
-    if (c === undefined) return;
-    this.sums.delete(v);
+  /** A domain whose nodes all went (their pods were subtracted first) disappears. */
+  removeDomain(i: number): void {
+    const c = this.get(i);
     this.bump(c, -1);
-    if (this.sums.size === 0) this.min = 0;
+    if (this.topo.size === 0) this.min = 0;
     else if (c === this.min) this.raiseMin();
   }
 
-  /** Adds d pods to the domain v (undefined: a node without the key). */
-  add(v: string | undefined, d: number): void {
-    if (v === undefined) {
+  /** Adds d pods to domain i (-1: a node without the key). */
+  add(i: number, d: number): void {
+    if (i < 0) {
       this.missing += d;
       return;
     }
-    const c = this.sums.get(v);
-    if (c === undefined) throw new Error(`bug: pod counted in unknown domain ${v}`);
+    const c = this.sums[i]!;
     const n = c + d;
-    this.sums.set(v, n);
+    this.sums[i] = n;
     this.bump(c, -1);
     this.bump(n, 1);
     if (n < this.min) this.min = n;
@@ -92,26 +154,9 @@ export class SelectorIndex {
   }
 
   addOnNode(nodeIndex: number, d: number): void {
-    if (nodeIndex >= this.perNode.length) {
-      const a = new Int32Array(Math.max(nodeIndex + 1, this.perNode.length * 2));
-      a.set(this.perNode);
-      this.perNode = a;
-    }
+    this.perNode = grown(this.perNode, nodeIndex);
     this.perNode[nodeIndex]! += d;
   }
-}
-
-/** Nodes grouped by their value of a key: index maps a value to its position in nodes. */
-export interface Groups {
-  readonly index: ReadonlyMap<string, number>;
-  readonly nodes: readonly Int32Array[];
-}
-
-interface KeyDomains {
-  /** Value -> number of present nodes holding it. */
-  readonly nodes: Map<string, number>;
-  withKey: number;
-  readonly counts: DomainCounts[];
 }
 
 export class PodCounts {
@@ -124,7 +169,7 @@ export class PodCounts {
   }
 
   private readonly indexes = new Map<string, SelectorIndex>();
-  private readonly keys = new Map<string, KeyDomains>();
+  private readonly keys = new Map<string, TopologyKey>();
   private readonly keySets = new Map<string, { keys: readonly string[]; count: number }>();
   private readonly gone = new Set<Node>();
   private readonly byTemplate = new WeakMap<PodTemplate, { version: number; list: SelectorIndex[] }>();
@@ -134,10 +179,6 @@ export class PodCounts {
 
   private constructor(readonly cluster: ClusterState) {
     cluster.watch((ev) => this.onEvent(ev));
-  }
-
-  present(n: Node): boolean {
-    return !this.gone.has(n);
   }
 
   private onEvent(ev: ClusterEvent): void {
@@ -163,46 +204,41 @@ export class PodCounts {
     const live = !this.gone.has(node);
     for (const ix of list) {
       ix.addOnNode(node.index, d);
-      if (live) for (const [k, dc] of ix.byKey) dc.add(node.labels.get(k), d);
+      if (live) for (const dc of ix.byKey.values()) dc.add(dc.topo.id(node), d);
     }
   }
 
   private onNode(node: Node, d: 1 | -1): void {
     this.nodesVersion++;
     if (d < 0) {
-      this.gone.add(node);
-      // The node's pods stop counting in every domain, then the domains it alone held disappear.
+      // The node's pods stop counting in every domain, then the domains it alone held vanish.
       for (const ix of this.indexes.values()) {
         const c = ix.count(node.index);
-        if (c !== 0) for (const [k, dc] of ix.byKey) dc.add(node.labels.get(k), -c);
+        if (c !== 0) for (const dc of ix.byKey.values()) dc.add(dc.topo.id(node), -c);
       }
+      this.gone.add(node);
     }
-    for (const [k, kd] of this.keys) {
-      const v = node.labels.get(k);
-      if (v === undefined) continue;
-      kd.withKey += d;
-      const c = (kd.nodes.get(v) ?? 0) + d;
-      if (c === 0) kd.nodes.delete(v);
-      else kd.nodes.set(v, c);
-      if (d > 0 && c === 1) for (const dc of kd.counts) dc.addDomain(v);
-      if (d < 0 && c === 0) for (const dc of kd.counts) dc.removeDomain(v);
-    }
+    for (const topo of this.keys.values()) topo.onNode(node, d);
     for (const ks of this.keySets.values()) if (ks.keys.every((k) => node.labels.has(k))) ks.count += d;
   }
 
-  private keyDomains(key: string): KeyDomains {
-    let kd = this.keys.get(key);
-    if (!kd) {
-      kd = { nodes: new Map(), withKey: 0, counts: [] };
-      for (const n of this.cluster.nodes) {
-        const v = n.labels.get(key);
-        if (v === undefined || this.gone.has(n)) continue;
-        kd.withKey++;
-        kd.nodes.set(v, (kd.nodes.get(v) ?? 0) + 1);
-      }
-      this.keys.set(key, kd);
+  presentCount(): number {
+    return this.cluster.nodes.length - this.gone.size;
+  }
+
+  private present(): Node[] {
+    return this.cluster.nodes.filter((n) => !this.gone.has(n));
+  }
+
+  /** The domains of a topology key over the present nodes. */
+  key(key: string): TopologyKey {
+    let topo = this.keys.get(key);
+    if (!topo) {
+      topo = new TopologyKey(key);
+      for (const n of this.present()) topo.onNode(n, 1);
+      this.keys.set(key, topo);
     }
-    return kd;
+    return topo;
   }
 
   /** The index of (namespace, selector), built by one scan of the bound pods when first asked for. */
@@ -222,14 +258,11 @@ export class PodCounts {
   domains(ix: SelectorIndex, key: string): DomainCounts {
     let dc = ix.byKey.get(key);
     if (!dc) {
-      dc = new DomainCounts();
-      const kd = this.keyDomains(key);
-      for (const v of kd.nodes.keys()) dc.addDomain(v);
-      for (const n of this.cluster.nodes) {
-        const c = ix.count(n.index);
-        if (c !== 0 && !this.gone.has(n)) dc.add(n.labels.get(key), c);
-      }
-      kd.counts.push(dc);
+      const topo = this.key(key);
+      dc = new DomainCounts(topo);
+      for (let i = 0; i < topo.values.length; i++) if (topo.live(i)) dc.addDomain(i);
+      for (const n of this.present()) if (ix.count(n.index) !== 0) dc.add(topo.id(n), ix.count(n.index));
+      topo.counts.push(dc);
       ix.byKey.set(key, dc);
     }
     return dc;
@@ -237,32 +270,24 @@ export class PodCounts {
 
   /** Whether every present node that has one of the keys has all of them (then per-key sums are exact). */
   consistent(keys: readonly string[]): boolean {
-    let distinct = false;
-    for (const k of keys) if (k !== keys[0]) distinct = true;
-    if (!distinct) return true;
+    if (keys.every((k) => k === keys[0])) return true;
     const id = keys.join('\n');
     let ks = this.keySets.get(id);
     if (!ks) {
-      let count = 0;
-      for (const n of this.cluster.nodes) if (!this.gone.has(n) && keys.every((k) => n.labels.has(k))) count++;
+      const count = this.present().filter((n) => keys.every((k) => n.labels.has(k))).length;
       this.keySets.set(id, (ks = { keys, count }));
     }
-    for (const k of keys) if (this.keyDomains(k).withKey !== ks.count) return false;
+    for (const k of keys) if (this.key(k).withKey !== ks.count) return false;
     return true;
   }
 
-  /** Present nodes passing include, grouped by their value of key (missing: the value for nodes without it). */
-  groups(key: string, include: (n: Node) => boolean, missing?: string): Groups {
-    const index = new Map<string, number>();
-    const lists: number[][] = [];
-    for (const n of this.cluster.nodes) {
-      if (this.gone.has(n) || !include(n)) continue;
-      const v = n.labels.get(key) ?? missing;
-      if (v === undefined) continue;
-      let i = index.get(v);
-      if (i === undefined) index.set(v, (i = lists.push([]) - 1));
-      lists[i]!.push(n.index);
+  /** Present nodes passing include, grouped by domain id (nodes without the key go to missingId, if given). */
+  groups(topo: TopologyKey, include: (n: Node) => boolean, missingId = -1): Int32Array[] {
+    const lists: number[][] = topo.values.map(() => []);
+    for (const n of this.present()) {
+      const i = topo.id(n) < 0 ? missingId : topo.id(n);
+      if (i >= 0 && include(n)) lists[i]!.push(n.index);
     }
-    return { index, nodes: lists.map((l) => Int32Array.from(l)) };
+    return lists.map((l) => Int32Array.from(l));
   }
 }

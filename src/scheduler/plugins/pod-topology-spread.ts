@@ -7,14 +7,12 @@ import { HOSTNAME_LABEL, ZONE_LABEL, type Node } from '../../model/node.js';
 import { podMatches, type Pod, type PodTemplate, type TopologySpreadConstraint } from '../../model/pod.js';
 import { makeSelector, matchNodeSelectorTerms, tolerated, type LabelSelector, type Requirement } from '../../model/selectors.js';
 import { Code, MAX_NODE_SCORE, SKIP, status, type Handle, type Plugin } from '../framework.js';
-import { PodCounts, type DomainCounts, type Groups, type SelectorIndex } from './pod-counts.js';
+import { PodCounts, type DomainCounts, type SelectorIndex, type TopologyKey } from './pod-counts.js';
 
 export const POD_TOPOLOGY_SPREAD = 'PodTopologySpread';
 // plugin.go ErrReasonConstraintsNotMatch and ErrReasonNodeLabelNotMatch.
 const NOT_MATCH = status(Code.Unschedulable, "node(s) didn't match pod topology spread constraints", POD_TOPOLOGY_SPREAD);
-const MISSING_LABEL = status(
-  Code.UnschedulableAndUnresolvable, "node(s) didn't match pod topology spread constraints (missing required label)", POD_TOPOLOGY_SPREAD,
-);
+const MISSING_LABEL = status(Code.UnschedulableAndUnresolvable, `${NOT_MATCH.reason} (missing required label)`, POD_TOPOLOGY_SPREAD);
 /** scoring.go invalidScore: Score's answer for a node lacking a topology key; NormalizeScore makes it 0. */
 export const INVALID_SCORE = -1;
 const FILTER_KEY = 'PreFilterPodTopologySpread';
@@ -29,75 +27,60 @@ export interface PodTopologySpreadArgs {
 /** plugin.go systemDefaultConstraints: hostname maxSkew 3 and zone maxSkew 5, both ScheduleAnyway. */
 export function systemDefaultConstraints(selector: LabelSelector): TopologySpreadConstraint[] {
   const base = {
-    whenUnsatisfiable: 'ScheduleAnyway' as const, selector, minDomains: 1,
-    nodeAffinityPolicy: 'Honor' as const, nodeTaintsPolicy: 'Ignore' as const, matchLabelKeys: [],
-  };
+    whenUnsatisfiable: 'ScheduleAnyway', selector, minDomains: 1, nodeAffinityPolicy: 'Honor', nodeTaintsPolicy: 'Ignore', matchLabelKeys: [],
+  } as const;
   return [{ ...base, maxSkew: 3, topologyKey: HOSTNAME_LABEL }, { ...base, maxSkew: 5, topologyKey: ZONE_LABEL }];
 }
 
-/**
- * common.go buildDefaultConstraints: the defaults with the selector of the Services, ReplicaSets and StatefulSets
- * that own the pod (helper.DefaultSelector); none when that selector is empty. The loader stores the result in
- * PodTemplate.topologySpread with topologySpreadDefaulted = true; this plugin then reads the template only.
- */
+/** common.go buildDefaultConstraints, for the manifest loader: the defaults with the selector of the pod's Services,
+ * ReplicaSets and StatefulSets (helper.DefaultSelector), none if it is empty. The loader stores them in the template
+ * (topologySpreadDefaulted = true); the plugin reads only the template. */
 export function defaultConstraints(args: PodTopologySpreadArgs, selector: LabelSelector | null): TopologySpreadConstraint[] {
   if (!selector || selector.requirements.length === 0) return [];
   if (args.defaultingType === 'System') return systemDefaultConstraints(selector);
   return (args.defaultConstraints ?? []).map((c) => ({ ...c, selector }));
 }
 
-/** A constraint as the plugin uses it (common.go topologySpreadConstraint). */
+/** A constraint as the plugin uses it (common.go topologySpreadConstraint), with its index and domains. */
 interface Constraint {
   readonly c: TopologySpreadConstraint;
-  readonly key: string;
-  /** The selector with matchLabelKeys merged in (common.go filterTopologySpreadConstraints). */
-  readonly selector: LabelSelector;
-  /** common.go countPodsMatchSelector: a selector without requirements counts no pods. */
-  readonly empty: boolean;
+  readonly hostname: boolean;
+  readonly topo: TopologyKey;
+  /** Pods matching the selector with matchLabelKeys merged in; null for a selector without requirements,
+   * which counts no pods (common.go countPodsMatchSelector). */
+  readonly ix: SelectorIndex | null;
+  /** The index's sums per domain of topo, made on first use. */
+  dc: DomainCounts | null;
   readonly selfMatch: number;
-  /** NodeAffinityPolicy Honor and the pod has a nodeSelector or required node affinity. */
-  readonly honorAffinity: boolean;
-  readonly honorTaints: boolean;
+  /** common.go matchNodeInclusionPolicies restricts the nodes counted: Honor with a nodeSelector/affinity, or taints Honor. */
+  readonly restricted: boolean;
 }
 
 interface Compiled {
   readonly hard: Constraint[];
   readonly soft: Constraint[];
-  readonly hardKeys: string[];
-  readonly softKeys: string[];
   /** scoring.go PreScore requireAllTopologies: false only for system-defaulted constraints. */
   readonly requireAll: boolean;
-  /** No constraint restricts the nodes counted: the per-key sums of the indexes apply as they are. */
-  readonly hardUnrestricted: boolean;
-  readonly softUnrestricted: boolean;
-  /** Node groups for the restricted case, per constraint, valid for one nodesVersion. */
-  groupsVersion: number;
-  readonly hardGroups: (Groups | undefined)[];
-  readonly softGroups: (Groups | undefined)[];
+  /** For one nodesVersion: whether the index's per-domain sums are the counts, and the node groups otherwise. */
+  version: number;
+  hardFast: boolean;
+  softFast: boolean;
+  readonly groups: Map<Constraint, Int32Array[]>;
 }
 
-/** Per DoNotSchedule constraint: its domain counts (index sums, or group sums) and global minimum (filtering.go). */
-interface HardCounts {
-  readonly dc: DomainCounts | null;
-  readonly groups: Groups | null;
-  readonly sums: Int32Array | null;
-  readonly min: number;
-}
-
-interface HardState {
-  readonly cp: Compiled;
-  readonly per: HardCounts[];
-}
+/** Per DoNotSchedule constraint: domain counts from the index (dc) or per eligible domain (sums), and the global minimum. */
+type HardCounts = { readonly dc: DomainCounts | null; readonly sums: Int32Array | null; readonly min: number };
 
 interface SoftState {
-  readonly cp: Compiled;
-  readonly ix: (SelectorIndex | null)[];
-  readonly counts: Map<string, number>[];
+  readonly soft: Constraint[];
+  readonly requireAll: boolean;
   readonly weight: number[];
+  /** Non-hostname constraints: scoreForCount of each candidate domain, by domain id. */
+  readonly domainScore: (Float64Array | null)[];
 }
 
-function hasAll(n: Node, keys: readonly string[]): boolean {
-  for (const k of keys) if (!n.labels.has(k)) return false;
+function hasAll(n: Node, ks: readonly Constraint[]): boolean {
+  for (const k of ks) if (k.topo.id(n) < 0) return false;
   return true;
 }
 
@@ -108,12 +91,16 @@ function matchesRequired(t: PodTemplate, n: Node): boolean {
 }
 
 /** common.go matchNodeInclusionPolicies. */
-function included(k: Constraint, t: PodTemplate, n: Node): boolean {
-  if (k.honorAffinity && !matchesRequired(t, n)) return false;
-  if (k.honorTaints) for (const taint of n.taints) if (taint.effect !== 'PreferNoSchedule' && !tolerated(t.tolerations, taint)) return false;
+function included(c: TopologySpreadConstraint, t: PodTemplate, n: Node): boolean {
+  if (c.nodeAffinityPolicy === 'Honor' && !matchesRequired(t, n)) return false;
+  if (c.nodeTaintsPolicy !== 'Honor') return true;
+  // helper.DoNotScheduleTaintsFilterFunc: NoSchedule and NoExecute taints must be tolerated.
+  for (const x of n.taints) if (x.effect !== 'PreferNoSchedule' && !tolerated(t.tolerations, x)) return false;
   return true;
 }
 
+/** KEP-3243: since v1.34 kube-apiserver merges `key In (pod's value)` for each matchLabelKeys key the pod has into
+ * the selector (pkg/api/pod/util.go); done here once per template, a no-op if the loader merged them already. */
 function mergeMatchLabelKeys(c: TopologySpreadConstraint, pod: Pod): LabelSelector {
   const added: Requirement[] = [];
   for (const k of c.matchLabelKeys) {
@@ -128,153 +115,175 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
   const counts = PodCounts.of(handle.cluster);
   const compiledByTemplate = new WeakMap<PodTemplate, Compiled>();
 
+  const none: Compiled = { hard: [], soft: [], requireAll: true, version: -1, hardFast: true, softFast: true, groups: new Map() };
+
   function compile(pod: Pod): Compiled {
     const t = pod.template;
+    // Most pods have no constraints, and batch pods a template each: nothing to cache for them.
+    if (t.topologySpread.length === 0) return none;
     let cp = compiledByTemplate.get(t);
-    if (cp) return cp;
-    const restricted = t.nodeSelector.size > 0 || t.requiredNodeAffinity !== null;
-    const hard: Constraint[] = [];
-    const soft: Constraint[] = [];
-    for (const c of t.topologySpread) {
-      const selector = mergeMatchLabelKeys(c, pod);
-      const k: Constraint = {
-        c, key: c.topologyKey, selector, empty: selector.requirements.length === 0,
-        selfMatch: podMatches(selector, [t.namespace], pod) ? 1 : 0,
-        honorAffinity: c.nodeAffinityPolicy === 'Honor' && restricted, honorTaints: c.nodeTaintsPolicy === 'Honor',
-      };
-      (c.whenUnsatisfiable === 'DoNotSchedule' ? hard : soft).push(k);
+    if (!cp) {
+      const hard: Constraint[] = [];
+      const soft: Constraint[] = [];
+      const nodeAffinity = t.nodeSelector.size > 0 || t.requiredNodeAffinity !== null;
+      for (const c of t.topologySpread) {
+        const selector = mergeMatchLabelKeys(c, pod);
+        (c.whenUnsatisfiable === 'DoNotSchedule' ? hard : soft).push({
+          c, hostname: c.topologyKey === HOSTNAME_LABEL, topo: counts.key(c.topologyKey),
+          ix: selector.requirements.length === 0 ? null : counts.index(t.namespace, selector), dc: null,
+          selfMatch: podMatches(selector, [t.namespace], pod) ? 1 : 0,
+          restricted: (c.nodeAffinityPolicy === 'Honor' && nodeAffinity) || c.nodeTaintsPolicy === 'Honor',
+        });
+      }
+      const requireAll = !t.topologySpreadDefaulted || args.defaultingType !== 'System';
+      cp = { hard, soft, requireAll, version: -1, hardFast: false, softFast: false, groups: new Map() };
+      compiledByTemplate.set(t, cp);
     }
-    const unrestricted = (ks: Constraint[]) => ks.every((k) => !k.honorAffinity && !k.honorTaints);
-    cp = {
-      hard, soft, hardKeys: hard.map((k) => k.key), softKeys: soft.map((k) => k.key),
-      requireAll: !t.topologySpreadDefaulted || args.defaultingType !== 'System',
-      hardUnrestricted: unrestricted(hard), softUnrestricted: unrestricted(soft),
-      groupsVersion: -1, hardGroups: [], softGroups: [],
-    };
-    compiledByTemplate.set(t, cp);
+    if (cp.version !== counts.nodesVersion) {
+      cp.version = counts.nodesVersion;
+      // filtering.go counts only nodes with every key; scoring.go too when requireAllTopologies. When nodes with
+      // one key have all of them and no policy restricts the nodes, the index's per-key sums are exactly those counts.
+      const keys = (ks: Constraint[]) => ks.map((k) => k.c.topologyKey);
+      cp.hardFast = cp.hard.every((k) => !k.restricted) && counts.consistent(keys(cp.hard));
+      cp.softFast = cp.soft.every((k) => !k.restricted) && (!cp.requireAll || counts.consistent(keys(cp.soft)));
+      cp.groups.clear();
+    }
     return cp;
   }
 
-  /** The eligible nodes of constraint i grouped by domain, for pods whose constraints restrict the nodes counted. */
-  function groupsOf(cp: Compiled, t: PodTemplate, hardConstraint: boolean, i: number): Groups {
-    if (cp.groupsVersion !== counts.nodesVersion) {
-      cp.groupsVersion = counts.nodesVersion;
-      cp.hardGroups.length = 0;
-      cp.softGroups.length = 0;
-    }
-    const cache = hardConstraint ? cp.hardGroups : cp.softGroups;
-    let g = cache[i];
+  /** Eligible nodes of a restricted constraint, by domain id (cached per template and nodesVersion). */
+  function groupsOf(cp: Compiled, t: PodTemplate, k: Constraint, hard: boolean, emptyId: number): Int32Array[] {
+    let g = cp.groups.get(k);
     if (!g) {
-      const k = (hardConstraint ? cp.hard : cp.soft)[i]!;
-      const keys = hardConstraint ? cp.hardKeys : cp.softKeys;
-      // filtering.go: every key must be present; scoring.go: only when requireAllTopologies, else '' is a domain.
-      const needAll = hardConstraint || cp.requireAll;
-      g = counts.groups(k.key, (n) => (!needAll || hasAll(n, keys)) && included(k, t, n), needAll ? undefined : '');
-      cache[i] = g;
+      const all = hard ? cp.hard : cp.soft;
+      // filtering.go: nodes need every key; scoring.go: only with requireAllTopologies, else '' is a domain.
+      const needAll = hard || cp.requireAll;
+      g = counts.groups(k.topo, (n) => (!needAll || hasAll(n, all)) && included(k.c, t, n), needAll ? -1 : emptyId);
+      cp.groups.set(k, g);
     }
     return g;
   }
+
+  const dcOf = (k: Constraint): DomainCounts => (k.dc ??= counts.domains(k.ix!, k.c.topologyKey));
 
   return {
     name: POD_TOPOLOGY_SPREAD,
     events: ['PodBound', 'PodDeleted', 'PodFinished', 'NodeAdded', 'NodeChanged'],
 
-    // filtering.go PreFilter / calPreFilterState.
+    // filtering.go PreFilter / calPreFilterState and minMatchNum.
     preFilter(state, pod) {
       const cp = compile(pod);
       if (cp.hard.length === 0) return SKIP;
-      const fast = cp.hardUnrestricted && counts.consistent(cp.hardKeys);
-      const per: HardCounts[] = cp.hard.map((k, i) => {
-        // An empty selector counts no pods: every domain has 0, so the global minimum is 0 too.
-        if (k.empty) return { dc: null, groups: null, sums: null, min: 0 };
-        const ix = counts.index(pod.namespace, k.selector);
-        // filtering.go minMatchNum: fewer eligible domains than minDomains makes the global minimum 0.
-        if (fast) {
-          // Every present node with the key is eligible: the index's per-domain sums are the counts.
-          const dc = counts.domains(ix, k.key);
-          return { dc, groups: null, sums: null, min: dc.sums.size < k.c.minDomains ? 0 : dc.min };
+      const per = cp.hard.map((k): HardCounts => {
+        // No pods counted: every domain has 0, and so has the global minimum.
+        if (!k.ix) return { dc: null, sums: null, min: 0 };
+        // Fewer eligible domains than minDomains makes the global minimum 0.
+        if (cp.hardFast) {
+          const dc = dcOf(k);
+          return { dc, sums: null, min: k.topo.size < k.c.minDomains ? 0 : dc.min };
         }
-        const groups = groupsOf(cp, pod.template, true, i);
-        const sums = Int32Array.from(groups.nodes, (g) => ix.sum(g));
-        return { dc: null, groups, sums, min: sums.length < k.c.minDomains ? 0 : sums.reduce((a, b) => Math.min(a, b), Infinity) };
+        const groups = groupsOf(cp, pod.template, k, true, -1);
+        const sums = new Int32Array(groups.length);
+        let domains = 0;
+        let min = Infinity;
+        for (let d = 0; d < groups.length; d++) {
+          if (groups[d]!.length === 0) continue;
+          domains++;
+          sums[d] = k.ix.sum(groups[d]!);
+          if (sums[d]! < min) min = sums[d]!;
+        }
+        return { dc: null, sums, min: domains < k.c.minDomains ? 0 : min };
       });
-      state.write(FILTER_KEY, { cp, per } satisfies HardState);
+      state.write(FILTER_KEY, { hard: cp.hard, per });
       return null;
     },
 
-    // filtering.go Filter.
+    // filtering.go Filter: matching pods in the node's domain + self-match - global minimum <= maxSkew.
     filter(state, _pod, node) {
-      const st = state.read<HardState>(FILTER_KEY);
+      const st = state.read<{ hard: Constraint[]; per: HardCounts[] }>(FILTER_KEY);
       if (!st) return null;
-      const hard = st.cp.hard;
+      const { hard, per } = st;
       for (let i = 0; i < hard.length; i++) {
         const k = hard[i]!;
-        const v = node.labels.get(k.key);
-        if (v === undefined) return MISSING_LABEL;
-        const { dc, groups, sums, min } = st.per[i]!;
-        const d = groups?.index.get(v);
-        const matchNum = dc ? (dc.sums.get(v) ?? 0) : sums && d !== undefined ? sums[d]! : 0;
+        const id = k.topo.id(node);
+        if (id < 0) return MISSING_LABEL;
+        const { dc, sums, min } = per[i]!;
+        const matchNum = dc ? dc.get(id) : sums && id < sums.length ? sums[id]! : 0;
         if (matchNum + k.selfMatch - min > k.c.maxSkew) return NOT_MATCH;
       }
       return null;
     },
 
-    // scoring.go PreScore / initPreScoreState.
-    preScore(state, pod, nodes) {
+    // scoring.go PreScore / initPreScoreState: domains and weights from the candidates nodes[0..n), counts from all nodes.
+    preScore(state, pod, nodes, n = nodes.length) {
       const cp = compile(pod);
-      if (cp.soft.length === 0 || handle.cluster.nodes.length === 0) return SKIP;
-      const { soft, softKeys, requireAll } = cp;
-      const fast = cp.softUnrestricted && (!requireAll || counts.consistent(softKeys));
-      const domains = soft.map(() => new Set<string>());
+      const { soft, requireAll } = cp;
+      if (soft.length === 0 || handle.cluster.nodes.length === 0) return SKIP;
+      const present = counts.presentCount();
+      // Per constraint: the domain '' that nodes lacking the key join when not requireAllTopologies, the
+      // candidate domains seen, and the most there can be (the scan stops once nothing more can change).
+      const emptyId = soft.map((k) => (requireAll || k.hostname ? -1 : k.topo.intern('')));
+      const seen = soft.map((k) => (k.hostname ? null : new Uint8Array(k.topo.values.length)));
+      const sizes = soft.map(() => 0);
+      const most = soft.map((k, i) => {
+        const e = emptyId[i]!;
+        return k.hostname ? 0 : k.topo.size + (e >= 0 && !k.topo.live(e) && k.topo.withKey < present ? 1 : 0);
+      });
+      const noneIgnored = !requireAll || soft.every((k) => k.topo.withKey === present);
+      let open = most.filter((m) => m > 0).length;
       let ignored = 0;
-      for (const n of nodes) {
-        if (requireAll && !hasAll(n, softKeys)) {
+      for (let j = 0; j < n && !(noneIgnored && open === 0); j++) {
+        const node = nodes[j]!;
+        if (requireAll && !hasAll(node, soft)) {
           ignored++;
           continue;
         }
-        for (let i = 0; i < soft.length; i++) if (soft[i]!.key !== HOSTNAME_LABEL) domains[i]!.add(n.labels.get(soft[i]!.key) ?? '');
-      }
-      const st: SoftState = { cp, ix: [], counts: [], weight: [] };
-      soft.forEach((k, i) => {
-        const ix = k.empty ? null : counts.index(pod.namespace, k.selector);
-        const m = new Map<string, number>();
-        if (k.key !== HOSTNAME_LABEL) {
-          // Pods on every eligible node count towards the domains of the candidate nodes.
-          const dc = ix && fast ? counts.domains(ix, k.key) : null;
-          const g = ix && !fast ? groupsOf(cp, pod.template, false, i) : null;
-          for (const v of domains[i]!) {
-            let c = 0;
-            if (dc) c = (dc.sums.get(v) ?? 0) + (!requireAll && v === '' ? dc.missing : 0);
-            else if (g && ix) {
-              const d = g.index.get(v);
-              c = d === undefined ? 0 : ix.sum(g.nodes[d]!);
-            }
-            m.set(v, c);
+        for (let i = 0; i < soft.length; i++) {
+          const mark = seen[i];
+          if (!mark) continue;
+          const id = soft[i]!.topo.id(node);
+          const d = id < 0 ? emptyId[i]! : id;
+          if (mark[d] === 0) {
+            mark[d] = 1;
+            if (++sizes[i]! === most[i]) open--;
           }
         }
-        st.ix.push(ix);
-        st.counts.push(m);
-        // topologyNormalizingWeight: log(domains + 2); for hostname, the candidate nodes not ignored.
-        st.weight.push(Math.log((k.key === HOSTNAME_LABEL ? nodes.length - ignored : domains[i]!.size) + 2));
+      }
+      // topologyNormalizingWeight: log(size + 2); for hostname, the candidate nodes that are not ignored.
+      const weight = soft.map((k, i) => Math.log((k.hostname ? n - ignored : sizes[i]!) + 2));
+      const domainScore = soft.map((k, i) => {
+        const mark = seen[i];
+        if (!mark) return null;
+        const dc = k.ix && cp.softFast ? dcOf(k) : null;
+        const groups = k.ix && !cp.softFast ? groupsOf(cp, pod.template, k, false, emptyId[i]!) : null;
+        const out = new Float64Array(mark.length);
+        for (let d = 0; d < mark.length; d++) {
+          if (mark[d] === 0) continue;
+          let c = 0;
+          if (dc) c = dc.get(d) + (d === emptyId[i] ? dc.missing : 0);
+          else if (groups && d < groups.length) c = k.ix!.sum(groups[d]!);
+          out[d] = c * weight[i]! + (k.c.maxSkew - 1);
+        }
+        return out;
       });
-      state.write(SCORE_KEY, st);
+      state.write(SCORE_KEY, { soft, requireAll, weight, domainScore } satisfies SoftState);
       return null;
     },
 
-    // scoring.go Score and scoreForCount: cnt * weight + (maxSkew - 1), summed and rounded.
+    // scoring.go Score and scoreForCount: cnt * weight + (maxSkew - 1), summed over the node's keys, rounded.
     score(state, _pod, node) {
       const st = state.read<SoftState>(SCORE_KEY);
       if (!st) return 0;
-      const soft = st.cp.soft;
-      if (st.cp.requireAll && !hasAll(node, st.cp.softKeys)) return INVALID_SCORE;
+      const soft = st.soft;
+      if (st.requireAll && !hasAll(node, soft)) return INVALID_SCORE;
       let score = 0;
       for (let i = 0; i < soft.length; i++) {
         const k = soft[i]!;
-        const v = node.labels.get(k.key);
-        if (v === undefined) continue;
-        const ix = st.ix[i];
-        const cnt = k.key === HOSTNAME_LABEL ? (ix ? ix.count(node.index) : 0) : (st.counts[i]!.get(v) ?? 0);
-        score += cnt * st.weight[i]! + (k.c.maxSkew - 1);
+        const id = k.topo.id(node);
+        if (id < 0) continue;
+        const ds = st.domainScore[i];
+        if (ds) score += ds[id] ?? 0;
+        else score += (k.ix ? k.ix.count(node.index) : 0) * st.weight[i]! + (k.c.maxSkew - 1);
       }
       return Math.round(score);
     },
@@ -285,10 +294,9 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
       let min = Infinity;
       let max = 0;
       for (let i = 0; i < n; i++) {
-        const s = scores[i]!;
-        if (s === INVALID_SCORE) continue;
-        if (s < min) min = s;
-        if (s > max) max = s;
+        if (scores[i] === INVALID_SCORE) continue;
+        min = Math.min(min, scores[i]!);
+        max = Math.max(max, scores[i]!);
       }
       for (let i = 0; i < n; i++) {
         const s = scores[i]!;
