@@ -65,6 +65,11 @@ export interface LoadOptions {
   seed?: number;
   /** --set path=value overrides, applied before validation. */
   set?: string[];
+  /**
+   * Parsed manifest files to reuse across loads (a sweep worker loads the same files for every run).
+   * Keyed by path, size and modification time; the parsed documents are never modified.
+   */
+  manifestCache?: Map<string, { doc: YamlDoc; value: unknown }[]>;
 }
 
 /** Splits "key=value" (the value read as YAML). */
@@ -133,7 +138,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     if (kinds.length !== 1) {
       throw doc.error(['workloads', i], kinds.length === 0 ? 'expected one of manifests, objects, batch or trace' : `expected only one of manifests, objects, batch or trace, got ${kinds.join(' and ')}`);
     }
-    for (const y of manifestDocs(w, i, dir, doc, sources)) {
+    for (const y of manifestDocs(w, i, dir, doc, sources, opts.manifestCache)) {
       const o = readObject(y.doc, y.value);
       if (o) objects.push({ o, entry: i });
     }
@@ -221,7 +226,7 @@ export interface WorkloadEntry {
   runTime?: Distribution;
 }
 
-function manifestDocs(w: WorkloadEntry, i: number, dir: string, doc: YamlDoc, sources: string[]): { doc: YamlDoc; value: unknown }[] {
+function manifestDocs(w: WorkloadEntry, i: number, dir: string, doc: YamlDoc, sources: string[], cache?: LoadOptions['manifestCache']): { doc: YamlDoc; value: unknown }[] {
   const out: { doc: YamlDoc; value: unknown }[] = [];
   if (w.objects) {
     w.objects.forEach((_o, j) => {
@@ -240,7 +245,14 @@ function manifestDocs(w: WorkloadEntry, i: number, dir: string, doc: YamlDoc, so
     for (const f of files) {
       sources.push(f);
       const name = relative(process.cwd(), f) || f;
-      for (const y of parseYaml(readText(f, name), name)) out.push({ doc: y, value: toPlain(y) });
+      const st = cache ? statSync(f) : null;
+      const key = st ? `${f}\u0000${st.size}\u0000${st.mtimeMs}` : '';
+      let docs = cache?.get(key);
+      if (!docs) {
+        docs = parseYaml(readText(f, name), name).map((y) => ({ doc: y, value: toPlain(y) }));
+        cache?.set(key, docs);
+      }
+      out.push(...docs);
     }
   }
   return out;

@@ -3,6 +3,7 @@
 import { loadScenario } from '../scenario/load.js';
 import { runToDirectory } from '../run/output.js';
 import { ScenarioError } from '../scenario/errors.js';
+import type { YamlDoc } from '../scenario/yaml-source.js';
 
 export interface RunTask {
   file: string;
@@ -14,9 +15,12 @@ export interface RunTask {
 
 export type RunReply = { ok: true } | { ok: false; error: string; userError: boolean };
 
+/** Manifests parsed once per worker thread: every run of a sweep reads the same files. */
+const manifestCache = new Map<string, { doc: YamlDoc; value: unknown }[]>();
+
 export default function runOne(task: RunTask): RunReply {
   try {
-    const s = loadScenario(task.file, { set: task.sets, seed: task.seed });
+    const s = loadScenario(task.file, { set: task.sets, seed: task.seed, manifestCache });
     runToDirectory(s, task.outDir, task.tmpSuffix);
     return { ok: true };
   } catch (e) {
