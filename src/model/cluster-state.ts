@@ -1,6 +1,6 @@
 // The cluster's mutable state and the few named operations that change it (DESIGN rule 3).
 // Watchers are told of every change, like informers; they must only queue work, never act synchronously.
-import { Node } from './node.js';
+import { Node, type ResourceColumns } from './node.js';
 import { Pod, type PodPhase, type PodTemplate } from './pod.js';
 import type { ResourceSpace } from './resources.js';
 import type { Labels, Taint } from './selectors.js';
@@ -56,10 +56,31 @@ export class ClusterState {
   private nextPodId = 0;
   private readonly watchers: Watcher[] = [];
 
+  /** Node resources in columns (see ResourceColumns); grown by doubling. */
+  readonly columns: ResourceColumns;
+
   constructor(
     readonly clock: Clock,
     readonly resources: ResourceSpace,
-  ) {}
+  ) {
+    const stride = resources.size;
+    this.columns = { stride, alloc: new Float64Array(64 * stride), used: new Float64Array(64 * stride), nonZero: new Float64Array(128) };
+  }
+
+  private ensureCapacity(nodes: number): void {
+    const c = this.columns;
+    if (nodes * c.stride <= c.alloc.length) return;
+    const cap = Math.max(nodes, (c.alloc.length / c.stride) * 2);
+    const grow = (a: Float64Array, size: number) => {
+      const b = new Float64Array(size);
+      b.set(a);
+      return b;
+    };
+    c.alloc = grow(c.alloc, cap * c.stride);
+    c.used = grow(c.used, cap * c.stride);
+    c.nonZero = grow(c.nonZero, cap * 2);
+    for (const n of this.nodes) n.bind(c);
+  }
 
   watch(w: Watcher): void {
     this.watchers.push(w);
@@ -78,10 +99,12 @@ export class ClusterState {
 
   addNode(init: NodeInit): Node {
     if (this.nodeByName.has(init.name)) throw new Error(`bug: duplicate node name ${init.name}`);
-    const n = new Node(
-      this.nodes.length, init.name, init.pool, init.zone, init.labels, init.taints,
-      init.allocatable, init.pricePerHour, this.clock.now,
-    );
+    const c = this.columns;
+    if (init.allocatable.length > c.stride) throw new Error(`bug: node ${init.name} has ${init.allocatable.length} resources; the cluster was built for ${c.stride}`);
+    const index = this.nodes.length;
+    this.ensureCapacity(index + 1);
+    c.alloc.set(init.allocatable, index * c.stride);
+    const n = new Node(index, init.name, init.pool, init.zone, init.labels, init.taints, c, init.pricePerHour, this.clock.now);
     this.nodes.push(n);
     this.nodeByName.set(n.name, n);
     if (n.taints.some((t) => t.effect === 'PreferNoSchedule')) this.preferNoScheduleNodes++;

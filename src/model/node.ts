@@ -6,12 +6,24 @@ export const ZONE_LABEL = 'topology.kubernetes.io/zone';
 export const HOSTNAME_LABEL = 'kubernetes.io/hostname';
 export const INSTANCE_TYPE_LABEL = 'node.kubernetes.io/instance-type';
 
+/**
+ * Node resources in columns shared by all nodes (allocatable and requested of node i at
+ * [i * stride, (i + 1) * stride)), so the scheduler's per-node loops read contiguous memory.
+ */
+export interface ResourceColumns {
+  stride: number;
+  alloc: Float64Array;
+  used: Float64Array;
+  /** CPU and memory requested with the scheduler's non-zero defaults, 2 per node. */
+  nonZero: Float64Array;
+}
+
 export class Node {
-  /** Sum of bound pods' requests, same layout as allocatable. */
-  readonly requested: Float64Array;
-  /** CPU and memory requested with the scheduler's non-zero defaults, for scoring. */
-  nonZeroCpu = 0;
-  nonZeroMemory = 0;
+  /** This node's allocatable resources: a view into the cluster's columns. */
+  allocatable!: Float64Array;
+  /** Sum of bound pods' requests, same layout as allocatable: a view into the cluster's columns. */
+  requested!: Float64Array;
+  private nz!: Float64Array;
   readonly pods: Pod[] = [];
   unschedulable = false;
   ready = true;
@@ -26,10 +38,32 @@ export class Node {
     readonly zone: string,
     readonly labels: Labels,
     readonly taints: readonly Taint[],
-    readonly allocatable: Float64Array,
+    columns: ResourceColumns,
     readonly pricePerHour: number,
     readonly createdAt: number,
   ) {
-    this.requested = new Float64Array(allocatable.length);
+    this.bind(columns);
+  }
+
+  /** Points the node's views at (new) columns; the cluster calls it when it grows them. */
+  bind(c: ResourceColumns): void {
+    const at = this.index * c.stride;
+    this.allocatable = c.alloc.subarray(at, at + c.stride);
+    this.requested = c.used.subarray(at, at + c.stride);
+    this.nz = c.nonZero;
+  }
+
+  /** CPU requested with the scheduler's non-zero defaults (for scoring). */
+  get nonZeroCpu(): number {
+    return this.nz[this.index * 2]!;
+  }
+  set nonZeroCpu(v: number) {
+    this.nz[this.index * 2] = v;
+  }
+  get nonZeroMemory(): number {
+    return this.nz[this.index * 2 + 1]!;
+  }
+  set nonZeroMemory(v: number) {
+    this.nz[this.index * 2 + 1] = v;
   }
 }

@@ -19,7 +19,7 @@ export const REGISTRY: Readonly<Record<string, PluginFactory>> = {
   [NODE_RESOURCES_FIT]: (args, h) => nodeResourcesFit(args as unknown as FitArgs, h),
   [POD_TOPOLOGY_SPREAD]: (args, h) => podTopologySpread(args as never, h),
   [INTER_POD_AFFINITY]: (args, h) => interPodAffinity(args as never, h),
-  [BALANCED_ALLOCATION]: (args) => balancedAllocation(args as never),
+  [BALANCED_ALLOCATION]: (args, h) => balancedAllocation(args as never, h),
   [IMAGE_LOCALITY]: (args, h) => imageLocality(args, h),
 };
 

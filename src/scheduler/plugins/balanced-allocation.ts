@@ -6,7 +6,7 @@
 // Up to v1.35 the score was scoreWithPod itself (see docs/MODEL.md). Best-effort pods are skipped (v1.33+).
 import type { Node } from '../../model/node.js';
 import type { Pod } from '../../model/pod.js';
-import { MAX_NODE_SCORE, SKIP, type Plugin } from '../framework.js';
+import { MAX_NODE_SCORE, SKIP, type Handle, type Plugin } from '../framework.js';
 import type { ResourceWeight } from './node-resources-fit.js';
 
 export const BALANCED_ALLOCATION = 'NodeResourcesBalancedAllocation';
@@ -38,7 +38,8 @@ function two(a: number, b: number): number {
   return Math.trunc((1 - Math.abs((x - y) / 2)) * MAX_NODE_SCORE);
 }
 
-export function balancedAllocation(args: { resources: ResourceWeight[]; legacy?: boolean }): Plugin {
+export function balancedAllocation(args: { resources: ResourceWeight[]; legacy?: boolean }, handle?: Handle): Plugin {
+  const columns = handle?.cluster.columns;
   const resources = args.resources;
   const idx = resources.map((r) => r.index);
   const withPod: number[] = [];
@@ -83,7 +84,28 @@ export function balancedAllocation(args: { resources: ResourceWeight[]; legacy?:
       return score(pod, node);
     },
     scoreAll(_s, pod, nodes, n, out) {
-      for (let i = 0; i < n; i++) out[i] = score(pod, nodes[i]!);
+      if (!pair || !columns) {
+        for (let i = 0; i < n; i++) out[i] = score(pod, nodes[i]!);
+        return;
+      }
+      // Two resources, on the cluster's resource columns.
+      const { alloc, used, stride } = columns;
+      const ra = pod.requests[a]!;
+      const rb = pod.requests[b]!;
+      for (let i = 0; i < n; i++) {
+        const node = nodes[i]!;
+        const base = node.index * stride;
+        const capA = alloc[base + a]!;
+        const capB = alloc[base + b]!;
+        if (capA === 0 || capB === 0) {
+          out[i] = general(pod, node);
+          continue;
+        }
+        const usedA = used[base + a]!;
+        const usedB = used[base + b]!;
+        const w = two((usedA + ra) / capA, (usedB + rb) / capB);
+        out[i] = args.legacy ? w : balancedChangeScore(w, two(usedA / capA, usedB / capB));
+      }
     },
   };
 }

@@ -172,22 +172,22 @@ export function nodeResourcesFit(args: FitArgs, handle: Handle): Plugin {
       return null;
     },
     filterBatch(_s, pod, nodes, cand, count, status) {
+      // Reads the cluster's resource columns directly: contiguous memory for a contiguous scan.
+      const { alloc, used, stride } = handle.cluster.columns;
       const req = pod.requests;
       const want = requested(pod);
       let out = 0;
       next: for (let j = 0; j < count; j++) {
         const idx = cand[j]!;
-        const node = nodes[idx]!;
-        const alloc = node.allocatable;
-        const used = node.requested;
-        if (used[PODS]! + 1 > alloc[PODS]!) {
-          status[idx] = failure(req, alloc, used);
+        const base = idx * stride;
+        if (used[base + PODS]! + 1 > alloc[base + PODS]!) {
+          status[idx] = failure(req, nodes[idx]!.allocatable, nodes[idx]!.requested);
           continue;
         }
         for (let w = 0; w < want.length; w++) {
           const i = want[w]!;
-          if (req[i]! > alloc[i]! - used[i]!) {
-            status[idx] = failure(req, alloc, used);
+          if (req[i]! > alloc[base + i]! - used[base + i]!) {
+            status[idx] = failure(req, nodes[idx]!.allocatable, nodes[idx]!.requested);
             continue next;
           }
         }
@@ -199,7 +199,30 @@ export function nodeResourcesFit(args: FitArgs, handle: Handle): Plugin {
       return score(pod, node);
     },
     scoreAll(_s, pod, nodes, n, out) {
-      for (let i = 0; i < n; i++) out[i] = score(pod, nodes[i]!);
+      if (!cpuMemOnly) {
+        for (let i = 0; i < n; i++) out[i] = score(pod, nodes[i]!);
+        return;
+      }
+      // The default strategies over cpu and memory, on the resource columns.
+      const { alloc, nonZero, stride } = handle.cluster.columns;
+      const podCpu = pod.template.nonZeroCpu;
+      const podMem = pod.template.nonZeroMemory;
+      for (let i = 0; i < n; i++) {
+        const k = nodes[i]!.index;
+        const capC = alloc[k * stride + CPU]!;
+        const capM = alloc[k * stride + MEMORY]!;
+        let total = 0;
+        let weights = 0;
+        if (capC !== 0) {
+          total += perResource(nonZero[2 * k]! + podCpu, capC) * wCpu;
+          weights += wCpu;
+        }
+        if (capM !== 0) {
+          total += perResource(nonZero[2 * k + 1]! + podMem, capM) * wMem;
+          weights += wMem;
+        }
+        out[i] = weights === 0 ? 0 : Math.trunc(total / weights);
+      }
     },
   };
 }
