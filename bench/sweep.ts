@@ -29,9 +29,9 @@ async function sweepOnce(file: string, grid: string[], seeds: number, threads: n
   const out = mkdtempSync(join(tmpdir(), 'kubesim-bench-sweep-'));
   const plan = planSweep(file, { grid, seeds, set });
   const t0 = performance.now();
-  const outcomes = await runSweep(plan, plan.runs, out, { threads, tmpSuffix: 'bench' });
+  const tally = await runSweep(plan, plan.runs, out, { threads, tmpSuffix: 'bench' });
   aggregate(out, metaOf(plan));
-  return { seconds: (performance.now() - t0) / 1000, hash: tree(out), failed: outcomes.filter((o) => !o.reply.ok).length };
+  return { seconds: (performance.now() - t0) / 1000, hash: tree(out), failed: tally.failed.length + tally.aborted };
 }
 
 export async function benchSweep(o: BenchOptions): Promise<BenchResult> {
@@ -69,9 +69,9 @@ export async function benchSweep(o: BenchOptions): Promise<BenchResult> {
     const plan = planSweep(tiny, { grid: [], seeds: runs, set: [] });
     const p = mkdtempSync(join(tmpdir(), 'kubesim-bench-pool-'));
     const t1 = performance.now();
-    const outcomes = await runSweep(plan, plan.runs, p, { threads: 1, tmpSuffix: 'bench' });
+    const tally = await runSweep(plan, plan.runs, p, { threads: 1, tmpSuffix: 'bench' });
     const seconds = (performance.now() - t1) / 1000;
-    check(broken, outcomes.every((x) => x.reply.ok) && readdirSync(join(p, runDir(plan.runs[0]!))).includes('summary.csv'), 'tiny pooled runs failed');
+    check(broken, tally.ok === runs && readdirSync(join(p, runDir(plan.runs[0]!))).includes('summary.csv'), 'tiny pooled runs failed');
     return seconds;
   };
   for (let rep = 0; rep < 3; rep++) {

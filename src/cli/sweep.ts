@@ -82,7 +82,7 @@ export async function sweepCommand(a: SweepArgs): Promise<number> {
   const failures: RunOutcome[] = [];
   const deferred: string[] = [];
   const started = performance.now();
-  const outcomes = await runSweep(plan, todo, out, {
+  const tally = await runSweep(plan, todo, out, {
     threads, signal: controller.signal, tmpSuffix: String(process.pid),
     onResult: (o) => {
       if (o.reply.ok === false && o.reply.error === 'aborted') return;
@@ -108,7 +108,7 @@ export async function sweepCommand(a: SweepArgs): Promise<number> {
   const wall = (performance.now() - started) / 1000;
   if (controller.signal.aborted) {
     cleanTemporary(out);
-    const finished = outcomes.filter((o) => o.reply.ok).length;
+    const finished = tally.ok + tally.failed.length;
     process.stderr.write(`interrupted: ${finished} of ${todo.length} runs finished and kept in ${out}; run the same command with --resume to finish\n`);
     return 130;
   }

@@ -1,7 +1,6 @@
 // Runs a sweep's runs on worker threads (piscina). Each worker loads the compiled JavaScript and runs
 // one (cell, seed) at a time into its own directory; results stream to disk, not to memory.
 import { existsSync } from 'node:fs';
-import { setMaxListeners } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { Run, SweepPlan } from './plan.js';
@@ -32,7 +31,14 @@ export interface PoolOptions {
   tmpSuffix: string;
 }
 
-export async function runSweep(plan: SweepPlan, runs: readonly Run[], outDir: string, opts: PoolOptions): Promise<RunOutcome[]> {
+export interface SweepTally {
+  ok: number;
+  aborted: number;
+  /** Only the failed runs are kept: a sweep of any size holds no per-run results in memory. */
+  failed: RunOutcome[];
+}
+
+export async function runSweep(plan: SweepPlan, runs: readonly Run[], outDir: string, opts: PoolOptions): Promise<SweepTally> {
   const pool = new Piscina<RunTask, RunReply>({
     filename: workerFile(),
     minThreads: opts.threads,
@@ -42,26 +48,32 @@ export async function runSweep(plan: SweepPlan, runs: readonly Run[], outDir: st
     idleTimeout: 1000,
   });
   const file = resolve(plan.file);
-  // Every queued task listens on the one signal.
-  if (opts.signal) setMaxListeners(0, opts.signal);
+  const tally: SweepTally = { ok: 0, aborted: 0, failed: [] };
+  // A few runs queued per thread keep the threads busy; the rest wait here, not in the pool's queue.
+  const inFlight = opts.threads * 2;
+  let next = 0;
+  const one = async (run: Run): Promise<void> => {
+    const task: RunTask = {
+      file, sets: [...plan.sets, ...run.cell.sets], seed: run.seed, outDir: join(outDir, runDir(run)), tmpSuffix: opts.tmpSuffix,
+    };
+    let outcome: RunOutcome;
+    try {
+      outcome = { run, reply: await pool.run(task, { signal: opts.signal }) };
+    } catch (e) {
+      if (opts.signal?.aborted) outcome = { run, reply: { ok: false, error: 'aborted', userError: false } };
+      else outcome = { run, reply: { ok: false, error: e instanceof Error ? (e.stack ?? e.message) : String(e), userError: false } };
+    }
+    if (outcome.reply.ok) tally.ok++;
+    else if (outcome.reply.error === 'aborted') tally.aborted++;
+    else tally.failed.push(outcome);
+    opts.onResult?.(outcome);
+  };
+  const lane = async (): Promise<void> => {
+    while (next < runs.length && !opts.signal?.aborted) await one(runs[next++]!);
+  };
   try {
-    const outcomes = await Promise.all(
-      runs.map(async (run): Promise<RunOutcome> => {
-        const task: RunTask = {
-          file, sets: [...plan.sets, ...run.cell.sets], seed: run.seed, outDir: join(outDir, runDir(run)), tmpSuffix: opts.tmpSuffix,
-        };
-        let outcome: RunOutcome;
-        try {
-          outcome = { run, reply: await pool.run(task, { signal: opts.signal }) };
-        } catch (e) {
-          if (opts.signal?.aborted) outcome = { run, reply: { ok: false, error: 'aborted', userError: false } };
-          else outcome = { run, reply: { ok: false, error: e instanceof Error ? (e.stack ?? e.message) : String(e), userError: false } };
-        }
-        opts.onResult?.(outcome);
-        return outcome;
-      }),
-    );
-    return outcomes;
+    await Promise.all(Array.from({ length: Math.min(inFlight, runs.length) }, lane));
+    return tally;
   } finally {
     await pool.destroy();
   }
