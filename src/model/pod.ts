@@ -1,5 +1,5 @@
 // Pods. A PodTemplate holds what replicas share (requests, constraints); a Pod holds one instance's state.
-import type { LabelSelector, Labels, NodeSelectorTerm, Toleration } from './selectors.js';
+import { matchSelector, type LabelSelector, type Labels, type NodeSelectorTerm, type Toleration } from './selectors.js';
 import type { Node } from './node.js';
 
 export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed';
@@ -108,25 +108,5 @@ export class Pod {
 
 /** A selector that matches pods by labels within a set of namespaces. */
 export function podMatches(selector: LabelSelector, namespaces: readonly string[], pod: Pod): boolean {
-  if (!namespaces.includes(pod.namespace)) return false;
-  for (const r of selector.requirements) {
-    const v = pod.labels.get(r.key);
-    switch (r.operator) {
-      case 'In':
-        if (v === undefined || !r.values.includes(v)) return false;
-        break;
-      case 'NotIn':
-        if (v !== undefined && r.values.includes(v)) return false;
-        break;
-      case 'Exists':
-        if (v === undefined) return false;
-        break;
-      case 'DoesNotExist':
-        if (v !== undefined) return false;
-        break;
-      default:
-        return false;
-    }
-  }
-  return true;
+  return namespaces.includes(pod.namespace) && matchSelector(selector, pod.labels);
 }
