@@ -51,6 +51,9 @@ export class ClusterState {
   readonly workloads: WorkloadRef[] = [];
   /** Nodes carrying a PreferNoSchedule taint (TaintToleration scoring is constant without any). */
   preferNoScheduleNodes = 0;
+  /** Nodes carrying a NoSchedule or NoExecute taint, and cordoned nodes: filters with nothing to reject skip. */
+  noScheduleNodes = 0;
+  unschedulableNodes = 0;
   /** How many nodes hold each image (for ImageLocality), kept incrementally. */
   readonly imageNodeCount = new Map<string, number>();
   private nextPodId = 0;
@@ -108,6 +111,7 @@ export class ClusterState {
     this.nodes.push(n);
     this.nodeByName.set(n.name, n);
     if (n.taints.some((t) => t.effect === 'PreferNoSchedule')) this.preferNoScheduleNodes++;
+    if (n.taints.some((t) => t.effect !== 'PreferNoSchedule')) this.noScheduleNodes++;
     this.emit('NodeAdded', undefined, n);
     return n;
   }
@@ -115,6 +119,7 @@ export class ClusterState {
   setUnschedulable(node: Node, unschedulable: boolean): void {
     if (node.unschedulable === unschedulable) return;
     node.unschedulable = unschedulable;
+    this.unschedulableNodes += unschedulable ? 1 : -1;
     this.emit('NodeChanged', undefined, node);
   }
 

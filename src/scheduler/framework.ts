@@ -76,8 +76,11 @@ export interface Plugin {
   /** nodes[0..n) are the feasible nodes (the array may be longer). */
   preScore?(state: CycleState, pod: Pod, nodes: readonly Node[], n: number): Status | null;
   score?(state: CycleState, pod: Pod, node: Node): number;
-  /** Optional batch form of score: fills out[i] for nodes[0..n); one call per cycle instead of one per node. */
-  scoreAll?(state: CycleState, pod: Pod, nodes: readonly Node[], n: number, out: Float64Array): void;
+  /**
+   * Optional batch form of score: fills out[i] for nodes[0..n); one call per cycle instead of one per
+   * node. index[i] is nodes[i].index, so plugins can read the cluster's resource columns directly.
+   */
+  scoreAll?(state: CycleState, pod: Pod, nodes: readonly Node[], n: number, out: Float64Array, index: Int32Array): void;
   /** Rewrites scores[0..n) in place to 0..MAX_NODE_SCORE. */
   normalizeScore?(state: CycleState, pod: Pod, scores: Float64Array, n: number): void;
 }

@@ -12,7 +12,7 @@ import { podTopologySpread, POD_TOPOLOGY_SPREAD } from './plugins/pod-topology-s
 import { taintToleration, TAINT_TOLERATION } from './plugins/taint-toleration.js';
 
 export const REGISTRY: Readonly<Record<string, PluginFactory>> = {
-  [NODE_UNSCHEDULABLE]: () => nodeUnschedulable(),
+  [NODE_UNSCHEDULABLE]: (_args, h) => nodeUnschedulable(h),
   [NODE_NAME]: () => nodeName(),
   [TAINT_TOLERATION]: (_args, h) => taintToleration(h),
   [NODE_AFFINITY]: () => nodeAffinity(),

@@ -60,6 +60,8 @@ export class Scheduler {
   /** Filter plugins that run this cycle. */
   private readonly active: Plugin[] = [];
   private readonly cand = new Int32Array(CHUNK);
+  /** Node indices of the feasible nodes, in the order of `feasible`. */
+  private feasibleIdx = new Int32Array(0);
   private status: (Status | null)[] = [];
 
   constructor(
@@ -127,6 +129,8 @@ export class Scheduler {
     const start = first ? 0 : this.nextStartNodeIndex % n;
     const feasible = this.feasible;
     const status = this.statusOf(n);
+    if (this.feasibleIdx.length < n) this.feasibleIdx = new Int32Array(n);
+    const feasibleIdx = this.feasibleIdx;
     let m = 0;
     let evaluated = 0;
     if (this.nominator.size === 0) {
@@ -150,14 +154,20 @@ export class Scheduler {
         }
         const need = toFind - m;
         if (count >= need) {
-          for (let j = 0; j < need; j++) feasible[m++] = nodes[cand[j]!]!;
+          for (let j = 0; j < need; j++) {
+            feasibleIdx[m] = cand[j]!;
+            feasible[m++] = nodes[cand[j]!]!;
+          }
           // The scan stops at the last feasible node taken: its position in the scan order.
           let pos = cand[need - 1]! - start - k;
           if (pos < 0) pos += n;
           evaluated = k + pos + 1;
           break;
         }
-        for (let j = 0; j < count; j++) feasible[m++] = nodes[cand[j]!]!;
+        for (let j = 0; j < count; j++) {
+          feasibleIdx[m] = cand[j]!;
+          feasible[m++] = nodes[cand[j]!]!;
+        }
         k += c;
         evaluated = k;
       }
@@ -169,6 +179,7 @@ export class Scheduler {
         evaluated++;
         const st = node.removedAt >= 0 ? NO_NODES : this.runFilters(pod, node);
         if (st === null) {
+          feasibleIdx[m] = idx;
           feasible[m++] = node;
           if (m >= toFind) break;
         } else status[idx] = st;
@@ -227,7 +238,7 @@ export class Scheduler {
           throw new Error(`bug: PreScore ${plugin.name} failed: ${st.reason}`);
         }
       }
-      if (plugin.scoreAll) plugin.scoreAll(state, pod, feasible, m, scores);
+      if (plugin.scoreAll) plugin.scoreAll(state, pod, feasible, m, scores, this.feasibleIdx);
       else scoreEach(plugin, state, pod, feasible, m, scores);
       if (plugin.normalizeScore) plugin.normalizeScore(state, pod, scores, m);
       for (let i = 0; i < m; i++) {

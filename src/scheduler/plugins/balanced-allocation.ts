@@ -83,7 +83,7 @@ export function balancedAllocation(args: { resources: ResourceWeight[]; legacy?:
     score(_s, pod, node) {
       return score(pod, node);
     },
-    scoreAll(_s, pod, nodes, n, out) {
+    scoreAll(_s, pod, nodes, n, out, index) {
       if (!pair || !columns) {
         for (let i = 0; i < n; i++) out[i] = score(pod, nodes[i]!);
         return;
@@ -93,12 +93,11 @@ export function balancedAllocation(args: { resources: ResourceWeight[]; legacy?:
       const ra = pod.requests[a]!;
       const rb = pod.requests[b]!;
       for (let i = 0; i < n; i++) {
-        const node = nodes[i]!;
-        const base = node.index * stride;
+        const base = index[i]! * stride;
         const capA = alloc[base + a]!;
         const capB = alloc[base + b]!;
         if (capA === 0 || capB === 0) {
-          out[i] = general(pod, node);
+          out[i] = general(pod, nodes[i]!);
           continue;
         }
         const usedA = used[base + a]!;

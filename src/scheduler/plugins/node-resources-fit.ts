@@ -198,7 +198,7 @@ export function nodeResourcesFit(args: FitArgs, handle: Handle): Plugin {
     score(_s, pod, node) {
       return score(pod, node);
     },
-    scoreAll(_s, pod, nodes, n, out) {
+    scoreAll(_s, pod, nodes, n, out, index) {
       if (!cpuMemOnly) {
         for (let i = 0; i < n; i++) out[i] = score(pod, nodes[i]!);
         return;
@@ -208,7 +208,7 @@ export function nodeResourcesFit(args: FitArgs, handle: Handle): Plugin {
       const podCpu = pod.template.nonZeroCpu;
       const podMem = pod.template.nonZeroMemory;
       for (let i = 0; i < n; i++) {
-        const k = nodes[i]!.index;
+        const k = index[i]!;
         const capC = alloc[k * stride + CPU]!;
         const capM = alloc[k * stride + MEMORY]!;
         let total = 0;

@@ -32,6 +32,10 @@ export function taintToleration(handle: Handle): Plugin {
   return {
     name: TAINT_TOLERATION,
     events: ['NodeAdded', 'NodeChanged'],
+    // No NoSchedule or NoExecute taint anywhere: nothing to reject (upstream checks every node and passes them all).
+    preFilter() {
+      return handle.cluster.noScheduleNodes === 0 ? SKIP : null;
+    },
     filter(_s, pod, node) {
       return untolerated(node.taints, pod.template.tolerations) ? UNTOLERATED : null;
     },
