@@ -54,6 +54,8 @@ export class ClusterState {
   /** Nodes carrying a NoSchedule or NoExecute taint, and cordoned nodes: filters with nothing to reject skip. */
   noScheduleNodes = 0;
   unschedulableNodes = 0;
+  /** Nodes removed from the cluster (kept in `nodes` so indices stay stable); 0 lets the scheduler skip the check. */
+  removedNodes = 0;
   /** How many nodes hold each image (for ImageLocality), kept incrementally. */
   readonly imageNodeCount = new Map<string, number>();
   private nextPodId = 0;
@@ -67,7 +69,9 @@ export class ClusterState {
     readonly resources: ResourceSpace,
   ) {
     const stride = resources.size;
-    this.columns = { stride, alloc: new Float64Array(64 * stride), used: new Float64Array(64 * stride), nonZero: new Float64Array(128) };
+    this.columns = {
+      stride, alloc: new Float64Array(64 * stride), used: new Float64Array(64 * stride), nonZero: new Float64Array(128), generation: new Uint32Array(64),
+    };
   }
 
   private ensureCapacity(nodes: number): void {
@@ -82,6 +86,9 @@ export class ClusterState {
     c.alloc = grow(c.alloc, cap * c.stride);
     c.used = grow(c.used, cap * c.stride);
     c.nonZero = grow(c.nonZero, cap * 2);
+    const gen = new Uint32Array(cap);
+    gen.set(c.generation);
+    c.generation = gen;
     for (const n of this.nodes) n.bind(c);
   }
 
@@ -123,6 +130,19 @@ export class ClusterState {
     this.emit('NodeChanged', undefined, node);
   }
 
+  /** The node leaves the cluster. Its pods must be gone first (drained, evicted or finished). */
+  removeNode(node: Node): void {
+    if (node.removedAt >= 0) return;
+    if (node.pods.length > 0) throw new Error(`bug: removing node ${node.name} with ${node.pods.length} pod(s) still bound`);
+    node.removedAt = this.clock.now;
+    this.removedNodes++;
+    if (node.unschedulable) this.unschedulableNodes--;
+    if (node.taints.some((t) => t.effect === 'PreferNoSchedule')) this.preferNoScheduleNodes--;
+    if (node.taints.some((t) => t.effect !== 'PreferNoSchedule')) this.noScheduleNodes--;
+    this.nodeByName.delete(node.name);
+    this.emit('NodeChanged', undefined, node);
+  }
+
   createPod(template: PodTemplate, name: string, runMs: number, workload: number): Pod {
     const pod = new Pod(this.nextPodId++, name, template, this.clock.now, runMs, workload);
     this.livePods.set(pod.id, pod);
@@ -138,6 +158,7 @@ export class ClusterState {
     for (let i = 0; i < req.length; i++) used[i]! += req[i]!;
     node.nonZeroCpu += pod.template.nonZeroCpu;
     node.nonZeroMemory += pod.template.nonZeroMemory;
+    node.touch();
     pod.slot = node.pods.length;
     node.pods.push(pod);
     pod.node = node;
@@ -189,6 +210,7 @@ export class ClusterState {
     for (let i = 0; i < req.length; i++) used[i]! -= req[i]!;
     node.nonZeroCpu -= pod.template.nonZeroCpu;
     node.nonZeroMemory -= pod.template.nonZeroMemory;
+    node.touch();
     const last = node.pods.pop()!;
     if (last !== pod) {
       node.pods[pod.slot] = last;

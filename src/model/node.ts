@@ -16,6 +16,8 @@ export interface ResourceColumns {
   used: Float64Array;
   /** CPU and memory requested with the scheduler's non-zero defaults, 2 per node. */
   nonZero: Float64Array;
+  /** Bumped whenever a node's requested resources change, so plugins can cache per-node figures. */
+  generation: Uint32Array;
 }
 
 export class Node {
@@ -24,6 +26,7 @@ export class Node {
   /** Sum of bound pods' requests, same layout as allocatable: a view into the cluster's columns. */
   requested!: Float64Array;
   private nz!: Float64Array;
+  private gen!: Uint32Array;
   readonly pods: Pod[] = [];
   unschedulable = false;
   ready = true;
@@ -51,6 +54,12 @@ export class Node {
     this.allocatable = c.alloc.subarray(at, at + c.stride);
     this.requested = c.used.subarray(at, at + c.stride);
     this.nz = c.nonZero;
+    this.gen = c.generation;
+  }
+
+  /** Marks the node's requested resources as changed (see ResourceColumns.generation). */
+  touch(): void {
+    this.gen[this.index]!++;
   }
 
   /** CPU requested with the scheduler's non-zero defaults (for scoring). */

@@ -50,6 +50,8 @@ export interface Attempt {
 const NO_NODES = status(Code.UnschedulableAndUnresolvable, 'no nodes available to schedule pods', '');
 
 export class Scheduler {
+  /** Checks every normalised score is within 0..MAX_NODE_SCORE (the test suite turns it on; off in runs for speed). */
+  static checkScores = false;
   /** schedule_one.go nextStartNodeIndex: filtering resumes where the last cycle stopped. */
   nextStartNodeIndex = 0;
   private readonly state = new CycleState();
@@ -137,6 +139,7 @@ export class Scheduler {
       // Filters run over chunks of nodes, plugin by plugin, which keeps each plugin's loop tight; the
       // result is exactly that of filtering node by node and stopping at the toFind-th feasible node.
       const cand = this.cand;
+      const anyRemoved = this.cluster.removedNodes > 0;
       let k = 0;
       while (k < n && m < toFind) {
         const c = Math.min(CHUNK, n - k);
@@ -144,7 +147,7 @@ export class Scheduler {
         for (let j = 0; j < c; j++) {
           let idx = start + k + j;
           if (idx >= n) idx -= n;
-          if (nodes[idx]!.removedAt >= 0) status[idx] = NO_NODES;
+          if (anyRemoved && nodes[idx]!.removedAt >= 0) status[idx] = NO_NODES;
           else cand[count++] = idx;
         }
         const active = this.active;
@@ -241,32 +244,36 @@ export class Scheduler {
       if (plugin.scoreAll) plugin.scoreAll(state, pod, feasible, m, scores, this.feasibleIdx);
       else scoreEach(plugin, state, pod, feasible, m, scores);
       if (plugin.normalizeScore) plugin.normalizeScore(state, pod, scores, m);
-      for (let i = 0; i < m; i++) {
-        const s = scores[i]!;
-        if (s < 0 || s > MAX_NODE_SCORE) throw new Error(`bug: ${plugin.name} scored ${s} outside 0..${MAX_NODE_SCORE}`);
-        totals[i]! += s * weight;
+      if (Scheduler.checkScores) {
+        for (let i = 0; i < m; i++) {
+          const s = scores[i]!;
+          if (!(s >= 0 && s <= MAX_NODE_SCORE)) throw new Error(`bug: ${plugin.name} scored ${s} outside 0..${MAX_NODE_SCORE}`);
+        }
       }
+      for (let i = 0; i < m; i++) totals[i]! += scores[i]! * weight;
     }
     return this.selectHost(feasible, totals, m);
   }
 
-  /** schedule_one.go selectHost: the highest total; ties broken uniformly at random (reservoir sampling). */
+  /**
+   * schedule_one.go selectHost: the highest total, ties broken uniformly at random. v1.30–v1.34 drew once
+   * per tie (reservoir sampling); one draw among the counted ties gives the same uniform choice (docs/MODEL.md).
+   */
   private selectHost(feasible: Node[], totals: Float64Array, m: number): Node {
-    let best = 0;
     let max = totals[0]!;
     let ties = 1;
     for (let i = 1; i < m; i++) {
       const t = totals[i]!;
       if (t > max) {
         max = t;
-        best = i;
         ties = 1;
-      } else if (t === max) {
-        ties++;
-        if (this.rng.int(ties) === 0) best = i;
-      }
+      } else if (t === max) ties++;
     }
-    return feasible[best]!;
+    let pick = ties === 1 ? 0 : this.rng.int(ties);
+    for (let i = 0; i < m; i++) {
+      if (totals[i] === max && pick-- === 0) return feasible[i]!;
+    }
+    throw new Error('bug: selectHost found no node with the highest score');
   }
 }
 
@@ -276,6 +283,7 @@ export function reserve(node: Node, pod: Pod, sign: 1 | -1): void {
   for (let i = 0; i < req.length; i++) node.requested[i]! += sign * req[i]!;
   node.nonZeroCpu += sign * pod.template.nonZeroCpu;
   node.nonZeroMemory += sign * pod.template.nonZeroMemory;
+  node.touch();
 }
 
 /** The batch form of filtering for a plugin that filters one node at a time. */

@@ -101,6 +101,33 @@ describe('Scheduler', () => {
   });
 });
 
+describe('Scheduler checks and removed nodes', () => {
+  it('rejects a score outside 0..100 when checks are on (as in the test suite)', () => {
+    expect(Scheduler.checkScores).toBe(true);
+    const cluster = makeCluster(nodes(2));
+    const rng = new RngStreams(1).get('scheduler.select');
+    const profile = { spec: BUILTIN_PROFILES.default!(), filters: [], scorers: [{ plugin: { name: 'Broken', score: () => 101 }, weight: 1 }] };
+    const s = new Scheduler(profile, cluster, rng, 0);
+    expect(() => s.schedule(pod(cluster, { cpu: '100m' }))).toThrow(/Broken scored 101 outside 0..100/);
+  });
+
+  it('never places a pod on a removed node, and a removed node keeps its index', () => {
+    const cluster = makeCluster(nodes(3));
+    const s = scheduler(cluster, 'default');
+    cluster.removeNode(cluster.nodes[1]!);
+    expect(cluster.removedNodes).toBe(1);
+    expect(cluster.nodeByName.has('n1')).toBe(false);
+    for (let i = 0; i < 30; i++) {
+      const p = pod(cluster, { cpu: '100m' });
+      const r = s.schedule(p);
+      expect(r.node!.name).not.toBe('n1');
+      cluster.bindPod(p, r.node!);
+    }
+    expect(cluster.nodes[2]!.index).toBe(2);
+    expect(() => cluster.removeNode(cluster.nodes[0]!)).toThrow(/still bound/);
+  });
+});
+
 describe('nominated pods', () => {
   it('keep the room preemption made from pods of lower or equal priority', async () => {
     const { Nominator } = await import('../../src/scheduler/nominator.js');

@@ -60,6 +60,8 @@ export function balancedAllocation(args: { resources: ResourceWeight[]; legacy?:
     return args.legacy ? w : balancedChangeScore(w, balancedScore(without));
   };
   const pair = idx.length === 2;
+  let cacheGen = new Uint32Array(0);
+  let cacheWithout = new Float64Array(0);
   const a = idx[0] ?? 0;
   const b = idx[1] ?? 0;
   const score = (pod: Pod, node: Node): number => {
@@ -88,12 +90,19 @@ export function balancedAllocation(args: { resources: ResourceWeight[]; legacy?:
         for (let i = 0; i < n; i++) out[i] = score(pod, nodes[i]!);
         return;
       }
-      // Two resources, on the cluster's resource columns.
-      const { alloc, used, stride } = columns;
+      // Two resources, on the cluster's resource columns. The score without the pod depends on the node
+      // alone: it is cached per node and recomputed when the node's generation moves.
+      const { alloc, used, stride, generation } = columns;
+      if (cacheGen.length < generation.length) {
+        cacheGen = new Uint32Array(generation.length);
+        cacheWithout = new Float64Array(generation.length);
+      }
       const ra = pod.requests[a]!;
       const rb = pod.requests[b]!;
+      const legacy = args.legacy === true;
       for (let i = 0; i < n; i++) {
-        const base = index[i]! * stride;
+        const k = index[i]!;
+        const base = k * stride;
         const capA = alloc[base + a]!;
         const capB = alloc[base + b]!;
         if (capA === 0 || capB === 0) {
@@ -103,7 +112,17 @@ export function balancedAllocation(args: { resources: ResourceWeight[]; legacy?:
         const usedA = used[base + a]!;
         const usedB = used[base + b]!;
         const w = two((usedA + ra) / capA, (usedB + rb) / capB);
-        out[i] = args.legacy ? w : balancedChangeScore(w, two(usedA / capA, usedB / capB));
+        if (legacy) {
+          out[i] = w;
+          continue;
+        }
+        // Stored generation + 1, so a zeroed cache entry is never taken for generation 0.
+        const g = generation[k]! + 1;
+        if (cacheGen[k] !== g) {
+          cacheWithout[k] = two(usedA / capA, usedB / capB);
+          cacheGen[k] = g;
+        }
+        out[i] = balancedChangeScore(w, cacheWithout[k]!);
       }
     },
   };

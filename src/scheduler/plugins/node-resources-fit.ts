@@ -99,7 +99,11 @@ export function nodeResourcesFit(args: FitArgs, handle: Handle): Plugin {
   const round = args.type === 'RequestedToCapacityRatio';
   // The resources each pod template requests (other than the pod slot), computed once per template.
   const wanted = new WeakMap<object, Int32Array>();
+  let lastTemplate: object | null = null;
+  let lastWanted: Int32Array = new Int32Array(0);
   const requested = (pod: Pod): Int32Array => {
+    // Filtering calls this once per batch of nodes: the last answer is kept at hand.
+    if (pod.template === lastTemplate) return lastWanted;
     let w = wanted.get(pod.template);
     if (!w) {
       const req = pod.requests;
@@ -107,6 +111,8 @@ export function nodeResourcesFit(args: FitArgs, handle: Handle): Plugin {
       for (let i = 0; i < req.length; i++) if (i !== PODS && req[i]! > 0) list.push(i);
       wanted.set(pod.template, (w = Int32Array.from(list)));
     }
+    lastTemplate = pod.template;
+    lastWanted = w;
     return w;
   };
   const failure = (req: Float64Array, alloc: Float64Array, used: Float64Array): Status => {
@@ -123,6 +129,7 @@ export function nodeResourcesFit(args: FitArgs, handle: Handle): Plugin {
   const cpuMemOnly = resources.length === 2 && resources[0]!.index === CPU && resources[1]!.index === MEMORY && !round;
   const wCpu = resources[0]?.weight ?? 1;
   const wMem = resources[1]?.weight ?? 1;
+  const least = args.type === 'LeastAllocated';
   const score = (pod: Pod, node: Node): number => {
     if (cpuMemOnly) {
       const capC = node.allocatable[CPU]!;
@@ -207,6 +214,25 @@ export function nodeResourcesFit(args: FitArgs, handle: Handle): Plugin {
       const { alloc, nonZero, stride } = handle.cluster.columns;
       const podCpu = pod.template.nonZeroCpu;
       const podMem = pod.template.nonZeroMemory;
+      if (least && wCpu === wMem) {
+        // LeastAllocated with equal weights (the default), written out: the weighted mean of two
+        // scores with equal weights is their plain mean, and halving is exact in floating point.
+        for (let i = 0; i < n; i++) {
+          const k = index[i]!;
+          const capC = alloc[k * stride + CPU]!;
+          const capM = alloc[k * stride + MEMORY]!;
+          if (capC === 0 || capM === 0) {
+            out[i] = score(pod, nodes[i]!);
+            continue;
+          }
+          const rc = nonZero[2 * k]! + podCpu;
+          const rm = nonZero[2 * k + 1]! + podMem;
+          const sc = rc > capC ? 0 : Math.trunc(((capC - rc) * MAX_NODE_SCORE) / capC);
+          const sm = rm > capM ? 0 : Math.trunc(((capM - rm) * MAX_NODE_SCORE) / capM);
+          out[i] = Math.trunc((sc + sm) * 0.5);
+        }
+        return;
+      }
       for (let i = 0; i < n; i++) {
         const k = index[i]!;
         const capC = alloc[k * stride + CPU]!;

@@ -273,19 +273,17 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
     // scoring.go Score and scoreForCount: cnt * weight + (maxSkew - 1), summed over the node's keys, rounded.
     score(state, _pod, node) {
       const st = state.read<SoftState>(SCORE_KEY);
-      if (!st) return 0;
-      const soft = st.soft;
-      if (st.requireAll && !hasAll(node, soft)) return INVALID_SCORE;
-      let score = 0;
-      for (let i = 0; i < soft.length; i++) {
-        const k = soft[i]!;
-        const id = k.topo.id(node);
-        if (id < 0) continue;
-        const ds = st.domainScore[i];
-        if (ds) score += ds[id] ?? 0;
-        else score += (k.ix ? k.ix.count(node.index) : 0) * st.weight[i]! + (k.c.maxSkew - 1);
+      return st ? scoreNode(st, node) : 0;
+    },
+
+    // The same for the candidates nodes[0..n) at once, with one state read.
+    scoreAll(state, _pod, nodes, n, out) {
+      const st = state.read<SoftState>(SCORE_KEY);
+      if (!st) {
+        out.fill(0, 0, n);
+        return;
       }
-      return Math.round(score);
+      for (let j = 0; j < n; j++) out[j] = scoreNode(st, nodes[j]!);
     },
 
     // scoring.go NormalizeScore: ignored nodes 0; else MaxNodeScore * (max + min - s) / max, integer division.
@@ -306,4 +304,23 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
       }
     },
   };
+}
+
+/** scoring.go Score for one node, from the PreScore state. */
+function scoreNode(st: SoftState, node: Node): number {
+  const soft = st.soft;
+  if (st.requireAll && !hasAll(node, soft)) return INVALID_SCORE;
+  const ni = node.index;
+  let score = 0;
+  for (let i = 0; i < soft.length; i++) {
+    const k = soft[i]!;
+    const ids = k.topo.ids;
+    const id = ni < ids.length ? ids[ni]! : -1;
+    if (id < 0) continue;
+    const ds = st.domainScore[i];
+    if (ds) score += ds[id] ?? 0;
+    else score += (k.ix ? k.ix.count(ni) : 0) * st.weight[i]! + (k.c.maxSkew - 1);
+  }
+  // Go's math.Round and Math.round agree on the non-negative scores here.
+  return Math.round(score);
 }
