@@ -277,13 +277,39 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
     },
 
     // The same for the candidates nodes[0..n) at once, with one state read.
-    scoreAll(state, _pod, nodes, n, out) {
+    scoreAll(state, _pod, nodes, n, out, index) {
       const st = state.read<SoftState>(SCORE_KEY);
       if (!st) {
         out.fill(0, 0, n);
         return;
       }
-      for (let j = 0; j < n; j++) out[j] = scoreNode(st, nodes[j]!);
+      // Constraint by constraint over all candidates: each node's terms are still added in constraint
+      // order, so every sum is the one scoreNode makes.
+      const { soft, weight, domainScore } = st;
+      out.fill(0, 0, n);
+      for (let i = 0; i < soft.length; i++) {
+        const k = soft[i]!;
+        const ids = k.topo.ids;
+        const ds = domainScore[i];
+        if (ds) {
+          for (let j = 0; j < n; j++) {
+            const ni = index[j]!;
+            const id = ni < ids.length ? ids[ni]! : -1;
+            if (id >= 0) out[j]! += id < ds.length ? ds[id]! : 0;
+          }
+          continue;
+        }
+        const per = k.ix ? k.ix.perNode : null;
+        const w = weight[i]!;
+        const skew = k.c.maxSkew - 1;
+        for (let j = 0; j < n; j++) {
+          const ni = index[j]!;
+          if (!(ni < ids.length && ids[ni]! >= 0)) continue;
+          out[j]! += (per !== null && ni < per.length ? per[ni]! : 0) * w + skew;
+        }
+      }
+      for (let j = 0; j < n; j++) out[j] = Math.round(out[j]!);
+      if (st.requireAll) for (let j = 0; j < n; j++) if (!hasAll(nodes[j]!, soft)) out[j] = INVALID_SCORE;
     },
 
     // scoring.go NormalizeScore: ignored nodes 0; else MaxNodeScore * (max + min - s) / max, integer division.
@@ -292,9 +318,10 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
       let min = Infinity;
       let max = 0;
       for (let i = 0; i < n; i++) {
-        if (scores[i] === INVALID_SCORE) continue;
-        min = Math.min(min, scores[i]!);
-        max = Math.max(max, scores[i]!);
+        const s = scores[i]!;
+        if (s === INVALID_SCORE) continue;
+        if (s < min) min = s;
+        if (s > max) max = s;
       }
       for (let i = 0; i < n; i++) {
         const s = scores[i]!;
