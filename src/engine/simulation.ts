@@ -98,6 +98,14 @@ export class Simulation {
   /** Runs every event with time <= until, then sets the clock to `until`. */
   runUntil(until: number): void {
     this.stopped = false;
+    this.loop(until);
+    if (!this.stopped && until > this.now && Number.isFinite(until)) this.now = until;
+  }
+
+  // The event loop alone, so that its optimised (on-stack-replaced) code ends in a plain return: code
+  // after a hot loop has no type feedback when the loop is compiled, and would throw the compiled loop
+  // away at the end of every run (costly in sweeps of many short runs).
+  private loop(until: number): void {
     const q = this.queue;
     const handlers = this.handlers;
     while (!this.stopped) {
@@ -109,7 +117,6 @@ export class Simulation {
       this.eventsProcessed++;
       handlers[ev.kind]!(ev.a, ev.b);
     }
-    if (!this.stopped && until > this.now && Number.isFinite(until)) this.now = until;
   }
 
   /** Stops runUntil after the current event. */

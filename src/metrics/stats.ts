@@ -27,6 +27,8 @@ export class DoubleList {
 
 /** Rounds for output so that CSVs do not carry float noise (12 significant digits). */
 export function tidy(v: number): number | string {
+  // Integers of up to 12 digits are already exact at 12 significant digits.
+  if (Number.isInteger(v) && v < 1e12 && v > -1e12) return v;
   if (Number.isNaN(v)) return '';
   if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
   return Number(v.toPrecision(12));

@@ -125,8 +125,11 @@ export function aggregate(dir: string, meta: SweepMeta): { runs: number; missing
         writeSync(fd, `cell,seed,${text.slice(0, nl + 1)}`);
         wroteHeader = true;
       }
+      // Every line after the header gets the prefix (a run's lines end with \n and never hold one).
+      const body = text.slice(nl + 1);
+      if (body.length === 0) continue;
       const prefix = `${r.cell.id},${r.seed},`;
-      writeSync(fd, text.slice(nl + 1).replace(/^(?=.)/gm, prefix));
+      writeSync(fd, prefix + body.slice(0, body.endsWith('\n') ? -1 : body.length).replaceAll('\n', `\n${prefix}`) + (body.endsWith('\n') ? '\n' : ''));
     }
   } finally {
     closeSync(fd);
