@@ -110,7 +110,7 @@ export function simulate(s: Scenario, sinks: Sinks): RunResult {
   const pendingReasons = new Map<string, number>();
   for (const pod of cluster.livePods.values()) {
     if (pod.node) continue;
-    const why = scheduler.lastFailure.get(pod.id) ?? (pod.attempts === 0 ? 'not attempted yet' : 'waiting to be retried');
+    const why = scheduler.lastFailureText(pod) ?? (pod.attempts === 0 ? 'not attempted yet' : 'waiting to be retried');
     pendingReasons.set(why, (pendingReasons.get(why) ?? 0) + 1);
   }
   const st = scheduler.stats;

@@ -22,7 +22,8 @@ export class SchedulerController {
   readonly queue: SchedulingQueue;
   readonly stats: SchedulerStats = { attempts: 0, failures: 0, preemptions: 0, victims: 0, nodesEvaluated: 0 };
   /** Last failure message per pending pod id (for the summary of pods left pending). */
-  readonly lastFailure = new Map<number, string>();
+  /** Why each pending pod's last attempt failed: kept as counts, worded only when asked (lastFailureText). */
+  readonly lastFailure = new Map<number, { reasons: ReadonlyMap<string, number>; nodes: number }>();
   private cycle: SimEvent | null = null;
   private flush: SimEvent | null = null;
   private moveMask = 0;
@@ -84,6 +85,12 @@ export class SchedulerController {
     if (moved > 0) this.wakeForQueue();
   }
 
+  /** The pod's last failure as kube-scheduler words it, if it has one. */
+  lastFailureText(pod: Pod): string | undefined {
+    const f = this.lastFailure.get(pod.id);
+    return f ? describe(f.reasons, f.nodes) : undefined;
+  }
+
   private flushParked(): void {
     this.flush = null;
     if (this.queue.flushUnschedulable(this.sim.now) > 0) this.wakeForQueue();
@@ -128,7 +135,7 @@ export class SchedulerController {
     }
     this.stats.failures++;
     const d = result.diagnosis!;
-    this.lastFailure.set(pod.id, describe(d.reasons, this.cluster.nodes.length));
+    this.lastFailure.set(pod.id, { reasons: d.reasons, nodes: this.cluster.nodes.length });
     if (sched.profile.spec.preemption) {
       const c = findPreemption(sched, pod, this.cluster.nodes, d, this.sim.rng('scheduler.preemption'));
       if (c) {
