@@ -21,10 +21,11 @@ export interface SchedulerStats {
 export class SchedulerController {
   readonly queue: SchedulingQueue;
   readonly stats: SchedulerStats = { attempts: 0, failures: 0, preemptions: 0, victims: 0, nodesEvaluated: 0 };
-  /** Last failure message per pending pod id (for the summary of pods left pending). */
   /** Why each pending pod's last attempt failed: kept as counts, worded only when asked (lastFailureText). */
   readonly lastFailure = new Map<number, { reasons: ReadonlyMap<string, number>; nodes: number }>();
   private cycle: SimEvent | null = null;
+  /** The pending cycle only waits for a backoff to end (nothing to pop before then): new work may run sooner. */
+  private cycleWaitsForBackoff = false;
   private flush: SimEvent | null = null;
   private moveMask = 0;
   private move: SimEvent | null = null;
@@ -70,8 +71,12 @@ export class SchedulerController {
     }
   }
 
+  /** Runs a cycle now unless one is under way (the scheduler is busy until its next cycle). */
   private wake(): void {
-    if (!this.cycle) this.cycle = this.sim.schedule(0, this.kCycle);
+    if (this.cycle && !this.cycleWaitsForBackoff) return;
+    this.sim.cancel(this.cycle ?? undefined);
+    this.cycle = this.sim.schedule(0, this.kCycle);
+    this.cycleWaitsForBackoff = false;
   }
 
   private moveParked(): void {
@@ -103,17 +108,21 @@ export class SchedulerController {
 
   /** Wakes the cycle now, or when the earliest backoff expires. */
   private wakeForQueue(): void {
-    if (this.cycle) return;
-    if (this.queue.activeCount > 0 || this.queue.backoffCount > 0) this.cycle = this.sim.schedule(0, this.kCycle);
+    if (this.queue.activeCount > 0 || this.queue.backoffCount > 0) this.wake();
   }
 
   private runCycle(): void {
     this.cycle = null;
+    this.cycleWaitsForBackoff = false;
     const sim = this.sim;
     const pod = this.queue.pop(sim.now);
     if (!pod) {
+      // Only pods in backoff (PopFromBackoffQ off): the next cycle is when the first backoff ends.
       const at = this.queue.nextBackoffAt();
-      if (at !== undefined) this.cycle = sim.scheduleAt(Math.max(at, sim.now), this.kCycle);
+      if (at !== undefined) {
+        this.cycle = sim.scheduleAt(Math.max(at, sim.now), this.kCycle);
+        this.cycleWaitsForBackoff = true;
+      }
       return;
     }
     this.attempt(pod);
