@@ -75,7 +75,12 @@ export function nodeResourcesFit(args: FitArgs, handle: Handle): Plugin {
   // One Status per combination of failing resources, made once and keyed by a bit mask of the
   // resources (bit 0: unresolvable): fit.go reports every failing resource.
   const statuses = new Map<number, Status>();
+  const small: (Status | undefined)[] = [];
   const statusFor = (mask: number): Status => {
+    if (mask < 4096) {
+      const hit = small[mask];
+      if (hit) return hit;
+    }
     let st = statuses.get(mask);
     if (!st) {
       // fit.go order: the pod count, then cpu, memory, ephemeral storage and the extended resources.
@@ -85,6 +90,7 @@ export function nodeResourcesFit(args: FitArgs, handle: Handle): Plugin {
       st = status(mask & 1 ? Code.UnschedulableAndUnresolvable : Code.Unschedulable, reasons.join(', '), NODE_RESOURCES_FIT);
       (st as { reasons?: readonly string[] }).reasons = reasons;
       statuses.set(mask, st);
+      if (mask < 4096) small[mask] = st;
     }
     return st;
   };
@@ -120,8 +126,8 @@ export function nodeResourcesFit(args: FitArgs, handle: Handle): Plugin {
     for (let i = 0; i < req.length; i++) {
       const r = req[i]!;
       if (i === PODS || !(r > 0 && r > alloc[i]! - used[i]!)) continue;
-      mask += 2 ** (i + 1);
-      if (r > alloc[i]!) mask |= 1;
+      mask += i < 30 ? 1 << (i + 1) : 2 ** (i + 1);
+      if (r > alloc[i]!) mask = mask % 2 === 1 ? mask : mask + 1;
     }
     return statusFor(mask);
   };
