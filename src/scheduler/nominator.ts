@@ -27,6 +27,13 @@ export class Nominator {
     pod.nominatedNode = null;
   }
 
+  /** Pods of lower priority than `priority` nominated to the node lose their nomination. */
+  clearLowerPriority(node: Node, priority: number): void {
+    const list = this.byNode.get(node);
+    if (!list) return;
+    for (const p of list.filter((x) => x.priority < priority)) this.remove(p);
+  }
+
   /** Nominated pods on the node that the given pod must leave room for. */
   blocking(node: Node, pod: Pod): Pod[] | null {
     const list = this.byNode.get(node);

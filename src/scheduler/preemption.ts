@@ -88,17 +88,21 @@ function lexLess(a: number[], b: number[]): boolean {
 /** Finds the node and victims for a pod that fits nowhere, or null when preemption cannot help. */
 export function findPreemption(sched: Scheduler, pod: Pod, nodes: readonly Node[], diagnosis: Diagnosis, rng: Rng): Candidate | null {
   if (pod.template.preemptionPolicy === 'Never' || diagnosis.preFilterStatus) return null;
-  const n = nodes.length;
+  // preemption.go findCandidates: nodesWherePreemptionMightHelp (rejected as Unschedulable, not
+  // UnschedulableAndUnresolvable), then GetOffsetAndNumCandidates over those: a random start and
+  // numCandidates of them, taken in order round from the start.
+  const potential: number[] = [];
+  for (let i = 0; i < nodes.length; i++) {
+    const st = diagnosis.nodeStatus[i];
+    if (st && st.code === Code.Unschedulable && nodes[i]!.removedAt < 0) potential.push(i);
+  }
+  const n = potential.length;
   if (n === 0) return null;
   const want = numCandidates(n);
-  // default_preemption.go GetOffsetAndNumCandidates: start at a random node.
   const offset = rng.int(n);
   const candidates: Candidate[] = [];
   for (let k = 0; k < n && candidates.length < want; k++) {
-    const idx = (offset + k) % n;
-    const st = diagnosis.nodeStatus[idx];
-    if (!st || st.code !== Code.Unschedulable) continue;
-    const node = nodes[idx]!;
+    const node = nodes[potential[(offset + k) % n]!]!;
     const victims = selectVictimsOnNode(sched, pod, node);
     if (victims && victims.length > 0) candidates.push({ node, victims });
   }

@@ -34,6 +34,8 @@ interface Entry {
   mask: number;
   /** When it entered the unschedulable pool. */
   parkedAt: number;
+  /** Cluster events the failed attempt had already seen (the controller's event count when it began). */
+  seen: number;
 }
 
 /** scheduling_queue.go calculateBackoffDuration: initial, doubled per further attempt, capped. */
@@ -46,15 +48,22 @@ export function backoffDuration(attempts: number, initial = POD_INITIAL_BACKOFF_
   return d;
 }
 
+/** backoff_queue.go backoffQOrderingWindowDuration: with PopFromBackoffQ, backoff ends on 1 s windows. */
+export const BACKOFF_ORDERING_WINDOW_MS = 1 * SECOND;
+
+/** PrioritySort: higher priority first, then earlier queued. */
+function activeLess(a: Entry, b: Entry): boolean {
+  return a.pod.priority > b.pod.priority || (a.pod.priority === b.pod.priority && (a.timestamp < b.timestamp || (a.timestamp === b.timestamp && a.seq < b.seq)));
+}
+
 export class SchedulingQueue {
   private seq = 0;
-  private readonly active = new FastPriorityQueue<Entry>(
-    (a, b) =>
-      a.pod.priority > b.pod.priority ||
-      (a.pod.priority === b.pod.priority && (a.timestamp < b.timestamp || (a.timestamp === b.timestamp && a.seq < b.seq))),
-  );
-  private readonly backoff = new FastPriorityQueue<Entry>(
-    (a, b) => a.pod.backoffUntil < b.pod.backoffUntil || (a.pod.backoffUntil === b.pod.backoffUntil && a.seq < b.seq),
+  private readonly active = new FastPriorityQueue<Entry>(activeLess);
+  // backoff_queue.go lessBackoffCompletedWithPriority (PopFromBackoffQ on): by backoff end, then as the
+  // active queue orders; lessBackoffCompleted (off): by backoff end alone (insertion order for ties).
+  private readonly backoff = new FastPriorityQueue<Entry>((a, b) =>
+    a.pod.backoffUntil < b.pod.backoffUntil ||
+    (a.pod.backoffUntil === b.pod.backoffUntil && (this.popFromBackoff ? activeLess(a, b) : a.seq < b.seq)),
   );
   private readonly unschedulable = new Map<number, Entry>();
   /** Pod ids currently anywhere in the queue (a pod is in at most one sub-queue). */
@@ -85,23 +94,38 @@ export class SchedulingQueue {
   add(pod: Pod, now: number): void {
     if (this.queued.has(pod.id)) return;
     this.queued.add(pod.id);
-    this.active.add({ pod, timestamp: now, seq: this.seq++, mask: 0, parkedAt: 0 });
+    this.active.add({ pod, timestamp: now, seq: this.seq++, mask: 0, parkedAt: 0, seen: 0 });
   }
 
-  /** A pod whose attempt failed: parked until an event in `mask` may help it, with backoff. */
-  addUnschedulable(pod: Pod, mask: number, now: number): void {
+  /**
+   * backoff_queue.go getBackoffTime: the failed attempt's time plus the backoff; with PopFromBackoffQ the
+   * end is truncated to its 1 s window, and isPodBackingoff keeps the pod until that window has passed,
+   * so the pod is free from the start of the next window.
+   */
+  private backoffEnd(pod: Pod, now: number): number {
+    const end = now + backoffDuration(pod.attempts);
+    if (!this.popFromBackoff) return end;
+    return (Math.floor(end / BACKOFF_ORDERING_WINDOW_MS) + 1) * BACKOFF_ORDERING_WINDOW_MS;
+  }
+
+  /**
+   * A pod whose attempt failed: parked until an event in `mask` may help it, with backoff. `seen` is the
+   * count of cluster events the attempt already saw: only later events move it (the in-flight events of
+   * scheduling_queue.go AddUnschedulableIfNotPresent).
+   */
+  addUnschedulable(pod: Pod, mask: number, now: number, seen = 0): void {
     if (this.queued.has(pod.id)) return;
     this.queued.add(pod.id);
-    pod.backoffUntil = now + backoffDuration(pod.attempts);
-    this.unschedulable.set(pod.id, { pod, timestamp: now, seq: this.seq++, mask, parkedAt: now });
+    pod.backoffUntil = this.backoffEnd(pod, now);
+    this.unschedulable.set(pod.id, { pod, timestamp: now, seq: this.seq++, mask, parkedAt: now, seen });
   }
 
   /** A failed pod to retry after backoff regardless of events (e.g. its preemption victims are gone). */
   addBackoff(pod: Pod, now: number): void {
     if (this.queued.has(pod.id)) return;
     this.queued.add(pod.id);
-    pod.backoffUntil = now + backoffDuration(pod.attempts);
-    this.backoff.add({ pod, timestamp: now, seq: this.seq++, mask: 0, parkedAt: 0 });
+    pod.backoffUntil = this.backoffEnd(pod, now);
+    this.backoff.add({ pod, timestamp: now, seq: this.seq++, mask: 0, parkedAt: 0, seen: 0 });
   }
 
   /** Removes a pod that was deleted or bound elsewhere. Lazy for the heaps: stale entries are skipped on pop. */
@@ -138,12 +162,15 @@ export class SchedulingQueue {
     return this.backoff.peek()?.pod.backoffUntil;
   }
 
-  /** A cluster event: unschedulable pods that an event of this type may help go back to backoff or active. */
-  onEvent(type: ClusterEventType, now: number): number {
+  /**
+   * Cluster events of this type, the last of which was event number `last`: unschedulable pods that such
+   * an event may help, and whose attempt began before it, go back to backoff or active.
+   */
+  onEvent(type: ClusterEventType, now: number, last = Infinity): number {
     const bit = EVENT_BITS[type];
     let moved = 0;
     for (const [id, e] of this.unschedulable) {
-      if ((e.mask & bit) === 0) continue;
+      if ((e.mask & bit) === 0 || e.seen >= last) continue;
       this.unschedulable.delete(id);
       this.requeue(e, now);
       moved++;

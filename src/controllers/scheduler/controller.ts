@@ -28,6 +28,11 @@ export class SchedulerController {
   private cycleWaitsForBackoff = false;
   private flush: SimEvent | null = null;
   private moveMask = 0;
+  /** Cluster events seen so far, and the number of the last event of each type awaiting the move. */
+  private events = 0;
+  private readonly moveLast = new Map<ClusterEvent['type'], number>();
+  /** An attempt is running: new work waits for the next cycle, which the attempt's end schedules. */
+  private inAttempt = false;
   private move: SimEvent | null = null;
   private readonly kCycle: number;
   private readonly kMove: number;
@@ -57,6 +62,9 @@ export class SchedulerController {
       this.wake();
       return;
     }
+    // fit.go isSchedulableAfterPodEvent (and the spreading and affinity plugins): a deleted pod that was
+    // neither bound nor nominated freed nothing, so it is no event for the parked pods.
+    const freedNothing = (ev.type === 'PodDeleted' || ev.type === 'PodFinished') && pod !== undefined && !ev.node && !pod.nominatedNode;
     if ((ev.type === 'PodDeleted' || ev.type === 'PodFinished' || ev.type === 'PodBound') && pod) {
       this.nominator.remove(pod);
     }
@@ -64,15 +72,20 @@ export class SchedulerController {
       this.queue.remove(pod);
       this.lastFailure.delete(pod.id);
     }
+    if (freedNothing) return;
+    this.events++;
     if (this.queue.unschedulableCount > 0) {
-      // Coalesce the events of one instant into one move, queued like any other work.
+      // Coalesce the events of one instant into one move, queued like any other work; each parked pod
+      // is moved only by events after its attempt began.
       this.moveMask |= eventBit(ev.type);
+      this.moveLast.set(ev.type, this.events);
       if (!this.move) this.move = this.sim.schedule(0, this.kMove);
     }
   }
 
   /** Runs a cycle now unless one is under way (the scheduler is busy until its next cycle). */
   private wake(): void {
+    if (this.inAttempt) return;
     if (this.cycle && !this.cycleWaitsForBackoff) return;
     this.sim.cancel(this.cycle ?? undefined);
     this.cycle = this.sim.schedule(0, this.kCycle);
@@ -85,8 +98,9 @@ export class SchedulerController {
     this.moveMask = 0;
     let moved = 0;
     for (const type of ['NodeAdded', 'NodeChanged', 'PodAdded', 'PodBound', 'PodRunning', 'PodFinished', 'PodDeleted'] as const) {
-      if (mask & eventBit(type)) moved += this.queue.onEvent(type, this.sim.now);
+      if (mask & eventBit(type)) moved += this.queue.onEvent(type, this.sim.now, this.moveLast.get(type) ?? Infinity);
     }
+    this.moveLast.clear();
     if (moved > 0) this.wakeForQueue();
   }
 
@@ -125,7 +139,13 @@ export class SchedulerController {
       }
       return;
     }
-    this.attempt(pod);
+    this.inAttempt = true;
+    try {
+      this.attempt(pod);
+    } finally {
+      this.inAttempt = false;
+    }
+    // One pod at a time (schedule_one.go ScheduleOne): the next cycle follows this one's latency.
     const next = Math.max(0, Math.round(sample(this.latency, sim.rng('scheduler.latency'))));
     this.cycle = sim.schedule(next, this.kCycle);
   }
@@ -133,6 +153,7 @@ export class SchedulerController {
   private attempt(pod: Pod): void {
     const sched = this.schedulers.get(pod.template.schedulerName)!;
     const now = this.sim.now;
+    const seen = this.events;
     pod.attempts++;
     this.stats.attempts++;
     const result = sched.schedule(pod);
@@ -150,14 +171,17 @@ export class SchedulerController {
       if (c) {
         this.stats.preemptions++;
         this.stats.victims += c.victims.length;
+        // preemption.go prepareCandidate: lower-priority pods nominated to that node lose the nomination.
+        this.nominator.clearLowerPriority(c.node, pod.priority);
         this.nominator.nominate(pod, c.node);
         this.queue.addBackoff(pod, now);
         for (const v of c.victims) this.cluster.deletePod(v, 'Preempted');
-        this.wakeForQueue();
         return;
       }
+      // preemption.go Preempt: no candidate clears the pod's nomination (handleSchedulingFailure).
+      this.nominator.remove(pod);
     }
-    this.queue.addUnschedulable(pod, d.mask, now);
+    this.queue.addUnschedulable(pod, d.mask, now, seen);
     this.armFlush();
   }
 }
