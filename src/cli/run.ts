@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { loadScenario } from '../scenario/load.js';
-import { runToDirectory } from '../run/output.js';
+import { checkRunDirectory, runToDirectory } from '../run/output.js';
 import { formatDuration } from '../engine/time.js';
 import { printWarnings } from './validate.js';
 
@@ -17,8 +17,9 @@ const pct = (x: number | string) => (typeof x === 'number' ? `${(x * 100).toFixe
 export function runCommand(a: RunArgs): void {
   const started = performance.now();
   const s = loadScenario(resolve(a.file), { set: a.set, seed: a.seed });
-  if (!a.quiet) printWarnings(s);
   const out = resolve(a.out ?? `results/${s.name}`);
+  checkRunDirectory(out);
+  if (!a.quiet) printWarnings(s);
   const r = runToDirectory(s, out, `${process.pid}`);
   const wallMs = performance.now() - started;
   if (a.quiet) return;

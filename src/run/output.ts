@@ -1,18 +1,39 @@
 // A run's output directory, written atomically: everything goes to a temporary sibling directory that
 // is renamed into place at the end, so a failed run leaves no partial results behind.
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CsvFile, csvText } from '../metrics/csv.js';
 import { POD_COLUMNS, TIMESERIES_COLUMNS } from '../metrics/recorder.js';
 import type { Scenario } from '../scenario/load.js';
+import { ScenarioError } from '../scenario/errors.js';
 import { NODE_COLUMNS, simulate, type RunResult } from './simulate.js';
 
 export interface RunOutput extends RunResult {
   outDir: string;
 }
 
+/** The files of a run directory: only a directory holding nothing else may be replaced by a run. */
+export const RUN_FILES = ['timeseries.csv', 'pods.csv', 'nodes.csv', 'summary.csv', 'scenario.resolved.yaml'] as const;
+
+/**
+ * Refuses an output path that holds anything but an earlier run's results: a run replaces its output
+ * directory, and must never delete a user's files (`--out .`, `--out scenarios/x.yaml`).
+ */
+export function checkRunDirectory(outDir: string): void {
+  if (!existsSync(outDir)) return;
+  if (!statSync(outDir).isDirectory()) {
+    throw new ScenarioError(outDir, 0, 0, '', 'the output path exists and is a file, not a directory', 'choose another --out');
+  }
+  const foreign = readdirSync(outDir).filter((f) => !(RUN_FILES as readonly string[]).includes(f));
+  if (foreign.length > 0) {
+    const shown = foreign.slice(0, 3).join(', ') + (foreign.length > 3 ? ', …' : '');
+    throw new ScenarioError(outDir, 0, 0, '', `the output directory holds files that are not a kubesim run's (${shown}); a run replaces its output directory`, 'choose another --out, or an empty or new directory');
+  }
+}
+
 /** Runs the scenario and writes timeseries.csv, pods.csv, nodes.csv, summary.csv and scenario.resolved.yaml. */
 export function runToDirectory(s: Scenario, outDir: string, tmpSuffix: string): RunOutput {
+  checkRunDirectory(outDir);
   const tmp = `${outDir}.tmp-${tmpSuffix}`;
   mkdirSync(dirname(outDir), { recursive: true });
   rmSync(tmp, { recursive: true, force: true });
