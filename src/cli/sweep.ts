@@ -67,6 +67,8 @@ export async function sweepCommand(a: SweepArgs): Promise<number> {
   const log = (s: string) => {
     if (!a.quiet) process.stderr.write(`${s}\n`);
   };
+  /** Failures are printed also under --quiet, which only hides progress. */
+  const report = (s: string) => process.stderr.write(`${s}\n`);
   log(`kubesim sweep ${plan.file}: ${plan.cells.length} cell(s) x ${plan.seeds.length} seed(s) = ${plan.runs.length} runs` +
     `${shard ? `, shard ${shard.index}/${shard.count}: ${mine.length}` : ''}${todo.length < mine.length ? `, ${mine.length - todo.length} already done` : ''}; ${threads} thread(s)`);
 
@@ -92,7 +94,7 @@ export async function sweepCommand(a: SweepArgs): Promise<number> {
         failures.push(o);
         const msg = `run ${o.run.cell.id} (${o.run.cell.label}) seed ${o.run.seed} failed: ${o.reply.error.split('\n')[0]}\n  to repeat it alone: ${reproduce(plan, o.run, a.out ?? `results/${name}-sweep`)}`;
         // Under a progress bar, failures are listed when it stops.
-        if (!bar) log(msg);
+        if (!bar) report(msg);
         else deferred.push(msg);
       }
       bar?.update(done, { failed });
@@ -103,7 +105,7 @@ export async function sweepCommand(a: SweepArgs): Promise<number> {
     },
   });
   bar?.stop();
-  for (const m of deferred) log(m);
+  for (const m of deferred) report(m);
   process.removeListener('SIGINT', onSigint);
   const wall = (performance.now() - started) / 1000;
   if (controller.signal.aborted) {
@@ -117,7 +119,7 @@ export async function sweepCommand(a: SweepArgs): Promise<number> {
   } else {
     const { runs, missing } = aggregate(out, meta);
     log(`done in ${wall.toFixed(1)} s: ${runs} of ${plan.runs.length} runs; ${out}/summary.csv has one row per cell${meta.baseline ? `, differences.csv the paired differences against ${meta.baseline}` : ''}`);
-    if (missing.length) log(`${missing.length} run(s) missing: they failed (see above)`);
+    if (missing.length) report(`${missing.length} run(s) missing: they failed (see above)`);
   }
   return failed > 0 ? 1 : 0;
 }

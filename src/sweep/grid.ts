@@ -31,11 +31,11 @@ export interface Cell {
 export function parseValues(text: unknown, origin: string, key: string): unknown[] {
   if (Array.isArray(text)) {
     if (text.length === 0) throw new ScenarioError(origin, 0, 0, key, 'the list of values is empty');
-    return text;
+    return noRepeats(text, origin, key);
   }
   if (typeof text !== 'string') return [text];
   const s = text.trim();
-  const range = /^(-?\d+(?:\.\d+)?)\s*\.\.\s*(-?\d+(?:\.\d+)?)(?:\s*:\s*(\d+(?:\.\d+)?))?$/.exec(s);
+  const range = /^(-?\d+(?:\.\d+)?)\s*\.\.\s*(-?\d+(?:\.\d+)?)(?:\s*:\s*(-?\d+(?:\.\d+)?))?$/.exec(s);
   if (range) {
     const from = Number(range[1]);
     const to = Number(range[2]);
@@ -56,10 +56,21 @@ export function parseValues(text: unknown, origin: string, key: string): unknown
       throw new ScenarioError(origin, 0, 0, key, `cannot read the list "${s}"`, 'write values like [a,b,c] or a range like 10..50:10');
     }
     if (!Array.isArray(list) || list.length === 0) throw new ScenarioError(origin, 0, 0, key, `the list "${s}" is empty`);
-    return list;
+    return noRepeats(list, origin, key);
   }
   if (s === '') throw new ScenarioError(origin, 0, 0, key, 'no values given', 'write values like [a,b,c] or a range like 10..50:10');
   return [yamlParse(s)];
+}
+
+/** A value listed twice would make two identical cells. */
+function noRepeats(values: unknown[], origin: string, key: string): unknown[] {
+  const seen = new Set<string>();
+  for (const v of values) {
+    const t = JSON.stringify(v);
+    if (seen.has(t)) throw new ScenarioError(origin, 0, 0, key, `the value ${valueText(v)} is listed twice`);
+    seen.add(t);
+  }
+  return values;
 }
 
 /** Parses one --grid argument "key=values". */
@@ -92,7 +103,8 @@ export function makeAxes(raw: unknown, specs: { key: string; values: unknown[] }
   });
 }
 
-function pathKey(path: PathSeg[]): string {
+/** A path as `--set` takes it: cluster.nodePools[0].count. */
+export function pathKey(path: PathSeg[]): string {
   let out = '';
   for (const s of path) out += typeof s === 'number' ? `[${s}]` : out === '' ? s : `.${s}`;
   return out;

@@ -3,9 +3,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { ScenarioError } from '../scenario/errors.js';
-import { loadScenario } from '../scenario/load.js';
-import { makeAxes, makeCells, parseGridArg, parseValues, valueText, type Axis, type Cell } from './grid.js';
+import { didYouMean, ScenarioError } from '../scenario/errors.js';
+import { loadScenario, type LoadOptions } from '../scenario/load.js';
+import { parseYaml, readText, type PathSeg, type YamlDoc } from '../scenario/yaml-source.js';
+import { makeAxes, makeCells, parseGridArg, parseValues, pathKey, valueText, type Axis, type Cell } from './grid.js';
 
 export const SWEEP_FORMAT = 1;
 
@@ -39,24 +40,79 @@ export interface PlanOptions {
 export function findCell(cells: Cell[], name: string, origin: string): Cell {
   const norm = (s: string) => s.replace(/[,\s]+/g, ' ').trim();
   const c = cells.find((x) => x.id === name || norm(x.label) === norm(name));
-  if (!c) throw new ScenarioError(origin, 0, 0, '', `no cell "${name}"`, `cells: ${cells.map((x) => `${x.id} (${x.label})`).join(', ')}`);
+  if (!c) {
+    const dym = didYouMean(norm(name), cells.map((x) => norm(x.label)));
+    throw new ScenarioError(origin, 0, 0, '', `no cell "${name}"`, `${dym ? `did you mean "${dym}"? ` : ''}cells: ${cells.map((x) => `${x.id} (${x.label})`).join(', ')}`);
+  }
   return c;
+}
+
+/**
+ * Errors in the scenario's own `sweep:` block are raised without a position by the grid helpers: this
+ * gives them the line of the field they concern.
+ */
+function inFile<T>(doc: YamlDoc | null, path: PathSeg[], f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (doc && e instanceof ScenarioError && e.line === 0) throw doc.error(path, e.problem, e.hint);
+    throw e;
+  }
+}
+
+/**
+ * Checks every value of every axis once, as the runs will apply it, so a misspelt or impossible value
+ * stops the sweep before it starts (with the --grid option or the sweep.grid line that holds it).
+ */
+function checkValues(file: string, axes: Axis[], sets: string[], origin: string, doc: YamlDoc | null, fileGrid: Record<string, unknown>): void {
+  const gridKeys = Object.keys(fileGrid);
+  const cache: NonNullable<LoadOptions['manifestCache']> = new Map();
+  axes.forEach((axis, k) => {
+    axis.values.forEach((v, i) => {
+      const set = `${pathKey(axis.path)}=${valueText(v)}`;
+      try {
+        loadScenario(file, { set: [...sets, set], manifestCache: cache });
+      } catch (e) {
+        if (!(e instanceof ScenarioError)) throw e;
+        const comma = typeof v === 'string' && v.includes(',') ? 'several values are written as a list: [a,b]' : undefined;
+        const problem = `the value ${valueText(v)} is not valid here: ${e.path ? `${e.path}: ` : ''}${e.problem}`;
+        const hint = [e.hint, comma].filter(Boolean).join('; ') || undefined;
+        if (doc) {
+          const key = gridKeys[k]!;
+          throw doc.error(['sweep', 'grid', key, ...(Array.isArray(fileGrid[key]) ? [i] : [])], problem, hint);
+        }
+        throw new ScenarioError(origin, 0, 0, axis.key, problem, hint);
+      }
+    });
+  });
 }
 
 export function planSweep(file: string, opts: PlanOptions): SweepPlan {
   const base = loadScenario(file, { set: opts.set });
   const fromFile = base.sweep;
+  const gridFromFile = opts.grid.length === 0 && fromFile !== null && Object.keys(fromFile.grid).length > 0;
+  // The scenario file's YAML, for the positions of errors in its sweep: block.
+  const doc = gridFromFile || (opts.baseline === undefined && fromFile?.baseline !== undefined) ? parseYaml(readText(file), base.file)[0] ?? null : null;
   const specs = opts.grid.length
     ? opts.grid.map(parseGridArg)
-    : Object.entries(fromFile?.grid ?? {}).map(([key, v]) => ({ key, values: parseValues(v, base.file, `sweep.grid.${key}`) }));
+    : Object.entries(fromFile?.grid ?? {}).map(([key, v]) => ({ key, values: inFile(doc, ['sweep', 'grid', key], () => parseValues(v, base.file, '')) }));
   const origin = opts.grid.length ? '--grid' : base.file;
-  const axes = makeAxes(base.raw, specs, origin);
+  const axes = specs.map((sp, k) => inFile(gridFromFile ? doc : null, ['sweep', 'grid', sp.key], () => makeAxes(base.raw, [sp], origin)[0]!));
+  // makeAxes also checks the axes against each other: repeated fields and output column names.
+  const checked = makeAxes(base.raw, specs, origin);
+  axes.forEach((a, k) => (a.column = checked[k]!.column));
+  checkValues(file, axes, opts.set, origin, gridFromFile ? doc : null, gridFromFile ? fromFile.grid : {});
   const cells = makeCells(axes);
   const nSeeds = opts.seeds ?? fromFile?.seeds ?? 1;
   if (!(Number.isInteger(nSeeds) && nSeeds >= 1)) throw new ScenarioError('--seeds', 0, 0, '', `expected a positive integer, got ${nSeeds}`);
   const seeds = Array.from({ length: nSeeds }, (_, i) => base.seed + i);
   const baselineName = opts.baseline ?? fromFile?.baseline;
-  const baseline = baselineName === undefined ? null : findCell(cells, baselineName, opts.baseline !== undefined ? '--baseline' : base.file);
+  const baseline =
+    baselineName === undefined
+      ? null
+      : opts.baseline !== undefined
+        ? findCell(cells, baselineName, '--baseline')
+        : inFile(doc, ['sweep', 'baseline'], () => findCell(cells, baselineName, base.file));
   const runs: Run[] = [];
   for (const cell of cells) for (const seed of seeds) runs.push({ index: runs.length, cell, seed });
 

@@ -1,7 +1,7 @@
 // Sweeps: byte-identical merged outputs whatever the thread count or shard split; clear errors.
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -99,16 +99,60 @@ describe('kubesim sweep', () => {
     expect(tree(out)).toEqual(before);
   }, 60_000);
 
-  it('reports a failing run with the command to repeat it, and goes on', () => {
-    const out = join(tmp(), 's');
-    // A profile name that does not exist fails that cell's runs only.
-    const r = kubesim('sweep', 'scenarios/default.yaml', '--grid', 'scheduler.profile=[default,no-such-profile]', '--set', 'duration=30m', '--out', out);
-    expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/run c01 \(profile=no-such-profile\) seed 42 failed: .*unknown scheduler profile "no-such-profile"/);
-    expect(r.stderr).toMatch(/to repeat it alone: npx kubesim run scenarios\/default.yaml --seed 42 --set duration=30m --set cluster.scheduler.profile=no-such-profile --out \S+\/runs\/c01\/42\n/);
-    expect(existsSync(join(out, 'runs', 'c00', '42', 'summary.csv'))).toBe(true);
-    expect(readFileSync(join(out, 'summary.csv'), 'utf8').split('\n')[2]).toMatch(/^c01,no-such-profile,0,/);
+  it('reports a failing run with the command to repeat it, and goes on (also under --quiet)', () => {
+    const dir = tmp();
+    const file = join(dir, 'two-pools.yaml');
+    // Each value is valid on its own, so the sweep starts; the cell that names both pools "c" fails.
+    writeFileSync(file, [
+      'name: two-pools', 'duration: 30m', 'cluster:', '  nodePools:',
+      '    - {name: a, count: 1, allocatable: {cpu: "4", memory: 16Gi}}',
+      '    - {name: b, count: 1, allocatable: {cpu: "4", memory: 16Gi}}',
+      'workloads:', '  - batch: {name: jobs, arrivals: {poisson: {rate: 60/h}}, requests: {cpu: 100m, memory: 128Mi}, duration: {constant: 5m}}', '',
+    ].join('\n'));
+    const out = join(dir, 's');
+    const r = kubesim('sweep', file, '--grid', 'nodePools.a.name=[a,c]', '--grid', 'nodePools.b.name=[b,c]', '--quiet', '--out', out);
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/run c03 \(name=c nodePools_name=c\) seed 1 failed: .*duplicate node pool name "c"/);
+    expect(r.stderr).toMatch(/to repeat it alone: npx kubesim run \S*two-pools.yaml --seed 1 --set 'cluster.nodePools\[0\].name=c' --set 'cluster.nodePools\[1\].name=c' --out \S+\/runs\/c03\/1\n/);
+    expect(existsSync(join(out, 'runs', 'c00', '1', 'summary.csv'))).toBe(true);
+    expect(existsSync(join(out, 'runs', 'c03', '1'))).toBe(false);
+    expect(readFileSync(join(out, 'summary.csv'), 'utf8').split('\n')[4]).toMatch(/^c03,c,c,0,/);
   }, 60_000);
+
+  it.each([
+    [['--grid', 'scheduler.profile=[default,frist-fit]'], /--grid: scheduler.profile: the value frist-fit is not valid here: .*unknown scheduler profile "frist-fit" \(did you mean "first-fit"\?\)/],
+    [['--grid', 'scheduler.profile=default,first-fit'], /several values are written as a list: \[a,b\]/],
+    [['--grid', 'nodePools.general.count=4..8:-2'], /the step of "4..8:-2" must be positive/],
+    [['--grid', 'nodePools.general.count=4..6:0.5'], /the value 4.5 is not valid here: cluster.nodePools\[0\].count: expected an integer/],
+    [['--grid', 'scheduler.profile=[default,default]'], /the value default is listed twice/],
+  ])('checks every grid value before it starts: %j', (grid, message) => {
+    const out = join(tmp(), 'x');
+    const r = kubesim('sweep', 'scenarios/default.yaml', ...grid, '--out', out);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it.each([
+    ['scheduler.profile: [default, most-allocated, first-fit]', 'scheduler.profile: [default, most-alocated, first-fit]',
+      /scheduler-comparison.yaml:\d+:\d+: sweep.grid.scheduler.profile\[1\]: the value most-alocated is not valid here: .*\(did you mean "most-allocated"\?\)/],
+    ['scheduler.profile: [', 'scheduler.profil: [', /scheduler-comparison.yaml:\d+:\d+: sweep.grid.scheduler.profil: no field "profil" under cluster.scheduler \(did you mean "profile"\?\)/],
+    ['baseline: profile=default', 'baseline: profile=defualt', /scheduler-comparison.yaml:\d+:\d+: sweep.baseline: no cell "profile=defualt" \(did you mean "profile=default"\?/],
+  ])('points at the line of a mistake in the scenario\'s sweep block: %s', (from, to, message) => {
+    const dir = tmp();
+    cpSync('scenarios', dir, { recursive: true });
+    const file = join(dir, 'scheduler-comparison.yaml');
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain(from);
+    writeFileSync(file, text.replace(from, to));
+    for (const args of [['validate', file], ['sweep', file, '--out', join(dir, 'out')]]) {
+      const r = kubesim(...args);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
 
   it.each([
     [['--grid', 'scheduler.profil=[a,b]'], /--grid: scheduler.profil: no field "profil" under cluster.scheduler \(did you mean "profile"\?\)/],
