@@ -1,4 +1,7 @@
 // The command line: the only place that reads argv, the environment and the wall clock, prints, or exits.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import yargs, { type Argv } from 'yargs';
 import { ScenarioError } from '../scenario/errors.js';
 import { runCommand } from './run.js';
@@ -7,10 +10,39 @@ import { schemaCommand } from './schema.js';
 import { sweepCommand } from './sweep.js';
 import { mergeCommand } from './merge.js';
 
+/** An option that may be given once: yargs makes a list of a repeated one. */
+function once<T>(name: string) {
+  return (v: T | T[]): T => {
+    if (Array.isArray(v)) throw new ScenarioError(`--${name}`, 0, 0, '', `given ${v.length} times; give it once`);
+    return v;
+  };
+}
+
+/** A positive integer option, read from its text so a mistake can be quoted. */
+function positiveInt(name: string) {
+  return (v: string | string[]): number => {
+    const text = once<string>(name)(v);
+    if (!/^\s*\d+\s*$/.test(String(text)) || Number(text) < 1) throw new ScenarioError(`--${name}`, 0, 0, '', `expected a positive integer, got "${text}"`);
+    return Number(text);
+  };
+}
+
 function withSet<T>(y: Argv<T>) {
   return y
     .option('set', { type: 'string', array: true, describe: 'override a scenario field before validation, e.g. --set cluster.nodePools[0].count=20', default: [] as string[] })
     .option('seed', { type: 'number', describe: 'override the scenario seed' });
+}
+
+/** kubesim's version, from the package.json above this module (compiled or not). */
+function packageVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++, dir = dirname(dir)) {
+    const p = join(dir, 'package.json');
+    if (!existsSync(p)) continue;
+    const pkg = JSON.parse(readFileSync(p, 'utf8')) as { name?: string; version?: string };
+    if (pkg.name === 'kubesim' && pkg.version) return pkg.version;
+  }
+  return 'unknown';
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -25,7 +57,7 @@ export async function main(argv: string[]): Promise<void> {
     .command(
       'run <file>', 'run a scenario and write its results',
       (y) => withSet(y.positional('file', { type: 'string', describe: 'scenario YAML file', demandOption: true }))
-        .option('out', { type: 'string', describe: 'output directory (default results/<scenario name>)' })
+        .option('out', { type: 'string', coerce: once<string>('out'), describe: 'output directory (default results/<scenario name>)' })
         .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors' }),
       (a) => runCommand({ file: a.file, out: a.out, set: a.set, seed: a.seed, quiet: a.quiet }),
     )
@@ -38,13 +70,13 @@ export async function main(argv: string[]): Promise<void> {
       'sweep <file>', 'run a grid of scenario variants x seeds on worker threads, or emit it as shards',
       (y) => withSet(y.positional('file', { type: 'string', describe: 'scenario YAML file', demandOption: true }))
         .option('grid', { type: 'string', array: true, default: [] as string[], describe: "a field and its values: 'scheduler.profile=[default,first-fit]' or 'nodePools.general.count=10..50:10' (repeatable; replaces the scenario's sweep.grid)" })
-        .option('seeds', { type: 'number', describe: 'runs per cell (seeds seed, seed+1, …; default sweep.seeds or 1)' })
-        .option('threads', { type: 'number', describe: 'worker threads (default: the available cores)' })
-        .option('out', { type: 'string', describe: 'output directory (default results/<scenario>-sweep)' })
-        .option('baseline', { type: 'string', describe: 'cell to take paired differences against (id like c00 or label like "profile=default")' })
-        .option('shard', { type: 'string', describe: 'run only shard i of n ("i/n", i from 0), for kubesim merge later' })
+        .option('seeds', { type: 'string', coerce: positiveInt('seeds'), describe: 'runs per cell (seeds seed, seed+1, …; default sweep.seeds or 1)' })
+        .option('threads', { type: 'string', coerce: positiveInt('threads'), describe: 'worker threads (default: the available cores)' })
+        .option('out', { type: 'string', coerce: once<string>('out'), describe: 'output directory (default results/<scenario>-sweep)' })
+        .option('baseline', { type: 'string', coerce: once<string>('baseline'), describe: 'cell to take paired differences against (id like c00 or label like "profile=default")' })
+        .option('shard', { type: 'string', coerce: once<string>('shard'), describe: 'run only shard i of n ("i/n", i from 0), for kubesim merge later' })
         .option('resume', { type: 'boolean', default: false, describe: 'run only the runs missing from --out' })
-        .option('quiet', { type: 'boolean', default: false, describe: 'no progress output' })
+        .option('quiet', { type: 'boolean', default: false, describe: 'no progress output (failed runs are still reported)' })
         .option('emit', { choices: ['k8s-job', 'github-matrix'] as const, describe: 'print a Kubernetes Indexed Job or a CI matrix for the sweep instead of running it' })
         .option('shards', { type: 'number', default: 4, describe: 'with --emit: number of shards' })
         .option('parallelism', { type: 'number', describe: 'with --emit k8s-job: pods at a time (default: all shards)' })
@@ -60,7 +92,7 @@ export async function main(argv: string[]): Promise<void> {
     .command(
       'merge <dirs..>', 'merge shard directories of one sweep into one (the same bytes as an unsharded sweep)',
       (y) => y.positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'shard output directories' })
-        .option('out', { type: 'string', demandOption: true, describe: 'merged output directory' })
+        .option('out', { type: 'string', demandOption: true, coerce: once<string>('out'), describe: 'merged output directory' })
         .option('quiet', { type: 'boolean', default: false }),
       (a) => {
         process.exitCode = mergeCommand({ dirs: a.dirs as string[], out: a.out, quiet: a.quiet });
@@ -72,7 +104,7 @@ export async function main(argv: string[]): Promise<void> {
     .recommendCommands()
     .help()
     .alias('h', 'help')
-    .version(false)
+    .version(packageVersion())
     .fail((msg, err) => {
       if (err) throw err;
       process.stderr.write(`kubesim: ${msg}\nRun "kubesim --help" for usage.\n`);
@@ -82,7 +114,8 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await cli.parseAsync();
   } catch (e) {
-    if (e instanceof ScenarioError) {
+    // yargs reports what an option's coerce function rejected as a YError with the same message.
+    if (e instanceof ScenarioError || (e instanceof Error && e.name === 'YError')) {
       process.stderr.write(`error: ${e.message}\n`);
       process.exit(2);
     }

@@ -8,6 +8,7 @@ export function mergeCommand(a: { dirs: string[]; out: string; quiet: boolean })
   let meta: SweepMeta | null = null;
   let first = '';
   for (const d of a.dirs) {
+    if (!existsSync(d)) throw new ScenarioError(d, 0, 0, '', 'no such directory');
     const m = readMeta(d);
     if (!m) throw new ScenarioError(d, 0, 0, '', 'not a kubesim sweep directory (no sweep.json)');
     if (meta && m.fingerprint !== meta.fingerprint) {
@@ -20,6 +21,9 @@ export function mergeCommand(a: { dirs: string[]; out: string; quiet: boolean })
   const out = resolve(a.out);
   const existing = readMeta(out);
   if (existing && existing.fingerprint !== meta.fingerprint) throw new ScenarioError(out, 0, 0, '', 'holds a different sweep', 'choose another --out');
+  if (!existing && existsSync(out) && readdirSync(out).length > 0) {
+    throw new ScenarioError(out, 0, 0, '', 'this directory exists and is not a kubesim sweep', 'choose another --out');
+  }
   mkdirSync(out, { recursive: true });
   for (const d of a.dirs) {
     if (resolve(d) === out) continue;

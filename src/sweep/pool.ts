@@ -1,5 +1,6 @@
 // Runs a sweep's runs on worker threads (piscina). Each worker loads the compiled JavaScript and runs
 // one (cell, seed) at a time into its own directory; results stream to disk, not to memory.
+import { setMaxListeners } from 'node:events';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
@@ -51,6 +52,8 @@ export async function runSweep(plan: SweepPlan, runs: readonly Run[], outDir: st
   const tally: SweepTally = { ok: 0, aborted: 0, failed: [] };
   // A few runs queued per thread keep the threads busy; the rest wait here, not in the pool's queue.
   const inFlight = opts.threads * 2;
+  // Every run in flight listens on the abort signal: more than Node's default of 10 is expected.
+  if (opts.signal) setMaxListeners(inFlight + 10, opts.signal);
   let next = 0;
   const one = async (run: Run): Promise<void> => {
     const task: RunTask = {

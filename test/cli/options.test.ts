@@ -1,0 +1,44 @@
+// Command-line options: each mistake is one clear line and exit code 2, before anything is written.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const BIN = 'bin/kubesim.js';
+const tmp = mkdtempSync(join(tmpdir(), 'kubesim-cli-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function kubesim(...args: string[]) {
+  return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
+}
+
+describe('kubesim options', () => {
+  it.each([
+    [['sweep', 'scenarios/default.yaml', '--threads', 'abc'], '--threads: expected a positive integer, got "abc"'],
+    [['sweep', 'scenarios/default.yaml', '--threads', '0'], '--threads: expected a positive integer, got "0"'],
+    [['sweep', 'scenarios/default.yaml', '--threads', '1', '--threads', '2'], '--threads: given 2 times; give it once'],
+    [['sweep', 'scenarios/default.yaml', '--seeds', '1.5'], '--seeds: expected a positive integer, got "1.5"'],
+    [['sweep', 'scenarios/default.yaml', '--shard', '0/3', '--shard', '1/3'], '--shard: given 2 times; give it once'],
+    [['run', 'scenarios/default.yaml', '--out', 'a', '--out', 'b'], '--out: given 2 times; give it once'],
+    [['merge', join(tmp, 'no-such-dir'), '--out', join(tmp, 'm')], `${join(tmp, 'no-such-dir')}: no such directory`],
+  ])('%j', (args, message) => {
+    const r = kubesim(...args, ...(args.includes('--out') ? [] : ['--out', join(tmp, 'never')]));
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe(`error: ${message}`);
+    expect(existsSync(join(tmp, 'never'))).toBe(false);
+    expect(existsSync('a') || existsSync('b')).toBe(false);
+  });
+
+  it('--version prints the package version', () => {
+    const r = kubesim('--version');
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe((JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version);
+  });
+
+  it('a sweep on many threads prints no listener warning', () => {
+    const r = kubesim('sweep', 'scenarios/default.yaml', '--seeds', '12', '--threads', '8', '--set', 'duration=10m', '--quiet', '--out', join(tmp, 'many'));
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/MaxListenersExceeded|memory leak/);
+  }, 60_000);
+});
