@@ -62,7 +62,11 @@ export interface Scenario {
 }
 
 export interface LoadOptions {
-  seed?: number;
+  /**
+   * --seed: a number, or the text as typed. The command line may also pass what its parser made of a bad value
+   * (NaN, or a list when the option was repeated); the loader refuses those with an error naming --seed.
+   */
+  seed?: number | string | readonly (number | string)[];
   /** --set path=value overrides, applied before validation. */
   set?: string[];
   /**
@@ -85,6 +89,21 @@ export function parseSet(expr: string): { key: string; value: unknown } {
   return { key: expr.slice(0, eq).trim(), value };
 }
 
+/** Checks a --seed value; errors name the option, not the scenario's `seed:` line. */
+export function checkSeed(seed: NonNullable<LoadOptions['seed']>): number {
+  const shown = (v: unknown) => (typeof v === 'string' ? `"${v}"` : String(v));
+  if (Array.isArray(seed)) {
+    if (seed.length !== 1) throw new ScenarioError('--seed', 0, 0, '', `expected one integer, got ${seed.length} values: ${seed.map(shown).join(', ')}`, 'give --seed once');
+    return checkSeed(seed[0] as number | string);
+  }
+  const n = typeof seed === 'string' && /^\s*-?\d+\s*$/.test(seed) ? Number(seed) : seed;
+  if (typeof n !== 'number' || !Number.isInteger(n)) {
+    throw new ScenarioError('--seed', 0, 0, '', `expected an integer, got ${Number.isNaN(n) ? 'something that is not a number' : shown(n)}`);
+  }
+  if (n < 0) throw new ScenarioError('--seed', 0, 0, '', `expected a non-negative integer, got ${n}`);
+  return n;
+}
+
 export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
   const display = relative(process.cwd(), file) || file;
   const text = readText(file, display);
@@ -96,9 +115,9 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
   const doc = docs[0]!;
   for (const s of opts.set ?? []) {
     const { key, value } = parseSet(s);
-    doc.doc.setIn(resolveKey(toPlain(doc), key, '--set'), value);
+    doc.override(resolveKey(toPlain(doc), key, '--set'), value, `--set ${s}`);
   }
-  if (opts.seed !== undefined) doc.doc.set('seed', opts.seed);
+  if (opts.seed !== undefined) doc.override(['seed'], checkSeed(opts.seed), '--seed');
   const raw = toPlain(doc);
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw doc.error([], 'expected a mapping with `cluster` and `workloads` at the top');
   for (const key of NOT_YET) {

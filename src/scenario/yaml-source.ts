@@ -19,6 +19,12 @@ export function pathText(path: readonly PathSeg[]): string {
 
 /** One YAML document with a way back from paths to positions. */
 export class YamlDoc {
+  /**
+   * Nodes (and map pairs) put in by command-line overrides, to the option that put them there: they have no
+   * position in the file, so errors about them name the option instead.
+   */
+  private readonly overrides = new WeakMap<object, string>();
+
   constructor(
     readonly file: string,
     readonly doc: Document,
@@ -27,35 +33,81 @@ export class YamlDoc {
     readonly index: number,
   ) {}
 
+  /**
+   * Replaces the value at path (creating missing mappings on the way) with `value`, as `--set` does. `origin`
+   * (e.g. "--set cluster.nodePools[0].count=abc") names the override in errors about the nodes it created.
+   */
+  override(path: readonly PathSeg[], value: unknown, origin: string): void {
+    const reserved = path.findIndex((seg) => RESERVED_KEYS.has(String(seg)));
+    if (reserved >= 0) throw new ScenarioError(origin, 0, 0, pathText(path.slice(0, reserved + 1)), `"${path[reserved]}" is not allowed as a key`);
+    const node = this.doc.createNode(value);
+    if (path.length === 0) this.doc.contents = node;
+    else this.doc.setIn(path, node);
+    // Mark what the override created: the value, and any pair or mapping it added on the way to it. Parsed nodes
+    // have a source range; created ones do not.
+    const mark = (n: unknown) => {
+      if (n && typeof n === 'object' && !(n as YamlNode).range && !this.overrides.has(n)) this.overrides.set(n, origin);
+    };
+    let cur: unknown = this.doc.contents;
+    mark(cur);
+    for (const seg of path) {
+      if (isMap(cur)) {
+        const pair = cur.items.find((p) => keyText(p.key) === String(seg));
+        if (!pair) break;
+        if (!isScalar(pair.key) || !pair.key.range) mark(pair);
+        cur = pair.value;
+      } else if (isSeq(cur) && typeof seg === 'number') {
+        cur = cur.items[seg];
+      } else break;
+      mark(cur);
+    }
+    this.overrides.set(node, origin);
+    checkKeys(this, node, [...path]);
+  }
+
   /** Line and column of the value (or, with key=true, of the key) at path; falls back to the nearest ancestor. */
   locate(path: readonly PathSeg[], key = false): { line: number; column: number } {
+    const { line, column } = this.find(path, key);
+    return { line, column };
+  }
+
+  /** The position of the value at path (or its nearest ancestor) and, if an override put it there, that override. */
+  private find(path: readonly PathSeg[], key: boolean): { line: number; column: number; origin?: string } {
     let node: unknown = this.doc.contents;
     let found: YamlNode | null = (node as YamlNode) ?? null;
+    let origin = node ? this.overrides.get(node as object) : undefined;
     for (let i = 0; i < path.length; i++) {
       const seg = path[i];
       if (isMap(node)) {
-        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+        const pair = node.items.find((p) => isPair(p) && keyText(p.key) === String(seg));
         if (!pair) break;
+        origin = this.overrides.get(pair) ?? origin;
         const last = i === path.length - 1;
         if (last && key && pair.key) {
           found = pair.key as YamlNode;
           break;
         }
         node = pair.value;
-        if (node) found = node as YamlNode;
+        if (node) {
+          found = node as YamlNode;
+          origin = this.overrides.get(node as object) ?? origin;
+        }
       } else if (isSeq(node) && typeof seg === 'number') {
         node = node.items[seg];
         if (!node) break;
         found = node as YamlNode;
+        origin = this.overrides.get(node as object) ?? origin;
       } else break;
     }
     const offset = found?.range?.[0] ?? 0;
     const pos = this.lines.linePos(offset);
-    return { line: pos.line, column: pos.col };
+    return { line: pos.line, column: pos.col, origin };
   }
 
+  /** An error about the value at path: at its position in the file, or naming the override that set it. */
   error(path: readonly PathSeg[], problem: string, hint?: string, key = false): ScenarioError {
-    const { line, column } = this.locate(path, key);
+    const { line, column, origin } = this.find(path, key);
+    if (origin !== undefined) return new ScenarioError(origin, 0, 0, pathText(path), problem, hint);
     return new ScenarioError(this.file, line, column, pathText(path), problem, hint);
   }
 
@@ -115,6 +167,12 @@ export function parseYaml(text: string, file: string): YamlDoc[] {
     out.push(y);
   });
   return out;
+}
+
+/** A mapping key as text: a parsed key is a Scalar node, a key added by YAMLMap.set may be a plain value. */
+function keyText(k: unknown): string | undefined {
+  if (isScalar(k)) return String(k.value);
+  return typeof k === 'string' || typeof k === 'number' ? String(k) : undefined;
 }
 
 /** Refuses keys that would reach object prototypes, and non-scalar keys. */

@@ -1,0 +1,163 @@
+// Errors caused by command-line overrides (--set, --seed, a sweep cell's overrides) name the option, not a
+// file:line: the offending value is not in the file. Run from the repository root; the CLI tests use dist/
+// (`npm test` builds it first).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ScenarioError } from '../../src/scenario/errors.js';
+import { loadScenario, type LoadOptions } from '../../src/scenario/load.js';
+import { makeAxes, makeCells, parseGridArg } from '../../src/sweep/grid.js';
+import { seedAsTyped } from '../../src/cli/validate.js';
+
+const BIN = 'bin/kubesim.js';
+const DIST_MAIN = 'dist/src/cli/main.js';
+const DEFAULT = 'scenarios/default.yaml';
+const F = 'test/fixtures/bad';
+
+function loadError(file: string, opts: LoadOptions): ScenarioError {
+  try {
+    loadScenario(file, opts);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ScenarioError);
+    return e as ScenarioError;
+  }
+  throw new Error('loadScenario should have thrown');
+}
+
+function kubesim(...args: string[]) {
+  return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: process.cwd(), timeout: 30_000 });
+}
+
+const COUNT_ABC = '--set nodePools.general.count=abc: cluster.nodePools[0].count: expected an integer, got "abc"';
+const SEED_ABC = '--seed: expected an integer, got "abc"';
+const SEED_TWICE = '--seed: expected one integer, got 2 values: 1, 2 (give --seed once)';
+
+describe('--set errors name the override', () => {
+  it('a bad value set over a valid one', () => {
+    const e = loadError(DEFAULT, { set: ['nodePools.general.count=abc'] });
+    expect(e.message).toBe(COUNT_ABC);
+    expect(e.file).toBe('--set nodePools.general.count=abc');
+    expect([e.line, e.column]).toEqual([0, 0]);
+    expect(e.path).toBe('cluster.nodePools[0].count');
+  });
+
+  it('a bad value for a field the file leaves out', () => {
+    expect(loadError(DEFAULT, { set: ['metrics.interval=0s'] }).message).toBe('--set metrics.interval=0s: metrics.interval: expected a positive interval');
+    expect(loadError(DEFAULT, { set: ['nodePools.general.allocatable.foo=1'] }).message).toBe(
+      '--set nodePools.general.allocatable.foo=1: cluster.nodePools[0].allocatable.foo: unknown resource name "foo" (extended resources are domain-qualified, e.g. nvidia.com/gpu)',
+    );
+  });
+
+  it('a bad value inside a mapping given as the override', () => {
+    expect(loadError(DEFAULT, { set: ['cluster.podStartup={exponental: {mean: 1s}}'] }).message).toBe(
+      '--set cluster.podStartup={exponental: {mean: 1s}}: cluster.podStartup.exponental: unknown distribution "exponental"; expected one of constant, uniform, exponential, normal, lognormal, weibull, empirical (did you mean "exponential"?)',
+    );
+    expect(loadError(DEFAULT, { set: ['nodePools.general.labels={__proto__: x}'] }).message).toBe(
+      '--set nodePools.general.labels={__proto__: x}: cluster.nodePools[0].labels.__proto__: "__proto__" is not allowed as a key',
+    );
+  });
+
+  it('names the override that set the value when there are several', () => {
+    const alloc = 'nodePools.general.allocatable';
+    let e = loadError(DEFAULT, { set: [`${alloc}={cpu: 4, memory: 1Gi}`, `${alloc}.memory=2Gb`, 'seed=3'] });
+    expect(e.file).toBe(`--set ${alloc}.memory=2Gb`);
+    expect(e.path).toBe('cluster.nodePools[0].allocatable.memory');
+    e = loadError(DEFAULT, { set: [`${alloc}={cpu: 4, memory: 1Gb}`, `${alloc}.cpu=2`] });
+    expect(e.file).toBe(`--set ${alloc}={cpu: 4, memory: 1Gb}`);
+    expect(e.path).toBe('cluster.nodePools[0].allocatable.memory');
+  });
+
+  it('refuses a reserved key in the field path', () => {
+    expect(loadError(DEFAULT, { set: ['nodePools.general.labels.__proto__=x'] }).message).toBe(
+      '--set nodePools.general.labels.__proto__=x: cluster.nodePools[0].labels.__proto__: "__proto__" is not allowed as a key',
+    );
+  });
+
+  it('keeps file:line for errors in the file, with overrides elsewhere', () => {
+    const e = loadError(`${F}/count-string.yaml`, { set: ['seed=3'], seed: 4 });
+    expect(e.message).toBe(`${F}/count-string.yaml:5:14: cluster.nodePools[0].count: expected an integer, got "three"`);
+  });
+
+  it('an override can replace a bad value in the file', () => {
+    expect(loadScenario(`${F}/count-string.yaml`, { set: ['nodePools.general.count=3'] }).pools[0]!.count).toBe(3);
+  });
+
+  it("a sweep cell's override, as a sweep worker applies it", () => {
+    // planSweep checks each grid value up front (naming --grid); a run that still fails names the cell's --set.
+    const base = loadScenario(DEFAULT);
+    const cells = makeCells(makeAxes(base.raw, [parseGridArg('nodePools.general.count=[4,abc]')], '--grid'));
+    expect(cells[1]!.sets).toEqual(['cluster.nodePools[0].count=abc']);
+    const e = loadError(resolve(DEFAULT), { set: cells[1]!.sets, seed: 42 });
+    expect(e.message).toBe('--set cluster.nodePools[0].count=abc: cluster.nodePools[0].count: expected an integer, got "abc"');
+  });
+});
+
+describe('--seed errors name the option', () => {
+  it('text that is not an integer', () => {
+    const e = loadError(DEFAULT, { seed: 'abc' });
+    expect(e.message).toBe(SEED_ABC);
+    expect([e.file, e.line, e.path]).toEqual(['--seed', 0, '']);
+  });
+
+  it('what yargs makes of bad input: NaN, and a list for a repeated option', () => {
+    expect(loadError(DEFAULT, { seed: Number.NaN }).message).toBe('--seed: expected an integer, got something that is not a number');
+    expect(loadError(DEFAULT, { seed: [1, 2] }).message).toBe(SEED_TWICE);
+  });
+
+  it('fractions and negative numbers', () => {
+    expect(loadError(DEFAULT, { seed: 1.5 }).message).toBe('--seed: expected an integer, got 1.5');
+    expect(loadError(DEFAULT, { seed: -1 }).message).toBe('--seed: expected a non-negative integer, got -1');
+  });
+
+  it('accepts an integer, as a number or as text', () => {
+    expect(loadScenario(DEFAULT, { seed: 7 }).seed).toBe(7);
+    expect(loadScenario(DEFAULT, { seed: '8' }).seed).toBe(8);
+  });
+
+  it('the CLI puts back the text yargs read as NaN', () => {
+    expect(seedAsTyped(Number.NaN, ['run', 'x.yaml', '--seed', 'abc'])).toBe('abc');
+    expect(seedAsTyped(Number.NaN, ['run', 'x.yaml', '--seed=abc'])).toBe('abc');
+    expect(seedAsTyped([1, Number.NaN] as unknown as number, ['run', '--seed', '1', '--seed', 'x'])).toEqual([1, 'x']);
+    expect(seedAsTyped(5, ['run', '--seed', '5'])).toBe(5);
+    expect(seedAsTyped(undefined, [])).toBeUndefined();
+  });
+});
+
+describe('kubesim CLI on bad overrides', () => {
+  beforeAll(() => {
+    if (!existsSync(DIST_MAIN)) throw new Error(`${DIST_MAIN} is missing: build with \`npx tsc -p .\` (npm test does it)`);
+  });
+
+  const cases: { name: string; args: string[]; message: string }[] = [
+    { name: '--set with a bad value', args: ['--set', 'nodePools.general.count=abc'], message: COUNT_ABC },
+    { name: '--seed abc', args: ['--seed', 'abc'], message: SEED_ABC },
+    { name: '--seed=abc', args: ['--seed=abc'], message: SEED_ABC },
+    { name: '--seed given twice', args: ['--seed', '1', '--seed', '2'], message: SEED_TWICE },
+  ];
+
+  for (const c of cases) {
+    it(`validate: ${c.name}`, () => {
+      const r = kubesim('validate', DEFAULT, ...c.args);
+      expect(r.stderr).not.toContain('    at ');
+      expect(r.stderr).toBe(`error: ${c.message}\n`);
+      expect(r.stdout).toBe('');
+      expect(r.status).toBe(2);
+    });
+
+    it(`run --out: ${c.name} leaves no output directory`, () => {
+      const parent = mkdtempSync(join(tmpdir(), 'kubesim-out-'));
+      try {
+        const r = kubesim('run', DEFAULT, ...c.args, '--out', join(parent, 'x'));
+        expect(r.stderr).not.toContain('    at ');
+        expect(r.stderr).toBe(`error: ${c.message}\n`);
+        expect(r.stdout).toBe('');
+        expect(r.status).toBe(2);
+        expect(readdirSync(parent)).toEqual([]);
+      } finally {
+        rmSync(parent, { recursive: true, force: true });
+      }
+    });
+  }
+});
