@@ -30,7 +30,7 @@ function positiveInt(name: string) {
 function withSet<T>(y: Argv<T>) {
   return y
     .option('set', { type: 'string', array: true, describe: 'override a scenario field before validation, e.g. --set cluster.nodePools[0].count=20', default: [] as string[] })
-    .option('seed', { type: 'number', describe: 'override the scenario seed' });
+    .option('seed', { type: 'string', describe: 'override the scenario seed (for a sweep: its first seed)' });
 }
 
 /** kubesim's version, from the package.json above this module (compiled or not). */
@@ -84,7 +84,7 @@ export async function main(argv: string[]): Promise<void> {
         .option('claim', { type: 'string', default: 'kubesim-results', describe: 'with --emit k8s-job: ReadWriteMany PersistentVolumeClaim for the results' }),
       async (a) => {
         process.exitCode = await sweepCommand({
-          file: a.file, grid: a.grid, seeds: a.seeds, threads: a.threads, set: a.set, out: a.out, shard: a.shard, resume: a.resume,
+          file: a.file, grid: a.grid, seeds: a.seeds, threads: a.threads, set: a.set, seed: a.seed, out: a.out, shard: a.shard, resume: a.resume,
           baseline: a.baseline, quiet: a.quiet, emit: a.emit, shards: a.shards, parallelism: a.parallelism, image: a.image, claim: a.claim,
         });
       },

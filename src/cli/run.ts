@@ -1,14 +1,14 @@
 import { resolve } from 'node:path';
-import { loadScenario } from '../scenario/load.js';
+import { loadScenario, type LoadOptions } from '../scenario/load.js';
 import { checkRunDirectory, runToDirectory } from '../run/output.js';
 import { formatDuration } from '../engine/time.js';
-import { printWarnings, seedAsTyped } from './validate.js';
+import { printWarnings } from './validate.js';
 
 export interface RunArgs {
   file: string;
   out?: string;
   set: string[];
-  seed?: number;
+  seed?: LoadOptions['seed'];
   quiet: boolean;
 }
 
@@ -16,7 +16,7 @@ const pct = (x: number | string) => (typeof x === 'number' ? `${(x * 100).toFixe
 
 export function runCommand(a: RunArgs): void {
   const started = performance.now();
-  const s = loadScenario(resolve(a.file), { set: a.set, seed: seedAsTyped(a.seed) });
+  const s = loadScenario(resolve(a.file), { set: a.set, seed: a.seed });
   const out = resolve(a.out ?? `results/${s.name}`);
   checkRunDirectory(out);
   if (!a.quiet) printWarnings(s);

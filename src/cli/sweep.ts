@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { ScenarioError } from '../scenario/errors.js';
+import type { LoadOptions } from '../scenario/load.js';
 import { aggregate, metaOf, metaText, readMeta, writeAtomic } from '../sweep/aggregate.js';
 import { emitGithubMatrix, emitIndexedJob } from '../sweep/emit.js';
 import { parseShard, planSweep, reproduce, runDir, shardRuns } from '../sweep/plan.js';
@@ -12,6 +13,7 @@ export interface SweepArgs {
   file: string;
   grid: string[];
   seeds?: number;
+  seed?: LoadOptions['seed'];
   threads?: number;
   set: string[];
   out?: string;
@@ -36,7 +38,7 @@ function cleanTemporary(out: string): void {
 }
 
 export async function sweepCommand(a: SweepArgs): Promise<number> {
-  const plan = planSweep(resolve(a.file), { grid: a.grid, seeds: a.seeds, set: a.set, baseline: a.baseline });
+  const plan = planSweep(resolve(a.file), { grid: a.grid, seeds: a.seeds, seed: a.seed, set: a.set, baseline: a.baseline });
   if (a.emit) {
     if (!(a.shards >= 1)) throw new ScenarioError('--shards', 0, 0, '', `expected a positive number of shards, got ${a.shards}`);
     const args = [plan.file, ...a.grid.flatMap((g) => ['--grid', g]), ...(a.seeds ? ['--seeds', String(a.seeds)] : []),

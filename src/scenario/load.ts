@@ -93,7 +93,7 @@ export function parseSet(expr: string): { key: string; value: unknown } {
 export function checkSeed(seed: NonNullable<LoadOptions['seed']>): number {
   const shown = (v: unknown) => (typeof v === 'string' ? `"${v}"` : String(v));
   if (Array.isArray(seed)) {
-    if (seed.length !== 1) throw new ScenarioError('--seed', 0, 0, '', `expected one integer, got ${seed.length} values: ${seed.map(shown).join(', ')}`, 'give --seed once');
+    if (seed.length !== 1) throw new ScenarioError('--seed', 0, 0, '', `expected one integer, got ${seed.length} values: ${seed.map((v) => String(v)).join(', ')}`, 'give --seed once');
     return checkSeed(seed[0] as number | string);
   }
   const n = typeof seed === 'string' && /^\s*-?\d+\s*$/.test(seed) ? Number(seed) : seed;

@@ -33,6 +33,8 @@ export interface SweepPlan {
 export interface PlanOptions {
   grid: string[];
   seeds?: number;
+  /** --seed: the first seed (default the scenario's). */
+  seed?: LoadOptions['seed'];
   set: string[];
   baseline?: string;
 }
@@ -88,7 +90,7 @@ function checkValues(file: string, axes: Axis[], sets: string[], origin: string,
 }
 
 export function planSweep(file: string, opts: PlanOptions): SweepPlan {
-  const base = loadScenario(file, { set: opts.set });
+  const base = loadScenario(file, { set: opts.set, seed: opts.seed });
   const fromFile = base.sweep;
   const gridFromFile = opts.grid.length === 0 && fromFile !== null && Object.keys(fromFile.grid).length > 0;
   // The scenario file's YAML, for the positions of errors in its sweep: block.

@@ -36,6 +36,13 @@ describe('kubesim options', () => {
     expect(r.stdout.trim()).toBe((JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version);
   });
 
+  it('sweep --seed sets the first seed', () => {
+    const out = join(tmp, 'seeded');
+    const r = kubesim('sweep', 'scenarios/default.yaml', '--seed', '100', '--seeds', '2', '--set', 'duration=10m', '--quiet', '--out', out);
+    expect(r.status, r.stderr).toBe(0);
+    expect(existsSync(join(out, 'runs', 'c00', '100', 'summary.csv')) && existsSync(join(out, 'runs', 'c00', '101', 'summary.csv'))).toBe(true);
+  }, 60_000);
+
   it('a sweep on many threads prints no listener warning', () => {
     const r = kubesim('sweep', 'scenarios/default.yaml', '--seeds', '12', '--threads', '8', '--set', 'duration=10m', '--quiet', '--out', join(tmp, 'many'));
     expect(r.status, r.stderr).toBe(0);

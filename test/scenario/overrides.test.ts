@@ -9,7 +9,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ScenarioError } from '../../src/scenario/errors.js';
 import { loadScenario, type LoadOptions } from '../../src/scenario/load.js';
 import { makeAxes, makeCells, parseGridArg } from '../../src/sweep/grid.js';
-import { seedAsTyped } from '../../src/cli/validate.js';
 
 const BIN = 'bin/kubesim.js';
 const DIST_MAIN = 'dist/src/cli/main.js';
@@ -116,13 +115,6 @@ describe('--seed errors name the option', () => {
     expect(loadScenario(DEFAULT, { seed: '8' }).seed).toBe(8);
   });
 
-  it('the CLI puts back the text yargs read as NaN', () => {
-    expect(seedAsTyped(Number.NaN, ['run', 'x.yaml', '--seed', 'abc'])).toBe('abc');
-    expect(seedAsTyped(Number.NaN, ['run', 'x.yaml', '--seed=abc'])).toBe('abc');
-    expect(seedAsTyped([1, Number.NaN] as unknown as number, ['run', '--seed', '1', '--seed', 'x'])).toEqual([1, 'x']);
-    expect(seedAsTyped(5, ['run', '--seed', '5'])).toBe(5);
-    expect(seedAsTyped(undefined, [])).toBeUndefined();
-  });
 });
 
 describe('kubesim CLI on bad overrides', () => {
