@@ -18,6 +18,8 @@ COPY package.json ./
 COPY bin ./bin
 COPY scenarios ./scenarios
 RUN ln -s /app/bin/kubesim.js /usr/local/bin/kubesim
+# uid 1000, gid 1000 in node:20-slim: the emitted Job sets fsGroup 1000 so that this user can
+# write to the results volume.
 USER node
 ENTRYPOINT ["kubesim"]
 CMD ["--help"]

@@ -81,11 +81,12 @@ export async function main(argv: string[]): Promise<void> {
         .option('shards', { type: 'number', default: 4, describe: 'with --emit: number of shards' })
         .option('parallelism', { type: 'number', describe: 'with --emit k8s-job: pods at a time (default: all shards)' })
         .option('image', { type: 'string', default: 'kubesim:latest', describe: 'with --emit k8s-job: container image holding kubesim and the scenario' })
-        .option('claim', { type: 'string', default: 'kubesim-results', describe: 'with --emit k8s-job: ReadWriteMany PersistentVolumeClaim for the results' }),
+        .option('claim', { type: 'string', default: 'kubesim-results', describe: 'with --emit k8s-job: ReadWriteMany PersistentVolumeClaim for the results' })
+        .option('fingerprint', { type: 'string', describe: 'refuse to run unless the sweep has this fingerprint (the emitted shards pass it)' }),
       async (a) => {
         process.exitCode = await sweepCommand({
           file: a.file, grid: a.grid, seeds: a.seeds, threads: a.threads, set: a.set, seed: a.seed, out: a.out, shard: a.shard, resume: a.resume,
-          baseline: a.baseline, quiet: a.quiet, emit: a.emit, shards: a.shards, parallelism: a.parallelism, image: a.image, claim: a.claim,
+          baseline: a.baseline, quiet: a.quiet, emit: a.emit, shards: a.shards, parallelism: a.parallelism, image: a.image, claim: a.claim, fingerprint: a.fingerprint,
         });
       },
     )

@@ -4,7 +4,7 @@ import cliProgress from 'cli-progress';
 import { ScenarioError } from '../scenario/errors.js';
 import type { LoadOptions } from '../scenario/load.js';
 import { aggregate, metaOf, metaText, readMeta, writeAtomic } from '../sweep/aggregate.js';
-import { emitGithubMatrix, emitIndexedJob } from '../sweep/emit.js';
+import { emitGithubMatrix, emitIndexedJob, prepareEmit } from '../sweep/emit.js';
 import { parseShard, planSweep, reproduce, runDir, shardRuns } from '../sweep/plan.js';
 import { runSweep, type RunOutcome } from '../sweep/pool.js';
 import { availableParallelism } from 'node:os';
@@ -24,8 +24,11 @@ export interface SweepArgs {
   emit?: 'k8s-job' | 'github-matrix';
   shards: number;
   parallelism?: number;
-  image: string;
-  claim: string;
+  /** A repeated option arrives as a list: an error for these. */
+  image: string | string[];
+  claim: string | string[];
+  /** The fingerprint of the emitted sweep: a shard whose plan differs is refused. */
+  fingerprint?: string | string[];
 }
 
 /** Removes temporary directories left by runs that were cancelled. */
@@ -39,12 +42,25 @@ function cleanTemporary(out: string): void {
 
 export async function sweepCommand(a: SweepArgs): Promise<number> {
   const plan = planSweep(resolve(a.file), { grid: a.grid, seeds: a.seeds, seed: a.seed, set: a.set, baseline: a.baseline });
+  if (a.fingerprint !== undefined) {
+    if (Array.isArray(a.fingerprint)) throw new ScenarioError('--fingerprint', 0, 0, '', `expected one value, it was given ${a.fingerprint.length} times`);
+    const expected = String(a.fingerprint).trim().toLowerCase();
+    if (expected !== plan.fingerprint) {
+      throw new ScenarioError('--fingerprint', 0, 0, '', `this shard's sweep differs from the emitted one: its fingerprint is ${plan.fingerprint}, the emitted sweep's ${expected}`,
+        'the scenario, a file it reads, --set, --grid or --seeds differ: run the emitted arguments on the scenario files they were emitted from');
+    }
+  }
   if (a.emit) {
-    if (!(a.shards >= 1)) throw new ScenarioError('--shards', 0, 0, '', `expected a positive number of shards, got ${a.shards}`);
-    const args = [plan.file, ...a.grid.flatMap((g) => ['--grid', g]), ...(a.seeds ? ['--seeds', String(a.seeds)] : []),
+    if (a.shard !== undefined) {
+      throw new ScenarioError('--shard', 0, 0, '', '--emit prints every shard of the sweep, so --shard cannot go with it', 'drop --shard to emit them all, or --emit to run one shard');
+    }
+    const args = [plan.file, ...a.grid.flatMap((g) => ['--grid', g]), ...(a.seeds ? ['--seeds', String(a.seeds)] : []), ...(a.seed !== undefined ? ['--seed', String(a.seed)] : []),
       ...a.set.flatMap((s) => ['--set', s]), ...(a.baseline ? ['--baseline', a.baseline] : [])];
-    const o = { shards: a.shards, parallelism: a.parallelism ?? a.shards, image: a.image, args, claim: a.claim, threads: a.threads };
-    process.stdout.write(a.emit === 'k8s-job' ? emitIndexedJob(plan, o) : emitGithubMatrix(plan, o));
+    const { options, notes } = prepareEmit(plan, {
+      kind: a.emit, args, shards: a.shards, parallelism: a.parallelism, image: a.image, claim: a.claim, threads: a.threads,
+    });
+    for (const n of notes) process.stderr.write(`kubesim: ${n}\n`);
+    process.stdout.write(a.emit === 'k8s-job' ? emitIndexedJob(plan, options) : emitGithubMatrix(plan, options));
     return 0;
   }
   const shard = a.shard ? parseShard(a.shard) : null;

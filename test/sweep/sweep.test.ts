@@ -205,7 +205,11 @@ describe('kubesim sweep --emit', () => {
 
   it('emits a CI matrix of shards', () => {
     const r = kubesim('sweep', ...ARGS, '--emit', 'github-matrix', '--shards', '3');
-    expect(JSON.parse(r.stdout)).toEqual({ include: [{ shard: '0/3', index: 0 }, { shard: '1/3', index: 1 }, { shard: '2/3', index: 2 }] });
+    expect(r.status, r.stderr).toBe(0);
+    const { include } = JSON.parse(r.stdout) as { include: { shard: string; index: number; fingerprint: string; args: string }[] };
+    expect(include.map((e) => [e.shard, e.index])).toEqual([['0/3', 0], ['1/3', 1], ['2/3', 2]]);
+    // Each entry runs the whole emitted sweep: its arguments, its shard and its fingerprint.
+    for (const e of include) expect(e.args).toMatch(new RegExp(`^scenarios/default.yaml --grid .* --seeds 3 --set duration=1h --baseline c00 --shard ${e.shard} --fingerprint ${e.fingerprint}$`));
   });
 });
 
