@@ -104,6 +104,21 @@ export function checkSeed(seed: NonNullable<LoadOptions['seed']>): number {
   return n;
 }
 
+/**
+ * The comment atop scenario.resolved.yaml: where it came from and the command that repeats the run. Its
+ * file paths (manifests, traces) stay relative to the original scenario's directory.
+ */
+function resolvedHeader(display: string, seed: number, sets: readonly string[]): string {
+  const q = (x: string) => (/^[\w./:=@%+,-]+$/.test(x) ? x : `'${x.replace(/'/g, `'\\''`)}'`);
+  const dir = dirname(display);
+  return [
+    `# Resolved from ${display}: defaults filled in, --set and --seed applied.`,
+    `# Repeat the run with: kubesim run ${q(display)} --seed ${seed}${sets.map((x) => ` --set ${q(x)}`).join('')}`,
+    `# (or run this file from a copy in ${dir === '.' ? 'the same directory' : `${dir}/`}: its file paths are relative to that directory)`,
+    '',
+  ].join('\n');
+}
+
 export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
   const display = relative(process.cwd(), file) || file;
   const text = readText(file, display);
@@ -214,7 +229,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     scheduler: { profile: sch.profile, percentageOfNodesToScore: sch.percentageOfNodesToScore, latency: sch.latency, popFromBackoffQ: sch.popFromBackoffQ, profiles },
     podStartup: cfg.cluster.podStartup, workloads, arrivals, notSimulated, warnings: [], sources, raw,
     sweep: (cfg as unknown as { sweep?: Scenario['sweep'] }).sweep ?? null,
-    resolvedYaml: `# Resolved from ${display} (defaults filled in); run it again with: kubesim run <this file>\n${yamlStringify(fillDefaults(raw, SCENARIO_SCHEMA))}`,
+    resolvedYaml: `${resolvedHeader(display, cfg.seed, opts.set ?? [])}${yamlStringify(fillDefaults(raw, SCENARIO_SCHEMA))}`,
   };
   if (scenario.metricsIntervalMs <= 0) throw doc.error(['metrics', 'interval'], 'expected a positive interval');
   if (scenario.durationMs <= 0) throw doc.error(['duration'], 'expected a positive duration');

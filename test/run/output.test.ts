@@ -20,6 +20,20 @@ function run(out: string, cwd = process.cwd()) {
   return spawnSync(process.execPath, [BIN, 'run', SCENARIO, '--out', out, '--set', 'duration=10m', '--quiet'], { encoding: 'utf8', cwd, timeout: 60_000 });
 }
 
+describe('scenario.resolved.yaml', () => {
+  it('names the command that repeats the run, and that command writes the same bytes', () => {
+    const out = join(tmp, 'first');
+    const r = spawnSync(process.execPath, [BIN, 'run', 'scenarios/default.yaml', '--seed', '7', '--set', 'duration=10m', '--set', 'cluster.nodePools[0].count=4', '--out', out, '--quiet'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const header = readFileSync(join(out, 'scenario.resolved.yaml'), 'utf8').split('\n');
+    expect(header[1]).toBe("# Repeat the run with: kubesim run scenarios/default.yaml --seed 7 --set duration=10m --set 'cluster.nodePools[0].count=4'");
+    const again = join(tmp, 'again');
+    const args = ['run', 'scenarios/default.yaml', '--seed', '7', '--set', 'duration=10m', '--set', 'cluster.nodePools[0].count=4', '--out', again, '--quiet'];
+    expect(spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' }).status).toBe(0);
+    for (const f of readdirSync(out)) expect(readFileSync(join(again, f), 'utf8'), f).toBe(readFileSync(join(out, f), 'utf8'));
+  }, 60_000);
+});
+
 describe('kubesim run --out', () => {
   it('refuses a directory holding other files, and leaves them alone', () => {
     const dir = join(tmp, 'project');
