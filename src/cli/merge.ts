@@ -2,6 +2,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ScenarioError } from '../scenario/errors.js';
 import { aggregate, metaText, readMeta, writeAtomic, type SweepMeta } from '../sweep/aggregate.js';
+import { shortPath } from './paths.js';
 
 /** Merges shard directories of one sweep into the bytes an unsharded sweep writes. */
 export function mergeCommand(a: { dirs: string[]; out: string; quiet: boolean }): number {
@@ -40,7 +41,7 @@ export function mergeCommand(a: { dirs: string[]; out: string; quiet: boolean })
   writeAtomic(join(out, 'sweep.json'), metaText(meta));
   const { runs, missing } = aggregate(out, meta);
   if (!a.quiet) {
-    process.stderr.write(`merged ${a.dirs.length} director${a.dirs.length === 1 ? 'y' : 'ies'}: ${runs} of ${meta.cells.length * meta.seeds.length} runs in ${out}\n`);
+    process.stderr.write(`merged ${a.dirs.length} director${a.dirs.length === 1 ? 'y' : 'ies'}: ${runs} of ${meta.cells.length * meta.seeds.length} runs in ${shortPath(out)}\n`);
     if (missing.length) process.stderr.write(`missing runs: ${missing.slice(0, 10).map((m) => `${m.cell}/${m.seed}`).join(', ')}${missing.length > 10 ? ', …' : ''}\n`);
   }
   return missing.length ? 1 : 0;

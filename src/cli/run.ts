@@ -3,6 +3,7 @@ import { loadScenario, type LoadOptions } from '../scenario/load.js';
 import { checkRunDirectory, runToDirectory } from '../run/output.js';
 import { formatDuration } from '../engine/time.js';
 import { printWarnings } from './validate.js';
+import { shortPath } from './paths.js';
 
 export interface RunArgs {
   file: string;
@@ -40,6 +41,7 @@ export function runCommand(a: RunArgs): void {
   for (const a2 of s.arrivals) {
     for (const [why, n] of a2.skipped ?? []) lines.push(`  trace ${a2.name}: skipped ${n} ${why}`);
   }
-  lines.push(`  results        ${r.outDir}`);
+  lines.push(`  results        ${shortPath(r.outDir)}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }
+

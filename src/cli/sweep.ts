@@ -8,6 +8,7 @@ import { emitGithubMatrix, emitIndexedJob, prepareEmit } from '../sweep/emit.js'
 import { parseShard, planSweep, reproduce, runDir, shardRuns } from '../sweep/plan.js';
 import { runSweep, type RunOutcome } from '../sweep/pool.js';
 import { availableParallelism } from 'node:os';
+import { shortPath } from './paths.js';
 
 export interface SweepArgs {
   file: string;
@@ -129,14 +130,14 @@ export async function sweepCommand(a: SweepArgs): Promise<number> {
   if (controller.signal.aborted) {
     cleanTemporary(out);
     const finished = tally.ok + tally.failed.length;
-    process.stderr.write(`interrupted: ${finished} of ${todo.length} runs finished and kept in ${out}; run the same command with --resume to finish\n`);
+    process.stderr.write(`interrupted: ${finished} of ${todo.length} runs finished and kept in ${shortPath(out)}; run the same command with --resume to finish\n`);
     return 130;
   }
   if (shard) {
-    log(`shard ${shard.index}/${shard.count} done in ${wall.toFixed(1)} s: ${done - failed} runs in ${out}; merge the shards with: kubesim merge <shard dirs> --out <dir>`);
+    log(`shard ${shard.index}/${shard.count} done in ${wall.toFixed(1)} s: ${done - failed} runs in ${shortPath(out)}; merge the shards with: kubesim merge <shard dirs> --out <dir>`);
   } else {
     const { runs, missing } = aggregate(out, meta);
-    log(`done in ${wall.toFixed(1)} s: ${runs} of ${plan.runs.length} runs; ${out}/summary.csv has one row per cell${meta.baseline ? `, differences.csv the paired differences against ${meta.baseline}` : ''}`);
+    log(`done in ${wall.toFixed(1)} s: ${runs} of ${plan.runs.length} runs; ${shortPath(out)}/summary.csv has one row per cell${meta.baseline ? `, differences.csv the paired differences against ${meta.baseline}` : ''}`);
     if (missing.length) report(`${missing.length} run(s) missing: they failed (see above)`);
   }
   return failed > 0 ? 1 : 0;
