@@ -119,21 +119,38 @@ export function aggregate(dir: string, meta: SweepMeta): { runs: number; missing
   try {
     let wroteHeader = false;
     for (const r of found) {
-      const text = readFileSync(join(dir, 'runs', r.cell.id, String(r.seed), 'timeseries.csv'), 'utf8');
-      const nl = text.indexOf('\n');
+      const text = readFileSync(join(dir, 'runs', r.cell.id, String(r.seed), 'timeseries.csv'));
+      const nl = text.indexOf(NEWLINE);
       if (!wroteHeader) {
-        writeSync(fd, `cell,seed,${text.slice(0, nl + 1)}`);
+        writeSync(fd, `cell,seed,`);
+        writeSync(fd, text, 0, nl + 1);
         wroteHeader = true;
       }
-      // Every line after the header gets the prefix (a run's lines end with \n and never hold one).
-      const body = text.slice(nl + 1);
-      if (body.length === 0) continue;
-      const prefix = `${r.cell.id},${r.seed},`;
-      writeSync(fd, prefix + body.slice(0, body.endsWith('\n') ? -1 : body.length).replaceAll('\n', `\n${prefix}`) + (body.endsWith('\n') ? '\n' : ''));
+      writeSync(fd, prefixLines(text.subarray(nl + 1), Buffer.from(`${r.cell.id},${r.seed},`)));
     }
   } finally {
     closeSync(fd);
   }
   renameSync(`${tsPath}.tmp`, tsPath);
   return { runs: found.length, missing };
+}
+
+const NEWLINE = 0x0a;
+
+/** Every line of `body` with `prefix` before it (a run's CSV lines never hold a newline inside a field). */
+export function prefixLines(body: Buffer, prefix: Buffer): Buffer {
+  let lines = 0;
+  for (let i = body.indexOf(NEWLINE); i !== -1; i = body.indexOf(NEWLINE, i + 1)) lines++;
+  if (body.length > 0 && body[body.length - 1] !== NEWLINE) lines++;
+  const out = Buffer.allocUnsafe(body.length + lines * prefix.length);
+  let at = 0;
+  let from = 0;
+  while (from < body.length) {
+    const nl = body.indexOf(NEWLINE, from);
+    const end = nl === -1 ? body.length : nl + 1;
+    at += prefix.copy(out, at);
+    at += body.copy(out, at, from, end);
+    from = end;
+  }
+  return out;
 }
