@@ -34,25 +34,31 @@ export function status(code: Code, reason: string, plugin = ''): Status {
 
 export const SKIP: Status = Object.freeze({ code: Code.Skip, reason: 'skip', plugin: '' });
 
-/** Per-cycle scratch space, after framework.CycleState: plugins keep PreFilter/PreScore results here. */
+/**
+ * Per-cycle scratch space, after framework.CycleState: plugins keep PreFilter/PreScore results here.
+ * A reset forgets every value by moving to the next cycle; slots stay (holding the last value until
+ * overwritten), so a cycle allocates nothing here once its keys have been seen.
+ */
 export class CycleState {
-  private readonly data = new Map<string, unknown>();
-  /** Plugins whose Filter (or Score) is skipped this cycle because PreFilter (PreScore) returned Skip. */
-  readonly skipFilter = new Set<string>();
-  readonly skipScore = new Set<string>();
+  private readonly slots = new Map<string, { cycle: number; value: unknown }>();
+  private cycle = 0;
 
   read<T>(key: string): T | undefined {
-    return this.data.get(key) as T | undefined;
+    const s = this.slots.get(key);
+    return s !== undefined && s.cycle === this.cycle ? (s.value as T) : undefined;
   }
 
   write(key: string, value: unknown): void {
-    this.data.set(key, value);
+    const s = this.slots.get(key);
+    if (s === undefined) this.slots.set(key, { cycle: this.cycle, value });
+    else {
+      s.cycle = this.cycle;
+      s.value = value;
+    }
   }
 
   reset(): void {
-    this.data.clear();
-    this.skipFilter.clear();
-    this.skipScore.clear();
+    this.cycle++;
   }
 }
 

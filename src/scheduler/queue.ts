@@ -169,9 +169,9 @@ export class SchedulingQueue {
   onEvent(type: ClusterEventType, now: number, last = Infinity): number {
     const bit = EVENT_BITS[type];
     let moved = 0;
-    for (const [id, e] of this.unschedulable) {
+    for (const e of this.unschedulable.values()) {
       if ((e.mask & bit) === 0 || e.seen >= last) continue;
-      this.unschedulable.delete(id);
+      this.unschedulable.delete(e.pod.id);
       this.requeue(e, now);
       moved++;
     }
@@ -181,9 +181,9 @@ export class SchedulingQueue {
   /** flushUnschedulablePodsLeftover: pods parked longer than POD_MAX_IN_UNSCHEDULABLE_MS are retried. */
   flushUnschedulable(now: number): number {
     let moved = 0;
-    for (const [id, e] of this.unschedulable) {
+    for (const e of this.unschedulable.values()) {
       if (now - e.parkedAt <= POD_MAX_IN_UNSCHEDULABLE_MS) continue;
-      this.unschedulable.delete(id);
+      this.unschedulable.delete(e.pod.id);
       this.requeue(e, now);
       moved++;
     }

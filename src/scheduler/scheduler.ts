@@ -34,8 +34,11 @@ export interface Diagnosis {
   reasons: Map<string, number>;
   /** Events that may make the pod schedulable (from the plugins that rejected it). */
   mask: number;
-  /** Per node index: the status that rejected it (only for nodes evaluated). */
-  nodeStatus: (Status | null)[];
+  /**
+   * Per node index: the status that rejected it (only for nodes evaluated). The scheduler's own array,
+   * valid until its next schedule(): read it at once (preemption does), do not keep it.
+   */
+  nodeStatus: readonly (Status | null)[];
   /** A PreFilter rejected the pod outright. */
   preFilterStatus: Status | null;
 }
@@ -107,17 +110,16 @@ export class Scheduler {
     state.reset();
     if (n === 0) return this.fail(NO_NODES, eventBit('NodeAdded'), 0);
 
-    for (let i = 0; i < this.profile.filters.length; i++) {
-      const p = this.profile.filters[i]!;
-      if (!p.preFilter) continue;
-      const st = p.preFilter(state, pod);
-      if (st === null) continue;
-      if (st.code === Code.Skip) state.skipFilter.add(p.name);
-      else return this.fail(st, this.filterMasks[i]! | eventBit('NodeAdded'), 0);
-    }
+    // Filters whose PreFilter answered Skip do not run this cycle.
+    const filters = this.profile.filters;
     const active = this.active;
     active.length = 0;
-    for (const p of this.profile.filters) if (p.filter && !state.skipFilter.has(p.name)) active.push(p);
+    for (let i = 0; i < filters.length; i++) {
+      const p = filters[i]!;
+      const st = p.preFilter ? p.preFilter(state, pod) : null;
+      if (st !== null && st.code !== Code.Skip) return this.fail(st, this.filterMasks[i]! | eventBit('NodeAdded'), 0);
+      if (st === null && p.filter) active.push(p);
+    }
 
     // schedule_one.go evaluateNominatedNode: a pod nominated by preemption tries that node first.
     const nominated = pod.nominatedNode;
@@ -191,11 +193,13 @@ export class Scheduler {
     let diagnosis: Diagnosis | null = null;
     if (m === 0) {
       // Every node was evaluated and failed: status[] holds this cycle's answer for each.
-      diagnosis = { reasons: new Map(), mask: eventBit('NodeAdded'), nodeStatus: status.slice(0, n), preFilterStatus: null };
+      diagnosis = { reasons: new Map(), mask: eventBit('NodeAdded'), nodeStatus: status, preFilterStatus: null };
+      const reasons = diagnosis.reasons;
       for (let i = 0; i < n; i++) {
         const st = status[i]!;
-        if (st.reasons) for (const r of st.reasons) diagnosis.reasons.set(r, (diagnosis.reasons.get(r) ?? 0) + 1);
-        else diagnosis.reasons.set(st.reason, (diagnosis.reasons.get(st.reason) ?? 0) + 1);
+        const rs = st.reasons;
+        if (rs) for (let j = 0; j < rs.length; j++) reasons.set(rs[j]!, (reasons.get(rs[j]!) ?? 0) + 1);
+        else reasons.set(st.reason, (reasons.get(st.reason) ?? 0) + 1);
         diagnosis.mask |= this.maskOf(st.plugin);
       }
     }

@@ -122,11 +122,23 @@ export function nodeResourcesFit(args: FitArgs, handle: Handle): Plugin {
     return w;
   };
   const failure = (req: Float64Array, alloc: Float64Array, used: Float64Array): Status => {
+    // Small-integer bit operations while the resources fit in 30 bits (always, but for clusters with
+    // dozens of extended resources), so a failing node allocates nothing.
+    if (req.length < 30) {
+      let mask = used[PODS]! + 1 > alloc[PODS]! ? 1 << (PODS + 1) : 0;
+      for (let i = 0; i < req.length; i++) {
+        const r = req[i]!;
+        if (i === PODS || !(r > 0 && r > alloc[i]! - used[i]!)) continue;
+        mask |= 1 << (i + 1);
+        if (r > alloc[i]!) mask |= 1;
+      }
+      return statusFor(mask);
+    }
     let mask = used[PODS]! + 1 > alloc[PODS]! ? 2 ** (PODS + 1) : 0;
     for (let i = 0; i < req.length; i++) {
       const r = req[i]!;
       if (i === PODS || !(r > 0 && r > alloc[i]! - used[i]!)) continue;
-      mask += i < 30 ? 1 << (i + 1) : 2 ** (i + 1);
+      mask += 2 ** (i + 1);
       if (r > alloc[i]!) mask = mask % 2 === 1 ? mask : mask + 1;
     }
     return statusFor(mask);
