@@ -66,7 +66,7 @@ async function sweepOnce(file: string, grid: string[], seeds: number, threads: n
   const out = mkdtempSync(join(tmpdir(), 'kubesim-bench-sweep-'));
   const plan = planSweep(file, { grid, seeds, set });
   const t0 = performance.now();
-  const tally = await runSweep(plan, plan.runs, out, { threads, tmpSuffix: 'bench' });
+  const tally = await runSweep(plan, plan.runs, out, { threads, tmpSuffix: 'bench', parts: true });
   aggregate(out, metaOf(plan));
   return { seconds: (performance.now() - t0) / 1000, hash: tree(out), failed: tally.failed.length + tally.aborted };
 }

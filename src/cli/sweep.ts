@@ -3,7 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { ScenarioError } from '../scenario/errors.js';
 import type { LoadOptions } from '../scenario/load.js';
-import { aggregate, metaOf, metaText, readMeta, writeAtomic } from '../sweep/aggregate.js';
+import { PARTS_DIR, aggregate, metaOf, metaText, readMeta, writeAtomic } from '../sweep/aggregate.js';
 import { emitGithubMatrix, emitIndexedJob, prepareEmit } from '../sweep/emit.js';
 import { parseShard, planSweep, reproduce, runDir, shardRuns } from '../sweep/plan.js';
 import { runSweep, type RunOutcome } from '../sweep/pool.js';
@@ -32,8 +32,10 @@ export interface SweepArgs {
   fingerprint?: string | string[];
 }
 
-/** Removes temporary directories left by runs that were cancelled. */
+/** Removes temporary directories and files left by runs that were cancelled. */
 function cleanTemporary(out: string): void {
+  const parts = join(out, PARTS_DIR);
+  if (existsSync(parts)) for (const entry of readdirSync(parts)) if (entry.includes('.tmp-')) rmSync(join(parts, entry), { force: true });
   const runs = join(out, 'runs');
   if (!existsSync(runs)) return;
   for (const cell of readdirSync(runs)) {
@@ -104,7 +106,7 @@ export async function sweepCommand(a: SweepArgs): Promise<number> {
   const deferred: string[] = [];
   const started = performance.now();
   const tally = await runSweep(plan, todo, out, {
-    threads, signal: controller.signal, tmpSuffix: String(process.pid),
+    threads, signal: controller.signal, tmpSuffix: String(process.pid), parts: !shard,
     onResult: (o) => {
       if (o.reply.ok === false && o.reply.error === 'aborted') return;
       done++;

@@ -23,36 +23,50 @@ export function csvRow(row: Row): string {
   return `${line}\n`;
 }
 
+/** A second file that gets every row (not the header) with a fixed prefix: a sweep's combined timeseries. */
+export interface PrefixedCopy {
+  path: string;
+  prefix: string;
+}
+
 export class CsvFile implements RowSink {
   private readonly fd: number;
   private chunk = '';
+  private readonly copyFd: number = -1;
+  private copyChunk = '';
   rows = 0;
 
   constructor(
     path: string,
     columns: readonly string[],
+    private readonly copy?: PrefixedCopy,
     /** Characters buffered before a write. */
     private readonly chunkSize = 1 << 16,
   ) {
     this.fd = openSync(path, 'w');
     writeSync(this.fd, stringify([columns as string[]]));
+    if (copy) this.copyFd = openSync(copy.path, 'w');
   }
 
   write(row: Row): void {
-    this.chunk += csvRow(row);
+    const line = csvRow(row);
+    this.chunk += line;
+    if (this.copy) this.copyChunk += this.copy.prefix + line;
     this.rows++;
     if (this.chunk.length >= this.chunkSize) this.flush();
   }
 
   private flush(): void {
-    if (this.chunk.length === 0) return;
-    writeSync(this.fd, this.chunk);
+    if (this.chunk.length > 0) writeSync(this.fd, this.chunk);
+    if (this.copyChunk.length > 0) writeSync(this.copyFd, this.copyChunk);
     this.chunk = '';
+    this.copyChunk = '';
   }
 
   close(): void {
     this.flush();
     closeSync(this.fd);
+    if (this.copyFd >= 0) closeSync(this.copyFd);
   }
 }
 

@@ -2,7 +2,7 @@
 // is renamed into place at the end, so a failed run leaves no partial results behind.
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { CsvFile, csvText } from '../metrics/csv.js';
+import { CsvFile, csvText, type PrefixedCopy } from '../metrics/csv.js';
 import { POD_COLUMNS, TIMESERIES_COLUMNS } from '../metrics/recorder.js';
 import type { Scenario } from '../scenario/load.js';
 import { ScenarioError } from '../scenario/errors.js';
@@ -31,15 +31,21 @@ export function checkRunDirectory(outDir: string): void {
   }
 }
 
-/** Runs the scenario and writes timeseries.csv, pods.csv, nodes.csv, summary.csv and scenario.resolved.yaml. */
-export function runToDirectory(s: Scenario, outDir: string, tmpSuffix: string): RunOutput {
+/**
+ * Runs the scenario and writes timeseries.csv, pods.csv, nodes.csv, summary.csv and scenario.resolved.yaml.
+ * With `timeseriesCopy`, also writes the timeseries rows with a prefix to that file (a sweep's part of its
+ * combined timeseries.csv), in place before the run directory is.
+ */
+export function runToDirectory(s: Scenario, outDir: string, tmpSuffix: string, timeseriesCopy?: PrefixedCopy): RunOutput {
   checkRunDirectory(outDir);
   const tmp = `${outDir}.tmp-${tmpSuffix}`;
   mkdirSync(dirname(outDir), { recursive: true });
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
+  const copyTmp = timeseriesCopy && { path: `${timeseriesCopy.path}.tmp-${tmpSuffix}`, prefix: timeseriesCopy.prefix };
+  if (copyTmp) mkdirSync(dirname(copyTmp.path), { recursive: true });
   const files = {
-    timeseries: new CsvFile(join(tmp, 'timeseries.csv'), TIMESERIES_COLUMNS),
+    timeseries: new CsvFile(join(tmp, 'timeseries.csv'), TIMESERIES_COLUMNS, copyTmp),
     pods: new CsvFile(join(tmp, 'pods.csv'), POD_COLUMNS),
     nodes: new CsvFile(join(tmp, 'nodes.csv'), NODE_COLUMNS),
   };
@@ -49,6 +55,7 @@ export function runToDirectory(s: Scenario, outDir: string, tmpSuffix: string): 
     const cols = Object.keys(result.summary);
     writeFileSync(join(tmp, 'summary.csv'), csvText(cols, [cols.map((c) => result.summary[c]!)]));
     writeFileSync(join(tmp, 'scenario.resolved.yaml'), s.resolvedYaml);
+    if (copyTmp) renameSync(copyTmp.path, timeseriesCopy.path);
     if (existsSync(outDir)) rmSync(outDir, { recursive: true, force: true });
     renameSync(tmp, outDir);
     return { ...result, outDir };
@@ -61,6 +68,7 @@ export function runToDirectory(s: Scenario, outDir: string, tmpSuffix: string): 
       }
     }
     rmSync(tmp, { recursive: true, force: true });
+    if (copyTmp) rmSync(copyTmp.path, { force: true });
     throw e;
   }
 }

@@ -1,6 +1,6 @@
 // A sweep's combined outputs, computed only from its run directories and sweep.json, so that a
 // sweep run in one go and the same sweep merged from shards write the same bytes.
-import { closeSync, existsSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { csvText } from '../metrics/csv.js';
@@ -113,29 +113,52 @@ export function aggregate(dir: string, meta: SweepMeta): { runs: number; missing
     writeAtomic(join(dir, 'differences.csv'), csvText(['cell', ...axisCols, 'metric', 'pairs', 'mean_difference', 'sd', 'ci95_low', 'ci95_high'], rows));
   }
 
-  // timeseries.csv: every run's samples with cell and seed columns, streamed run by run.
+  // timeseries.csv: every run's samples with cell and seed columns, streamed run by run. A sweep's workers
+  // wrote each run's lines with that prefix already (parts/); runs without a part (merged shards, runs of
+  // an earlier sweep) are prefixed here, to the same bytes.
   const tsPath = join(dir, 'timeseries.csv');
   const fd = openSync(`${tsPath}.tmp`, 'w');
   try {
     let wroteHeader = false;
     for (const r of found) {
-      const text = readFileSync(join(dir, 'runs', r.cell.id, String(r.seed), 'timeseries.csv'));
-      const nl = text.indexOf(NEWLINE);
-      if (!wroteHeader) {
-        writeSync(fd, `cell,seed,`);
-        writeSync(fd, text, 0, nl + 1);
-        wroteHeader = true;
+      const part = partFile(dir, r.cell.id, r.seed);
+      const hasPart = existsSync(part);
+      if (!wroteHeader || !hasPart) {
+        const text = readFileSync(join(dir, 'runs', r.cell.id, String(r.seed), 'timeseries.csv'));
+        const nl = text.indexOf(NEWLINE);
+        if (!wroteHeader) {
+          writeSync(fd, `cell,seed,`);
+          writeSync(fd, text, 0, nl + 1);
+          wroteHeader = true;
+        }
+        if (!hasPart) {
+          writeSync(fd, prefixLines(text.subarray(nl + 1), Buffer.from(partPrefix(r.cell.id, r.seed))));
+          continue;
+        }
       }
-      writeSync(fd, prefixLines(text.subarray(nl + 1), Buffer.from(`${r.cell.id},${r.seed},`)));
+      writeSync(fd, readFileSync(part));
     }
   } finally {
     closeSync(fd);
   }
   renameSync(`${tsPath}.tmp`, tsPath);
+  rmSync(join(dir, PARTS_DIR), { recursive: true, force: true });
   return { runs: found.length, missing };
 }
 
 const NEWLINE = 0x0a;
+
+/** Where a sweep's workers put each run's lines of the combined timeseries.csv until aggregation. */
+export const PARTS_DIR = '.parts';
+
+export function partFile(dir: string, cell: string, seed: number): string {
+  return join(dir, PARTS_DIR, `${cell}-${seed}.csv`);
+}
+
+/** The columns a run's lines get in the combined timeseries.csv. */
+export function partPrefix(cell: string, seed: number): string {
+  return `${cell},${seed},`;
+}
 
 /** Every line of `body` with `prefix` before it (a run's CSV lines never hold a newline inside a field). */
 export function prefixLines(body: Buffer, prefix: Buffer): Buffer {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { Run, SweepPlan } from './plan.js';
 import { runDir } from './plan.js';
+import { partFile, partPrefix } from './aggregate.js';
 import type { RunReply, RunTask } from './worker.js';
 import { join, resolve } from 'node:path';
 
@@ -30,6 +31,8 @@ export interface PoolOptions {
   /** Called as each run ends, in completion order. */
   onResult?: (o: RunOutcome) => void;
   tmpSuffix: string;
+  /** Workers also write each run's part of the combined timeseries.csv (not for shards: merge reads runs). */
+  parts?: boolean;
 }
 
 export interface SweepTally {
@@ -58,6 +61,7 @@ export async function runSweep(plan: SweepPlan, runs: readonly Run[], outDir: st
   const one = async (run: Run): Promise<void> => {
     const task: RunTask = {
       file, sets: [...plan.sets, ...run.cell.sets], seed: run.seed, outDir: join(outDir, runDir(run)), tmpSuffix: opts.tmpSuffix,
+      part: opts.parts ? { path: partFile(outDir, run.cell.id, run.seed), prefix: partPrefix(run.cell.id, run.seed) } : undefined,
     };
     let outcome: RunOutcome;
     try {

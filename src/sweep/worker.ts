@@ -11,6 +11,8 @@ export interface RunTask {
   seed: number;
   outDir: string;
   tmpSuffix: string;
+  /** The run's part of the sweep's combined timeseries.csv (see aggregate.ts). */
+  part?: { path: string; prefix: string };
 }
 
 export type RunReply = { ok: true } | { ok: false; error: string; userError: boolean };
@@ -21,7 +23,7 @@ const manifestCache = new Map<string, { doc: YamlDoc; value: unknown }[]>();
 export default function runOne(task: RunTask): RunReply {
   try {
     const s = loadScenario(task.file, { set: task.sets, seed: task.seed, manifestCache });
-    runToDirectory(s, task.outDir, task.tmpSuffix);
+    runToDirectory(s, task.outDir, task.tmpSuffix, task.part);
     return { ok: true };
   } catch (e) {
     if (e instanceof ScenarioError) return { ok: false, error: e.message, userError: true };

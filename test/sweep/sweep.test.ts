@@ -45,6 +45,8 @@ describe('kubesim sweep', () => {
     expect(Object.keys(trees[0]!).filter((f) => f.endsWith('summary.csv'))).toHaveLength(1 + 12);
     expect(trees[1]).toEqual(trees[0]);
     expect(trees[2]).toEqual(trees[0]);
+    // The workers' parts of the combined timeseries.csv are gone once it is written.
+    expect(Object.keys(trees[0]!).some((f) => f.startsWith('.parts'))).toBe(false);
 
     const shards = [0, 1, 2].map((i) => {
       const out = join(base, `shard${i}`);
@@ -237,6 +239,10 @@ describe('kubesim sweep interrupted', () => {
     expect(kept.some((d) => d.includes('.tmp-'))).toBe(false);
     expect(kept.length).toBeGreaterThanOrEqual(1);
     expect(kept.length).toBeLessThan(8);
+    // Each finished run's part of the combined timeseries stays for the resumed sweep; no temporary parts.
+    const parts = readdirSync(join(out, '.parts'));
+    expect(parts.some((f) => f.includes('.tmp-'))).toBe(false);
+    for (const c of readdirSync(join(out, 'runs'))) for (const seed of readdirSync(join(out, 'runs', c))) expect(parts).toContain(`${c}-${seed}.csv`);
     const r = kubesim('sweep', ...args, '--quiet', '--resume', '--out', out);
     expect(r.status, r.stderr).toBe(0);
     expect(tree(out)).toEqual(tree(full));
