@@ -122,26 +122,17 @@ export function nodeResourcesFit(args: FitArgs, handle: Handle): Plugin {
     return w;
   };
   const failure = (req: Float64Array, alloc: Float64Array, used: Float64Array): Status => {
-    // Small-integer bit operations while the resources fit in 30 bits (always, but for clusters with
-    // dozens of extended resources), so a failing node allocates nothing.
-    if (req.length < 30) {
-      let mask = used[PODS]! + 1 > alloc[PODS]! ? 1 << (PODS + 1) : 0;
-      for (let i = 0; i < req.length; i++) {
-        const r = req[i]!;
-        if (i === PODS || !(r > 0 && r > alloc[i]! - used[i]!)) continue;
-        mask |= 1 << (i + 1);
-        if (r > alloc[i]!) mask |= 1;
-      }
-      return statusFor(mask);
-    }
-    let mask = used[PODS]! + 1 > alloc[PODS]! ? 2 ** (PODS + 1) : 0;
+    // Bit i + 1 per failing resource; bit 0 (unresolvable) is added once at the end. Below 30 resources
+    // (always, but for clusters with dozens of extended resources) the mask stays a small integer.
+    let mask = used[PODS]! + 1 > alloc[PODS]! ? 1 << (PODS + 1) : 0;
+    let unresolvable = 0;
     for (let i = 0; i < req.length; i++) {
       const r = req[i]!;
       if (i === PODS || !(r > 0 && r > alloc[i]! - used[i]!)) continue;
-      mask += 2 ** (i + 1);
-      if (r > alloc[i]!) mask = mask % 2 === 1 ? mask : mask + 1;
+      mask += i < 29 ? 1 << (i + 1) : 2 ** (i + 1);
+      if (r > alloc[i]!) unresolvable = 1;
     }
-    return statusFor(mask);
+    return statusFor(mask + unresolvable);
   };
   // The default strategies over cpu and memory, written out: the hot path of every scheduling cycle.
   const cpuMemOnly = resources.length === 2 && resources[0]!.index === CPU && resources[1]!.index === MEMORY && !round;
