@@ -74,6 +74,8 @@ export interface LoadOptions {
    * Keyed by path, size and modification time; the parsed documents are never modified.
    */
   manifestCache?: Map<string, { doc: YamlDoc; value: unknown }[]>;
+  /** Parsed scenario files to reuse across loads, keyed like manifestCache; each load works on a copy. */
+  scenarioCache?: Map<string, YamlDoc[]>;
 }
 
 /** Splits "key=value" (the value read as YAML). */
@@ -121,8 +123,7 @@ function resolvedHeader(display: string, seed: number, sets: readonly string[]):
 
 export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
   const display = relative(process.cwd(), file) || file;
-  const text = readText(file, display);
-  const docs = parseYaml(text, display);
+  const docs = parseScenario(file, display, opts.scenarioCache);
   if (docs.length === 0 || docs[0]!.doc.contents === null) {
     throw new ScenarioError(display, 0, 0, '', 'the file is empty; expected a scenario with at least `cluster` and `workloads`');
   }
@@ -260,6 +261,26 @@ export interface WorkloadEntry {
   runTime?: Distribution;
 }
 
+/** The scenario file's documents: parsed, or copies of those parsed before (`--set` changes them). */
+function parseScenario(file: string, display: string, cache?: Map<string, YamlDoc[]>): YamlDoc[] {
+  let key = '';
+  try {
+    if (cache) key = cacheKey(file);
+  } catch {
+    // Unreadable: readText says why.
+  }
+  if (!cache || !key) return parseYaml(readText(file, display), display);
+  let docs = cache.get(key);
+  if (!docs) cache.set(key, (docs = parseYaml(readText(file, display), display)));
+  return docs.map((d) => d.clone());
+}
+
+/** A parsed file is reused while its path, size and modification time are the same. */
+function cacheKey(f: string): string {
+  const st = statSync(f);
+  return `${f}\u0000${st.size}\u0000${st.mtimeMs}`;
+}
+
 function manifestDocs(w: WorkloadEntry, i: number, dir: string, doc: YamlDoc, sources: string[], cache?: LoadOptions['manifestCache']): { doc: YamlDoc; value: unknown }[] {
   const out: { doc: YamlDoc; value: unknown }[] = [];
   if (w.objects) {
@@ -279,8 +300,7 @@ function manifestDocs(w: WorkloadEntry, i: number, dir: string, doc: YamlDoc, so
     for (const f of files) {
       sources.push(f);
       const name = relative(process.cwd(), f) || f;
-      const st = cache ? statSync(f) : null;
-      const key = st ? `${f}\u0000${st.size}\u0000${st.mtimeMs}` : '';
+      const key = cache ? cacheKey(f) : '';
       let docs = cache?.get(key);
       if (!docs) {
         docs = parseYaml(readText(f, name), name).map((y) => ({ doc: y, value: toPlain(y) }));

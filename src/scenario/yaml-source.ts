@@ -33,6 +33,11 @@ export class YamlDoc {
     readonly index: number,
   ) {}
 
+  /** A deep copy (positions kept) that overrides can change while this one stays as parsed. */
+  clone(): YamlDoc {
+    return new YamlDoc(this.file, this.doc.clone(), this.lines, this.index);
+  }
+
   /**
    * Replaces the value at path (creating missing mappings on the way) with `value`, as `--set` does. `origin`
    * (e.g. "--set cluster.nodePools[0].count=abc") names the override in errors about the nodes it created.

@@ -19,10 +19,12 @@ export type RunReply = { ok: true } | { ok: false; error: string; userError: boo
 
 /** Manifests parsed once per worker thread: every run of a sweep reads the same files. */
 const manifestCache = new Map<string, { doc: YamlDoc; value: unknown }[]>();
+/** The scenario file parsed once per worker thread too; each run applies its overrides to a copy. */
+const scenarioCache = new Map<string, YamlDoc[]>();
 
 export default function runOne(task: RunTask): RunReply {
   try {
-    const s = loadScenario(task.file, { set: task.sets, seed: task.seed, manifestCache });
+    const s = loadScenario(task.file, { set: task.sets, seed: task.seed, manifestCache, scenarioCache });
     runToDirectory(s, task.outDir, task.tmpSuffix, task.part);
     return { ok: true };
   } catch (e) {

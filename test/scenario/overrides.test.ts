@@ -153,3 +153,28 @@ describe('kubesim CLI on bad overrides', () => {
     });
   }
 });
+
+describe('loads that reuse a parsed scenario (as a sweep worker does)', () => {
+  it('give what a fresh load gives, and one load\'s overrides never reach the next', () => {
+    const scenarioCache: NonNullable<LoadOptions['scenarioCache']> = new Map();
+    const manifestCache: NonNullable<LoadOptions['manifestCache']> = new Map();
+    const sets = [['cluster.nodePools[0].count=9', 'scheduler.profile=first-fit'], [], ['duration=1h']];
+    for (const set of sets) {
+      const cached = loadScenario(DEFAULT, { set, seed: 5, scenarioCache, manifestCache });
+      const fresh = loadScenario(DEFAULT, { set, seed: 5 });
+      expect(cached.resolvedYaml).toBe(fresh.resolvedYaml);
+    }
+    expect(scenarioCache.size).toBe(1);
+    // A bad override in a cached load is still attributed to the option, and the next load is clean.
+    expect(loadError(DEFAULT, { set: ['cluster.nodePools[0].count=abc'], scenarioCache }).message).toMatch(/^--set cluster\.nodePools\[0\]\.count=abc/);
+    expect(loadScenario(DEFAULT, { scenarioCache }).resolvedYaml).toBe(loadScenario(DEFAULT, {}).resolvedYaml);
+  });
+
+  it('keeps file:line for errors in the file', () => {
+    const scenarioCache: NonNullable<LoadOptions['scenarioCache']> = new Map();
+    const file = `${F}/count-negative.yaml`;
+    const fresh = loadError(file, {});
+    expect(loadError(file, { scenarioCache }).message).toBe(fresh.message);
+    expect(loadError(file, { scenarioCache }).message).toBe(fresh.message);
+  });
+});
