@@ -1,6 +1,6 @@
 // A sweep's combined outputs, computed only from its run directories and sweep.json, so that a
 // sweep run in one go and the same sweep merged from shards write the same bytes.
-import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { csvText } from '../metrics/csv.js';
@@ -118,6 +118,7 @@ export function aggregate(dir: string, meta: SweepMeta): { runs: number; missing
   // an earlier sweep) are prefixed here, to the same bytes.
   const tsPath = join(dir, 'timeseries.csv');
   const fd = openSync(`${tsPath}.tmp`, 'w');
+  const chunk = Buffer.allocUnsafe(1 << 20);
   try {
     let wroteHeader = false;
     for (const r of found) {
@@ -136,7 +137,7 @@ export function aggregate(dir: string, meta: SweepMeta): { runs: number; missing
           continue;
         }
       }
-      writeSync(fd, readFileSync(part));
+      appendFile(fd, part, chunk);
     }
   } finally {
     closeSync(fd);
@@ -147,6 +148,16 @@ export function aggregate(dir: string, meta: SweepMeta): { runs: number; missing
 }
 
 const NEWLINE = 0x0a;
+
+/** Copies a file's bytes to `fd` through one reused buffer. */
+function appendFile(fd: number, path: string, chunk: Buffer): void {
+  const src = openSync(path, 'r');
+  try {
+    for (let n = readSync(src, chunk); n > 0; n = readSync(src, chunk)) writeSync(fd, chunk, 0, n);
+  } finally {
+    closeSync(src);
+  }
+}
 
 /** Where a sweep's workers put each run's lines of the combined timeseries.csv until aggregation. */
 export const PARTS_DIR = '.parts';
