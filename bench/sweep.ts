@@ -141,7 +141,7 @@ export async function benchSweep(o: BenchOptions): Promise<BenchResult> {
     const plan = planSweep(tiny, { grid: [], seeds: runs, set: [] });
     const p = mkdtempSync(join(tmpdir(), 'kubesim-bench-pool-'));
     const t1 = performance.now();
-    const tally = await runSweep(plan, plan.runs, p, { threads: 1, tmpSuffix: 'bench' });
+    const tally = await runSweep(plan, plan.runs, p, { threads: 1, tmpSuffix: 'bench', parts: true });
     const seconds = (performance.now() - t1) / 1000;
     check(broken, tally.ok === runs && readdirSync(join(p, runDir(plan.runs[0]!))).includes('summary.csv'), 'tiny pooled runs failed');
     return seconds;
@@ -168,5 +168,38 @@ export async function benchSweep(o: BenchOptions): Promise<BenchResult> {
       ['pool start-up (once per sweep)', '', fixed(startMs, 1)],
     ]);
   verdicts.push(verdict('sweep: pool overhead per run <= 5 ms', overheadMs <= 5, `${fixed(overheadMs, 2)} ms per run; start-up ${fixed(startMs, 0)} ms once`));
+
+  // 3. Memory: a sweep of many tiny runs on 2 threads. Results stream to disk, so the main thread's heap
+  // (after a full collection) and the process's resident memory stay flat however many runs are done.
+  const many = o.quick ? 300 : 1000;
+  const every = many / 5;
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const mem: { runs: number; heap: number; rss: number }[] = [];
+  const manyPlan = planSweep(tiny, { grid: [], seeds: many, set: [] });
+  const manyOut = mkdtempSync(join(tmpdir(), 'kubesim-bench-many-'));
+  let finished = 0;
+  const t2 = performance.now();
+  const manyTally = await runSweep(manyPlan, manyPlan.runs, manyOut, {
+    threads: 2, tmpSuffix: 'bench', parts: true,
+    onResult: () => {
+      if (++finished % every !== 0) return;
+      gc?.();
+      const u = process.memoryUsage();
+      mem.push({ runs: finished, heap: u.heapUsed, rss: u.rss });
+    },
+  });
+  aggregate(manyOut, metaOf(manyPlan));
+  const manySeconds = (performance.now() - t2) / 1000;
+  check(broken, manyTally.ok === many, `${many - manyTally.ok} of the ${many} tiny runs failed`);
+  const mb = (x: number) => fixed(x / 2 ** 20, 1);
+  table(`sweep — memory: ${many} tiny runs on 2 threads (${fixed(manySeconds, 1)} s)${gc ? '' : ' (no --expose-gc: heap figures include garbage)'}`,
+    ['runs done', 'main-thread heap MB', 'process RSS MB'], mem.map((x) => [String(x.runs), mb(x.heap), mb(x.rss)]));
+  // Flat: from the first sample to the last, the heap grows by less than 2 KB per run (a leak of one
+  // run's results would be tens of KB per run).
+  const first = mem[0]!;
+  const last = mem.at(-1)!;
+  const perRun = (last.heap - first.heap) / (last.runs - first.runs);
+  verdicts.push(verdict(`sweep: main-thread heap flat over ${many} runs`, perRun < 2048,
+    `${fixed(perRun / 1024, 2)} KB per run from run ${first.runs} to ${last.runs}; RSS ${mb(first.rss)} -> ${mb(last.rss)} MB`));
   return { name: 'sweep', broken, verdicts };
 }
