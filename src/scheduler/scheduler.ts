@@ -194,14 +194,28 @@ export class Scheduler {
     if (m === 0) {
       // Every node was evaluated and failed: status[] holds this cycle's answer for each.
       diagnosis = { reasons: new Map(), mask: eventBit('NodeAdded'), nodeStatus: status, preFilterStatus: null };
+      // Plugins hand out shared Status objects, so neighbouring nodes mostly give the very same one:
+      // count runs of it, then add each run's reasons once.
       const reasons = diagnosis.reasons;
+      const add = (st: Status, count: number) => {
+        const rs = st.reasons;
+        if (rs) for (let j = 0; j < rs.length; j++) reasons.set(rs[j]!, (reasons.get(rs[j]!) ?? 0) + count);
+        else reasons.set(st.reason, (reasons.get(st.reason) ?? 0) + count);
+        diagnosis!.mask |= this.maskOf(st.plugin);
+      };
+      let last = status[0]!;
+      let count = 0;
       for (let i = 0; i < n; i++) {
         const st = status[i]!;
-        const rs = st.reasons;
-        if (rs) for (let j = 0; j < rs.length; j++) reasons.set(rs[j]!, (reasons.get(rs[j]!) ?? 0) + 1);
-        else reasons.set(st.reason, (reasons.get(st.reason) ?? 0) + 1);
-        diagnosis.mask |= this.maskOf(st.plugin);
+        if (st === last) {
+          count++;
+          continue;
+        }
+        add(last, count);
+        last = st;
+        count = 1;
       }
+      add(last, count);
     }
     if (!first) this.nextStartNodeIndex = (start + evaluated) % n;
     feasible.length = m;
