@@ -5,6 +5,7 @@ import { translateArgs } from '../../src/scenario/profiles.js';
 import { RngStreams } from '../../src/engine/rng.js';
 import type { ClusterState } from '../../src/model/cluster-state.js';
 import { addNode, boundPod, makeCluster, pod } from '../helpers/builders.js';
+import { eventBit } from '../../src/scheduler/queue.js';
 
 // schedule_one_test.go TestNumFeasibleNodesToFind
 describe('numFeasibleNodesToFind', () => {
@@ -145,5 +146,38 @@ describe('nominated pods', () => {
     nominator.remove(high);
     expect(nominator.size).toBe(0);
     expect(cluster.nodes[0]!.requested[0]).toBe(0);
+  });
+});
+
+describe('diagnosis of a pod that fits nowhere', () => {
+  it('counts every node under each of its reasons, however the reasons interleave, and names their events', () => {
+    // n0, n2, n4, n6, n7: tainted; n1, n3: too little cpu; n5: too little cpu and memory.
+    const taint = [{ key: 'dedicated', value: 'x', effect: 'NoSchedule' as const }];
+    const cluster = makeCluster([
+      { name: 'n0', cpu: '8', memory: '16Gi', taints: taint },
+      { name: 'n1', cpu: '1', memory: '16Gi' },
+      { name: 'n2', cpu: '8', memory: '16Gi', taints: taint },
+      { name: 'n3', cpu: '1', memory: '16Gi' },
+      { name: 'n4', cpu: '8', memory: '16Gi', taints: taint },
+      { name: 'n5', cpu: '1', memory: '1Gi' },
+      { name: 'n6', cpu: '8', memory: '16Gi', taints: taint },
+      { name: 'n7', cpu: '8', memory: '16Gi', taints: taint },
+    ]);
+    const s = scheduler(cluster, 'default');
+    const r = s.schedule(pod(cluster, { cpu: '2', memory: '2Gi' }));
+    expect(r.node).toBeNull();
+    expect(r.evaluated).toBe(8);
+    expect(Object.fromEntries(r.diagnosis!.reasons)).toEqual({
+      'node(s) had untolerated taint(s)': 5,
+      'Insufficient cpu': 3,
+      'Insufficient memory': 1,
+    });
+    // TaintToleration and NodeResourcesFit both rejected nodes: a node change or a pod's deletion may help.
+    const m = r.diagnosis!.mask;
+    expect(m & eventBit('NodeChanged')).not.toBe(0);
+    expect(m & eventBit('PodDeleted')).not.toBe(0);
+    expect(r.diagnosis!.nodeStatus.slice(0, 8).map((st) => st?.plugin)).toEqual([
+      'TaintToleration', 'NodeResourcesFit', 'TaintToleration', 'NodeResourcesFit', 'TaintToleration', 'NodeResourcesFit', 'TaintToleration', 'TaintToleration',
+    ]);
   });
 });
