@@ -30,8 +30,8 @@ export function numFeasibleNodesToFind(percentageOfNodesToScore: number, numAllN
 }
 
 export interface Diagnosis {
-  /** Failure reason -> number of nodes that gave it. */
-  reasons: Map<string, number>;
+  /** Failure reason -> number of nodes that gave it. Never changed once made (failures share it). */
+  reasons: ReadonlyMap<string, number>;
   /** Events that may make the pod schedulable (from the plugins that rejected it). */
   mask: number;
   /**
@@ -64,10 +64,21 @@ export class Scheduler {
   private readonly filterMasks: number[];
   /** Filter plugins that run this cycle. */
   private readonly active: Plugin[] = [];
+  private activeCount = 0;
   private readonly cand = new Int32Array(CHUNK);
   /** Node indices of the feasible nodes, in the order of `feasible`. */
   private feasibleIdx = new Int32Array(0);
   private status: (Status | null)[] = [];
+  /**
+   * The last failure's runs of identical node statuses (plugins hand out shared Status objects, so
+   * neighbouring nodes mostly give the very same one), and the reasons and events they came to: a
+   * failure with the same runs, as a pod that fits nowhere gives attempt after attempt, reuses them.
+   */
+  private readonly runStatus: Status[] = [];
+  private readonly runCount: number[] = [];
+  private runs = 0;
+  private lastReasons: ReadonlyMap<string, number> | null = null;
+  private lastMask = 0;
 
   constructor(
     readonly profile: Profile,
@@ -96,7 +107,7 @@ export class Scheduler {
   runFiltersOnly(pod: Pod, node: Node): Status | null {
     const active = this.active;
     const state = this.state;
-    for (let i = 0; i < active.length; i++) {
+    for (let i = 0; i < this.activeCount; i++) {
       const st = active[i]!.filter!(state, pod, node);
       if (st !== null) return st;
     }
@@ -112,14 +123,17 @@ export class Scheduler {
 
     // Filters whose PreFilter answered Skip do not run this cycle.
     const filters = this.profile.filters;
+    // (The list is kept and overwritten: emptying an array frees its storage.)
     const active = this.active;
-    active.length = 0;
+    let na = 0;
+    this.activeCount = 0;
     for (let i = 0; i < filters.length; i++) {
       const p = filters[i]!;
       const st = p.preFilter ? p.preFilter(state, pod) : null;
       if (st !== null && st.code !== Code.Skip) return this.fail(st, this.filterMasks[i]! | eventBit('NodeAdded'), 0);
-      if (st === null && p.filter) active.push(p);
+      if (st === null && p.filter) active[na++] = p;
     }
+    this.activeCount = na;
 
     // schedule_one.go evaluateNominatedNode: a pod nominated by preemption tries that node first.
     const nominated = pod.nominatedNode;
@@ -152,8 +166,7 @@ export class Scheduler {
           if (anyRemoved && nodes[idx]!.removedAt >= 0) status[idx] = NO_NODES;
           else cand[count++] = idx;
         }
-        const active = this.active;
-        for (let a = 0; a < active.length && count > 0; a++) {
+        for (let a = 0; a < na && count > 0; a++) {
           const p = active[a]!;
           count = p.filterBatch ? p.filterBatch(state, pod, nodes, cand, count, status) : filterEach(p, state, pod, nodes, cand, count, status);
         }
@@ -193,29 +206,7 @@ export class Scheduler {
     let diagnosis: Diagnosis | null = null;
     if (m === 0) {
       // Every node was evaluated and failed: status[] holds this cycle's answer for each.
-      diagnosis = { reasons: new Map(), mask: eventBit('NodeAdded'), nodeStatus: status, preFilterStatus: null };
-      // Plugins hand out shared Status objects, so neighbouring nodes mostly give the very same one:
-      // count runs of it, then add each run's reasons once.
-      const reasons = diagnosis.reasons;
-      const add = (st: Status, count: number) => {
-        const rs = st.reasons;
-        if (rs) for (let j = 0; j < rs.length; j++) reasons.set(rs[j]!, (reasons.get(rs[j]!) ?? 0) + count);
-        else reasons.set(st.reason, (reasons.get(st.reason) ?? 0) + count);
-        diagnosis!.mask |= this.maskOf(st.plugin);
-      };
-      let last = status[0]!;
-      let count = 0;
-      for (let i = 0; i < n; i++) {
-        const st = status[i]!;
-        if (st === last) {
-          count++;
-          continue;
-        }
-        add(last, count);
-        last = st;
-        count = 1;
-      }
-      add(last, count);
+      diagnosis = this.diagnose(status, n);
     }
     if (!first) this.nextStartNodeIndex = (start + evaluated) % n;
     feasible.length = m;
@@ -223,6 +214,49 @@ export class Scheduler {
     // schedule_one.go: with one feasible node there is nothing to score.
     const node = m === 1 ? feasible[0]! : this.prioritizeAndSelect(pod, feasible, m);
     return { node, feasible: m, evaluated, diagnosis: null };
+  }
+
+  /** Why every node failed: reason -> count, and the events that may help, from the per-node statuses. */
+  private diagnose(status: readonly (Status | null)[], n: number): Diagnosis {
+    let same = this.lastReasons !== null;
+    let k = 0;
+    let last = status[0]!;
+    let count = 0;
+    for (let i = 0; i < n; i++) {
+      const st = status[i]!;
+      if (st === last) {
+        count++;
+        continue;
+      }
+      same = this.recordRun(k++, last, count, same);
+      last = st;
+      count = 1;
+    }
+    same = this.recordRun(k++, last, count, same) && k === this.runs;
+    this.runs = k;
+    if (!same) {
+      const reasons = new Map<string, number>();
+      let mask = eventBit('NodeAdded');
+      for (let j = 0; j < k; j++) {
+        const st = this.runStatus[j]!;
+        const c = this.runCount[j]!;
+        const rs = st.reasons;
+        if (rs) for (let r = 0; r < rs.length; r++) reasons.set(rs[r]!, (reasons.get(rs[r]!) ?? 0) + c);
+        else reasons.set(st.reason, (reasons.get(st.reason) ?? 0) + c);
+        mask |= this.maskOf(st.plugin);
+      }
+      this.lastReasons = reasons;
+      this.lastMask = mask;
+    }
+    return { reasons: this.lastReasons!, mask: this.lastMask, nodeStatus: status, preFilterStatus: null };
+  }
+
+  /** Stores run k; true while every run so far equals the last failure's. */
+  private recordRun(k: number, st: Status, count: number, same: boolean): boolean {
+    const eq = same && k < this.runs && this.runStatus[k] === st && this.runCount[k] === count;
+    this.runStatus[k] = st;
+    this.runCount[k] = count;
+    return eq;
   }
 
   /** Per-node statuses of the current cycle, by node index. */

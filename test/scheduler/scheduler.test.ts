@@ -180,4 +180,26 @@ describe('diagnosis of a pod that fits nowhere', () => {
       'TaintToleration', 'NodeResourcesFit', 'TaintToleration', 'NodeResourcesFit', 'TaintToleration', 'NodeResourcesFit', 'TaintToleration', 'TaintToleration',
     ]);
   });
+
+  it('gives each failure its own counts when failures of different shapes alternate', () => {
+    const cluster = makeCluster([
+      { name: 'n0', cpu: '1', memory: '8Gi' },
+      { name: 'n1', cpu: '3', memory: '2Gi' },
+      { name: 'n2', cpu: '8', memory: '256Mi' },
+    ]);
+    const s = scheduler(cluster, 'default');
+    // The same reasons in the same node order, in other numbers: cpu, cpu, memory against cpu, memory, memory.
+    const big = pod(cluster, { cpu: '4', memory: '512Mi' });
+    const wide = pod(cluster, { cpu: '2', memory: '4Gi' });
+    const both = pod(cluster, { cpu: '4', memory: '4Gi' });
+    const want = {
+      big: { 'Insufficient cpu': 2, 'Insufficient memory': 1 },
+      wide: { 'Insufficient cpu': 1, 'Insufficient memory': 2 },
+      both: { 'Insufficient cpu': 2, 'Insufficient memory': 2 },
+    };
+    for (const [p, w] of [[big, want.big], [wide, want.wide], [wide, want.wide], [both, want.both], [big, want.big]] as const) {
+      const r = s.schedule(p);
+      expect(Object.fromEntries(r.diagnosis!.reasons)).toEqual(w);
+    }
+  });
 });

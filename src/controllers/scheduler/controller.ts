@@ -165,7 +165,9 @@ export class SchedulerController {
     }
     this.stats.failures++;
     const d = result.diagnosis!;
-    this.lastFailure.set(pod.id, { reasons: d.reasons, nodes: this.cluster.nodes.length });
+    const nodes = this.cluster.nodes.length;
+    const prev = this.lastFailure.get(pod.id);
+    if (!prev || prev.reasons !== d.reasons || prev.nodes !== nodes) this.lastFailure.set(pod.id, { reasons: d.reasons, nodes });
     if (sched.profile.spec.preemption) {
       const c = findPreemption(sched, pod, this.cluster.nodes, d, this.sim.rng('scheduler.preemption'));
       if (c) {
