@@ -79,7 +79,7 @@ export async function benchSweep(o: BenchOptions): Promise<BenchResult> {
   const file = join(dir, 'default.yaml');
 
   // 1. Speed-up: 40 runs (4 profiles x 10 seeds) of the shipped sweep scenario, scheduler-comparison.yaml,
-  // for a day of virtual time (60 nodes, ~0.4 s a run). The 1- and 2-thread sweeps alternate, in both
+  // for two days of virtual time (60 nodes, ~0.9 s a run). The 1- and 2-thread sweeps alternate, in both
   // orders, and each pair gives a ratio: this machine's speed drifts by up to 1.5x from minute to minute,
   // which a single pair measured a minute apart would report as speed-up or slow-down.
   const grid = ['scheduler.profile=[default,most-allocated,first-fit,best-fit]'];
@@ -87,8 +87,8 @@ export async function benchSweep(o: BenchOptions): Promise<BenchResult> {
   const runs = 4 * seeds;
   const pairs = o.quick ? 1 : 3;
   const comparison = join(dir, 'scheduler-comparison.yaml');
-  const day = ['duration=24h'];
-  await sweepOnce(comparison, grid, 1, 2, day); // warm-up: file cache
+  const days = ['duration=48h'];
+  await sweepOnce(comparison, grid, 1, 2, days); // warm-up: file cache
   const ones: number[] = [];
   const twos: number[] = [];
   const ratios: number[] = [];
@@ -96,7 +96,7 @@ export async function benchSweep(o: BenchOptions): Promise<BenchResult> {
   for (let p = 0; p < pairs; p++) {
     const order = p % 2 === 0 ? [1, 2] : [2, 1];
     const got: Record<number, { seconds: number; hash: string; failed: number }> = {};
-    for (const threads of order) got[threads] = await sweepOnce(comparison, grid, seeds, threads, day);
+    for (const threads of order) got[threads] = await sweepOnce(comparison, grid, seeds, threads, days);
     const [one, two] = [got[1]!, got[2]!];
     check(broken, one.hash === two.hash && (hash === '' || hash === one.hash), 'the 1- and 2-thread sweeps wrote different bytes');
     check(broken, one.failed === 0 && two.failed === 0, 'sweep runs failed');
@@ -107,11 +107,11 @@ export async function benchSweep(o: BenchOptions): Promise<BenchResult> {
   }
   const speedup = median(ratios);
   // For context, shorter runs: each worker thread pays its JIT warm-up once (~1-1.5 CPU-s of optimizing
-  // compilation on V8's helper threads, which a lone worker gets from the idle core for free), a large
-  // share of a sweep whose runs take a tenth of a second or less.
+  // compilation on V8's helper threads, which a lone worker gets from the idle core for free, and slower
+  // first runs), a large share of a sweep whose runs take a fraction of a second.
   const context: string[][] = [];
   for (const [label, f, set] of [
-    ['scheduler-comparison, 12 h (~0.12 s a run; context)', comparison, []],
+    ['scheduler-comparison, 24 h (~0.3 s a run; context)', comparison, ['duration=24h']],
     ['default, 6 h, 6 nodes (~0.04 s a run; context)', file, []],
   ] as const) {
     const a = await sweepOnce(f, grid, seeds, 1, [...set]);
@@ -121,13 +121,13 @@ export async function benchSweep(o: BenchOptions): Promise<BenchResult> {
   }
   table(`sweep — ${runs} runs (4 profiles x ${seeds} seeds), wall time, 1 and 2 threads alternated in ${pairs} pair(s)${o.quick ? ' (--quick)' : ''}; cores available: ${availableParallelism()}`,
     ['scenario', '1 thread s', '2 threads s', 'speed-up per pair', 'speed-up (median)'], [
-      ['scheduler-comparison, 24 h (60 nodes)', ones.map((x) => fixed(x, 2)).join(' '), twos.map((x) => fixed(x, 2)).join(' '), ratios.map((x) => fixed(x, 2)).join(' '), fixed(speedup, 2)],
+      ['scheduler-comparison, 48 h (60 nodes)', ones.map((x) => fixed(x, 2)).join(' '), twos.map((x) => fixed(x, 2)).join(' '), ratios.map((x) => fixed(x, 2)).join(' '), fixed(speedup, 2)],
       ...context,
     ]);
   const m = await machineCeiling(o.quick);
   console.log(`machine check: 2 threads of allocation-free integer work run ${fixed(m.ceiling, 2)}x as fast as 1 (pairs ${m.pairs.map((x) => fixed(x, 2)).join(' ')}); ` +
     `the sweep reaches ${fixed((speedup / m.ceiling) * 100, 0)}% of that`);
-  verdicts.push(verdict(`sweep: 2 threads vs 1 >= 1.7x (${runs} runs of scheduler-comparison, 24 h each)`, speedup >= 1.7,
+  verdicts.push(verdict(`sweep: 2 threads vs 1 >= 1.7x (${runs} runs of scheduler-comparison, 48 h each)`, speedup >= 1.7,
     `${fixed(speedup, 2)}x; this machine gives ${fixed(m.ceiling, 2)}x to pure CPU work`));
 
   // 2. Pool overhead: tiny runs (one node, one pod, one minute) in-process vs through a 1-thread pool.
