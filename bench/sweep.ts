@@ -128,7 +128,7 @@ export async function benchSweep(o: BenchOptions): Promise<BenchResult> {
   console.log(`machine check: 2 threads of allocation-free integer work run ${fixed(m.ceiling, 2)}x as fast as 1 (pairs ${m.pairs.map((x) => fixed(x, 2)).join(' ')}); ` +
     `the sweep reaches ${fixed((speedup / m.ceiling) * 100, 0)}% of that`);
   verdicts.push(verdict(`sweep: 2 threads vs 1 >= 1.7x (${runs} runs of scheduler-comparison, 48 h each)`, speedup >= 1.7,
-    `${fixed(speedup, 2)}x; this machine gives ${fixed(m.ceiling, 2)}x to pure CPU work`));
+    `${fixed(speedup, 3)}x; this machine gives ${fixed(m.ceiling, 2)}x to pure CPU work`));
 
   // 2. Pool overhead: tiny runs (one node, one pod, one minute) in-process vs through a 1-thread pool.
   const tiny = join(dir, 'tiny.yaml');
