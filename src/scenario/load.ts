@@ -1,6 +1,6 @@
 // Loading a scenario: YAML with positions -> validated config -> typed Scenario (plain data).
 import { dirname, resolve, basename, relative } from 'node:path';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { stringify as yamlStringify, parse as yamlParse } from 'yaml';
 import type { Distribution } from '../engine/distributions.js';
 import { ResourceSpace, isValidResourceName } from '../model/resources.js';
@@ -263,13 +263,9 @@ export interface WorkloadEntry {
 
 /** The scenario file's documents: parsed, or copies of those parsed before (`--set` changes them). */
 function parseScenario(file: string, display: string, cache?: Map<string, YamlDoc[]>): YamlDoc[] {
-  let key = '';
-  try {
-    if (cache) key = cacheKey(file);
-  } catch {
-    // Unreadable: readText says why.
-  }
-  if (!cache || !key) return parseYaml(readText(file, display), display);
+  // A file that is not there is left to readText, which says so.
+  if (!cache || !existsSync(file)) return parseYaml(readText(file, display), display);
+  const key = cacheKey(file);
   let docs = cache.get(key);
   if (!docs) cache.set(key, (docs = parseYaml(readText(file, display), display)));
   return docs.map((d) => d.clone());
