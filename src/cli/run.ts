@@ -44,4 +44,3 @@ export function runCommand(a: RunArgs): void {
   lines.push(`  results        ${shortPath(r.outDir)}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }
-

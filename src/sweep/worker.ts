@@ -4,6 +4,7 @@ import { loadScenario } from '../scenario/load.js';
 import { runToDirectory } from '../run/output.js';
 import { ScenarioError } from '../scenario/errors.js';
 import type { YamlDoc } from '../scenario/yaml-source.js';
+import type { PrefixedCopy } from '../metrics/csv.js';
 
 export interface RunTask {
   file: string;
@@ -12,7 +13,7 @@ export interface RunTask {
   outDir: string;
   tmpSuffix: string;
   /** The run's part of the sweep's combined timeseries.csv (see aggregate.ts). */
-  part?: { path: string; prefix: string };
+  part?: PrefixedCopy;
 }
 
 export type RunReply = { ok: true } | { ok: false; error: string; userError: boolean };
