@@ -1,5 +1,6 @@
 // The cluster and pods for the scheduling benchmark, wired as src/run/simulate.ts wires a run: the profile is
 // built (its plugins start watching) before the nodes are added, then pods are created pending.
+import type { Workload as WorkloadObject } from '../src/model/workloads.js';
 import { Simulation } from '../src/engine/simulation.js';
 import type { Rng } from '../src/engine/rng.js';
 import { ClusterState } from '../src/model/cluster-state.js';
@@ -71,13 +72,13 @@ export function setupSched(profileName: string, workload: Workload, nodes: numbe
   };
   const list: Pod[] = [];
   if (workload === 'bare') {
-    const ref = cluster.addWorkload('Batch', 'bench', 'default');
+    const ref = cluster.createWorkload({ kind: 'Batch', name: 'bench', namespace: 'default', spec: { replicas: 0, template: null, runTime: null, job: null } });
     for (let i = 0; i < pods; i++) {
       const t = makeTemplate(space, { owner: 'default/bench', requests: requests(rng) });
-      list.push(cluster.createPod(t, `bench-${i}`, -1, ref.index));
+      list.push(cluster.createPod(t, `bench-${i}`, -1, ref));
     }
   } else {
-    const templates: { t: PodTemplate; ref: number; n: number }[] = [];
+    const templates: { t: PodTemplate; ref: WorkloadObject; n: number }[] = [];
     for (let a = 0; a < apps; a++) {
       const app = `app-${a}`;
       const selector = makeSelector([{ key: 'app', operator: 'In', values: [app] }]);
@@ -85,7 +86,7 @@ export function setupSched(profileName: string, workload: Workload, nodes: numbe
         owner: `default/${app}`, labels: new Map([['app', app]]), requests: requests(rng),
         topologySpread: systemDefaultConstraints(selector), topologySpreadDefaulted: true,
       });
-      templates.push({ t, ref: cluster.addWorkload('ReplicaSet', app, 'default').index, n: 0 });
+      templates.push({ t, ref: cluster.createWorkload({ kind: 'ReplicaSet', name: app, namespace: 'default', spec: { replicas: 0, template: t, runTime: null, job: null } }), n: 0 });
     }
     for (let i = 0; i < pods; i++) {
       const d = templates[rng.int(apps)]!;

@@ -1,7 +1,8 @@
 // The metrics recorder: counts and samples the cluster as the run goes, keeping every aggregate
 // incrementally (DESIGN rule 3), and hands rows to sinks (CSV files in the run's output directory).
 import type { Simulation } from '../engine/simulation.js';
-import type { ClusterEvent, ClusterState } from '../model/cluster-state.js';
+import type { ClusterState } from '../model/cluster-state.js';
+import type { ClusterEvent } from '../model/events.js';
 import type { Node } from '../model/node.js';
 import type { Pod } from '../model/pod.js';
 import { CPU, MEMORY } from '../model/resources.js';
@@ -26,6 +27,13 @@ interface Group {
   memAlloc: number;
   cpuReq: number;
   memReq: number;
+}
+
+/** A workload the scenario declares: it gets a series from the start, whether or not it exists yet. */
+export interface WorkloadSeries {
+  kind: string;
+  namespace: string;
+  name: string;
 }
 
 /** The pod whose fit defines fragmentation: free CPU on nodes that cannot hold it is stranded. */
@@ -72,17 +80,37 @@ export class Recorder {
     private readonly timeseries: RowSink,
     private readonly pods: RowSink,
     private readonly reference: ReferencePod,
+    private readonly series: readonly WorkloadSeries[] = [],
   ) {
     this.kSample = sim.register('metrics.sample', () => this.sample());
-    cluster.watch((ev) => this.on(ev));
+    cluster.watch('metrics', (ev) => this.on(ev));
     sim.schedule(0, this.kSample);
+    series.forEach((w, i) => this.seriesByKey.set(`${w.kind}/${w.namespace}/${w.name}`, i));
+  }
+
+  private readonly seriesByKey = new Map<string, number>();
+  /** Series index per workload object index (-2: not looked up yet, -1: none). */
+  private seriesOfWorkload: number[] = [];
+
+  /**
+   * The declared workload a pod counts for: its top-level owner (a Deployment for the pods of its
+   * ReplicaSets), or for a bare pod the Pod entry of its own name; -1 if none.
+   */
+  private seriesOf(pod: Pod): number {
+    if (pod.workload < 0) return this.seriesByKey.get(`Pod/${pod.namespace}/${pod.name}`) ?? -1;
+    let i = this.seriesOfWorkload[pod.workload];
+    if (i === undefined) {
+      const root = this.cluster.workloads[pod.workload]!.root;
+      i = this.seriesByKey.get(root.key) ?? -1;
+      this.seriesOfWorkload[pod.workload] = i;
+    }
+    return i;
   }
 
   private on(ev: ClusterEvent): void {
-    const pod = ev.pod;
     switch (ev.type) {
       case 'NodeAdded': {
-        const n = ev.node!;
+        const n = ev.node;
         const key = `${n.pool}\u0000${n.zone}`;
         let g = this.groups.get(key);
         if (!g) this.groups.set(key, (g = { pool: n.pool, zone: n.zone, nodes: 0, cpuAlloc: 0, memAlloc: 0, cpuReq: 0, memReq: 0 }));
@@ -109,26 +137,29 @@ export class Recorder {
       case 'PodBound':
         this.pending--;
         this.scheduled++;
-        this.schedulingLatency.push(pod!.scheduledAt - pod!.createdAt);
-        this.change(ev.node!, pod!, 1);
+        this.schedulingLatency.push(ev.pod.scheduledAt - ev.pod.createdAt);
+        this.change(ev.node, ev.pod, 1);
         return;
-      case 'PodRunning':
+      case 'PodRunning': {
         this.running++;
-        if (pod!.workload >= 0) this.workloadRunning[pod!.workload] = (this.workloadRunning[pod!.workload] ?? 0) + 1;
+        const i = this.seriesOf(ev.pod);
+        if (i >= 0) this.workloadRunning[i] = (this.workloadRunning[i] ?? 0) + 1;
         return;
+      }
       case 'PodFinished':
       case 'PodDeleted': {
-        if (ev.node) this.change(ev.node, pod!, -1);
-        if (pod!.startedAt >= 0) {
+        if (ev.node) this.change(ev.node, ev.pod, -1);
+        if (ev.pod.startedAt >= 0) {
           this.running--;
-          if (pod!.workload >= 0) this.workloadRunning[pod!.workload]!--;
-        } else if (pod!.scheduledAt < 0) this.pending--;
+          const i = this.seriesOf(ev.pod);
+          if (i >= 0) this.workloadRunning[i]!--;
+        } else if (ev.pod.scheduledAt < 0) this.pending--;
         if (ev.type === 'PodFinished') {
-          if (pod!.phase === 'Succeeded') this.succeeded++;
+          if (ev.pod.phase === 'Succeeded') this.succeeded++;
           else this.failed++;
-        } else if (pod!.outcome === 'Preempted') this.preempted++;
+        } else if (ev.pod.outcome === 'Preempted') this.preempted++;
         else this.deleted++;
-        this.writePod(pod!);
+        this.writePod(ev.pod);
         return;
       }
       default:
@@ -191,7 +222,7 @@ export class Recorder {
     ts.write([t, 'pods_running', '', '', '', this.running]);
     const frag = this.fragmentation();
     ts.write([t, 'fragmentation_ratio', '', '', '', tidy(frag)]);
-    this.cluster.workloads.forEach((w, i) => {
+    this.series.forEach((w, i) => {
       ts.write([t, 'pods_running', '', '', `${w.namespace}/${w.name}`, this.workloadRunning[i] ?? 0]);
     });
     if (frag > this.peakFragmentation) this.peakFragmentation = frag;
@@ -202,7 +233,8 @@ export class Recorder {
 
   writePod(pod: Pod): void {
     const s = (ms: number) => (ms < 0 ? '' : tidy(ms / 1000));
-    const w = pod.workload >= 0 ? this.cluster.workloads[pod.workload]! : null;
+    const i = this.seriesOf(pod);
+    const w = i >= 0 ? this.series[i]! : null;
     this.pods.write([
       pod.name, pod.namespace, w ? `${w.namespace}/${w.name}` : '', pod.priority, tidy(pod.requests[CPU]!), tidy(pod.requests[MEMORY]!),
       s(pod.createdAt), s(pod.scheduledAt), s(pod.startedAt), s(pod.finishedAt), pod.nodeName, pod.attempts,

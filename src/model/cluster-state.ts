@@ -1,26 +1,22 @@
 // The cluster's mutable state and the few named operations that change it (DESIGN rule 3).
 // Watchers are told of every change, like informers; they must only queue work, never act synchronously.
+import { WATCHER_ORDER, type ClusterEvent, type Watcher, type WatcherName } from './events.js';
 import { Node, type ResourceColumns } from './node.js';
 import { Pod, type PodPhase, type PodTemplate } from './pod.js';
 import type { ResourceSpace } from './resources.js';
 import type { Labels, Taint } from './selectors.js';
+import { Workload, workloadKey, type WorkloadKind, type WorkloadObjectSpec, type WorkloadStatus } from './workloads.js';
 
-export type ClusterEventType =
-  | 'NodeAdded'
-  | 'NodeChanged'
-  | 'PodAdded'
-  | 'PodBound'
-  | 'PodRunning'
-  | 'PodFinished'
-  | 'PodDeleted';
+export type { ClusterEvent, ClusterEventType, Watcher, WatcherName } from './events.js';
 
-export interface ClusterEvent {
-  type: ClusterEventType;
-  pod?: Pod;
-  node?: Node;
+/** Bits of a taint list that the cluster's counters follow. */
+const PREFER = 1;
+const NO_SCHEDULE = 2;
+function taintBits(taints: readonly Taint[]): number {
+  let b = 0;
+  for (const t of taints) b |= t.effect === 'PreferNoSchedule' ? PREFER : NO_SCHEDULE;
+  return b;
 }
-
-export type Watcher = (ev: ClusterEvent) => void;
 
 export interface Clock {
   readonly now: number;
@@ -36,11 +32,13 @@ export interface NodeInit {
   pricePerHour: number;
 }
 
-export interface WorkloadRef {
-  readonly index: number;
-  readonly kind: string;
-  readonly name: string;
-  readonly namespace: string;
+export interface WorkloadInit {
+  kind: WorkloadKind;
+  name: string;
+  namespace: string;
+  spec: WorkloadObjectSpec;
+  owner?: Workload | null;
+  templateHash?: string;
 }
 
 export class ClusterState {
@@ -48,7 +46,9 @@ export class ClusterState {
   readonly nodeByName = new Map<string, Node>();
   /** Pods not yet finished or deleted, in creation order. */
   readonly livePods = new Map<number, Pod>();
-  readonly workloads: WorkloadRef[] = [];
+  /** Every workload object ever created, by index (deleted ones stay, so indices are stable). */
+  readonly workloads: Workload[] = [];
+  private readonly workloadByKey = new Map<string, Workload>();
   /** Nodes carrying a PreferNoSchedule taint (TaintToleration scoring is constant without any). */
   preferNoScheduleNodes = 0;
   /** Nodes carrying a NoSchedule or NoExecute taint, and cordoned nodes: filters with nothing to reject skip. */
@@ -59,7 +59,8 @@ export class ClusterState {
   /** How many nodes hold each image (for ImageLocality), kept incrementally. */
   readonly imageNodeCount = new Map<string, number>();
   private nextPodId = 0;
-  private readonly watchers: Watcher[] = [];
+  private readonly watchers: { rank: number; w: Watcher }[] = [];
+  private watcherList: Watcher[] = [];
 
   /** Node resources in columns (see ResourceColumns); grown by doubling. */
   readonly columns: ResourceColumns;
@@ -92,20 +93,71 @@ export class ClusterState {
     for (const n of this.nodes) n.bind(c);
   }
 
-  watch(w: Watcher): void {
-    this.watchers.push(w);
+  /**
+   * Registers a watcher under its name in WATCHER_ORDER: watchers hear each change in that declared order
+   * (and in registration order within one name), whatever order they were constructed in.
+   */
+  watch(name: WatcherName, w: Watcher): void {
+    const rank = WATCHER_ORDER.indexOf(name);
+    let at = this.watchers.length;
+    while (at > 0 && this.watchers[at - 1]!.rank > rank) at--;
+    this.watchers.splice(at, 0, { rank, w });
+    this.watcherList = this.watchers.map((x) => x.w);
   }
 
-  private emit(type: ClusterEventType, pod?: Pod, node?: Node): void {
-    const ev: ClusterEvent = { type, pod, node };
-    for (const w of this.watchers) w(ev);
+  private emit(ev: ClusterEvent): void {
+    for (const w of this.watcherList) w(ev);
   }
 
-  addWorkload(kind: string, name: string, namespace: string): WorkloadRef {
-    const w = { index: this.workloads.length, kind, name, namespace };
+  // Workload objects.
+
+  /** Creates a workload object (WorkloadAdded). Names are unique per (kind, namespace). */
+  createWorkload(init: WorkloadInit): Workload {
+    const key = workloadKey(init.kind, init.namespace, init.name);
+    if (this.workloadByKey.has(key)) throw new Error(`bug: duplicate workload ${key}`);
+    const w = new Workload(this.workloads.length, init.kind, init.name, init.namespace, init.spec, init.owner ?? null, this.clock.now, init.templateHash ?? '');
     this.workloads.push(w);
+    this.workloadByKey.set(key, w);
+    this.emit({ type: 'WorkloadAdded', workload: w });
     return w;
   }
+
+  findWorkload(kind: WorkloadKind, namespace: string, name: string): Workload | undefined {
+    return this.workloadByKey.get(workloadKey(kind, namespace, name));
+  }
+
+  /** Replaces a workload's spec, as `kubectl apply` of a changed object does (WorkloadSpecChanged, generation + 1). */
+  updateWorkloadSpec(w: Workload, spec: WorkloadObjectSpec): void {
+    w.spec = spec;
+    w.generation++;
+    this.emit({ type: 'WorkloadSpecChanged', workload: w });
+  }
+
+  /** The scale subresource: spec.replicas (an HPA, `kubectl scale`, a Deployment scaling its ReplicaSets). */
+  scaleWorkload(w: Workload, replicas: number): void {
+    if (!Number.isInteger(replicas) || replicas < 0) throw new Error(`bug: scaling ${w.key} to ${replicas}`);
+    if (w.spec.replicas === replicas) return;
+    this.updateWorkloadSpec(w, { ...w.spec, replicas });
+  }
+
+  /** A new pod template (a rollout). */
+  setWorkloadTemplate(w: Workload, template: PodTemplate): void {
+    this.updateWorkloadSpec(w, { ...w.spec, template });
+  }
+
+  /** The owning controller reports what it observed (WorkloadStatusChanged, only when something changed). */
+  setWorkloadStatus(w: Workload, patch: Partial<WorkloadStatus>): void {
+    const st = w.status as unknown as Record<string, number>;
+    let changed = false;
+    for (const [k, v] of Object.entries(patch)) {
+      if (st[k] === v) continue;
+      st[k] = v as number;
+      changed = true;
+    }
+    if (changed) this.emit({ type: 'WorkloadStatusChanged', workload: w });
+  }
+
+  // Nodes.
 
   addNode(init: NodeInit): Node {
     if (this.nodeByName.has(init.name)) throw new Error(`bug: duplicate node name ${init.name}`);
@@ -117,42 +169,84 @@ export class ClusterState {
     const n = new Node(index, init.name, init.pool, init.zone, init.labels, init.taints, c, init.pricePerHour, this.clock.now);
     this.nodes.push(n);
     this.nodeByName.set(n.name, n);
-    if (n.taints.some((t) => t.effect === 'PreferNoSchedule')) this.preferNoScheduleNodes++;
-    if (n.taints.some((t) => t.effect !== 'PreferNoSchedule')) this.noScheduleNodes++;
-    this.emit('NodeAdded', undefined, n);
+    this.countTaints(n.taints, 1);
+    this.emit({ type: 'NodeAdded', node: n });
     return n;
   }
 
+  private countTaints(taints: readonly Taint[], d: 1 | -1): void {
+    const b = taintBits(taints);
+    if (b & PREFER) this.preferNoScheduleNodes += d;
+    if (b & NO_SCHEDULE) this.noScheduleNodes += d;
+  }
+
+  /** The node's Ready condition changes (the kubelet stops or resumes reporting). */
+  setNodeReady(node: Node, ready: boolean): void {
+    if (node.removedAt >= 0) throw new Error(`bug: node ${node.name} was removed`);
+    if (node.ready === ready) return;
+    node.ready = ready;
+    this.emit({ type: 'NodeReadyChanged', node });
+  }
+
+  /** Adds a taint, or replaces the one with the same key and effect (as `kubectl taint --overwrite`). */
+  addTaint(node: Node, taint: Taint): void {
+    if (node.taints.some((t) => t.key === taint.key && t.effect === taint.effect && t.value === taint.value)) return;
+    this.setTaints(node, [...node.taints.filter((t) => !(t.key === taint.key && t.effect === taint.effect)), taint]);
+  }
+
+  /** Removes the taints with this key (and this effect, if given). */
+  removeTaint(node: Node, key: string, effect?: Taint['effect']): void {
+    const rest = node.taints.filter((t) => !(t.key === key && (effect === undefined || t.effect === effect)));
+    if (rest.length !== node.taints.length) this.setTaints(node, rest);
+  }
+
+  private setTaints(node: Node, taints: readonly Taint[]): void {
+    if (node.removedAt >= 0) throw new Error(`bug: node ${node.name} was removed`);
+    this.countTaints(node.taints, -1);
+    node.taints = taints;
+    this.countTaints(taints, 1);
+    this.emit({ type: 'NodeTaintsChanged', node });
+  }
+
+  /** spec.unschedulable: cordon (true) or uncordon (false). */
   setUnschedulable(node: Node, unschedulable: boolean): void {
+    if (node.removedAt >= 0) throw new Error(`bug: node ${node.name} was removed`);
     if (node.unschedulable === unschedulable) return;
     node.unschedulable = unschedulable;
     this.unschedulableNodes += unschedulable ? 1 : -1;
-    this.emit('NodeChanged', undefined, node);
+    this.emit({ type: 'NodeUnschedulableChanged', node });
   }
 
-  /** The node leaves the cluster. Its pods must be gone first (drained, evicted or finished). */
+  /**
+   * The node object is deleted. Pods still bound to it are deleted at once, as the pod garbage collector
+   * does with pods of a node that no longer exists (outcome NodeRemoved); drain it first to avoid that.
+   */
   removeNode(node: Node): void {
     if (node.removedAt >= 0) return;
-    if (node.pods.length > 0) throw new Error(`bug: removing node ${node.name} with ${node.pods.length} pod(s) still bound`);
+    while (node.pods.length > 0) this.deletePod(node.pods[node.pods.length - 1]!, 'NodeRemoved');
     node.removedAt = this.clock.now;
     this.removedNodes++;
     if (node.unschedulable) this.unschedulableNodes--;
-    if (node.taints.some((t) => t.effect === 'PreferNoSchedule')) this.preferNoScheduleNodes--;
-    if (node.taints.some((t) => t.effect !== 'PreferNoSchedule')) this.noScheduleNodes--;
+    this.countTaints(node.taints, -1);
     this.nodeByName.delete(node.name);
-    this.emit('NodeChanged', undefined, node);
+    this.emit({ type: 'NodeRemoved', node });
   }
 
-  createPod(template: PodTemplate, name: string, runMs: number, workload: number): Pod {
-    const pod = new Pod(this.nextPodId++, name, template, this.clock.now, runMs, workload);
+  // Pods.
+
+
+  /** Creates a pod owned by `owner` (or a bare pod); runMs is how long it runs once started (-1: until deleted). */
+  createPod(template: PodTemplate, name: string, runMs: number, owner: Workload | null): Pod {
+    const pod = new Pod(this.nextPodId++, name, template, this.clock.now, runMs, owner ? owner.index : -1);
     this.livePods.set(pod.id, pod);
-    this.emit('PodAdded', pod);
+    this.emit({ type: 'PodAdded', pod });
     return pod;
   }
 
   bindPod(pod: Pod, node: Node): void {
     if (pod.node) throw new Error(`bug: pod ${pod.name} is already bound to ${pod.node.name}`);
     if (pod.phase !== 'Pending') throw new Error(`bug: binding pod ${pod.name} in phase ${pod.phase}`);
+    if (node.removedAt >= 0) throw new Error(`bug: binding pod ${pod.name} to removed node ${node.name}`);
     const req = pod.requests;
     const used = node.requested;
     for (let i = 0; i < req.length; i++) used[i]! += req[i]!;
@@ -164,7 +258,7 @@ export class ClusterState {
     pod.node = node;
     pod.nodeName = node.name;
     pod.scheduledAt = this.clock.now;
-    this.emit('PodBound', pod, node);
+    this.emit({ type: 'PodBound', pod, node });
   }
 
   startPod(pod: Pod): void {
@@ -177,7 +271,7 @@ export class ClusterState {
       images.add(img.name);
       this.imageNodeCount.set(img.name, (this.imageNodeCount.get(img.name) ?? 0) + 1);
     }
-    this.emit('PodRunning', pod, pod.node);
+    this.emit({ type: 'PodRunning', pod, node: pod.node });
   }
 
   /** The pod's containers ended: Succeeded or Failed. Its requests are released (the scheduler ignores terminal pods). */
@@ -188,18 +282,36 @@ export class ClusterState {
     pod.outcome = outcome;
     pod.finishedAt = this.clock.now;
     this.livePods.delete(pod.id);
-    this.emit('PodFinished', pod, node ?? undefined);
+    this.emit({ type: 'PodFinished', pod, node });
   }
 
-  /** The pod object is deleted (scale-down, preemption, job cleanup). */
-  deletePod(pod: Pod, outcome: string): void {
+  /**
+   * Deletes the pod object (scale-down, preemption, eviction, job cleanup). With a grace period and a
+   * bound pod, deletion is graceful: the pod gets a deletionTimestamp and becomes Terminating
+   * (PodTerminating), keeps its node's resources, and its object goes once the kubelet has stopped it
+   * (which calls deletePod again with no grace). Without one, or for an unbound pod, it goes at once.
+   */
+  deletePod(pod: Pod, outcome: string, gracePeriodMs = 0): void {
     if (!this.livePods.has(pod.id)) return;
+    if (gracePeriodMs > 0 && pod.node) {
+      if (pod.terminating) return; // already terminating: the first deletion's grace period stands
+      pod.deletionTimestamp = this.clock.now;
+      pod.deletionGraceMs = gracePeriodMs;
+      pod.outcome = outcome;
+      this.emit({ type: 'PodTerminating', pod, node: pod.node });
+      return;
+    }
     const node = pod.node;
     this.release(pod);
-    pod.outcome = outcome;
+    if (!pod.terminating || !pod.outcome) pod.outcome = outcome;
     pod.finishedAt = this.clock.now;
     this.livePods.delete(pod.id);
-    this.emit('PodDeleted', pod, node ?? undefined);
+    this.emit({ type: 'PodDeleted', pod, node });
+  }
+
+  /** The Eviction API: a graceful deletion with the pod's own terminationGracePeriodSeconds unless given. */
+  evictPod(pod: Pod, gracePeriodMs = pod.template.terminationGracePeriodMs): void {
+    this.deletePod(pod, 'Evicted', gracePeriodMs);
   }
 
   private release(pod: Pod): void {

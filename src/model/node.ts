@@ -28,7 +28,9 @@ export class Node {
   private nz!: Float64Array;
   private gen!: Uint32Array;
   readonly pods: Pod[] = [];
+  /** spec.unschedulable (cordoned); changed only by ClusterState.setUnschedulable. */
   unschedulable = false;
+  /** The Ready condition; changed only by ClusterState.setNodeReady. */
   ready = true;
   removedAt = -1;
   /** Images present on the node (pulled by pods that ran here). */
@@ -40,7 +42,8 @@ export class Node {
     readonly pool: string,
     readonly zone: string,
     readonly labels: Labels,
-    readonly taints: readonly Taint[],
+    /** spec.taints; replaced (never mutated) only by ClusterState's taint operations. */
+    public taints: readonly Taint[],
     columns: ResourceColumns,
     readonly pricePerHour: number,
     readonly createdAt: number,

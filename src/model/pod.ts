@@ -57,6 +57,8 @@ export interface PodTemplate {
   schedulerName: string;
   /** Time from binding to Running (image pull and start); ms. */
   startupMs: number;
+  /** spec.terminationGracePeriodSeconds, in ms: how long a graceful deletion waits at most. */
+  terminationGracePeriodMs: number;
 }
 
 export class Pod {
@@ -74,9 +76,14 @@ export class Pod {
   outcome = '';
   /** Node the pod was nominated to by preemption. */
   nominatedNode: Node | null = null;
-  /** Index into the scheduling queue's heap bookkeeping; owned by the scheduler. */
-  queueState = 0;
   backoffUntil = 0;
+  /**
+   * metadata.deletionTimestamp (virtual ms), or -1: set when graceful deletion begins. A terminating pod
+   * keeps its node's resources until its object is gone; controllers no longer count it as active.
+   */
+  deletionTimestamp = -1;
+  /** The grace period its deletion was given (ms). */
+  deletionGraceMs = 0;
 
   constructor(
     readonly id: number,
@@ -85,9 +92,14 @@ export class Pod {
     readonly createdAt: number,
     /** How long the pod runs once started; -1 runs until deleted. */
     readonly runMs: number,
-    /** Workload index in ClusterState.workloads, or -1 for a bare pod. */
+    /** Index in ClusterState.workloads of the object that owns the pod (its controller), or -1 for a bare pod. */
     readonly workload: number,
   ) {}
+
+  /** Graceful deletion has begun (deletionTimestamp is set). */
+  get terminating(): boolean {
+    return this.deletionTimestamp >= 0;
+  }
 
   get priority(): number {
     return this.template.priority;

@@ -15,6 +15,9 @@ export function nonZero(requests: Float64Array): { nonZeroCpu: number; nonZeroMe
   };
 }
 
+/** core/v1 defaults (pkg/apis/core/v1/defaults.go SetDefaults_PodSpec): terminationGracePeriodSeconds 30. */
+export const DEFAULT_TERMINATION_GRACE_PERIOD_MS = 30_000;
+
 export function makeTemplate(space: ResourceSpace, fields: Partial<PodTemplate> = {}): PodTemplate {
   const requests = fields.requests ?? space.vector();
   if (requests[3] === 0) requests[3] = 1; // every pod takes one of the node's pod slots
@@ -40,6 +43,7 @@ export function makeTemplate(space: ResourceSpace, fields: Partial<PodTemplate> 
     images: [],
     schedulerName: 'default-scheduler',
     startupMs: 0,
+    terminationGracePeriodMs: DEFAULT_TERMINATION_GRACE_PERIOD_MS,
     ...nonZero(requests),
     ...fields,
     requests,

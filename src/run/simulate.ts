@@ -11,6 +11,8 @@ import { SchedulerController } from '../controllers/scheduler/controller.js';
 import { KubeletController } from '../controllers/kubelet/controller.js';
 import { ReplicaSetController } from '../controllers/replicaset/controller.js';
 import { JobController } from '../controllers/job/controller.js';
+import { DeploymentController } from '../controllers/deployment/controller.js';
+import { ApplyController } from '../controllers/apply/controller.js';
 import { ArrivalController } from '../controllers/batch/controller.js';
 import { Recorder, type ReferencePod, type RowSink } from '../metrics/recorder.js';
 import { percentile, tidy } from '../metrics/stats.js';
@@ -63,7 +65,11 @@ export function referencePod(s: Scenario): ReferencePod {
 export function simulate(s: Scenario, sinks: Sinks): RunResult {
   const sim = new Simulation(s.seed);
   const cluster = new ClusterState(sim, s.space);
-  const recorder = new Recorder(sim, cluster, s.metricsIntervalMs, sinks.timeseries, sinks.pods, referencePod(s));
+  const series = [
+    ...s.workloads.map((w) => ({ kind: w.kind, namespace: w.namespace, name: w.name })),
+    ...s.arrivals.map((a) => ({ kind: a.trace ? 'Trace' : 'Batch', namespace: 'default', name: a.name })),
+  ];
+  const recorder = new Recorder(sim, cluster, s.metricsIntervalMs, sinks.timeseries, sinks.pods, referencePod(s), series);
 
   const handle = { cluster, rng: sim.rng('scheduler.select') };
   const schedulers = new Map<string, Scheduler>();
@@ -77,8 +83,10 @@ export function simulate(s: Scenario, sinks: Sinks): RunResult {
   }
   const scheduler = new SchedulerController(sim, cluster, schedulers, nominator, s.scheduler.latency, s.scheduler.popFromBackoffQ);
   new KubeletController(sim, cluster, s.podStartup);
-  const replicasets = new ReplicaSetController(sim, cluster);
-  const jobs = new JobController(sim, cluster);
+  new DeploymentController(sim, cluster);
+  new ReplicaSetController(sim, cluster);
+  new JobController(sim, cluster);
+  const apply = new ApplyController(sim, cluster);
   const arrivals = new ArrivalController(sim, cluster);
 
   for (const p of s.pools) {
@@ -88,7 +96,7 @@ export function simulate(s: Scenario, sinks: Sinks): RunResult {
       cluster.addNode({ name, pool: p.name, zone, labels: poolLabels(p, zone, name), taints: p.taints, allocatable: p.allocatable.slice(), pricePerHour: p.pricePerHour });
     }
   }
-  for (const w of s.workloads) (w.kind === 'Job' ? jobs : replicasets).add(w);
+  for (const w of s.workloads) apply.add(w);
   for (const a of s.arrivals) arrivals.add(a);
 
   sim.runUntil(s.durationMs);

@@ -1,6 +1,7 @@
 // The scheduling framework's extension points, after kube-scheduler's pkg/scheduler/framework/interface.go:
 // a plugin implements only the points it needs and answers with a Status instead of throwing.
-import type { ClusterState, ClusterEventType } from '../model/cluster-state.js';
+import type { ClusterState } from '../model/cluster-state.js';
+import type { ClusterEventType } from '../model/events.js';
 import type { Node } from '../model/node.js';
 import type { Pod } from '../model/pod.js';
 import type { Rng } from '../engine/rng.js';
@@ -70,7 +71,13 @@ export interface Handle {
 
 export interface Plugin {
   readonly name: string;
-  /** Cluster events that can make a pod this plugin rejected schedulable (queueing hints, simplified). */
+  /**
+   * Cluster events that can make a pod this plugin rejected schedulable: the plugin's EventsToRegister
+   * (v1.36, queueing hints on) in the model's vocabulary. Pod Delete is PodDeleted and PodFinished (the
+   * scheduler's cache drops terminal pods); Node UpdateNodeTaint is NodeTaintsChanged and
+   * NodeUnschedulableChanged (the scheduler files a spec.unschedulable change as a taint update); Node
+   * Delete is NodeRemoved. The hints' finer per-event checks are not modelled (docs/MODEL.md).
+   */
   readonly events?: readonly ClusterEventType[];
   preFilter?(state: CycleState, pod: Pod): Status | null;
   filter?(state: CycleState, pod: Pod, node: Node): Status | null;

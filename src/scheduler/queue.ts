@@ -2,7 +2,7 @@
 // ordered by PrioritySort (priority, then the time the pod was queued), a backoff queue, and a pool of
 // unschedulable pods that cluster events move back (queueing hints, simplified to event types per plugin).
 import FastPriorityQueue from 'fastpriorityqueue';
-import type { ClusterEventType } from '../model/cluster-state.js';
+import { EVENT_BIT, type ClusterEventType } from '../model/events.js';
 import type { Pod } from '../model/pod.js';
 import { SECOND, MINUTE } from '../engine/time.js';
 
@@ -13,17 +13,7 @@ export const POD_MAX_BACKOFF_MS = 10 * SECOND;
 export const POD_MAX_IN_UNSCHEDULABLE_MS = 5 * MINUTE;
 export const UNSCHEDULABLE_FLUSH_INTERVAL_MS = 30 * SECOND;
 
-const EVENT_BITS: Record<ClusterEventType, number> = {
-  NodeAdded: 1, NodeChanged: 2, PodAdded: 4, PodBound: 8, PodRunning: 16, PodFinished: 32, PodDeleted: 64,
-};
-export function eventMask(events: readonly ClusterEventType[] | undefined): number {
-  let m = 0;
-  for (const e of events ?? []) m |= EVENT_BITS[e];
-  return m;
-}
-export function eventBit(e: ClusterEventType): number {
-  return EVENT_BITS[e];
-}
+export { eventBit, eventMask } from '../model/events.js';
 
 interface Entry {
   pod: Pod;
@@ -167,7 +157,7 @@ export class SchedulingQueue {
    * an event may help, and whose attempt began before it, go back to backoff or active.
    */
   onEvent(type: ClusterEventType, now: number, last = Infinity): number {
-    const bit = EVENT_BITS[type];
+    const bit = EVENT_BIT[type];
     let moved = 0;
     for (const e of this.unschedulable.values()) {
       if ((e.mask & bit) === 0 || e.seen >= last) continue;

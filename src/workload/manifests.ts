@@ -6,7 +6,7 @@ import { matchSelector, type LabelSelector, NO_LABELS } from '../model/selectors
 import type { TopologySpreadConstraint } from '../model/pod.js';
 import { didYouMean } from '../scenario/errors.js';
 import type { YamlDoc } from '../scenario/yaml-source.js';
-import { DEFAULT_BACKOFF_LIMIT } from '../controllers/job/calc.js';
+import { DEFAULT_BACKOFF_LIMIT } from '../model/workloads.js';
 import { podTemplate } from './pod-spec.js';
 import { Reader } from './reader.js';
 import { labelSelector } from './selectors-reader.js';

@@ -24,10 +24,52 @@ export function suffix(key: string, length: number): string {
   return out;
 }
 
-/** The pod-template-hash a Deployment gives its ReplicaSet (10 characters here). */
-export function templateHash(owner: string): string {
-  return suffix(`template:${owner}`, 10);
+/** k8s.io/apimachinery/pkg/util/rand SafeEncodeString: each byte of s mapped into the alphabet. */
+export function safeEncodeString(s: string): string {
+  let out = '';
+  for (let i = 0; i < s.length; i++) out += ALPHABET[s.charCodeAt(i) % ALPHABET.length];
+  return out;
 }
+
+/** A stable text of a value: object keys sorted, Maps as sorted pairs, typed arrays as lists. */
+function canonical(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : JSON.stringify(String(v));
+  if (typeof v === 'string' || typeof v === 'boolean') return JSON.stringify(v);
+  if (ArrayBuffer.isView(v)) return `[${Array.from(v as unknown as ArrayLike<number>).join(',')}]`;
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v instanceof Map) return `{${[...v].map(([k, x]) => [String(k), canonical(x)]).sort((a, b) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : 0)).map(([k, x]) => `${JSON.stringify(k)}:${x}`).join(',')}}`;
+  if (typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(String(v));
+}
+
+/**
+ * pkg/controller/controller_utils.go ComputeHash: the pod-template-hash label a Deployment gives the
+ * ReplicaSet of a template (and the suffix of its name): FNV-32a of the template, plus the
+ * collisionCount when set, written in decimal and encoded with SafeEncodeString. Upstream hashes Go's
+ * dump of the PodTemplateSpec; kubesim hashes a canonical text of its own template (every field but the
+ * owner's name), so the value is a function of the template as upstream's is, but not the same string.
+ */
+export function computeHash(template: object, collisionCount: number | null = null): string {
+  let h = templateFnv.get(template);
+  if (h === undefined) {
+    const { owner: _owner, ...fields } = template as Record<string, unknown>;
+    h = fnv1a(canonical(fields));
+    templateFnv.set(template, h);
+  }
+  if (collisionCount !== null) {
+    // binary.LittleEndian.PutUint32 into an 8-byte buffer: the count's four bytes, then four zero bytes.
+    const c = collisionCount >>> 0;
+    h = fnv1a(String.fromCharCode(c & 0xff, (c >>> 8) & 0xff, (c >>> 16) & 0xff, c >>> 24, 0, 0, 0, 0), h);
+  }
+  return safeEncodeString(String(h));
+}
+
+/** FNV-32a of each template's canonical text (templates are immutable values). */
+const templateFnv = new WeakMap<object, number>();
 
 /** A generated pod name: <base>-<5 characters>, unique per (base, ordinal). */
 export function podName(base: string, ordinal: number): string {

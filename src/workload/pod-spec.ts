@@ -4,7 +4,7 @@
 import type { PodAffinityTerm, PodTemplate, TopologySpreadConstraint } from '../model/pod.js';
 import { CPU, isValidResourceName, MEMORY, PODS, ResourceSpace } from '../model/resources.js';
 import { QUANTITY_EXPECTED, QuantityError } from '../model/quantity.js';
-import { DEFAULT_MEMORY_REQUEST, DEFAULT_MILLI_CPU_REQUEST, makeTemplate } from '../model/template.js';
+import { DEFAULT_MEMORY_REQUEST, DEFAULT_MILLI_CPU_REQUEST, DEFAULT_TERMINATION_GRACE_PERIOD_MS, makeTemplate } from '../model/template.js';
 import type { LabelSelector, Labels } from '../model/selectors.js';
 import { labelSelector, nodeSelectorTerm, toleration } from './selectors-reader.js';
 import type { Reader } from './reader.js';
@@ -227,6 +227,7 @@ export function podTemplate(spec: Reader, ctx: PodContext, restartPolicies: read
     topologySpread, topologySpreadDefaulted,
     podAffinity: pa.required, podAntiAffinity: paa.required, preferredPodAffinity: pa.preferred, preferredPodAntiAffinity: paa.preferred,
     images,
+    terminationGracePeriodMs: spec.int('terminationGracePeriodSeconds', DEFAULT_TERMINATION_GRACE_PERIOD_MS / 1000, 0, 31_536_000) * 1000,
     // SchedulingGates: a gated pod is never scheduled; kubesim has nothing that lifts gates yet.
     schedulerName: gated ? '' : spec.str('schedulerName', 'default-scheduler'),
   });

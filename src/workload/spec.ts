@@ -1,6 +1,9 @@
 // Typed workload specs, made from Kubernetes manifests or synthetic arrivals by the scenario loader.
 import type { Distribution } from '../engine/distributions.js';
 import type { PodTemplate } from '../model/pod.js';
+import type { JobSpec } from '../model/workloads.js';
+
+export type { JobSpec } from '../model/workloads.js';
 
 export interface Source {
   file: string;
@@ -8,13 +11,6 @@ export interface Source {
 }
 
 export type WorkloadKind = 'Pod' | 'ReplicaSet' | 'Deployment' | 'Job';
-
-export interface JobSpec {
-  parallelism: number;
-  /** null: work-queue mode (done when one pod succeeds and none is active). */
-  completions: number | null;
-  backoffLimit: number;
-}
 
 export interface WorkloadSpec {
   kind: WorkloadKind;

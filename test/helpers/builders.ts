@@ -75,7 +75,7 @@ export function template(cluster: ClusterState, d: PodDesc = {}): PodTemplate {
 let podCounter = 0;
 /** Creates a pending pod. */
 export function pod(cluster: ClusterState, d: PodDesc = {}, name = `pod-${podCounter++}`): Pod {
-  return cluster.createPod(template(cluster, d), name, -1, -1);
+  return cluster.createPod(template(cluster, d), name, -1, null);
 }
 
 /** Creates a pod and binds it to the named node. */

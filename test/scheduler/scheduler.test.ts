@@ -125,7 +125,15 @@ describe('Scheduler checks and removed nodes', () => {
       cluster.bindPod(p, r.node!);
     }
     expect(cluster.nodes[2]!.index).toBe(2);
-    expect(() => cluster.removeNode(cluster.nodes[0]!)).toThrow(/still bound/);
+    // Removing a node with pods deletes them, as the pod garbage collector does.
+    const bound = [...cluster.nodes[0]!.pods];
+    expect(bound.length).toBeGreaterThan(0);
+    cluster.removeNode(cluster.nodes[0]!);
+    expect(cluster.nodes[0]!.pods).toEqual([]);
+    for (const p of bound) {
+      expect(p.outcome).toBe('NodeRemoved');
+      expect(cluster.livePods.has(p.id)).toBe(false);
+    }
   });
 });
 
@@ -172,10 +180,13 @@ describe('diagnosis of a pod that fits nowhere', () => {
       'Insufficient cpu': 3,
       'Insufficient memory': 1,
     });
-    // TaintToleration and NodeResourcesFit both rejected nodes: a node change or a pod's deletion may help.
+    // TaintToleration and NodeResourcesFit both rejected nodes: a taint change (TaintToleration) or a
+    // pod's deletion (NodeResourcesFit) may help; a node's removal or Ready change helps neither.
     const m = r.diagnosis!.mask;
-    expect(m & eventBit('NodeChanged')).not.toBe(0);
+    expect(m & eventBit('NodeTaintsChanged')).not.toBe(0);
     expect(m & eventBit('PodDeleted')).not.toBe(0);
+    expect(m & eventBit('NodeRemoved')).toBe(0);
+    expect(m & eventBit('NodeReadyChanged')).toBe(0);
     expect(r.diagnosis!.nodeStatus.slice(0, 8).map((st) => st?.plugin)).toEqual([
       'TaintToleration', 'NodeResourcesFit', 'TaintToleration', 'NodeResourcesFit', 'TaintToleration', 'NodeResourcesFit', 'TaintToleration', 'TaintToleration',
     ]);

@@ -3,12 +3,13 @@
 import type { Simulation } from '../../engine/simulation.js';
 import { sample, type Distribution } from '../../engine/distributions.js';
 import type { ClusterState } from '../../model/cluster-state.js';
+import type { Workload } from '../../model/workloads.js';
 import { podName } from '../../workload/names.js';
 import type { ArrivalSpec } from '../../workload/spec.js';
 
 interface Stream {
   spec: ArrivalSpec;
-  ref: number;
+  owner: Workload;
   next: number;
   count: number;
 }
@@ -25,8 +26,10 @@ export class ArrivalController {
   }
 
   add(spec: ArrivalSpec): void {
-    const ref = this.cluster.addWorkload(spec.trace ? 'Trace' : 'Batch', spec.name, 'default');
-    const s: Stream = { spec, ref: ref.index, next: 0, count: 0 };
+    const owner = this.cluster.createWorkload({
+      kind: spec.trace ? 'Trace' : 'Batch', name: spec.name, namespace: 'default', spec: { replicas: 0, template: null, runTime: null, job: null },
+    });
+    const s: Stream = { spec, owner, next: 0, count: 0 };
     this.streams.push(s);
     const i = this.streams.length - 1;
     if (spec.trace) {
@@ -46,14 +49,14 @@ export class ArrivalController {
     const spec = s.spec;
     if (spec.trace) {
       const a = spec.trace[s.next++]!;
-      this.cluster.createPod(a.template, podName(spec.name, s.count++), a.runMs, s.ref);
+      this.cluster.createPod(a.template, podName(spec.name, s.count++), a.runMs, s.owner);
       const nxt = spec.trace[s.next];
       if (nxt) this.sim.scheduleAt(Math.max(nxt.at, this.sim.now), this.kArrive, i);
       return;
     }
     const draw = (stream: string, d: Distribution) => sample(d, this.sim.rng(`batch:${spec.name}:${stream}`));
     const { template, runMs } = spec.makePod!(draw);
-    this.cluster.createPod(template, podName(spec.name, s.count++), runMs, s.ref);
+    this.cluster.createPod(template, podName(spec.name, s.count++), runMs, s.owner);
     if (s.count >= spec.limit) return;
     const at = this.sim.now + this.gap(s);
     if (at <= spec.stop) this.sim.scheduleAt(at, this.kArrive, i);

@@ -1,8 +1,7 @@
 // Pure arithmetic of the Job controller (pkg/controller/job/job_controller.go, v1.36), NonIndexed mode.
-import type { JobSpec } from '../../workload/spec.js';
+import type { JobSpec } from '../../model/workloads.js';
 
-/** batch/v1 defaults: parallelism 1; backoffLimit 6. completions defaults to 1 unless only parallelism is set. */
-export const DEFAULT_BACKOFF_LIMIT = 6;
+export { DEFAULT_BACKOFF_LIMIT } from '../../model/workloads.js';
 
 export interface JobCounts {
   active: number;

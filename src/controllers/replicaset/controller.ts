@@ -1,91 +1,81 @@
-// ReplicaSets, and Deployments through their ReplicaSet (scaling only; rollouts come later): keeps
-// `replicas` live pods, replacing pods that fail or are deleted (preempted, evicted). Bare Pods are
-// created once by the same controller and never replaced.
+// The ReplicaSet controller (pkg/controller/replicaset/replica_set.go, v1.36), reconciling the model's
+// ReplicaSet objects: keeps spec.replicas active pods of the ReplicaSet's template, replacing pods that
+// end, are deleted (preempted, evicted) or begin terminating (controller.FilterActivePods leaves
+// terminating pods out), and reports status.replicas / readyReplicas / availableReplicas.
 import type { Simulation } from '../../engine/simulation.js';
 import { sample } from '../../engine/distributions.js';
 import type { ClusterState } from '../../model/cluster-state.js';
+import type { ClusterEvent } from '../../model/events.js';
 import type { Pod } from '../../model/pod.js';
-import { podName, templateHash } from '../../workload/names.js';
-import type { WorkloadSpec } from '../../workload/spec.js';
+import type { Workload } from '../../model/workloads.js';
+import { podName } from '../../workload/names.js';
 import { deletionOrder, replicaDiff } from './calc.js';
 
 interface Managed {
-  spec: WorkloadSpec;
-  index: number;
-  /** Index of the workload in ClusterState. */
-  ref: number;
-  base: string;
+  rs: Workload;
+  /** Active pods: owned, not ended, not terminating. */
   pods: Set<Pod>;
   created: number;
-  desired: number;
-  applied: boolean;
   syncQueued: boolean;
 }
 
 export class ReplicaSetController {
-  private readonly managed: Managed[] = [];
-  private readonly byWorkload = new Map<number, Managed>();
+  /** By workload index. */
+  private readonly managed = new Map<number, Managed>();
   private readonly kSync: number;
-  private readonly kApply: number;
 
   constructor(
     private readonly sim: Simulation,
     private readonly cluster: ClusterState,
   ) {
-    this.kApply = sim.register('replicaset.apply', (i) => this.apply(i));
-    this.kSync = sim.register('replicaset.sync', (i) => this.sync(i));
-    cluster.watch((ev) => {
-      if ((ev.type === 'PodDeleted' || ev.type === 'PodFinished') && ev.pod) {
-        const m = this.byWorkload.get(ev.pod.workload);
-        if (m && m.pods.delete(ev.pod)) this.queueSync(m);
+    this.kSync = sim.register('replicaset.sync', (i) => this.sync(this.managed.get(i)!));
+    cluster.watch('replicaset', (ev) => this.on(ev));
+  }
+
+  private on(ev: ClusterEvent): void {
+    switch (ev.type) {
+      case 'WorkloadAdded':
+        if (ev.workload.kind !== 'ReplicaSet') return;
+        this.managed.set(ev.workload.index, { rs: ev.workload, pods: new Set(), created: 0, syncQueued: false });
+        this.queueSync(ev.workload.index);
+        return;
+      case 'WorkloadSpecChanged':
+        this.queueSync(ev.workload.index);
+        return;
+      case 'PodRunning':
+        this.queueSync(ev.pod.workload);
+        return;
+      case 'PodTerminating':
+      case 'PodFinished':
+      case 'PodDeleted': {
+        const m = this.managed.get(ev.pod.workload);
+        if (m && m.pods.delete(ev.pod)) this.queueSync(ev.pod.workload);
+        return;
       }
-    });
+      default:
+    }
   }
 
-  add(spec: WorkloadSpec): void {
-    const ref = this.cluster.addWorkload(spec.kind, spec.name, spec.namespace);
-    const base = spec.kind === 'Deployment' ? `${spec.name}-${templateHash(`${spec.namespace}/${spec.name}`)}` : spec.name;
-    const m: Managed = { spec, index: this.managed.length, ref: ref.index, base, pods: new Set(), created: 0, desired: spec.replicas, applied: false, syncQueued: false };
-    this.managed.push(m);
-    this.byWorkload.set(ref.index, m);
-    this.sim.scheduleAt(Math.max(spec.at, this.sim.now), this.kApply, m.index);
-  }
-
-  /** Sets the desired replica count (used by scaling controllers). */
-  scale(name: string, namespace: string, replicas: number): boolean {
-    const m = this.managed.find((x) => x.spec.name === name && x.spec.namespace === namespace);
-    if (!m) return false;
-    m.desired = replicas;
-    this.queueSync(m);
-    return true;
-  }
-
-  private apply(i: number): void {
-    const m = this.managed[i]!;
-    m.applied = true;
-    this.sync(i);
-  }
-
-  private queueSync(m: Managed): void {
-    if (!m.applied || m.syncQueued) return;
+  private queueSync(index: number): void {
+    const m = this.managed.get(index);
+    if (!m || m.syncQueued) return;
     m.syncQueued = true;
-    this.sim.schedule(0, this.kSync, m.index);
+    this.sim.schedule(0, this.kSync, index);
   }
 
-  private sync(i: number): void {
-    const m = this.managed[i]!;
+  /** replica_set.go syncReplicaSet / manageReplicas: one step towards spec.replicas, then the status. */
+  private sync(m: Managed): void {
     m.syncQueued = false;
-    const diff = replicaDiff(m.desired, m.pods.size);
-    const ref = m.ref;
-    // A bare Pod is created once and never replaced.
-    if (m.spec.kind === 'Pod' && m.created > 0) return;
+    const rs = m.rs;
+    const diff = replicaDiff(rs.spec.replicas, m.pods.size);
     if (diff > 0) {
-      const rng = this.sim.rng(`workload:${m.spec.namespace}/${m.spec.name}`);
+      // The random stream is the top-level object's, so a Deployment's pods draw as they always have.
+      const root = rs.root;
+      const rng = this.sim.rng(`workload:${root.namespace}/${root.name}`);
+      const runTime = rs.spec.runTime;
       for (let k = 0; k < diff; k++) {
-        const runMs = m.spec.runTime ? Math.round(sample(m.spec.runTime, rng)) : -1;
-        const name = m.spec.kind === 'Pod' ? m.spec.name : podName(m.base, m.created);
-        m.created++;
-        const pod = this.cluster.createPod(m.spec.template, name, runMs, ref);
+        const runMs = runTime ? Math.round(sample(runTime, rng)) : -1;
+        const pod = this.cluster.createPod(rs.spec.template!, podName(rs.name, m.created++), runMs, rs);
         m.pods.add(pod);
       }
     } else if (diff < 0) {
@@ -95,6 +85,9 @@ export class ReplicaSetController {
         this.cluster.deletePod(p, 'ScaledDown');
       }
     }
-    if (m.desired !== m.pods.size) this.queueSync(m);
+    let ready = 0;
+    for (const p of m.pods) if (p.phase === 'Running') ready++;
+    this.cluster.setWorkloadStatus(rs, { observedGeneration: rs.generation, replicas: m.pods.size, readyReplicas: ready, availableReplicas: ready });
+    if (rs.spec.replicas !== m.pods.size) this.queueSync(rs.index);
   }
 }

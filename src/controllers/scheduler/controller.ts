@@ -3,7 +3,8 @@
 // may help them (or preempts lower-priority pods for them).
 import type { Simulation, SimEvent } from '../../engine/simulation.js';
 import { sample, type Distribution } from '../../engine/distributions.js';
-import type { ClusterEvent, ClusterState } from '../../model/cluster-state.js';
+import type { ClusterState } from '../../model/cluster-state.js';
+import { CLUSTER_EVENT_TYPES, isWorkloadEvent, type ClusterEvent, type ClusterEventType } from '../../model/events.js';
 import type { Pod } from '../../model/pod.js';
 import { findPreemption } from '../../scheduler/preemption.js';
 import { SchedulingQueue, UNSCHEDULABLE_FLUSH_INTERVAL_MS, eventBit } from '../../scheduler/queue.js';
@@ -30,7 +31,7 @@ export class SchedulerController {
   private moveMask = 0;
   /** Cluster events seen so far, and the number of the last event of each type awaiting the move. */
   private events = 0;
-  private readonly moveLast = new Map<ClusterEvent['type'], number>();
+  private readonly moveLast = new Map<ClusterEventType, number>();
   /** An attempt is running: new work waits for the next cycle, which the attempt's end schedules. */
   private inAttempt = false;
   private move: SimEvent | null = null;
@@ -51,10 +52,11 @@ export class SchedulerController {
     this.kCycle = sim.register('scheduler.cycle', () => this.runCycle());
     this.kMove = sim.register('scheduler.move', () => this.moveParked());
     this.kFlush = sim.register('scheduler.flush', () => this.flushParked());
-    cluster.watch((ev) => this.onClusterEvent(ev));
+    cluster.watch('scheduler', (ev) => this.onClusterEvent(ev));
   }
 
   private onClusterEvent(ev: ClusterEvent): void {
+    if (isWorkloadEvent(ev)) return;
     const pod = ev.pod;
     if (ev.type === 'PodAdded' && pod && !pod.node) {
       if (!this.schedulers.has(pod.template.schedulerName)) return; // another scheduler's pod: left pending
@@ -97,7 +99,7 @@ export class SchedulerController {
     const mask = this.moveMask;
     this.moveMask = 0;
     let moved = 0;
-    for (const type of ['NodeAdded', 'NodeChanged', 'PodAdded', 'PodBound', 'PodRunning', 'PodFinished', 'PodDeleted'] as const) {
+    for (const type of CLUSTER_EVENT_TYPES) {
       if (mask & eventBit(type)) moved += this.queue.onEvent(type, this.sim.now, this.moveLast.get(type) ?? Infinity);
     }
     this.moveLast.clear();

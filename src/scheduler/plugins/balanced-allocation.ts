@@ -77,7 +77,6 @@ export function balancedAllocation(args: { resources: ResourceWeight[]; legacy?:
   };
   return {
     name: BALANCED_ALLOCATION,
-    events: ['NodeAdded', 'NodeChanged', 'PodDeleted', 'PodFinished'],
     preScore(_s, pod) {
       for (const { index } of resources) if (pod.requests[index]! > 0) return null;
       return SKIP;

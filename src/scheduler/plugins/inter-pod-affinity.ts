@@ -93,7 +93,7 @@ export function interPodAffinity(args: InterPodAffinityArgs, handle: Handle): Pl
     else withRequiredAnti.delete(p);
   };
   for (const n of cluster.nodes) for (const p of n.pods) track(p, true);
-  cluster.watch((ev) => {
+  cluster.watch('index', (ev) => {
     if (!ev.pod || !ev.node) return;
     if (ev.type === 'PodBound') track(ev.pod, true);
     else if (ev.type === 'PodDeleted' || ev.type === 'PodFinished') track(ev.pod, false);
@@ -111,7 +111,7 @@ export function interPodAffinity(args: InterPodAffinityArgs, handle: Handle): Pl
 
   return {
     name: INTER_POD_AFFINITY,
-    events: ['PodBound', 'PodDeleted', 'PodFinished', 'NodeAdded', 'NodeChanged'],
+    events: ['PodBound', 'PodDeleted', 'PodFinished', 'NodeAdded', 'NodeTaintsChanged', 'NodeUnschedulableChanged'],
 
     // filtering.go PreFilter, getExistingAntiAffinityCounts, getIncomingAffinityAntiAffinityCounts.
     preFilter(state, pod) {

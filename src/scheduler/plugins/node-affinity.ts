@@ -10,7 +10,7 @@ const MISMATCH = status(Code.UnschedulableAndUnresolvable, "node(s) didn't match
 export function nodeAffinity(): Plugin {
   return {
     name: NODE_AFFINITY,
-    events: ['NodeAdded', 'NodeChanged'],
+    events: ['NodeAdded'],
     preFilter(_s, pod) {
       const t = pod.template;
       return t.nodeSelector.size === 0 && t.requiredNodeAffinity === null ? SKIP : null;

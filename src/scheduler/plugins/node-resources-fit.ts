@@ -174,7 +174,7 @@ export function nodeResourcesFit(args: FitArgs, handle: Handle): Plugin {
   };
   return {
     name: NODE_RESOURCES_FIT,
-    events: ['NodeAdded', 'NodeChanged', 'PodDeleted', 'PodFinished'],
+    events: ['NodeAdded', 'PodDeleted', 'PodFinished'],
     filter(_s, pod, node) {
       const req = pod.requests;
       const alloc = node.allocatable;

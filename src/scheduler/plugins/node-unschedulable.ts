@@ -10,7 +10,7 @@ const CORDONED = status(Code.UnschedulableAndUnresolvable, 'node(s) were unsched
 export function nodeUnschedulable(handle: Handle): Plugin {
   return {
     name: NODE_UNSCHEDULABLE,
-    events: ['NodeAdded', 'NodeChanged'],
+    events: ['NodeAdded', 'NodeTaintsChanged', 'NodeUnschedulableChanged'],
     // No cordoned node: nothing to reject (upstream filters every node and passes them all).
     preFilter() {
       return handle.cluster.unschedulableNodes === 0 ? SKIP : null;

@@ -2,9 +2,7 @@
 // domain, for PodTopologySpread. Upstream recounts them from its snapshot in every cycle
 // (podtopologyspread/filtering.go calPreFilterState, scoring.go PreScore, common.go countPodsMatchSelector);
 // here an index is built on first use by scanning the bound pods once and is then kept from watch events
-// (DESIGN rule 3), giving the same numbers. Bound pods are never terminating in this model (a deleted pod
-// leaves its node at once), so upstream's DeletionTimestamp bypass has nothing to skip.
-// A node counts until it is removed: removal is signalled by setting node.removedAt and emitting NodeChanged.
+// (DESIGN rule 3), giving the same numbers. A pod stops counting when it begins terminating (upstream's DeletionTimestamp bypass), a node when it is removed.
 import type { ClusterEvent, ClusterState } from '../../model/cluster-state.js';
 import type { Node } from '../../model/node.js';
 import { podMatches, type Pod, type PodTemplate } from '../../model/pod.js';
@@ -178,15 +176,35 @@ export class PodCounts {
   nodesVersion = 0;
 
   private constructor(readonly cluster: ClusterState) {
-    cluster.watch((ev) => this.onEvent(ev));
+    cluster.watch('index', (ev) => this.onEvent(ev));
   }
 
   private onEvent(ev: ClusterEvent): void {
-    const { pod, node } = ev;
-    if (ev.type === 'PodBound' && pod && node) this.onPod(pod, node, 1);
-    else if ((ev.type === 'PodDeleted' || ev.type === 'PodFinished') && pod && node) this.onPod(pod, node, -1);
-    else if (ev.type === 'NodeAdded' && node) this.onNode(node, 1);
-    else if (ev.type === 'NodeChanged' && node && node.removedAt >= 0 && !this.gone.has(node)) this.onNode(node, -1);
+    switch (ev.type) {
+      case 'PodBound':
+        this.onPod(ev.pod, ev.node, 1);
+        return;
+      // common.go countPodsMatchSelector bypasses terminating pods: a pod stops counting when its
+      // graceful deletion begins, not when its object goes.
+      case 'PodTerminating':
+        if (ev.node) this.onPod(ev.pod, ev.node, -1);
+        return;
+      case 'PodDeleted':
+      case 'PodFinished':
+        if (ev.node && !ev.pod.terminating) this.onPod(ev.pod, ev.node, -1);
+        return;
+      case 'NodeAdded':
+        this.onNode(ev.node, 1);
+        return;
+      case 'NodeRemoved':
+        if (!this.gone.has(ev.node)) this.onNode(ev.node, -1);
+        return;
+      case 'NodeTaintsChanged':
+        // Node groups of constraints with nodeTaintsPolicy Honor depend on taints.
+        this.nodesVersion++;
+        return;
+      default:
+    }
   }
 
   /** Indexes that count pods of this template (cached per template; pods of one template match alike). */
@@ -247,7 +265,7 @@ export class PodCounts {
     let ix = this.indexes.get(id);
     if (!ix) {
       ix = new SelectorIndex(namespace, selector);
-      for (const n of this.cluster.nodes) for (const p of n.pods) if (podMatches(selector, ix.namespaces, p)) ix.addOnNode(n.index, 1);
+      for (const n of this.cluster.nodes) for (const p of n.pods) if (!p.terminating && podMatches(selector, ix.namespaces, p)) ix.addOnNode(n.index, 1);
       this.indexes.set(id, ix);
       this.indexVersion++;
     }

@@ -168,7 +168,7 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
 
   return {
     name: POD_TOPOLOGY_SPREAD,
-    events: ['PodBound', 'PodDeleted', 'PodFinished', 'NodeAdded', 'NodeChanged'],
+    events: ['PodBound', 'PodDeleted', 'PodFinished', 'NodeAdded', 'NodeRemoved', 'NodeTaintsChanged', 'NodeUnschedulableChanged'],
 
     // filtering.go PreFilter / calPreFilterState and minMatchNum.
     preFilter(state, pod) {

@@ -31,7 +31,7 @@ export function taintToleration(handle: Handle): Plugin {
   let prefer: readonly Toleration[] = [];
   return {
     name: TAINT_TOLERATION,
-    events: ['NodeAdded', 'NodeChanged'],
+    events: ['NodeAdded', 'NodeTaintsChanged', 'NodeUnschedulableChanged'],
     // No NoSchedule or NoExecute taint anywhere: nothing to reject (upstream checks every node and passes them all).
     preFilter() {
       return handle.cluster.noScheduleNodes === 0 ? SKIP : null;

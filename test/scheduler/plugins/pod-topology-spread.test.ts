@@ -252,7 +252,8 @@ describe('PodTopologySpread score', () => {
 
 // Upstream's algorithms, recounted from every node's pods, for the randomized comparison below.
 function countOn(n: Node, c: TopologySpreadConstraint, ns: string): number {
-  return c.selector.requirements.length === 0 ? 0 : n.pods.filter((q) => podMatches(c.selector, [ns], q)).length;
+  // common.go countPodsMatchSelector: terminating pods are bypassed.
+  return c.selector.requirements.length === 0 ? 0 : n.pods.filter((q) => !q.terminating && podMatches(c.selector, [ns], q)).length;
 }
 function includedBrute(c: TopologySpreadConstraint, p: Pod, n: Node): boolean {
   const t = p.template;
@@ -342,29 +343,49 @@ describe('PodTopologySpread incremental counts', () => {
       return template(cluster, { labels: { app: 'a', tier: 'y' }, nodeSelector, topologySpread: cons, topologySpreadDefaulted: system });
     });
     const bound: Pod[] = [];
+    const terminating: Pod[] = [];
+    let tainted = false;
     const tally = { checks: 0, skew: 0, label: 0, slow: 0 };
     for (let step = 0; step < 800; step++) {
       const r = rng.random();
       const live = cluster.nodes.filter((n) => n.removedAt < 0);
       if (r < 0.55 || bound.length === 0) {
-        const q = cluster.createPod(pick(templates), `p${step}`, -1, -1);
+        const q = cluster.createPod(pick(templates), `p${step}`, -1, null);
         cluster.bindPod(q, pick(live));
         bound.push(q);
       } else if (r < 0.9) {
         const q = bound.splice(rng.int(bound.length), 1)[0]!;
+        const how = rng.random();
+        if (how < 0.35) cluster.deletePod(q, 'test');
+        else if (how < 0.7) cluster.finishPod(q, 'Succeeded');
+        else {
+          // Graceful: terminating for a while (it stops counting at once), gone later.
+          cluster.deletePod(q, 'test', 30_000);
+          terminating.push(q);
+        }
+      } else if (r < 0.93 && terminating.length > 0) {
+        const q = terminating.splice(rng.int(terminating.length), 1)[0]!;
         if (rng.random() < 0.5) cluster.deletePod(q, 'test');
         else cluster.finishPod(q, 'Succeeded');
-      } else if (r < 0.97 || live.length < 5) addRandomNode(cluster.nodes.length);
+      } else if (r < 0.95) {
+        // Taints change under nodeTaintsPolicy Honor's node groups.
+        const n = pick(live);
+        if (n.taints.some((t) => t.key === 'dedicated')) cluster.removeTaint(n, 'dedicated');
+        else cluster.addTaint(n, { key: 'dedicated', value: 'x', effect: 'NoSchedule' });
+        tainted = true;
+      } else if (r < 0.98 || live.length < 5) addRandomNode(cluster.nodes.length);
       else {
+        // Its pods are deleted with it.
         const gone = pick(live);
-        gone.removedAt = 1;
-        cluster.setUnschedulable(gone, true); // emits NodeChanged
+        cluster.removeNode(gone);
+        for (const list of [bound, terminating]) for (let i = list.length - 1; i >= 0; i--) if (list[i]!.node === null) list.splice(i, 1);
       }
-      if (step % 20 !== 0) continue;
+      if (step % 20 !== 0 && !tainted) continue;
+      tainted = false;
       const present = cluster.nodes.filter((n) => n.removedAt < 0);
       for (const sel of selectors.slice(0, step < 400 ? 2 : 3)) {
         const ix = counts.index('default', sel);
-        const perNode = (n: Node) => n.pods.filter((q) => podMatches(sel, ['default'], q)).length;
+        const perNode = (n: Node) => n.pods.filter((q) => !q.terminating && podMatches(sel, ['default'], q)).length;
         for (const n of cluster.nodes) expect(ix.count(n.index)).toBe(perNode(n));
         for (const key of keys) {
           const dc = counts.domains(ix, key);
@@ -388,7 +409,7 @@ describe('PodTopologySpread incremental counts', () => {
       expect(counts.consistent(pair)).toBe(consistent);
       if (!consistent) tally.slow++;
       // A pod of a random template (reused across steps, so per-template caches must follow node changes).
-      const p = cluster.createPod(pick(pending), `q${step}`, -1, -1);
+      const p = cluster.createPod(pick(pending), `q${step}`, -1, null);
       const cons = p.template.topologySpread;
       const plugin = plugins[pick(['List', 'System'] as const)];
       const got = runFilter(plugin, p, present);
@@ -412,11 +433,52 @@ describe('PodCounts.consistent', () => {
     expect(counts.consistent(keys)).toBe(true);
     const c = addNode(cluster, { name: 'c' }); // hostname only
     expect(counts.consistent(keys)).toBe(false);
-    c.removedAt = 1;
-    cluster.setUnschedulable(c, true);
+    cluster.removeNode(c);
     expect(counts.consistent(keys)).toBe(true);
     addNode(cluster, { name: 'd', labels: { [ZONE]: 'z1' } });
     expect(counts.consistent(keys)).toBe(true);
     expect(counts.consistent([ZONE, 'rack'])).toBe(false);
+  });
+});
+
+describe('PodTopologySpread follows node and pod changes of the model', () => {
+  const foo = makeSelector([{ key: 'foo', operator: 'Exists', values: [] }]);
+  const setupZones = () => {
+    const cluster = makeCluster([]);
+    const nodes = [
+      addBareNode(cluster, { name: 'a', labels: { [ZONE]: 'z1', [HOST]: 'a' } }),
+      addBareNode(cluster, { name: 'b', labels: { [ZONE]: 'z2', [HOST]: 'b' } }),
+      addBareNode(cluster, { name: 'c', labels: { [ZONE]: 'z2', [HOST]: 'c' } }),
+    ];
+    const plugin = podTopologySpread({ defaultingType: 'List' }, { cluster, rng: new RngStreams(1).get('s') });
+    const existing = boundPod(cluster, 'a', { labels: { foo: '' } });
+    return { cluster, nodes, plugin, existing };
+  };
+
+  it('nodeTaintsPolicy Honor: tainting a domain\'s nodes takes the domain out of the skew, after the counts were cached', () => {
+    const { cluster, nodes, plugin } = setupZones();
+    const p = pod(cluster, { labels: { foo: '' }, topologySpread: [tsc(1, ZONE, true, foo, { nodeTaintsPolicy: 'Honor' })] });
+    // z1 holds 1 matching pod, z2 none: a second one in z1 would make the skew 2.
+    expect(runFilter(plugin, p, nodes)).toEqual(['skew', 'ok', 'ok']);
+    for (const n of [nodes[1]!, nodes[2]!]) cluster.addTaint(n, { key: 'dedicated', value: 'x', effect: 'NoSchedule' });
+    // z2's nodes are tainted and the pod does not tolerate them: only z1 counts (common.go matchNodeInclusionPolicies).
+    expect(runFilter(plugin, p, nodes)).toEqual(['ok', 'ok', 'ok']);
+    expect(nodes.map((n) => bruteFilter(cluster, p, n))).toEqual(['ok', 'ok', 'ok']);
+    cluster.removeTaint(nodes[1]!, 'dedicated');
+    expect(runFilter(plugin, p, nodes)).toEqual(['skew', 'ok', 'ok']);
+  });
+
+  it('a terminating pod stops counting when its graceful deletion begins (common.go countPodsMatchSelector)', () => {
+    const { cluster, nodes, plugin, existing } = setupZones();
+    const p = pod(cluster, { labels: { foo: '' }, topologySpread: [tsc(1, ZONE, true, foo)] });
+    expect(runFilter(plugin, p, nodes)).toEqual(['skew', 'ok', 'ok']);
+    cluster.deletePod(existing, 'test', 30_000);
+    expect(existing.terminating).toBe(true);
+    expect(existing.node).toBe(nodes[0]);
+    expect(runFilter(plugin, p, nodes)).toEqual(['ok', 'ok', 'ok']);
+    // Its object going later changes nothing more.
+    cluster.deletePod(existing, 'test');
+    expect(existing.node).toBeNull();
+    expect(runFilter(plugin, p, nodes)).toEqual(['ok', 'ok', 'ok']);
   });
 });

@@ -1,0 +1,86 @@
+// The Deployment controller (pkg/controller/deployment, v1.36), reconciling the model's Deployments
+// through ReplicaSets it owns: the ReplicaSet of the current template is named <deployment>-<pod-template-
+// hash> (ComputeHash) and scaled to spec.replicas; ReplicaSets of older templates are scaled to zero.
+// Status sums its ReplicaSets'. Rolling updates (maxSurge / maxUnavailable steps) come with the rollouts
+// issue; until then a template change replaces the old pods at once, as docs/MODEL.md says.
+import type { Simulation } from '../../engine/simulation.js';
+import type { ClusterState } from '../../model/cluster-state.js';
+import type { ClusterEvent } from '../../model/events.js';
+import type { Workload } from '../../model/workloads.js';
+import { computeHash } from '../../workload/names.js';
+
+/** apps/v1 DefaultDeploymentUniqueLabelKey. */
+export const POD_TEMPLATE_HASH_LABEL = 'pod-template-hash';
+
+interface Managed {
+  deployment: Workload;
+  /** ReplicaSets it owns, in creation order. */
+  replicaSets: Workload[];
+  syncQueued: boolean;
+}
+
+export class DeploymentController {
+  /** By workload index. */
+  private readonly managed = new Map<number, Managed>();
+  private readonly kSync: number;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly cluster: ClusterState,
+  ) {
+    this.kSync = sim.register('deployment.sync', (i) => this.sync(this.managed.get(i)!));
+    cluster.watch('deployment', (ev) => this.on(ev));
+  }
+
+  private on(ev: ClusterEvent): void {
+    if (ev.type !== 'WorkloadAdded' && ev.type !== 'WorkloadSpecChanged' && ev.type !== 'WorkloadStatusChanged') return;
+    const w = ev.workload;
+    if (w.kind === 'Deployment') {
+      if (ev.type === 'WorkloadAdded') this.managed.set(w.index, { deployment: w, replicaSets: [], syncQueued: false });
+      if (ev.type !== 'WorkloadStatusChanged') this.queueSync(w.index);
+      return;
+    }
+    const owner = w.owner;
+    if (w.kind !== 'ReplicaSet' || !owner || owner.kind !== 'Deployment') return;
+    const m = this.managed.get(owner.index);
+    if (!m) return;
+    if (ev.type === 'WorkloadAdded') m.replicaSets.push(w);
+    // A ReplicaSet's status moves its Deployment's.
+    if (ev.type === 'WorkloadStatusChanged') this.queueSync(owner.index);
+  }
+
+  private queueSync(index: number): void {
+    const m = this.managed.get(index);
+    if (!m || m.syncQueued) return;
+    m.syncQueued = true;
+    this.sim.schedule(0, this.kSync, index);
+  }
+
+  /** deployment_controller.go syncDeployment, without rollout steps: the current ReplicaSet at spec.replicas, the others at 0. */
+  private sync(m: Managed): void {
+    m.syncQueued = false;
+    const d = m.deployment;
+    const template = d.spec.template!;
+    const hash = computeHash(template);
+    let current = m.replicaSets.find((rs) => rs.templateHash === hash);
+    for (const rs of m.replicaSets) if (rs !== current) this.cluster.scaleWorkload(rs, 0);
+    if (!current) {
+      // sync.go getNewReplicaSet: the new ReplicaSet carries the template with the pod-template-hash label.
+      current = this.cluster.createWorkload({
+        kind: 'ReplicaSet', name: `${d.name}-${hash}`, namespace: d.namespace, owner: d, templateHash: hash,
+        spec: { ...d.spec, template: { ...template, labels: new Map([...template.labels, [POD_TEMPLATE_HASH_LABEL, hash]]) } },
+      });
+    } else this.cluster.scaleWorkload(current, d.spec.replicas);
+    let replicas = 0;
+    let ready = 0;
+    let available = 0;
+    for (const rs of m.replicaSets) {
+      replicas += rs.status.replicas;
+      ready += rs.status.readyReplicas;
+      available += rs.status.availableReplicas;
+    }
+    this.cluster.setWorkloadStatus(d, {
+      observedGeneration: d.generation, replicas, readyReplicas: ready, availableReplicas: available, updatedReplicas: current.status.replicas,
+    });
+  }
+}

@@ -1,0 +1,177 @@
+// Controllers reconcile the model's workload objects: anything may change a spec through the model's
+// operations, and the owning controller reacts (the way controllers work through the API server).
+import { describe, expect, it } from 'vitest';
+import { Simulation } from '../../src/engine/simulation.js';
+import { ClusterState } from '../../src/model/cluster-state.js';
+import { ResourceSpace } from '../../src/model/resources.js';
+import type { Workload } from '../../src/model/workloads.js';
+import { SchedulerController } from '../../src/controllers/scheduler/controller.js';
+import { KubeletController } from '../../src/controllers/kubelet/controller.js';
+import { DeploymentController, POD_TEMPLATE_HASH_LABEL } from '../../src/controllers/deployment/controller.js';
+import { ReplicaSetController } from '../../src/controllers/replicaset/controller.js';
+import { JobController } from '../../src/controllers/job/controller.js';
+import { Nominator } from '../../src/scheduler/nominator.js';
+import { Scheduler } from '../../src/scheduler/scheduler.js';
+import { BUILTIN_PROFILES, buildProfile } from '../../src/scheduler/profiles.js';
+import { translateArgs } from '../../src/scenario/profiles.js';
+import { computeHash, safeEncodeString } from '../../src/workload/names.js';
+import { addNode, template } from '../helpers/builders.js';
+
+function setup(startupMs = 1000) {
+  const sim = new Simulation(1);
+  const cluster = new ClusterState(sim, new ResourceSpace());
+  const handle = { cluster, rng: sim.rng('scheduler.select') };
+  const nominator = new Nominator();
+  const sched = new Scheduler(buildProfile(BUILTIN_PROFILES.default!(), handle, translateArgs(cluster.resources, null, [])), cluster, handle.rng, 0, nominator);
+  new SchedulerController(sim, cluster, new Map([['default-scheduler', sched]]), nominator, { kind: 'constant', value: 0 });
+  new KubeletController(sim, cluster, { kind: 'constant', value: startupMs });
+  new DeploymentController(sim, cluster);
+  new ReplicaSetController(sim, cluster);
+  new JobController(sim, cluster);
+  for (const name of ['a', 'b', 'c']) addNode(cluster, { name, cpu: '4' });
+  return { sim, cluster };
+}
+
+const replicaSets = (cluster: ClusterState, d: Workload) => cluster.workloads.filter((w) => w.owner === d);
+const podsOf = (cluster: ClusterState, w: Workload) => [...cluster.livePods.values()].filter((p) => cluster.workloads[p.workload]!.root === w);
+
+describe('Deployment → ReplicaSet → pods', () => {
+  it('a Deployment gets a ReplicaSet named <name>-<pod-template-hash>, whose pods carry the label and come up', () => {
+    const { sim, cluster } = setup();
+    const t = template(cluster, { cpu: '500m', labels: { app: 'web' } });
+    const d = cluster.createWorkload({ kind: 'Deployment', name: 'web', namespace: 'default', spec: { replicas: 3, template: t, runTime: null, job: null } });
+    sim.runUntil(10_000);
+    const [rs, ...more] = replicaSets(cluster, d);
+    expect(more).toEqual([]);
+    const hash = computeHash(t);
+    expect(rs!.name).toBe(`web-${hash}`);
+    expect(rs!.templateHash).toBe(hash);
+    expect(rs!.spec.replicas).toBe(3);
+    const pods = podsOf(cluster, d);
+    expect(pods).toHaveLength(3);
+    for (const p of pods) {
+      expect(p.name.startsWith(`web-${hash}-`)).toBe(true);
+      expect(p.labels.get(POD_TEMPLATE_HASH_LABEL)).toBe(hash);
+      expect(p.labels.get('app')).toBe('web');
+      expect(p.phase).toBe('Running');
+    }
+    expect(rs!.status).toMatchObject({ replicas: 3, readyReplicas: 3, availableReplicas: 3, observedGeneration: 1 });
+    expect(d.status).toMatchObject({ replicas: 3, readyReplicas: 3, availableReplicas: 3, updatedReplicas: 3, observedGeneration: 1 });
+  });
+
+  it('scaling the Deployment through the model (as an HPA would) scales its ReplicaSet, up and down', () => {
+    const { sim, cluster } = setup();
+    const d = cluster.createWorkload({ kind: 'Deployment', name: 'web', namespace: 'default', spec: { replicas: 2, template: template(cluster, { cpu: '100m' }), runTime: null, job: null } });
+    sim.runUntil(10_000);
+    cluster.scaleWorkload(d, 6);
+    sim.runUntil(20_000);
+    expect(podsOf(cluster, d)).toHaveLength(6);
+    expect(d.status.readyReplicas).toBe(6);
+    cluster.scaleWorkload(d, 1);
+    sim.runUntil(30_000);
+    expect(podsOf(cluster, d)).toHaveLength(1);
+    expect(d.status).toMatchObject({ replicas: 1, readyReplicas: 1, observedGeneration: 3 });
+  });
+
+  it('a new template makes a new ReplicaSet and scales the old one to zero', () => {
+    const { sim, cluster } = setup();
+    const t1 = template(cluster, { cpu: '100m', labels: { app: 'web' } });
+    const d = cluster.createWorkload({ kind: 'Deployment', name: 'web', namespace: 'default', spec: { replicas: 2, template: t1, runTime: null, job: null } });
+    sim.runUntil(10_000);
+    const t2 = template(cluster, { cpu: '200m', labels: { app: 'web' } });
+    expect(computeHash(t2)).not.toBe(computeHash(t1));
+    cluster.setWorkloadTemplate(d, t2);
+    sim.runUntil(20_000);
+    const [old, current] = replicaSets(cluster, d);
+    expect([old!.templateHash, current!.templateHash]).toEqual([computeHash(t1), computeHash(t2)]);
+    expect([old!.spec.replicas, current!.spec.replicas]).toEqual([0, 2]);
+    const pods = podsOf(cluster, d);
+    expect(pods.map((p) => cluster.workloads[p.workload])).toEqual([current, current]);
+    expect(d.status).toMatchObject({ replicas: 2, updatedReplicas: 2 });
+    // Going back to the first template reuses its ReplicaSet (same hash).
+    cluster.setWorkloadTemplate(d, t1);
+    sim.runUntil(30_000);
+    expect(replicaSets(cluster, d)).toHaveLength(2);
+    expect([old!.spec.replicas, current!.spec.replicas]).toEqual([2, 0]);
+  });
+
+  it('a ReplicaSet replaces a pod as soon as it begins terminating (FilterActivePods)', () => {
+    const { sim, cluster } = setup();
+    const d = cluster.createWorkload({ kind: 'Deployment', name: 'web', namespace: 'default', spec: { replicas: 2, template: template(cluster, { cpu: '100m' }), runTime: null, job: null } });
+    sim.runUntil(10_000);
+    const victim = podsOf(cluster, d)[0]!;
+    cluster.evictPod(victim); // grace period 30 s
+    sim.runUntil(12_000);
+    const pods = podsOf(cluster, d);
+    expect(pods).toHaveLength(3); // the terminating pod and its replacement, running
+    expect(pods.filter((p) => !p.terminating && p.phase === 'Running')).toHaveLength(2);
+    expect(d.status.replicas).toBe(2);
+    sim.runUntil(40_001);
+    expect(cluster.livePods.has(victim.id)).toBe(false);
+    expect(victim.finishedAt).toBe(40_000); // deleted at 10 s + the 30 s grace period
+    expect(podsOf(cluster, d)).toHaveLength(2);
+  });
+});
+
+describe('Job', () => {
+  it('reports active, succeeded and completionTime in its status', () => {
+    const { sim, cluster } = setup(0);
+    const job = cluster.createWorkload({
+      kind: 'Job', name: 'report', namespace: 'default',
+      spec: { replicas: 2, template: template(cluster, { cpu: '100m' }), runTime: { kind: 'constant', value: 60_000 }, job: { parallelism: 2, completions: 4, backoffLimit: 6 } },
+    });
+    sim.runUntil(1_000);
+    expect(job.status).toMatchObject({ active: 2, succeeded: 0, completionTime: -1 });
+    sim.runUntil(200_000);
+    expect(job.status).toMatchObject({ active: 0, succeeded: 4, failed: 0, completionTime: 120_000 });
+  });
+});
+
+describe('kubelet and node Ready', () => {
+  it('a pod on a node that is not Ready neither starts nor finishes until the node is Ready again', () => {
+    const { sim, cluster } = setup(1000);
+    const job = cluster.createWorkload({
+      kind: 'Job', name: 'j', namespace: 'default',
+      spec: { replicas: 1, template: template(cluster, { cpu: '100m' }), runTime: { kind: 'constant', value: 10_000 }, job: { parallelism: 1, completions: 1, backoffLimit: 6 } },
+    });
+    sim.runUntil(0);
+    const p = podsOf(cluster, job)[0]!;
+    expect(p.node).not.toBeNull();
+    cluster.setNodeReady(p.node!, false);
+    sim.runUntil(60_000);
+    expect(p.phase).toBe('Pending'); // bound, but its kubelet is down
+    cluster.setNodeReady(p.node!, true);
+    sim.runUntil(61_000);
+    expect([p.phase, p.startedAt]).toEqual(['Running', 60_000]);
+    cluster.setNodeReady(p.node!, false);
+    sim.runUntil(100_000);
+    expect(p.phase).toBe('Running'); // its run time ended at 70 s, but nobody could report it
+    cluster.setNodeReady(p.node!, true);
+    sim.runUntil(100_000);
+    expect([p.phase, p.finishedAt]).toEqual(['Succeeded', 100_000]);
+  });
+});
+
+describe('ComputeHash (pkg/controller/controller_utils.go)', () => {
+  it.each([
+    // rand.SafeEncodeString maps each byte into "bcdfghjklmnpqrstvwxz2456789": '0'..'9' are bytes 48..57.
+    ['0123456789', '456789bcdf'],
+    ['', ''],
+    ['4294967295', '86f8fbc6f9'],
+  ])('SafeEncodeString(%j) = %j', (input, want) => {
+    expect(safeEncodeString(input)).toBe(want);
+  });
+
+  it('is a function of the template: equal templates hash alike, any change (or a collision count) changes it', () => {
+    const cluster = new ClusterState({ now: 0 }, new ResourceSpace());
+    const a = template(cluster, { cpu: '100m', labels: { app: 'x' } });
+    const b = template(cluster, { cpu: '100m', labels: { app: 'x' } });
+    const c = template(cluster, { cpu: '100m', labels: { app: 'y' } });
+    expect(computeHash(a)).toBe(computeHash(b));
+    expect(computeHash(a)).not.toBe(computeHash(c));
+    expect(computeHash({ ...a, owner: 'other/name' })).toBe(computeHash(a));
+    expect(computeHash(a, 1)).not.toBe(computeHash(a));
+    expect(computeHash(a, 1)).not.toBe(computeHash(a, 2));
+    expect(computeHash(a)).toMatch(/^[bcdfghjklmnpqrstvwxz2456789]{1,10}$/);
+  });
+});
