@@ -1,10 +1,10 @@
 // CSV files. Headers and one-shot tables go through csv-stringify; the streamed rows of a run (tens of
 // thousands per run, most of a sweep run's time when formatted field by field through csv-stringify's
 // casting pipeline) take csvRow, which writes the same bytes as csv-stringify's defaults for the numbers
-// and strings the recorder emits (test/metrics/csv.test.ts compares the two).
+// and strings the collectors emit (test/metrics/csv.test.ts compares the two).
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
-import type { Row, RowSink } from './recorder.js';
+import type { Row, RowSink } from './collector.js';
 
 /** csv-stringify's default quoting: a field holding a delimiter, a quote or a line break is quoted. */
 const NEEDS_QUOTES = /[,"\n\r]/;

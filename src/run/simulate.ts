@@ -14,25 +14,23 @@ import { JobController } from '../controllers/job/controller.js';
 import { DeploymentController } from '../controllers/deployment/controller.js';
 import { ApplyController } from '../controllers/apply/controller.js';
 import { ArrivalController } from '../controllers/batch/controller.js';
-import { Recorder, type ReferencePod, type RowSink } from '../metrics/recorder.js';
-import { percentile, tidy } from '../metrics/stats.js';
+import { Metrics, namedSinks, type Figures, type RowSink, type SinkFactory } from '../metrics/collector.js';
+import { CapacityCollector } from '../metrics/collectors/capacity.js';
+import { FragmentationCollector, type ReferencePod } from '../metrics/collectors/fragmentation.js';
+import { PodsCollector } from '../metrics/collectors/pods.js';
+import { NodesCollector } from '../metrics/collectors/nodes.js';
+import { WorkloadNames, WorkloadsCollector } from '../metrics/collectors/workloads.js';
+import { SchedulerCollector } from '../controllers/scheduler/collector.js';
+import { tidy } from '../metrics/stats.js';
 import { translateArgs } from '../scenario/profiles.js';
 import { poolLabels } from '../scenario/warnings.js';
 import type { Scenario } from '../scenario/load.js';
 
-export interface Sinks {
-  timeseries: RowSink;
-  pods: RowSink;
-  nodes: RowSink;
-}
-
-export const NODE_COLUMNS = [
-  'node', 'node_pool', 'zone', 'instance_type', 'cpu_allocatable_millicores', 'memory_allocatable_bytes', 'pods_allocatable',
-  'price_per_hour', 'created_s', 'cpu_requested_millicores', 'memory_requested_bytes', 'pods',
-];
+/** Where a run's rows go: a factory that opens files by name, or fixed sinks by file stem (tests). */
+export type Sinks = SinkFactory | Partial<Record<string, RowSink>>;
 
 export interface RunResult {
-  summary: Record<string, string | number>;
+  summary: Figures;
   pendingReasons: Map<string, number>;
   eventsProcessed: number;
 }
@@ -62,14 +60,23 @@ export function referencePod(s: Scenario): ReferencePod {
   return { cpu: med('cpu'), memory: med('memory') };
 }
 
+/** A run assembled and ready: step its simulation (tests may act on the model in between), then finish it. */
+export interface PreparedRun {
+  readonly sim: Simulation;
+  readonly cluster: ClusterState;
+  /** Runs to the scenario's end and returns the summary. */
+  run(): RunResult;
+}
+
 export function simulate(s: Scenario, sinks: Sinks): RunResult {
+  return prepareRun(s, sinks).run();
+}
+
+/** Builds the cluster, controllers and collectors of one run from a Scenario. */
+export function prepareRun(s: Scenario, sinks: Sinks): PreparedRun {
   const sim = new Simulation(s.seed);
   const cluster = new ClusterState(sim, s.space);
-  const series = [
-    ...s.workloads.map((w) => ({ kind: w.kind, namespace: w.namespace, name: w.name })),
-    ...s.arrivals.map((a) => ({ kind: a.trace ? 'Trace' : 'Batch', namespace: 'default', name: a.name })),
-  ];
-  const recorder = new Recorder(sim, cluster, s.metricsIntervalMs, sinks.timeseries, sinks.pods, referencePod(s), series);
+  const factory: SinkFactory = typeof sinks.open === 'function' ? (sinks as SinkFactory) : namedSinks(sinks as Partial<Record<string, RowSink>>);
 
   const handle = { cluster, rng: sim.rng('scheduler.select') };
   const schedulers = new Map<string, Scheduler>();
@@ -89,6 +96,19 @@ export function simulate(s: Scenario, sinks: Sinks): RunResult {
   const apply = new ApplyController(sim, cluster);
   const arrivals = new ArrivalController(sim, cluster);
 
+  // Collectors, in the order their rows appear in each timeseries sample.
+  const metrics = new Metrics(sim, factory, s.metricsIntervalMs);
+  const names = new WorkloadNames(cluster, [
+    ...s.workloads.map((w) => ({ kind: w.kind, namespace: w.namespace, name: w.name })),
+    ...s.arrivals.map((a) => ({ kind: a.trace ? 'Trace' : 'Batch', namespace: 'default', name: a.name })),
+  ]);
+  const capacity = metrics.add(new CapacityCollector(sim, cluster));
+  metrics.add(new PodsCollector(cluster, factory, names));
+  metrics.add(new FragmentationCollector(cluster, capacity, referencePod(s)));
+  metrics.add(new WorkloadsCollector(cluster, names));
+  metrics.add(new NodesCollector(sim, cluster, factory));
+  metrics.add(new SchedulerCollector(scheduler.stats));
+
   for (const p of s.pools) {
     for (let i = 0; i < p.count; i++) {
       const zone = p.zones[i % p.zones.length]!;
@@ -99,61 +119,23 @@ export function simulate(s: Scenario, sinks: Sinks): RunResult {
   for (const w of s.workloads) apply.add(w);
   for (const a of s.arrivals) arrivals.add(a);
 
+  return { sim, cluster, run: () => finishRun(s, sim, cluster, scheduler, metrics) };
+}
+
+function finishRun(s: Scenario, sim: Simulation, cluster: ClusterState, scheduler: SchedulerController, metrics: Metrics): RunResult {
   sim.runUntil(s.durationMs);
-
-  for (const pod of cluster.livePods.values()) recorder.writePod(pod);
-  for (const n of cluster.nodes) {
-    sinks.nodes.write([
-      n.name, n.pool, n.zone, n.labels.get('node.kubernetes.io/instance-type') ?? '', n.allocatable[CPU]!, n.allocatable[MEMORY]!, n.allocatable[3]!,
-      n.pricePerHour, tidy(n.createdAt / 1000), n.requested[CPU]!, n.requested[MEMORY]!, n.pods.length,
-    ]);
-  }
-
-  const lat = recorder.schedulingLatency.sorted();
-  const sec = (ms: number) => tidy(ms / 1000);
-  const mean = recorder.meanUtilization();
-  const now = recorder.utilization();
-  const nodeHours = cluster.nodes.reduce((h, n) => h + (s.durationMs - n.createdAt) / 3.6e6, 0);
-  const cost = cluster.nodes.reduce((c, n) => c + ((s.durationMs - n.createdAt) / 3.6e6) * n.pricePerHour, 0);
   const pendingReasons = new Map<string, number>();
   for (const pod of cluster.livePods.values()) {
     if (pod.node) continue;
     const why = scheduler.lastFailureText(pod) ?? (pod.attempts === 0 ? 'not attempted yet' : 'waiting to be retried');
     pendingReasons.set(why, (pendingReasons.get(why) ?? 0) + 1);
   }
-  const st = scheduler.stats;
-  const summary: Record<string, string | number> = {
+  const summary = metrics.finish({
     scenario: s.name,
     seed: s.seed,
     profile: s.scheduler.profile,
-    duration_s: sec(s.durationMs),
-    nodes: cluster.nodes.length,
-    nodes_used_end: recorder.nodesUsed,
-    nodes_used_peak: recorder.peakNodesUsed,
-    pods_created: recorder.created,
-    pods_scheduled: recorder.scheduled,
-    pods_pending_end: recorder.pending,
-    pods_running_end: recorder.running,
-    pods_succeeded: recorder.succeeded,
-    pods_preempted: recorder.preempted,
-    pods_deleted: recorder.deleted,
-    pods_pending_peak: recorder.peakPending,
-    scheduling_attempts: st.attempts,
-    scheduling_failures: st.failures,
-    preemptions: st.preemptions,
-    nodes_evaluated_per_attempt: tidy(st.attempts ? st.nodesEvaluated / st.attempts : 0),
-    scheduling_latency_p50_s: sec(percentile(lat, 50)),
-    scheduling_latency_p90_s: sec(percentile(lat, 90)),
-    scheduling_latency_p99_s: sec(percentile(lat, 99)),
-    scheduling_latency_max_s: sec(percentile(lat, 100)),
-    cpu_requested_ratio_mean: tidy(mean.cpu),
-    memory_requested_ratio_mean: tidy(mean.memory),
-    cpu_requested_ratio_end: tidy(now.cpu),
-    cpu_requested_ratio_peak: tidy(Math.max(recorder.peakCpuUtilization, now.cpu)),
-    fragmentation_ratio_peak: tidy(recorder.peakFragmentation),
-    node_hours: tidy(nodeHours),
-    cost: tidy(cost),
+    duration_s: tidy(s.durationMs / 1000),
     events: sim.eventsProcessed,
-  };
+  });
   return { summary, pendingReasons, eventsProcessed: sim.eventsProcessed };
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { loadScenario } from '../../src/scenario/load.js';
 import { simulate } from '../../src/run/simulate.js';
-import type { Row } from '../../src/metrics/recorder.js';
+import type { Row } from '../../src/metrics/collector.js';
 import { tempFiles } from '../helpers/scenario.js';
 
 function run(scenario: string, manifests: string) {

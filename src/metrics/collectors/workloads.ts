@@ -1,0 +1,78 @@
+// Pods running per workload the scenario declares: a series for each from the start of the run, whether
+// or not its object exists yet. A pod counts for its top-level owner (a Deployment for the pods of its
+// ReplicaSets); a bare pod for the scenario's Pod entry of its name.
+import type { ClusterState } from '../../model/cluster-state.js';
+import type { ClusterEvent } from '../../model/events.js';
+import type { Pod } from '../../model/pod.js';
+import { workloadKey } from '../../model/workloads.js';
+import type { Collector, RowSink } from '../collector.js';
+
+/** A workload the scenario declares. */
+export interface WorkloadSeries {
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+/** Which declared workload a pod counts for, and its name in outputs ("namespace/name"). */
+export class WorkloadNames {
+  private readonly byKey = new Map<string, number>();
+  /** Series index per workload object index (undefined: not looked up yet; -1: none). */
+  private readonly ofWorkload: number[] = [];
+
+  constructor(
+    private readonly cluster: ClusterState,
+    readonly series: readonly WorkloadSeries[],
+  ) {
+    series.forEach((w, i) => this.byKey.set(workloadKey(w.kind, w.namespace, w.name), i));
+  }
+
+  /** The index of the declared workload the pod counts for, or -1. */
+  indexOf(pod: Pod): number {
+    if (pod.workload < 0) return this.byKey.get(workloadKey('Pod', pod.namespace, pod.name)) ?? -1;
+    let i = this.ofWorkload[pod.workload];
+    if (i === undefined) {
+      i = this.byKey.get(this.cluster.workloads[pod.workload]!.root.key) ?? -1;
+      this.ofWorkload[pod.workload] = i;
+    }
+    return i;
+  }
+
+  /** "namespace/name" of the declared workload the pod counts for, or ''. */
+  of(pod: Pod): string {
+    const i = this.indexOf(pod);
+    if (i < 0) return '';
+    const w = this.series[i]!;
+    return `${w.namespace}/${w.name}`;
+  }
+}
+
+export class WorkloadsCollector implements Collector {
+  private readonly running: number[];
+
+  constructor(
+    cluster: ClusterState,
+    private readonly names: WorkloadNames,
+  ) {
+    this.running = names.series.map(() => 0);
+    cluster.watch('metrics', (ev) => this.on(ev));
+  }
+
+  private on(ev: ClusterEvent): void {
+    if (ev.type === 'PodRunning') {
+      const i = this.names.indexOf(ev.pod);
+      if (i >= 0) this.running[i]!++;
+    } else if ((ev.type === 'PodFinished' || ev.type === 'PodDeleted') && ev.pod.startedAt >= 0) {
+      const i = this.names.indexOf(ev.pod);
+      if (i >= 0) this.running[i]!--;
+    }
+  }
+
+  sample(t: number | string, ts: RowSink): void {
+    const series = this.names.series;
+    for (let i = 0; i < series.length; i++) {
+      const w = series[i]!;
+      ts.write([t, 'pods_running', '', '', `${w.namespace}/${w.name}`, this.running[i]!]);
+    }
+  }
+}
