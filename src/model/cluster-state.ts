@@ -61,6 +61,11 @@ export class ClusterState {
   private nextPodId = 0;
   private readonly watchers: { rank: number; w: Watcher }[] = [];
   private watcherList: Watcher[] = [];
+  /** Watchers of the scheduling state ('index'): the only ones told of what-if changes. */
+  private indexWatchers: Watcher[] = [];
+  /** Undo steps of the open what-ifs, newest last (see fork). */
+  private readonly undo: (() => void)[] = [];
+  private forks = 0;
 
   /** Node resources in columns (see ResourceColumns); grown by doubling. */
   readonly columns: ResourceColumns;
@@ -103,16 +108,93 @@ export class ClusterState {
     while (at > 0 && this.watchers[at - 1]!.rank > rank) at--;
     this.watchers.splice(at, 0, { rank, w });
     this.watcherList = this.watchers.map((x) => x.w);
+    const indexRank = WATCHER_ORDER.indexOf('index');
+    this.indexWatchers = this.watchers.filter((x) => x.rank === indexRank).map((x) => x.w);
   }
 
   private emit(ev: ClusterEvent): void {
+    if (this.forks > 0) {
+      for (const w of this.indexWatchers) w(ev);
+      return;
+    }
     for (const w of this.watcherList) w(ev);
+  }
+
+  // What-if: hypothetical changes to the scheduling state, undone by revert.
+
+  /**
+   * Opens a what-if and returns its mark. Until revert(mark), the model may be changed only by
+   * assumePodRemoved, assumePodBound and addNode (a hypothetical node), and only the scheduling indexes
+   * hear of it (events with whatIf set): nothing is scheduled, counted or written. revert(mark) undoes
+   * every change since the mark in reverse order, leaving the state (node pod order and resource columns
+   * included) exactly as it was. What-ifs nest. Preemption asks "would the pod fit here without these
+   * victims?" this way, as upstream does on a copy of its snapshot; a cluster autoscaler asks "would it
+   * fit on a new node of this pool?".
+   */
+  fork(): number {
+    this.forks++;
+    return this.undo.length;
+  }
+
+  revert(mark: number): void {
+    if (this.forks === 0 || mark > this.undo.length) throw new Error('bug: revert without a matching fork');
+    while (this.undo.length > mark) this.undo.pop()!();
+    this.forks--;
+  }
+
+  get inWhatIf(): boolean {
+    return this.forks > 0;
+  }
+
+  private requireReal(op: string): void {
+    if (this.forks > 0) throw new Error(`bug: ${op} during a what-if`);
+  }
+
+  private requireWhatIf(op: string): void {
+    if (this.forks === 0) throw new Error(`bug: ${op} outside a what-if (call fork first)`);
+  }
+
+  /** What-if: the bound pod is gone from its node (its requests released, pod counts without it). */
+  assumePodRemoved(pod: Pod): void {
+    this.requireWhatIf('assumePodRemoved');
+    const node = pod.node;
+    if (!node) throw new Error(`bug: assuming unbound pod ${pod.name} removed`);
+    const slot = pod.slot;
+    this.release(pod);
+    this.emit({ type: 'PodDeleted', pod, node, whatIf: true });
+    this.undo.push(() => {
+      this.occupy(pod, node);
+      // release() swapped the last pod into the slot: put both back where they were.
+      const pods = node.pods;
+      const last = pods.length - 1;
+      if (slot !== last) {
+        const moved = pods[slot]!;
+        pods[slot] = pod;
+        pods[last] = moved;
+        moved.slot = last;
+        pod.slot = slot;
+      }
+      this.emit({ type: 'PodBound', pod, node, whatIf: true });
+    });
+  }
+
+  /** What-if: the pod is on the node (its requests taken, pod counts with it): a nominated pod, say. */
+  assumePodBound(pod: Pod, node: Node): void {
+    this.requireWhatIf('assumePodBound');
+    if (pod.node) throw new Error(`bug: assuming bound pod ${pod.name} bound again`);
+    this.occupy(pod, node);
+    this.emit({ type: 'PodBound', pod, node, whatIf: true });
+    this.undo.push(() => {
+      this.release(pod);
+      this.emit({ type: 'PodDeleted', pod, node, whatIf: true });
+    });
   }
 
   // Workload objects.
 
   /** Creates a workload object (WorkloadAdded). Names are unique per (kind, namespace). */
   createWorkload(init: WorkloadInit): Workload {
+    this.requireReal('createWorkload');
     const key = workloadKey(init.kind, init.namespace, init.name);
     if (this.workloadByKey.has(key)) throw new Error(`bug: duplicate workload ${key}`);
     const w = new Workload(this.workloads.length, init.kind, init.name, init.namespace, init.spec, init.owner ?? null, this.clock.now, init.templateHash ?? '');
@@ -128,6 +210,7 @@ export class ClusterState {
 
   /** Replaces a workload's spec, as `kubectl apply` of a changed object does (WorkloadSpecChanged, generation + 1). */
   updateWorkloadSpec(w: Workload, spec: WorkloadObjectSpec): void {
+    this.requireReal('updateWorkloadSpec');
     w.spec = spec;
     w.generation++;
     this.emit({ type: 'WorkloadSpecChanged', workload: w });
@@ -147,6 +230,7 @@ export class ClusterState {
 
   /** The owning controller reports what it observed (WorkloadStatusChanged, only when something changed). */
   setWorkloadStatus(w: Workload, patch: Partial<WorkloadStatus>): void {
+    this.requireReal('setWorkloadStatus');
     const st = w.status as unknown as Record<string, number>;
     let changed = false;
     for (const [k, v] of Object.entries(patch)) {
@@ -170,8 +254,29 @@ export class ClusterState {
     this.nodes.push(n);
     this.nodeByName.set(n.name, n);
     this.countTaints(n.taints, 1);
+    if (this.forks > 0) {
+      this.emit({ type: 'NodeAdded', node: n, whatIf: true });
+      this.undo.push(() => this.dropNode(n));
+      return n;
+    }
     this.emit({ type: 'NodeAdded', node: n });
     return n;
+  }
+
+  /** Undoes a hypothetical node: it leaves `nodes` altogether (its index is free again). */
+  private dropNode(n: Node): void {
+    if (n.pods.length > 0 || this.nodes[this.nodes.length - 1] !== n) throw new Error(`bug: dropping hypothetical node ${n.name} out of order`);
+    this.emit({ type: 'NodeRemoved', node: n, whatIf: true });
+    this.countTaints(n.taints, -1);
+    this.nodes.pop();
+    this.nodeByName.delete(n.name);
+    const c = this.columns;
+    c.alloc.fill(0, n.index * c.stride, (n.index + 1) * c.stride);
+    c.used.fill(0, n.index * c.stride, (n.index + 1) * c.stride);
+    c.nonZero[n.index * 2] = 0;
+    c.nonZero[n.index * 2 + 1] = 0;
+    // Caches keyed on (index, generation) must not take a later node at this index for this one.
+    c.generation[n.index]!++;
   }
 
   private countTaints(taints: readonly Taint[], d: 1 | -1): void {
@@ -182,6 +287,7 @@ export class ClusterState {
 
   /** The node's Ready condition changes (the kubelet stops or resumes reporting). */
   setNodeReady(node: Node, ready: boolean): void {
+    this.requireReal('setNodeReady');
     if (node.removedAt >= 0) throw new Error(`bug: node ${node.name} was removed`);
     if (node.ready === ready) return;
     node.ready = ready;
@@ -201,6 +307,7 @@ export class ClusterState {
   }
 
   private setTaints(node: Node, taints: readonly Taint[]): void {
+    this.requireReal('setTaints');
     if (node.removedAt >= 0) throw new Error(`bug: node ${node.name} was removed`);
     this.countTaints(node.taints, -1);
     node.taints = taints;
@@ -210,6 +317,7 @@ export class ClusterState {
 
   /** spec.unschedulable: cordon (true) or uncordon (false). */
   setUnschedulable(node: Node, unschedulable: boolean): void {
+    this.requireReal('setUnschedulable');
     if (node.removedAt >= 0) throw new Error(`bug: node ${node.name} was removed`);
     if (node.unschedulable === unschedulable) return;
     node.unschedulable = unschedulable;
@@ -222,6 +330,7 @@ export class ClusterState {
    * does with pods of a node that no longer exists (outcome NodeRemoved); drain it first to avoid that.
    */
   removeNode(node: Node): void {
+    this.requireReal('removeNode');
     if (node.removedAt >= 0) return;
     while (node.pods.length > 0) this.deletePod(node.pods[node.pods.length - 1]!, 'NodeRemoved');
     node.removedAt = this.clock.now;
@@ -237,6 +346,7 @@ export class ClusterState {
 
   /** Creates a pod owned by `owner` (or a bare pod); runMs is how long it runs once started (-1: until deleted). */
   createPod(template: PodTemplate, name: string, runMs: number, owner: Workload | null): Pod {
+    this.requireReal('createPod');
     const pod = new Pod(this.nextPodId++, name, template, this.clock.now, runMs, owner ? owner.index : -1);
     this.livePods.set(pod.id, pod);
     this.emit({ type: 'PodAdded', pod });
@@ -244,9 +354,18 @@ export class ClusterState {
   }
 
   bindPod(pod: Pod, node: Node): void {
+    this.requireReal('bindPod');
     if (pod.node) throw new Error(`bug: pod ${pod.name} is already bound to ${pod.node.name}`);
     if (pod.phase !== 'Pending') throw new Error(`bug: binding pod ${pod.name} in phase ${pod.phase}`);
     if (node.removedAt >= 0) throw new Error(`bug: binding pod ${pod.name} to removed node ${node.name}`);
+    this.occupy(pod, node);
+    pod.nodeName = node.name;
+    pod.scheduledAt = this.clock.now;
+    this.emit({ type: 'PodBound', pod, node });
+  }
+
+  /** The pod takes its requests on the node and joins its pod list. */
+  private occupy(pod: Pod, node: Node): void {
     const req = pod.requests;
     const used = node.requested;
     for (let i = 0; i < req.length; i++) used[i]! += req[i]!;
@@ -256,12 +375,10 @@ export class ClusterState {
     pod.slot = node.pods.length;
     node.pods.push(pod);
     pod.node = node;
-    pod.nodeName = node.name;
-    pod.scheduledAt = this.clock.now;
-    this.emit({ type: 'PodBound', pod, node });
   }
 
   startPod(pod: Pod): void {
+    this.requireReal('startPod');
     if (pod.phase !== 'Pending' || !pod.node) throw new Error(`bug: starting pod ${pod.name} in phase ${pod.phase}`);
     pod.phase = 'Running';
     pod.startedAt = this.clock.now;
@@ -276,6 +393,7 @@ export class ClusterState {
 
   /** The pod's containers ended: Succeeded or Failed. Its requests are released (the scheduler ignores terminal pods). */
   finishPod(pod: Pod, phase: Extract<PodPhase, 'Succeeded' | 'Failed'>, outcome = phase): void {
+    this.requireReal('finishPod');
     const node = pod.node;
     this.release(pod);
     pod.phase = phase;
@@ -292,6 +410,7 @@ export class ClusterState {
    * (which calls deletePod again with no grace). Without one, or for an unbound pod, it goes at once.
    */
   deletePod(pod: Pod, outcome: string, gracePeriodMs = 0): void {
+    this.requireReal('deletePod');
     if (!this.livePods.has(pod.id)) return;
     if (gracePeriodMs > 0 && pod.node) {
       if (pod.terminating) return; // already terminating: the first deletion's grace period stands

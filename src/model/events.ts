@@ -36,6 +36,8 @@ export interface NodeEvent {
   readonly type: NodeEventType;
   readonly node: Node;
   readonly pod?: undefined;
+  /** A hypothetical change (ClusterState.fork): only the scheduling indexes hear of it. */
+  readonly whatIf?: boolean;
 }
 
 /** A pod was created (not bound yet). */
@@ -50,6 +52,7 @@ export interface PodOnNodeEvent {
   readonly type: 'PodBound' | 'PodRunning';
   readonly pod: Pod;
   readonly node: Node;
+  readonly whatIf?: boolean;
 }
 
 /**
@@ -61,6 +64,7 @@ export interface PodEndEvent {
   readonly type: 'PodTerminating' | 'PodFinished' | 'PodDeleted';
   readonly pod: Pod;
   readonly node: Node | null;
+  readonly whatIf?: boolean;
 }
 
 /** A workload object (Deployment, ReplicaSet, Job, …) was created, or its spec or status changed. */

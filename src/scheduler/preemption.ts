@@ -1,12 +1,13 @@
 // DefaultPreemption (PostFilter), after pkg/scheduler/framework/preemption/preemption.go and
-// plugins/defaultpreemption/default_preemption.go (v1.36), simplified as docs/MODEL.md says:
-// victims are found by resources (the other filters are re-run with the victims' requests removed,
-// but pod counts seen by affinity and spreading are not), and they are deleted at once (no grace period).
+// plugins/defaultpreemption/default_preemption.go (v1.36), simplified as docs/MODEL.md says (victims are
+// deleted at once, with no grace period). Victims are tried as upstream tries them on a copy of its
+// snapshot: removed and reprieved in a what-if of the model (ClusterState.fork), so every filter, spreading
+// and inter-pod affinity included, sees the node without them.
 import type { Node } from '../model/node.js';
 import type { Pod } from '../model/pod.js';
 import type { Rng } from '../engine/rng.js';
 import { Code } from './framework.js';
-import { reserve, type Diagnosis, type Scheduler } from './scheduler.js';
+import type { Diagnosis, Scheduler } from './scheduler.js';
 
 /** DefaultPreemptionArgs defaults (pkg/scheduler/apis/config/v1/defaults.go). */
 export const MIN_CANDIDATE_NODES_PERCENTAGE = 10;
@@ -32,29 +33,28 @@ export function moreImportant(a: Pod, b: Pod): number {
   return sa - sb || a.id - b.id;
 }
 
-const take = reserve;
-
 /** default_preemption.go SelectVictimsOnNode: remove all lower-priority pods, then reprieve the most important first. */
 export function selectVictimsOnNode(sched: Scheduler, pod: Pod, node: Node): Pod[] | null {
   const lower = node.pods.filter((p) => p.priority < pod.priority);
   if (lower.length === 0) return null;
-  for (const v of lower) take(node, v, -1);
-  const fits = sched.runFilters(pod, node) === null;
-  if (!fits) {
-    for (const v of lower) take(node, v, 1);
-    return null;
-  }
-  lower.sort(moreImportant);
-  const victims: Pod[] = [];
-  for (const v of lower) {
-    take(node, v, 1);
-    if (sched.runFilters(pod, node) !== null) {
-      take(node, v, -1);
-      victims.push(v);
+  const cluster = sched.cluster;
+  const mark = cluster.fork();
+  try {
+    for (const v of lower) cluster.assumePodRemoved(v);
+    if (sched.checkNode(pod, node) !== null) return null;
+    lower.sort(moreImportant);
+    const victims: Pod[] = [];
+    for (const v of lower) {
+      cluster.assumePodBound(v, node);
+      if (sched.checkNode(pod, node) !== null) {
+        cluster.assumePodRemoved(v);
+        victims.push(v);
+      }
     }
+    return victims;
+  } finally {
+    cluster.revert(mark);
   }
-  for (const v of victims) take(node, v, 1);
-  return victims;
 }
 
 /** preemption.go pickOneNodeForPreemption (without the PDB criterion, as there are no PDBs yet). */

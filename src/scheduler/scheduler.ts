@@ -82,7 +82,7 @@ export class Scheduler {
 
   constructor(
     readonly profile: Profile,
-    private readonly cluster: ClusterState,
+    readonly cluster: ClusterState,
     private readonly rng: Rng,
     private readonly percentageOfNodesToScore: number,
     readonly nominator: Nominator = new Nominator(),
@@ -90,17 +90,61 @@ export class Scheduler {
     this.filterMasks = profile.filters.map((p) => eventMask(p.events));
   }
 
-  /** Runs the filters for one node, counting pods nominated there that the pod must leave room for. */
+  /**
+   * Runs this cycle's filters for one node, counting the pods nominated there that the pod must leave
+   * room for (schedule_one.go RunFilterPluginsWithNominatedPods, addGEPriorityNominatedPods).
+   */
   runFilters(pod: Pod, node: Node): Status | null {
     if (this.nominator.size === 0) return this.runFiltersOnly(pod, node);
     const blocking = this.nominator.blocking(node, pod);
     if (!blocking) return this.runFiltersOnly(pod, node);
-    for (const p of blocking) reserve(node, p, 1);
+    return this.checkWithNominated(pod, node, blocking);
+  }
+
+  /**
+   * Would the pod pass every filter on the node as the cluster is now? PreFilter runs again, in a state
+   * of its own, so what-if changes made since the cycle began are seen (upstream updates its cycle state
+   * with the PreFilter extensions' AddPod / RemovePod): preemption asks with victims assumed gone
+   * (ClusterState.assumePodRemoved), a cluster autoscaler about a hypothetical node. Pods nominated to the
+   * node count as in runFilters. Does not disturb the current cycle's state.
+   */
+  checkNode(pod: Pod, node: Node): Status | null {
+    const blocking = this.nominator.size === 0 ? null : this.nominator.blocking(node, pod);
+    return blocking ? this.checkWithNominated(pod, node, blocking) : this.preFilterAndFilter(pod, node);
+  }
+
+  /** The nominated pods are assumed on the node for the check, then the state is reverted. */
+  private checkWithNominated(pod: Pod, node: Node, nominated: readonly Pod[]): Status | null {
+    const mark = this.cluster.fork();
     try {
-      return this.runFiltersOnly(pod, node);
+      for (const p of nominated) this.cluster.assumePodBound(p, node);
+      return this.preFilterAndFilter(pod, node);
     } finally {
-      for (const p of blocking) reserve(node, p, -1);
+      this.cluster.revert(mark);
     }
+  }
+
+  private readonly checkState = new CycleState();
+  private readonly checkActive: Plugin[] = [];
+
+  /** PreFilter then Filter for one node, in checkState (a PreFilter rejection is the answer for every node). */
+  private preFilterAndFilter(pod: Pod, node: Node): Status | null {
+    const state = this.checkState;
+    state.reset();
+    const filters = this.profile.filters;
+    const active = this.checkActive;
+    let na = 0;
+    for (let i = 0; i < filters.length; i++) {
+      const p = filters[i]!;
+      const st = p.preFilter ? p.preFilter(state, pod) : null;
+      if (st !== null && st.code !== Code.Skip) return st;
+      if (st === null && p.filter) active[na++] = p;
+    }
+    for (let i = 0; i < na; i++) {
+      const st = active[i]!.filter!(state, pod, node);
+      if (st !== null) return st;
+    }
+    return null;
   }
 
   /** Runs this cycle's filters (those PreFilter did not skip) for one node; the first failing status or null. */
@@ -330,14 +374,6 @@ export class Scheduler {
 }
 
 /** Adds (or removes) a pod's requests on a node without binding it, for what-if filtering. */
-export function reserve(node: Node, pod: Pod, sign: 1 | -1): void {
-  const req = pod.requests;
-  for (let i = 0; i < req.length; i++) node.requested[i]! += sign * req[i]!;
-  node.nonZeroCpu += sign * pod.template.nonZeroCpu;
-  node.nonZeroMemory += sign * pod.template.nonZeroMemory;
-  node.touch();
-}
-
 /** The batch form of filtering for a plugin that filters one node at a time. */
 function filterEach(p: Plugin, state: CycleState, pod: Pod, nodes: readonly Node[], cand: Int32Array, count: number, status: (Status | null)[]): number {
   const filter = p.filter!;

@@ -182,7 +182,8 @@ export class PodCounts {
   private onEvent(ev: ClusterEvent): void {
     switch (ev.type) {
       case 'PodBound':
-        this.onPod(ev.pod, ev.node, 1);
+        // (Only a what-if puts a terminating pod back on its node.)
+        if (!ev.pod.terminating) this.onPod(ev.pod, ev.node, 1);
         return;
       // common.go countPodsMatchSelector bypasses terminating pods: a pod stops counting when its
       // graceful deletion begins, not when its object goes.
@@ -198,6 +199,8 @@ export class PodCounts {
         return;
       case 'NodeRemoved':
         if (!this.gone.has(ev.node)) this.onNode(ev.node, -1);
+        // A hypothetical node (which has no pods left) leaves cluster.nodes altogether: its index may be taken again.
+        if (ev.whatIf) this.gone.delete(ev.node);
         return;
       case 'NodeTaintsChanged':
         // Node groups of constraints with nodeTaintsPolicy Honor depend on taints.
