@@ -1,0 +1,32 @@
+// kubesim's package entry point: the Kubernetes rules the simulator follows, each a pure function
+// under its upstream name (the file it comes from is cited where it is defined), the model, and the
+// functions that run a scenario. The command line is bin/kubesim.js.
+
+// Scheduler (pkg/scheduler).
+export { numFeasibleNodesToFind, Scheduler } from './scheduler/scheduler.js';
+export { backoffDuration as calculateBackoffDuration, POD_INITIAL_BACKOFF_MS, POD_MAX_BACKOFF_MS, POD_MAX_IN_UNSCHEDULABLE_MS } from './scheduler/queue.js';
+export {
+  numCandidates as calculateNumCandidates, moreImportant as moreImportantPod, pickOneNodeForPreemption, selectVictimsOnNode,
+} from './scheduler/preemption.js';
+export { defaultNormalizeScore, MAX_NODE_SCORE } from './scheduler/framework.js';
+export { nonZero as getNonZeroRequests, DEFAULT_MILLI_CPU_REQUEST, DEFAULT_MEMORY_REQUEST } from './model/template.js';
+
+// Controllers (pkg/controller).
+export { computeHash, safeEncodeString } from './workload/names.js';
+export { BURST_REPLICAS, deletionOrder as getPodsToDeleteOrder, replicaDiff } from './controllers/replicaset/calc.js';
+export { jobComplete, jobFailed, wantActive } from './controllers/job/calc.js';
+
+// Quantities (k8s.io/apimachinery/pkg/api/resource).
+export { parseQuantity, parseMilliQuantity } from './model/quantity.js';
+
+// The model.
+export { ClusterState } from './model/cluster-state.js';
+export { CLUSTER_EVENT_TYPES, WATCHER_ORDER, type ClusterEvent, type ClusterEventType } from './model/events.js';
+export { Workload, type WorkloadKind, type WorkloadObjectSpec, type WorkloadStatus } from './model/workloads.js';
+export type { Node } from './model/node.js';
+export type { Pod, PodTemplate } from './model/pod.js';
+
+// Running scenarios.
+export { loadScenario } from './scenario/load.js';
+export { prepareRun, simulate } from './run/simulate.js';
+export { Simulation } from './engine/simulation.js';
