@@ -23,7 +23,7 @@ import { WorkloadNames, WorkloadsCollector } from '../metrics/collectors/workloa
 import { SchedulerCollector } from '../controllers/scheduler/collector.js';
 import { tidy } from '../metrics/stats.js';
 import { translateArgs } from '../scenario/profiles.js';
-import { poolLabels } from '../scenario/warnings.js';
+import { poolLabels } from '../model/node.js';
 import type { Scenario } from '../scenario/load.js';
 
 /** Where a run's rows go: a factory that opens files by name, or fixed sinks by file stem (tests). */

@@ -4,8 +4,6 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { stringify as yamlStringify, parse as yamlParse } from 'yaml';
 import type { Distribution } from '../engine/distributions.js';
 import { ResourceSpace, isValidResourceName } from '../model/resources.js';
-import type { Taint } from '../model/selectors.js';
-import type { ProfileSpec } from '../scheduler/profiles.js';
 import { systemDefaultConstraints } from '../scheduler/plugins/pod-topology-spread.js';
 import { readObject, readPriorityClass, SYSTEM_PRIORITY_CLASSES, toWorkload, type ManifestObject, type PriorityClassInfo } from '../workload/manifests.js';
 import type { ArrivalSpec, WorkloadSpec } from '../workload/spec.js';
@@ -18,48 +16,9 @@ import { resolveKey } from './paths.js';
 import { batchSpec, traceSpec } from './arrivals.js';
 import { fitWarnings } from './warnings.js';
 
-export interface NodePoolSpec {
-  name: string;
-  instanceType: string;
-  zones: string[];
-  count: number;
-  allocatable: Float64Array;
-  pricePerHour: number;
-  labels: Map<string, string>;
-  taints: Taint[];
-}
-
-export interface Scenario {
-  file: string;
-  name: string;
-  seed: number;
-  durationMs: number;
-  metricsIntervalMs: number;
-  space: ResourceSpace;
-  pools: NodePoolSpec[];
-  scheduler: {
-    profile: string;
-    percentageOfNodesToScore: number;
-    latency: Distribution;
-    popFromBackoffQ: boolean;
-    /** Every profile the run may use, by name (the chosen one and user-defined ones). */
-    profiles: Map<string, ProfileSpec>;
-  };
-  podStartup: Distribution;
-  workloads: WorkloadSpec[];
-  arrivals: ArrivalSpec[];
-  /** Kind -> count of objects accepted but not simulated. */
-  notSimulated: Map<string, number>;
-  warnings: string[];
-  /** The scenario with defaults filled, as YAML, for the output directory. */
-  resolvedYaml: string;
-  /** Every file the scenario read (itself, manifests, traces, CSV columns), absolute paths, in order. */
-  sources: string[];
-  /** The validated `sweep:` block. */
-  sweep: { grid: Record<string, unknown>; seeds: number; baseline?: string } | null;
-  /** The scenario as plain data after --set, before validation (for resolving grid keys). */
-  raw: unknown;
-}
+export type { NodePoolSpec, Scenario } from './types.js';
+import type { NodePoolSpec, Scenario } from './types.js';
+import type { Taint } from '../model/selectors.js';
 
 export interface LoadOptions {
   /**

@@ -3,20 +3,8 @@ import { formatBytes, formatMilli } from '../model/quantity.js';
 import { CPU, MEMORY, PODS } from '../model/resources.js';
 import { matchNodeSelectorTerms, tolerated } from '../model/selectors.js';
 import type { PodTemplate } from '../model/pod.js';
-import type { NodePoolSpec, Scenario } from './load.js';
-import { HOSTNAME_LABEL, INSTANCE_TYPE_LABEL, ZONE_LABEL } from '../model/node.js';
-
-/** The labels every node of a pool carries (kubelet and cloud provider labels, plus the pool's own). */
-export function poolLabels(p: NodePoolSpec, zone: string, nodeName: string): Map<string, string> {
-  return new Map([
-    ['kubernetes.io/os', 'linux'], ['kubernetes.io/arch', 'amd64'],
-    // The kubelet still sets the deprecated beta OS and arch labels (pkg/kubelet/kubelet_node_status.go).
-    ['beta.kubernetes.io/os', 'linux'], ['beta.kubernetes.io/arch', 'amd64'],
-    [HOSTNAME_LABEL, nodeName], [ZONE_LABEL, zone], [INSTANCE_TYPE_LABEL, p.instanceType],
-    ['kubesim.io/node-pool', p.name],
-    ...p.labels,
-  ]);
-}
+import type { NodePoolSpec, Scenario } from './types.js';
+import { poolLabels } from '../model/node.js';
 
 /** Why the template cannot run on an empty node of the pool, or null if it can. */
 export function whyNot(t: PodTemplate, p: NodePoolSpec, names: readonly string[]): string | null {
