@@ -141,12 +141,12 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
   for (const { o } of objects) internResourceNames(o.reader.value, space);
 
   const priorities = new Map<string, PriorityClassInfo>(Object.entries(SYSTEM_PRIORITY_CLASSES));
-  const seen = new Map<string, ManifestObject>();
-  for (const { o } of objects) {
+  const seen = new Map<string, { o: ManifestObject; entry: number }>();
+  for (const { o, entry } of objects) {
     const key = `${o.kind}/${o.namespace}/${o.name}`;
     const prev = seen.get(key);
-    if (prev) throw o.doc.error(['metadata', 'name'], `duplicate ${o.kind} "${o.name}" in namespace "${o.namespace || '(cluster)'}" (first defined at ${prev.doc.file}:${prev.doc.locate(['metadata', 'name']).line})`);
-    seen.set(key, o);
+    if (prev) checkReapply(o, entry, prev.o, prev.entry);
+    seen.set(key, { o, entry });
     if (o.kind === 'PriorityClass') priorities.set(o.name, readPriorityClass(o));
     else if (!['Pod', 'Deployment', 'ReplicaSet', 'Job'].includes(o.kind)) notSimulated.set(o.kind, (notSimulated.get(o.kind) ?? 0) + 1);
   }
@@ -195,6 +195,25 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
   if (scenario.durationMs <= 0) throw doc.error(['duration'], 'expected a positive duration');
   scenario.warnings = fitWarnings(scenario);
   return scenario;
+}
+
+/** Kinds a later `workloads` entry may apply again, as `kubectl apply` updates an object's spec. */
+const REAPPLICABLE = new Set(['Deployment', 'ReplicaSet']);
+
+/**
+ * An object named twice: within one `workloads` entry it is a mistake; from a later entry it is applied
+ * again (a spec update at that entry's time), for the kinds whose spec may change, as long as the
+ * fields the API server keeps immutable (apps/v1 spec.selector) are unchanged.
+ */
+function checkReapply(o: ManifestObject, entry: number, prev: ManifestObject, prevEntry: number): void {
+  const where = `${prev.doc.file}:${prev.doc.locate(['metadata', 'name']).line}`;
+  const what = `${o.kind} "${o.name}" in namespace "${o.namespace || '(cluster)'}"`;
+  if (entry === prevEntry || !REAPPLICABLE.has(o.kind)) {
+    const why = entry === prevEntry ? '' : `; only ${[...REAPPLICABLE].join('s and ')}s may be applied again by a later entry, as an update`;
+    throw o.doc.error(['metadata', 'name'], `duplicate ${what} (first defined at ${where}${why})`);
+  }
+  const sel = (m: ManifestObject) => JSON.stringify((m.reader.value as { spec?: { selector?: unknown } }).spec?.selector ?? null);
+  if (sel(o) !== sel(prev)) throw o.doc.error(['spec', 'selector'], `field is immutable: ${what} was applied with another selector at ${where}`);
 }
 
 interface Config {

@@ -123,3 +123,60 @@ workloads:
     expect(created('default/t')).toEqual([3600, 3690]);
   });
 });
+
+describe('a workload applied again by a later entry (kubectl apply)', () => {
+  const web = (replicas: number, cpu: string) => deploy('web', replicas, cpu);
+  it('updates the spec at that entry\'s time: a scale, then a new template', () => {
+    const dir = tempFiles({
+      'scenario.yaml': `
+seed: 1
+duration: 3h
+metrics: {interval: 30m}
+cluster:
+  nodePools:
+    - name: p
+      count: 4
+      allocatable: {cpu: "8", memory: 64Gi}
+workloads:
+  - manifests: v1.yaml
+  - manifests: v1-scaled.yaml
+    at: 1h
+  - manifests: v2.yaml
+    at: 2h
+`,
+      'v1.yaml': web(2, '100m'), 'v1-scaled.yaml': web(5, '100m'), 'v2.yaml': web(5, '200m'),
+    });
+    const ts: Row[] = [];
+    const pods: Row[] = [];
+    const r = simulate(loadScenario(join(dir, 'scenario.yaml')), { timeseries: { write: (x: Row) => ts.push(x) }, pods: { write: (x: Row) => pods.push(x) } });
+    const running = (t: number) => ts.filter((x) => x[0] === t && x[1] === 'pods_running' && x[4] === 'default/web').map((x) => x[5]);
+    expect([running(1800), running(5400), running(9000)]).toEqual([[2], [5], [5]]);
+    const requested = (t: number) => ts.filter((x) => x[0] === t && x[1] === 'cpu_requested_millicores').reduce((n, x) => n + Number(x[5]), 0);
+    // One series for the workload, however often it is applied; the new template's pods ask for 200m.
+    expect(requested(5400)).toBe(500);
+    expect(requested(9000)).toBe(1000);
+    expect(r.summary.pods_created).toBe(10);
+    // The old template's five pods were scaled down at 2 h; their ReplicaSet's name differs from the new one's.
+    const gone = pods.filter((x) => x[12] === 'ScaledDown');
+    expect(gone).toHaveLength(5);
+    const rsOf = (name: string) => name.slice(0, name.lastIndexOf('-'));
+    const live = pods.filter((x) => x[12] === 'Running');
+    expect(new Set(live.map((x) => rsOf(String(x[0]))))).not.toContain(rsOf(String(gone[0]![0])));
+  });
+
+  it('is refused within one entry, and for kinds whose spec may not change', () => {
+    const job = `apiVersion: batch/v1
+kind: Job
+metadata: {name: j}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: c, image: x}]
+`;
+    const dir = tempFiles({ 'scenario.yaml': cluster(1, '4', '').replace('  - manifests: m.yaml', '  - manifests: m.yaml\n  - manifests: m.yaml\n    at: 1h'), 'm.yaml': job });
+    expect(() => loadScenario(join(dir, 'scenario.yaml'))).toThrow(/duplicate Job "j" .*only Deployments and ReplicaSets may be applied again/);
+    const dir2 = tempFiles({ 'scenario.yaml': cluster(1, '4'), 'm.yaml': `${web(1, '1')}\n${web(2, '1')}` });
+    expect(() => loadScenario(join(dir2, 'scenario.yaml'))).toThrow(/duplicate Deployment "web" in namespace "default" \(first defined at .*m.yaml:4\)$/);
+  });
+});
