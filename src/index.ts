@@ -15,6 +15,8 @@ export { nonZero as getNonZeroRequests, DEFAULT_MILLI_CPU_REQUEST, DEFAULT_MEMOR
 export { computeHash, safeEncodeString } from './workload/names.js';
 export { BURST_REPLICAS, deletionOrder as getPodsToDeleteOrder, replicaDiff } from './controllers/replicaset/calc.js';
 export { jobComplete, jobFailed, wantActive } from './controllers/job/calc.js';
+export { daemonPodTolerations as addOrUpdateDaemonPodTolerations, nodeShouldRunDaemonPod } from './controllers/daemonset/controller.js';
+export { getOrdinal } from './controllers/statefulset/controller.js';
 
 // Quantities (k8s.io/apimachinery/pkg/api/resource).
 export { parseQuantity, parseMilliQuantity } from './model/quantity.js';

@@ -31,6 +31,10 @@ export interface WorkloadObjectSpec {
   readonly runTime: Distribution | null;
   /** Job only. */
   readonly job: JobSpec | null;
+  /** StatefulSet only: spec.podManagementPolicy (default OrderedReady). */
+  readonly podManagementPolicy?: 'OrderedReady' | 'Parallel';
+  /** DaemonSet only: the template's spec.hostNetwork. */
+  readonly hostNetwork?: boolean;
 }
 
 /** The status fields controllers report (the subset of each kind's status that is simulated). */

@@ -12,6 +12,8 @@ import { KubeletController } from '../controllers/kubelet/controller.js';
 import { ReplicaSetController } from '../controllers/replicaset/controller.js';
 import { JobController } from '../controllers/job/controller.js';
 import { DeploymentController } from '../controllers/deployment/controller.js';
+import { StatefulSetController } from '../controllers/statefulset/controller.js';
+import { DaemonSetController } from '../controllers/daemonset/controller.js';
 import { ApplyController } from '../controllers/apply/controller.js';
 import { ArrivalController } from '../controllers/batch/controller.js';
 import { Metrics, namedSinks, type Figures, type RowSink, type SinkFactory } from '../metrics/collector.js';
@@ -92,6 +94,8 @@ export function prepareRun(s: Scenario, sinks: Sinks): PreparedRun {
   new KubeletController(sim, cluster, s.podStartup);
   new DeploymentController(sim, cluster);
   new ReplicaSetController(sim, cluster);
+  new StatefulSetController(sim, cluster);
+  new DaemonSetController(sim, cluster);
   new JobController(sim, cluster);
   const apply = new ApplyController(sim, cluster);
   const arrivals = new ArrivalController(sim, cluster);

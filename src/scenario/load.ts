@@ -148,7 +148,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     if (prev) checkReapply(o, entry, prev.o, prev.entry);
     seen.set(key, { o, entry });
     if (o.kind === 'PriorityClass') priorities.set(o.name, readPriorityClass(o));
-    else if (!['Pod', 'Deployment', 'ReplicaSet', 'Job'].includes(o.kind)) notSimulated.set(o.kind, (notSimulated.get(o.kind) ?? 0) + 1);
+    else if (!['Pod', 'Deployment', 'ReplicaSet', 'Job', 'StatefulSet', 'DaemonSet'].includes(o.kind)) notSimulated.set(o.kind, (notSimulated.get(o.kind) ?? 0) + 1);
   }
 
   const workloads: WorkloadSpec[] = [];
@@ -198,7 +198,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
 }
 
 /** Kinds a later `workloads` entry may apply again, as `kubectl apply` updates an object's spec. */
-const REAPPLICABLE = new Set(['Deployment', 'ReplicaSet']);
+const REAPPLICABLE = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet']);
 
 /**
  * An object named twice: within one `workloads` entry it is a mistake; from a later entry it is applied
@@ -209,7 +209,7 @@ function checkReapply(o: ManifestObject, entry: number, prev: ManifestObject, pr
   const where = `${prev.doc.file}:${prev.doc.locate(['metadata', 'name']).line}`;
   const what = `${o.kind} "${o.name}" in namespace "${o.namespace || '(cluster)'}"`;
   if (entry === prevEntry || !REAPPLICABLE.has(o.kind)) {
-    const why = entry === prevEntry ? '' : `; only ${[...REAPPLICABLE].join('s and ')}s may be applied again by a later entry, as an update`;
+    const why = entry === prevEntry ? '' : '; only Deployments, ReplicaSets, StatefulSets and DaemonSets may be applied again by a later entry, as an update';
     throw o.doc.error(['metadata', 'name'], `duplicate ${what} (first defined at ${where}${why})`);
   }
   const sel = (m: ManifestObject) => JSON.stringify((m.reader.value as { spec?: { selector?: unknown } }).spec?.selector ?? null);

@@ -161,5 +161,22 @@ export function toWorkload(o: ManifestObject, opts: ManifestOptions, priorities:
     const template = podTemplate(podSpec, { ...base, labels, ownerSelector: selector }, ['Always']);
     return { ...common, kind: o.kind, replicas: spec.int('replicas', 1), template, runTime: null, job: null };
   }
+  if (o.kind === 'StatefulSet') {
+    spec.only(['replicas', 'selector', 'template', 'serviceName', 'podManagementPolicy', 'updateStrategy', 'revisionHistoryLimit', 'minReadySeconds',
+      'volumeClaimTemplates', 'persistentVolumeClaimRetentionPolicy', 'ordinals'], 'a StatefulSet spec');
+    if (!selector) throw spec.error(null, 'missing required field "selector"');
+    if (!matchSelector(selector, labels.size ? labels : NO_LABELS)) throw spec.error('selector', '`selector` does not match template `labels`');
+    const template = podTemplate(podSpec, { ...base, labels, ownerSelector: selector }, ['Always']);
+    const podManagementPolicy = spec.oneOf('podManagementPolicy', ['OrderedReady', 'Parallel'] as const, 'OrderedReady');
+    return { ...common, kind: 'StatefulSet', replicas: spec.int('replicas', 1), template, runTime: null, job: null, podManagementPolicy };
+  }
+  if (o.kind === 'DaemonSet') {
+    spec.only(['selector', 'template', 'updateStrategy', 'minReadySeconds', 'revisionHistoryLimit'], 'a DaemonSet spec');
+    if (!selector) throw spec.error(null, 'missing required field "selector"');
+    if (!matchSelector(selector, labels.size ? labels : NO_LABELS)) throw spec.error('selector', '`selector` does not match template `labels`');
+    // System default spreading selects by Services, ReplicaSets and StatefulSets (helper.DefaultSelector): not DaemonSets.
+    const template = podTemplate(podSpec, { ...base, labels, ownerSelector: null }, ['Always']);
+    return { ...common, kind: 'DaemonSet', replicas: 0, template, runTime: null, job: null, hostNetwork: podSpec.bool('hostNetwork', false) };
+  }
   throw new Error(`bug: kind ${o.kind} neither simulated nor listed as not simulated`);
 }

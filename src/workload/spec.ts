@@ -10,7 +10,7 @@ export interface Source {
   line: number;
 }
 
-export type WorkloadKind = 'Pod' | 'ReplicaSet' | 'Deployment' | 'Job';
+export type WorkloadKind = 'Pod' | 'ReplicaSet' | 'Deployment' | 'Job' | 'StatefulSet' | 'DaemonSet';
 
 export interface WorkloadSpec {
   kind: WorkloadKind;
@@ -23,6 +23,10 @@ export interface WorkloadSpec {
   /** How long each pod runs once started; null runs until deleted. */
   runTime: Distribution | null;
   job: JobSpec | null;
+  /** StatefulSet: spec.podManagementPolicy. */
+  podManagementPolicy?: 'OrderedReady' | 'Parallel';
+  /** DaemonSet: the pod template's hostNetwork (its pods then also tolerate network-unavailable). */
+  hostNetwork?: boolean;
   source: Source;
 }
 
@@ -55,7 +59,7 @@ export const NOT_SIMULATED_KINDS = new Set([
   'Service', 'ConfigMap', 'Secret', 'Ingress', 'IngressClass', 'Namespace', 'ServiceAccount', 'Role', 'RoleBinding',
   'ClusterRole', 'ClusterRoleBinding', 'StorageClass', 'PersistentVolumeClaim', 'PersistentVolume', 'NetworkPolicy',
   'LimitRange', 'ResourceQuota', 'Endpoints', 'EndpointSlice', 'CustomResourceDefinition', 'HorizontalPodAutoscaler',
-  'PodDisruptionBudget', 'StatefulSet', 'DaemonSet', 'CronJob', 'ReplicationController', 'VerticalPodAutoscaler',
+  'PodDisruptionBudget', 'CronJob', 'ReplicationController', 'VerticalPodAutoscaler',
   'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'APIService', 'Lease', 'Event', 'RuntimeClass',
   'CSIDriver', 'VolumeAttachment', 'ControllerRevision', 'PodTemplate', 'CertificateSigningRequest', 'PriorityLevelConfiguration',
   'FlowSchema', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'ResourceClaim', 'ResourceSlice', 'DeviceClass',

@@ -10,6 +10,8 @@ import { KubeletController } from '../../src/controllers/kubelet/controller.js';
 import { DeploymentController, POD_TEMPLATE_HASH_LABEL } from '../../src/controllers/deployment/controller.js';
 import { ReplicaSetController } from '../../src/controllers/replicaset/controller.js';
 import { JobController } from '../../src/controllers/job/controller.js';
+import { StatefulSetController, POD_INDEX_LABEL, POD_NAME_LABEL } from '../../src/controllers/statefulset/controller.js';
+import { DaemonSetController } from '../../src/controllers/daemonset/controller.js';
 import { Nominator } from '../../src/scheduler/nominator.js';
 import { Scheduler } from '../../src/scheduler/scheduler.js';
 import { BUILTIN_PROFILES, buildProfile } from '../../src/scheduler/profiles.js';
@@ -28,6 +30,8 @@ function setup(startupMs = 1000) {
   new DeploymentController(sim, cluster);
   new ReplicaSetController(sim, cluster);
   new JobController(sim, cluster);
+  new StatefulSetController(sim, cluster);
+  new DaemonSetController(sim, cluster);
   for (const name of ['a', 'b', 'c']) addNode(cluster, { name, cpu: '4' });
   return { sim, cluster };
 }
@@ -173,5 +177,100 @@ describe('ComputeHash (pkg/controller/controller_utils.go)', () => {
     expect(computeHash(a, 1)).not.toBe(computeHash(a));
     expect(computeHash(a, 1)).not.toBe(computeHash(a, 2));
     expect(computeHash(a)).toMatch(/^[bcdfghjklmnpqrstvwxz2456789]{1,10}$/);
+  });
+});
+
+describe('StatefulSet', () => {
+  const ss = (cluster: ClusterState, replicas: number, policy: 'OrderedReady' | 'Parallel' = 'OrderedReady') =>
+    cluster.createWorkload({
+      kind: 'StatefulSet', name: 'db', namespace: 'default',
+      spec: { replicas, template: template(cluster, { cpu: '100m', labels: { app: 'db' } }), runTime: null, job: null, podManagementPolicy: policy },
+    });
+
+  it('OrderedReady: creates db-0, db-1, db-2 one at a time, each once the one before is Running', () => {
+    const { sim, cluster } = setup(1000);
+    const w = ss(cluster, 3);
+    sim.runUntil(10_000);
+    const pods = podsOf(cluster, w).sort((a, b) => a.createdAt - b.createdAt);
+    expect(pods.map((p) => [p.name, p.createdAt, p.startedAt])).toEqual([['db-0', 0, 1000], ['db-1', 1000, 2000], ['db-2', 2000, 3000]]);
+    expect(pods.map((p) => [p.labels.get(POD_NAME_LABEL), p.labels.get(POD_INDEX_LABEL), p.labels.get('app')])).toEqual([
+      ['db-0', '0', 'db'], ['db-1', '1', 'db'], ['db-2', '2', 'db'],
+    ]);
+    expect(w.status).toMatchObject({ replicas: 3, readyReplicas: 3 });
+  });
+
+  it('Parallel: creates every pod at once', () => {
+    const { sim, cluster } = setup(1000);
+    const w = ss(cluster, 3, 'Parallel');
+    sim.runUntil(10_000);
+    expect(podsOf(cluster, w).map((p) => p.createdAt)).toEqual([0, 0, 0]);
+  });
+
+  it('scales down from the highest ordinal, one at a time, each after the one before has gone', () => {
+    const { sim, cluster } = setup(1000);
+    const w = ss(cluster, 3);
+    sim.runUntil(10_000);
+    const [p0, p1, p2] = podsOf(cluster, w).sort((a, b) => a.createdAt - b.createdAt);
+    cluster.scaleWorkload(w, 1);
+    sim.runUntil(100_000);
+    // db-2 terminates at 10 s and goes after its 30 s grace period; then db-1 does the same.
+    expect([p2!.deletionTimestamp, p2!.finishedAt, p1!.deletionTimestamp, p1!.finishedAt]).toEqual([10_000, 40_000, 40_000, 70_000]);
+    expect(p0!.terminating).toBe(false);
+    expect(w.status).toMatchObject({ replicas: 1, readyReplicas: 1 });
+  });
+
+  it('recreates a deleted pod under the same name, once the old one is gone', () => {
+    const { sim, cluster } = setup(1000);
+    const w = ss(cluster, 2, 'Parallel');
+    sim.runUntil(10_000);
+    const old = podsOf(cluster, w).find((p) => p.name === 'db-1')!;
+    cluster.evictPod(old);
+    sim.runUntil(30_000);
+    expect(podsOf(cluster, w).filter((p) => p.name === 'db-1')).toEqual([old]); // still terminating
+    sim.runUntil(45_000);
+    const now = podsOf(cluster, w).filter((p) => p.name === 'db-1');
+    expect(now).toHaveLength(1);
+    expect(now[0]).not.toBe(old);
+    expect(now[0]!.createdAt).toBe(40_000);
+  });
+});
+
+describe('DaemonSet', () => {
+  const ds = (cluster: ClusterState, d: Parameters<typeof template>[1] = {}) =>
+    cluster.createWorkload({ kind: 'DaemonSet', name: 'agent', namespace: 'default', spec: { replicas: 0, template: template(cluster, { cpu: '100m', ...d }), runTime: null, job: null } });
+  const placement = (cluster: ClusterState, w: Workload) => podsOf(cluster, w).filter((p) => !p.terminating).map((p) => p.node?.name ?? 'pending').sort();
+
+  it('runs one pod per node it tolerates, each held to its node by affinity, and follows nodes and taints', () => {
+    const { sim, cluster } = setup(0);
+    const [a, b] = cluster.nodes;
+    cluster.addTaint(b!, { key: 'dedicated', value: 'gpu', effect: 'NoSchedule' });
+    cluster.setUnschedulable(a!, true); // daemon pods tolerate node.kubernetes.io/unschedulable
+    const w = ds(cluster);
+    sim.runUntil(1_000);
+    expect(placement(cluster, w)).toEqual(['a', 'c']);
+    const onA = podsOf(cluster, w).find((p) => p.node === a)!;
+    expect(onA.template.requiredNodeAffinity).toEqual([{ matchExpressions: [], matchFields: [{ key: 'metadata.name', operator: 'In', values: ['a'] }] }]);
+    expect(onA.template.tolerations.map((t) => `${t.key.replace('node.kubernetes.io/', '')}:${t.effect}`)).toEqual([
+      'not-ready:NoExecute', 'unreachable:NoExecute', 'disk-pressure:NoSchedule', 'memory-pressure:NoSchedule', 'pid-pressure:NoSchedule', 'unschedulable:NoSchedule',
+    ]);
+    expect(w.status).toMatchObject({ replicas: 2, updatedReplicas: 2, readyReplicas: 2 });
+    addNode(cluster, { name: 'd', cpu: '4' });
+    cluster.removeTaint(b!, 'dedicated');
+    sim.runUntil(2_000);
+    expect(placement(cluster, w)).toEqual(['a', 'b', 'c', 'd']);
+    // A NoExecute taint it does not tolerate evicts its pod; a NoSchedule one would not.
+    cluster.addTaint(cluster.nodes[2]!, { key: 'drain', value: '', effect: 'NoSchedule' });
+    cluster.addTaint(cluster.nodes[3]!, { key: 'drain', value: '', effect: 'NoExecute' });
+    sim.runUntil(3_000);
+    expect(placement(cluster, w)).toEqual(['a', 'b', 'c']);
+    expect(w.status.replicas).toBe(2);
+  });
+
+  it('follows the template\'s node selector', () => {
+    const { sim, cluster } = setup(0);
+    addNode(cluster, { name: 'gpu-1', cpu: '4', labels: { accel: 'gpu' } });
+    const w = ds(cluster, { nodeSelector: { accel: 'gpu' } });
+    sim.runUntil(1_000);
+    expect(placement(cluster, w)).toEqual(['gpu-1']);
   });
 });

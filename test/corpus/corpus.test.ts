@@ -10,6 +10,7 @@ import { CPU, EPHEMERAL, MEMORY, PODS, ResourceSpace } from '../../src/model/res
 import { loadScenario, type Scenario } from '../../src/scenario/load.js';
 import { parseYaml, toPlain } from '../../src/scenario/yaml-source.js';
 import { simulate } from '../../src/run/simulate.js';
+import type { Row } from '../../src/metrics/collector.js';
 import { byName, catchScenarioError, checksumMismatches, hashingSinks, kindCounts, lineOf, pool, ScenarioDir, taskEventRows } from './helpers.js';
 
 const DATA = resolve(process.cwd(), '../shared/data');
@@ -197,12 +198,23 @@ describe.skipIf(!exists)('corpus: ../shared/data', () => {
       expect(notSimulated(s)).toEqual({ Service: 3 });
     });
 
-    it('cassandra: StatefulSet and StorageClass accepted as not simulated', () => {
-      const s = tmp.load(data('k8s-examples/cassandra/cassandra-statefulset.yaml'));
-      expect(s.workloads).toEqual([]);
-      expect(notSimulated(s)).toEqual({ StatefulSet: 1, StorageClass: 1 });
+    it('cassandra: a StatefulSet of 3 (StorageClass not simulated), its pods created in order with their 1800 s grace period', () => {
+      const s = tmp.load(data('k8s-examples/cassandra/cassandra-statefulset.yaml'), { duration: '1m' });
+      expect(kindCounts(s)).toEqual({ StatefulSet: 1 });
+      expect(notSimulated(s)).toEqual({ StorageClass: 1 });
+      const w = s.workloads[0]!;
+      expect([w.name, w.replicas, w.podManagementPolicy, w.template.requests[CPU], w.template.requests[MEMORY], w.template.terminationGracePeriodMs])
+        .toEqual(['cassandra', 3, 'OrderedReady', 500, Mi * 1024, 1_800_000]);
+      const pods: Row[] = [];
+      const { summary } = simulate(s, { pods: { write: (r: Row) => pods.push(r) } });
+      expect([summary.pods_created, summary.pods_running_end]).toEqual([3, 3]);
+      // OrderedReady: each pod is created once the one before is Running (podStartup 1 s after binding).
+      const created = pods.map((r) => [r[0], r[6]]).sort((a, b) => Number(a[1]) - Number(b[1]));
+      expect(created.map((r) => r[0])).toEqual(['cassandra-0', 'cassandra-1', 'cassandra-2']);
+      expect(Number(created[1]![1])).toBeGreaterThan(Number(created[0]![1]));
+      expect(Number(created[2]![1])).toBeGreaterThan(Number(created[1]![1]));
       const both = tmp.load(data('k8s-examples/cassandra'));
-      expect(notSimulated(both)).toEqual({ Service: 1, StatefulSet: 1, StorageClass: 1 });
+      expect(notSimulated(both)).toEqual({ Service: 1, StorageClass: 1 });
     });
 
     it("cassandra: the unevenly indented requests parse to the container's requests map", () => {
@@ -290,10 +302,16 @@ describe.skipIf(!exists)('corpus: ../shared/data', () => {
     });
 
     describe('daemonsets', () => {
-      it('newrelic (apps/v1): accepted as not simulated', () => {
-        const s = tmp.load(data('k8s-examples/daemonset/newrelic-daemonset.yaml'));
-        expect(s.workloads).toEqual([]);
-        expect(notSimulated(s)).toEqual({ DaemonSet: 1 });
+      it('newrelic (apps/v1): a DaemonSet with hostNetwork: one pod per node, tolerating network-unavailable too', () => {
+        const s = tmp.load(data('k8s-examples/daemonset/newrelic-daemonset.yaml'), { duration: '1m' });
+        expect(kindCounts(s)).toEqual({ DaemonSet: 1 });
+        expect(notSimulated(s)).toEqual({});
+        expect(s.workloads[0]!.hostNetwork).toBe(true);
+        const pods: Row[] = [];
+        const nodes = s.pools.reduce((n, p) => n + p.count, 0);
+        const { summary } = simulate(s, { pods: { write: (r: Row) => pods.push(r) } });
+        expect([summary.pods_created, summary.pods_running_end]).toEqual([nodes, nodes]);
+        expect(new Set(pods.map((r) => r[10])).size).toBe(nodes);
       });
 
       it('newrelic: its bare YAML float cpu: 0.15 is 150 millicores', () => {

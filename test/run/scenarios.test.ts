@@ -175,7 +175,7 @@ spec:
       containers: [{name: c, image: x}]
 `;
     const dir = tempFiles({ 'scenario.yaml': cluster(1, '4', '').replace('  - manifests: m.yaml', '  - manifests: m.yaml\n  - manifests: m.yaml\n    at: 1h'), 'm.yaml': job });
-    expect(() => loadScenario(join(dir, 'scenario.yaml'))).toThrow(/duplicate Job "j" .*only Deployments and ReplicaSets may be applied again/);
+    expect(() => loadScenario(join(dir, 'scenario.yaml'))).toThrow(/duplicate Job "j" .*only Deployments, ReplicaSets, StatefulSets and DaemonSets may be applied again/);
     const dir2 = tempFiles({ 'scenario.yaml': cluster(1, '4'), 'm.yaml': `${web(1, '1')}\n${web(2, '1')}` });
     expect(() => loadScenario(join(dir2, 'scenario.yaml'))).toThrow(/duplicate Deployment "web" in namespace "default" \(first defined at .*m.yaml:4\)$/);
   });

@@ -30,7 +30,9 @@ export class ApplyController {
       this.cluster.createPod(w.template, w.name, runMs, null);
       return;
     }
-    const spec: WorkloadObjectSpec = { replicas: w.replicas, template: w.template, runTime: w.runTime, job: w.job };
+    const spec: WorkloadObjectSpec = {
+      replicas: w.replicas, template: w.template, runTime: w.runTime, job: w.job, podManagementPolicy: w.podManagementPolicy, hostNetwork: w.hostNetwork,
+    };
     const existing = this.cluster.findWorkload(w.kind, w.namespace, w.name);
     if (existing) this.cluster.updateWorkloadSpec(existing, spec);
     else this.cluster.createWorkload({ kind: w.kind, name: w.name, namespace: w.namespace, spec });

@@ -1,0 +1,134 @@
+// The StatefulSet controller (pkg/controller/statefulset/stateful_set_control.go, v1.36): pods with
+// stable names <name>-<ordinal> for ordinals 0..replicas-1, recreated under the same name when they go.
+// OrderedReady (the default): a pod is created only when every lower ordinal is Running and Ready,
+// one at a time, and the highest ordinal beyond replicas is deleted first, one at a time, once the
+// lower ones are Running and Ready; a pod that is terminating is waited for. Parallel: all at once.
+// Volumes (volumeClaimTemplates) and rolling updates come later (docs/MODEL.md).
+import type { Simulation } from '../../engine/simulation.js';
+import type { ClusterState } from '../../model/cluster-state.js';
+import type { ClusterEvent } from '../../model/events.js';
+import type { Pod, PodTemplate } from '../../model/pod.js';
+import type { Workload } from '../../model/workloads.js';
+
+/** Labels the controller sets on each pod (apps/v1 StatefulSetPodNameLabel, PodIndexLabel since v1.28). */
+export const POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
+export const POD_INDEX_LABEL = 'apps.kubernetes.io/pod-index';
+
+interface Managed {
+  ss: Workload;
+  /** The pod at each ordinal, or null. */
+  pods: (Pod | null)[];
+  /** Per-ordinal templates (the template's labels plus the pod's name and index), for the current template. */
+  templates: { of: PodTemplate | null; list: PodTemplate[] };
+  syncQueued: boolean;
+}
+
+/** A pod counts as Running and Ready: Running (probes come with the pod lifecycle), not terminating. */
+function runningAndReady(p: Pod | null): boolean {
+  return p !== null && p.phase === 'Running' && !p.terminating;
+}
+
+/** The ordinal of the pod a StatefulSet created (its name ends in -<ordinal>). */
+export function getOrdinal(name: string): number {
+  const i = name.lastIndexOf('-');
+  const n = i < 0 ? NaN : Number(name.slice(i + 1));
+  return Number.isInteger(n) && n >= 0 ? n : -1;
+}
+
+export class StatefulSetController {
+  private readonly managed = new Map<number, Managed>();
+  private readonly kSync: number;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly cluster: ClusterState,
+  ) {
+    this.kSync = sim.register('statefulset.sync', (i) => this.sync(this.managed.get(i)!));
+    cluster.watch('statefulset', (ev) => this.on(ev));
+  }
+
+  private on(ev: ClusterEvent): void {
+    switch (ev.type) {
+      case 'WorkloadAdded':
+        if (ev.workload.kind !== 'StatefulSet') return;
+        this.managed.set(ev.workload.index, { ss: ev.workload, pods: [], templates: { of: null, list: [] }, syncQueued: false });
+        this.queueSync(ev.workload.index);
+        return;
+      case 'WorkloadSpecChanged':
+        this.queueSync(ev.workload.index);
+        return;
+      case 'PodRunning':
+      case 'PodTerminating':
+        this.queueSync(ev.pod.workload);
+        return;
+      case 'PodFinished':
+      case 'PodDeleted': {
+        const m = this.managed.get(ev.pod.workload);
+        if (!m) return;
+        const i = getOrdinal(ev.pod.name);
+        if (m.pods[i] === ev.pod) m.pods[i] = null;
+        this.queueSync(ev.pod.workload);
+        return;
+      }
+      default:
+    }
+  }
+
+  private queueSync(index: number): void {
+    const m = this.managed.get(index);
+    if (!m || m.syncQueued) return;
+    m.syncQueued = true;
+    this.sim.schedule(0, this.kSync, index);
+  }
+
+  private templateFor(m: Managed, ordinal: number): PodTemplate {
+    const t = m.ss.spec.template!;
+    if (m.templates.of !== t) m.templates = { of: t, list: [] };
+    let pt = m.templates.list[ordinal];
+    if (!pt) {
+      const name = `${m.ss.name}-${ordinal}`;
+      pt = { ...t, labels: new Map([...t.labels, [POD_NAME_LABEL, name], [POD_INDEX_LABEL, String(ordinal)]]) };
+      m.templates.list[ordinal] = pt;
+    }
+    return pt;
+  }
+
+  /** stateful_set_control.go updateStatefulSet, without revisions: create the missing, delete the condemned. */
+  private sync(m: Managed): void {
+    m.syncQueued = false;
+    const ss = m.ss;
+    const replicas = ss.spec.replicas;
+    const monotonic = (ss.spec.podManagementPolicy ?? 'OrderedReady') === 'OrderedReady';
+    let blocked = false;
+    for (let i = 0; i < replicas && !blocked; i++) {
+      const p = m.pods[i] ?? null;
+      if (p === null) {
+        m.pods[i] = this.cluster.createPod(this.templateFor(m, i), `${ss.name}-${i}`, -1, ss);
+        // OrderedReady creates one pod, then waits for it to be Running and Ready.
+        if (monotonic) blocked = true;
+      } else if (monotonic && !runningAndReady(p)) blocked = true; // terminating, or not ready yet: wait
+    }
+    if (!blocked) {
+      // Condemned pods, the highest ordinal first; OrderedReady deletes one at a time.
+      for (let i = m.pods.length - 1; i >= replicas; i--) {
+        const p = m.pods[i] ?? null;
+        if (p === null) continue;
+        if (p.terminating) {
+          if (monotonic) break;
+          continue;
+        }
+        this.cluster.deletePod(p, 'ScaledDown', p.template.terminationGracePeriodMs);
+        if (monotonic) break;
+      }
+    }
+    while (m.pods.length > replicas && m.pods[m.pods.length - 1] === null) m.pods.pop();
+    let current = 0;
+    let ready = 0;
+    for (const p of m.pods) {
+      if (p === null) continue;
+      if (!p.terminating) current++;
+      if (runningAndReady(p)) ready++;
+    }
+    this.cluster.setWorkloadStatus(ss, { observedGeneration: ss.generation, replicas: current, readyReplicas: ready, availableReplicas: ready });
+  }
+}
