@@ -128,3 +128,27 @@ describe('preemption in a what-if', () => {
     expect(cluster.nodes[0]!.pods).toHaveLength(2);
   });
 });
+
+describe('a hypothetical node (the cluster autoscaler\'s question)', () => {
+  it('answers "would these pending pods fit on a new node of this pool?" with the scheduler\'s own filters, and leaves nothing behind', () => {
+    const cluster = makeCluster([{ name: 'a', cpu: '2', labels: { [ZONE]: 'z1' } }]);
+    boundPod(cluster, 'a', { cpu: '1500m', labels: { foo: '' } }, 'busy');
+    const s = scheduler(cluster);
+    const big = pod(cluster, { cpu: '3' }, 'big');
+    const spreadOut = pod(cluster, { cpu: '100m', labels: { foo: '' }, topologySpread: spread }, 'spread');
+    const tainted = pod(cluster, { cpu: '100m' }, 'no-toleration');
+    expect(s.schedule(big).node).toBeNull();
+    const before = snapshot(cluster);
+    const mark = cluster.fork();
+    const small = addNode(cluster, { name: 'template-small', cpu: '2', labels: { [ZONE]: 'z2' } });
+    const large = addNode(cluster, { name: 'template-large', cpu: '8', labels: { [ZONE]: 'z2' }, taints: [{ key: 'pool', value: 'large', effect: 'NoSchedule' }] });
+    const answer = (p: typeof big) => [small, large].map((n) => s.checkNode(p, n)?.reason ?? 'fits');
+    expect(answer(big)).toEqual(['Insufficient cpu', 'node(s) had untolerated taint(s)']);
+    // z2 is a new domain with no foo pod: spreading is satisfied there (skew 1).
+    expect(answer(spreadOut)).toEqual(['fits', 'node(s) had untolerated taint(s)']);
+    expect(answer(tainted)).toEqual(['fits', 'node(s) had untolerated taint(s)']);
+    cluster.revert(mark);
+    expect(snapshot(cluster)).toBe(before);
+    expect(cluster.nodes.map((n) => n.name)).toEqual(['a']);
+  });
+});
