@@ -1,17 +1,12 @@
 // Command-line options: each mistake is one clear line and exit code 2, before anything is written.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { kubesim, kubesimProcess, PROCESS_TEST_TIMEOUT_MS } from '../helpers/cli.js';
 
-const BIN = 'bin/kubesim.js';
 const tmp = mkdtempSync(join(tmpdir(), 'kubesim-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-function kubesim(...args: string[]) {
-  return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
-}
 
 describe('kubesim options', () => {
   it.each([
@@ -22,30 +17,40 @@ describe('kubesim options', () => {
     [['sweep', 'scenarios/default.yaml', '--shard', '0/3', '--shard', '1/3'], '--shard: given 2 times; give it once'],
     [['run', 'scenarios/default.yaml', '--out', 'a', '--out', 'b'], '--out: given 2 times; give it once'],
     [['merge', join(tmp, 'no-such-dir'), '--out', join(tmp, 'm')], `${join(tmp, 'no-such-dir')}: no such directory`],
-  ])('%j', (args, message) => {
-    const r = kubesim(...args, ...(args.includes('--out') ? [] : ['--out', join(tmp, 'never')]));
+  ])('%j', async (args, message) => {
+    const r = await kubesim([...args, ...(args.includes('--out') ? [] : ['--out', join(tmp, 'never')])]);
     expect(r.status).toBe(2);
     expect(r.stderr.trim()).toBe(`error: ${message}`);
     expect(existsSync(join(tmp, 'never'))).toBe(false);
     expect(existsSync('a') || existsSync('b')).toBe(false);
   });
 
-  it('--version prints the package version', () => {
-    const r = kubesim('--version');
-    expect(r.status).toBe(0);
-    expect(r.stdout.trim()).toBe((JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version);
-  });
-
-  it('sweep --seed sets the first seed', () => {
+  it('sweep --seed sets the first seed', async () => {
     const out = join(tmp, 'seeded');
-    const r = kubesim('sweep', 'scenarios/default.yaml', '--seed', '100', '--seeds', '2', '--set', 'duration=10m', '--quiet', '--out', out);
+    const r = await kubesim(['sweep', 'scenarios/default.yaml', '--seed', '100', '--seeds', '2', '--set', 'duration=10m', '--quiet', '--out', out]);
     expect(r.status, r.stderr).toBe(0);
     expect(existsSync(join(out, 'runs', 'c00', '100', 'summary.csv')) && existsSync(join(out, 'runs', 'c00', '101', 'summary.csv'))).toBe(true);
-  }, 60_000);
+  });
+});
 
+describe('kubesim options, as a process (bin/kubesim.js)', () => {
+  it('a bad option: exit code 2 and one line, no stack trace', () => {
+    const r = kubesimProcess(['sweep', 'scenarios/default.yaml', '--threads', '0', '--out', join(tmp, 'never')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('error: --threads: expected a positive integer, got "0"\n');
+    expect(existsSync(join(tmp, 'never'))).toBe(false);
+  }, PROCESS_TEST_TIMEOUT_MS);
+
+  it('--version prints the package version', () => {
+    const r = kubesimProcess(['--version']);
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe((JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version);
+  }, PROCESS_TEST_TIMEOUT_MS);
+
+  // Node prints a MaxListenersExceededWarning on the process's stderr: only a real process shows it.
   it('a sweep on many threads prints no listener warning', () => {
-    const r = kubesim('sweep', 'scenarios/default.yaml', '--seeds', '12', '--threads', '8', '--set', 'duration=10m', '--quiet', '--out', join(tmp, 'many'));
+    const r = kubesimProcess(['sweep', 'scenarios/default.yaml', '--seeds', '12', '--threads', '8', '--set', 'duration=10m', '--quiet', '--out', join(tmp, 'many')]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).not.toMatch(/MaxListenersExceeded|memory leak/);
-  }, 60_000);
+  }, PROCESS_TEST_TIMEOUT_MS);
 });

@@ -443,6 +443,6 @@ describe.skipIf(!exists)('corpus: ../shared/data', () => {
       expect(a.summary.pods_created).toBe(inWindow);
       expect(a.summary.pods_scheduled).toBeGreaterThan(0);
       expect(a.summary.nodes).toBe(300);
-    }, 30_000);
+    });
   });
 });

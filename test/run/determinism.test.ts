@@ -2,12 +2,12 @@
 // Two scheduler profiles under one seed see the same arrivals (common random numbers).
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/scenario/load.js';
 import { runToDirectory } from '../../src/run/output.js';
+import { kubesimProcess, PROCESS_TEST_TIMEOUT_MS } from '../helpers/process.js';
 
 function hashes(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -25,13 +25,13 @@ describe('determinism', () => {
     const c = join(tmp(), 'c');
     runToDirectory(loadScenario(DEFAULT), a, 't');
     runToDirectory(loadScenario(DEFAULT), b, 't');
-    const r = spawnSync(process.execPath, ['bin/kubesim.js', 'run', DEFAULT, '--out', c, '--quiet'], { encoding: 'utf8' });
+    const r = kubesimProcess(['run', DEFAULT, '--out', c, '--quiet']);
     expect(r.status, r.stderr).toBe(0);
     const ha = hashes(a);
     expect(Object.keys(ha)).toEqual(['nodes.csv', 'pods.csv', 'scenario.resolved.yaml', 'summary.csv', 'timeseries.csv']);
     expect(hashes(b)).toEqual(ha);
     expect(hashes(c)).toEqual(ha);
-  });
+  }, PROCESS_TEST_TIMEOUT_MS);
 
   it('gives different outputs for another seed', () => {
     const a = join(tmp(), 'a');

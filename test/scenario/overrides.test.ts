@@ -1,7 +1,6 @@
 // Errors caused by command-line overrides (--set, --seed, a sweep cell's overrides) name the option, not a
-// file:line: the offending value is not in the file. Run from the repository root; the CLI tests use dist/
-// (`npm test` builds it first).
-import { spawnSync } from 'node:child_process';
+// file:line: the offending value is not in the file. Run from the repository root. The CLI tests run the command
+// line in this process; the end-to-end ones start bin/kubesim.js, which uses dist/ (`npm test` builds it first).
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -9,8 +8,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ScenarioError } from '../../src/scenario/errors.js';
 import { loadScenario, type LoadOptions } from '../../src/scenario/load.js';
 import { makeAxes, makeCells, parseGridArg } from '../../src/sweep/grid.js';
+import { kubesim, kubesimProcess, PROCESS_TEST_TIMEOUT_MS, type CliResult } from '../helpers/cli.js';
 
-const BIN = 'bin/kubesim.js';
 const DIST_MAIN = 'dist/src/cli/main.js';
 const DEFAULT = 'scenarios/default.yaml';
 const F = 'test/fixtures/bad';
@@ -23,10 +22,6 @@ function loadError(file: string, opts: LoadOptions): ScenarioError {
     return e as ScenarioError;
   }
   throw new Error('loadScenario should have thrown');
-}
-
-function kubesim(...args: string[]) {
-  return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: process.cwd(), timeout: 30_000 });
 }
 
 const COUNT_ABC = '--set nodePools.general.count=abc: cluster.nodePools[0].count: expected an integer, got "abc"';
@@ -117,40 +112,58 @@ describe('--seed errors name the option', () => {
 
 });
 
+type Case = { name: string; args: string[]; message: string };
+const CLI_CASES: Case[] = [
+  { name: '--set with a bad value', args: ['--set', 'nodePools.general.count=abc'], message: COUNT_ABC },
+  { name: '--seed abc', args: ['--seed', 'abc'], message: SEED_ABC },
+  { name: '--seed=abc', args: ['--seed=abc'], message: SEED_ABC },
+  { name: '--seed given twice', args: ['--seed', '1', '--seed', '2'], message: SEED_TWICE },
+];
+
+function expectValidateError(c: Case, r: CliResult): void {
+  expect(r.stderr).not.toContain('    at ');
+  expect(r.stderr).toBe(`error: ${c.message}\n`);
+  expect(r.stdout).toBe('');
+  expect(r.status).toBe(2);
+}
+
+async function expectRunError(c: Case, run: (args: string[]) => CliResult | Promise<CliResult>): Promise<void> {
+  const parent = mkdtempSync(join(tmpdir(), 'kubesim-out-'));
+  try {
+    const r = await run(['run', DEFAULT, ...c.args, '--out', join(parent, 'x')]);
+    expect(r.stderr).not.toContain('    at ');
+    expect(r.stderr).toBe(`error: ${c.message}\n`);
+    expect(r.stdout).toBe('');
+    expect(r.status).toBe(2);
+    expect(readdirSync(parent)).toEqual([]);
+  } finally {
+    rmSync(parent, { recursive: true, force: true });
+  }
+}
+
 describe('kubesim CLI on bad overrides', () => {
+  for (const c of CLI_CASES) {
+    it(`validate: ${c.name}`, async () => {
+      expectValidateError(c, await kubesim(['validate', DEFAULT, ...c.args]));
+    });
+
+    it(`run --out: ${c.name} leaves no output directory`, async () => {
+      await expectRunError(c, kubesim);
+    });
+  }
+});
+
+describe('kubesim CLI on bad overrides, as a process (bin/kubesim.js)', () => {
   beforeAll(() => {
     if (!existsSync(DIST_MAIN)) throw new Error(`${DIST_MAIN} is missing: build with \`npx tsc -p .\` (npm test does it)`);
   });
 
-  const cases: { name: string; args: string[]; message: string }[] = [
-    { name: '--set with a bad value', args: ['--set', 'nodePools.general.count=abc'], message: COUNT_ABC },
-    { name: '--seed abc', args: ['--seed', 'abc'], message: SEED_ABC },
-    { name: '--seed=abc', args: ['--seed=abc'], message: SEED_ABC },
-    { name: '--seed given twice', args: ['--seed', '1', '--seed', '2'], message: SEED_TWICE },
-  ];
-
-  for (const c of cases) {
-    it(`validate: ${c.name}`, () => {
-      const r = kubesim('validate', DEFAULT, ...c.args);
-      expect(r.stderr).not.toContain('    at ');
-      expect(r.stderr).toBe(`error: ${c.message}\n`);
-      expect(r.stdout).toBe('');
-      expect(r.status).toBe(2);
-    });
-
-    it(`run --out: ${c.name} leaves no output directory`, () => {
-      const parent = mkdtempSync(join(tmpdir(), 'kubesim-out-'));
-      try {
-        const r = kubesim('run', DEFAULT, ...c.args, '--out', join(parent, 'x'));
-        expect(r.stderr).not.toContain('    at ');
-        expect(r.stderr).toBe(`error: ${c.message}\n`);
-        expect(r.stdout).toBe('');
-        expect(r.status).toBe(2);
-        expect(readdirSync(parent)).toEqual([]);
-      } finally {
-        rmSync(parent, { recursive: true, force: true });
-      }
-    });
+  // A bad --set, and a repeated --seed (a list from yargs' parsing of the real argv).
+  for (const c of [CLI_CASES[0]!, CLI_CASES[3]!]) {
+    it(`validate and run --out: ${c.name}`, async () => {
+      expectValidateError(c, kubesimProcess(['validate', DEFAULT, ...c.args]));
+      await expectRunError(c, kubesimProcess);
+    }, PROCESS_TEST_TIMEOUT_MS);
   }
 });
 
