@@ -98,7 +98,11 @@ export function benchEngine(opts: BenchOptions): BenchResult {
     const g = runRngOnly(events, seed);
     check(broken, e2.events === events && b.events === events, `engine: rep ${r} ran ${e2.events}/${b.events} events, wanted ${events}`);
     check(broken, e2.monotone && b.monotone, `engine: rep ${r} time went backwards`);
-    check(broken, e2.pendingAfter === PENDING && b.pendingAfter === PENDING, `engine: rep ${r} pending ${e2.pendingAfter}/${b.pendingAfter}, wanted ${PENDING}`);
+    check(
+      broken,
+      e2.pendingAfter === PENDING && b.pendingAfter === PENDING,
+      `engine: rep ${r} pending ${e2.pendingAfter}/${b.pendingAfter}, wanted ${PENDING}`,
+    );
     check(
       broken,
       e2.timeSum === b.timeSum && e2.finalNow === b.finalNow,
@@ -111,7 +115,13 @@ export function benchEngine(opts: BenchOptions): BenchResult {
   }
   const ratio = median(ratios);
   const header = ['loop', 'events/CPU-s (median)', 'min', 'max', 'ratio to bare'];
-  const row = (name: string, xs: number[], ratioText: string) => [name, rate(median(xs)), rate(Math.min(...xs)), rate(Math.max(...xs)), ratioText];
+  const row = (name: string, xs: number[], ratioText: string) => [
+    name,
+    rate(median(xs)),
+    rate(Math.min(...xs)),
+    rate(Math.max(...xs)),
+    ratioText,
+  ];
   table(
     `engine — hold model, N=${PENDING.toLocaleString('en-US')} pending, exponential(mean ${MEAN_MS.toLocaleString('en-US')} ms), ` +
       `${events.toLocaleString('en-US')} events x ${reps} reps${opts.quick ? ' (--quick)' : ''}`,

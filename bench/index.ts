@@ -26,9 +26,13 @@ async function main(argv: string[]): Promise<number> {
   const selected = names.length > 0 ? names : Object.keys(BENCHES);
   const cpu = os.cpus()[0];
   console.log('kubesim benchmarks');
-  console.log(`machine: ${cpu?.model ?? 'unknown cpu'} x ${os.cpus().length}, ${os.platform()} ${os.release()} ${os.arch()}, node ${process.version}`);
+  console.log(
+    `machine: ${cpu?.model ?? 'unknown cpu'} x ${os.cpus().length}, ${os.platform()} ${os.release()} ${os.arch()}, node ${process.version}`,
+  );
   const load = os.loadavg()[0]!;
-  console.log(`load average (1 min) at start: ${load.toFixed(2)}${load > os.cpus().length ? ' (busy machine: other processes compete for the cores)' : ''}`);
+  console.log(
+    `load average (1 min) at start: ${load.toFixed(2)}${load > os.cpus().length ? ' (busy machine: other processes compete for the cores)' : ''}`,
+  );
   console.log('rates are per CPU-second of this process (user + system), so other load on the machine skews them less');
   console.log(`selected: ${selected.join(', ')}${quick ? ' (--quick: reduced sizes)' : ''}`);
 
@@ -47,7 +51,9 @@ async function main(argv: string[]): Promise<number> {
     for (const b of r.broken) console.log(`  ${r.name}: BROKEN INVARIANT: ${b}`);
     brokenCount += r.broken.length;
   }
-  console.log(`total ${((performance.now() - t0) / 1000).toFixed(1)} s; ${brokenCount === 0 ? 'all invariants held' : `${brokenCount} broken invariant(s)`}`);
+  console.log(
+    `total ${((performance.now() - t0) / 1000).toFixed(1)} s; ${brokenCount === 0 ? 'all invariants held' : `${brokenCount} broken invariant(s)`}`,
+  );
   return brokenCount === 0 ? 0 : 1;
 }
 

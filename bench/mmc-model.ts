@@ -98,8 +98,13 @@ export function mmcOnEngine(p: MmcParams, seed: string): MmcRun {
   sim.runUntil(Infinity);
   const seconds = cpuSeconds() - t0;
   return {
-    seconds, events: sim.eventsProcessed, wq: tally.waitSum / tally.measured, waitSum: tally.waitSum,
-    measured: tally.measured, maxBusy, fifo: tally.fifo,
+    seconds,
+    events: sim.eventsProcessed,
+    wq: tally.waitSum / tally.measured,
+    waitSum: tally.waitSum,
+    measured: tally.measured,
+    maxBusy,
+    fifo: tally.fifo,
   };
 }
 
@@ -140,7 +145,15 @@ export function mmcBare(p: MmcParams, seed: string): MmcRun {
     else busy--;
   }
   const seconds = cpuSeconds() - t0;
-  return { seconds, events, wq: tally.waitSum / tally.measured, waitSum: tally.waitSum, measured: tally.measured, maxBusy, fifo: tally.fifo };
+  return {
+    seconds,
+    events,
+    wq: tally.waitSum / tally.measured,
+    waitSum: tally.waitSum,
+    measured: tally.measured,
+    maxBusy,
+    fifo: tally.fifo,
+  };
 }
 
 /** Erlang C: the probability that an arrival waits, for c servers and offered load a = lambda/mu (< c). */

@@ -64,18 +64,26 @@ export function benchMmc(opts: BenchOptions): BenchResult {
     `mmc — M/M/${SERVERS}, rho ${RHO}, mean service ${MEAN_SERVICE_MS.toLocaleString('en-US')} ms (1 time unit = 10,000 ms), ` +
     `${SEEDS} seeds x ${p.customers.toLocaleString('en-US')} customers after a warm-up of ${p.warmup.toLocaleString('en-US')}` +
     (opts.quick ? ' (--quick: 10^5 customers per seed, not 10^6)' : '');
-  table(title, ['figure', 'value'], [
-    ['Erlang C probability of waiting C(8, 7.2)', fixed(erlangC(SERVERS, lambda / mu), 5)],
-    ['Wq analytic, ms', fixed(analytic, 1)],
-    ['Wq simulated mean over seeds, ms', fixed(mean, 1)],
-    ['95% CI (t 19 df = 2.093), ms', `${fixed(mean - half, 1)} .. ${fixed(mean + half, 1)}`],
-    ['relative error of the mean', `${fixed((100 * (mean - analytic)) / analytic, 2)}%`],
-    ['CI contains the analytic value', contains ? 'yes' : 'no'],
-  ]);
-  table('mmc speed (all seeds)', ['loop', 'events', 'events/CPU-s', 'ratio to bare'], [
-    ['Simulation (engine)', engineEvents.toLocaleString('en-US'), rate(engineRate), fixed(ratio, 3)],
-    ['bare typed-array heap', bareEvents.toLocaleString('en-US'), rate(bareRate), '1.000'],
-  ]);
+  table(
+    title,
+    ['figure', 'value'],
+    [
+      ['Erlang C probability of waiting C(8, 7.2)', fixed(erlangC(SERVERS, lambda / mu), 5)],
+      ['Wq analytic, ms', fixed(analytic, 1)],
+      ['Wq simulated mean over seeds, ms', fixed(mean, 1)],
+      ['95% CI (t 19 df = 2.093), ms', `${fixed(mean - half, 1)} .. ${fixed(mean + half, 1)}`],
+      ['relative error of the mean', `${fixed((100 * (mean - analytic)) / analytic, 2)}%`],
+      ['CI contains the analytic value', contains ? 'yes' : 'no'],
+    ],
+  );
+  table(
+    'mmc speed (all seeds)',
+    ['loop', 'events', 'events/CPU-s', 'ratio to bare'],
+    [
+      ['Simulation (engine)', engineEvents.toLocaleString('en-US'), rate(engineRate), fixed(ratio, 3)],
+      ['bare typed-array heap', bareEvents.toLocaleString('en-US'), rate(bareRate), '1.000'],
+    ],
+  );
   console.log('engine and bare loop checked to give the identical wait sum on every seed');
   return {
     name: 'mmc',

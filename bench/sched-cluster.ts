@@ -56,8 +56,14 @@ export function setupSched(profileName: string, workload: Workload, nodes: numbe
     const name = `node-${i}`;
     const zone = ZONES[i % ZONES.length]!;
     const labels = new Map([
-      ['kubernetes.io/os', 'linux'], ['kubernetes.io/arch', 'amd64'], ['beta.kubernetes.io/os', 'linux'], ['beta.kubernetes.io/arch', 'amd64'],
-      [HOSTNAME_LABEL, name], [ZONE_LABEL, zone], [INSTANCE_TYPE_LABEL, 'bench-8x32'], ['kubesim.io/node-pool', 'bench'],
+      ['kubernetes.io/os', 'linux'],
+      ['kubernetes.io/arch', 'amd64'],
+      ['beta.kubernetes.io/os', 'linux'],
+      ['beta.kubernetes.io/arch', 'amd64'],
+      [HOSTNAME_LABEL, name],
+      [ZONE_LABEL, zone],
+      [INSTANCE_TYPE_LABEL, 'bench-8x32'],
+      ['kubesim.io/node-pool', 'bench'],
     ]);
     cluster.addNode({ name, pool: 'bench', zone, labels, taints: [], allocatable: alloc, pricePerHour: 0 });
   }
@@ -72,7 +78,12 @@ export function setupSched(profileName: string, workload: Workload, nodes: numbe
   };
   const list: Pod[] = [];
   if (workload === 'bare') {
-    const ref = cluster.createWorkload({ kind: 'Batch', name: 'bench', namespace: 'default', spec: { replicas: 0, template: null, runTime: null, job: null } });
+    const ref = cluster.createWorkload({
+      kind: 'Batch',
+      name: 'bench',
+      namespace: 'default',
+      spec: { replicas: 0, template: null, runTime: null, job: null },
+    });
     for (let i = 0; i < pods; i++) {
       const t = makeTemplate(space, { owner: 'default/bench', requests: requests(rng) });
       list.push(cluster.createPod(t, `bench-${i}`, -1, ref));
@@ -83,10 +94,22 @@ export function setupSched(profileName: string, workload: Workload, nodes: numbe
       const app = `app-${a}`;
       const selector = makeSelector([{ key: 'app', operator: 'In', values: [app] }]);
       const t = makeTemplate(space, {
-        owner: `default/${app}`, labels: new Map([['app', app]]), requests: requests(rng),
-        topologySpread: systemDefaultConstraints(selector), topologySpreadDefaulted: true,
+        owner: `default/${app}`,
+        labels: new Map([['app', app]]),
+        requests: requests(rng),
+        topologySpread: systemDefaultConstraints(selector),
+        topologySpreadDefaulted: true,
       });
-      templates.push({ t, ref: cluster.createWorkload({ kind: 'ReplicaSet', name: app, namespace: 'default', spec: { replicas: 0, template: t, runTime: null, job: null } }), n: 0 });
+      templates.push({
+        t,
+        ref: cluster.createWorkload({
+          kind: 'ReplicaSet',
+          name: app,
+          namespace: 'default',
+          spec: { replicas: 0, template: t, runTime: null, job: null },
+        }),
+        n: 0,
+      });
     }
     for (let i = 0; i < pods; i++) {
       const d = templates[rng.int(apps)]!;

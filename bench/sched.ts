@@ -27,7 +27,12 @@ function runScheduler(s: SchedSetup): Trace {
   const n = cluster.nodes.length;
   const p = pods.length;
   const t: Trace = {
-    seconds: 0, start: new Int32Array(p), evaluated: new Int32Array(p), feasible: new Int32Array(p), chosen: new Int32Array(p), unscheduled: 0,
+    seconds: 0,
+    start: new Int32Array(p),
+    evaluated: new Int32Array(p),
+    feasible: new Int32Array(p),
+    chosen: new Int32Array(p),
+    unscheduled: 0,
   };
   t.seconds = timeIt(() => {
     for (let i = 0; i < p; i++) {
@@ -113,7 +118,10 @@ function measure(profile: string, workload: Workload, nodes: number, pods: numbe
   for (let i = 0; i < pods; i++) if (b.feasible[i] !== t.feasible[i]) mismatch++;
   check(broken, mismatch === 0, `${tag}: ${mismatch} attempts found a different number of feasible nodes than the fit-only replay`);
   for (const node of s.cluster.nodes) {
-    const over = node.requested[CPU]! > node.allocatable[CPU]! || node.requested[MEMORY]! > node.allocatable[MEMORY]! || node.pods.length > node.allocatable[PODS]!;
+    const over =
+      node.requested[CPU]! > node.allocatable[CPU]! ||
+      node.requested[MEMORY]! > node.allocatable[MEMORY]! ||
+      node.pods.length > node.allocatable[PODS]!;
     check(broken, !over, `${tag}: node ${node.name} is over-committed`);
     if (over) break;
   }
@@ -137,8 +145,21 @@ export function benchSched(opts: BenchOptions): BenchResult {
   // Three 50,000-pod runs per case, reported by their median (this machine's speed drifts by up to 1.5x
   // from minute to minute); the warm-up runs are not timed.
   const reps = opts.quick ? 1 : 3;
-  const cases: [string, Workload][] = [['default', 'bare'], ['default', 'deployments'], ['first-fit', 'bare'], ['first-fit', 'deployments']];
-  const rows: Row[] = cases.map(([profile, workload]) => ({ profile, workload, schedRates: [], baseRates: [], ratios: [], evaluatedMean: 0, feasibleMean: 0 }));
+  const cases: [string, Workload][] = [
+    ['default', 'bare'],
+    ['default', 'deployments'],
+    ['first-fit', 'bare'],
+    ['first-fit', 'deployments'],
+  ];
+  const rows: Row[] = cases.map(([profile, workload]) => ({
+    profile,
+    workload,
+    schedRates: [],
+    baseRates: [],
+    ratios: [],
+    evaluatedMean: 0,
+    feasibleMean: 0,
+  }));
   // Warm-up at full size, so the timed runs see code optimised for 5,000-node loops (a smaller warm-up
   // leaves the first timed run's first 10,000 pods at about two thirds of the steady rate).
   for (const [profile, workload] of cases) measure(profile, workload, NODES, 10_000, 'sched-warm', broken);
@@ -152,12 +173,18 @@ export function benchSched(opts: BenchOptions): BenchResult {
       (opts.quick ? ' (--quick: 20,000 pods, not 50,000)' : ''),
     ['profile / workload', 'pods/s', 'runs min..max', 'fit-only replay pods/s', 'ratio', 'nodes evaluated/pod', 'feasible/pod'],
     rows.map((row) => [
-      `${row.profile} / ${row.workload}`, rate(median(row.schedRates)), `${rate(Math.min(...row.schedRates))}..${rate(Math.max(...row.schedRates))}`,
-      rate(median(row.baseRates)), fixed(median(row.ratios), 4),
-      fixed(row.evaluatedMean, 0), fixed(row.feasibleMean, 1),
+      `${row.profile} / ${row.workload}`,
+      rate(median(row.schedRates)),
+      `${rate(Math.min(...row.schedRates))}..${rate(Math.max(...row.schedRates))}`,
+      rate(median(row.baseRates)),
+      fixed(median(row.ratios), 4),
+      fixed(row.evaluatedMean, 0),
+      fixed(row.feasibleMean, 1),
     ]),
   );
-  console.log(`ratio = fit-only replay time / scheduler time; for context kube-scheduler's perf suite reports ~${UPSTREAM_CONTEXT} pods/s at 5,000 nodes`);
+  console.log(
+    `ratio = fit-only replay time / scheduler time; for context kube-scheduler's perf suite reports ~${UPSTREAM_CONTEXT} pods/s at 5,000 nodes`,
+  );
   const verdicts = rows
     .filter((row) => row.profile === 'default')
     .map((row) => {

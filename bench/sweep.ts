@@ -31,11 +31,17 @@ function tree(dir: string): string {
 async function kernel(copies: number, rounds: number): Promise<number> {
   const file = fileURLToPath(new URL('./kernel-worker.js', import.meta.url));
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: copies }, () => new Promise<void>((res, rej) => {
-    const w = new Worker(file, { workerData: { rounds } });
-    w.on('error', rej);
-    w.on('exit', () => res());
-  })));
+  await Promise.all(
+    Array.from(
+      { length: copies },
+      () =>
+        new Promise<void>((res, rej) => {
+          const w = new Worker(file, { workerData: { rounds } });
+          w.on('error', rej);
+          w.on('exit', () => res());
+        }),
+    ),
+  );
   return (performance.now() - t0) / 1000;
 }
 
@@ -62,7 +68,13 @@ async function machineCeiling(quick: boolean): Promise<{ ceiling: number; pairs:
   return { ceiling: median(pairs), pairs };
 }
 
-async function sweepOnce(file: string, grid: string[], seeds: number, threads: number, set: string[]): Promise<{ seconds: number; hash: string; failed: number }> {
+async function sweepOnce(
+  file: string,
+  grid: string[],
+  seeds: number,
+  threads: number,
+  set: string[],
+): Promise<{ seconds: number; hash: string; failed: number }> {
   const out = mkdtempSync(join(tmpdir(), 'kubesim-bench-sweep-'));
   const plan = planSweep(file, { grid, seeds, set });
   const t0 = performance.now();
@@ -119,20 +131,39 @@ export async function benchSweep(o: BenchOptions): Promise<BenchResult> {
     check(broken, a.hash === b.hash, `the 1- and 2-thread sweeps (${label}) wrote different bytes`);
     context.push([label, fixed(a.seconds, 2), fixed(b.seconds, 2), fixed(a.seconds / b.seconds, 2), '']);
   }
-  table(`sweep — ${runs} runs (4 profiles x ${seeds} seeds), wall time, 1 and 2 threads alternated in ${pairs} pair(s)${o.quick ? ' (--quick)' : ''}; cores available: ${availableParallelism()}`,
-    ['scenario', '1 thread s', '2 threads s', 'speed-up per pair', 'speed-up (median)'], [
-      ['scheduler-comparison, 48 h (60 nodes)', ones.map((x) => fixed(x, 2)).join(' '), twos.map((x) => fixed(x, 2)).join(' '), ratios.map((x) => fixed(x, 2)).join(' '), fixed(speedup, 2)],
+  table(
+    `sweep — ${runs} runs (4 profiles x ${seeds} seeds), wall time, 1 and 2 threads alternated in ${pairs} pair(s)${o.quick ? ' (--quick)' : ''}; cores available: ${availableParallelism()}`,
+    ['scenario', '1 thread s', '2 threads s', 'speed-up per pair', 'speed-up (median)'],
+    [
+      [
+        'scheduler-comparison, 48 h (60 nodes)',
+        ones.map((x) => fixed(x, 2)).join(' '),
+        twos.map((x) => fixed(x, 2)).join(' '),
+        ratios.map((x) => fixed(x, 2)).join(' '),
+        fixed(speedup, 2),
+      ],
       ...context,
-    ]);
+    ],
+  );
   const m = await machineCeiling(o.quick);
-  console.log(`machine check: 2 threads of allocation-free integer work run ${fixed(m.ceiling, 2)}x as fast as 1 (pairs ${m.pairs.map((x) => fixed(x, 2)).join(' ')}); ` +
-    `the sweep reaches ${fixed((speedup / m.ceiling) * 100, 0)}% of that`);
-  verdicts.push(verdict(`sweep: 2 threads vs 1 >= 1.7x (${runs} runs of scheduler-comparison, 48 h each)`, speedup >= 1.7,
-    `${fixed(speedup, 3)}x; this machine gives ${fixed(m.ceiling, 2)}x to pure CPU work`));
+  console.log(
+    `machine check: 2 threads of allocation-free integer work run ${fixed(m.ceiling, 2)}x as fast as 1 (pairs ${m.pairs.map((x) => fixed(x, 2)).join(' ')}); ` +
+      `the sweep reaches ${fixed((speedup / m.ceiling) * 100, 0)}% of that`,
+  );
+  verdicts.push(
+    verdict(
+      `sweep: 2 threads vs 1 >= 1.7x (${runs} runs of scheduler-comparison, 48 h each)`,
+      speedup >= 1.7,
+      `${fixed(speedup, 3)}x; this machine gives ${fixed(m.ceiling, 2)}x to pure CPU work`,
+    ),
+  );
 
   // 2. Pool overhead: tiny runs (one node, one pod, one minute) in-process vs through a 1-thread pool.
   const tiny = join(dir, 'tiny.yaml');
-  writeFileSync(tiny, `name: tiny\nduration: 1m\ncluster:\n  nodePools: [{name: p, count: 1, allocatable: {cpu: "1", memory: 1Gi}}]\nworkloads:\n  - objects:\n      - {apiVersion: v1, kind: Pod, metadata: {name: x}, spec: {containers: [{name: c, image: i}]}}\n`);
+  writeFileSync(
+    tiny,
+    `name: tiny\nduration: 1m\ncluster:\n  nodePools: [{name: p, count: 1, allocatable: {cpu: "1", memory: 1Gi}}]\nworkloads:\n  - objects:\n      - {apiVersion: v1, kind: Pod, metadata: {name: x}, spec: {containers: [{name: c, image: i}]}}\n`,
+  );
   const n = o.quick ? 20 : 60;
   const direct: number[] = [];
   const pooledN: number[] = [];
@@ -159,15 +190,24 @@ export async function benchSweep(o: BenchOptions): Promise<BenchResult> {
   const marginal = (median(pooledN) - median(pooled1)) / (n - 1);
   const overheadMs = (marginal - perDirect) * 1000;
   const startMs = (median(pooled1) - perDirect) * 1000;
-  table(`sweep — pool overhead: ${n} tiny runs in-process, and through a 1-thread pool (median of 3, wall time)`,
-    ['path', 'seconds', 'ms per run'], [
+  table(
+    `sweep — pool overhead: ${n} tiny runs in-process, and through a 1-thread pool (median of 3, wall time)`,
+    ['path', 'seconds', 'ms per run'],
+    [
       ['in-process', fixed(median(direct), 3), fixed(perDirect * 1000, 2)],
       [`pool, ${n} runs`, fixed(median(pooledN), 3), fixed((median(pooledN) / n) * 1000, 2)],
       ['pool, 1 run', fixed(median(pooled1), 3), ''],
       ['overhead per run (marginal)', '', fixed(overheadMs, 2)],
       ['pool start-up (once per sweep)', '', fixed(startMs, 1)],
-    ]);
-  verdicts.push(verdict('sweep: pool overhead per run <= 5 ms', overheadMs <= 5, `${fixed(overheadMs, 2)} ms per run; start-up ${fixed(startMs, 0)} ms once`));
+    ],
+  );
+  verdicts.push(
+    verdict(
+      'sweep: pool overhead per run <= 5 ms',
+      overheadMs <= 5,
+      `${fixed(overheadMs, 2)} ms per run; start-up ${fixed(startMs, 0)} ms once`,
+    ),
+  );
 
   // 3. Memory: a sweep of many tiny runs on 2 threads. Results stream to disk, so the main thread's heap
   // (after a full collection) and the process's resident memory stay flat however many runs are done.
@@ -180,7 +220,9 @@ export async function benchSweep(o: BenchOptions): Promise<BenchResult> {
   let finished = 0;
   const t2 = performance.now();
   const manyTally = await runSweep(manyPlan, manyPlan.runs, manyOut, {
-    threads: 2, tmpSuffix: 'bench', parts: true,
+    threads: 2,
+    tmpSuffix: 'bench',
+    parts: true,
     onResult: () => {
       if (++finished % every !== 0) return;
       gc?.();
@@ -192,14 +234,22 @@ export async function benchSweep(o: BenchOptions): Promise<BenchResult> {
   const manySeconds = (performance.now() - t2) / 1000;
   check(broken, manyTally.ok === many, `${many - manyTally.ok} of the ${many} tiny runs failed`);
   const mb = (x: number) => fixed(x / 2 ** 20, 1);
-  table(`sweep — memory: ${many} tiny runs on 2 threads (${fixed(manySeconds, 1)} s)${gc ? '' : ' (no --expose-gc: heap figures include garbage)'}`,
-    ['runs done', 'main-thread heap MB', 'process RSS MB'], mem.map((x) => [String(x.runs), mb(x.heap), mb(x.rss)]));
+  table(
+    `sweep — memory: ${many} tiny runs on 2 threads (${fixed(manySeconds, 1)} s)${gc ? '' : ' (no --expose-gc: heap figures include garbage)'}`,
+    ['runs done', 'main-thread heap MB', 'process RSS MB'],
+    mem.map((x) => [String(x.runs), mb(x.heap), mb(x.rss)]),
+  );
   // Flat: from the first sample to the last, the heap grows by less than 2 KB per run (a leak of one
   // run's results would be tens of KB per run).
   const first = mem[0]!;
   const last = mem.at(-1)!;
   const perRun = (last.heap - first.heap) / (last.runs - first.runs);
-  verdicts.push(verdict(`sweep: main-thread heap flat over ${many} runs`, perRun < 2048,
-    `${fixed(perRun / 1024, 2)} KB per run from run ${first.runs} to ${last.runs}; RSS ${mb(first.rss)} -> ${mb(last.rss)} MB`));
+  verdicts.push(
+    verdict(
+      `sweep: main-thread heap flat over ${many} runs`,
+      perRun < 2048,
+      `${fixed(perRun / 1024, 2)} KB per run from run ${first.runs} to ${last.runs}; RSS ${mb(first.rss)} -> ${mb(last.rss)} MB`,
+    ),
+  );
   return { name: 'sweep', broken, verdicts };
 }

@@ -4,9 +4,17 @@
 
 // Scheduler (pkg/scheduler).
 export { numFeasibleNodesToFind, Scheduler } from './scheduler/scheduler.js';
-export { backoffDuration as calculateBackoffDuration, POD_INITIAL_BACKOFF_MS, POD_MAX_BACKOFF_MS, POD_MAX_IN_UNSCHEDULABLE_MS } from './scheduler/queue.js';
 export {
-  numCandidates as calculateNumCandidates, moreImportant as moreImportantPod, pickOneNodeForPreemption, selectVictimsOnNode,
+  backoffDuration as calculateBackoffDuration,
+  POD_INITIAL_BACKOFF_MS,
+  POD_MAX_BACKOFF_MS,
+  POD_MAX_IN_UNSCHEDULABLE_MS,
+} from './scheduler/queue.js';
+export {
+  numCandidates as calculateNumCandidates,
+  moreImportant as moreImportantPod,
+  pickOneNodeForPreemption,
+  selectVictimsOnNode,
 } from './scheduler/preemption.js';
 export { defaultNormalizeScore, MAX_NODE_SCORE } from './scheduler/framework.js';
 export { nonZero as getNonZeroRequests, DEFAULT_MILLI_CPU_REQUEST, DEFAULT_MEMORY_REQUEST } from './model/template.js';

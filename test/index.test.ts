@@ -5,10 +5,24 @@ import * as kubesim from '../src/index.js';
 describe('the package entry point', () => {
   it('exports the rules under their upstream names', () => {
     for (const name of [
-      'numFeasibleNodesToFind', 'calculateBackoffDuration', 'calculateNumCandidates', 'moreImportantPod', 'pickOneNodeForPreemption',
-      'selectVictimsOnNode', 'defaultNormalizeScore', 'getNonZeroRequests', 'computeHash', 'safeEncodeString', 'replicaDiff',
-      'getPodsToDeleteOrder', 'parseQuantity', 'simulate', 'prepareRun', 'loadScenario',
-    ]) expect(typeof (kubesim as Record<string, unknown>)[name], name).toBe('function');
+      'numFeasibleNodesToFind',
+      'calculateBackoffDuration',
+      'calculateNumCandidates',
+      'moreImportantPod',
+      'pickOneNodeForPreemption',
+      'selectVictimsOnNode',
+      'defaultNormalizeScore',
+      'getNonZeroRequests',
+      'computeHash',
+      'safeEncodeString',
+      'replicaDiff',
+      'getPodsToDeleteOrder',
+      'parseQuantity',
+      'simulate',
+      'prepareRun',
+      'loadScenario',
+    ])
+      expect(typeof (kubesim as Record<string, unknown>)[name], name).toBe('function');
   });
 
   it('answers as upstream documents (schedule_one.go numFeasibleNodesToFind, default_preemption.go calculateNumCandidates)', () => {

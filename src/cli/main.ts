@@ -22,14 +22,20 @@ function once<T>(name: string) {
 function positiveInt(name: string) {
   return (v: string | string[]): number => {
     const text = once<string>(name)(v);
-    if (!/^\s*\d+\s*$/.test(String(text)) || Number(text) < 1) throw new ScenarioError(`--${name}`, 0, 0, '', `expected a positive integer, got "${text}"`);
+    if (!/^\s*\d+\s*$/.test(String(text)) || Number(text) < 1)
+      throw new ScenarioError(`--${name}`, 0, 0, '', `expected a positive integer, got "${text}"`);
     return Number(text);
   };
 }
 
 function withSet<T>(y: Argv<T>) {
   return y
-    .option('set', { type: 'string', array: true, describe: 'override a scenario field before validation, e.g. --set cluster.nodePools[0].count=20', default: [] as string[] })
+    .option('set', {
+      type: 'string',
+      array: true,
+      describe: 'override a scenario field before validation, e.g. --set cluster.nodePools[0].count=20',
+      default: [] as string[],
+    })
     .option('seed', { type: 'string', describe: 'override the scenario seed (for a sweep: its first seed)' });
 }
 
@@ -55,51 +61,111 @@ export async function main(argv: string[]): Promise<void> {
     .scriptName('kubesim')
     .usage('kubesim: a deterministic discrete-event simulator of Kubernetes clusters\n\nUsage: $0 <command> [options]')
     .command(
-      'run <file>', 'run a scenario and write its results',
-      (y) => withSet(y.positional('file', { type: 'string', describe: 'scenario YAML file', demandOption: true }))
-        .option('out', { type: 'string', coerce: once<string>('out'), describe: 'output directory (default results/<scenario name>)' })
-        .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors' }),
+      'run <file>',
+      'run a scenario and write its results',
+      (y) =>
+        withSet(y.positional('file', { type: 'string', describe: 'scenario YAML file', demandOption: true }))
+          .option('out', { type: 'string', coerce: once<string>('out'), describe: 'output directory (default results/<scenario name>)' })
+          .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors' }),
       (a) => runCommand({ file: a.file, out: a.out, set: a.set, seed: a.seed, quiet: a.quiet }),
     )
     .command(
-      'validate <file>', 'check a scenario and its manifests without running it',
+      'validate <file>',
+      'check a scenario and its manifests without running it',
       (y) => withSet(y.positional('file', { type: 'string', describe: 'scenario YAML file', demandOption: true })),
       (a) => validateCommand({ file: a.file, set: a.set, seed: a.seed }),
     )
     .command(
-      'sweep <file>', 'run a grid of scenario variants x seeds on worker threads, or emit it as shards',
-      (y) => withSet(y.positional('file', { type: 'string', describe: 'scenario YAML file', demandOption: true }))
-        .option('grid', { type: 'string', array: true, default: [] as string[], describe: "a field and its values: 'scheduler.profile=[default,first-fit]' or 'nodePools.general.count=10..50:10' (repeatable; replaces the scenario's sweep.grid)" })
-        .option('seeds', { type: 'string', coerce: positiveInt('seeds'), describe: 'runs per cell (seeds seed, seed+1, …; default sweep.seeds or 1)' })
-        .option('threads', { type: 'string', coerce: positiveInt('threads'), describe: 'worker threads (default: the available cores)' })
-        .option('out', { type: 'string', coerce: once<string>('out'), describe: 'output directory (default results/<scenario>-sweep)' })
-        .option('baseline', { type: 'string', coerce: once<string>('baseline'), describe: 'cell to take paired differences against (id like c00 or label like "profile=default")' })
-        .option('shard', { type: 'string', coerce: once<string>('shard'), describe: 'run only shard i of n ("i/n", i from 0), for kubesim merge later' })
-        .option('resume', { type: 'boolean', default: false, describe: 'run only the runs missing from --out' })
-        .option('quiet', { type: 'boolean', default: false, describe: 'no progress output (failed runs are still reported)' })
-        .option('emit', { choices: ['k8s-job', 'github-matrix'] as const, describe: 'print a Kubernetes Indexed Job or a CI matrix for the sweep instead of running it' })
-        .option('shards', { type: 'number', default: 4, describe: 'with --emit: number of shards' })
-        .option('parallelism', { type: 'number', describe: 'with --emit k8s-job: pods at a time (default: all shards)' })
-        .option('image', { type: 'string', default: 'kubesim:latest', describe: 'with --emit k8s-job: container image holding kubesim and the scenario' })
-        .option('claim', { type: 'string', default: 'kubesim-results', describe: 'with --emit k8s-job: ReadWriteMany PersistentVolumeClaim for the results' })
-        .option('fingerprint', { type: 'string', describe: 'refuse to run unless the sweep has this fingerprint (the emitted shards pass it)' }),
+      'sweep <file>',
+      'run a grid of scenario variants x seeds on worker threads, or emit it as shards',
+      (y) =>
+        withSet(y.positional('file', { type: 'string', describe: 'scenario YAML file', demandOption: true }))
+          .option('grid', {
+            type: 'string',
+            array: true,
+            default: [] as string[],
+            describe:
+              "a field and its values: 'scheduler.profile=[default,first-fit]' or 'nodePools.general.count=10..50:10' (repeatable; replaces the scenario's sweep.grid)",
+          })
+          .option('seeds', {
+            type: 'string',
+            coerce: positiveInt('seeds'),
+            describe: 'runs per cell (seeds seed, seed+1, …; default sweep.seeds or 1)',
+          })
+          .option('threads', { type: 'string', coerce: positiveInt('threads'), describe: 'worker threads (default: the available cores)' })
+          .option('out', { type: 'string', coerce: once<string>('out'), describe: 'output directory (default results/<scenario>-sweep)' })
+          .option('baseline', {
+            type: 'string',
+            coerce: once<string>('baseline'),
+            describe: 'cell to take paired differences against (id like c00 or label like "profile=default")',
+          })
+          .option('shard', {
+            type: 'string',
+            coerce: once<string>('shard'),
+            describe: 'run only shard i of n ("i/n", i from 0), for kubesim merge later',
+          })
+          .option('resume', { type: 'boolean', default: false, describe: 'run only the runs missing from --out' })
+          .option('quiet', { type: 'boolean', default: false, describe: 'no progress output (failed runs are still reported)' })
+          .option('emit', {
+            choices: ['k8s-job', 'github-matrix'] as const,
+            describe: 'print a Kubernetes Indexed Job or a CI matrix for the sweep instead of running it',
+          })
+          .option('shards', { type: 'number', default: 4, describe: 'with --emit: number of shards' })
+          .option('parallelism', { type: 'number', describe: 'with --emit k8s-job: pods at a time (default: all shards)' })
+          .option('image', {
+            type: 'string',
+            default: 'kubesim:latest',
+            describe: 'with --emit k8s-job: container image holding kubesim and the scenario',
+          })
+          .option('claim', {
+            type: 'string',
+            default: 'kubesim-results',
+            describe: 'with --emit k8s-job: ReadWriteMany PersistentVolumeClaim for the results',
+          })
+          .option('fingerprint', {
+            type: 'string',
+            describe: 'refuse to run unless the sweep has this fingerprint (the emitted shards pass it)',
+          }),
       async (a) => {
         process.exitCode = await sweepCommand({
-          file: a.file, grid: a.grid, seeds: a.seeds, threads: a.threads, set: a.set, seed: a.seed, out: a.out, shard: a.shard, resume: a.resume,
-          baseline: a.baseline, quiet: a.quiet, emit: a.emit, shards: a.shards, parallelism: a.parallelism, image: a.image, claim: a.claim, fingerprint: a.fingerprint,
+          file: a.file,
+          grid: a.grid,
+          seeds: a.seeds,
+          threads: a.threads,
+          set: a.set,
+          seed: a.seed,
+          out: a.out,
+          shard: a.shard,
+          resume: a.resume,
+          baseline: a.baseline,
+          quiet: a.quiet,
+          emit: a.emit,
+          shards: a.shards,
+          parallelism: a.parallelism,
+          image: a.image,
+          claim: a.claim,
+          fingerprint: a.fingerprint,
         });
       },
     )
     .command(
-      'merge <dirs..>', 'merge shard directories of one sweep into one (the same bytes as an unsharded sweep)',
-      (y) => y.positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'shard output directories' })
-        .option('out', { type: 'string', demandOption: true, coerce: once<string>('out'), describe: 'merged output directory' })
-        .option('quiet', { type: 'boolean', default: false }),
+      'merge <dirs..>',
+      'merge shard directories of one sweep into one (the same bytes as an unsharded sweep)',
+      (y) =>
+        y
+          .positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'shard output directories' })
+          .option('out', { type: 'string', demandOption: true, coerce: once<string>('out'), describe: 'merged output directory' })
+          .option('quiet', { type: 'boolean', default: false }),
       (a) => {
         process.exitCode = mergeCommand({ dirs: a.dirs as string[], out: a.out, quiet: a.quiet });
       },
     )
-    .command('schema', 'print the JSON Schema of scenario files (for editor completion)', (y) => y, () => schemaCommand())
+    .command(
+      'schema',
+      'print the JSON Schema of scenario files (for editor completion)',
+      (y) => y,
+      () => schemaCommand(),
+    )
     .demandCommand(1, 'Name a command: run, validate, sweep, merge or schema (see --help).')
     .strict()
     .recommendCommands()
@@ -120,7 +186,9 @@ export async function main(argv: string[]): Promise<void> {
       process.stderr.write(`error: ${e.message}\n`);
       process.exit(2);
     }
-    process.stderr.write(`kubesim: internal error (a bug; please report it with the scenario):\n${e instanceof Error ? e.stack : String(e)}\n`);
+    process.stderr.write(
+      `kubesim: internal error (a bug; please report it with the scenario):\n${e instanceof Error ? e.stack : String(e)}\n`,
+    );
     process.exit(1);
   }
 }

@@ -13,7 +13,14 @@ export function mergeCommand(a: { dirs: string[]; out: string; quiet: boolean })
     const m = readMeta(d);
     if (!m) throw new ScenarioError(d, 0, 0, '', 'not a kubesim sweep directory (no sweep.json)');
     if (meta && m.fingerprint !== meta.fingerprint) {
-      throw new ScenarioError(d, 0, 0, '', `belongs to a different sweep than ${first} (fingerprint ${m.fingerprint}, not ${meta.fingerprint})`, 'merge only shards of one sweep');
+      throw new ScenarioError(
+        d,
+        0,
+        0,
+        '',
+        `belongs to a different sweep than ${first} (fingerprint ${m.fingerprint}, not ${meta.fingerprint})`,
+        'merge only shards of one sweep',
+      );
     }
     meta ??= m;
     first ||= d;
@@ -21,7 +28,8 @@ export function mergeCommand(a: { dirs: string[]; out: string; quiet: boolean })
   if (!meta) throw new ScenarioError('merge', 0, 0, '', 'no directories given');
   const out = resolve(a.out);
   const existing = readMeta(out);
-  if (existing && existing.fingerprint !== meta.fingerprint) throw new ScenarioError(out, 0, 0, '', 'holds a different sweep', 'choose another --out');
+  if (existing && existing.fingerprint !== meta.fingerprint)
+    throw new ScenarioError(out, 0, 0, '', 'holds a different sweep', 'choose another --out');
   if (!existing && existsSync(out) && readdirSync(out).length > 0) {
     throw new ScenarioError(out, 0, 0, '', 'this directory exists and is not a kubesim sweep', 'choose another --out');
   }
@@ -41,8 +49,16 @@ export function mergeCommand(a: { dirs: string[]; out: string; quiet: boolean })
   writeAtomic(join(out, 'sweep.json'), metaText(meta));
   const { runs, missing } = aggregate(out, meta);
   if (!a.quiet) {
-    process.stderr.write(`merged ${a.dirs.length} director${a.dirs.length === 1 ? 'y' : 'ies'}: ${runs} of ${meta.cells.length * meta.seeds.length} runs in ${shortPath(out)}\n`);
-    if (missing.length) process.stderr.write(`missing runs: ${missing.slice(0, 10).map((m) => `${m.cell}/${m.seed}`).join(', ')}${missing.length > 10 ? ', …' : ''}\n`);
+    process.stderr.write(
+      `merged ${a.dirs.length} director${a.dirs.length === 1 ? 'y' : 'ies'}: ${runs} of ${meta.cells.length * meta.seeds.length} runs in ${shortPath(out)}\n`,
+    );
+    if (missing.length)
+      process.stderr.write(
+        `missing runs: ${missing
+          .slice(0, 10)
+          .map((m) => `${m.cell}/${m.seed}`)
+          .join(', ')}${missing.length > 10 ? ', …' : ''}\n`,
+      );
   }
   return missing.length ? 1 : 0;
 }

@@ -36,7 +36,10 @@ export function runCommand(a: RunArgs): void {
   if (Number(m.cost) > 0) lines.push(`  cost           ${m.cost} for ${m.node_hours} node-hours`);
   const reasons = [...r.pendingReasons].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   for (const [why, n] of reasons.slice(0, 3)) lines.push(`  pending        ${n} pod(s): ${why}`);
-  if (reasons.length > 3) lines.push(`  pending        ${reasons.slice(3).reduce((t, [, n]) => t + n, 0)} more pod(s) for ${reasons.length - 3} other reason(s); see pods.csv`);
+  if (reasons.length > 3)
+    lines.push(
+      `  pending        ${reasons.slice(3).reduce((t, [, n]) => t + n, 0)} more pod(s) for ${reasons.length - 3} other reason(s); see pods.csv`,
+    );
   if (s.notSimulated.size) lines.push(`  not simulated  ${[...s.notSimulated].map(([k, n]) => `${n} ${k}`).join(', ')}`);
   for (const a2 of s.arrivals) {
     for (const [why, n] of a2.skipped ?? []) lines.push(`  trace ${a2.name}: skipped ${n} ${why}`);

@@ -39,28 +39,55 @@ function cleanTemporary(out: string): void {
   const runs = join(out, 'runs');
   if (!existsSync(runs)) return;
   for (const cell of readdirSync(runs)) {
-    for (const entry of readdirSync(join(runs, cell))) if (entry.includes('.tmp-')) rmSync(join(runs, cell, entry), { recursive: true, force: true });
+    for (const entry of readdirSync(join(runs, cell)))
+      if (entry.includes('.tmp-')) rmSync(join(runs, cell, entry), { recursive: true, force: true });
   }
 }
 
 export async function sweepCommand(a: SweepArgs): Promise<number> {
   const plan = planSweep(resolve(a.file), { grid: a.grid, seeds: a.seeds, seed: a.seed, set: a.set, baseline: a.baseline });
   if (a.fingerprint !== undefined) {
-    if (Array.isArray(a.fingerprint)) throw new ScenarioError('--fingerprint', 0, 0, '', `expected one value, it was given ${a.fingerprint.length} times`);
+    if (Array.isArray(a.fingerprint))
+      throw new ScenarioError('--fingerprint', 0, 0, '', `expected one value, it was given ${a.fingerprint.length} times`);
     const expected = String(a.fingerprint).trim().toLowerCase();
     if (expected !== plan.fingerprint) {
-      throw new ScenarioError('--fingerprint', 0, 0, '', `this shard's sweep differs from the emitted one: its fingerprint is ${plan.fingerprint}, the emitted sweep's ${expected}`,
-        'the scenario, a file it reads, --set, --grid or --seeds differ: run the emitted arguments on the scenario files they were emitted from');
+      throw new ScenarioError(
+        '--fingerprint',
+        0,
+        0,
+        '',
+        `this shard's sweep differs from the emitted one: its fingerprint is ${plan.fingerprint}, the emitted sweep's ${expected}`,
+        'the scenario, a file it reads, --set, --grid or --seeds differ: run the emitted arguments on the scenario files they were emitted from',
+      );
     }
   }
   if (a.emit) {
     if (a.shard !== undefined) {
-      throw new ScenarioError('--shard', 0, 0, '', '--emit prints every shard of the sweep, so --shard cannot go with it', 'drop --shard to emit them all, or --emit to run one shard');
+      throw new ScenarioError(
+        '--shard',
+        0,
+        0,
+        '',
+        '--emit prints every shard of the sweep, so --shard cannot go with it',
+        'drop --shard to emit them all, or --emit to run one shard',
+      );
     }
-    const args = [plan.file, ...a.grid.flatMap((g) => ['--grid', g]), ...(a.seeds ? ['--seeds', String(a.seeds)] : []), ...(a.seed !== undefined ? ['--seed', String(a.seed)] : []),
-      ...a.set.flatMap((s) => ['--set', s]), ...(a.baseline ? ['--baseline', a.baseline] : [])];
+    const args = [
+      plan.file,
+      ...a.grid.flatMap((g) => ['--grid', g]),
+      ...(a.seeds ? ['--seeds', String(a.seeds)] : []),
+      ...(a.seed !== undefined ? ['--seed', String(a.seed)] : []),
+      ...a.set.flatMap((s) => ['--set', s]),
+      ...(a.baseline ? ['--baseline', a.baseline] : []),
+    ];
     const { options, notes } = prepareEmit(plan, {
-      kind: a.emit, args, shards: a.shards, parallelism: a.parallelism, image: a.image, claim: a.claim, threads: a.threads,
+      kind: a.emit,
+      args,
+      shards: a.shards,
+      parallelism: a.parallelism,
+      image: a.image,
+      claim: a.claim,
+      threads: a.threads,
     });
     for (const n of notes) process.stderr.write(`kubesim: ${n}\n`);
     process.stdout.write(a.emit === 'k8s-job' ? emitIndexedJob(plan, options) : emitGithubMatrix(plan, options));
@@ -72,12 +99,27 @@ export async function sweepCommand(a: SweepArgs): Promise<number> {
   const meta = metaOf(plan);
   const existing = readMeta(out);
   if (existing && existing.fingerprint !== meta.fingerprint) {
-    throw new ScenarioError(out, 0, 0, '', 'this directory holds a different sweep (its scenario, files, grid or seeds differ)', 'choose another --out');
+    throw new ScenarioError(
+      out,
+      0,
+      0,
+      '',
+      'this directory holds a different sweep (its scenario, files, grid or seeds differ)',
+      'choose another --out',
+    );
   }
   if (!existing && existsSync(out) && readdirSync(out).length > 0) {
     throw new ScenarioError(out, 0, 0, '', 'this directory exists and is not a kubesim sweep', 'choose another --out');
   }
-  if (existing && !a.resume) throw new ScenarioError(out, 0, 0, '', 'this sweep has already run here', 'add --resume to run only what is missing, or choose another --out');
+  if (existing && !a.resume)
+    throw new ScenarioError(
+      out,
+      0,
+      0,
+      '',
+      'this sweep has already run here',
+      'add --resume to run only what is missing, or choose another --out',
+    );
   mkdirSync(out, { recursive: true });
   writeAtomic(join(out, 'sweep.json'), metaText(meta));
   cleanTemporary(out);
@@ -90,14 +132,21 @@ export async function sweepCommand(a: SweepArgs): Promise<number> {
   };
   /** Failures are printed also under --quiet, which only hides progress. */
   const report = (s: string) => process.stderr.write(`${s}\n`);
-  log(`kubesim sweep ${plan.file}: ${plan.cells.length} cell(s) x ${plan.seeds.length} seed(s) = ${plan.runs.length} runs` +
-    `${shard ? `, shard ${shard.index}/${shard.count}: ${mine.length}` : ''}${todo.length < mine.length ? `, ${mine.length - todo.length} already done` : ''}; ${threads} thread(s)`);
+  log(
+    `kubesim sweep ${plan.file}: ${plan.cells.length} cell(s) x ${plan.seeds.length} seed(s) = ${plan.runs.length} runs` +
+      `${shard ? `, shard ${shard.index}/${shard.count}: ${mine.length}` : ''}${todo.length < mine.length ? `, ${mine.length - todo.length} already done` : ''}; ${threads} thread(s)`,
+  );
 
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
   const tty = process.stderr.isTTY && !a.quiet;
-  const bar = tty ? new cliProgress.SingleBar({ format: '{bar} {value}/{total} runs | {failed} failed | ETA {eta_formatted}', hideCursor: true, stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
+  const bar = tty
+    ? new cliProgress.SingleBar(
+        { format: '{bar} {value}/{total} runs | {failed} failed | ETA {eta_formatted}', hideCursor: true, stream: process.stderr },
+        cliProgress.Presets.shades_classic,
+      )
+    : null;
   bar?.start(todo.length, 0, { failed: 0 });
   let done = 0;
   let failed = 0;
@@ -106,7 +155,10 @@ export async function sweepCommand(a: SweepArgs): Promise<number> {
   const deferred: string[] = [];
   const started = performance.now();
   const tally = await runSweep(plan, todo, out, {
-    threads, signal: controller.signal, tmpSuffix: String(process.pid), parts: !shard,
+    threads,
+    signal: controller.signal,
+    tmpSuffix: String(process.pid),
+    parts: !shard,
     onResult: (o) => {
       if (o.reply.ok === false && o.reply.error === 'aborted') return;
       done++;
@@ -132,14 +184,20 @@ export async function sweepCommand(a: SweepArgs): Promise<number> {
   if (controller.signal.aborted) {
     cleanTemporary(out);
     const finished = tally.ok + tally.failed.length;
-    process.stderr.write(`interrupted: ${finished} of ${todo.length} runs finished and kept in ${shortPath(out)}; run the same command with --resume to finish\n`);
+    process.stderr.write(
+      `interrupted: ${finished} of ${todo.length} runs finished and kept in ${shortPath(out)}; run the same command with --resume to finish\n`,
+    );
     return 130;
   }
   if (shard) {
-    log(`shard ${shard.index}/${shard.count} done in ${wall.toFixed(1)} s: ${done - failed} runs in ${shortPath(out)}; merge the shards with: kubesim merge <shard dirs> --out <dir>`);
+    log(
+      `shard ${shard.index}/${shard.count} done in ${wall.toFixed(1)} s: ${done - failed} runs in ${shortPath(out)}; merge the shards with: kubesim merge <shard dirs> --out <dir>`,
+    );
   } else {
     const { runs, missing } = aggregate(out, meta);
-    log(`done in ${wall.toFixed(1)} s: ${runs} of ${plan.runs.length} runs; ${shortPath(out)}/summary.csv has one row per cell${meta.baseline ? `, differences.csv the paired differences against ${meta.baseline}` : ''}`);
+    log(
+      `done in ${wall.toFixed(1)} s: ${runs} of ${plan.runs.length} runs; ${shortPath(out)}/summary.csv has one row per cell${meta.baseline ? `, differences.csv the paired differences against ${meta.baseline}` : ''}`,
+    );
     if (missing.length) report(`${missing.length} run(s) missing: they failed (see above)`);
   }
   return failed > 0 ? 1 : 0;

@@ -31,7 +31,12 @@ export function formatDuration(ms: number): string {
   if (ms === 0) return '0s';
   let rest = Math.round(ms);
   let out = '';
-  for (const [unit, size] of [['d', DAY], ['h', HOUR], ['m', MINUTE], ['s', SECOND]] as const) {
+  for (const [unit, size] of [
+    ['d', DAY],
+    ['h', HOUR],
+    ['m', MINUTE],
+    ['s', SECOND],
+  ] as const) {
     if (rest >= size) {
       const n = Math.floor(rest / size);
       out += `${n}${unit}`;

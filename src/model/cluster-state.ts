@@ -76,7 +76,11 @@ export class ClusterState {
   ) {
     const stride = resources.size;
     this.columns = {
-      stride, alloc: new Float64Array(64 * stride), used: new Float64Array(64 * stride), nonZero: new Float64Array(128), generation: new Uint32Array(64),
+      stride,
+      alloc: new Float64Array(64 * stride),
+      used: new Float64Array(64 * stride),
+      nonZero: new Float64Array(128),
+      generation: new Uint32Array(64),
     };
   }
 
@@ -197,7 +201,16 @@ export class ClusterState {
     this.requireReal('createWorkload');
     const key = workloadKey(init.kind, init.namespace, init.name);
     if (this.workloadByKey.has(key)) throw new Error(`bug: duplicate workload ${key}`);
-    const w = new Workload(this.workloads.length, init.kind, init.name, init.namespace, init.spec, init.owner ?? null, this.clock.now, init.templateHash ?? '');
+    const w = new Workload(
+      this.workloads.length,
+      init.kind,
+      init.name,
+      init.namespace,
+      init.spec,
+      init.owner ?? null,
+      this.clock.now,
+      init.templateHash ?? '',
+    );
     this.workloads.push(w);
     this.workloadByKey.set(key, w);
     this.emit({ type: 'WorkloadAdded', workload: w });
@@ -246,7 +259,8 @@ export class ClusterState {
   addNode(init: NodeInit): Node {
     if (this.nodeByName.has(init.name)) throw new Error(`bug: duplicate node name ${init.name}`);
     const c = this.columns;
-    if (init.allocatable.length > c.stride) throw new Error(`bug: node ${init.name} has ${init.allocatable.length} resources; the cluster was built for ${c.stride}`);
+    if (init.allocatable.length > c.stride)
+      throw new Error(`bug: node ${init.name} has ${init.allocatable.length} resources; the cluster was built for ${c.stride}`);
     const index = this.nodes.length;
     this.ensureCapacity(index + 1);
     c.alloc.set(init.allocatable, index * c.stride);
@@ -265,7 +279,8 @@ export class ClusterState {
 
   /** Undoes a hypothetical node: it leaves `nodes` altogether (its index is free again). */
   private dropNode(n: Node): void {
-    if (n.pods.length > 0 || this.nodes[this.nodes.length - 1] !== n) throw new Error(`bug: dropping hypothetical node ${n.name} out of order`);
+    if (n.pods.length > 0 || this.nodes[this.nodes.length - 1] !== n)
+      throw new Error(`bug: dropping hypothetical node ${n.name} out of order`);
     this.emit({ type: 'NodeRemoved', node: n, whatIf: true });
     this.countTaints(n.taints, -1);
     this.nodes.pop();
@@ -342,7 +357,6 @@ export class ClusterState {
   }
 
   // Pods.
-
 
   /** Creates a pod owned by `owner` (or a bare pod); runMs is how long it runs once started (-1: until deleted). */
   createPod(template: PodTemplate, name: string, runMs: number, owner: Workload | null): Pod {
@@ -452,4 +466,3 @@ export class ClusterState {
     pod.node = null;
   }
 }
-

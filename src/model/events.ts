@@ -102,7 +102,18 @@ export function eventMask(types: readonly ClusterEventType[] | undefined): numbe
  * Scheduling indexes first, so that anything acting later reads counts that already include the change;
  * then the controllers in the order they were historically wired; collectors last.
  */
-export const WATCHER_ORDER = ['index', 'scheduler', 'kubelet', 'deployment', 'replicaset', 'statefulset', 'daemonset', 'job', 'arrivals', 'metrics'] as const;
+export const WATCHER_ORDER = [
+  'index',
+  'scheduler',
+  'kubelet',
+  'deployment',
+  'replicaset',
+  'statefulset',
+  'daemonset',
+  'job',
+  'arrivals',
+  'metrics',
+] as const;
 export type WatcherName = (typeof WATCHER_ORDER)[number];
 
 export type Watcher = (ev: ClusterEvent) => void;

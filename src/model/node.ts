@@ -23,10 +23,14 @@ export interface ResourceColumns {
 /** The labels every node of a pool carries (kubelet and cloud provider labels, plus the pool's own). */
 export function poolLabels(p: { name: string; instanceType: string; labels: Labels }, zone: string, nodeName: string): Map<string, string> {
   return new Map([
-    ['kubernetes.io/os', 'linux'], ['kubernetes.io/arch', 'amd64'],
+    ['kubernetes.io/os', 'linux'],
+    ['kubernetes.io/arch', 'amd64'],
     // The kubelet still sets the deprecated beta OS and arch labels (pkg/kubelet/kubelet_node_status.go).
-    ['beta.kubernetes.io/os', 'linux'], ['beta.kubernetes.io/arch', 'amd64'],
-    [HOSTNAME_LABEL, nodeName], [ZONE_LABEL, zone], [INSTANCE_TYPE_LABEL, p.instanceType],
+    ['beta.kubernetes.io/os', 'linux'],
+    ['beta.kubernetes.io/arch', 'amd64'],
+    [HOSTNAME_LABEL, nodeName],
+    [ZONE_LABEL, zone],
+    [INSTANCE_TYPE_LABEL, p.instanceType],
     ['kubesim.io/node-pool', p.name],
     ...p.labels,
   ]);

@@ -52,7 +52,7 @@ function numberText(n: number): string {
 /** Value scaled by 10^scale, rounded up (towards +infinity), as a JS number. */
 function scaled(q: Exact, scale: number): number {
   let num = q.mantissa << BigInt(q.exp2);
-  let e = q.exp10 + scale;
+  const e = q.exp10 + scale;
   let den = 1n;
   if (e >= 0) num *= 10n ** BigInt(e);
   else den = 10n ** BigInt(-e);
@@ -78,6 +78,7 @@ function suggest(text: string): string | undefined {
   if (!m) return undefined;
   const [, num, unit] = m;
   const u = unit!.toLowerCase();
+  // prettier-ignore
   const map: Record<string, string[]> = {
     kb: ['Ki', 'k'], mb: ['Mi', 'M'], gb: ['Gi', 'G'], tb: ['Ti', 'T'], pb: ['Pi', 'P'],
     kib: ['Ki'], mib: ['Mi'], gib: ['Gi'], tib: ['Ti'], ki: ['Ki'], mi: ['Mi'], gi: ['Gi'], ti: ['Ti'],
@@ -95,7 +96,14 @@ export function formatMilli(milli: number): string {
 
 /** Formats bytes with the largest binary suffix that divides them exactly ("1Gi", "1536Mi"). */
 export function formatBytes(bytes: number): string {
-  for (const [s, p] of [['Ei', 60], ['Pi', 50], ['Ti', 40], ['Gi', 30], ['Mi', 20], ['Ki', 10]] as const) {
+  for (const [s, p] of [
+    ['Ei', 60],
+    ['Pi', 50],
+    ['Ti', 40],
+    ['Gi', 30],
+    ['Mi', 20],
+    ['Ki', 10],
+  ] as const) {
     const unit = 2 ** p;
     if (bytes >= unit && bytes % unit === 0) return `${bytes / unit}${s}`;
   }

@@ -58,8 +58,15 @@ export interface WorkloadStatus {
 
 export function emptyStatus(): WorkloadStatus {
   return {
-    observedGeneration: 0, replicas: 0, readyReplicas: 0, availableReplicas: 0, updatedReplicas: 0,
-    active: 0, succeeded: 0, failed: 0, completionTime: -1,
+    observedGeneration: 0,
+    replicas: 0,
+    readyReplicas: 0,
+    availableReplicas: 0,
+    updatedReplicas: 0,
+    active: 0,
+    succeeded: 0,
+    failed: 0,
+    completionTime: -1,
   };
 }
 
@@ -93,9 +100,7 @@ export class Workload {
 
   /** The object at the top of the owner chain (a ReplicaSet's Deployment; itself when it has no owner). */
   get root(): Workload {
-    let w: Workload = this;
-    while (w.owner) w = w.owner;
-    return w;
+    return this.owner ? this.owner.root : this;
   }
 }
 

@@ -32,7 +32,14 @@ export function checkRunDirectory(outDir: string): void {
   const foreign = readdirSync(outDir).filter((f) => !RUN_FILES.includes(f));
   if (foreign.length > 0) {
     const shown = foreign.slice(0, 3).join(', ') + (foreign.length > 3 ? ', …' : '');
-    throw new ScenarioError(outDir, 0, 0, '', `the output directory holds files that are not a kubesim run's (${shown}); a run replaces its output directory`, 'choose another --out, or an empty or new directory');
+    throw new ScenarioError(
+      outDir,
+      0,
+      0,
+      '',
+      `the output directory holds files that are not a kubesim run's (${shown}); a run replaces its output directory`,
+      'choose another --out, or an empty or new directory',
+    );
   }
 }
 

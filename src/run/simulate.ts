@@ -40,9 +40,12 @@ export interface RunResult {
 /** The median request over what the scenario will create, weighted by replicas (for fragmentation). */
 export function referencePod(s: Scenario): ReferencePod {
   const items: { cpu: number; memory: number; weight: number }[] = [];
-  for (const w of s.workloads) items.push({ cpu: w.template.requests[CPU]!, memory: w.template.requests[MEMORY]!, weight: Math.max(1, w.replicas) });
+  for (const w of s.workloads)
+    items.push({ cpu: w.template.requests[CPU]!, memory: w.template.requests[MEMORY]!, weight: Math.max(1, w.replicas) });
   for (const a of s.arrivals) {
-    if (a.trace) for (const t of a.trace.slice(0, 10000)) items.push({ cpu: t.template.requests[CPU]!, memory: t.template.requests[MEMORY]!, weight: 1 });
+    if (a.trace)
+      for (const t of a.trace.slice(0, 10000))
+        items.push({ cpu: t.template.requests[CPU]!, memory: t.template.requests[MEMORY]!, weight: 1 });
     else if (a.makePod) {
       // The mean of each request distribution stands for the stream.
       const { template } = a.makePod((_stream, d) => mean(d));
@@ -78,7 +81,8 @@ export function simulate(s: Scenario, sinks: Sinks): RunResult {
 export function prepareRun(s: Scenario, sinks: Sinks): PreparedRun {
   const sim = new Simulation(s.seed);
   const cluster = new ClusterState(sim, s.space);
-  const factory: SinkFactory = typeof sinks.open === 'function' ? (sinks as SinkFactory) : namedSinks(sinks as Partial<Record<string, RowSink>>);
+  const factory: SinkFactory =
+    typeof sinks.open === 'function' ? (sinks as SinkFactory) : namedSinks(sinks as Partial<Record<string, RowSink>>);
 
   const handle = { cluster, rng: sim.rng('scheduler.select') };
   const schedulers = new Map<string, Scheduler>();
@@ -107,7 +111,8 @@ export function prepareRun(s: Scenario, sinks: Sinks): PreparedRun {
   for (const w of [
     ...s.workloads.map((x) => ({ kind: x.kind as string, namespace: x.namespace, name: x.name })),
     ...s.arrivals.map((a) => ({ kind: a.trace ? 'Trace' : 'Batch', namespace: 'default', name: a.name })),
-  ]) if (!declared.has(`${w.kind}/${w.namespace}/${w.name}`)) declared.set(`${w.kind}/${w.namespace}/${w.name}`, w);
+  ])
+    if (!declared.has(`${w.kind}/${w.namespace}/${w.name}`)) declared.set(`${w.kind}/${w.namespace}/${w.name}`, w);
   const names = new WorkloadNames(cluster, [...declared.values()]);
   const capacity = metrics.add(new CapacityCollector(sim, cluster));
   metrics.add(new PodsCollector(cluster, factory, names));
@@ -120,7 +125,15 @@ export function prepareRun(s: Scenario, sinks: Sinks): PreparedRun {
     for (let i = 0; i < p.count; i++) {
       const zone = p.zones[i % p.zones.length]!;
       const name = `${p.name}-${i}`;
-      cluster.addNode({ name, pool: p.name, zone, labels: poolLabels(p, zone, name), taints: p.taints, allocatable: p.allocatable.slice(), pricePerHour: p.pricePerHour });
+      cluster.addNode({
+        name,
+        pool: p.name,
+        zone,
+        labels: poolLabels(p, zone, name),
+        taints: p.taints,
+        allocatable: p.allocatable.slice(),
+        pricePerHour: p.pricePerHour,
+      });
     }
   }
   for (const w of s.workloads) apply.add(w);

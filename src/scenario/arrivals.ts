@@ -10,10 +10,18 @@ import type { Taint, Toleration } from '../model/selectors.js';
 import { didYouMean } from './errors.js';
 import type { PathSeg, YamlDoc } from './yaml-source.js';
 
-export function batchSpec(b: Record<string, unknown>, path: PathSeg[], doc: YamlDoc, space: ResourceSpace, priorities: ReadonlyMap<string, PriorityClassInfo>, durationMs: number): ArrivalSpec {
+export function batchSpec(
+  b: Record<string, unknown>,
+  path: PathSeg[],
+  doc: YamlDoc,
+  space: ResourceSpace,
+  priorities: ReadonlyMap<string, PriorityClassInfo>,
+  durationMs: number,
+): ArrivalSpec {
   const name = b.name as string;
   const arr = b.arrivals as { poisson?: { rate: number }; interarrival?: Distribution };
-  if ((arr.poisson ? 1 : 0) + (arr.interarrival ? 1 : 0) !== 1) throw doc.error([...path, 'arrivals'], 'expected exactly one of poisson or interarrival');
+  if ((arr.poisson ? 1 : 0) + (arr.interarrival ? 1 : 0) !== 1)
+    throw doc.error([...path, 'arrivals'], 'expected exactly one of poisson or interarrival');
   const interarrival: Distribution = arr.poisson ? { kind: 'exponential', mean: 1 / arr.poisson.rate } : arr.interarrival!;
   const reqs = b.requests as Record<string, Distribution>;
   const duration = b.duration as Distribution;
@@ -24,7 +32,11 @@ export function batchSpec(b: Record<string, unknown>, path: PathSeg[], doc: Yaml
     const p = priorities.get(cls);
     if (!p) {
       const dym = didYouMean(cls, priorities.keys());
-      throw doc.error([...path, 'priorityClassName'], `no PriorityClass named "${cls}"`, dym ? `did you mean "${dym}"?` : 'define it with a PriorityClass object in the manifests');
+      throw doc.error(
+        [...path, 'priorityClassName'],
+        `no PriorityClass named "${cls}"`,
+        dym ? `did you mean "${dym}"?` : 'define it with a PriorityClass object in the manifests',
+      );
     }
     if (b.priority === undefined) priority = p.value;
     preemptionPolicy = p.preemptionPolicy;
@@ -34,8 +46,10 @@ export function batchSpec(b: Record<string, unknown>, path: PathSeg[], doc: Yaml
   const nodeSelector = new Map(Object.entries(b.nodeSelector as Record<string, string>));
   // core/v1 validation (ValidateTolerations), as for tolerations in manifests (selectors-reader.ts).
   (b.tolerations as Toleration[]).forEach((t, i) => {
-    if (t.operator === 'Exists' && t.value !== '') throw doc.error([...path, 'tolerations', i, 'value'], 'a toleration with operator Exists takes no value');
-    if (t.key === '' && t.operator !== 'Exists') throw doc.error([...path, 'tolerations', i, 'operator'], 'a toleration with an empty key must use operator Exists');
+    if (t.operator === 'Exists' && t.value !== '')
+      throw doc.error([...path, 'tolerations', i, 'value'], 'a toleration with operator Exists takes no value');
+    if (t.key === '' && t.operator !== 'Exists')
+      throw doc.error([...path, 'tolerations', i, 'operator'], 'a toleration with an empty key must use operator Exists');
   });
   const tolerations = (b.tolerations as Toleration[]).map((t) => ({ ...t, effect: t.effect as Taint['effect'] | '' }));
   const owner = `${b.namespace as string}/${name}`;
@@ -53,8 +67,15 @@ export function batchSpec(b: Record<string, unknown>, path: PathSeg[], doc: Yaml
       req[PODS] = 1;
       const runMs = Math.max(0, Math.round(draw('duration', duration)));
       const template = makeTemplate(space, {
-        owner, namespace: b.namespace as string, labels, requests: req, priority, preemptionPolicy,
-        priorityClassName: cls ?? '', nodeSelector, tolerations,
+        owner,
+        namespace: b.namespace as string,
+        labels,
+        requests: req,
+        priority,
+        preemptionPolicy,
+        priorityClassName: cls ?? '',
+        nodeSelector,
+        tolerations,
       });
       return { template, runMs };
     },
@@ -71,13 +92,24 @@ export function traceSpec(t: Record<string, unknown>, path: PathSeg[], doc: Yaml
     throw doc.error([...path, 'file'], `${(e as Error).message.replace(`${display}: `, '')}: ${t.file as string}`);
   }
   const opts = {
-    space, namespace: t.namespace as string, owner: `${t.namespace as string}/${t.name as string}`,
-    cpuPerUnit: t.cpuPerUnit as number, memoryPerUnit: t.memoryPerUnit as number,
-    limit: (t.limit as number | undefined) ?? Infinity, display,
+    space,
+    namespace: t.namespace as string,
+    owner: `${t.namespace as string}/${t.name as string}`,
+    cpuPerUnit: t.cpuPerUnit as number,
+    memoryPerUnit: t.memoryPerUnit as number,
+    limit: (t.limit as number | undefined) ?? Infinity,
+    display,
   };
   const res = t.format === 'google-task-events' ? parseGoogleTaskEvents(text, opts) : parseSimpleTrace(text, opts);
   return {
-    name: t.name as string, interarrival: null, start: 0, stop: Infinity, limit: Infinity, makePod: null,
-    trace: res.arrivals, source: { file: doc.file, line: doc.locate(path).line }, skipped: res.skipped,
+    name: t.name as string,
+    interarrival: null,
+    start: 0,
+    stop: Infinity,
+    limit: Infinity,
+    makePod: null,
+    trace: res.arrivals,
+    source: { file: doc.file, line: doc.locate(path).line },
+    skipped: res.skipped,
   };
 }

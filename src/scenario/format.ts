@@ -16,7 +16,9 @@ const toleration = obj({
   key: prop(str(), 'taint key to tolerate ("" with Exists tolerates all)', { default: '' }),
   operator: prop({ kind: 'string', enum: ['Equal', 'Exists'] }, 'Equal or Exists', { default: 'Equal' }),
   value: prop(str(), 'taint value for Equal', { default: '' }),
-  effect: prop({ kind: 'string', enum: ['', 'NoSchedule', 'PreferNoSchedule', 'NoExecute'] }, 'effect to tolerate ("" = all)', { default: '' }),
+  effect: prop({ kind: 'string', enum: ['', 'NoSchedule', 'PreferNoSchedule', 'NoExecute'] }, 'effect to tolerate ("" = all)', {
+    default: '',
+  }),
 });
 
 const nodePool = obj({
@@ -25,13 +27,18 @@ const nodePool = obj({
   zones: prop({ kind: 'array', items: str(), minItems: 1 }, 'zones the nodes are spread over evenly', { default: ['zone-a'] }),
   count: prop(int(0), 'number of nodes', { required: true }),
   allocatable: prop(
-    obj({
-      cpu: prop({ kind: 'quantity', unit: 'cpu' }, 'allocatable CPU, e.g. 7910m', { required: true }),
-      memory: prop({ kind: 'quantity', unit: 'bytes' }, 'allocatable memory, e.g. 29Gi', { required: true }),
-      pods: prop(int(1), 'maximum pods (kubelet maxPods default 110)', { default: 110 }),
-      'ephemeral-storage': prop({ kind: 'quantity', unit: 'bytes' }, 'allocatable ephemeral storage', { default: '100Gi' }),
-    }, 'allocatable resources per node; extended resources (nvidia.com/gpu) may be added', { kind: 'quantity', unit: 'bytes' }),
-    'allocatable resources per node', { required: true },
+    obj(
+      {
+        cpu: prop({ kind: 'quantity', unit: 'cpu' }, 'allocatable CPU, e.g. 7910m', { required: true }),
+        memory: prop({ kind: 'quantity', unit: 'bytes' }, 'allocatable memory, e.g. 29Gi', { required: true }),
+        pods: prop(int(1), 'maximum pods (kubelet maxPods default 110)', { default: 110 }),
+        'ephemeral-storage': prop({ kind: 'quantity', unit: 'bytes' }, 'allocatable ephemeral storage', { default: '100Gi' }),
+      },
+      'allocatable resources per node; extended resources (nvidia.com/gpu) may be added',
+      { kind: 'quantity', unit: 'bytes' },
+    ),
+    'allocatable resources per node',
+    { required: true },
   ),
   pricePerHour: prop({ kind: 'number', min: 0 }, 'price of one node per hour', { default: 0 }),
   labels: prop(stringMap, 'extra node labels', { default: {} }),
@@ -39,15 +46,43 @@ const nodePool = obj({
 });
 
 const pluginSet = obj({
-  enabled: prop({ kind: 'array', items: obj({ name: prop(str(), 'plugin name', { required: true }), weight: prop(int(0, 100), 'score weight') }) }, 'plugins to add', { default: [] }),
-  disabled: prop({ kind: 'array', items: obj({ name: prop(str(), 'plugin name, or * for all', { required: true }) }) }, 'plugins to remove', { default: [] }),
+  enabled: prop(
+    { kind: 'array', items: obj({ name: prop(str(), 'plugin name', { required: true }), weight: prop(int(0, 100), 'score weight') }) },
+    'plugins to add',
+    { default: [] },
+  ),
+  disabled: prop(
+    { kind: 'array', items: obj({ name: prop(str(), 'plugin name, or * for all', { required: true }) }) },
+    'plugins to remove',
+    { default: [] },
+  ),
 });
 
 const profile = obj({
-  name: prop(str(), 'profile name; pods select it with spec.schedulerName, or the scheduler uses it by cluster.scheduler.profile', { required: true }),
+  name: prop(str(), 'profile name; pods select it with spec.schedulerName, or the scheduler uses it by cluster.scheduler.profile', {
+    required: true,
+  }),
   base: prop(str(), 'built-in profile to start from', { default: 'default' }),
-  plugins: prop(obj({ filter: prop(pluginSet, 'filter plugins'), score: prop(pluginSet, 'score plugins'), multiPoint: prop(pluginSet, 'plugins at every point') }), 'plugin changes, as in KubeSchedulerConfiguration', { default: {} }),
-  pluginConfig: prop({ kind: 'array', items: obj({ name: prop(str(), 'plugin name', { required: true }), args: prop({ kind: 'any' }, 'plugin args, as in KubeSchedulerConfiguration', { default: {} }) }) }, 'plugin arguments', { default: [] }),
+  plugins: prop(
+    obj({
+      filter: prop(pluginSet, 'filter plugins'),
+      score: prop(pluginSet, 'score plugins'),
+      multiPoint: prop(pluginSet, 'plugins at every point'),
+    }),
+    'plugin changes, as in KubeSchedulerConfiguration',
+    { default: {} },
+  ),
+  pluginConfig: prop(
+    {
+      kind: 'array',
+      items: obj({
+        name: prop(str(), 'plugin name', { required: true }),
+        args: prop({ kind: 'any' }, 'plugin args, as in KubeSchedulerConfiguration', { default: {} }),
+      }),
+    },
+    'plugin arguments',
+    { default: [] },
+  ),
   percentageOfNodesToScore: prop(int(0, 100), 'overrides the scheduler-wide setting for this profile'),
 });
 
@@ -62,10 +97,17 @@ const requests = obj(
 
 const batch = obj({
   name: prop(str(), 'stream name, unique among workloads', { required: true }),
-  arrivals: prop(obj({
-    poisson: prop(obj({ rate: prop({ kind: 'rate' }, 'mean arrivals per unit of time, e.g. 2/m', { required: true }) }), 'a Poisson process'),
-    interarrival: prop({ kind: 'distribution', unit: 'duration' }, 'any inter-arrival time distribution'),
-  }), 'arrival process: poisson or interarrival', { required: true }),
+  arrivals: prop(
+    obj({
+      poisson: prop(
+        obj({ rate: prop({ kind: 'rate' }, 'mean arrivals per unit of time, e.g. 2/m', { required: true }) }),
+        'a Poisson process',
+      ),
+      interarrival: prop({ kind: 'distribution', unit: 'duration' }, 'any inter-arrival time distribution'),
+    }),
+    'arrival process: poisson or interarrival',
+    { required: true },
+  ),
   requests: prop(requests, 'resource requests of each pod', { required: true }),
   duration: prop({ kind: 'distribution', unit: 'duration' }, 'how long each pod runs once started', { required: true }),
   start: prop(duration, 'first possible arrival', { default: '0s' }),
@@ -82,8 +124,16 @@ const batch = obj({
 const trace = obj({
   name: prop(str(), 'stream name', { required: true }),
   file: prop(str(), 'trace file, relative to the scenario (.csv or .csv.gz)', { required: true }),
-  format: prop({ kind: 'string', enum: ['simple', 'google-task-events'] }, 'simple: time_s,cpu,memory,duration_s[,priority] with a header; google-task-events: the 2011 Google cluster trace task_events table', { default: 'simple' }),
-  cpuPerUnit: prop({ kind: 'quantity', unit: 'cpu' }, 'google-task-events: CPU of a request of 1.0 (the trace normalises to its largest machine)', { default: '32' }),
+  format: prop(
+    { kind: 'string', enum: ['simple', 'google-task-events'] },
+    'simple: time_s,cpu,memory,duration_s[,priority] with a header; google-task-events: the 2011 Google cluster trace task_events table',
+    { default: 'simple' },
+  ),
+  cpuPerUnit: prop(
+    { kind: 'quantity', unit: 'cpu' },
+    'google-task-events: CPU of a request of 1.0 (the trace normalises to its largest machine)',
+    { default: '32' },
+  ),
   memoryPerUnit: prop({ kind: 'quantity', unit: 'bytes' }, 'google-task-events: memory of a request of 1.0', { default: '128Gi' }),
   limit: prop(int(1), 'replay at most this many tasks'),
   namespace: prop(str(), 'namespace of the pods', { default: 'default' }),
@@ -95,7 +145,10 @@ const workload = obj({
   batch: prop(batch, 'synthetic pod arrivals'),
   trace: prop(trace, 'replay of a task trace'),
   at: prop(duration, 'when the manifests are applied', { default: '0s' }),
-  runTime: prop({ kind: 'distribution', unit: 'duration' }, 'how long each Job pod (or restartPolicy Never/OnFailure Pod) runs (default 1m)'),
+  runTime: prop(
+    { kind: 'distribution', unit: 'duration' },
+    'how long each Job pod (or restartPolicy Never/OnFailure Pod) runs (default 1m)',
+  ),
 });
 
 const notYet = (what: string): Schema => ({ kind: 'any', desc: `${what} (not supported yet by this version)` });
@@ -104,30 +157,51 @@ export const SCENARIO_SCHEMA: Schema = obj({
   name: prop(str(), 'scenario name (default: the file name)'),
   seed: prop(int(0), 'random seed; every random stream derives from (seed, stream name)', { default: 1 }),
   duration: prop(duration, 'virtual time to simulate, e.g. 90s, 15m, 24h, 7d', { default: '1h' }),
-  metrics: prop(obj({ interval: prop(duration, 'sampling interval of timeseries.csv', { default: '10s' }) }), 'metrics settings', { default: {} }),
-  cluster: prop(obj({
-    nodePools: prop({ kind: 'array', items: nodePool, minItems: 1 }, 'node pools', { required: true }),
-    scheduler: prop(obj({
-      profile: prop(str(), 'scheduling profile: default, least-allocated, most-allocated, requested-to-capacity-ratio, balanced, first-fit, best-fit, worst-fit, random, or a name from profiles', { default: 'default' }),
-      percentageOfNodesToScore: prop(int(0, 100), "0 = Kubernetes' adaptive default", { default: 0 }),
-      latency: prop({ kind: 'distribution', unit: 'duration' }, 'virtual time one scheduling attempt takes', { default: '20ms' }),
-      popFromBackoffQ: prop({ kind: 'boolean' }, 'SchedulerPopFromBackoffQ feature (on by default since v1.33)', { default: true }),
-      profiles: prop({ kind: 'array', items: profile }, 'user-defined profiles', { default: [] }),
-    }), 'kube-scheduler settings', { default: {} }),
-    podStartup: prop({ kind: 'distribution', unit: 'duration' }, 'time from binding to Running', { default: '1s' }),
-    imageSize: prop({ kind: 'quantity', unit: 'bytes' }, 'size assumed for every container image (ImageLocality)', { default: '200Mi' }),
-    autoscaler: prop(notYet('cluster autoscaler'), 'cluster autoscaler (not supported yet)'),
-  }), 'the cluster', { required: true }),
+  metrics: prop(obj({ interval: prop(duration, 'sampling interval of timeseries.csv', { default: '10s' }) }), 'metrics settings', {
+    default: {},
+  }),
+  cluster: prop(
+    obj({
+      nodePools: prop({ kind: 'array', items: nodePool, minItems: 1 }, 'node pools', { required: true }),
+      scheduler: prop(
+        obj({
+          profile: prop(
+            str(),
+            'scheduling profile: default, least-allocated, most-allocated, requested-to-capacity-ratio, balanced, first-fit, best-fit, worst-fit, random, or a name from profiles',
+            { default: 'default' },
+          ),
+          percentageOfNodesToScore: prop(int(0, 100), "0 = Kubernetes' adaptive default", { default: 0 }),
+          latency: prop({ kind: 'distribution', unit: 'duration' }, 'virtual time one scheduling attempt takes', { default: '20ms' }),
+          popFromBackoffQ: prop({ kind: 'boolean' }, 'SchedulerPopFromBackoffQ feature (on by default since v1.33)', { default: true }),
+          profiles: prop({ kind: 'array', items: profile }, 'user-defined profiles', { default: [] }),
+        }),
+        'kube-scheduler settings',
+        { default: {} },
+      ),
+      podStartup: prop({ kind: 'distribution', unit: 'duration' }, 'time from binding to Running', { default: '1s' }),
+      imageSize: prop({ kind: 'quantity', unit: 'bytes' }, 'size assumed for every container image (ImageLocality)', { default: '200Mi' }),
+      autoscaler: prop(notYet('cluster autoscaler'), 'cluster autoscaler (not supported yet)'),
+    }),
+    'the cluster',
+    { required: true },
+  ),
   workloads: prop({ kind: 'array', items: workload, minItems: 1 }, 'what runs on the cluster', { required: true }),
   traffic: prop(notYet('request traffic'), 'request traffic (not supported yet)'),
   faults: prop(notYet('fault injection'), 'faults (not supported yet)'),
   rollouts: prop(notYet('rollouts'), 'rollouts (not supported yet)'),
   expect: prop(notYet('expectations'), 'expectations (not supported yet)'),
-  sweep: prop(obj({
-    grid: prop({ kind: 'object', props: {}, additional: { kind: 'any' } }, 'field -> list of values or a range "from..to:step", e.g. {scheduler.profile: [default, first-fit], nodePools.general.count: "10..50:10"}', { default: {} }),
-    seeds: prop(int(1), 'runs per cell, with seeds seed, seed+1, …', { default: 1 }),
-    baseline: prop(str(), 'cell (id such as c00, or label such as "profile=default") that differences are taken against'),
-  }), 'a sweep for `kubesim sweep`; `kubesim run` ignores it'),
+  sweep: prop(
+    obj({
+      grid: prop(
+        { kind: 'object', props: {}, additional: { kind: 'any' } },
+        'field -> list of values or a range "from..to:step", e.g. {scheduler.profile: [default, first-fit], nodePools.general.count: "10..50:10"}',
+        { default: {} },
+      ),
+      seeds: prop(int(1), 'runs per cell, with seeds seed, seed+1, …', { default: 1 }),
+      baseline: prop(str(), 'cell (id such as c00, or label such as "profile=default") that differences are taken against'),
+    }),
+    'a sweep for `kubesim sweep`; `kubesim run` ignores it',
+  ),
 });
 
 /** Top-level (and cluster-level) sections from the scenario sketch that a later version will run. */

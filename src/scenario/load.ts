@@ -5,7 +5,14 @@ import { stringify as yamlStringify, parse as yamlParse } from 'yaml';
 import type { Distribution } from '../engine/distributions.js';
 import { ResourceSpace, isValidResourceName } from '../model/resources.js';
 import { systemDefaultConstraints } from '../scheduler/plugins/pod-topology-spread.js';
-import { readObject, readPriorityClass, SYSTEM_PRIORITY_CLASSES, toWorkload, type ManifestObject, type PriorityClassInfo } from '../workload/manifests.js';
+import {
+  readObject,
+  readPriorityClass,
+  SYSTEM_PRIORITY_CLASSES,
+  toWorkload,
+  type ManifestObject,
+  type PriorityClassInfo,
+} from '../workload/manifests.js';
 import type { ArrivalSpec, WorkloadSpec } from '../workload/spec.js';
 import { ScenarioError, didYouMean } from './errors.js';
 import { SCENARIO_SCHEMA, NOT_YET } from './format.js';
@@ -54,12 +61,26 @@ export function parseSet(expr: string): { key: string; value: unknown } {
 export function checkSeed(seed: NonNullable<LoadOptions['seed']>): number {
   const shown = (v: unknown) => (typeof v === 'string' ? `"${v}"` : String(v));
   if (Array.isArray(seed)) {
-    if (seed.length !== 1) throw new ScenarioError('--seed', 0, 0, '', `expected one integer, got ${seed.length} values: ${seed.map((v) => String(v)).join(', ')}`, 'give --seed once');
+    if (seed.length !== 1)
+      throw new ScenarioError(
+        '--seed',
+        0,
+        0,
+        '',
+        `expected one integer, got ${seed.length} values: ${seed.map((v) => String(v)).join(', ')}`,
+        'give --seed once',
+      );
     return checkSeed(seed[0] as number | string);
   }
   const n = typeof seed === 'string' && /^\s*-?\d+\s*$/.test(seed) ? Number(seed) : seed;
   if (typeof n !== 'number' || !Number.isInteger(n)) {
-    throw new ScenarioError('--seed', 0, 0, '', `expected an integer, got ${Number.isNaN(n) ? 'something that is not a number' : shown(n)}`);
+    throw new ScenarioError(
+      '--seed',
+      0,
+      0,
+      '',
+      `expected an integer, got ${Number.isNaN(n) ? 'something that is not a number' : shown(n)}`,
+    );
   }
   if (n < 0) throw new ScenarioError('--seed', 0, 0, '', `expected a non-negative integer, got ${n}`);
   return n;
@@ -94,12 +115,19 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
   }
   if (opts.seed !== undefined) doc.override(['seed'], checkSeed(opts.seed), '--seed');
   const raw = toPlain(doc);
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw doc.error([], 'expected a mapping with `cluster` and `workloads` at the top');
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw doc.error([], 'expected a mapping with `cluster` and `workloads` at the top');
   for (const key of NOT_YET) {
     const path = key.split('.');
     let v: unknown = raw;
     for (const p of path) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[p] : undefined;
-    if (v !== undefined) throw doc.error(path, `"${path.at(-1)}" is part of the scenario format but not supported yet by this version of kubesim`, 'remove it to run the rest', true);
+    if (v !== undefined)
+      throw doc.error(
+        path,
+        `"${path.at(-1)}" is part of the scenario format but not supported yet by this version of kubesim`,
+        'remove it to run the rest',
+        true,
+      );
   }
   const dir = dirname(file);
   const sources = [resolve(file)];
@@ -119,7 +147,13 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     if (poolNames.has(p.name)) throw doc.error(['cluster', 'nodePools', i, 'name'], `duplicate node pool name "${p.name}"`);
     poolNames.add(p.name);
     for (const k of Object.keys(p.allocatable)) {
-      if (!isValidResourceName(k)) throw doc.error(['cluster', 'nodePools', i, 'allocatable', k], `unknown resource name "${k}"`, 'extended resources are domain-qualified, e.g. nvidia.com/gpu', true);
+      if (!isValidResourceName(k))
+        throw doc.error(
+          ['cluster', 'nodePools', i, 'allocatable', k],
+          `unknown resource name "${k}"`,
+          'extended resources are domain-qualified, e.g. nvidia.com/gpu',
+          true,
+        );
       space.intern(k);
     }
   });
@@ -130,7 +164,12 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
   cfg.workloads.forEach((w, i) => {
     const kinds = ['manifests', 'objects', 'batch', 'trace'].filter((k) => (w as unknown as Record<string, unknown>)[k] !== undefined);
     if (kinds.length !== 1) {
-      throw doc.error(['workloads', i], kinds.length === 0 ? 'expected one of manifests, objects, batch or trace' : `expected only one of manifests, objects, batch or trace, got ${kinds.join(' and ')}`);
+      throw doc.error(
+        ['workloads', i],
+        kinds.length === 0
+          ? 'expected one of manifests, objects, batch or trace'
+          : `expected only one of manifests, objects, batch or trace, got ${kinds.join(' and ')}`,
+      );
     }
     for (const y of manifestDocs(w, i, dir, doc, sources, opts.manifestCache)) {
       const o = readObject(y.doc, y.value);
@@ -148,29 +187,42 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     if (prev) checkReapply(o, entry, prev.o, prev.entry);
     seen.set(key, { o, entry });
     if (o.kind === 'PriorityClass') priorities.set(o.name, readPriorityClass(o));
-    else if (!['Pod', 'Deployment', 'ReplicaSet', 'Job', 'StatefulSet', 'DaemonSet'].includes(o.kind)) notSimulated.set(o.kind, (notSimulated.get(o.kind) ?? 0) + 1);
+    else if (!['Pod', 'Deployment', 'ReplicaSet', 'Job', 'StatefulSet', 'DaemonSet'].includes(o.kind))
+      notSimulated.set(o.kind, (notSimulated.get(o.kind) ?? 0) + 1);
   }
 
   const workloads: WorkloadSpec[] = [];
   for (const { o, entry } of objects) {
     const w = cfg.workloads[entry]!;
-    const spec = toWorkload(o, {
-      space, at: w.at, runTime: w.runTime ?? null, defaultImageSize: cfg.cluster.imageSize, systemDefaultSpread: systemDefaultConstraints,
-    }, priorities);
+    const spec = toWorkload(
+      o,
+      {
+        space,
+        at: w.at,
+        runTime: w.runTime ?? null,
+        defaultImageSize: cfg.cluster.imageSize,
+        systemDefaultSpread: systemDefaultConstraints,
+      },
+      priorities,
+    );
     if (spec) workloads.push(spec);
   }
 
   const arrivals: ArrivalSpec[] = [];
   const streamNames = new Set<string>();
   cfg.workloads.forEach((w, i) => {
-    const a = w.batch ? batchSpec(w.batch, ['workloads', i, 'batch'], doc, space, priorities, cfg.duration)
-      : w.trace ? traceSpec(w.trace, ['workloads', i, 'trace'], doc, dir, space) : null;
+    const a = w.batch
+      ? batchSpec(w.batch, ['workloads', i, 'batch'], doc, space, priorities, cfg.duration)
+      : w.trace
+        ? traceSpec(w.trace, ['workloads', i, 'trace'], doc, dir, space)
+        : null;
     if (w.trace) sources.push(resolve(dir, w.trace.file as string));
     if (!a) return;
     // `at` shifts the whole stream: a trace's arrivals, or a batch stream's start.
     if (a.trace) for (const t of a.trace) t.at += w.at;
     else a.start += w.at;
-    if (streamNames.has(a.name)) throw doc.error(['workloads', i, w.batch ? 'batch' : 'trace', 'name'], `duplicate stream name "${a.name}"`);
+    if (streamNames.has(a.name))
+      throw doc.error(['workloads', i, w.batch ? 'batch' : 'trace', 'name'], `duplicate stream name "${a.name}"`);
     streamNames.add(a.name);
     arrivals.push(a);
   });
@@ -178,16 +230,42 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
   const pools: NodePoolSpec[] = cfg.cluster.nodePools.map((p) => {
     const alloc = space.vector();
     for (const [k, v] of Object.entries(p.allocatable)) alloc[space.indexOf(k)!] = v as number;
-    return { name: p.name, instanceType: p.instanceType, zones: p.zones, count: p.count, allocatable: alloc, pricePerHour: p.pricePerHour, labels: new Map(Object.entries(p.labels)), taints: p.taints };
+    return {
+      name: p.name,
+      instanceType: p.instanceType,
+      zones: p.zones,
+      count: p.count,
+      allocatable: alloc,
+      pricePerHour: p.pricePerHour,
+      labels: new Map(Object.entries(p.labels)),
+      taints: p.taints,
+    };
   });
 
   const sch = cfg.cluster.scheduler;
   const profiles = resolveProfiles(sch.profile, sch.profiles, doc, space);
   const scenario: Scenario = {
-    file: display, name: cfg.name ?? basename(file).replace(/\.ya?ml$/, ''), seed: cfg.seed, durationMs: cfg.duration,
-    metricsIntervalMs: cfg.metrics.interval, space, pools,
-    scheduler: { profile: sch.profile, percentageOfNodesToScore: sch.percentageOfNodesToScore, latency: sch.latency, popFromBackoffQ: sch.popFromBackoffQ, profiles },
-    podStartup: cfg.cluster.podStartup, workloads, arrivals, notSimulated, warnings: [], sources, raw,
+    file: display,
+    name: cfg.name ?? basename(file).replace(/\.ya?ml$/, ''),
+    seed: cfg.seed,
+    durationMs: cfg.duration,
+    metricsIntervalMs: cfg.metrics.interval,
+    space,
+    pools,
+    scheduler: {
+      profile: sch.profile,
+      percentageOfNodesToScore: sch.percentageOfNodesToScore,
+      latency: sch.latency,
+      popFromBackoffQ: sch.popFromBackoffQ,
+      profiles,
+    },
+    podStartup: cfg.cluster.podStartup,
+    workloads,
+    arrivals,
+    notSimulated,
+    warnings: [],
+    sources,
+    raw,
     sweep: (cfg as unknown as { sweep?: Scenario['sweep'] }).sweep ?? null,
     resolvedYaml: `${resolvedHeader(display, cfg.seed, opts.set ?? [])}${yamlStringify(fillDefaults(raw, SCENARIO_SCHEMA))}`,
   };
@@ -209,11 +287,15 @@ function checkReapply(o: ManifestObject, entry: number, prev: ManifestObject, pr
   const where = `${prev.doc.file}:${prev.doc.locate(['metadata', 'name']).line}`;
   const what = `${o.kind} "${o.name}" in namespace "${o.namespace || '(cluster)'}"`;
   if (entry === prevEntry || !REAPPLICABLE.has(o.kind)) {
-    const why = entry === prevEntry ? '' : '; only Deployments, ReplicaSets, StatefulSets and DaemonSets may be applied again by a later entry, as an update';
+    const why =
+      entry === prevEntry
+        ? ''
+        : '; only Deployments, ReplicaSets, StatefulSets and DaemonSets may be applied again by a later entry, as an update';
     throw o.doc.error(['metadata', 'name'], `duplicate ${what} (first defined at ${where}${why})`);
   }
   const sel = (m: ManifestObject) => JSON.stringify((m.reader.value as { spec?: { selector?: unknown } }).spec?.selector ?? null);
-  if (sel(o) !== sel(prev)) throw o.doc.error(['spec', 'selector'], `field is immutable: ${what} was applied with another selector at ${where}`);
+  if (sel(o) !== sel(prev))
+    throw o.doc.error(['spec', 'selector'], `field is immutable: ${what} was applied with another selector at ${where}`);
 }
 
 interface Config {
@@ -222,8 +304,23 @@ interface Config {
   duration: number;
   metrics: { interval: number };
   cluster: {
-    nodePools: { name: string; instanceType: string; zones: string[]; count: number; allocatable: Record<string, number>; pricePerHour: number; labels: Record<string, string>; taints: Taint[] }[];
-    scheduler: { profile: string; percentageOfNodesToScore: number; latency: Distribution; popFromBackoffQ: boolean; profiles: Record<string, unknown>[] };
+    nodePools: {
+      name: string;
+      instanceType: string;
+      zones: string[];
+      count: number;
+      allocatable: Record<string, number>;
+      pricePerHour: number;
+      labels: Record<string, string>;
+      taints: Taint[];
+    }[];
+    scheduler: {
+      profile: string;
+      percentageOfNodesToScore: number;
+      latency: Distribution;
+      popFromBackoffQ: boolean;
+      profiles: Record<string, unknown>[];
+    };
     podStartup: Distribution;
     imageSize: number;
   };
@@ -255,7 +352,14 @@ function cacheKey(f: string): string {
   return `${f}\u0000${st.size}\u0000${st.mtimeMs}`;
 }
 
-function manifestDocs(w: WorkloadEntry, i: number, dir: string, doc: YamlDoc, sources: string[], cache?: LoadOptions['manifestCache']): { doc: YamlDoc; value: unknown }[] {
+function manifestDocs(
+  w: WorkloadEntry,
+  i: number,
+  dir: string,
+  doc: YamlDoc,
+  sources: string[],
+  cache?: LoadOptions['manifestCache'],
+): { doc: YamlDoc; value: unknown }[] {
   const out: { doc: YamlDoc; value: unknown }[] = [];
   if (w.objects) {
     w.objects.forEach((_o, j) => {
@@ -267,9 +371,18 @@ function manifestDocs(w: WorkloadEntry, i: number, dir: string, doc: YamlDoc, so
     const path = resolve(dir, m);
     let files: string[];
     try {
-      files = statSync(path).isDirectory() ? readdirSync(path).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => resolve(path, f)) : [path];
+      files = statSync(path).isDirectory()
+        ? readdirSync(path)
+            .filter((f) => /\.ya?ml$/.test(f))
+            .sort()
+            .map((f) => resolve(path, f))
+        : [path];
     } catch {
-      throw doc.error(['workloads', i, 'manifests', ...(w.manifests!.length > 1 ? [j] : [])], `manifest file not found: ${m}`, `paths are relative to ${relative(process.cwd(), dir) || '.'}`);
+      throw doc.error(
+        ['workloads', i, 'manifests', ...(w.manifests!.length > 1 ? [j] : [])],
+        `manifest file not found: ${m}`,
+        `paths are relative to ${relative(process.cwd(), dir) || '.'}`,
+      );
     }
     for (const f of files) {
       sources.push(f);
@@ -326,7 +439,11 @@ function readColumn(file: string, column: string, doc: YamlDoc, at: PathSeg[]): 
   const idx = header.indexOf(column);
   if (idx < 0) {
     const dym = didYouMean(column, header);
-    throw doc.error([...at, 'column'], `no column "${column}" in ${display} (columns: ${header.join(', ')})`, dym ? `did you mean "${dym}"?` : undefined);
+    throw doc.error(
+      [...at, 'column'],
+      `no column "${column}" in ${display} (columns: ${header.join(', ')})`,
+      dym ? `did you mean "${dym}"?` : undefined,
+    );
   }
   return lines.slice(1).map((l) => {
     const cell = l.split(',')[idx]?.trim() ?? '';

@@ -9,7 +9,15 @@ function splitKey(key: string, origin: string): string[] {
   const out: string[] = [];
   for (const part of key.split('.')) {
     const m = /^([^[\]]+)((?:\[\d+\])*)$/.exec(part);
-    if (!m) throw new ScenarioError(origin, 0, 0, key, 'malformed field path', 'write it like cluster.nodePools[0].count or nodePools.general.count');
+    if (!m)
+      throw new ScenarioError(
+        origin,
+        0,
+        0,
+        key,
+        'malformed field path',
+        'write it like cluster.nodePools[0].count or nodePools.general.count',
+      );
     out.push(m[1]!);
     for (const idx of m[2]!.matchAll(/\[(\d+)\]/g)) out.push(idx[1]!);
   }
@@ -20,7 +28,8 @@ function itemName(item: unknown): string | undefined {
   if (!item || typeof item !== 'object') return undefined;
   const o = item as Record<string, unknown>;
   for (const v of [o, o.batch, o.trace]) {
-    if (v && typeof v === 'object' && typeof (v as Record<string, unknown>).name === 'string') return (v as Record<string, unknown>).name as string;
+    if (v && typeof v === 'object' && typeof (v as Record<string, unknown>).name === 'string')
+      return (v as Record<string, unknown>).name as string;
   }
   return undefined;
 }
@@ -46,7 +55,10 @@ export function resolveKey(raw: unknown, key: string, origin: string): PathSeg[]
       if (!next) {
         const names = Object.keys(schema.props);
         const dym = didYouMean(seg, names);
-        throw fail(`no field "${seg}"${path.length ? ` under ${pathString(path)}` : ''}`, dym ? `did you mean "${dym}"?` : `expected one of ${names.join(', ')}`);
+        throw fail(
+          `no field "${seg}"${path.length ? ` under ${pathString(path)}` : ''}`,
+          dym ? `did you mean "${dym}"?` : `expected one of ${names.join(', ')}`,
+        );
       }
       path.push(seg);
       schema = next;
@@ -62,7 +74,10 @@ export function resolveKey(raw: unknown, key: string, origin: string): PathSeg[]
         if (index < 0) {
           const names = list.map(itemName).filter((n): n is string => !!n);
           const dym = didYouMean(seg, names);
-          throw fail(`${pathString(path)} has no item named "${seg}"`, dym ? `did you mean "${dym}"?` : names.length ? `names: ${names.join(', ')}` : undefined);
+          throw fail(
+            `${pathString(path)} has no item named "${seg}"`,
+            dym ? `did you mean "${dym}"?` : names.length ? `names: ${names.join(', ')}` : undefined,
+          );
         }
       }
       path.push(index);

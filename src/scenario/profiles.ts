@@ -24,7 +24,11 @@ const KNOWN = () => [...Object.keys(REGISTRY), ...ACCEPTED_NOT_MODELLED, DEFAULT
 function checkPlugin(name: string, doc: YamlDoc, path: PathSeg[]): void {
   if (name === '*' || KNOWN().includes(name)) return;
   const dym = didYouMean(name, KNOWN());
-  throw doc.error(path, `unknown scheduler plugin "${name}"`, dym ? `did you mean "${dym}"?` : `known plugins: ${Object.keys(REGISTRY).join(', ')}`);
+  throw doc.error(
+    path,
+    `unknown scheduler plugin "${name}"`,
+    dym ? `did you mean "${dym}"?` : `known plugins: ${Object.keys(REGISTRY).join(', ')}`,
+  );
 }
 
 function apply(list: string[], set: PluginSet | undefined, doc: YamlDoc, path: PathSeg[]): string[] {
@@ -64,7 +68,10 @@ export function translateArgs(space: ResourceSpace, doc: YamlDoc | null, path: P
       throw new Error(msg);
     };
     const resources = (list: unknown, p: PathSeg[]) => {
-      const l = (list ?? [{ name: 'cpu', weight: 1 }, { name: 'memory', weight: 1 }]) as { name: string; weight?: number }[];
+      const l = (list ?? [
+        { name: 'cpu', weight: 1 },
+        { name: 'memory', weight: 1 },
+      ]) as { name: string; weight?: number }[];
       if (!Array.isArray(l)) fail(p, 'expected a list of {name, weight}');
       return l.map((r, i) => {
         const index = space.indexOf(r.name);
@@ -78,13 +85,20 @@ export function translateArgs(space: ResourceSpace, doc: YamlDoc | null, path: P
       if (!['LeastAllocated', 'MostAllocated', 'RequestedToCapacityRatio'].includes(type)) {
         fail(['scoringStrategy', 'type'], `expected LeastAllocated, MostAllocated or RequestedToCapacityRatio, got "${type}"`);
       }
-      const shape = ((ss.requestedToCapacityRatio as Record<string, unknown> | undefined)?.shape ?? []) as { utilization: number; score: number }[];
+      const shape = ((ss.requestedToCapacityRatio as Record<string, unknown> | undefined)?.shape ?? []) as {
+        utilization: number;
+        score: number;
+      }[];
       if (type === 'RequestedToCapacityRatio') {
-        if (!Array.isArray(shape) || shape.length === 0) fail(['scoringStrategy', 'requestedToCapacityRatio', 'shape'], 'expected a non-empty list of {utilization, score}');
+        if (!Array.isArray(shape) || shape.length === 0)
+          fail(['scoringStrategy', 'requestedToCapacityRatio', 'shape'], 'expected a non-empty list of {utilization, score}');
         shape.forEach((pt, i) => {
-          if (!(pt.utilization >= 0 && pt.utilization <= 100)) fail(['scoringStrategy', 'requestedToCapacityRatio', 'shape', i, 'utilization'], 'expected 0..100');
-          if (!(pt.score >= 0 && pt.score <= 10)) fail(['scoringStrategy', 'requestedToCapacityRatio', 'shape', i, 'score'], 'expected 0..10');
-          if (i > 0 && pt.utilization <= shape[i - 1]!.utilization) fail(['scoringStrategy', 'requestedToCapacityRatio', 'shape', i, 'utilization'], 'utilization values must increase');
+          if (!(pt.utilization >= 0 && pt.utilization <= 100))
+            fail(['scoringStrategy', 'requestedToCapacityRatio', 'shape', i, 'utilization'], 'expected 0..100');
+          if (!(pt.score >= 0 && pt.score <= 10))
+            fail(['scoringStrategy', 'requestedToCapacityRatio', 'shape', i, 'score'], 'expected 0..10');
+          if (i > 0 && pt.utilization <= shape[i - 1]!.utilization)
+            fail(['scoringStrategy', 'requestedToCapacityRatio', 'shape', i, 'utilization'], 'utilization values must increase');
         });
       }
       return { type, resources: resources(ss.resources, ['scoringStrategy', 'resources']), shape };
@@ -95,15 +109,25 @@ export function translateArgs(space: ResourceSpace, doc: YamlDoc | null, path: P
 }
 
 /** All profiles a run may use: the user's, plus the chosen one (built-in or user-defined). */
-export function resolveProfiles(chosen: string, user: Record<string, unknown>[], doc: YamlDoc, _space: ResourceSpace): Map<string, ProfileSpec> {
+export function resolveProfiles(
+  chosen: string,
+  user: Record<string, unknown>[],
+  doc: YamlDoc,
+  _space: ResourceSpace,
+): Map<string, ProfileSpec> {
   const out = new Map<string, ProfileSpec>();
   (user as unknown as UserProfile[]).forEach((u, i) => {
     const path: PathSeg[] = ['cluster', 'scheduler', 'profiles', i];
-    if (out.has(u.name) || Object.hasOwn(BUILTIN_PROFILES, u.name)) throw doc.error([...path, 'name'], `duplicate profile name "${u.name}"`);
+    if (out.has(u.name) || Object.hasOwn(BUILTIN_PROFILES, u.name))
+      throw doc.error([...path, 'name'], `duplicate profile name "${u.name}"`);
     const base = Object.hasOwn(BUILTIN_PROFILES, u.base) ? BUILTIN_PROFILES[u.base] : undefined;
     if (!base) {
       const dym = didYouMean(u.base, Object.keys(BUILTIN_PROFILES));
-      throw doc.error([...path, 'base'], `unknown base profile "${u.base}"`, dym ? `did you mean "${dym}"?` : `expected one of ${Object.keys(BUILTIN_PROFILES).join(', ')}`);
+      throw doc.error(
+        [...path, 'base'],
+        `unknown base profile "${u.base}"`,
+        dym ? `did you mean "${dym}"?` : `expected one of ${Object.keys(BUILTIN_PROFILES).join(', ')}`,
+      );
     }
     const spec = base();
     spec.name = u.name;
@@ -112,7 +136,9 @@ export function resolveProfiles(chosen: string, user: Record<string, unknown>[],
     spec.filter = apply(apply(spec.filter, u.plugins.multiPoint, doc, [...pp, 'multiPoint']), u.plugins.filter, doc, [...pp, 'filter']);
     applyScores(spec, u.plugins.multiPoint, doc, [...pp, 'multiPoint']);
     applyScores(spec, u.plugins.score, doc, [...pp, 'score']);
-    const disabledAll = [u.plugins.multiPoint, u.plugins.filter].some((s) => s?.disabled.some((d) => d.name === '*' || d.name === DEFAULT_PREEMPTION));
+    const disabledAll = [u.plugins.multiPoint, u.plugins.filter].some((s) =>
+      s?.disabled.some((d) => d.name === '*' || d.name === DEFAULT_PREEMPTION),
+    );
     if (disabledAll && !spec.filter.includes(DEFAULT_PREEMPTION)) spec.preemption = false;
     u.pluginConfig.forEach((c, j) => {
       checkPlugin(c.name, doc, [...path, 'pluginConfig', j, 'name']);
@@ -126,7 +152,11 @@ export function resolveProfiles(chosen: string, user: Record<string, unknown>[],
     if (!b) {
       const names = [...Object.keys(BUILTIN_PROFILES), ...out.keys()];
       const dym = didYouMean(chosen, names);
-      throw doc.error(['cluster', 'scheduler', 'profile'], `unknown scheduler profile "${chosen}"`, dym ? `did you mean "${dym}"?` : `expected one of ${names.join(', ')}`);
+      throw doc.error(
+        ['cluster', 'scheduler', 'profile'],
+        `unknown scheduler profile "${chosen}"`,
+        dym ? `did you mean "${dym}"?` : `expected one of ${names.join(', ')}`,
+      );
     }
     out.set(chosen, b());
   }

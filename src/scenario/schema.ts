@@ -28,7 +28,12 @@ export interface Prop {
   desc: string;
 }
 
-export const obj = (props: Record<string, Prop>, desc?: string, additional?: Schema): Schema => ({ kind: 'object', props, desc, additional });
+export const obj = (props: Record<string, Prop>, desc?: string, additional?: Schema): Schema => ({
+  kind: 'object',
+  props,
+  desc,
+  additional,
+});
 export const prop = (schema: Schema, desc: string, extra: Omit<Prop, 'schema' | 'desc'> = {}): Prop => ({ schema, desc, ...extra });
 
 /** Converts a rate such as "2/m", "800/s", "0.5/h" to events per ms. */
@@ -48,7 +53,8 @@ export interface CheckContext {
 function scalarIn(unit: Unit, v: unknown, ctx: CheckContext, path: PathSeg[]): number {
   const { doc } = ctx;
   if (unit === 'duration') {
-    if (typeof v === 'number') throw doc.error(path, `expected a duration such as "90s", "15m", "2h", ${describeValue(v)}`, `write "${v}s" for seconds`);
+    if (typeof v === 'number')
+      throw doc.error(path, `expected a duration such as "90s", "15m", "2h", ${describeValue(v)}`, `write "${v}s" for seconds`);
     const ms = typeof v === 'string' ? parseDuration(v) : undefined;
     if (ms === undefined) throw doc.error(path, `expected a duration such as "90s", "15m", "2h", "7d", ${describeValue(v)}`);
     return ms;
@@ -63,7 +69,8 @@ function scalarIn(unit: Unit, v: unknown, ctx: CheckContext, path: PathSeg[]): n
     if (q < 0) throw doc.error(path, `expected a non-negative quantity, ${describeValue(v)}`);
     return q;
   } catch (e) {
-    if (e instanceof QuantityError) throw doc.error(path, `malformed quantity "${v}": expected ${QUANTITY_EXPECTED}`, e.hint ? `did you mean ${e.hint}?` : undefined);
+    if (e instanceof QuantityError)
+      throw doc.error(path, `malformed quantity "${v}": expected ${QUANTITY_EXPECTED}`, e.hint ? `did you mean ${e.hint}?` : undefined);
     throw e;
   }
 }
@@ -82,12 +89,18 @@ function checkDistribution(v: unknown, unit: Unit, ctx: CheckContext, path: Path
   const args = (v as Record<string, unknown>)[kind];
   const at = [...path, kind];
   const need = (names: string[], opt: string[] = []): Record<string, unknown> => {
-    if (!args || typeof args !== 'object' || Array.isArray(args)) throw doc.error(at, `expected a mapping with ${names.join(', ')}, ${describeValue(args)}`);
+    if (!args || typeof args !== 'object' || Array.isArray(args))
+      throw doc.error(at, `expected a mapping with ${names.join(', ')}, ${describeValue(args)}`);
     const a = args as Record<string, unknown>;
     for (const k of Object.keys(a)) {
       if (!names.includes(k) && !opt.includes(k)) {
         const dym = didYouMean(k, [...names, ...opt]);
-        throw doc.error([...at, k], `unknown field "${k}" of ${kind}; expected ${[...names, ...opt].join(', ')}`, dym ? `did you mean "${dym}"?` : undefined, true);
+        throw doc.error(
+          [...at, k],
+          `unknown field "${k}" of ${kind}; expected ${[...names, ...opt].join(', ')}`,
+          dym ? `did you mean "${dym}"?` : undefined,
+          true,
+        );
       }
     }
     for (const k of names) if (a[k] === undefined) throw doc.error(at, `${kind} needs "${k}"`);
@@ -132,17 +145,20 @@ function checkDistribution(v: unknown, unit: Unit, ctx: CheckContext, path: Path
     case 'weibull': {
       const a = need(['shape', 'scale']);
       const shape = a.shape;
-      if (typeof shape !== 'number' || !(shape > 0)) throw doc.error([...at, 'shape'], `expected a positive number, ${describeValue(shape)}`);
+      if (typeof shape !== 'number' || !(shape > 0))
+        throw doc.error([...at, 'shape'], `expected a positive number, ${describeValue(shape)}`);
       return { kind: 'weibull', shape, scale: positive(num(a, 'scale'), 'scale') };
     }
     case 'empirical': {
       const a = need([], ['values', 'file', 'column']);
       let raw: unknown[];
       if (a.values !== undefined) {
-        if (!Array.isArray(a.values) || a.values.length === 0) throw doc.error([...at, 'values'], `expected a non-empty list, ${describeValue(a.values)}`);
+        if (!Array.isArray(a.values) || a.values.length === 0)
+          throw doc.error([...at, 'values'], `expected a non-empty list, ${describeValue(a.values)}`);
         raw = a.values;
       } else {
-        if (typeof a.file !== 'string' || typeof a.column !== 'string') throw doc.error(at, 'empirical needs "values", or "file" and "column"');
+        if (typeof a.file !== 'string' || typeof a.column !== 'string')
+          throw doc.error(at, 'empirical needs "values", or "file" and "column"');
         if (!ctx.readColumn) throw doc.error(at, 'empirical distributions from files are not available here');
         raw = ctx.readColumn(a.file, a.column, at);
       }
@@ -151,7 +167,12 @@ function checkDistribution(v: unknown, unit: Unit, ctx: CheckContext, path: Path
     }
     default: {
       const dym = didYouMean(kind, DIST_KINDS);
-      throw doc.error(at, `unknown distribution "${kind}"; expected one of ${DIST_KINDS.join(', ')}`, dym ? `did you mean "${dym}"?` : undefined, true);
+      throw doc.error(
+        at,
+        `unknown distribution "${kind}"; expected one of ${DIST_KINDS.join(', ')}`,
+        dym ? `did you mean "${dym}"?` : undefined,
+        true,
+      );
     }
   }
 }
@@ -174,7 +195,12 @@ export function check(v: unknown, s: Schema, ctx: CheckContext, path: PathSeg[])
           continue;
         }
         const dym = didYouMean(k, Object.keys(s.props));
-        throw doc.error([...path, k], `unknown field "${k}"`, dym ? `did you mean "${dym}"?` : `expected one of ${Object.keys(s.props).join(', ')}`, true);
+        throw doc.error(
+          [...path, k],
+          `unknown field "${k}"`,
+          dym ? `did you mean "${dym}"?` : `expected one of ${Object.keys(s.props).join(', ')}`,
+          true,
+        );
       }
       for (const [k, p] of Object.entries(s.props)) {
         const val = src[k];
@@ -210,9 +236,11 @@ export function check(v: unknown, s: Schema, ctx: CheckContext, path: PathSeg[])
     }
     case 'integer':
     case 'number': {
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw doc.error(path, `expected ${s.kind === 'integer' ? 'an integer' : 'a number'}, ${describeValue(v)}`);
+      if (typeof v !== 'number' || !Number.isFinite(v))
+        throw doc.error(path, `expected ${s.kind === 'integer' ? 'an integer' : 'a number'}, ${describeValue(v)}`);
       if (s.kind === 'integer' && !Number.isInteger(v)) throw doc.error(path, `expected an integer, ${describeValue(v)}`);
-      if (s.min !== undefined && v < s.min) throw doc.error(path, `expected ${s.min === 0 ? 'a non-negative value' : `a value >= ${s.min}`}, ${describeValue(v)}`);
+      if (s.min !== undefined && v < s.min)
+        throw doc.error(path, `expected ${s.min === 0 ? 'a non-negative value' : `a value >= ${s.min}`}, ${describeValue(v)}`);
       if (s.max !== undefined && v > s.max) throw doc.error(path, `expected a value <= ${s.max}, ${describeValue(v)}`);
       return v;
     }
@@ -250,7 +278,10 @@ export function toJsonSchema(s: Schema): Record<string, unknown> {
         if (p.required) required.push(k);
       }
       return {
-        type: 'object', ...d, properties, ...(required.length ? { required } : {}),
+        type: 'object',
+        ...d,
+        properties,
+        ...(required.length ? { required } : {}),
         additionalProperties: s.additional ? toJsonSchema(s.additional) : false,
       };
     }
@@ -268,20 +299,38 @@ export function toJsonSchema(s: Schema): Record<string, unknown> {
     case 'duration':
       return { type: 'string', pattern: DURATION_PATTERN, ...d };
     case 'quantity':
-      return { ...d, oneOf: [{ type: 'string', pattern: QUANTITY_PATTERN }, { type: 'number', minimum: 0 }] };
+      return {
+        ...d,
+        oneOf: [
+          { type: 'string', pattern: QUANTITY_PATTERN },
+          { type: 'number', minimum: 0 },
+        ],
+      };
     case 'rate':
       return { type: 'string', pattern: '^\\d+(\\.\\d+)?/(ms|s|m|h|d)$', ...d };
     case 'distribution': {
-      const scalar = s.unit === 'duration' ? { type: 'string', pattern: DURATION_PATTERN } : s.unit === 'number' ? { type: 'number' } : { oneOf: [{ type: 'string', pattern: QUANTITY_PATTERN }, { type: 'number' }] };
+      const scalar =
+        s.unit === 'duration'
+          ? { type: 'string', pattern: DURATION_PATTERN }
+          : s.unit === 'number'
+            ? { type: 'number' }
+            : { oneOf: [{ type: 'string', pattern: QUANTITY_PATTERN }, { type: 'number' }] };
       const one = (k: string, props: string[]) => ({
-        type: 'object', additionalProperties: false, required: [k],
+        type: 'object',
+        additionalProperties: false,
+        required: [k],
         properties: { [k]: { type: 'object', properties: Object.fromEntries(props.map((p) => [p, scalar])) } },
       });
       return {
         ...d,
         oneOf: [
-          scalar, one('uniform', ['min', 'max']), one('exponential', ['mean', 'rate']), one('normal', ['mean', 'stddev']),
-          one('lognormal', ['median', 'p90']), one('weibull', ['shape', 'scale']), one('empirical', ['values', 'file', 'column']),
+          scalar,
+          one('uniform', ['min', 'max']),
+          one('exponential', ['mean', 'rate']),
+          one('normal', ['mean', 'stddev']),
+          one('lognormal', ['median', 'p90']),
+          one('weibull', ['shape', 'scale']),
+          one('empirical', ['values', 'file', 'column']),
           { type: 'object', required: ['constant'], properties: { constant: scalar }, additionalProperties: false },
         ],
       };

@@ -44,7 +44,8 @@ export class YamlDoc {
    */
   override(path: readonly PathSeg[], value: unknown, origin: string): void {
     const reserved = path.findIndex((seg) => RESERVED_KEYS.has(String(seg)));
-    if (reserved >= 0) throw new ScenarioError(origin, 0, 0, pathText(path.slice(0, reserved + 1)), `"${path[reserved]}" is not allowed as a key`);
+    if (reserved >= 0)
+      throw new ScenarioError(origin, 0, 0, pathText(path.slice(0, reserved + 1)), `"${path[reserved]}" is not allowed as a key`);
     const node = this.doc.createNode(value);
     if (path.length === 0) this.doc.contents = node;
     else this.doc.setIn(path, node);
@@ -133,7 +134,13 @@ export function readText(file: string, displayName = file): string {
     throw new ScenarioError(displayName, 0, 0, '', 'file not found');
   }
   if (size > MAX_FILE_BYTES) {
-    throw new ScenarioError(displayName, 0, 0, '', `file is ${(size / 1024 / 1024).toFixed(1)} MB; the limit is ${MAX_FILE_BYTES / 1024 / 1024} MB`);
+    throw new ScenarioError(
+      displayName,
+      0,
+      0,
+      '',
+      `file is ${(size / 1024 / 1024).toFixed(1)} MB; the limit is ${MAX_FILE_BYTES / 1024 / 1024} MB`,
+    );
   }
   const buf = readFileSync(file);
   if (buf.includes(0)) throw new ScenarioError(displayName, 0, 0, '', 'is not a text file (it contains NUL bytes); expected YAML');

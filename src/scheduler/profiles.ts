@@ -27,7 +27,13 @@ export interface ProfileSpec {
 
 /** Filter order as the default profile's MultiPoint list enables them. */
 export const DEFAULT_FILTERS = [
-  'NodeUnschedulable', 'NodeName', 'TaintToleration', 'NodeAffinity', 'NodeResourcesFit', 'PodTopologySpread', 'InterPodAffinity',
+  'NodeUnschedulable',
+  'NodeName',
+  'TaintToleration',
+  'NodeAffinity',
+  'NodeResourcesFit',
+  'PodTopologySpread',
+  'InterPodAffinity',
 ];
 
 /** default_plugins.go: score weights of the default profile. */
@@ -41,7 +47,10 @@ export const DEFAULT_SCORES: ScoreEntry[] = [
   { name: 'ImageLocality', weight: 1 },
 ];
 
-const CPU_MEMORY = [{ name: 'cpu', weight: 1 }, { name: 'memory', weight: 1 }];
+const CPU_MEMORY = [
+  { name: 'cpu', weight: 1 },
+  { name: 'memory', weight: 1 },
+];
 
 /** pkg/scheduler/apis/config/v1/defaults.go: plugin args defaults. */
 export function defaultPluginArgs(): Record<string, Record<string, unknown>> {
@@ -57,16 +66,33 @@ function kube(name: string, description: string, strategy?: Record<string, unkno
   const pluginConfig = defaultPluginArgs();
   if (strategy) pluginConfig.NodeResourcesFit = { scoringStrategy: strategy };
   return {
-    name, description, filter: [...DEFAULT_FILTERS], score: DEFAULT_SCORES.map((s) => ({ ...s })),
-    pluginConfig, preemption: true, selection: 'score',
+    name,
+    description,
+    filter: [...DEFAULT_FILTERS],
+    score: DEFAULT_SCORES.map((s) => ({ ...s })),
+    pluginConfig,
+    preemption: true,
+    selection: 'score',
   };
 }
 
-function classic(name: string, description: string, score: ScoreEntry[], strategy: string | undefined, selection: 'score' | 'first'): ProfileSpec {
+function classic(
+  name: string,
+  description: string,
+  score: ScoreEntry[],
+  strategy: string | undefined,
+  selection: 'score' | 'first',
+): ProfileSpec {
   const pluginConfig = defaultPluginArgs();
   if (strategy) pluginConfig.NodeResourcesFit = { scoringStrategy: { type: strategy, resources: CPU_MEMORY } };
   return {
-    name, description, filter: [...DEFAULT_FILTERS], score, pluginConfig, preemption: true, selection,
+    name,
+    description,
+    filter: [...DEFAULT_FILTERS],
+    score,
+    pluginConfig,
+    preemption: true,
+    selection,
     // Classic strategies look at every feasible node.
     percentageOfNodesToScore: 100,
   };
@@ -76,11 +102,20 @@ export const BUILTIN_PROFILES: Readonly<Record<string, () => ProfileSpec>> = {
   default: () => kube('default', "kube-scheduler's default profile (NodeResourcesFit LeastAllocated)"),
   'least-allocated': () => kube('least-allocated', 'the default profile (LeastAllocated spreads load)'),
   'most-allocated': () =>
-    kube('most-allocated', 'the default profile with NodeResourcesFit MostAllocated (bin packing)', { type: 'MostAllocated', resources: CPU_MEMORY }),
+    kube('most-allocated', 'the default profile with NodeResourcesFit MostAllocated (bin packing)', {
+      type: 'MostAllocated',
+      resources: CPU_MEMORY,
+    }),
   'requested-to-capacity-ratio': () =>
     kube('requested-to-capacity-ratio', 'the default profile with RequestedToCapacityRatio, shape 0%->0, 100%->10 (bin packing)', {
-      type: 'RequestedToCapacityRatio', resources: CPU_MEMORY,
-      requestedToCapacityRatio: { shape: [{ utilization: 0, score: 0 }, { utilization: 100, score: 10 }] },
+      type: 'RequestedToCapacityRatio',
+      resources: CPU_MEMORY,
+      requestedToCapacityRatio: {
+        shape: [
+          { utilization: 0, score: 0 },
+          { utilization: 100, score: 10 },
+        ],
+      },
     }),
   balanced: () => {
     const p = kube('balanced', 'the default filters, scored by NodeResourcesBalancedAllocation alone');
@@ -88,8 +123,22 @@ export const BUILTIN_PROFILES: Readonly<Record<string, () => ProfileSpec>> = {
     return p;
   },
   'first-fit': () => classic('first-fit', 'the first feasible node in node order', [], undefined, 'first'),
-  'best-fit': () => classic('best-fit', 'the feasible node with the least room left (MostAllocated over all nodes)', [{ name: 'NodeResourcesFit', weight: 1 }], 'MostAllocated', 'score'),
-  'worst-fit': () => classic('worst-fit', 'the feasible node with the most room left (LeastAllocated over all nodes)', [{ name: 'NodeResourcesFit', weight: 1 }], 'LeastAllocated', 'score'),
+  'best-fit': () =>
+    classic(
+      'best-fit',
+      'the feasible node with the least room left (MostAllocated over all nodes)',
+      [{ name: 'NodeResourcesFit', weight: 1 }],
+      'MostAllocated',
+      'score',
+    ),
+  'worst-fit': () =>
+    classic(
+      'worst-fit',
+      'the feasible node with the most room left (LeastAllocated over all nodes)',
+      [{ name: 'NodeResourcesFit', weight: 1 }],
+      'LeastAllocated',
+      'score',
+    ),
   random: () => classic('random', 'a feasible node chosen uniformly at random', [], undefined, 'score'),
 };
 
@@ -105,7 +154,11 @@ export interface Profile {
   scorers: ScorePlugin[];
 }
 
-export function buildProfile(spec: ProfileSpec, handle: Handle, translateArgs: (plugin: string, args: Record<string, unknown>) => Record<string, unknown>): Profile {
+export function buildProfile(
+  spec: ProfileSpec,
+  handle: Handle,
+  translateArgs: (plugin: string, args: Record<string, unknown>) => Record<string, unknown>,
+): Profile {
   const instances = new Map<string, Plugin>();
   const get = (name: string): Plugin => {
     let p = instances.get(name);
@@ -117,7 +170,10 @@ export function buildProfile(spec: ProfileSpec, handle: Handle, translateArgs: (
     }
     return p;
   };
-  const filters = spec.filter.filter((n) => n in REGISTRY).map(get).filter((p) => p.filter || p.preFilter);
+  const filters = spec.filter
+    .filter((n) => n in REGISTRY)
+    .map(get)
+    .filter((p) => p.filter || p.preFilter);
   const scorers = spec.score
     .filter((s) => s.name in REGISTRY && s.weight > 0)
     .map((s) => ({ plugin: get(s.name), weight: s.weight }))

@@ -43,7 +43,10 @@ export const BACKOFF_ORDERING_WINDOW_MS = 1 * SECOND;
 
 /** PrioritySort: higher priority first, then earlier queued. */
 function activeLess(a: Entry, b: Entry): boolean {
-  return a.pod.priority > b.pod.priority || (a.pod.priority === b.pod.priority && (a.timestamp < b.timestamp || (a.timestamp === b.timestamp && a.seq < b.seq)));
+  return (
+    a.pod.priority > b.pod.priority ||
+    (a.pod.priority === b.pod.priority && (a.timestamp < b.timestamp || (a.timestamp === b.timestamp && a.seq < b.seq)))
+  );
 }
 
 export class SchedulingQueue {
@@ -51,9 +54,10 @@ export class SchedulingQueue {
   private readonly active = new FastPriorityQueue<Entry>(activeLess);
   // backoff_queue.go lessBackoffCompletedWithPriority (PopFromBackoffQ on): by backoff end, then as the
   // active queue orders; lessBackoffCompleted (off): by backoff end alone (insertion order for ties).
-  private readonly backoff = new FastPriorityQueue<Entry>((a, b) =>
-    a.pod.backoffUntil < b.pod.backoffUntil ||
-    (a.pod.backoffUntil === b.pod.backoffUntil && (this.popFromBackoff ? activeLess(a, b) : a.seq < b.seq)),
+  private readonly backoff = new FastPriorityQueue<Entry>(
+    (a, b) =>
+      a.pod.backoffUntil < b.pod.backoffUntil ||
+      (a.pod.backoffUntil === b.pod.backoffUntil && (this.popFromBackoff ? activeLess(a, b) : a.seq < b.seq)),
   );
   private readonly unschedulable = new Map<number, Entry>();
   /** Pod ids currently anywhere in the queue (a pod is in at most one sub-queue). */

@@ -25,6 +25,15 @@ export const REGISTRY: Readonly<Record<string, PluginFactory>> = {
 
 /** Plugins Kubernetes has that the simulator accepts in a configuration but does not model (no effect). */
 export const ACCEPTED_NOT_MODELLED: readonly string[] = [
-  'SchedulingGates', 'PrioritySort', 'NodePorts', 'VolumeRestrictions', 'NodeVolumeLimits', 'VolumeBinding',
-  'VolumeZone', 'DefaultBinder', 'DynamicResources', 'NodeDeclaredFeatures', 'GangScheduling',
+  'SchedulingGates',
+  'PrioritySort',
+  'NodePorts',
+  'VolumeRestrictions',
+  'NodeVolumeLimits',
+  'VolumeBinding',
+  'VolumeZone',
+  'DefaultBinder',
+  'DynamicResources',
+  'NodeDeclaredFeatures',
+  'GangScheduling',
 ];

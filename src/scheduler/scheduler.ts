@@ -212,7 +212,9 @@ export class Scheduler {
         }
         for (let a = 0; a < na && count > 0; a++) {
           const p = active[a]!;
-          count = p.filterBatch ? p.filterBatch(state, pod, nodes, cand, count, status) : filterEach(p, state, pod, nodes, cand, count, status);
+          count = p.filterBatch
+            ? p.filterBatch(state, pod, nodes, cand, count, status)
+            : filterEach(p, state, pod, nodes, cand, count, status);
         }
         const need = toFind - m;
         if (count >= need) {
@@ -375,7 +377,15 @@ export class Scheduler {
 
 /** Adds (or removes) a pod's requests on a node without binding it, for what-if filtering. */
 /** The batch form of filtering for a plugin that filters one node at a time. */
-function filterEach(p: Plugin, state: CycleState, pod: Pod, nodes: readonly Node[], cand: Int32Array, count: number, status: (Status | null)[]): number {
+function filterEach(
+  p: Plugin,
+  state: CycleState,
+  pod: Pod,
+  nodes: readonly Node[],
+  cand: Int32Array,
+  count: number,
+  status: (Status | null)[],
+): number {
   const filter = p.filter!;
   let out = 0;
   for (let j = 0; j < count; j++) {

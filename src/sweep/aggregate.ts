@@ -22,10 +22,14 @@ export interface SweepMeta {
 
 export function metaOf(plan: SweepPlan): SweepMeta {
   return {
-    format: SWEEP_FORMAT, fingerprint: plan.fingerprint, scenario: plan.file, sets: plan.sets,
+    format: SWEEP_FORMAT,
+    fingerprint: plan.fingerprint,
+    scenario: plan.file,
+    sets: plan.sets,
     axes: plan.axes.map((a) => ({ key: a.key, column: a.column, values: a.values })),
     cells: plan.cells.map((c) => ({ id: c.id, label: c.label, values: c.values, sets: c.sets })),
-    seeds: plan.seeds, baseline: plan.baseline?.id ?? null,
+    seeds: plan.seeds,
+    baseline: plan.baseline?.id ?? null,
   };
 }
 
@@ -91,10 +95,15 @@ export function aggregate(dir: string, meta: SweepMeta): { runs: number; missing
   const sumHeader = ['cell', ...axisCols, 'runs', ...metrics.flatMap((m) => [`${m}_mean`, `${m}_sd`, `${m}_ci95_low`, `${m}_ci95_high`])];
   const sumRows = meta.cells.map((c) => {
     const rs = found.filter((r) => r.cell.id === c.id);
-    return [c.id, ...params(c), rs.length, ...metrics.flatMap((m) => {
-      const iv = meanInterval(rs.map((r) => col(r, m)));
-      return [tidy(iv.mean), tidy(iv.sd), tidy(iv.low), tidy(iv.high)];
-    })];
+    return [
+      c.id,
+      ...params(c),
+      rs.length,
+      ...metrics.flatMap((m) => {
+        const iv = meanInterval(rs.map((r) => col(r, m)));
+        return [tidy(iv.mean), tidy(iv.sd), tidy(iv.low), tidy(iv.high)];
+      }),
+    ];
   });
   writeAtomic(join(dir, 'summary.csv'), csvText(sumHeader, sumRows));
 
@@ -110,7 +119,10 @@ export function aggregate(dir: string, meta: SweepMeta): { runs: number; missing
         rows.push([c.id, ...params(c), m, iv.n, tidy(iv.mean), tidy(iv.sd), tidy(iv.low), tidy(iv.high)]);
       }
     }
-    writeAtomic(join(dir, 'differences.csv'), csvText(['cell', ...axisCols, 'metric', 'pairs', 'mean_difference', 'sd', 'ci95_low', 'ci95_high'], rows));
+    writeAtomic(
+      join(dir, 'differences.csv'),
+      csvText(['cell', ...axisCols, 'metric', 'pairs', 'mean_difference', 'sd', 'ci95_low', 'ci95_high'], rows),
+    );
   }
 
   // timeseries.csv: every run's samples with cell and seed columns, streamed run by run. A sweep's workers

@@ -47,7 +47,8 @@ function positiveInteger(option: string, v: unknown): number {
 
 function oneString(option: string, v: unknown): string {
   if (Array.isArray(v)) throw new ScenarioError(option, 0, 0, '', `expected one value, ${given(v)}`, `give ${option} once`);
-  if (typeof v !== 'string' || v.trim() === '') throw new ScenarioError(option, 0, 0, '', `expected a non-empty value, got "${String(v ?? '')}"`);
+  if (typeof v !== 'string' || v.trim() === '')
+    throw new ScenarioError(option, 0, 0, '', `expected a non-empty value, got "${String(v ?? '')}"`);
   return v;
 }
 
@@ -64,16 +65,22 @@ export function prepareEmit(plan: SweepPlan, r: EmitRequest): { options: EmitOpt
   const image = oneString('--image', r.image);
   const claim = oneString('--claim', r.claim);
   if (shards > plan.runs.length) {
-    notes.push(`note: --shards ${shards} is more than the ${plan.runs.length} run(s) of this sweep: emitting ${plan.runs.length} shard(s) of one run each`);
+    notes.push(
+      `note: --shards ${shards} is more than the ${plan.runs.length} run(s) of this sweep: emitting ${plan.runs.length} shard(s) of one run each`,
+    );
     shards = plan.runs.length;
   }
   const where = r.kind === 'k8s-job' ? "the image's working directory (/app)" : 'the root of the CI checkout';
   if (isAbsolute(plan.file) || plan.file === '..' || plan.file.startsWith('../') || plan.file.startsWith('..\\')) {
-    notes.push(`warning: the scenario path ${plan.file} is ${isAbsolute(plan.file) ? 'absolute' : 'outside the current directory'}; ` +
-      `the shards look for it at that path from ${where}: run --emit from the project root, with the scenario inside it`);
+    notes.push(
+      `warning: the scenario path ${plan.file} is ${isAbsolute(plan.file) ? 'absolute' : 'outside the current directory'}; ` +
+        `the shards look for it at that path from ${where}: run --emit from the project root, with the scenario inside it`,
+    );
   } else if (r.kind === 'k8s-job' && !plan.file.replace(/\\/g, '/').startsWith('scenarios/')) {
-    notes.push(`note: the shards look for the scenario at ${plan.file} from the image's working directory (/app); ` +
-      `the repository's Dockerfile copies only scenarios/ there: run --emit from the project root, or make sure the image holds ${plan.file}`);
+    notes.push(
+      `note: the shards look for the scenario at ${plan.file} from the image's working directory (/app); ` +
+        `the repository's Dockerfile copies only scenarios/ there: run --emit from the project root, or make sure the image holds ${plan.file}`,
+    );
   }
   return { options: { shards, parallelism: parallelism ?? shards, image, claim, threads, args: r.args }, notes };
 }
@@ -88,8 +95,15 @@ export function emitIndexedJob(plan: SweepPlan, o: EmitOptions): string {
   const name = `kubesim-sweep-${plan.fingerprint.slice(0, 10)}`;
   const out = `/results/${plan.fingerprint}`;
   const cmd = [
-    'kubesim', 'sweep', ...shardArgs(plan, o, `"$JOB_COMPLETION_INDEX/${o.shards}"`),
-    '--out', `"${out}/shard-$JOB_COMPLETION_INDEX"`, '--resume', '--quiet', '--threads', String(o.threads),
+    'kubesim',
+    'sweep',
+    ...shardArgs(plan, o, `"$JOB_COMPLETION_INDEX/${o.shards}"`),
+    '--out',
+    `"${out}/shard-$JOB_COMPLETION_INDEX"`,
+    '--resume',
+    '--quiet',
+    '--threads',
+    String(o.threads),
   ];
   const job = {
     apiVersion: 'batch/v1',
@@ -124,9 +138,11 @@ export function emitIndexedJob(plan: SweepPlan, o: EmitOptions): string {
     },
   };
   const merge = `kubesim merge ${out}/shard-* --out ${out}/merged`;
-  return `# kubesim sweep of ${plan.file}: ${plan.runs.length} runs (${plan.cells.length} cells x ${plan.seeds.length} seeds) in ${o.shards} shards.\n` +
+  return (
+    `# kubesim sweep of ${plan.file}: ${plan.runs.length} runs (${plan.cells.length} cells x ${plan.seeds.length} seeds) in ${o.shards} shards.\n` +
     `# kubectl apply -f this file; kubectl wait --for=condition=complete job/${name} --timeout=24h;\n` +
-    `# then, in any pod that mounts the claim "${o.claim}": ${merge}\n${stringify(job)}`;
+    `# then, in any pod that mounts the claim "${o.claim}": ${merge}\n${stringify(job)}`
+  );
 }
 
 /**
@@ -136,7 +152,10 @@ export function emitIndexedJob(plan: SweepPlan, o: EmitOptions): string {
  */
 export function emitGithubMatrix(plan: SweepPlan, o: EmitOptions): string {
   const include = Array.from({ length: o.shards }, (_, i) => ({
-    shard: `${i}/${o.shards}`, index: i, fingerprint: plan.fingerprint, args: shardArgs(plan, o, `${i}/${o.shards}`).join(' '),
+    shard: `${i}/${o.shards}`,
+    index: i,
+    fingerprint: plan.fingerprint,
+    args: shardArgs(plan, o, `${i}/${o.shards}`).join(' '),
   }));
   return `${JSON.stringify({ include })}\n`;
 }

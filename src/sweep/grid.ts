@@ -76,7 +76,8 @@ function noRepeats(values: unknown[], origin: string, key: string): unknown[] {
 /** Parses one --grid argument "key=values". */
 export function parseGridArg(arg: string): { key: string; values: unknown[] } {
   const eq = arg.indexOf('=');
-  if (eq <= 0) throw new ScenarioError('--grid', 0, 0, '', `expected key=values, got "${arg}"`, 'e.g. --grid "scheduler.profile=[default,first-fit]"');
+  if (eq <= 0)
+    throw new ScenarioError('--grid', 0, 0, '', `expected key=values, got "${arg}"`, 'e.g. --grid "scheduler.profile=[default,first-fit]"');
   const key = arg.slice(0, eq).trim();
   return { key, values: parseValues(arg.slice(eq + 1), '--grid', key) };
 }
@@ -95,7 +96,15 @@ export function makeAxes(raw: unknown, specs: { key: string; values: unknown[] }
   const seen = new Set<string>();
   return specs.map(({ key, values }) => {
     const path = resolveKey(raw, key, origin);
-    if (path.length === 1 && path[0] === 'seed') throw new ScenarioError(origin, 0, 0, key, 'the seed is not a grid field', 'use --seeds N (or sweep.seeds): every cell runs with the seeds seed, seed+1, …');
+    if (path.length === 1 && path[0] === 'seed')
+      throw new ScenarioError(
+        origin,
+        0,
+        0,
+        key,
+        'the seed is not a grid field',
+        'use --seeds N (or sweep.seeds): every cell runs with the seeds seed, seed+1, …',
+      );
     const canonical = path.join('.');
     if (seen.has(canonical)) throw new ScenarioError(origin, 0, 0, key, 'this field is already on the grid');
     seen.add(canonical);

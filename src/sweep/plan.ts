@@ -43,8 +43,18 @@ export function findCell(cells: Cell[], name: string, origin: string): Cell {
   const norm = (s: string) => s.replace(/[,\s]+/g, ' ').trim();
   const c = cells.find((x) => x.id === name || norm(x.label) === norm(name));
   if (!c) {
-    const dym = didYouMean(norm(name), cells.map((x) => norm(x.label)));
-    throw new ScenarioError(origin, 0, 0, '', `no cell "${name}"`, `${dym ? `did you mean "${dym}"? ` : ''}cells: ${cells.map((x) => `${x.id} (${x.label})`).join(', ')}`);
+    const dym = didYouMean(
+      norm(name),
+      cells.map((x) => norm(x.label)),
+    );
+    throw new ScenarioError(
+      origin,
+      0,
+      0,
+      '',
+      `no cell "${name}"`,
+      `${dym ? `did you mean "${dym}"? ` : ''}cells: ${cells.map((x) => `${x.id} (${x.label})`).join(', ')}`,
+    );
   }
   return c;
 }
@@ -66,7 +76,14 @@ function inFile<T>(doc: YamlDoc | null, path: PathSeg[], f: () => T): T {
  * Checks every value of every axis once, as the runs will apply it, so a misspelt or impossible value
  * stops the sweep before it starts (with the --grid option or the sweep.grid line that holds it).
  */
-function checkValues(file: string, axes: Axis[], sets: string[], origin: string, doc: YamlDoc | null, fileGrid: Record<string, unknown>): void {
+function checkValues(
+  file: string,
+  axes: Axis[],
+  sets: string[],
+  origin: string,
+  doc: YamlDoc | null,
+  fileGrid: Record<string, unknown>,
+): void {
   const gridKeys = Object.keys(fileGrid);
   const cache: NonNullable<LoadOptions['manifestCache']> = new Map();
   axes.forEach((axis, k) => {
@@ -94,19 +111,26 @@ export function planSweep(file: string, opts: PlanOptions): SweepPlan {
   const fromFile = base.sweep;
   const gridFromFile = opts.grid.length === 0 && fromFile !== null && Object.keys(fromFile.grid).length > 0;
   // The scenario file's YAML, for the positions of errors in its sweep: block.
-  const doc = gridFromFile || (opts.baseline === undefined && fromFile?.baseline !== undefined) ? parseYaml(readText(file), base.file)[0] ?? null : null;
+  const doc =
+    gridFromFile || (opts.baseline === undefined && fromFile?.baseline !== undefined)
+      ? (parseYaml(readText(file), base.file)[0] ?? null)
+      : null;
   const specs = opts.grid.length
     ? opts.grid.map(parseGridArg)
-    : Object.entries(fromFile?.grid ?? {}).map(([key, v]) => ({ key, values: inFile(doc, ['sweep', 'grid', key], () => parseValues(v, base.file, '')) }));
+    : Object.entries(fromFile?.grid ?? {}).map(([key, v]) => ({
+        key,
+        values: inFile(doc, ['sweep', 'grid', key], () => parseValues(v, base.file, '')),
+      }));
   const origin = opts.grid.length ? '--grid' : base.file;
-  const axes = specs.map((sp, k) => inFile(gridFromFile ? doc : null, ['sweep', 'grid', sp.key], () => makeAxes(base.raw, [sp], origin)[0]!));
+  const axes = specs.map((sp) => inFile(gridFromFile ? doc : null, ['sweep', 'grid', sp.key], () => makeAxes(base.raw, [sp], origin)[0]!));
   // makeAxes also checks the axes against each other: repeated fields and output column names.
   const checked = makeAxes(base.raw, specs, origin);
   axes.forEach((a, k) => (a.column = checked[k]!.column));
   checkValues(file, axes, opts.set, origin, gridFromFile ? doc : null, gridFromFile ? fromFile.grid : {});
   const cells = makeCells(axes);
   const nSeeds = opts.seeds ?? fromFile?.seeds ?? 1;
-  if (!(Number.isInteger(nSeeds) && nSeeds >= 1)) throw new ScenarioError('--seeds', 0, 0, '', `expected a positive integer, got ${nSeeds}`);
+  if (!(Number.isInteger(nSeeds) && nSeeds >= 1))
+    throw new ScenarioError('--seeds', 0, 0, '', `expected a positive integer, got ${nSeeds}`);
   const seeds = Array.from({ length: nSeeds }, (_, i) => base.seed + i);
   const baselineName = opts.baseline ?? fromFile?.baseline;
   const baseline =
@@ -124,8 +148,14 @@ export function planSweep(file: string, opts: PlanOptions): SweepPlan {
   for (const src of base.sources) h.update(createHash('sha256').update(readFileSync(src)).digest('hex')).update('\n');
   h.update(JSON.stringify({ sets: opts.set, axes: axes.map((a) => [a.path, a.values.map(valueText)]), seeds }));
   return {
-    file: relative(process.cwd(), file) || file, sets: opts.set, axes, cells, seeds, baseline,
-    fingerprint: h.digest('hex').slice(0, 16), runs,
+    file: relative(process.cwd(), file) || file,
+    sets: opts.set,
+    axes,
+    cells,
+    seeds,
+    baseline,
+    fingerprint: h.digest('hex').slice(0, 16),
+    runs,
   };
 }
 
@@ -141,7 +171,8 @@ export function parseShard(text: string): { index: number; count: number } {
   const index = Number(m[1]);
   const count = Number(m[2]);
   if (count < 1) throw new ScenarioError('--shard', 0, 0, '', `the number of shards must be at least 1, got ${count}`);
-  if (index >= count) throw new ScenarioError('--shard', 0, 0, '', `shard index ${index} is out of range: shards are numbered 0 to ${count - 1}`);
+  if (index >= count)
+    throw new ScenarioError('--shard', 0, 0, '', `shard index ${index} is out of range: shards are numbered 0 to ${count - 1}`);
   return { index, count };
 }
 

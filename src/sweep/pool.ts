@@ -60,7 +60,11 @@ export async function runSweep(plan: SweepPlan, runs: readonly Run[], outDir: st
   let next = 0;
   const one = async (run: Run): Promise<void> => {
     const task: RunTask = {
-      file, sets: [...plan.sets, ...run.cell.sets], seed: run.seed, outDir: join(outDir, runDir(run)), tmpSuffix: opts.tmpSuffix,
+      file,
+      sets: [...plan.sets, ...run.cell.sets],
+      seed: run.seed,
+      outDir: join(outDir, runDir(run)),
+      tmpSuffix: opts.tmpSuffix,
       part: opts.parts ? { path: partFile(outDir, run.cell.id, run.seed), prefix: partPrefix(run.cell.id, run.seed) } : undefined,
     };
     let outcome: RunOutcome;

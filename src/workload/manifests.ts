@@ -14,28 +14,76 @@ import { NOT_SIMULATED_KINDS, type WorkloadSpec } from './spec.js';
 
 /** Served API versions per kind in Kubernetes v1.36, and where older ones went. */
 const API_VERSIONS: Record<string, string> = {
-  Pod: 'v1', Deployment: 'apps/v1', ReplicaSet: 'apps/v1', StatefulSet: 'apps/v1', DaemonSet: 'apps/v1', Job: 'batch/v1',
-  CronJob: 'batch/v1', PriorityClass: 'scheduling.k8s.io/v1', HorizontalPodAutoscaler: 'autoscaling/v2 or autoscaling/v1',
-  PodDisruptionBudget: 'policy/v1', Ingress: 'networking.k8s.io/v1', NetworkPolicy: 'networking.k8s.io/v1', IngressClass: 'networking.k8s.io/v1',
-  StorageClass: 'storage.k8s.io/v1', CSIDriver: 'storage.k8s.io/v1', VolumeAttachment: 'storage.k8s.io/v1',
-  Role: 'rbac.authorization.k8s.io/v1', RoleBinding: 'rbac.authorization.k8s.io/v1', ClusterRole: 'rbac.authorization.k8s.io/v1',
-  ClusterRoleBinding: 'rbac.authorization.k8s.io/v1', CustomResourceDefinition: 'apiextensions.k8s.io/v1', Lease: 'coordination.k8s.io/v1',
-  RuntimeClass: 'node.k8s.io/v1', EndpointSlice: 'discovery.k8s.io/v1', ControllerRevision: 'apps/v1', APIService: 'apiregistration.k8s.io/v1',
-  MutatingWebhookConfiguration: 'admissionregistration.k8s.io/v1', ValidatingWebhookConfiguration: 'admissionregistration.k8s.io/v1',
-  ValidatingAdmissionPolicy: 'admissionregistration.k8s.io/v1', ValidatingAdmissionPolicyBinding: 'admissionregistration.k8s.io/v1',
-  CertificateSigningRequest: 'certificates.k8s.io/v1', FlowSchema: 'flowcontrol.apiserver.k8s.io/v1',
-  PriorityLevelConfiguration: 'flowcontrol.apiserver.k8s.io/v1', ResourceClaim: 'resource.k8s.io/v1', ResourceSlice: 'resource.k8s.io/v1',
-  DeviceClass: 'resource.k8s.io/v1', VerticalPodAutoscaler: 'autoscaling.k8s.io/v1',
+  Pod: 'v1',
+  Deployment: 'apps/v1',
+  ReplicaSet: 'apps/v1',
+  StatefulSet: 'apps/v1',
+  DaemonSet: 'apps/v1',
+  Job: 'batch/v1',
+  CronJob: 'batch/v1',
+  PriorityClass: 'scheduling.k8s.io/v1',
+  HorizontalPodAutoscaler: 'autoscaling/v2 or autoscaling/v1',
+  PodDisruptionBudget: 'policy/v1',
+  Ingress: 'networking.k8s.io/v1',
+  NetworkPolicy: 'networking.k8s.io/v1',
+  IngressClass: 'networking.k8s.io/v1',
+  StorageClass: 'storage.k8s.io/v1',
+  CSIDriver: 'storage.k8s.io/v1',
+  VolumeAttachment: 'storage.k8s.io/v1',
+  Role: 'rbac.authorization.k8s.io/v1',
+  RoleBinding: 'rbac.authorization.k8s.io/v1',
+  ClusterRole: 'rbac.authorization.k8s.io/v1',
+  ClusterRoleBinding: 'rbac.authorization.k8s.io/v1',
+  CustomResourceDefinition: 'apiextensions.k8s.io/v1',
+  Lease: 'coordination.k8s.io/v1',
+  RuntimeClass: 'node.k8s.io/v1',
+  EndpointSlice: 'discovery.k8s.io/v1',
+  ControllerRevision: 'apps/v1',
+  APIService: 'apiregistration.k8s.io/v1',
+  MutatingWebhookConfiguration: 'admissionregistration.k8s.io/v1',
+  ValidatingWebhookConfiguration: 'admissionregistration.k8s.io/v1',
+  ValidatingAdmissionPolicy: 'admissionregistration.k8s.io/v1',
+  ValidatingAdmissionPolicyBinding: 'admissionregistration.k8s.io/v1',
+  CertificateSigningRequest: 'certificates.k8s.io/v1',
+  FlowSchema: 'flowcontrol.apiserver.k8s.io/v1',
+  PriorityLevelConfiguration: 'flowcontrol.apiserver.k8s.io/v1',
+  ResourceClaim: 'resource.k8s.io/v1',
+  ResourceSlice: 'resource.k8s.io/v1',
+  DeviceClass: 'resource.k8s.io/v1',
+  VerticalPodAutoscaler: 'autoscaling.k8s.io/v1',
 };
-const CORE_V1 = ['Service', 'ConfigMap', 'Secret', 'Namespace', 'ServiceAccount', 'PersistentVolumeClaim', 'PersistentVolume', 'LimitRange', 'ResourceQuota', 'Endpoints', 'Event', 'ReplicationController', 'PodTemplate'];
+const CORE_V1 = [
+  'Service',
+  'ConfigMap',
+  'Secret',
+  'Namespace',
+  'ServiceAccount',
+  'PersistentVolumeClaim',
+  'PersistentVolume',
+  'LimitRange',
+  'ResourceQuota',
+  'Endpoints',
+  'Event',
+  'ReplicationController',
+  'PodTemplate',
+];
 for (const k of CORE_V1) API_VERSIONS[k] = 'v1';
 
 /** Versions removed from Kubernetes, with the release that removed them. */
 const REMOVED: Record<string, string> = {
-  'extensions/v1beta1': '1.16', 'extensions/v1beta1/Ingress': '1.22', 'apps/v1beta1': '1.16', 'apps/v1beta2': '1.16',
-  'policy/v1beta1': '1.25', 'batch/v1beta1': '1.25', 'autoscaling/v2beta1': '1.25', 'autoscaling/v2beta2': '1.26',
-  'networking.k8s.io/v1beta1': '1.22', 'scheduling.k8s.io/v1beta1': '1.22', 'scheduling.k8s.io/v1alpha1': '1.22',
-  'storage.k8s.io/v1beta1': '1.22 or later', 'rbac.authorization.k8s.io/v1beta1': '1.22',
+  'extensions/v1beta1': '1.16',
+  'extensions/v1beta1/Ingress': '1.22',
+  'apps/v1beta1': '1.16',
+  'apps/v1beta2': '1.16',
+  'policy/v1beta1': '1.25',
+  'batch/v1beta1': '1.25',
+  'autoscaling/v2beta1': '1.25',
+  'autoscaling/v2beta2': '1.26',
+  'networking.k8s.io/v1beta1': '1.22',
+  'scheduling.k8s.io/v1beta1': '1.22',
+  'scheduling.k8s.io/v1alpha1': '1.22',
+  'storage.k8s.io/v1beta1': '1.22 or later',
+  'rbac.authorization.k8s.io/v1beta1': '1.22',
 };
 
 export interface PriorityClassInfo {
@@ -73,22 +121,39 @@ export function readObject(doc: YamlDoc, value: unknown): ManifestObject | null 
   const apiVersion = r.str('apiVersion');
   const kind = r.str('kind');
   if (apiVersion.startsWith('kustomize.config.k8s.io')) {
-    throw r.error('kind', 'this is a kustomize Kustomization, not a Kubernetes object', 'list the manifest files it names instead, or run `kubectl kustomize` and use its output');
+    throw r.error(
+      'kind',
+      'this is a kustomize Kustomization, not a Kubernetes object',
+      'list the manifest files it names instead, or run `kubectl kustomize` and use its output',
+    );
   }
   const want = Object.hasOwn(API_VERSIONS, kind) ? API_VERSIONS[kind] : undefined;
   if (!want) {
     const dym = didYouMean(kind, Object.keys(API_VERSIONS));
-    throw r.error('kind', `unknown kind "${kind}": not a built-in Kubernetes kind`, dym ? `did you mean "${dym}"?` : 'custom resources are not supported');
+    throw r.error(
+      'kind',
+      `unknown kind "${kind}": not a built-in Kubernetes kind`,
+      dym ? `did you mean "${dym}"?` : 'custom resources are not supported',
+    );
   }
   if (!want.split(' or ').includes(apiVersion)) {
     const own = (k: string) => (Object.hasOwn(REMOVED, k) ? REMOVED[k] : undefined);
     const removed = own(`${apiVersion}/${kind}`) ?? own(apiVersion);
-    throw r.error('apiVersion', `unsupported apiVersion "${apiVersion}" for ${kind}${removed ? ` (removed in Kubernetes ${removed})` : ''}; expected ${want}`);
+    throw r.error(
+      'apiVersion',
+      `unsupported apiVersion "${apiVersion}" for ${kind}${removed ? ` (removed in Kubernetes ${removed})` : ''}; expected ${want}`,
+    );
   }
   const meta = r.obj('metadata');
   if (!meta) throw r.error(null, 'missing required field "metadata"');
   const name = meta.str('name', meta.has('generateName') ? `${meta.str('generateName')}0` : undefined);
-  return { doc, reader: r, kind, name, namespace: kind === 'PriorityClass' || kind === 'Namespace' ? '' : meta.str('namespace', 'default') };
+  return {
+    doc,
+    reader: r,
+    kind,
+    name,
+    namespace: kind === 'PriorityClass' || kind === 'Namespace' ? '' : meta.str('namespace', 'default'),
+  };
 }
 
 export function readPriorityClass(o: ManifestObject): PriorityClassInfo {
@@ -96,27 +161,44 @@ export function readPriorityClass(o: ManifestObject): PriorityClassInfo {
   r.only(['apiVersion', 'kind', 'metadata', 'value', 'globalDefault', 'preemptionPolicy', 'description'], 'a PriorityClass');
   if (!r.has('value')) throw r.error(null, 'missing required field "value"');
   const value = r.int('value', 0, -(2 ** 31), 1000000000);
-  return { value, globalDefault: r.bool('globalDefault', false), preemptionPolicy: r.oneOf('preemptionPolicy', ['PreemptLowerPriority', 'Never'] as const, 'PreemptLowerPriority') };
+  return {
+    value,
+    globalDefault: r.bool('globalDefault', false),
+    preemptionPolicy: r.oneOf('preemptionPolicy', ['PreemptLowerPriority', 'Never'] as const, 'PreemptLowerPriority'),
+  };
 }
 
 /** Turns one simulated object into a workload spec. */
-export function toWorkload(o: ManifestObject, opts: ManifestOptions, priorities: ReadonlyMap<string, PriorityClassInfo>): WorkloadSpec | null {
+export function toWorkload(
+  o: ManifestObject,
+  opts: ManifestOptions,
+  priorities: ReadonlyMap<string, PriorityClassInfo>,
+): WorkloadSpec | null {
   const r = o.reader;
   if (NOT_SIMULATED_KINDS.has(o.kind) || o.kind === 'PriorityClass') return null;
   const meta = r.obj('metadata')!;
   const globalDefault = [...priorities.values()].find((p) => p.globalDefault);
   const resolvePriority = (at: Reader, cls: string) => {
-    if (cls === '') return { value: globalDefault?.value ?? 0, preemptionPolicy: globalDefault?.preemptionPolicy ?? 'PreemptLowerPriority' as const };
+    if (cls === '')
+      return { value: globalDefault?.value ?? 0, preemptionPolicy: globalDefault?.preemptionPolicy ?? ('PreemptLowerPriority' as const) };
     const p = priorities.get(cls);
     if (!p) {
       const dym = didYouMean(cls, priorities.keys());
-      throw at.error('priorityClassName', `no PriorityClass named "${cls}"`, dym ? `did you mean "${dym}"?` : 'define it with a PriorityClass object in the manifests');
+      throw at.error(
+        'priorityClassName',
+        `no PriorityClass named "${cls}"`,
+        dym ? `did you mean "${dym}"?` : 'define it with a PriorityClass object in the manifests',
+      );
     }
     return { value: p.value, preemptionPolicy: p.preemptionPolicy };
   };
   const base = {
-    space: opts.space, namespace: o.namespace, owner: `${o.namespace}/${o.name}`, resolvePriority,
-    defaultImageSize: opts.defaultImageSize, systemDefaultSpread: opts.systemDefaultSpread,
+    space: opts.space,
+    namespace: o.namespace,
+    owner: `${o.namespace}/${o.name}`,
+    resolvePriority,
+    defaultImageSize: opts.defaultImageSize,
+    systemDefaultSpread: opts.systemDefaultSpread,
   };
   const source = { file: o.doc.file, line: o.doc.locate([]).line };
   const common = { name: o.name, namespace: o.namespace, at: opts.at, source };
@@ -124,7 +206,11 @@ export function toWorkload(o: ManifestObject, opts: ManifestOptions, priorities:
     r.only(['apiVersion', 'kind', 'metadata', 'spec', 'status'], 'a Pod');
     const spec = r.obj('spec');
     if (!spec) throw r.error(null, 'missing required field "spec"');
-    const template = podTemplate(spec, { ...base, labels: meta.stringMap('labels'), ownerSelector: null }, ['Always', 'OnFailure', 'Never']);
+    const template = podTemplate(spec, { ...base, labels: meta.stringMap('labels'), ownerSelector: null }, [
+      'Always',
+      'OnFailure',
+      'Never',
+    ]);
     const restart = spec.str('restartPolicy', 'Always');
     return { ...common, kind: 'Pod', replicas: 1, template, runTime: restart === 'Always' ? null : opts.runTime, job: null };
   }
@@ -139,8 +225,27 @@ export function toWorkload(o: ManifestObject, opts: ManifestOptions, priorities:
   if (!podSpec) throw tpl.error(null, 'missing required field "spec"');
   let selector = labelSelector(spec.obj('selector'));
   if (o.kind === 'Job') {
-    spec.only(['parallelism', 'completions', 'backoffLimit', 'backoffLimitPerIndex', 'maxFailedIndexes', 'activeDeadlineSeconds', 'ttlSecondsAfterFinished',
-      'completionMode', 'suspend', 'selector', 'manualSelector', 'template', 'podFailurePolicy', 'podReplacementPolicy', 'successPolicy', 'managedBy'], 'a Job spec');
+    spec.only(
+      [
+        'parallelism',
+        'completions',
+        'backoffLimit',
+        'backoffLimitPerIndex',
+        'maxFailedIndexes',
+        'activeDeadlineSeconds',
+        'ttlSecondsAfterFinished',
+        'completionMode',
+        'suspend',
+        'selector',
+        'manualSelector',
+        'template',
+        'podFailurePolicy',
+        'podReplacementPolicy',
+        'successPolicy',
+        'managedBy',
+      ],
+      'a Job spec',
+    );
     // The API server generates a Job's selector from a controller-uid label when none is given.
     selector ??= null;
     const template = podTemplate(podSpec, { ...base, labels, ownerSelector: null }, ['Never', 'OnFailure']);
@@ -153,19 +258,39 @@ export function toWorkload(o: ManifestObject, opts: ManifestOptions, priorities:
     return { ...common, kind: 'Job', replicas: parallelism, template, runTime: opts.runTime ?? { kind: 'constant', value: 60000 }, job };
   }
   if (o.kind === 'Deployment' || o.kind === 'ReplicaSet') {
-    spec.only(o.kind === 'Deployment'
-      ? ['replicas', 'selector', 'template', 'strategy', 'minReadySeconds', 'revisionHistoryLimit', 'paused', 'progressDeadlineSeconds']
-      : ['replicas', 'selector', 'template', 'minReadySeconds'], `a ${o.kind} spec`);
-    if (!selector) throw spec.error(null, `missing required field "selector" (required in apps/v1; older APIs defaulted it from the template labels)`);
-    if (!matchSelector(selector, labels.size ? labels : NO_LABELS)) throw spec.error('selector', '`selector` does not match template `labels`');
+    spec.only(
+      o.kind === 'Deployment'
+        ? ['replicas', 'selector', 'template', 'strategy', 'minReadySeconds', 'revisionHistoryLimit', 'paused', 'progressDeadlineSeconds']
+        : ['replicas', 'selector', 'template', 'minReadySeconds'],
+      `a ${o.kind} spec`,
+    );
+    if (!selector)
+      throw spec.error(null, `missing required field "selector" (required in apps/v1; older APIs defaulted it from the template labels)`);
+    if (!matchSelector(selector, labels.size ? labels : NO_LABELS))
+      throw spec.error('selector', '`selector` does not match template `labels`');
     const template = podTemplate(podSpec, { ...base, labels, ownerSelector: selector }, ['Always']);
     return { ...common, kind: o.kind, replicas: spec.int('replicas', 1), template, runTime: null, job: null };
   }
   if (o.kind === 'StatefulSet') {
-    spec.only(['replicas', 'selector', 'template', 'serviceName', 'podManagementPolicy', 'updateStrategy', 'revisionHistoryLimit', 'minReadySeconds',
-      'volumeClaimTemplates', 'persistentVolumeClaimRetentionPolicy', 'ordinals'], 'a StatefulSet spec');
+    spec.only(
+      [
+        'replicas',
+        'selector',
+        'template',
+        'serviceName',
+        'podManagementPolicy',
+        'updateStrategy',
+        'revisionHistoryLimit',
+        'minReadySeconds',
+        'volumeClaimTemplates',
+        'persistentVolumeClaimRetentionPolicy',
+        'ordinals',
+      ],
+      'a StatefulSet spec',
+    );
     if (!selector) throw spec.error(null, 'missing required field "selector"');
-    if (!matchSelector(selector, labels.size ? labels : NO_LABELS)) throw spec.error('selector', '`selector` does not match template `labels`');
+    if (!matchSelector(selector, labels.size ? labels : NO_LABELS))
+      throw spec.error('selector', '`selector` does not match template `labels`');
     const template = podTemplate(podSpec, { ...base, labels, ownerSelector: selector }, ['Always']);
     const podManagementPolicy = spec.oneOf('podManagementPolicy', ['OrderedReady', 'Parallel'] as const, 'OrderedReady');
     return { ...common, kind: 'StatefulSet', replicas: spec.int('replicas', 1), template, runTime: null, job: null, podManagementPolicy };
@@ -173,10 +298,19 @@ export function toWorkload(o: ManifestObject, opts: ManifestOptions, priorities:
   if (o.kind === 'DaemonSet') {
     spec.only(['selector', 'template', 'updateStrategy', 'minReadySeconds', 'revisionHistoryLimit'], 'a DaemonSet spec');
     if (!selector) throw spec.error(null, 'missing required field "selector"');
-    if (!matchSelector(selector, labels.size ? labels : NO_LABELS)) throw spec.error('selector', '`selector` does not match template `labels`');
+    if (!matchSelector(selector, labels.size ? labels : NO_LABELS))
+      throw spec.error('selector', '`selector` does not match template `labels`');
     // System default spreading selects by Services, ReplicaSets and StatefulSets (helper.DefaultSelector): not DaemonSets.
     const template = podTemplate(podSpec, { ...base, labels, ownerSelector: null }, ['Always']);
-    return { ...common, kind: 'DaemonSet', replicas: 0, template, runTime: null, job: null, hostNetwork: podSpec.bool('hostNetwork', false) };
+    return {
+      ...common,
+      kind: 'DaemonSet',
+      replicas: 0,
+      template,
+      runTime: null,
+      job: null,
+      hostNetwork: podSpec.bool('hostNetwork', false),
+    };
   }
   throw new Error(`bug: kind ${o.kind} neither simulated nor listed as not simulated`);
 }

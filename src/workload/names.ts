@@ -38,10 +38,19 @@ function canonical(v: unknown): string {
   if (typeof v === 'string' || typeof v === 'boolean') return JSON.stringify(v);
   if (ArrayBuffer.isView(v)) return `[${Array.from(v as unknown as ArrayLike<number>).join(',')}]`;
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v instanceof Map) return `{${[...v].map(([k, x]) => [String(k), canonical(x)]).sort((a, b) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : 0)).map(([k, x]) => `${JSON.stringify(k)}:${x}`).join(',')}}`;
+  if (v instanceof Map)
+    return `{${[...v]
+      .map(([k, x]) => [String(k), canonical(x)])
+      .sort((a, b) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : 0))
+      .map(([k, x]) => `${JSON.stringify(k)}:${x}`)
+      .join(',')}}`;
   if (typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    return `{${Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+    return `{${Object.keys(o)
+      .sort()
+      .filter((k) => o[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(String(v));
 }

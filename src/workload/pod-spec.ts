@@ -11,19 +11,76 @@ import type { Reader } from './reader.js';
 
 /** core/v1 PodSpec fields (v1.36), for strict field validation. */
 export const POD_SPEC_FIELDS = [
-  'activeDeadlineSeconds', 'affinity', 'automountServiceAccountToken', 'containers', 'dnsConfig', 'dnsPolicy',
-  'enableServiceLinks', 'ephemeralContainers', 'hostAliases', 'hostIPC', 'hostNetwork', 'hostPID', 'hostUsers', 'hostname',
-  'hostnameOverride', 'imagePullSecrets', 'initContainers', 'nodeName', 'nodeSelector', 'os', 'overhead', 'preemptionPolicy',
-  'priority', 'priorityClassName', 'readinessGates', 'resourceClaims', 'resources', 'restartPolicy', 'runtimeClassName',
-  'schedulerName', 'schedulingGates', 'securityContext', 'serviceAccount', 'serviceAccountName', 'setHostnameAsFQDN',
-  'shareProcessNamespace', 'subdomain', 'terminationGracePeriodSeconds', 'tolerations', 'topologySpreadConstraints', 'volumes',
+  'activeDeadlineSeconds',
+  'affinity',
+  'automountServiceAccountToken',
+  'containers',
+  'dnsConfig',
+  'dnsPolicy',
+  'enableServiceLinks',
+  'ephemeralContainers',
+  'hostAliases',
+  'hostIPC',
+  'hostNetwork',
+  'hostPID',
+  'hostUsers',
+  'hostname',
+  'hostnameOverride',
+  'imagePullSecrets',
+  'initContainers',
+  'nodeName',
+  'nodeSelector',
+  'os',
+  'overhead',
+  'preemptionPolicy',
+  'priority',
+  'priorityClassName',
+  'readinessGates',
+  'resourceClaims',
+  'resources',
+  'restartPolicy',
+  'runtimeClassName',
+  'schedulerName',
+  'schedulingGates',
+  'securityContext',
+  'serviceAccount',
+  'serviceAccountName',
+  'setHostnameAsFQDN',
+  'shareProcessNamespace',
+  'subdomain',
+  'terminationGracePeriodSeconds',
+  'tolerations',
+  'topologySpreadConstraints',
+  'volumes',
   'workloadRef',
 ];
 /** core/v1 Container fields (v1.36). */
 export const CONTAINER_FIELDS = [
-  'args', 'command', 'env', 'envFrom', 'image', 'imagePullPolicy', 'lifecycle', 'livenessProbe', 'name', 'ports',
-  'readinessProbe', 'resizePolicy', 'resources', 'restartPolicy', 'restartPolicyRules', 'securityContext', 'startupProbe',
-  'stdin', 'stdinOnce', 'terminationMessagePath', 'terminationMessagePolicy', 'tty', 'volumeDevices', 'volumeMounts', 'workingDir',
+  'args',
+  'command',
+  'env',
+  'envFrom',
+  'image',
+  'imagePullPolicy',
+  'lifecycle',
+  'livenessProbe',
+  'name',
+  'ports',
+  'readinessProbe',
+  'resizePolicy',
+  'resources',
+  'restartPolicy',
+  'restartPolicyRules',
+  'securityContext',
+  'startupProbe',
+  'stdin',
+  'stdinOnce',
+  'terminationMessagePath',
+  'terminationMessagePolicy',
+  'tty',
+  'volumeDevices',
+  'volumeMounts',
+  'workingDir',
 ];
 
 export interface PodContext {
@@ -44,14 +101,18 @@ export function resourceVector(r: Reader | null, space: ResourceSpace): Float64A
   if (!r) return v;
   for (const [name, q] of Object.entries(r.value)) {
     if (!isValidResourceName(name)) {
-      throw r.error(name, `unknown resource name "${name}"; expected cpu, memory, ephemeral-storage, hugepages-<size> or a domain-qualified extended resource such as nvidia.com/gpu`);
+      throw r.error(
+        name,
+        `unknown resource name "${name}"; expected cpu, memory, ephemeral-storage, hugepages-<size> or a domain-qualified extended resource such as nvidia.com/gpu`,
+      );
     }
     if (typeof q !== 'string' && typeof q !== 'number') throw r.error(name, 'expected a quantity such as "500m" or "1Gi"');
     let n: number;
     try {
       n = ResourceSpace.parse(name, q);
     } catch (e) {
-      if (e instanceof QuantityError) throw r.error(name, `malformed quantity "${q}": expected ${QUANTITY_EXPECTED}`, e.hint ? `did you mean ${e.hint}?` : undefined);
+      if (e instanceof QuantityError)
+        throw r.error(name, `malformed quantity "${q}": expected ${QUANTITY_EXPECTED}`, e.hint ? `did you mean ${e.hint}?` : undefined);
       throw e;
     }
     if (n < 0) throw r.error(name, `quantity must not be negative, got "${q}"`);
@@ -119,7 +180,12 @@ function affinityTerm(r: Reader, weight: number, ns: string): PodAffinityTerm {
   r.only(['labelSelector', 'namespaces', 'topologyKey', 'namespaceSelector', 'matchLabelKeys', 'mismatchLabelKeys'], 'a pod affinity term');
   const sel = labelSelector(r.obj('labelSelector'));
   const namespaces = r.strings('namespaces');
-  return { selector: sel ?? { requirements: [], key: '<none>' }, namespaces: namespaces.length ? namespaces : [ns], topologyKey: r.str('topologyKey'), weight };
+  return {
+    selector: sel ?? { requirements: [], key: '<none>' },
+    namespaces: namespaces.length ? namespaces : [ns],
+    topologyKey: r.str('topologyKey'),
+    weight,
+  };
 }
 
 function podAffinity(r: Reader | null, ns: string): { required: PodAffinityTerm[]; preferred: PodAffinityTerm[] } {
@@ -137,19 +203,39 @@ function podAffinity(r: Reader | null, ns: string): { required: PodAffinityTerm[
 }
 
 function spreadConstraint(r: Reader, ctx: PodContext): TopologySpreadConstraint {
-  r.only(['maxSkew', 'topologyKey', 'whenUnsatisfiable', 'labelSelector', 'minDomains', 'nodeAffinityPolicy', 'nodeTaintsPolicy', 'matchLabelKeys'], 'a topology spread constraint');
+  r.only(
+    [
+      'maxSkew',
+      'topologyKey',
+      'whenUnsatisfiable',
+      'labelSelector',
+      'minDomains',
+      'nodeAffinityPolicy',
+      'nodeTaintsPolicy',
+      'matchLabelKeys',
+    ],
+    'a topology spread constraint',
+  );
   if (!r.has('maxSkew')) throw r.error(null, 'missing required field "maxSkew"');
   const matchLabelKeys = r.strings('matchLabelKeys');
   let selector = labelSelector(r.obj('labelSelector')) ?? { requirements: [], key: '<none>' };
   // matchLabelKeys: the pod's own values for these keys are ANDed into the selector (KEP-3243).
   if (matchLabelKeys.length) {
-    const extra = matchLabelKeys.filter((k) => ctx.labels.has(k)).map((k) => ({ key: k, operator: 'In' as const, values: [ctx.labels.get(k)!] }));
-    selector = { requirements: [...selector.requirements, ...extra], key: `${selector.key};${extra.map((e) => `${e.key}=${e.values[0]}`).join(';')}` };
+    const extra = matchLabelKeys
+      .filter((k) => ctx.labels.has(k))
+      .map((k) => ({ key: k, operator: 'In' as const, values: [ctx.labels.get(k)!] }));
+    selector = {
+      requirements: [...selector.requirements, ...extra],
+      key: `${selector.key};${extra.map((e) => `${e.key}=${e.values[0]}`).join(';')}`,
+    };
   }
   const whenUnsatisfiable = r.oneOf('whenUnsatisfiable', ['DoNotSchedule', 'ScheduleAnyway'] as const, 'DoNotSchedule');
   if (!r.has('whenUnsatisfiable')) throw r.error(null, 'missing required field "whenUnsatisfiable"');
   return {
-    maxSkew: r.int('maxSkew', 1, 1), topologyKey: r.str('topologyKey'), whenUnsatisfiable, selector,
+    maxSkew: r.int('maxSkew', 1, 1),
+    topologyKey: r.str('topologyKey'),
+    whenUnsatisfiable,
+    selector,
     minDomains: r.int('minDomains', 1, 1),
     nodeAffinityPolicy: r.oneOf('nodeAffinityPolicy', ['Honor', 'Ignore'] as const, 'Honor'),
     nodeTaintsPolicy: r.oneOf('nodeTaintsPolicy', ['Honor', 'Ignore'] as const, 'Ignore'),
@@ -166,8 +252,16 @@ export function podTemplate(spec: Reader, ctx: PodContext, restartPolicies: read
   const app = containers.map((c) => container(c, space, false));
   const init = spec.list('initContainers').map((c) => container(c, space, true));
   const overhead = resourceVector(spec.obj('overhead'), space);
-  let requests = podRequests(app.map((a) => a.requests), init.map((c) => ({ req: c.requests, sidecar: c.sidecar })), overhead);
-  const nonZero = podRequests(app.map((a) => a.nonZero), init.map((c) => ({ req: c.nonZero, sidecar: c.sidecar })), overhead);
+  let requests = podRequests(
+    app.map((a) => a.requests),
+    init.map((c) => ({ req: c.requests, sidecar: c.sidecar })),
+    overhead,
+  );
+  const nonZero = podRequests(
+    app.map((a) => a.nonZero),
+    init.map((c) => ({ req: c.nonZero, sidecar: c.sidecar })),
+    overhead,
+  );
   const podLevel = spec.obj('resources');
   if (podLevel) {
     // Pod-level resources (KEP-2837, beta since v1.34): they replace the containers' sum for scheduling.
@@ -185,7 +279,8 @@ export function podTemplate(spec: Reader, ctx: PodContext, restartPolicies: read
   for (const c of [...app, ...init]) for (let i = 0; i < limits.length; i++) limits[i]! += c.limits[i]!;
 
   const restart = spec.str('restartPolicy', restartPolicies[0]!);
-  if (!restartPolicies.includes(restart)) throw spec.error('restartPolicy', `expected ${restartPolicies.join(' or ')} here, got "${restart}"`);
+  if (!restartPolicies.includes(restart))
+    throw spec.error('restartPolicy', `expected ${restartPolicies.join(' or ')} here, got "${restart}"`);
 
   const aff = spec.obj('affinity');
   aff?.only(['nodeAffinity', 'podAffinity', 'podAntiAffinity'], 'affinity');
@@ -213,19 +308,35 @@ export function podTemplate(spec: Reader, ctx: PodContext, restartPolicies: read
 
   let priority = ctx.resolvePriority(spec, spec.str('priorityClassName', ''));
   if (spec.has('priority')) priority = { ...priority, value: spec.int('priority', 0, -(2 ** 31), 2 ** 31 - 1) };
-  const preemptionPolicy = spec.has('preemptionPolicy') ? spec.oneOf('preemptionPolicy', ['PreemptLowerPriority', 'Never'] as const, 'PreemptLowerPriority') : priority.preemptionPolicy;
+  const preemptionPolicy = spec.has('preemptionPolicy')
+    ? spec.oneOf('preemptionPolicy', ['PreemptLowerPriority', 'Never'] as const, 'PreemptLowerPriority')
+    : priority.preemptionPolicy;
 
   const images = [...app, ...init].filter((c) => c.image !== '').map((c) => ({ name: c.image, sizeBytes: ctx.defaultImageSize }));
   const gated = spec.list('schedulingGates').length > 0;
 
   return makeTemplate(space, {
-    owner: ctx.owner, namespace: ctx.namespace, labels: ctx.labels, requests, limits,
-    nonZeroCpu: nonZero[CPU]!, nonZeroMemory: nonZero[MEMORY]!,
-    priority: priority.value, priorityClassName: spec.str('priorityClassName', ''), preemptionPolicy,
-    nodeName: spec.str('nodeName', ''), nodeSelector: spec.stringMap('nodeSelector'),
-    requiredNodeAffinity, preferredNodeAffinity, tolerations: spec.list('tolerations').map(toleration),
-    topologySpread, topologySpreadDefaulted,
-    podAffinity: pa.required, podAntiAffinity: paa.required, preferredPodAffinity: pa.preferred, preferredPodAntiAffinity: paa.preferred,
+    owner: ctx.owner,
+    namespace: ctx.namespace,
+    labels: ctx.labels,
+    requests,
+    limits,
+    nonZeroCpu: nonZero[CPU]!,
+    nonZeroMemory: nonZero[MEMORY]!,
+    priority: priority.value,
+    priorityClassName: spec.str('priorityClassName', ''),
+    preemptionPolicy,
+    nodeName: spec.str('nodeName', ''),
+    nodeSelector: spec.stringMap('nodeSelector'),
+    requiredNodeAffinity,
+    preferredNodeAffinity,
+    tolerations: spec.list('tolerations').map(toleration),
+    topologySpread,
+    topologySpreadDefaulted,
+    podAffinity: pa.required,
+    podAntiAffinity: paa.required,
+    preferredPodAffinity: pa.preferred,
+    preferredPodAntiAffinity: paa.preferred,
     images,
     terminationGracePeriodMs: spec.int('terminationGracePeriodSeconds', DEFAULT_TERMINATION_GRACE_PERIOD_MS / 1000, 0, 31_536_000) * 1000,
     // SchedulingGates: a gated pod is never scheduled; kubesim has nothing that lifts gates yet.

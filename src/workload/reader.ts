@@ -96,7 +96,8 @@ export class Reader {
     if (v === undefined || v === null) return [];
     if (!Array.isArray(v)) throw this.error(key, `expected a list of strings, ${describeValue(v)}`);
     return v.map((x, i) => {
-      if (typeof x !== 'string' && typeof x !== 'number') throw this.doc.error([...this.path, key, i], `expected a string, ${describeValue(x)}`);
+      if (typeof x !== 'string' && typeof x !== 'number')
+        throw this.doc.error([...this.path, key, i], `expected a string, ${describeValue(x)}`);
       return String(x);
     });
   }
@@ -107,7 +108,8 @@ export class Reader {
     const out = new Map<string, string>();
     if (!r) return out;
     for (const [k, v] of Object.entries(r.value)) {
-      if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') throw r.error(k, `expected a string value, ${describeValue(v)}`);
+      if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')
+        throw r.error(k, `expected a string value, ${describeValue(v)}`);
       out.set(k, String(v));
     }
     return out;

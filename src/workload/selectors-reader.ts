@@ -1,8 +1,16 @@
 // Reading label selectors, node selector terms, tolerations and taints from manifests,
 // with the API server's validation rules (k8s.io/apimachinery/pkg/apis/meta/v1/validation, core/v1 validation).
 import {
-  makeSelector, OPERATORS, TAINT_EFFECTS, type LabelSelector, type NodeSelectorTerm, type Operator, type Requirement, type Taint,
-  type TaintEffect, type Toleration,
+  makeSelector,
+  OPERATORS,
+  TAINT_EFFECTS,
+  type LabelSelector,
+  type NodeSelectorTerm,
+  type Operator,
+  type Requirement,
+  type Taint,
+  type TaintEffect,
+  type Toleration,
 } from '../model/selectors.js';
 import type { Reader } from './reader.js';
 
@@ -12,8 +20,10 @@ function requirement(r: Reader, allowed: readonly Operator[]): Requirement {
   const operator = r.oneOf('operator', allowed, allowed[0]!);
   if (!r.has('operator')) throw r.error(null, 'missing required field "operator"');
   const values = r.strings('values');
-  if ((operator === 'In' || operator === 'NotIn') && values.length === 0) throw r.error('values', `operator ${operator} needs at least one value`);
-  if ((operator === 'Exists' || operator === 'DoesNotExist') && values.length > 0) throw r.error('values', `operator ${operator} takes no values`);
+  if ((operator === 'In' || operator === 'NotIn') && values.length === 0)
+    throw r.error('values', `operator ${operator} needs at least one value`);
+  if ((operator === 'Exists' || operator === 'DoesNotExist') && values.length > 0)
+    throw r.error('values', `operator ${operator} takes no values`);
   if (operator === 'Gt' || operator === 'Lt') {
     if (values.length !== 1 || !/^-?\d+$/.test(values[0]!)) throw r.error('values', `operator ${operator} needs exactly one integer value`);
   }

@@ -36,7 +36,8 @@ export function readTraceText(file: string, display: string): string {
   } catch {
     throw new ScenarioError(display, 0, 0, '', 'trace file not found');
   }
-  if (size > MAX_TRACE_BYTES) throw new ScenarioError(display, 0, 0, '', `trace file is ${(size / 2 ** 20).toFixed(1)} MB; the limit is 64 MB`);
+  if (size > MAX_TRACE_BYTES)
+    throw new ScenarioError(display, 0, 0, '', `trace file is ${(size / 2 ** 20).toFixed(1)} MB; the limit is 64 MB`);
   const buf = readFileSync(file);
   try {
     return (file.endsWith('.gz') ? gunzipSync(buf) : buf).toString('utf8');
@@ -55,7 +56,14 @@ export function parseSimpleTrace(text: string, o: TraceOptions): TraceResult {
   const header = fields(lines[0] ?? '');
   const want = ['time_s', 'cpu', 'memory', 'duration_s'];
   for (let i = 0; i < want.length; i++) {
-    if (header[i] !== want[i]) throw new ScenarioError(o.display, 1, 1, '', `expected the header "time_s,cpu,memory,duration_s[,priority]", got "${lines[0] ?? ''}"`);
+    if (header[i] !== want[i])
+      throw new ScenarioError(
+        o.display,
+        1,
+        1,
+        '',
+        `expected the header "time_s,cpu,memory,duration_s[,priority]", got "${lines[0] ?? ''}"`,
+      );
   }
   const hasPriority = header[4] === 'priority';
   const arrivals: Arrival[] = [];
@@ -80,12 +88,22 @@ export function parseSimpleTrace(text: string, o: TraceOptions): TraceResult {
     }
     const priority = hasPriority ? Number(f[4]) : 0;
     if (!Number.isInteger(priority)) throw bad(ln + 1, `priority: expected an integer, got "${f[4]}"`);
-    arrivals.push({ at: Math.round(t * 1000), runMs: Math.round(d * 1000), template: makeTemplate(o.space, { owner: o.owner, namespace: o.namespace, requests: req, priority }) });
+    arrivals.push({
+      at: Math.round(t * 1000),
+      runMs: Math.round(d * 1000),
+      template: makeTemplate(o.space, { owner: o.owner, namespace: o.namespace, requests: req, priority }),
+    });
   }
   return { arrivals, skipped: new Map() };
 }
 
-const SUBMIT = 0, SCHEDULE = 1, EVICT = 2, FAIL = 3, FINISH = 4, KILL = 5, LOST = 6;
+const SUBMIT = 0,
+  SCHEDULE = 1,
+  EVICT = 2,
+  FAIL = 3,
+  FINISH = 4,
+  KILL = 5,
+  LOST = 6;
 
 /**
  * Google 2011 task_events: a task (job ID, task index) arrives at SUBMIT and runs for as long as it ran

@@ -27,30 +27,68 @@ describe('kubesim options', () => {
 
   it('sweep --seed sets the first seed', async () => {
     const out = join(tmp, 'seeded');
-    const r = await kubesim(['sweep', 'scenarios/default.yaml', '--seed', '100', '--seeds', '2', '--set', 'duration=10m', '--quiet', '--out', out]);
+    const r = await kubesim([
+      'sweep',
+      'scenarios/default.yaml',
+      '--seed',
+      '100',
+      '--seeds',
+      '2',
+      '--set',
+      'duration=10m',
+      '--quiet',
+      '--out',
+      out,
+    ]);
     expect(r.status, r.stderr).toBe(0);
-    expect(existsSync(join(out, 'runs', 'c00', '100', 'summary.csv')) && existsSync(join(out, 'runs', 'c00', '101', 'summary.csv'))).toBe(true);
+    expect(existsSync(join(out, 'runs', 'c00', '100', 'summary.csv')) && existsSync(join(out, 'runs', 'c00', '101', 'summary.csv'))).toBe(
+      true,
+    );
   });
 });
 
 describe('kubesim options, as a process (bin/kubesim.js)', () => {
-  it('a bad option: exit code 2 and one line, no stack trace', () => {
-    const r = kubesimProcess(['sweep', 'scenarios/default.yaml', '--threads', '0', '--out', join(tmp, 'never')]);
-    expect(r.status).toBe(2);
-    expect(r.stderr).toBe('error: --threads: expected a positive integer, got "0"\n');
-    expect(existsSync(join(tmp, 'never'))).toBe(false);
-  }, PROCESS_TEST_TIMEOUT_MS);
+  it(
+    'a bad option: exit code 2 and one line, no stack trace',
+    () => {
+      const r = kubesimProcess(['sweep', 'scenarios/default.yaml', '--threads', '0', '--out', join(tmp, 'never')]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toBe('error: --threads: expected a positive integer, got "0"\n');
+      expect(existsSync(join(tmp, 'never'))).toBe(false);
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
 
-  it('--version prints the package version', () => {
-    const r = kubesimProcess(['--version']);
-    expect(r.status).toBe(0);
-    expect(r.stdout.trim()).toBe((JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version);
-  }, PROCESS_TEST_TIMEOUT_MS);
+  it(
+    '--version prints the package version',
+    () => {
+      const r = kubesimProcess(['--version']);
+      expect(r.status).toBe(0);
+      expect(r.stdout.trim()).toBe((JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version);
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
 
   // Node prints a MaxListenersExceededWarning on the process's stderr: only a real process shows it.
-  it('a sweep on many threads prints no listener warning', () => {
-    const r = kubesimProcess(['sweep', 'scenarios/default.yaml', '--seeds', '12', '--threads', '8', '--set', 'duration=10m', '--quiet', '--out', join(tmp, 'many')]);
-    expect(r.status, r.stderr).toBe(0);
-    expect(r.stderr).not.toMatch(/MaxListenersExceeded|memory leak/);
-  }, PROCESS_TEST_TIMEOUT_MS);
+  it(
+    'a sweep on many threads prints no listener warning',
+    () => {
+      const r = kubesimProcess([
+        'sweep',
+        'scenarios/default.yaml',
+        '--seeds',
+        '12',
+        '--threads',
+        '8',
+        '--set',
+        'duration=10m',
+        '--quiet',
+        '--out',
+        join(tmp, 'many'),
+      ]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).not.toMatch(/MaxListenersExceeded|memory leak/);
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
 });

@@ -16,32 +16,48 @@ function setup(popFromBackoff: boolean, latencyMs = 0) {
   const cluster = new ClusterState(sim, new ResourceSpace());
   const handle = { cluster, rng: sim.rng('scheduler.select') };
   const nominator = new Nominator();
-  const sched = new Scheduler(buildProfile(BUILTIN_PROFILES.default!(), handle, translateArgs(cluster.resources, null, [])), cluster, handle.rng, 0, nominator);
-  const controller = new SchedulerController(sim, cluster, new Map([['default-scheduler', sched]]), nominator, { kind: 'constant', value: latencyMs }, popFromBackoff);
+  const sched = new Scheduler(
+    buildProfile(BUILTIN_PROFILES.default!(), handle, translateArgs(cluster.resources, null, [])),
+    cluster,
+    handle.rng,
+    0,
+    nominator,
+  );
+  const controller = new SchedulerController(
+    sim,
+    cluster,
+    new Map([['default-scheduler', sched]]),
+    nominator,
+    { kind: 'constant', value: latencyMs },
+    popFromBackoff,
+  );
   return { sim, cluster, controller, nominator };
 }
 
 describe('SchedulerController', () => {
-  it.each([true, false])('a new pod is scheduled at once while another pod waits out its backoff (popFromBackoffQ %s)', (popFromBackoff) => {
-    const { sim, cluster } = setup(popFromBackoff);
-    addNode(cluster, { name: 'small', cpu: '1' });
-    // A pod that fits nowhere fails at 0 and is parked with a 1 s backoff.
-    const big = pod(cluster, { cpu: '2' });
-    sim.runUntil(100);
-    expect(big.attempts).toBe(1);
-    // A node that still cannot hold it is added: the pod moves from the unschedulable pods to backoff.
-    addNode(cluster, { name: 'small-2', cpu: '1' });
-    sim.runUntil(200);
-    // A pod that fits arrives at 200 ms, long before the first pod's backoff ends at 1 s.
-    const small = pod(cluster, { cpu: '100m' });
-    sim.runUntil(300);
-    expect(small.node).not.toBeNull();
-    expect(small.scheduledAt).toBe(200);
-    sim.runUntil(5_000);
-    expect(big.node).toBeNull();
-    // With PopFromBackoffQ off, the retry waits for the backoff to end (1 s after the failure at 0).
-    if (!popFromBackoff) expect(big.attempts).toBe(2);
-  });
+  it.each([true, false])(
+    'a new pod is scheduled at once while another pod waits out its backoff (popFromBackoffQ %s)',
+    (popFromBackoff) => {
+      const { sim, cluster } = setup(popFromBackoff);
+      addNode(cluster, { name: 'small', cpu: '1' });
+      // A pod that fits nowhere fails at 0 and is parked with a 1 s backoff.
+      const big = pod(cluster, { cpu: '2' });
+      sim.runUntil(100);
+      expect(big.attempts).toBe(1);
+      // A node that still cannot hold it is added: the pod moves from the unschedulable pods to backoff.
+      addNode(cluster, { name: 'small-2', cpu: '1' });
+      sim.runUntil(200);
+      // A pod that fits arrives at 200 ms, long before the first pod's backoff ends at 1 s.
+      const small = pod(cluster, { cpu: '100m' });
+      sim.runUntil(300);
+      expect(small.node).not.toBeNull();
+      expect(small.scheduledAt).toBe(200);
+      sim.runUntil(5_000);
+      expect(big.node).toBeNull();
+      // With PopFromBackoffQ off, the retry waits for the backoff to end (1 s after the failure at 0).
+      if (!popFromBackoff) expect(big.attempts).toBe(2);
+    },
+  );
   it('runs one attempt at a time, also after a preemption (schedule_one.go ScheduleOne)', () => {
     const { sim, cluster, controller } = setup(true, 100);
     const a = addNode(cluster, { name: 'a', cpu: '1' });
@@ -88,7 +104,7 @@ describe('SchedulerController', () => {
     expect(late.attempts).toBe(1);
   });
 
-  it('a preemption that finds no candidate clears the pod\'s nomination (preemption.go Preempt)', () => {
+  it("a preemption that finds no candidate clears the pod's nomination (preemption.go Preempt)", () => {
     // PopFromBackoffQ off, so that `mid` waits out its backoff while `top` arrives.
     const { sim, cluster, nominator } = setup(false, 100);
     const a = addNode(cluster, { name: 'a', cpu: '1' });

@@ -24,7 +24,13 @@ function setup(startupMs = 1000) {
   const cluster = new ClusterState(sim, new ResourceSpace());
   const handle = { cluster, rng: sim.rng('scheduler.select') };
   const nominator = new Nominator();
-  const sched = new Scheduler(buildProfile(BUILTIN_PROFILES.default!(), handle, translateArgs(cluster.resources, null, [])), cluster, handle.rng, 0, nominator);
+  const sched = new Scheduler(
+    buildProfile(BUILTIN_PROFILES.default!(), handle, translateArgs(cluster.resources, null, [])),
+    cluster,
+    handle.rng,
+    0,
+    nominator,
+  );
   new SchedulerController(sim, cluster, new Map([['default-scheduler', sched]]), nominator, { kind: 'constant', value: 0 });
   new KubeletController(sim, cluster, { kind: 'constant', value: startupMs });
   new DeploymentController(sim, cluster);
@@ -37,13 +43,19 @@ function setup(startupMs = 1000) {
 }
 
 const replicaSets = (cluster: ClusterState, d: Workload) => cluster.workloads.filter((w) => w.owner === d);
-const podsOf = (cluster: ClusterState, w: Workload) => [...cluster.livePods.values()].filter((p) => cluster.workloads[p.workload]!.root === w);
+const podsOf = (cluster: ClusterState, w: Workload) =>
+  [...cluster.livePods.values()].filter((p) => cluster.workloads[p.workload]!.root === w);
 
 describe('Deployment → ReplicaSet → pods', () => {
   it('a Deployment gets a ReplicaSet named <name>-<pod-template-hash>, whose pods carry the label and come up', () => {
     const { sim, cluster } = setup();
     const t = template(cluster, { cpu: '500m', labels: { app: 'web' } });
-    const d = cluster.createWorkload({ kind: 'Deployment', name: 'web', namespace: 'default', spec: { replicas: 3, template: t, runTime: null, job: null } });
+    const d = cluster.createWorkload({
+      kind: 'Deployment',
+      name: 'web',
+      namespace: 'default',
+      spec: { replicas: 3, template: t, runTime: null, job: null },
+    });
     sim.runUntil(10_000);
     const [rs, ...more] = replicaSets(cluster, d);
     expect(more).toEqual([]);
@@ -65,7 +77,12 @@ describe('Deployment → ReplicaSet → pods', () => {
 
   it('scaling the Deployment through the model (as an HPA would) scales its ReplicaSet, up and down', () => {
     const { sim, cluster } = setup();
-    const d = cluster.createWorkload({ kind: 'Deployment', name: 'web', namespace: 'default', spec: { replicas: 2, template: template(cluster, { cpu: '100m' }), runTime: null, job: null } });
+    const d = cluster.createWorkload({
+      kind: 'Deployment',
+      name: 'web',
+      namespace: 'default',
+      spec: { replicas: 2, template: template(cluster, { cpu: '100m' }), runTime: null, job: null },
+    });
     sim.runUntil(10_000);
     cluster.scaleWorkload(d, 6);
     sim.runUntil(20_000);
@@ -80,7 +97,12 @@ describe('Deployment → ReplicaSet → pods', () => {
   it('a new template makes a new ReplicaSet and scales the old one to zero', () => {
     const { sim, cluster } = setup();
     const t1 = template(cluster, { cpu: '100m', labels: { app: 'web' } });
-    const d = cluster.createWorkload({ kind: 'Deployment', name: 'web', namespace: 'default', spec: { replicas: 2, template: t1, runTime: null, job: null } });
+    const d = cluster.createWorkload({
+      kind: 'Deployment',
+      name: 'web',
+      namespace: 'default',
+      spec: { replicas: 2, template: t1, runTime: null, job: null },
+    });
     sim.runUntil(10_000);
     const t2 = template(cluster, { cpu: '200m', labels: { app: 'web' } });
     expect(computeHash(t2)).not.toBe(computeHash(t1));
@@ -101,7 +123,12 @@ describe('Deployment → ReplicaSet → pods', () => {
 
   it('a ReplicaSet replaces a pod as soon as it begins terminating (FilterActivePods)', () => {
     const { sim, cluster } = setup();
-    const d = cluster.createWorkload({ kind: 'Deployment', name: 'web', namespace: 'default', spec: { replicas: 2, template: template(cluster, { cpu: '100m' }), runTime: null, job: null } });
+    const d = cluster.createWorkload({
+      kind: 'Deployment',
+      name: 'web',
+      namespace: 'default',
+      spec: { replicas: 2, template: template(cluster, { cpu: '100m' }), runTime: null, job: null },
+    });
     sim.runUntil(10_000);
     const victim = podsOf(cluster, d)[0]!;
     cluster.evictPod(victim); // grace period 30 s
@@ -121,8 +148,15 @@ describe('Job', () => {
   it('reports active, succeeded and completionTime in its status', () => {
     const { sim, cluster } = setup(0);
     const job = cluster.createWorkload({
-      kind: 'Job', name: 'report', namespace: 'default',
-      spec: { replicas: 2, template: template(cluster, { cpu: '100m' }), runTime: { kind: 'constant', value: 60_000 }, job: { parallelism: 2, completions: 4, backoffLimit: 6 } },
+      kind: 'Job',
+      name: 'report',
+      namespace: 'default',
+      spec: {
+        replicas: 2,
+        template: template(cluster, { cpu: '100m' }),
+        runTime: { kind: 'constant', value: 60_000 },
+        job: { parallelism: 2, completions: 4, backoffLimit: 6 },
+      },
     });
     sim.runUntil(1_000);
     expect(job.status).toMatchObject({ active: 2, succeeded: 0, completionTime: -1 });
@@ -135,8 +169,15 @@ describe('kubelet and node Ready', () => {
   it('a pod on a node that is not Ready neither starts nor finishes until the node is Ready again', () => {
     const { sim, cluster } = setup(1000);
     const job = cluster.createWorkload({
-      kind: 'Job', name: 'j', namespace: 'default',
-      spec: { replicas: 1, template: template(cluster, { cpu: '100m' }), runTime: { kind: 'constant', value: 10_000 }, job: { parallelism: 1, completions: 1, backoffLimit: 6 } },
+      kind: 'Job',
+      name: 'j',
+      namespace: 'default',
+      spec: {
+        replicas: 1,
+        template: template(cluster, { cpu: '100m' }),
+        runTime: { kind: 'constant', value: 10_000 },
+        job: { parallelism: 1, completions: 1, backoffLimit: 6 },
+      },
     });
     sim.runUntil(0);
     const p = podsOf(cluster, job)[0]!;
@@ -183,8 +224,16 @@ describe('ComputeHash (pkg/controller/controller_utils.go)', () => {
 describe('StatefulSet', () => {
   const ss = (cluster: ClusterState, replicas: number, policy: 'OrderedReady' | 'Parallel' = 'OrderedReady') =>
     cluster.createWorkload({
-      kind: 'StatefulSet', name: 'db', namespace: 'default',
-      spec: { replicas, template: template(cluster, { cpu: '100m', labels: { app: 'db' } }), runTime: null, job: null, podManagementPolicy: policy },
+      kind: 'StatefulSet',
+      name: 'db',
+      namespace: 'default',
+      spec: {
+        replicas,
+        template: template(cluster, { cpu: '100m', labels: { app: 'db' } }),
+        runTime: null,
+        job: null,
+        podManagementPolicy: policy,
+      },
     });
 
   it('OrderedReady: creates db-0, db-1, db-2 one at a time, each once the one before is Running', () => {
@@ -192,9 +241,15 @@ describe('StatefulSet', () => {
     const w = ss(cluster, 3);
     sim.runUntil(10_000);
     const pods = podsOf(cluster, w).sort((a, b) => a.createdAt - b.createdAt);
-    expect(pods.map((p) => [p.name, p.createdAt, p.startedAt])).toEqual([['db-0', 0, 1000], ['db-1', 1000, 2000], ['db-2', 2000, 3000]]);
+    expect(pods.map((p) => [p.name, p.createdAt, p.startedAt])).toEqual([
+      ['db-0', 0, 1000],
+      ['db-1', 1000, 2000],
+      ['db-2', 2000, 3000],
+    ]);
     expect(pods.map((p) => [p.labels.get(POD_NAME_LABEL), p.labels.get(POD_INDEX_LABEL), p.labels.get('app')])).toEqual([
-      ['db-0', '0', 'db'], ['db-1', '1', 'db'], ['db-2', '2', 'db'],
+      ['db-0', '0', 'db'],
+      ['db-1', '1', 'db'],
+      ['db-2', '2', 'db'],
     ]);
     expect(w.status).toMatchObject({ replicas: 3, readyReplicas: 3 });
   });
@@ -237,8 +292,17 @@ describe('StatefulSet', () => {
 
 describe('DaemonSet', () => {
   const ds = (cluster: ClusterState, d: Parameters<typeof template>[1] = {}) =>
-    cluster.createWorkload({ kind: 'DaemonSet', name: 'agent', namespace: 'default', spec: { replicas: 0, template: template(cluster, { cpu: '100m', ...d }), runTime: null, job: null } });
-  const placement = (cluster: ClusterState, w: Workload) => podsOf(cluster, w).filter((p) => !p.terminating).map((p) => p.node?.name ?? 'pending').sort();
+    cluster.createWorkload({
+      kind: 'DaemonSet',
+      name: 'agent',
+      namespace: 'default',
+      spec: { replicas: 0, template: template(cluster, { cpu: '100m', ...d }), runTime: null, job: null },
+    });
+  const placement = (cluster: ClusterState, w: Workload) =>
+    podsOf(cluster, w)
+      .filter((p) => !p.terminating)
+      .map((p) => p.node?.name ?? 'pending')
+      .sort();
 
   it('runs one pod per node it tolerates, each held to its node by affinity, and follows nodes and taints', () => {
     const { sim, cluster } = setup(0);
@@ -249,9 +313,16 @@ describe('DaemonSet', () => {
     sim.runUntil(1_000);
     expect(placement(cluster, w)).toEqual(['a', 'c']);
     const onA = podsOf(cluster, w).find((p) => p.node === a)!;
-    expect(onA.template.requiredNodeAffinity).toEqual([{ matchExpressions: [], matchFields: [{ key: 'metadata.name', operator: 'In', values: ['a'] }] }]);
+    expect(onA.template.requiredNodeAffinity).toEqual([
+      { matchExpressions: [], matchFields: [{ key: 'metadata.name', operator: 'In', values: ['a'] }] },
+    ]);
     expect(onA.template.tolerations.map((t) => `${t.key.replace('node.kubernetes.io/', '')}:${t.effect}`)).toEqual([
-      'not-ready:NoExecute', 'unreachable:NoExecute', 'disk-pressure:NoSchedule', 'memory-pressure:NoSchedule', 'pid-pressure:NoSchedule', 'unschedulable:NoSchedule',
+      'not-ready:NoExecute',
+      'unreachable:NoExecute',
+      'disk-pressure:NoSchedule',
+      'memory-pressure:NoSchedule',
+      'pid-pressure:NoSchedule',
+      'unschedulable:NoSchedule',
     ]);
     expect(w.status).toMatchObject({ replicas: 2, updatedReplicas: 2, readyReplicas: 2 });
     addNode(cluster, { name: 'd', cpu: '4' });
@@ -266,7 +337,7 @@ describe('DaemonSet', () => {
     expect(w.status.replicas).toBe(2);
   });
 
-  it('follows the template\'s node selector', () => {
+  it("follows the template's node selector", () => {
     const { sim, cluster } = setup(0);
     addNode(cluster, { name: 'gpu-1', cpu: '4', labels: { accel: 'gpu' } });
     const w = ds(cluster, { nodeSelector: { accel: 'gpu' } });

@@ -11,7 +11,17 @@ import { loadScenario, type Scenario } from '../../src/scenario/load.js';
 import { parseYaml, toPlain } from '../../src/scenario/yaml-source.js';
 import { simulate } from '../../src/run/simulate.js';
 import type { Row } from '../../src/metrics/collector.js';
-import { byName, catchScenarioError, checksumMismatches, hashingSinks, kindCounts, lineOf, pool, ScenarioDir, taskEventRows } from './helpers.js';
+import {
+  byName,
+  catchScenarioError,
+  checksumMismatches,
+  hashingSinks,
+  kindCounts,
+  lineOf,
+  pool,
+  ScenarioDir,
+  taskEventRows,
+} from './helpers.js';
 
 const DATA = resolve(process.cwd(), '../shared/data');
 const exists = existsSync(DATA);
@@ -36,9 +46,18 @@ describe.skipIf(!exists)('corpus: ../shared/data', () => {
   describe('online-boutique', () => {
     // [cpu millicores, memory MiB] of each Deployment, read from release/kubernetes-manifests.yaml.
     const REQUESTS: Record<string, [number, number]> = {
-      frontend: [100, 64], adservice: [200, 180], currencyservice: [100, 64], cartservice: [200, 64], 'redis-cart': [70, 200],
-      loadgenerator: [300, 256], recommendationservice: [100, 220], checkoutservice: [100, 64], emailservice: [100, 64],
-      paymentservice: [100, 64], shippingservice: [100, 64], productcatalogservice: [100, 64],
+      frontend: [100, 64],
+      adservice: [200, 180],
+      currencyservice: [100, 64],
+      cartservice: [200, 64],
+      'redis-cart': [70, 200],
+      loadgenerator: [300, 256],
+      recommendationservice: [100, 220],
+      checkoutservice: [100, 64],
+      emailservice: [100, 64],
+      paymentservice: [100, 64],
+      shippingservice: [100, 64],
+      productcatalogservice: [100, 64],
     };
     const DIR = 'online-boutique/kubernetes-manifests';
 
@@ -59,7 +78,11 @@ describe.skipIf(!exists)('corpus: ../shared/data', () => {
     });
 
     it("loadgenerator's init container (no resources) leaves the pod's requests at the main container's 300m/256Mi", () => {
-      const raw = yamlParse(text(`${DIR}/loadgenerator.yaml`).split(/^---$/m).find((d) => /kind: Deployment/.test(d))!);
+      const raw = yamlParse(
+        text(`${DIR}/loadgenerator.yaml`)
+          .split(/^---$/m)
+          .find((d) => /kind: Deployment/.test(d))!,
+      );
       expect(raw.spec.template.spec.initContainers).toHaveLength(1);
       expect(raw.spec.template.spec.initContainers[0].resources).toBeUndefined();
       const w = byName(tmp.load(data(`${DIR}/loadgenerator.yaml`))).get('loadgenerator')!;
@@ -76,7 +99,9 @@ describe.skipIf(!exists)('corpus: ../shared/data', () => {
     });
 
     it('per-service folder: the individual files load, with the same Deployments and requests as the release file', () => {
-      const files = readdirSync(data(DIR)).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml').sort();
+      const files = readdirSync(data(DIR))
+        .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
+        .sort();
       expect(files).toHaveLength(11); // cartservice.yaml holds two Deployments (cartservice, redis-cart)
       const s = tmp.load(files.map((f) => data(`${DIR}/${f}`)));
       expect(kindCounts(s)).toEqual({ Deployment: 12 });
@@ -89,23 +114,35 @@ describe.skipIf(!exists)('corpus: ../shared/data', () => {
       const f = `${DIR}/adservice.yaml`;
       const e = tmp.loadError([data('online-boutique/kubernetes-manifests.yaml'), data(f)]);
       expect(e.file).toMatch(/kubernetes-manifests\/adservice\.yaml$/);
-      expect(e.problem).toMatch(/^duplicate Deployment "adservice" in namespace "default" \(first defined at \S*online-boutique\/kubernetes-manifests\.yaml:\d+\)$/);
+      expect(e.problem).toMatch(
+        /^duplicate Deployment "adservice" in namespace "default" \(first defined at \S*online-boutique\/kubernetes-manifests\.yaml:\d+\)$/,
+      );
       expect(e.path).toBe('metadata.name');
       expect(e.line).toBe(lineOf(text(f), 'name: adservice'));
     });
 
-    it("per-service folder: the files kustomization.yaml lists give 11 Deployments (loadgenerator is commented out there)", () => {
+    it('per-service folder: the files kustomization.yaml lists give 11 Deployments (loadgenerator is commented out there)', () => {
       const k = yamlParse(text(`${DIR}/kustomization.yaml`)) as { resources: string[] };
       const s = tmp.load(k.resources.map((f) => data(`${DIR}/${f}`)));
-      expect(s.workloads.map((w) => w.name).sort()).toEqual(Object.keys(REQUESTS).filter((n) => n !== 'loadgenerator').sort());
+      expect(s.workloads.map((w) => w.name).sort()).toEqual(
+        Object.keys(REQUESTS)
+          .filter((n) => n !== 'loadgenerator')
+          .sort(),
+      );
     });
   });
 
   describe('sock-shop', () => {
     const DATA_STORES = ['carts-db', 'catalogue-db', 'orders-db', 'rabbitmq', 'session-db', 'user-db'];
     const APPS: Record<string, [number, number]> = {
-      carts: [100, 200], catalogue: [100, 100], 'front-end': [100, 300], orders: [100, 300], payment: [99, 100],
-      'queue-master': [100, 300], shipping: [100, 300], user: [100, 100],
+      carts: [100, 200],
+      catalogue: [100, 100],
+      'front-end': [100, 300],
+      orders: [100, 300],
+      payment: [99, 100],
+      'queue-master': [100, 300],
+      shipping: [100, 300],
+      user: [100, 100],
     };
 
     it('complete-demo: 14 Deployments in sock-shop; 1 Namespace and 14 Services not simulated; requests as written', () => {
@@ -144,9 +181,12 @@ describe.skipIf(!exists)('corpus: ../shared/data', () => {
     });
 
     it('complete-demo: on nodes labelled beta.kubernetes.io/os=windows every Deployment gets a "can never be scheduled" warning', () => {
-      const s = tmp.load(data('sock-shop/complete-demo.yaml'), { pools: pool('win', 2, '{cpu: 4, memory: 16Gi}', '      labels: {beta.kubernetes.io/os: windows}\n') });
+      const s = tmp.load(data('sock-shop/complete-demo.yaml'), {
+        pools: pool('win', 2, '{cpu: 4, memory: 16Gi}', '      labels: {beta.kubernetes.io/os: windows}\n'),
+      });
       expect(s.warnings).toHaveLength(14);
-      for (const w of s.warnings) expect(w).toMatch(/^Deployment sock-shop\/\S+ .* can never be scheduled: pool win matches no node's labels/);
+      for (const w of s.warnings)
+        expect(w).toMatch(/^Deployment sock-shop\/\S+ .* can never be scheduled: pool win matches no node's labels/);
     });
 
     it('legacy-2018: a clear "unsupported apiVersion" error naming extensions/v1beta1', () => {
@@ -181,7 +221,11 @@ describe.skipIf(!exists)('corpus: ../shared/data', () => {
       const s = tmp.load(data('k8s-examples/guestbook/all-in-one/guestbook-all-in-one.yaml'));
       expect(kindCounts(s)).toEqual({ Deployment: 3 });
       expect(notSimulated(s)).toEqual({ Service: 3 });
-      expect(Object.fromEntries(s.workloads.map((w) => [w.name, w.replicas]))).toEqual({ 'redis-master': 1, 'redis-replica': 2, frontend: 3 });
+      expect(Object.fromEntries(s.workloads.map((w) => [w.name, w.replicas]))).toEqual({
+        'redis-master': 1,
+        'redis-replica': 2,
+        frontend: 3,
+      });
       expect(s.workloads.reduce((n, w) => n + w.replicas, 0)).toBe(6);
       for (const w of s.workloads) expect([w.template.requests[CPU], w.template.requests[MEMORY]], w.name).toEqual([100, 100 * Mi]);
     });
@@ -194,7 +238,11 @@ describe.skipIf(!exists)('corpus: ../shared/data', () => {
 
     it('guestbook single files: the same 3 Deployments and 3 Services as the all-in-one file', () => {
       const s = tmp.load(data('k8s-examples/guestbook'));
-      expect(Object.fromEntries(s.workloads.map((w) => [w.name, w.replicas]))).toEqual({ 'redis-master': 1, 'redis-replica': 2, frontend: 3 });
+      expect(Object.fromEntries(s.workloads.map((w) => [w.name, w.replicas]))).toEqual({
+        'redis-master': 1,
+        'redis-replica': 2,
+        frontend: 3,
+      });
       expect(notSimulated(s)).toEqual({ Service: 3 });
     });
 
@@ -203,8 +251,14 @@ describe.skipIf(!exists)('corpus: ../shared/data', () => {
       expect(kindCounts(s)).toEqual({ StatefulSet: 1 });
       expect(notSimulated(s)).toEqual({ StorageClass: 1 });
       const w = s.workloads[0]!;
-      expect([w.name, w.replicas, w.podManagementPolicy, w.template.requests[CPU], w.template.requests[MEMORY], w.template.terminationGracePeriodMs])
-        .toEqual(['cassandra', 3, 'OrderedReady', 500, Mi * 1024, 1_800_000]);
+      expect([
+        w.name,
+        w.replicas,
+        w.podManagementPolicy,
+        w.template.requests[CPU],
+        w.template.requests[MEMORY],
+        w.template.terminationGracePeriodMs,
+      ]).toEqual(['cassandra', 3, 'OrderedReady', 500, Mi * 1024, 1_800_000]);
       const pods: Row[] = [];
       const { summary } = simulate(s, { pods: { write: (r: Row) => pods.push(r) } });
       expect([summary.pods_created, summary.pods_running_end]).toEqual([3, 3]);
@@ -222,7 +276,10 @@ describe.skipIf(!exists)('corpus: ../shared/data', () => {
       expect(docs).toHaveLength(2);
       const sts = toPlain(docs[0]!) as { apiVersion: string; spec: { template: { spec: { containers: { resources: unknown }[] } } } };
       expect(sts.apiVersion).toBe('apps/v1');
-      expect(sts.spec.template.spec.containers[0]!.resources).toEqual({ limits: { cpu: '500m', memory: '1Gi' }, requests: { cpu: '500m', memory: '1Gi' } });
+      expect(sts.spec.template.spec.containers[0]!.resources).toEqual({
+        limits: { cpu: '500m', memory: '1Gi' },
+        requests: { cpu: '500m', memory: '1Gi' },
+      });
     });
 
     it('cockroachdb: the policy/v1beta1 PodDisruptionBudget is a clear unsupported apiVersion error', () => {
@@ -231,7 +288,9 @@ describe.skipIf(!exists)('corpus: ../shared/data', () => {
       expect(e.file).toMatch(/cockroachdb-statefulset\.yaml$/);
       expect(e.line).toBe(lineOf(text(f), 'apiVersion: policy/v1beta1'));
       expect(e.path).toBe('apiVersion');
-      expect(e.problem).toBe('unsupported apiVersion "policy/v1beta1" for PodDisruptionBudget (removed in Kubernetes 1.25); expected policy/v1');
+      expect(e.problem).toBe(
+        'unsupported apiVersion "policy/v1beta1" for PodDisruptionBudget (removed in Kubernetes 1.25); expected policy/v1',
+      );
     });
 
     describe('vllm', () => {
@@ -254,7 +313,9 @@ describe.skipIf(!exists)('corpus: ../shared/data', () => {
       it('on a node pool without GPUs: a warning that it can never be scheduled', () => {
         const s = tmp.load(f, { pools: pool('cpu-only', 2, '{cpu: 8, memory: 64Gi}') });
         expect(s.warnings).toHaveLength(1);
-        expect(s.warnings[0]).toMatch(/^Deployment default\/vllm-gemma-deployment .* can never be scheduled: pool cpu-only requests nvidia\.com\/gpu 1 but nodes have 0$/);
+        expect(s.warnings[0]).toMatch(
+          /^Deployment default\/vllm-gemma-deployment .* can never be scheduled: pool cpu-only requests nvidia\.com\/gpu 1 but nodes have 0$/,
+        );
       });
 
       it('on {cpu: 8, memory: 64Gi, nvidia.com/gpu: 1}: no warning, and the pod runs', () => {
@@ -346,7 +407,7 @@ describe.skipIf(!exists)('corpus: ../shared/data', () => {
       rows = taskEventRows(TRACE);
       file = tmp.write(
         `name: google-shard-1\nseed: 11\nduration: 10m\ncluster:\n  nodePools:\n${pool('borg', 300, '{cpu: 32, memory: 128Gi}')}` +
-        `workloads:\n  - trace: {name: g, file: ${JSON.stringify(TRACE)}, format: google-task-events}\n`,
+          `workloads:\n  - trace: {name: g, file: ${JSON.stringify(TRACE)}, format: google-task-events}\n`,
       );
       scenario = loadScenario(file);
     });
@@ -407,10 +468,12 @@ describe.skipIf(!exists)('corpus: ../shared/data', () => {
     });
 
     it('with limit: 100, 100 arrivals, and the tasks past the limit are reported as such, not as submitted before the file', () => {
-      const limited = loadScenario(tmp.write(
-        `duration: 10m\ncluster:\n  nodePools:\n${pool('borg', 3, '{cpu: 32, memory: 128Gi}')}` +
-        `workloads:\n  - trace: {name: g, file: ${JSON.stringify(TRACE)}, format: google-task-events, limit: 100}\n`,
-      ));
+      const limited = loadScenario(
+        tmp.write(
+          `duration: 10m\ncluster:\n  nodePools:\n${pool('borg', 3, '{cpu: 32, memory: 128Gi}')}` +
+            `workloads:\n  - trace: {name: g, file: ${JSON.stringify(TRACE)}, format: google-task-events, limit: 100}\n`,
+        ),
+      );
       const full = scenario.arrivals[0]!.skipped!.get('events of tasks submitted before the file starts')!;
       expect(limited.arrivals[0]!.trace).toHaveLength(100);
       const skipped = limited.arrivals[0]!.skipped!;
@@ -419,11 +482,18 @@ describe.skipIf(!exists)('corpus: ../shared/data', () => {
     });
 
     it('the other tables of the trace are refused clearly as task_events input', () => {
-      for (const [f, cols] of [['machine_events/part-00000-of-00001.csv.gz', 6], ['job_events/part-00001-of-00500.csv.gz', 8]] as const) {
-        const e = catchScenarioError(() => loadScenario(tmp.write(
-          `cluster:\n  nodePools:\n${pool('borg', 3, '{cpu: 32, memory: 128Gi}')}` +
-          `workloads:\n  - trace: {name: g, file: ${JSON.stringify(data(`traces/google-2011/${f}`))}, format: google-task-events}\n`,
-        )));
+      for (const [f, cols] of [
+        ['machine_events/part-00000-of-00001.csv.gz', 6],
+        ['job_events/part-00001-of-00500.csv.gz', 8],
+      ] as const) {
+        const e = catchScenarioError(() =>
+          loadScenario(
+            tmp.write(
+              `cluster:\n  nodePools:\n${pool('borg', 3, '{cpu: 32, memory: 128Gi}')}` +
+                `workloads:\n  - trace: {name: g, file: ${JSON.stringify(data(`traces/google-2011/${f}`))}, format: google-task-events}\n`,
+            ),
+          ),
+        );
         expect(e.file).toMatch(new RegExp(`${f.replace(/\./g, '\\.')}$`));
         expect([e.line, e.problem]).toEqual([1, `expected 13 columns of task_events, got ${cols}`]);
       }

@@ -92,15 +92,30 @@ export function hashingSinks(): { sinks: Sinks; digest: () => Record<string, str
   const mk = () => {
     const h = createHash('sha256');
     let rows = 0;
-    return { sink: { write: (row: unknown) => { rows++; h.update(`${JSON.stringify(row)}\n`); } }, done: () => `${rows}:${h.digest('hex')}` };
+    return {
+      sink: {
+        write: (row: unknown) => {
+          rows++;
+          h.update(`${JSON.stringify(row)}\n`);
+        },
+      },
+      done: () => `${rows}:${h.digest('hex')}`,
+    };
   };
-  const t = mk(), p = mk(), n = mk();
-  return { sinks: { timeseries: t.sink, pods: p.sink, nodes: n.sink } as unknown as Sinks, digest: () => ({ timeseries: t.done(), pods: p.done(), nodes: n.done() }) };
+  const t = mk(),
+    p = mk(),
+    n = mk();
+  return {
+    sinks: { timeseries: t.sink, pods: p.sink, nodes: n.sink } as unknown as Sinks,
+    digest: () => ({ timeseries: t.done(), pods: p.done(), nodes: n.done() }),
+  };
 }
 
 /** Parses SHA256SUMS ("<hex>  <path>" lines) and returns the files whose content differs or is missing. */
 export function checksumMismatches(dataDir: string): { checked: number; bad: string[] } {
-  const lines = readFileSync(join(dataDir, 'SHA256SUMS'), 'utf8').split('\n').filter((l) => l.trim() !== '');
+  const lines = readFileSync(join(dataDir, 'SHA256SUMS'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
   const bad: string[] = [];
   for (const l of lines) {
     const m = /^([0-9a-f]{64})\s+\*?(.+)$/.exec(l);
@@ -110,7 +125,9 @@ export function checksumMismatches(dataDir: string): { checked: number; bad: str
     }
     let got: string;
     try {
-      got = createHash('sha256').update(readFileSync(join(dataDir, m[2]!))).digest('hex');
+      got = createHash('sha256')
+        .update(readFileSync(join(dataDir, m[2]!)))
+        .digest('hex');
     } catch {
       bad.push(`${m[2]}: missing`);
       continue;
@@ -122,5 +139,9 @@ export function checksumMismatches(dataDir: string): { checked: number; bad: str
 
 /** The task_events rows, split into columns, read independently of kubesim's parser. */
 export function taskEventRows(file: string): string[][] {
-  return gunzipSync(readFileSync(file)).toString('utf8').split('\n').filter((l) => l !== '').map((l) => l.split(','));
+  return gunzipSync(readFileSync(file))
+    .toString('utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => l.split(','));
 }

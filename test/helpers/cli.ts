@@ -57,7 +57,8 @@ export async function kubesim(args: string[], cwd?: string): Promise<CliResult> 
     const status = exited ?? Number(process.exitCode ?? 0);
     process.exitCode = exitCode;
     process.chdir(home);
-    for (const l of process.stdout.listeners('error')) if (!stdoutErrorListeners.includes(l)) process.stdout.removeListener('error', l as () => void);
+    for (const l of process.stdout.listeners('error'))
+      if (!stdoutErrorListeners.includes(l)) process.stdout.removeListener('error', l as () => void);
     for (const s of spies) s.mockRestore();
     busy = false;
     exited = status;

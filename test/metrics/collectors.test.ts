@@ -52,7 +52,9 @@ describe('collectors after a node is removed mid-run', () => {
     expect(at(3600, 'cpu_allocatable_millicores')).toEqual([8000]);
     // All six replicas run again, on the two nodes left: 6 x 500m requested.
     expect(at(3600, 'cpu_requested_millicores')).toEqual([3000]);
-    expect(rows.timeseries!.filter((r) => r[0] === 3600 && r[1] === 'pods_running' && r[4] === 'default/web').map((r) => r[5])).toEqual([6]);
+    expect(rows.timeseries!.filter((r) => r[0] === 3600 && r[1] === 'pods_running' && r[4] === 'default/web').map((r) => r[5])).toEqual([
+      6,
+    ]);
     // Node-hours: two nodes for 2 h and one for 0.75 h = 4.75; cost at 1.5 per hour.
     expect(summary.nodes).toBe(2);
     expect(summary.node_hours).toBe(4.75);
@@ -69,6 +71,10 @@ describe('collectors after a node is removed mid-run', () => {
     const mean = (3000 * 45 + 3000 * 75) / (12000 * 45 + 8000 * 75);
     expect(summary.cpu_requested_ratio_mean).toBeCloseTo(mean, 4);
     // nodes.csv keeps a row for every node, the removed one with nothing requested.
-    expect(rows.nodes!.map((r) => [r[0], r[11]])).toEqual([['p-0', 3], ['p-1', 0], ['p-2', 3]]);
+    expect(rows.nodes!.map((r) => [r[0], r[11]])).toEqual([
+      ['p-0', 3],
+      ['p-1', 0],
+      ['p-2', 3],
+    ]);
   });
 });

@@ -6,7 +6,10 @@ import { CPU } from '../../src/model/resources.js';
 import { addNode, boundPod, makeCluster, pod, template } from '../helpers/builders.js';
 
 function recording() {
-  const cluster = makeCluster([{ name: 'a', cpu: '4' }, { name: 'b', cpu: '4' }]);
+  const cluster = makeCluster([
+    { name: 'a', cpu: '4' },
+    { name: 'b', cpu: '4' },
+  ]);
   const seen: string[] = [];
   cluster.watch('metrics', (ev: ClusterEvent) => seen.push(`${ev.type}:${ev.pod?.name ?? ev.node?.name ?? ev.workload?.name}`));
   return { cluster, seen, a: cluster.nodes[0]!, b: cluster.nodes[1]! };
@@ -109,7 +112,12 @@ describe('workload objects', () => {
   it('spec changes bump the generation and announce WorkloadSpecChanged; status changes only when something changed', () => {
     const { cluster, seen } = recording();
     const t = template(cluster, { cpu: '100m' });
-    const d = cluster.createWorkload({ kind: 'Deployment', name: 'web', namespace: 'default', spec: { replicas: 2, template: t, runTime: null, job: null } });
+    const d = cluster.createWorkload({
+      kind: 'Deployment',
+      name: 'web',
+      namespace: 'default',
+      spec: { replicas: 2, template: t, runTime: null, job: null },
+    });
     expect(cluster.findWorkload('Deployment', 'default', 'web')).toBe(d);
     expect(cluster.findWorkload('Deployment', 'other', 'web')).toBeUndefined();
     cluster.scaleWorkload(d, 5);
@@ -126,11 +134,23 @@ describe('workload objects', () => {
     expect(() => cluster.createWorkload({ kind: 'Deployment', name: 'web', namespace: 'default', spec: d.spec })).toThrow(/duplicate/);
   });
 
-  it('owner references: a ReplicaSet\'s root is its Deployment, and its pods name the ReplicaSet', () => {
+  it("owner references: a ReplicaSet's root is its Deployment, and its pods name the ReplicaSet", () => {
     const { cluster } = recording();
     const t = template(cluster);
-    const d = cluster.createWorkload({ kind: 'Deployment', name: 'web', namespace: 'default', spec: { replicas: 1, template: t, runTime: null, job: null } });
-    const rs = cluster.createWorkload({ kind: 'ReplicaSet', name: 'web-abc', namespace: 'default', owner: d, templateHash: 'abc', spec: d.spec });
+    const d = cluster.createWorkload({
+      kind: 'Deployment',
+      name: 'web',
+      namespace: 'default',
+      spec: { replicas: 1, template: t, runTime: null, job: null },
+    });
+    const rs = cluster.createWorkload({
+      kind: 'ReplicaSet',
+      name: 'web-abc',
+      namespace: 'default',
+      owner: d,
+      templateHash: 'abc',
+      spec: d.spec,
+    });
     expect([rs.root, d.root, rs.key]).toEqual([d, d, 'ReplicaSet/default/web-abc']);
     const p = cluster.createPod(t, 'web-abc-xyz', -1, rs);
     expect(cluster.workloads[p.workload]).toBe(rs);

@@ -11,7 +11,10 @@ import { kubesimProcess, PROCESS_TEST_TIMEOUT_MS } from '../helpers/process.js';
 
 function hashes(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const f of readdirSync(dir).sort()) out[f] = createHash('sha256').update(readFileSync(join(dir, f))).digest('hex');
+  for (const f of readdirSync(dir).sort())
+    out[f] = createHash('sha256')
+      .update(readFileSync(join(dir, f)))
+      .digest('hex');
   return out;
 }
 
@@ -19,19 +22,23 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'kubesim-det-'));
 const DEFAULT = 'scenarios/default.yaml';
 
 describe('determinism', () => {
-  it('gives byte-identical outputs for the same seed, in-process and in a separate process', () => {
-    const a = join(tmp(), 'a');
-    const b = join(tmp(), 'b');
-    const c = join(tmp(), 'c');
-    runToDirectory(loadScenario(DEFAULT), a, 't');
-    runToDirectory(loadScenario(DEFAULT), b, 't');
-    const r = kubesimProcess(['run', DEFAULT, '--out', c, '--quiet']);
-    expect(r.status, r.stderr).toBe(0);
-    const ha = hashes(a);
-    expect(Object.keys(ha)).toEqual(['nodes.csv', 'pods.csv', 'scenario.resolved.yaml', 'summary.csv', 'timeseries.csv']);
-    expect(hashes(b)).toEqual(ha);
-    expect(hashes(c)).toEqual(ha);
-  }, PROCESS_TEST_TIMEOUT_MS);
+  it(
+    'gives byte-identical outputs for the same seed, in-process and in a separate process',
+    () => {
+      const a = join(tmp(), 'a');
+      const b = join(tmp(), 'b');
+      const c = join(tmp(), 'c');
+      runToDirectory(loadScenario(DEFAULT), a, 't');
+      runToDirectory(loadScenario(DEFAULT), b, 't');
+      const r = kubesimProcess(['run', DEFAULT, '--out', c, '--quiet']);
+      expect(r.status, r.stderr).toBe(0);
+      const ha = hashes(a);
+      expect(Object.keys(ha)).toEqual(['nodes.csv', 'pods.csv', 'scenario.resolved.yaml', 'summary.csv', 'timeseries.csv']);
+      expect(hashes(b)).toEqual(ha);
+      expect(hashes(c)).toEqual(ha);
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
 
   it('gives different outputs for another seed', () => {
     const a = join(tmp(), 'a');

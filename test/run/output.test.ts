@@ -21,12 +21,38 @@ const run = (out: string, cwd?: string) => kubesim(runArgs(out), cwd);
 describe('scenario.resolved.yaml', () => {
   it('names the command that repeats the run, and that command writes the same bytes', async () => {
     const out = join(tmp, 'first');
-    const r = await kubesim(['run', 'scenarios/default.yaml', '--seed', '7', '--set', 'duration=10m', '--set', 'cluster.nodePools[0].count=4', '--out', out, '--quiet']);
+    const r = await kubesim([
+      'run',
+      'scenarios/default.yaml',
+      '--seed',
+      '7',
+      '--set',
+      'duration=10m',
+      '--set',
+      'cluster.nodePools[0].count=4',
+      '--out',
+      out,
+      '--quiet',
+    ]);
     expect(r.status, r.stderr).toBe(0);
     const header = readFileSync(join(out, 'scenario.resolved.yaml'), 'utf8').split('\n');
-    expect(header[1]).toBe("# Repeat the run with: kubesim run scenarios/default.yaml --seed 7 --set duration=10m --set 'cluster.nodePools[0].count=4'");
+    expect(header[1]).toBe(
+      "# Repeat the run with: kubesim run scenarios/default.yaml --seed 7 --set duration=10m --set 'cluster.nodePools[0].count=4'",
+    );
     const again = join(tmp, 'again');
-    const args = ['run', 'scenarios/default.yaml', '--seed', '7', '--set', 'duration=10m', '--set', 'cluster.nodePools[0].count=4', '--out', again, '--quiet'];
+    const args = [
+      'run',
+      'scenarios/default.yaml',
+      '--seed',
+      '7',
+      '--set',
+      'duration=10m',
+      '--set',
+      'cluster.nodePools[0].count=4',
+      '--out',
+      again,
+      '--quiet',
+    ];
     expect((await kubesim(args)).status).toBe(0);
     for (const f of readdirSync(out)) expect(readFileSync(join(again, f), 'utf8'), f).toBe(readFileSync(join(out, f), 'utf8'));
   });
@@ -72,7 +98,11 @@ describe('kubesim run --out', () => {
 });
 
 describe('kubesim run --out, as a process (bin/kubesim.js)', () => {
-  it('refuses a directory holding other files: exit code 2, no stack trace', async () => {
-    await refusesForeignDirectory(join(tmp, 'project-process'), (cwd) => kubesimProcess(runArgs('.'), cwd));
-  }, PROCESS_TEST_TIMEOUT_MS);
+  it(
+    'refuses a directory holding other files: exit code 2, no stack trace',
+    async () => {
+      await refusesForeignDirectory(join(tmp, 'project-process'), (cwd) => kubesimProcess(runArgs('.'), cwd));
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
 });

@@ -59,9 +59,17 @@ value: 1000
 `;
     // One node of 4 CPU full of 4 low pods; a high pod of 2 CPU arrives at 10m and evicts exactly 2 of them.
     const scenario = `${cluster(1, '4')}  - manifests: late.yaml\n    at: 10m\n`;
-    const dir = tempFiles({ 'scenario.yaml': scenario, 'm.yaml': deploy('low', 4, '1') + pc, 'late.yaml': deploy('high', 1, '2', 'priorityClassName: high') });
+    const dir = tempFiles({
+      'scenario.yaml': scenario,
+      'm.yaml': deploy('low', 4, '1') + pc,
+      'late.yaml': deploy('high', 1, '2', 'priorityClassName: high'),
+    });
     const pods: Row[] = [];
-    const r = simulate(loadScenario(join(dir, 'scenario.yaml')), { timeseries: { write() {} }, pods: { write: (x: Row) => pods.push(x) }, nodes: { write() {} } });
+    const r = simulate(loadScenario(join(dir, 'scenario.yaml')), {
+      timeseries: { write() {} },
+      pods: { write: (x: Row) => pods.push(x) },
+      nodes: { write() {} },
+    });
     expect(r.summary.preemptions).toBe(1);
     expect(r.summary.pods_preempted).toBe(2);
     const outcome = (name: string) => pods.filter((p) => String(p[0]).startsWith(name)).map((p) => p[12]);
@@ -116,8 +124,16 @@ workloads:
       't.csv': 'time_s,cpu,memory,duration_s\n0,1,1Gi,60\n90,500m,2Gi,30\n',
     });
     const pods: Row[] = [];
-    simulate(loadScenario(join(dir, 'scenario.yaml')), { timeseries: { write() {} }, pods: { write: (r: Row) => pods.push(r) }, nodes: { write() {} } });
-    const created = (w: string) => pods.filter((p) => p[2] === w).map((p) => Number(p[6])).sort((a, b) => a - b);
+    simulate(loadScenario(join(dir, 'scenario.yaml')), {
+      timeseries: { write() {} },
+      pods: { write: (r: Row) => pods.push(r) },
+      nodes: { write() {} },
+    });
+    const created = (w: string) =>
+      pods
+        .filter((p) => p[2] === w)
+        .map((p) => Number(p[6]))
+        .sort((a, b) => a - b);
     // The first batch arrival comes one inter-arrival time after the stream starts at 30 minutes.
     expect(created('default/b')).toEqual([1860, 1920, 1980]);
     expect(created('default/t')).toEqual([3600, 3690]);
@@ -126,7 +142,7 @@ workloads:
 
 describe('a workload applied again by a later entry (kubectl apply)', () => {
   const web = (replicas: number, cpu: string) => deploy('web', replicas, cpu);
-  it('updates the spec at that entry\'s time: a scale, then a new template', () => {
+  it("updates the spec at that entry's time: a scale, then a new template", () => {
     const dir = tempFiles({
       'scenario.yaml': `
 seed: 1
@@ -144,14 +160,20 @@ workloads:
   - manifests: v2.yaml
     at: 2h
 `,
-      'v1.yaml': web(2, '100m'), 'v1-scaled.yaml': web(5, '100m'), 'v2.yaml': web(5, '200m'),
+      'v1.yaml': web(2, '100m'),
+      'v1-scaled.yaml': web(5, '100m'),
+      'v2.yaml': web(5, '200m'),
     });
     const ts: Row[] = [];
     const pods: Row[] = [];
-    const r = simulate(loadScenario(join(dir, 'scenario.yaml')), { timeseries: { write: (x: Row) => ts.push(x) }, pods: { write: (x: Row) => pods.push(x) } });
+    const r = simulate(loadScenario(join(dir, 'scenario.yaml')), {
+      timeseries: { write: (x: Row) => ts.push(x) },
+      pods: { write: (x: Row) => pods.push(x) },
+    });
     const running = (t: number) => ts.filter((x) => x[0] === t && x[1] === 'pods_running' && x[4] === 'default/web').map((x) => x[5]);
     expect([running(1800), running(5400), running(9000)]).toEqual([[2], [5], [5]]);
-    const requested = (t: number) => ts.filter((x) => x[0] === t && x[1] === 'cpu_requested_millicores').reduce((n, x) => n + Number(x[5]), 0);
+    const requested = (t: number) =>
+      ts.filter((x) => x[0] === t && x[1] === 'cpu_requested_millicores').reduce((n, x) => n + Number(x[5]), 0);
     // One series for the workload, however often it is applied; the new template's pods ask for 200m.
     expect(requested(5400)).toBe(500);
     expect(requested(9000)).toBe(1000);
@@ -174,9 +196,16 @@ spec:
       restartPolicy: Never
       containers: [{name: c, image: x}]
 `;
-    const dir = tempFiles({ 'scenario.yaml': cluster(1, '4', '').replace('  - manifests: m.yaml', '  - manifests: m.yaml\n  - manifests: m.yaml\n    at: 1h'), 'm.yaml': job });
-    expect(() => loadScenario(join(dir, 'scenario.yaml'))).toThrow(/duplicate Job "j" .*only Deployments, ReplicaSets, StatefulSets and DaemonSets may be applied again/);
+    const dir = tempFiles({
+      'scenario.yaml': cluster(1, '4', '').replace('  - manifests: m.yaml', '  - manifests: m.yaml\n  - manifests: m.yaml\n    at: 1h'),
+      'm.yaml': job,
+    });
+    expect(() => loadScenario(join(dir, 'scenario.yaml'))).toThrow(
+      /duplicate Job "j" .*only Deployments, ReplicaSets, StatefulSets and DaemonSets may be applied again/,
+    );
     const dir2 = tempFiles({ 'scenario.yaml': cluster(1, '4'), 'm.yaml': `${web(1, '1')}\n${web(2, '1')}` });
-    expect(() => loadScenario(join(dir2, 'scenario.yaml'))).toThrow(/duplicate Deployment "web" in namespace "default" \(first defined at .*m.yaml:4\)$/);
+    expect(() => loadScenario(join(dir2, 'scenario.yaml'))).toThrow(
+      /duplicate Deployment "web" in namespace "default" \(first defined at .*m.yaml:4\)$/,
+    );
   });
 });

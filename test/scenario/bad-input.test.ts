@@ -152,10 +152,14 @@ describe('kubesim CLI on bad input, as a process (bin/kubesim.js)', () => {
   const e2e = [...new Set([cliCases[0]!, cliCases.find((c) => c.generate) ?? cliCases[1]!])];
 
   for (const c of e2e) {
-    it(`validate and run --out: ${c.name}`, async () => {
-      const { file, message } = resolveCase(c);
-      expectValidateError(c, kubesimProcess(['validate', file]), message);
-      await expectRunError(c, kubesimProcess);
-    }, PROCESS_TEST_TIMEOUT_MS);
+    it(
+      `validate and run --out: ${c.name}`,
+      async () => {
+        const { file, message } = resolveCase(c);
+        expectValidateError(c, kubesimProcess(['validate', file]), message);
+        await expectRunError(c, kubesimProcess);
+      },
+      PROCESS_TEST_TIMEOUT_MS,
+    );
   }
 });

@@ -38,7 +38,9 @@ describe('--set errors name the override', () => {
   });
 
   it('a bad value for a field the file leaves out', () => {
-    expect(loadError(DEFAULT, { set: ['metrics.interval=0s'] }).message).toBe('--set metrics.interval=0s: metrics.interval: expected a positive interval');
+    expect(loadError(DEFAULT, { set: ['metrics.interval=0s'] }).message).toBe(
+      '--set metrics.interval=0s: metrics.interval: expected a positive interval',
+    );
     expect(loadError(DEFAULT, { set: ['nodePools.general.allocatable.foo=1'] }).message).toBe(
       '--set nodePools.general.allocatable.foo=1: cluster.nodePools[0].allocatable.foo: unknown resource name "foo" (extended resources are domain-qualified, e.g. nvidia.com/gpu)',
     );
@@ -109,7 +111,6 @@ describe('--seed errors name the option', () => {
     expect(loadScenario(DEFAULT, { seed: 7 }).seed).toBe(7);
     expect(loadScenario(DEFAULT, { seed: '8' }).seed).toBe(8);
   });
-
 });
 
 type Case = { name: string; args: string[]; message: string };
@@ -160,15 +161,19 @@ describe('kubesim CLI on bad overrides, as a process (bin/kubesim.js)', () => {
 
   // A bad --set, and a repeated --seed (a list from yargs' parsing of the real argv).
   for (const c of [CLI_CASES[0]!, CLI_CASES[3]!]) {
-    it(`validate and run --out: ${c.name}`, async () => {
-      expectValidateError(c, kubesimProcess(['validate', DEFAULT, ...c.args]));
-      await expectRunError(c, kubesimProcess);
-    }, PROCESS_TEST_TIMEOUT_MS);
+    it(
+      `validate and run --out: ${c.name}`,
+      async () => {
+        expectValidateError(c, kubesimProcess(['validate', DEFAULT, ...c.args]));
+        await expectRunError(c, kubesimProcess);
+      },
+      PROCESS_TEST_TIMEOUT_MS,
+    );
   }
 });
 
 describe('loads that reuse a parsed scenario (as a sweep worker does)', () => {
-  it('give what a fresh load gives, and one load\'s overrides never reach the next', () => {
+  it("give what a fresh load gives, and one load's overrides never reach the next", () => {
     const scenarioCache: NonNullable<LoadOptions['scenarioCache']> = new Map();
     const manifestCache: NonNullable<LoadOptions['manifestCache']> = new Map();
     const sets = [['cluster.nodePools[0].count=9', 'scheduler.profile=first-fit'], [], ['duration=1h']];
@@ -179,7 +184,9 @@ describe('loads that reuse a parsed scenario (as a sweep worker does)', () => {
     }
     expect(scenarioCache.size).toBe(1);
     // A bad override in a cached load is still attributed to the option, and the next load is clean.
-    expect(loadError(DEFAULT, { set: ['cluster.nodePools[0].count=abc'], scenarioCache }).message).toMatch(/^--set cluster\.nodePools\[0\]\.count=abc/);
+    expect(loadError(DEFAULT, { set: ['cluster.nodePools[0].count=abc'], scenarioCache }).message).toMatch(
+      /^--set cluster\.nodePools\[0\]\.count=abc/,
+    );
     expect(loadScenario(DEFAULT, { scenarioCache }).resolvedYaml).toBe(loadScenario(DEFAULT, {}).resolvedYaml);
   });
 

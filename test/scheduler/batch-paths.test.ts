@@ -95,20 +95,47 @@ function exercise(plugins: (cluster: ClusterState, rng: Rng) => Plugin[], seed: 
   return checked;
 }
 
-const cpuMem = [{ index: 0, weight: 1 }, { index: 1, weight: 1 }];
+const cpuMem = [
+  { index: 0, weight: 1 },
+  { index: 1, weight: 1 },
+];
 
 describe('batch forms of Filter and Score agree with the per-node forms', () => {
   const fitArgs: [string, FitArgs][] = [
     ['LeastAllocated, equal weights', { type: 'LeastAllocated', resources: cpuMem, shape: [] }],
-    ['LeastAllocated, weights 3:1', { type: 'LeastAllocated', resources: [{ index: 0, weight: 3 }, { index: 1, weight: 1 }], shape: [] }],
+    [
+      'LeastAllocated, weights 3:1',
+      {
+        type: 'LeastAllocated',
+        resources: [
+          { index: 0, weight: 3 },
+          { index: 1, weight: 1 },
+        ],
+        shape: [],
+      },
+    ],
     ['MostAllocated', { type: 'MostAllocated', resources: cpuMem, shape: [] }],
-    ['RequestedToCapacityRatio', { type: 'RequestedToCapacityRatio', resources: cpuMem, shape: [{ utilization: 0, score: 0 }, { utilization: 100, score: 10 }] }],
+    [
+      'RequestedToCapacityRatio',
+      {
+        type: 'RequestedToCapacityRatio',
+        resources: cpuMem,
+        shape: [
+          { utilization: 0, score: 0 },
+          { utilization: 100, score: 10 },
+        ],
+      },
+    ],
   ];
   for (const [name, args] of fitArgs) {
     it(`NodeResourcesFit ${name} and NodeResourcesBalancedAllocation (v1.36 and legacy)`, () => {
       const checked = exercise((cluster, rng) => {
         const handle = { cluster, rng };
-        return [nodeResourcesFit(args, handle), balancedAllocation({ resources: cpuMem }, handle), balancedAllocation({ resources: cpuMem, legacy: true }, handle)];
+        return [
+          nodeResourcesFit(args, handle),
+          balancedAllocation({ resources: cpuMem }, handle),
+          balancedAllocation({ resources: cpuMem, legacy: true }, handle),
+        ];
       }, 11);
       expect(checked).toBeGreaterThan(300);
     });
@@ -121,7 +148,11 @@ describe('batch forms of Filter and Score agree with the per-node forms', () => 
         const built = buildProfile(BUILTIN_PROFILES[profile]!(), handle, translateArgs(cluster.resources, null, []));
         // NodeResourcesFit first: exercise() uses it to pick nodes that fit.
         const fit = built.filters.find((x) => x.name === 'NodeResourcesFit')!;
-        return [fit, ...built.filters.filter((x) => x !== fit), ...built.scorers.map((s) => s.plugin).filter((x) => !built.filters.includes(x))];
+        return [
+          fit,
+          ...built.filters.filter((x) => x !== fit),
+          ...built.scorers.map((s) => s.plugin).filter((x) => !built.filters.includes(x)),
+        ];
       }, 12);
       expect(checked).toBeGreaterThan(300);
     });

@@ -3,7 +3,14 @@ import { SchedulingQueue, backoffDuration, eventMask, POD_MAX_IN_UNSCHEDULABLE_M
 import { makeCluster, pod } from '../helpers/builders.js';
 
 describe('backoffDuration (calculateBackoffDuration)', () => {
-  it.each([[1, 1000], [2, 2000], [3, 4000], [4, 8000], [5, 10000], [20, 10000]])('attempt %i -> %i ms', (n, ms) => {
+  it.each([
+    [1, 1000],
+    [2, 2000],
+    [3, 4000],
+    [4, 8000],
+    [5, 10000],
+    [20, 10000],
+  ])('attempt %i -> %i ms', (n, ms) => {
     expect(backoffDuration(n)).toBe(ms);
   });
 });

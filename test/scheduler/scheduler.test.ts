@@ -10,7 +10,15 @@ import { eventBit } from '../../src/scheduler/queue.js';
 // schedule_one_test.go TestNumFeasibleNodesToFind
 describe('numFeasibleNodesToFind', () => {
   it.each([
-    [0, 10, 10], [40, 10, 10], [0, 1000, 420], [40, 1000, 400], [0, 6000, 300], [40, 6000, 2400], [0, 5000, 500], [100, 5000, 5000], [1, 5000, 100],
+    [0, 10, 10],
+    [40, 10, 10],
+    [0, 1000, 420],
+    [40, 1000, 400],
+    [0, 6000, 300],
+    [40, 6000, 2400],
+    [0, 5000, 500],
+    [100, 5000, 5000],
+    [1, 5000, 100],
   ])('percentage %i of %i nodes -> %i', (pct, n, want) => {
     expect(numFeasibleNodesToFind(pct, n)).toBe(want);
   });
@@ -23,12 +31,20 @@ function scheduler(cluster: ClusterState, profile: string, pct = 0, seed = 1): S
 }
 
 function nodes(n: number, cpu = '4') {
-  return Array.from({ length: n }, (_, i) => ({ name: `n${i}`, cpu, memory: '16Gi', labels: { 'topology.kubernetes.io/zone': `z${i % 3}` } }));
+  return Array.from({ length: n }, (_, i) => ({
+    name: `n${i}`,
+    cpu,
+    memory: '16Gi',
+    labels: { 'topology.kubernetes.io/zone': `z${i % 3}` },
+  }));
 }
 
 describe('Scheduler', () => {
   it('LeastAllocated spreads, MostAllocated packs', () => {
-    for (const [profile, expectSpread] of [['default', true], ['most-allocated', false]] as const) {
+    for (const [profile, expectSpread] of [
+      ['default', true],
+      ['most-allocated', false],
+    ] as const) {
       const cluster = makeCluster(nodes(4));
       const s = scheduler(cluster, profile);
       const used = new Set<string>();
@@ -82,7 +98,10 @@ describe('Scheduler', () => {
     const s = scheduler(cluster, 'default');
     const r = s.schedule(pod(cluster, { cpu: '2' }));
     expect(r.node).toBeNull();
-    expect([...r.diagnosis!.reasons]).toEqual([['Insufficient cpu', 1], ['node(s) had untolerated taint(s)', 1]]);
+    expect([...r.diagnosis!.reasons]).toEqual([
+      ['Insufficient cpu', 1],
+      ['node(s) had untolerated taint(s)', 1],
+    ]);
   });
 
   it('a nodeName pod goes only to its node; a cordoned node takes nothing', () => {
@@ -107,7 +126,11 @@ describe('Scheduler checks and removed nodes', () => {
     expect(Scheduler.checkScores).toBe(true);
     const cluster = makeCluster(nodes(2));
     const rng = new RngStreams(1).get('scheduler.select');
-    const profile = { spec: BUILTIN_PROFILES.default!(), filters: [], scorers: [{ plugin: { name: 'Broken', score: () => 101 }, weight: 1 }] };
+    const profile = {
+      spec: BUILTIN_PROFILES.default!(),
+      filters: [],
+      scorers: [{ plugin: { name: 'Broken', score: () => 101 }, weight: 1 }],
+    };
     const s = new Scheduler(profile, cluster, rng, 0);
     expect(() => s.schedule(pod(cluster, { cpu: '100m' }))).toThrow(/Broken scored 101 outside 0..100/);
   });
@@ -143,7 +166,13 @@ describe('nominated pods', () => {
     const cluster = makeCluster([{ name: 'a', cpu: '4' }]);
     const nominator = new Nominator();
     const rng = new RngStreams(1).get('s');
-    const s = new Scheduler(buildProfile(BUILTIN_PROFILES.default!(), { cluster, rng }, translateArgs(cluster.resources, null, [])), cluster, rng, 0, nominator);
+    const s = new Scheduler(
+      buildProfile(BUILTIN_PROFILES.default!(), { cluster, rng }, translateArgs(cluster.resources, null, [])),
+      cluster,
+      rng,
+      0,
+      nominator,
+    );
     const high = pod(cluster, { cpu: '3', priority: 100 }, 'high');
     nominator.nominate(high, cluster.nodes[0]!);
     expect(s.schedule(pod(cluster, { cpu: '2', priority: 0 })).node).toBeNull();
@@ -188,7 +217,14 @@ describe('diagnosis of a pod that fits nowhere', () => {
     expect(m & eventBit('NodeRemoved')).toBe(0);
     expect(m & eventBit('NodeReadyChanged')).toBe(0);
     expect(r.diagnosis!.nodeStatus.slice(0, 8).map((st) => st?.plugin)).toEqual([
-      'TaintToleration', 'NodeResourcesFit', 'TaintToleration', 'NodeResourcesFit', 'TaintToleration', 'NodeResourcesFit', 'TaintToleration', 'TaintToleration',
+      'TaintToleration',
+      'NodeResourcesFit',
+      'TaintToleration',
+      'NodeResourcesFit',
+      'TaintToleration',
+      'NodeResourcesFit',
+      'TaintToleration',
+      'TaintToleration',
     ]);
   });
 
@@ -208,7 +244,13 @@ describe('diagnosis of a pod that fits nowhere', () => {
       wide: { 'Insufficient cpu': 1, 'Insufficient memory': 2 },
       both: { 'Insufficient cpu': 2, 'Insufficient memory': 2 },
     };
-    for (const [p, w] of [[big, want.big], [wide, want.wide], [wide, want.wide], [both, want.both], [big, want.big]] as const) {
+    for (const [p, w] of [
+      [big, want.big],
+      [wide, want.wide],
+      [wide, want.wide],
+      [both, want.both],
+      [big, want.big],
+    ] as const) {
       const r = s.schedule(p);
       expect(Object.fromEntries(r.diagnosis!.reasons)).toEqual(w);
     }

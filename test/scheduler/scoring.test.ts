@@ -8,9 +8,17 @@ import { imageLocalityScore, MIN_THRESHOLD, MAX_CONTAINER_THRESHOLD } from '../.
 import { RngStreams } from '../../src/engine/rng.js';
 import { boundPod, makeCluster, pod } from '../helpers/builders.js';
 
-const cpuMem = [{ index: 0, weight: 1 }, { index: 1, weight: 1 }];
+const cpuMem = [
+  { index: 0, weight: 1 },
+  { index: 1, weight: 1 },
+];
 
-function fitScores(args: FitArgs, nodes: { name: string; cpu: string; memory: string }[], podReq: { cpu?: string; memory?: string }, existing: { node: string; cpu?: string; memory?: string }[] = []) {
+function fitScores(
+  args: FitArgs,
+  nodes: { name: string; cpu: string; memory: string }[],
+  podReq: { cpu?: string; memory?: string },
+  existing: { node: string; cpu?: string; memory?: string }[] = [],
+) {
   const cluster = makeCluster(nodes);
   for (const e of existing) boundPod(cluster, e.node, { cpu: e.cpu, memory: e.memory });
   const plugin = nodeResourcesFit(args, { cluster, rng: new RngStreams(1).get('t') });
@@ -20,7 +28,10 @@ function fitScores(args: FitArgs, nodes: { name: string; cpu: string; memory: st
 }
 
 describe('NodeResourcesFit scoring', () => {
-  const nodes = [{ name: 'node1', cpu: '4000m', memory: '10000' }, { name: 'node2', cpu: '6000m', memory: '10000' }];
+  const nodes = [
+    { name: 'node1', cpu: '4000m', memory: '10000' },
+    { name: 'node2', cpu: '6000m', memory: '10000' },
+  ];
   it('LeastAllocated: differently sized nodes (upstream case)', () => {
     // node1: cpu (4000-3000)*100/4000 = 25, memory (10000-5000)*100/10000 = 50 -> 37; node2: 50, 50 -> 50
     expect(fitScores({ type: 'LeastAllocated', resources: cpuMem, shape: [] }, nodes, { cpu: '3000m', memory: '5000' })).toEqual([37, 50]);
@@ -32,20 +43,43 @@ describe('NodeResourcesFit scoring', () => {
   it('LeastAllocated counts existing pods and uses non-zero defaults for a pod without requests', () => {
     // A best-effort pod counts as 100m and 200Mi for scoring. node (4 CPU, 1000Mi) with 1 CPU used:
     // cpu (4000-1000-100)*100/4000 = 72, memory (1000Mi-200Mi-200Mi)*100/1000Mi = 60 -> 66
-    const s = fitScores({ type: 'LeastAllocated', resources: cpuMem, shape: [] }, [{ name: 'n', cpu: '4', memory: '1000Mi' }], {}, [{ node: 'n', cpu: '1', memory: '200Mi' }]);
+    const s = fitScores({ type: 'LeastAllocated', resources: cpuMem, shape: [] }, [{ name: 'n', cpu: '4', memory: '1000Mi' }], {}, [
+      { node: 'n', cpu: '1', memory: '200Mi' },
+    ]);
     expect(s).toEqual([66]);
   });
   it('weights resources', () => {
     // cpu 25 (weight 3), memory 50 (weight 1) -> (75 + 50) / 4 = 31
-    expect(fitScores({ type: 'LeastAllocated', resources: [{ index: 0, weight: 3 }, { index: 1, weight: 1 }], shape: [] }, nodes.slice(0, 1), { cpu: '3000m', memory: '5000' })).toEqual([31]);
+    expect(
+      fitScores(
+        {
+          type: 'LeastAllocated',
+          resources: [
+            { index: 0, weight: 3 },
+            { index: 1, weight: 1 },
+          ],
+          shape: [],
+        },
+        nodes.slice(0, 1),
+        { cpu: '3000m', memory: '5000' },
+      ),
+    ).toEqual([31]);
   });
   it('RequestedToCapacityRatio: bin packing shape scales 0..10 to 0..100', () => {
     // utilisation cpu 75% -> 75, memory 50% -> 50 -> round(62.5) = 63
-    const shape = [{ utilization: 0, score: 0 }, { utilization: 100, score: 10 }];
-    expect(fitScores({ type: 'RequestedToCapacityRatio', resources: cpuMem, shape }, nodes.slice(0, 1), { cpu: '3000m', memory: '5000' })).toEqual([63]);
+    const shape = [
+      { utilization: 0, score: 0 },
+      { utilization: 100, score: 10 },
+    ];
+    expect(
+      fitScores({ type: 'RequestedToCapacityRatio', resources: cpuMem, shape }, nodes.slice(0, 1), { cpu: '3000m', memory: '5000' }),
+    ).toEqual([63]);
   });
   it('broken linear function interpolates and clamps', () => {
-    const shape = [{ utilization: 10, score: 20 }, { utilization: 50, score: 100 }];
+    const shape = [
+      { utilization: 10, score: 20 },
+      { utilization: 50, score: 100 },
+    ];
     expect(brokenLinear(shape, 0)).toBe(20);
     expect(brokenLinear(shape, 30)).toBe(60);
     expect(brokenLinear(shape, 90)).toBe(100);
@@ -54,7 +88,11 @@ describe('NodeResourcesFit scoring', () => {
 
 describe('NodeResourcesFit filter', () => {
   it('reports the first insufficient resource, and too many pods', () => {
-    const cluster = makeCluster([{ name: 'a', cpu: '1', memory: '1Gi', pods: 1 }, { name: 'b', cpu: '4', memory: '1Gi' }, { name: 'c', cpu: '4', memory: '8Gi' }]);
+    const cluster = makeCluster([
+      { name: 'a', cpu: '1', memory: '1Gi', pods: 1 },
+      { name: 'b', cpu: '4', memory: '1Gi' },
+      { name: 'c', cpu: '4', memory: '8Gi' },
+    ]);
     const plugin = nodeResourcesFit({ type: 'LeastAllocated', resources: cpuMem, shape: [] }, { cluster, rng: new RngStreams(1).get('t') });
     boundPod(cluster, 'a', {});
     const p = pod(cluster, { cpu: '2', memory: '2Gi' });
@@ -75,7 +113,13 @@ describe('NodeResourcesFit filter', () => {
     expect(plugin.filter!(st, tiny, cluster.nodeByName.get('a')!)?.reason).toBe('Too many pods');
   });
   it('rejects an extended resource the node does not offer', () => {
-    const cluster = makeCluster([{ name: 'cpu-only', cpu: '8' }, { name: 'gpu', cpu: '8', extended: { 'nvidia.com/gpu': '1' } }], ['nvidia.com/gpu']);
+    const cluster = makeCluster(
+      [
+        { name: 'cpu-only', cpu: '8' },
+        { name: 'gpu', cpu: '8', extended: { 'nvidia.com/gpu': '1' } },
+      ],
+      ['nvidia.com/gpu'],
+    );
     const plugin = nodeResourcesFit({ type: 'LeastAllocated', resources: cpuMem, shape: [] }, { cluster, rng: new RngStreams(1).get('t') });
     const p = pod(cluster, { cpu: '1', extended: { 'nvidia.com/gpu': '1' } });
     const st = new CycleState();
@@ -86,7 +130,11 @@ describe('NodeResourcesFit filter', () => {
 });
 
 describe('NodeResourcesBalancedAllocation', () => {
-  const sized = () => makeCluster([{ name: 'node1', cpu: '4000m', memory: '10000' }, { name: 'node2', cpu: '6000m', memory: '10000' }]);
+  const sized = () =>
+    makeCluster([
+      { name: 'node1', cpu: '4000m', memory: '10000' },
+      { name: 'node2', cpu: '6000m', memory: '10000' },
+    ]);
   it('v1.35 and earlier: differently sized nodes (upstream case)', () => {
     // node1: fractions 0.75 and 0.5 -> std 0.125 -> 87; node2: 0.5 and 0.5 -> 100
     const cluster = sized();

@@ -15,14 +15,27 @@ import { addNode, boundPod, makeCluster, pod } from '../helpers/builders.js';
 
 const ZONE = 'topology.kubernetes.io/zone';
 const foo = makeSelector([{ key: 'foo', operator: 'Exists', values: [] }]);
-const spread = [{
-  maxSkew: 1, topologyKey: ZONE, whenUnsatisfiable: 'DoNotSchedule' as const, selector: foo, minDomains: 1,
-  nodeAffinityPolicy: 'Honor' as const, nodeTaintsPolicy: 'Ignore' as const, matchLabelKeys: [],
-}];
+const spread = [
+  {
+    maxSkew: 1,
+    topologyKey: ZONE,
+    whenUnsatisfiable: 'DoNotSchedule' as const,
+    selector: foo,
+    minDomains: 1,
+    nodeAffinityPolicy: 'Honor' as const,
+    nodeTaintsPolicy: 'Ignore' as const,
+    matchLabelKeys: [],
+  },
+];
 
 function scheduler(cluster: ClusterState): Scheduler {
   const rng = new RngStreams(1).get('scheduler.select');
-  return new Scheduler(buildProfile(BUILTIN_PROFILES.default!(), { cluster, rng }, translateArgs(cluster.resources, null, [])), cluster, rng, 0);
+  return new Scheduler(
+    buildProfile(BUILTIN_PROFILES.default!(), { cluster, rng }, translateArgs(cluster.resources, null, [])),
+    cluster,
+    rng,
+    0,
+  );
 }
 
 /** Everything a what-if may touch, as plain data. */
@@ -61,7 +74,12 @@ describe('ClusterState.fork / revert', () => {
     cluster.assumePodBound(pods[1]!, cluster.nodes[0]!);
     cluster.assumePodRemoved(pods[1]!);
     const inner = cluster.fork();
-    const hypo = addNode(cluster, { name: 'template-node', cpu: '8', labels: { [ZONE]: 'z3' }, taints: [{ key: 'k', value: '', effect: 'NoSchedule' }] });
+    const hypo = addNode(cluster, {
+      name: 'template-node',
+      cpu: '8',
+      labels: { [ZONE]: 'z3' },
+      taints: [{ key: 'k', value: '', effect: 'NoSchedule' }],
+    });
     cluster.assumePodBound(pods[0]!, hypo);
     expect(cluster.nodes[0]!.requested[CPU]).toBe(1000);
     expect(hypo.requested[CPU]).toBe(500);
@@ -99,7 +117,10 @@ describe('preemption in a what-if', () => {
     const p = pod(cluster, { cpu: '1', labels: { foo: '' }, priority: 100, topologySpread: spread }, 'preemptor');
     const r = s.schedule(p);
     expect(r.node).toBeNull();
-    expect(Object.fromEntries(r.diagnosis!.reasons)).toEqual({ "node(s) didn't match pod topology spread constraints": 1, 'Insufficient cpu': 1 });
+    expect(Object.fromEntries(r.diagnosis!.reasons)).toEqual({
+      "node(s) didn't match pod topology spread constraints": 1,
+      'Insufficient cpu': 1,
+    });
     const before = snapshot(cluster);
     // On a, the skew is 2 + 1 - 0: both foo pods must go (each reprieve would bring it back to 2).
     const c = findPreemption(s, p, cluster.nodes, r.diagnosis!, new RngStreams(1).get('preemption'));
@@ -129,7 +150,7 @@ describe('preemption in a what-if', () => {
   });
 });
 
-describe('a hypothetical node (the cluster autoscaler\'s question)', () => {
+describe("a hypothetical node (the cluster autoscaler's question)", () => {
   it('answers "would these pending pods fit on a new node of this pool?" with the scheduler\'s own filters, and leaves nothing behind', () => {
     const cluster = makeCluster([{ name: 'a', cpu: '2', labels: { [ZONE]: 'z1' } }]);
     boundPod(cluster, 'a', { cpu: '1500m', labels: { foo: '' } }, 'busy');
@@ -141,7 +162,12 @@ describe('a hypothetical node (the cluster autoscaler\'s question)', () => {
     const before = snapshot(cluster);
     const mark = cluster.fork();
     const small = addNode(cluster, { name: 'template-small', cpu: '2', labels: { [ZONE]: 'z2' } });
-    const large = addNode(cluster, { name: 'template-large', cpu: '8', labels: { [ZONE]: 'z2' }, taints: [{ key: 'pool', value: 'large', effect: 'NoSchedule' }] });
+    const large = addNode(cluster, {
+      name: 'template-large',
+      cpu: '8',
+      labels: { [ZONE]: 'z2' },
+      taints: [{ key: 'pool', value: 'large', effect: 'NoSchedule' }],
+    });
     const answer = (p: typeof big) => [small, large].map((n) => s.checkNode(p, n)?.reason ?? 'fits');
     expect(answer(big)).toEqual(['Insufficient cpu', 'node(s) had untolerated taint(s)']);
     // z2 is a new domain with no foo pod: spreading is satisfied there (skew 1).

@@ -10,14 +10,29 @@ import { load as loadYaml } from './yaml-helper.js';
 
 const ROOT = resolve('.');
 // 2 x 2 cells x 3 seeds = 12 runs.
-const SWEEP = ['--grid', 'scheduler.profile=[default,most-allocated]', '--grid', 'nodePools.general.count=5..6', '--seeds', '3', '--set', 'duration=1h'];
+const SWEEP = [
+  '--grid',
+  'scheduler.profile=[default,most-allocated]',
+  '--grid',
+  'nodePools.general.count=5..6',
+  '--seeds',
+  '3',
+  '--set',
+  'duration=1h',
+];
 const ARGS = ['scenarios/default.yaml', ...SWEEP];
 
 /** `kubesim sweep …`, in this process. */
 const kubesim = (args: string[], cwd = ROOT) => cli(['sweep', ...args], cwd);
 
-interface Entry { shard: string; index: number; fingerprint: string; args: string }
+interface Entry {
+  shard: string;
+  index: number;
+  fingerprint: string;
+  args: string;
+}
 const matrix = (stdout: string) => (JSON.parse(stdout) as { include: Entry[] }).include;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a parsed Job manifest, read field by field
 const job = (stdout: string) => loadYaml(stdout) as Record<string, any>;
 /** The shell script of the Job's container (`sh -c <script>`). */
 const command = (j: ReturnType<typeof job>) => {
@@ -28,25 +43,39 @@ const command = (j: ReturnType<typeof job>) => {
 const tmp = () => mkdtempSync(join(tmpdir(), 'kubesim-emit-'));
 
 describe('kubesim sweep --emit: the shards run the emitted sweep', () => {
-  it('gives every matrix entry the complete arguments of its shard, with the fingerprint', async () => {
-    const r = await kubesim([...ARGS, '--emit', 'github-matrix', '--shards', '3']);
-    expect(r.status, r.stderr).toBe(0);
-    const entries = matrix(r.stdout);
-    expect(entries.map((e) => [e.shard, e.index])).toEqual([['0/3', 0], ['1/3', 1], ['2/3', 2]]);
-    const fp = entries[0]!.fingerprint;
-    expect(fp).toMatch(/^[0-9a-f]{16}$/);
-    for (const e of entries) {
-      expect(e.fingerprint).toBe(fp);
-      expect(e.args).toBe(`scenarios/default.yaml --grid 'scheduler.profile=[default,most-allocated]' --grid nodePools.general.count=5..6 ` +
-        `--seeds 3 --set duration=1h --shard ${e.shard} --fingerprint ${fp}`);
-    }
-    // The CI step: `kubesim sweep ${{ matrix.args }} --out … --quiet`, through a shell.
-    const out = join(tmp(), 'shard-1');
-    const s = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" sweep ${entries[1]!.args} --out "${out}" --quiet`], { encoding: 'utf8', cwd: ROOT, timeout: PROCESS_TIMEOUT_MS });
-    expect(s.error).toBeUndefined();
-    expect(s.status, s.stderr).toBe(0);
-    expect(JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8')).fingerprint).toBe(fp);
-  }, PROCESS_TEST_TIMEOUT_MS);
+  it(
+    'gives every matrix entry the complete arguments of its shard, with the fingerprint',
+    async () => {
+      const r = await kubesim([...ARGS, '--emit', 'github-matrix', '--shards', '3']);
+      expect(r.status, r.stderr).toBe(0);
+      const entries = matrix(r.stdout);
+      expect(entries.map((e) => [e.shard, e.index])).toEqual([
+        ['0/3', 0],
+        ['1/3', 1],
+        ['2/3', 2],
+      ]);
+      const fp = entries[0]!.fingerprint;
+      expect(fp).toMatch(/^[0-9a-f]{16}$/);
+      for (const e of entries) {
+        expect(e.fingerprint).toBe(fp);
+        expect(e.args).toBe(
+          `scenarios/default.yaml --grid 'scheduler.profile=[default,most-allocated]' --grid nodePools.general.count=5..6 ` +
+            `--seeds 3 --set duration=1h --shard ${e.shard} --fingerprint ${fp}`,
+        );
+      }
+      // The CI step: `kubesim sweep ${{ matrix.args }} --out … --quiet`, through a shell.
+      const out = join(tmp(), 'shard-1');
+      const s = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" sweep ${entries[1]!.args} --out "${out}" --quiet`], {
+        encoding: 'utf8',
+        cwd: ROOT,
+        timeout: PROCESS_TIMEOUT_MS,
+      });
+      expect(s.error).toBeUndefined();
+      expect(s.status, s.stderr).toBe(0);
+      expect(JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8')).fingerprint).toBe(fp);
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
 
   it('passes the fingerprint to the pods of the Job', async () => {
     const r = await kubesim([...ARGS, '--emit', 'k8s-job']);
@@ -60,7 +89,17 @@ describe('kubesim sweep --emit: the shards run the emitted sweep', () => {
     const e = matrix((await kubesim([...ARGS, '--emit', 'github-matrix', '--shards', '2'])).stdout)[0]!;
     const out = join(tmp(), 'shard');
     // The emitted shard, but with 2 seeds instead of 3.
-    const r = await kubesim(['scenarios/default.yaml', ...SWEEP.map((x, i) => (SWEEP[i - 1] === '--seeds' ? '2' : x)), '--shard', e.shard, '--fingerprint', e.fingerprint, '--out', out, '--quiet']);
+    const r = await kubesim([
+      'scenarios/default.yaml',
+      ...SWEEP.map((x, i) => (SWEEP[i - 1] === '--seeds' ? '2' : x)),
+      '--shard',
+      e.shard,
+      '--fingerprint',
+      e.fingerprint,
+      '--out',
+      out,
+      '--quiet',
+    ]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^error: --fingerprint: this shard's sweep differs from the emitted one/);
     expect(r.stderr).toContain(e.fingerprint);
@@ -85,7 +124,13 @@ describe('kubesim sweep --emit k8s-job: threads', () => {
 });
 
 describe('kubesim sweep --emit: shards and parallelism', () => {
-  for (const [option, value] of [['--parallelism', '0'], ['--parallelism', '1.5'], ['--parallelism', '-2'], ['--shards', '0'], ['--shards', '2.5']] as const) {
+  for (const [option, value] of [
+    ['--parallelism', '0'],
+    ['--parallelism', '1.5'],
+    ['--parallelism', '-2'],
+    ['--shards', '0'],
+    ['--shards', '2.5'],
+  ] as const) {
     it(`refuses ${option} ${value}`, async () => {
       const r = await kubesim([...ARGS, '--emit', 'k8s-job', option, value]);
       expect(r.status).toBe(2);
@@ -152,7 +197,9 @@ describe('kubesim sweep --emit: the scenario path', () => {
       const r = await kubesim(['../scenarios/default.yaml', ...SWEEP, '--emit', kind], join(ROOT, 'src'));
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toContain('../scenarios/default.yaml');
-      expect(r.stderr).toMatch(/warning: the scenario path \.\.\/scenarios\/default\.yaml is outside the current directory.*run --emit from the project root/);
+      expect(r.stderr).toMatch(
+        /warning: the scenario path \.\.\/scenarios\/default\.yaml is outside the current directory.*run --emit from the project root/,
+      );
     }
   });
 

@@ -3,7 +3,16 @@ import { meanInterval, tCdf, tQuantile } from '../../src/sweep/stats.js';
 
 // Two-sided 95 % critical values from standard t tables.
 describe('Student t', () => {
-  it.each([[1, 12.706], [2, 4.303], [5, 2.571], [10, 2.228], [19, 2.093], [30, 2.042], [120, 1.98], [100000, 1.96]])('t(0.975, %i) = %f', (df, t) => {
+  it.each([
+    [1, 12.706],
+    [2, 4.303],
+    [5, 2.571],
+    [10, 2.228],
+    [19, 2.093],
+    [30, 2.042],
+    [120, 1.98],
+    [100000, 1.96],
+  ])('t(0.975, %i) = %f', (df, t) => {
     expect(tQuantile(0.975, df)).toBeCloseTo(t, 3);
   });
   it('is symmetric and inverts the CDF', () => {

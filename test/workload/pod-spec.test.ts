@@ -12,9 +12,27 @@ describe('podRequests', () => {
   });
   it('adds sidecars to the app sum and to init containers that start after them', () => {
     // sidecar 50, then init 400: init phase needs 450; running needs app 100 + sidecar 50.
-    expect([...podRequests([v(100, 10)], [{ req: v(50, 1), sidecar: true }, { req: v(400, 1), sidecar: false }], v(0, 0))]).toEqual([450, 11]);
+    expect([
+      ...podRequests(
+        [v(100, 10)],
+        [
+          { req: v(50, 1), sidecar: true },
+          { req: v(400, 1), sidecar: false },
+        ],
+        v(0, 0),
+      ),
+    ]).toEqual([450, 11]);
     // init 400 before the sidecar: 400 alone; running: 150.
-    expect([...podRequests([v(100, 10)], [{ req: v(400, 1), sidecar: false }, { req: v(50, 1), sidecar: true }], v(0, 0))]).toEqual([400, 11]);
+    expect([
+      ...podRequests(
+        [v(100, 10)],
+        [
+          { req: v(400, 1), sidecar: false },
+          { req: v(50, 1), sidecar: true },
+        ],
+        v(0, 0),
+      ),
+    ]).toEqual([400, 11]);
   });
   it('adds pod overhead', () => {
     expect([...podRequests([v(100, 10)], [], v(250, 64))]).toEqual([350, 74]);
@@ -22,7 +40,12 @@ describe('podRequests', () => {
 });
 
 describe('image names', () => {
-  it.each([['redis', 'redis:latest'], ['redis:7', 'redis:7'], ['host:5000/app', 'host:5000/app:latest'], ['busybox@sha256:abc', 'busybox@sha256:abc']])('%s -> %s', (a, b) => {
+  it.each([
+    ['redis', 'redis:latest'],
+    ['redis:7', 'redis:7'],
+    ['host:5000/app', 'host:5000/app:latest'],
+    ['busybox@sha256:abc', 'busybox@sha256:abc'],
+  ])('%s -> %s', (a, b) => {
     expect(imageName(a)).toBe(b);
   });
 });
@@ -40,14 +63,16 @@ ${spec}`;
 
 describe('manifests to templates', () => {
   it('defaults requests to limits and keeps explicit requests', () => {
-    const s = loadWith(deployment(`      containers:
+    const s = loadWith(
+      deployment(`      containers:
         - name: a
           image: web:1
           resources: {limits: {cpu: 500m, memory: 1Gi}}
         - name: b
           image: sidecar:1
           resources: {requests: {cpu: 100m}, limits: {cpu: 200m, memory: 64Mi}}
-`));
+`),
+    );
     const t = s.workloads[0]!.template;
     expect(t.requests[0]).toBe(600);
     expect(t.requests[1]).toBe(2 ** 30 + 64 * 2 ** 20);
@@ -55,14 +80,16 @@ describe('manifests to templates', () => {
   });
 
   it('uses the scoring defaults only for containers that leave cpu or memory unset', () => {
-    const s = loadWith(deployment(`      containers:
+    const s = loadWith(
+      deployment(`      containers:
         - name: a
           image: web:1
           resources: {requests: {cpu: 300m}}
         - name: b
           image: b:1
           resources: {requests: {cpu: "0", memory: 10Mi}}
-`));
+`),
+    );
     const t = s.workloads[0]!.template;
     expect(t.requests[0]).toBe(300);
     // container a has no memory key: 200Mi; container b set cpu 0 explicitly: stays 0.
@@ -71,7 +98,8 @@ describe('manifests to templates', () => {
   });
 
   it('reads scheduling constraints', () => {
-    const s = loadWith(deployment(`      nodeSelector: {disktype: ssd}
+    const s = loadWith(
+      deployment(`      nodeSelector: {disktype: ssd}
       tolerations: [{key: dedicated, operator: Equal, value: web, effect: NoSchedule}]
       affinity:
         nodeAffinity:
@@ -91,7 +119,8 @@ describe('manifests to templates', () => {
           whenUnsatisfiable: DoNotSchedule
           labelSelector: {matchLabels: {app: web}}
       containers: [{name: a, image: web, resources: {requests: {cpu: 100m}}}]
-`));
+`),
+    );
     const t = s.workloads[0]!.template;
     expect([...t.nodeSelector]).toEqual([['disktype', 'ssd']]);
     expect(t.tolerations).toEqual([{ key: 'dedicated', operator: 'Equal', value: 'web', effect: 'NoSchedule' }]);
@@ -143,15 +172,21 @@ globalDefault: true
   });
 
   it('applies Job defaults: 1/1, and work-queue mode with only parallelism', () => {
-    const job = (spec: string) => `apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nspec:\n${spec}  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: a, image: x}]\n`;
+    const job = (spec: string) =>
+      `apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nspec:\n${spec}  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: a, image: x}]\n`;
     expect(loadWith(job('')).workloads[0]!.job).toEqual({ parallelism: 1, completions: 1, backoffLimit: 6 });
     expect(loadWith(job('  parallelism: 3\n')).workloads[0]!.job).toEqual({ parallelism: 3, completions: null, backoffLimit: 6 });
     expect(loadWith(job('  completions: 5\n')).workloads[0]!.job!.parallelism).toBe(1);
   });
 
   it('lists kinds it accepts but does not simulate', () => {
-    const s = loadWith(`apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {ports: [{port: 80}]}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: b}\n`);
-    expect([...s.notSimulated]).toEqual([['Service', 2], ['ConfigMap', 1]]);
+    const s = loadWith(
+      `apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {ports: [{port: 80}]}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: b}\n`,
+    );
+    expect([...s.notSimulated]).toEqual([
+      ['Service', 2],
+      ['ConfigMap', 1],
+    ]);
     expect(s.workloads).toHaveLength(0);
   });
 });

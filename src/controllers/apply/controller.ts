@@ -31,7 +31,12 @@ export class ApplyController {
       return;
     }
     const spec: WorkloadObjectSpec = {
-      replicas: w.replicas, template: w.template, runTime: w.runTime, job: w.job, podManagementPolicy: w.podManagementPolicy, hostNetwork: w.hostNetwork,
+      replicas: w.replicas,
+      template: w.template,
+      runTime: w.runTime,
+      job: w.job,
+      podManagementPolicy: w.podManagementPolicy,
+      hostNetwork: w.hostNetwork,
     };
     const existing = this.cluster.findWorkload(w.kind, w.namespace, w.name);
     if (existing) this.cluster.updateWorkloadSpec(existing, spec);

@@ -27,7 +27,10 @@ export class ArrivalController {
 
   add(spec: ArrivalSpec): void {
     const owner = this.cluster.createWorkload({
-      kind: spec.trace ? 'Trace' : 'Batch', name: spec.name, namespace: 'default', spec: { replicas: 0, template: null, runTime: null, job: null },
+      kind: spec.trace ? 'Trace' : 'Batch',
+      name: spec.name,
+      namespace: 'default',
+      spec: { replicas: 0, template: null, runTime: null, job: null },
     });
     const s: Stream = { spec, owner, next: 0, count: 0 };
     this.streams.push(s);

@@ -15,10 +15,19 @@ import { podName } from '../../workload/names.js';
  * tolerates these, and network-unavailable too when it uses the host network.
  */
 export function daemonPodTolerations(hostNetwork: boolean): Toleration[] {
-  const t = (key: string, effect: 'NoExecute' | 'NoSchedule'): Toleration => ({ key: `node.kubernetes.io/${key}`, operator: 'Exists', value: '', effect });
+  const t = (key: string, effect: 'NoExecute' | 'NoSchedule'): Toleration => ({
+    key: `node.kubernetes.io/${key}`,
+    operator: 'Exists',
+    value: '',
+    effect,
+  });
   const list = [
-    t('not-ready', 'NoExecute'), t('unreachable', 'NoExecute'), t('disk-pressure', 'NoSchedule'), t('memory-pressure', 'NoSchedule'),
-    t('pid-pressure', 'NoSchedule'), t('unschedulable', 'NoSchedule'),
+    t('not-ready', 'NoExecute'),
+    t('unreachable', 'NoExecute'),
+    t('disk-pressure', 'NoSchedule'),
+    t('memory-pressure', 'NoSchedule'),
+    t('pid-pressure', 'NoSchedule'),
+    t('unschedulable', 'NoSchedule'),
   ];
   if (hostNetwork) list.push(t('network-unavailable', 'NoSchedule'));
   return list;
@@ -70,7 +79,11 @@ export class DaemonSetController {
       case 'WorkloadAdded':
         if (ev.workload.kind !== 'DaemonSet') return;
         this.managed.set(ev.workload.index, {
-          ds: ev.workload, pods: new Map(), base: { of: null, template: null, perNode: new Map() }, created: 0, syncQueued: false,
+          ds: ev.workload,
+          pods: new Map(),
+          base: { of: null, template: null, perNode: new Map() },
+          created: 0,
+          syncQueued: false,
         });
         this.queueSync(ev.workload.index);
         return;
@@ -108,7 +121,9 @@ export class DaemonSetController {
   private baseTemplate(m: Managed): PodTemplate {
     const t = m.ds.spec.template!;
     if (m.base.of !== t) {
-      const extra = daemonPodTolerations(m.ds.spec.hostNetwork ?? false).filter((x) => !t.tolerations.some((y) => y.key === x.key && y.effect === x.effect));
+      const extra = daemonPodTolerations(m.ds.spec.hostNetwork ?? false).filter(
+        (x) => !t.tolerations.some((y) => y.key === x.key && y.effect === x.effect),
+      );
       m.base = { of: t, template: { ...t, tolerations: [...t.tolerations, ...extra] }, perNode: new Map() };
     }
     return m.base.template!;
@@ -119,7 +134,10 @@ export class DaemonSetController {
     const base = this.baseTemplate(m);
     let t = m.base.perNode.get(node.index);
     if (!t) {
-      t = { ...base, requiredNodeAffinity: [{ matchExpressions: [], matchFields: [{ key: 'metadata.name', operator: 'In', values: [node.name] }] }] };
+      t = {
+        ...base,
+        requiredNodeAffinity: [{ matchExpressions: [], matchFields: [{ key: 'metadata.name', operator: 'In', values: [node.name] }] }],
+      };
       m.base.perNode.set(node.index, t);
     }
     return t;
@@ -151,6 +169,12 @@ export class DaemonSetController {
       if (p.phase === 'Running') ready++;
     }
     // status.desiredNumberScheduled, currentNumberScheduled and numberReady, in the generic fields.
-    this.cluster.setWorkloadStatus(ds, { observedGeneration: ds.generation, replicas: desired, updatedReplicas: scheduled, readyReplicas: ready, availableReplicas: ready });
+    this.cluster.setWorkloadStatus(ds, {
+      observedGeneration: ds.generation,
+      replicas: desired,
+      updatedReplicas: scheduled,
+      readyReplicas: ready,
+      availableReplicas: ready,
+    });
   }
 }

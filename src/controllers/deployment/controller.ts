@@ -67,7 +67,11 @@ export class DeploymentController {
     if (!current) {
       // sync.go getNewReplicaSet: the new ReplicaSet carries the template with the pod-template-hash label.
       current = this.cluster.createWorkload({
-        kind: 'ReplicaSet', name: `${d.name}-${hash}`, namespace: d.namespace, owner: d, templateHash: hash,
+        kind: 'ReplicaSet',
+        name: `${d.name}-${hash}`,
+        namespace: d.namespace,
+        owner: d,
+        templateHash: hash,
         spec: { ...d.spec, template: { ...template, labels: new Map([...template.labels, [POD_TEMPLATE_HASH_LABEL, hash]]) } },
       });
     } else this.cluster.scaleWorkload(current, d.spec.replicas);
@@ -80,7 +84,11 @@ export class DeploymentController {
       available += rs.status.availableReplicas;
     }
     this.cluster.setWorkloadStatus(d, {
-      observedGeneration: d.generation, replicas, readyReplicas: ready, availableReplicas: available, updatedReplicas: current.status.replicas,
+      observedGeneration: d.generation,
+      replicas,
+      readyReplicas: ready,
+      availableReplicas: available,
+      updatedReplicas: current.status.replicas,
     });
   }
 }

@@ -36,7 +36,13 @@ export class JobController {
     switch (ev.type) {
       case 'WorkloadAdded':
         if (ev.workload.kind !== 'Job') return;
-        this.jobs.set(ev.workload.index, { job: ev.workload, counts: { active: 0, succeeded: 0, failed: 0 }, active: new Set(), created: 0, syncQueued: false });
+        this.jobs.set(ev.workload.index, {
+          job: ev.workload,
+          counts: { active: 0, succeeded: 0, failed: 0 },
+          active: new Set(),
+          created: 0,
+          syncQueued: false,
+        });
         this.queueSync(ev.workload.index);
         return;
       case 'WorkloadSpecChanged':

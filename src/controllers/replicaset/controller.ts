@@ -87,7 +87,12 @@ export class ReplicaSetController {
     }
     let ready = 0;
     for (const p of m.pods) if (p.phase === 'Running') ready++;
-    this.cluster.setWorkloadStatus(rs, { observedGeneration: rs.generation, replicas: m.pods.size, readyReplicas: ready, availableReplicas: ready });
+    this.cluster.setWorkloadStatus(rs, {
+      observedGeneration: rs.generation,
+      replicas: m.pods.size,
+      readyReplicas: ready,
+      availableReplicas: ready,
+    });
     if (rs.spec.replicas !== m.pods.size) this.queueSync(rs.index);
   }
 }

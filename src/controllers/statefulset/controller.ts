@@ -129,6 +129,11 @@ export class StatefulSetController {
       if (!p.terminating) current++;
       if (runningAndReady(p)) ready++;
     }
-    this.cluster.setWorkloadStatus(ss, { observedGeneration: ss.generation, replicas: current, readyReplicas: ready, availableReplicas: ready });
+    this.cluster.setWorkloadStatus(ss, {
+      observedGeneration: ss.generation,
+      replicas: current,
+      readyReplicas: ready,
+      availableReplicas: ready,
+    });
   }
 }

@@ -7,8 +7,18 @@ import type { Collector, Figures, RowSink, SinkFactory } from '../collector.js';
 import { tidy } from '../stats.js';
 
 export const NODE_COLUMNS = [
-  'node', 'node_pool', 'zone', 'instance_type', 'cpu_allocatable_millicores', 'memory_allocatable_bytes', 'pods_allocatable',
-  'price_per_hour', 'created_s', 'cpu_requested_millicores', 'memory_requested_bytes', 'pods',
+  'node',
+  'node_pool',
+  'zone',
+  'instance_type',
+  'cpu_allocatable_millicores',
+  'memory_allocatable_bytes',
+  'pods_allocatable',
+  'price_per_hour',
+  'created_s',
+  'cpu_requested_millicores',
+  'memory_requested_bytes',
+  'pods',
 ];
 export const NODES_FILE = 'nodes.csv';
 
@@ -27,8 +37,18 @@ export class NodesCollector implements Collector {
   finish(): void {
     for (const n of this.cluster.nodes) {
       this.rows.write([
-        n.name, n.pool, n.zone, n.labels.get(INSTANCE_TYPE_LABEL) ?? '', n.allocatable[CPU]!, n.allocatable[MEMORY]!, n.allocatable[PODS]!,
-        n.pricePerHour, tidy(n.createdAt / 1000), n.requested[CPU]!, n.requested[MEMORY]!, n.pods.length,
+        n.name,
+        n.pool,
+        n.zone,
+        n.labels.get(INSTANCE_TYPE_LABEL) ?? '',
+        n.allocatable[CPU]!,
+        n.allocatable[MEMORY]!,
+        n.allocatable[PODS]!,
+        n.pricePerHour,
+        tidy(n.createdAt / 1000),
+        n.requested[CPU]!,
+        n.requested[MEMORY]!,
+        n.pods.length,
       ]);
     }
   }

@@ -10,8 +10,19 @@ import { DoubleList, percentile, tidy } from '../stats.js';
 import type { WorkloadNames } from './workloads.js';
 
 export const POD_COLUMNS = [
-  'pod', 'namespace', 'workload', 'priority', 'cpu_request_millicores', 'memory_request_bytes', 'created_s', 'scheduled_s',
-  'started_s', 'finished_s', 'node', 'attempts', 'outcome',
+  'pod',
+  'namespace',
+  'workload',
+  'priority',
+  'cpu_request_millicores',
+  'memory_request_bytes',
+  'created_s',
+  'scheduled_s',
+  'started_s',
+  'finished_s',
+  'node',
+  'attempts',
+  'outcome',
 ];
 export const PODS_FILE = 'pods.csv';
 
@@ -82,8 +93,18 @@ export class PodsCollector implements Collector {
   writePod(pod: Pod): void {
     const s = (ms: number) => (ms < 0 ? '' : tidy(ms / 1000));
     this.rows.write([
-      pod.name, pod.namespace, this.names.of(pod), pod.priority, tidy(pod.requests[CPU]!), tidy(pod.requests[MEMORY]!),
-      s(pod.createdAt), s(pod.scheduledAt), s(pod.startedAt), s(pod.finishedAt), pod.nodeName, pod.attempts,
+      pod.name,
+      pod.namespace,
+      this.names.of(pod),
+      pod.priority,
+      tidy(pod.requests[CPU]!),
+      tidy(pod.requests[MEMORY]!),
+      s(pod.createdAt),
+      s(pod.scheduledAt),
+      s(pod.startedAt),
+      s(pod.finishedAt),
+      pod.nodeName,
+      pod.attempts,
       pod.outcome || pod.phase,
     ]);
   }

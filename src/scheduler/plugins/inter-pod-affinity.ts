@@ -182,7 +182,8 @@ export function interPodAffinity(args: InterPodAffinityArgs, handle: Handle): Pl
         for (const term of t.preferredPodAffinity) if (termMatches(term, pod, e)) add(scores, term.topologyKey, node, term.weight);
         for (const term of t.preferredPodAntiAffinity) if (termMatches(term, pod, e)) add(scores, term.topologyKey, node, -term.weight);
         const et = e.template;
-        if (hardWeight > 0) for (const term of et.podAffinity) if (termMatches(term, e, pod)) add(scores, term.topologyKey, node, hardWeight);
+        if (hardWeight > 0)
+          for (const term of et.podAffinity) if (termMatches(term, e, pod)) add(scores, term.topologyKey, node, hardWeight);
         for (const term of et.preferredPodAffinity) if (termMatches(term, e, pod)) add(scores, term.topologyKey, node, term.weight);
         for (const term of et.preferredPodAntiAffinity) if (termMatches(term, e, pod)) add(scores, term.topologyKey, node, -term.weight);
       };

@@ -268,7 +268,8 @@ export class PodCounts {
     let ix = this.indexes.get(id);
     if (!ix) {
       ix = new SelectorIndex(namespace, selector);
-      for (const n of this.cluster.nodes) for (const p of n.pods) if (!p.terminating && podMatches(selector, ix.namespaces, p)) ix.addOnNode(n.index, 1);
+      for (const n of this.cluster.nodes)
+        for (const p of n.pods) if (!p.terminating && podMatches(selector, ix.namespaces, p)) ix.addOnNode(n.index, 1);
       this.indexes.set(id, ix);
       this.indexVersion++;
     }

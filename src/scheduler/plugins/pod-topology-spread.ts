@@ -27,9 +27,17 @@ export interface PodTopologySpreadArgs {
 /** plugin.go systemDefaultConstraints: hostname maxSkew 3 and zone maxSkew 5, both ScheduleAnyway. */
 export function systemDefaultConstraints(selector: LabelSelector): TopologySpreadConstraint[] {
   const base = {
-    whenUnsatisfiable: 'ScheduleAnyway', selector, minDomains: 1, nodeAffinityPolicy: 'Honor', nodeTaintsPolicy: 'Ignore', matchLabelKeys: [],
+    whenUnsatisfiable: 'ScheduleAnyway',
+    selector,
+    minDomains: 1,
+    nodeAffinityPolicy: 'Honor',
+    nodeTaintsPolicy: 'Ignore',
+    matchLabelKeys: [],
   } as const;
-  return [{ ...base, maxSkew: 3, topologyKey: HOSTNAME_LABEL }, { ...base, maxSkew: 5, topologyKey: ZONE_LABEL }];
+  return [
+    { ...base, maxSkew: 3, topologyKey: HOSTNAME_LABEL },
+    { ...base, maxSkew: 5, topologyKey: ZONE_LABEL },
+  ];
 }
 
 /** common.go buildDefaultConstraints, for the manifest loader: the defaults with the selector of the pod's Services,
@@ -129,8 +137,11 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
       for (const c of t.topologySpread) {
         const selector = mergeMatchLabelKeys(c, pod);
         (c.whenUnsatisfiable === 'DoNotSchedule' ? hard : soft).push({
-          c, hostname: c.topologyKey === HOSTNAME_LABEL, topo: counts.key(c.topologyKey),
-          ix: selector.requirements.length === 0 ? null : counts.index(t.namespace, selector), dc: null,
+          c,
+          hostname: c.topologyKey === HOSTNAME_LABEL,
+          topo: counts.key(c.topologyKey),
+          ix: selector.requirements.length === 0 ? null : counts.index(t.namespace, selector),
+          dc: null,
           selfMatch: podMatches(selector, [t.namespace], pod) ? 1 : 0,
           restricted: (c.nodeAffinityPolicy === 'Honor' && nodeAffinity) || c.nodeTaintsPolicy === 'Honor',
         });

@@ -20,15 +20,30 @@ const bar = exists('bar');
 const NO_SCHEDULE: Taint = { key: 'node.kubernetes.io/unschedulable', value: '', effect: 'NoSchedule' };
 
 function tsc(
-  maxSkew: number, topologyKey: string, hard: boolean, selector: LabelSelector = foo, more: Partial<TopologySpreadConstraint> = {},
+  maxSkew: number,
+  topologyKey: string,
+  hard: boolean,
+  selector: LabelSelector = foo,
+  more: Partial<TopologySpreadConstraint> = {},
 ): TopologySpreadConstraint {
   return {
-    maxSkew, topologyKey, whenUnsatisfiable: hard ? 'DoNotSchedule' : 'ScheduleAnyway', selector, minDomains: 1,
-    nodeAffinityPolicy: 'Honor', nodeTaintsPolicy: 'Ignore', matchLabelKeys: [], ...more,
+    maxSkew,
+    topologyKey,
+    whenUnsatisfiable: hard ? 'DoNotSchedule' : 'ScheduleAnyway',
+    selector,
+    minDomains: 1,
+    nodeAffinityPolicy: 'Honor',
+    nodeTaintsPolicy: 'Ignore',
+    matchLabelKeys: [],
+    ...more,
   };
 }
 
-interface NodeRow { name: string; labels: Record<string, string>; taints?: Taint[] }
+interface NodeRow {
+  name: string;
+  labels: Record<string, string>;
+  taints?: Taint[];
+}
 interface Case {
   name: string;
   pod: PodDesc;
@@ -90,77 +105,111 @@ const onNode = (n: string, count: number, labels: Record<string, string> = { foo
 const F = { labels: { foo: '' } };
 
 const filterCases: Case[] = [
-  { name: 'no DoNotSchedule constraint: PreFilter skips', pod: { ...F, topologySpread: [tsc(1, ZONE, false)] }, nodes: zones4, want: 'skip' },
+  {
+    name: 'no DoNotSchedule constraint: PreFilter skips',
+    pod: { ...F, topologySpread: [tsc(1, ZONE, false)] },
+    nodes: zones4,
+    want: 'skip',
+  },
   { name: 'no existing pods', pod: { ...F, topologySpread: [tsc(1, ZONE, true)] }, nodes: zones4, want: ['ok', 'ok', 'ok', 'ok'] },
   {
     name: 'maxSkew 1 across zones, spread 2/3 (upstream: normal case with one spreadConstraint)',
-    pod: { ...F, topologySpread: [tsc(1, ZONE, true)] }, nodes: zones4,
+    pod: { ...F, topologySpread: [tsc(1, ZONE, true)] },
+    nodes: zones4,
     existing: [...onNode('node-a', 1), ...onNode('node-b', 1), ...onNode('node-x', 1), ...onNode('node-y', 2)],
     want: ['ok', 'ok', 'skew', 'skew'],
   },
   {
-    name: 'hostname maxSkew 1: only the empty node fits', pod: { ...F, topologySpread: [tsc(1, HOST, true)] },
-    nodes: hosts('a', 'b', 'c'), existing: [...onNode('a', 1), ...onNode('b', 1)], want: ['skew', 'skew', 'ok'],
+    name: 'hostname maxSkew 1: only the empty node fits',
+    pod: { ...F, topologySpread: [tsc(1, HOST, true)] },
+    nodes: hosts('a', 'b', 'c'),
+    existing: [...onNode('a', 1), ...onNode('b', 1)],
+    want: ['skew', 'skew', 'ok'],
   },
   {
-    name: 'the pod does not match its own selector', pod: { labels: {}, topologySpread: [tsc(1, HOST, true)] },
-    nodes: hosts('a', 'b', 'c'), existing: [...onNode('a', 1), ...onNode('b', 2)], want: ['ok', 'skew', 'ok'],
+    name: 'the pod does not match its own selector',
+    pod: { labels: {}, topologySpread: [tsc(1, HOST, true)] },
+    nodes: hosts('a', 'b', 'c'),
+    existing: [...onNode('a', 1), ...onNode('b', 2)],
+    want: ['ok', 'skew', 'ok'],
   },
   {
     name: 'minDomains 3 > 2 eligible zones: the global minimum is 0',
-    pod: { ...F, topologySpread: [tsc(1, ZONE, true, foo, { minDomains: 3 })] }, nodes: zones4,
-    existing: [...onNode('node-a', 1), ...onNode('node-x', 1)], want: ['skew', 'skew', 'skew', 'skew'],
+    pod: { ...F, topologySpread: [tsc(1, ZONE, true, foo, { minDomains: 3 })] },
+    nodes: zones4,
+    existing: [...onNode('node-a', 1), ...onNode('node-x', 1)],
+    want: ['skew', 'skew', 'skew', 'skew'],
   },
   {
     name: 'minDomains 2 = 2 eligible zones: the real minimum (1) is used',
-    pod: { ...F, topologySpread: [tsc(1, ZONE, true, foo, { minDomains: 2 })] }, nodes: zones4,
-    existing: [...onNode('node-a', 1), ...onNode('node-x', 1)], want: ['ok', 'ok', 'ok', 'ok'],
+    pod: { ...F, topologySpread: [tsc(1, ZONE, true, foo, { minDomains: 2 })] },
+    nodes: zones4,
+    existing: [...onNode('node-a', 1), ...onNode('node-x', 1)],
+    want: ['ok', 'ok', 'ok', 'ok'],
   },
   {
     name: 'node without the zone label is rejected and left out of the hostname domains',
     pod: { ...F, topologySpread: [tsc(1, ZONE, true), tsc(1, HOST, true)] },
     nodes: [zones4[0]!, zones4[2]!, { name: 'node-c', labels: { [HOST]: 'node-c' } }],
-    existing: [...onNode('node-a', 1), ...onNode('node-x', 1)], want: ['ok', 'ok', 'label'],
+    existing: [...onNode('node-a', 1), ...onNode('node-x', 1)],
+    want: ['ok', 'ok', 'label'],
   },
   {
     name: 'nodeAffinityPolicy Honor: the zone outside the nodeSelector is not a domain',
     pod: { ...F, nodeSelector: { pool: 'a' }, topologySpread: [tsc(1, ZONE, true)] },
     nodes: [
-      { name: 'a1', labels: { [ZONE]: 'z1', pool: 'a' } }, { name: 'a2', labels: { [ZONE]: 'z2', pool: 'a' } }, { name: 'b1', labels: { [ZONE]: 'z3' } },
+      { name: 'a1', labels: { [ZONE]: 'z1', pool: 'a' } },
+      { name: 'a2', labels: { [ZONE]: 'z2', pool: 'a' } },
+      { name: 'b1', labels: { [ZONE]: 'z3' } },
     ],
-    existing: [...onNode('a1', 1), ...onNode('a2', 1)], want: ['ok', 'ok', 'ok'],
+    existing: [...onNode('a1', 1), ...onNode('a2', 1)],
+    want: ['ok', 'ok', 'ok'],
   },
   {
     name: 'nodeAffinityPolicy Ignore: the empty zone outside the nodeSelector makes the minimum 0',
     pod: { ...F, nodeSelector: { pool: 'a' }, topologySpread: [tsc(1, ZONE, true, foo, { nodeAffinityPolicy: 'Ignore' })] },
     nodes: [
-      { name: 'a1', labels: { [ZONE]: 'z1', pool: 'a' } }, { name: 'a2', labels: { [ZONE]: 'z2', pool: 'a' } }, { name: 'b1', labels: { [ZONE]: 'z3' } },
+      { name: 'a1', labels: { [ZONE]: 'z1', pool: 'a' } },
+      { name: 'a2', labels: { [ZONE]: 'z2', pool: 'a' } },
+      { name: 'b1', labels: { [ZONE]: 'z3' } },
     ],
-    existing: [...onNode('a1', 1), ...onNode('a2', 1)], want: ['skew', 'skew', 'ok'],
+    existing: [...onNode('a1', 1), ...onNode('a2', 1)],
+    want: ['skew', 'skew', 'ok'],
   },
   {
     name: 'minDomains 3 > 2 zones matching the nodeSelector: the global minimum is 0',
     pod: { ...F, nodeSelector: { pool: 'a' }, topologySpread: [tsc(1, ZONE, true, foo, { minDomains: 3 })] },
     nodes: [
-      { name: 'a1', labels: { [ZONE]: 'z1', pool: 'a' } }, { name: 'a2', labels: { [ZONE]: 'z2', pool: 'a' } }, { name: 'b1', labels: { [ZONE]: 'z3' } },
+      { name: 'a1', labels: { [ZONE]: 'z1', pool: 'a' } },
+      { name: 'a2', labels: { [ZONE]: 'z2', pool: 'a' } },
+      { name: 'b1', labels: { [ZONE]: 'z3' } },
     ],
-    existing: [...onNode('a1', 1), ...onNode('a2', 1)], want: ['skew', 'skew', 'ok'],
+    existing: [...onNode('a1', 1), ...onNode('a2', 1)],
+    want: ['skew', 'skew', 'ok'],
   },
   {
     name: 'nodeTaintsPolicy Honor: a node with an untolerated taint is not counted',
     pod: { ...F, topologySpread: [tsc(1, HOST, true, foo, { nodeTaintsPolicy: 'Honor' })] },
     nodes: [...hosts('a', 'b'), { name: 't', labels: { [HOST]: 't' }, taints: [NO_SCHEDULE] }],
-    existing: [...onNode('a', 1), ...onNode('b', 1)], want: ['ok', 'ok', 'ok'],
+    existing: [...onNode('a', 1), ...onNode('b', 1)],
+    want: ['ok', 'ok', 'ok'],
   },
   {
     name: 'pods of another namespace or outside the selector do not count',
-    pod: { ...F, topologySpread: [tsc(1, HOST, true)] }, nodes: hosts('a', 'b'),
-    existing: [['a', { foo: '' }, 'other'], ['a', { bar: '' }]], want: ['ok', 'ok'],
+    pod: { ...F, topologySpread: [tsc(1, HOST, true)] },
+    nodes: hosts('a', 'b'),
+    existing: [
+      ['a', { foo: '' }, 'other'],
+      ['a', { bar: '' }],
+    ],
+    want: ['ok', 'ok'],
   },
   {
     name: 'matchLabelKeys narrows the selector to pods of the same revision',
     pod: { labels: { foo: '', rev: '2' }, topologySpread: [tsc(1, HOST, true, foo, { matchLabelKeys: ['rev'] })] },
-    nodes: hosts('a', 'b'), existing: onNode('a', 2, { foo: '', rev: '1' }), want: ['ok', 'ok'],
+    nodes: hosts('a', 'b'),
+    existing: onNode('a', 2, { foo: '', rev: '1' }),
+    want: ['ok', 'ok'],
   },
 ];
 
@@ -168,70 +217,111 @@ const four = hosts('node-a', 'node-b', 'node-c', 'node-d');
 const scoreCases: Case[] = [
   { name: 'no ScheduleAnyway constraint: PreScore skips', pod: { ...F, topologySpread: [tsc(1, HOST, true)] }, nodes: four, want: 'skip' },
   {
-    name: 'upstream: one constraint on node, all 4 nodes are candidates (2/1/0/3)', pod: { ...F, topologySpread: [tsc(1, HOST, false)] },
-    nodes: four, existing: [...onNode('node-a', 2), ...onNode('node-b', 1), ...onNode('node-d', 3)], want: [20, 60, 100, 0],
+    name: 'upstream: one constraint on node, all 4 nodes are candidates (2/1/0/3)',
+    pod: { ...F, topologySpread: [tsc(1, HOST, false)] },
+    nodes: four,
+    existing: [...onNode('node-a', 2), ...onNode('node-b', 1), ...onNode('node-d', 3)],
+    want: [20, 60, 100, 0],
   },
   {
-    name: 'upstream: same, maxSkew=2', pod: { ...F, topologySpread: [tsc(2, HOST, false)] },
-    nodes: four, existing: [...onNode('node-a', 2), ...onNode('node-b', 1), ...onNode('node-d', 3)], want: [33, 66, 100, 16],
+    name: 'upstream: same, maxSkew=2',
+    pod: { ...F, topologySpread: [tsc(2, HOST, false)] },
+    nodes: four,
+    existing: [...onNode('node-a', 2), ...onNode('node-b', 1), ...onNode('node-d', 3)],
+    want: [33, 66, 100, 16],
   },
   {
-    name: 'upstream: one constraint on node, 3 out of 4 nodes are candidates (4/2/1/~3~)', pod: { ...F, topologySpread: [tsc(1, HOST, false)] },
-    nodes: hosts('node-a', 'node-b', 'node-x', 'node-y'), candidates: ['node-a', 'node-b', 'node-x'],
-    existing: [...onNode('node-a', 4), ...onNode('node-b', 2), ...onNode('node-x', 1), ...onNode('node-y', 3)], want: [33, 83, 100],
+    name: 'upstream: one constraint on node, 3 out of 4 nodes are candidates (4/2/1/~3~)',
+    pod: { ...F, topologySpread: [tsc(1, HOST, false)] },
+    nodes: hosts('node-a', 'node-b', 'node-x', 'node-y'),
+    candidates: ['node-a', 'node-b', 'node-x'],
+    existing: [...onNode('node-a', 4), ...onNode('node-b', 2), ...onNode('node-x', 1), ...onNode('node-y', 3)],
+    want: [33, 83, 100],
   },
   {
-    name: "upstream: one node doesn't match the topology key: it scores 0", pod: { ...F, topologySpread: [tsc(1, HOST, false)] },
-    nodes: [...hosts('node-a'), { name: 'node-b', labels: { n: 'node-b' } }, ...hosts('node-x', 'node-y')], candidates: ['node-a', 'node-b', 'node-x'],
-    existing: [...onNode('node-a', 4), ...onNode('node-b', 2), ...onNode('node-x', 1), ...onNode('node-y', 3)], want: [16, 0, 100],
+    name: "upstream: one node doesn't match the topology key: it scores 0",
+    pod: { ...F, topologySpread: [tsc(1, HOST, false)] },
+    nodes: [...hosts('node-a'), { name: 'node-b', labels: { n: 'node-b' } }, ...hosts('node-x', 'node-y')],
+    candidates: ['node-a', 'node-b', 'node-x'],
+    existing: [...onNode('node-a', 4), ...onNode('node-b', 2), ...onNode('node-x', 1), ...onNode('node-y', 3)],
+    want: [16, 0, 100],
   },
   {
     name: 'upstream: two constraints on zone and node, 2 out of 4 nodes are candidates',
     pod: { ...F, topologySpread: [tsc(1, ZONE, false), tsc(1, HOST, false)] },
-    nodes: zones4, candidates: ['node-a', 'node-x'],
-    existing: [...onNode('node-a', 2), ...onNode('node-b', 1), ...onNode('node-x', 2), ...onNode('node-y', 4)], want: [100, 63],
+    nodes: zones4,
+    candidates: ['node-a', 'node-x'],
+    existing: [...onNode('node-a', 2), ...onNode('node-b', 1), ...onNode('node-x', 2), ...onNode('node-y', 4)],
+    want: [100, 63],
   },
   {
     name: 'upstream: two constraints on zone and node, with different labelSelectors',
-    pod: { labels: { foo: '', bar: '' }, topologySpread: [tsc(1, ZONE, false, foo), tsc(1, HOST, false, bar)] }, nodes: zones4,
-    existing: [['node-a', { foo: '' }], ['node-b', { foo: '', bar: '' }], ['node-y', { foo: '' }], ['node-y', { bar: '' }]], want: [60, 20, 100, 60],
+    pod: { labels: { foo: '', bar: '' }, topologySpread: [tsc(1, ZONE, false, foo), tsc(1, HOST, false, bar)] },
+    nodes: zones4,
+    existing: [
+      ['node-a', { foo: '' }],
+      ['node-b', { foo: '', bar: '' }],
+      ['node-y', { foo: '' }],
+      ['node-y', { bar: '' }],
+    ],
+    want: [60, 20, 100, 60],
   },
   {
     name: 'pods on a node lacking one of the keys count in no domain; the node itself is ignored (0)',
     pod: { ...F, topologySpread: [tsc(1, ZONE, false), tsc(1, HOST, false)] },
-    nodes: [zones4[0]!, { name: 'node-b', labels: { [ZONE]: 'zone1' } }, zones4[2]!], existing: onNode('node-b', 3), want: [100, 0, 100],
+    nodes: [zones4[0]!, { name: 'node-b', labels: { [ZONE]: 'zone1' } }, zones4[2]!],
+    existing: onNode('node-b', 3),
+    want: [100, 0, 100],
   },
   {
-    name: 'upstream: existing pods in a different namespace do not count', pod: { ...F, topologySpread: [tsc(1, HOST, false)] },
-    nodes: hosts('node-a', 'node-b'), existing: [['node-a', { foo: '' }, 'ns1'], ...onNode('node-a', 1), ...onNode('node-b', 2)], want: [100, 33],
+    name: 'upstream: existing pods in a different namespace do not count',
+    pod: { ...F, topologySpread: [tsc(1, HOST, false)] },
+    nodes: hosts('node-a', 'node-b'),
+    existing: [['node-a', { foo: '' }, 'ns1'], ...onNode('node-a', 1), ...onNode('node-b', 2)],
+    want: [100, 33],
   },
   ...(['Honor', 'Ignore'] as const).map((policy): Case => ({
     name: `upstream: NodeAffinityPolicy ${policy} with labelSelectors`,
     pod: { ...F, nodeSelector: { foo: '' }, topologySpread: [tsc(1, 'node', false, foo, { nodeAffinityPolicy: policy })] },
     nodes: [
-      { name: 'node-a', labels: { node: 'node-a', foo: '' } }, { name: 'node-b', labels: { node: 'node-b', foo: '' } }, { name: 'node-c', labels: { node: 'node-c' } },
+      { name: 'node-a', labels: { node: 'node-a', foo: '' } },
+      { name: 'node-b', labels: { node: 'node-b', foo: '' } },
+      { name: 'node-c', labels: { node: 'node-c' } },
     ],
-    existing: [...onNode('node-a', 2), ...onNode('node-b', 1), ...onNode('node-c', 1)], want: policy === 'Honor' ? [0, 33, 100] : [66, 100, 100],
+    existing: [...onNode('node-a', 2), ...onNode('node-b', 1), ...onNode('node-c', 1)],
+    want: policy === 'Honor' ? [0, 33, 100] : [66, 100, 100],
   })),
   {
-    name: 'upstream: NodeTaintsPolicy honored', pod: { ...F, topologySpread: [tsc(1, 'node', false, foo, { nodeTaintsPolicy: 'Honor' })] },
+    name: 'upstream: NodeTaintsPolicy honored',
+    pod: { ...F, topologySpread: [tsc(1, 'node', false, foo, { nodeTaintsPolicy: 'Honor' })] },
     nodes: [
-      { name: 'node-a', labels: { node: 'node-a' } }, { name: 'node-b', labels: { node: 'node-b' } },
+      { name: 'node-a', labels: { node: 'node-a' } },
+      { name: 'node-b', labels: { node: 'node-b' } },
       { name: 'node-c', labels: { node: 'node-c' }, taints: [NO_SCHEDULE] },
     ],
-    existing: [...onNode('node-a', 2), ...onNode('node-b', 1), ...onNode('node-c', 1)], want: [0, 33, 100],
+    existing: [...onNode('node-a', 2), ...onNode('node-b', 1), ...onNode('node-c', 1)],
+    want: [0, 33, 100],
   },
   {
-    name: "upstream: system defaulting, nodes don't have zone, pods match service (4/3/2/1)", system: true,
-    pod: { ...F, topologySpread: systemDefaultConstraints(foo), topologySpreadDefaulted: true }, nodes: four,
-    existing: [...onNode('node-a', 4), ...onNode('node-b', 3), ...onNode('node-c', 2), ...onNode('node-d', 1)], want: [44, 66, 77, 100],
+    name: "upstream: system defaulting, nodes don't have zone, pods match service (4/3/2/1)",
+    system: true,
+    pod: { ...F, topologySpread: systemDefaultConstraints(foo), topologySpreadDefaulted: true },
+    nodes: four,
+    existing: [...onNode('node-a', 4), ...onNode('node-b', 3), ...onNode('node-c', 2), ...onNode('node-d', 1)],
+    want: [44, 66, 77, 100],
   },
   {
     // hostname w = log 6, zone w = log 4 (domains mars and ''): a 7.38+8.16 -> 16, b 2+8.16 -> 10, c 5.58 -> 6, d 3.79 -> 4.
-    name: 'system defaulting: nodes without a zone form the domain "" and are not ignored', system: true,
+    name: 'system defaulting: nodes without a zone form the domain "" and are not ignored',
+    system: true,
     pod: { ...F, topologySpread: systemDefaultConstraints(foo), topologySpreadDefaulted: true },
-    nodes: [{ name: 'a', labels: { [HOST]: 'a', [ZONE]: 'mars' } }, { name: 'b', labels: { [HOST]: 'b', [ZONE]: 'mars' } }, ...hosts('c', 'd')],
-    existing: [...onNode('a', 3), ...onNode('c', 2), ...onNode('d', 1)], want: [25, 62, 87, 100],
+    nodes: [
+      { name: 'a', labels: { [HOST]: 'a', [ZONE]: 'mars' } },
+      { name: 'b', labels: { [HOST]: 'b', [ZONE]: 'mars' } },
+      ...hosts('c', 'd'),
+    ],
+    existing: [...onNode('a', 3), ...onNode('c', 2), ...onNode('d', 1)],
+    want: [25, 62, 87, 100],
   },
 ];
 
@@ -285,7 +375,8 @@ function bruteScores(cluster: ClusterState, p: Pod, cands: Node[], system: boole
   const hasAll = (n: Node) => soft.every((c) => n.labels.has(c.topologyKey));
   const ignored = cands.filter((n) => requireAll && !hasAll(n));
   const tp = soft.map(() => new Map<string, number>());
-  for (const n of cands) if (!ignored.includes(n)) soft.forEach((c, i) => c.topologyKey !== HOST && tp[i]!.set(n.labels.get(c.topologyKey) ?? '', 0));
+  for (const n of cands)
+    if (!ignored.includes(n)) soft.forEach((c, i) => c.topologyKey !== HOST && tp[i]!.set(n.labels.get(c.topologyKey) ?? '', 0));
   const w = soft.map((c, i) => Math.log((c.topologyKey === HOST ? cands.length - ignored.length : tp[i]!.size) + 2));
   for (const n of cluster.nodes) {
     if (n.removedAt >= 0 || (requireAll && !hasAll(n))) continue;
@@ -314,7 +405,10 @@ describe('PodTopologySpread incremental counts', () => {
     const pick = <T>(xs: readonly T[]): T => xs[rng.int(xs.length)]!;
     const cluster = makeCluster([]);
     const handle = { cluster, rng };
-    const plugins = { List: podTopologySpread({ defaultingType: 'List' }, handle), System: podTopologySpread({ defaultingType: 'System' }, handle) };
+    const plugins = {
+      List: podTopologySpread({ defaultingType: 'List' }, handle),
+      System: podTopologySpread({ defaultingType: 'System' }, handle),
+    };
     const counts = PodCounts.of(cluster);
     const addRandomNode = (i: number) => {
       const labels: Record<string, string> = {};
@@ -327,18 +421,26 @@ describe('PodTopologySpread incremental counts', () => {
     for (let i = 0; i < 10; i++) addRandomNode(i);
     const keys = [ZONE, HOST, 'rack'];
     const selectors = [
-      exists('app'), makeSelector([{ key: 'app', operator: 'In', values: ['a'] }]), makeSelector([{ key: 'tier', operator: 'NotIn', values: ['x'] }]),
+      exists('app'),
+      makeSelector([{ key: 'app', operator: 'In', values: ['a'] }]),
+      makeSelector([{ key: 'tier', operator: 'NotIn', values: ['x'] }]),
     ];
     // Replicas share templates, as in a simulation (the index caches matches per template).
-    const templates = ['a', 'b'].flatMap((app) => ['x', 'y'].flatMap((tier) =>
-      ['default', 'other'].map((namespace) => template(cluster, { labels: { app, tier }, namespace }))));
+    const templates = ['a', 'b'].flatMap((app) =>
+      ['x', 'y'].flatMap((tier) => ['default', 'other'].map((namespace) => template(cluster, { labels: { app, tier }, namespace }))),
+    );
     // Templates to schedule: their own constraints or the system defaults.
     const pending = Array.from({ length: 12 }, () => {
       const system = rng.random() < 0.3;
-      const cons = system ? systemDefaultConstraints(pick(selectors)) : [0, 1].slice(0, 1 + rng.int(2)).map(() =>
-        tsc(1 + rng.int(2), pick(keys), rng.random() < 0.5, pick([...selectors, makeSelector([])]), {
-          minDomains: 1 + rng.int(4), nodeAffinityPolicy: pick(['Honor', 'Ignore']), nodeTaintsPolicy: pick(['Honor', 'Ignore', 'Ignore']),
-        }));
+      const cons = system
+        ? systemDefaultConstraints(pick(selectors))
+        : [0, 1].slice(0, 1 + rng.int(2)).map(() =>
+            tsc(1 + rng.int(2), pick(keys), rng.random() < 0.5, pick([...selectors, makeSelector([])]), {
+              minDomains: 1 + rng.int(4),
+              nodeAffinityPolicy: pick(['Honor', 'Ignore']),
+              nodeTaintsPolicy: pick(['Honor', 'Ignore', 'Ignore']),
+            }),
+          );
       const nodeSelector: Record<string, string> = rng.random() < 0.4 ? { pool: 'p1' } : {};
       return template(cluster, { labels: { app: 'a', tier: 'y' }, nodeSelector, topologySpread: cons, topologySpreadDefaulted: system });
     });
@@ -427,7 +529,10 @@ describe('PodTopologySpread incremental counts', () => {
 
 describe('PodCounts.consistent', () => {
   it('follows node additions and removals', () => {
-    const cluster = makeCluster([{ name: 'a', labels: { [ZONE]: 'z1' } }, { name: 'b', labels: { [ZONE]: 'z2' } }]);
+    const cluster = makeCluster([
+      { name: 'a', labels: { [ZONE]: 'z1' } },
+      { name: 'b', labels: { [ZONE]: 'z2' } },
+    ]);
     const counts = PodCounts.of(cluster);
     const keys = [ZONE, HOST];
     expect(counts.consistent(keys)).toBe(true);
@@ -455,7 +560,7 @@ describe('PodTopologySpread follows node and pod changes of the model', () => {
     return { cluster, nodes, plugin, existing };
   };
 
-  it('nodeTaintsPolicy Honor: tainting a domain\'s nodes takes the domain out of the skew, after the counts were cached', () => {
+  it("nodeTaintsPolicy Honor: tainting a domain's nodes takes the domain out of the skew, after the counts were cached", () => {
     const { cluster, nodes, plugin } = setupZones();
     const p = pod(cluster, { labels: { foo: '' }, topologySpread: [tsc(1, ZONE, true, foo, { nodeTaintsPolicy: 'Honor' })] });
     // z1 holds 1 matching pod, z2 none: a second one in z1 would make the skew 2.
