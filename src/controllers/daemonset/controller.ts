@@ -2,6 +2,7 @@
 // that should run it, scheduled by the default scheduler with a node affinity for that node alone
 // (util.ReplaceDaemonSetPodNodeNameNodeAffinity), and deleted from nodes it may no longer run on.
 import type { Simulation } from '../../engine/simulation.js';
+import { SyncQueue } from '../sync-queue.js';
 import type { ClusterState } from '../../model/cluster-state.js';
 import type { ClusterEvent } from '../../model/events.js';
 import type { Node } from '../../model/node.js';
@@ -59,18 +60,16 @@ interface Managed {
   /** The template with the daemon tolerations, and per-node templates (affinity to the node), for the current template. */
   base: { of: PodTemplate | null; template: PodTemplate | null; perNode: Map<number, PodTemplate> };
   created: number;
-  syncQueued: boolean;
 }
 
 export class DaemonSetController {
-  private readonly managed = new Map<number, Managed>();
-  private readonly kSync: number;
+  private readonly queue: SyncQueue<Managed>;
 
   constructor(
     private readonly sim: Simulation,
     private readonly cluster: ClusterState,
   ) {
-    this.kSync = sim.register('daemonset.sync', (i) => this.sync(this.managed.get(i)!));
+    this.queue = new SyncQueue(sim, 'daemonset.sync', (m) => this.sync(m));
     cluster.watch('daemonset', (ev) => this.on(ev));
   }
 
@@ -78,44 +77,35 @@ export class DaemonSetController {
     switch (ev.type) {
       case 'WorkloadAdded':
         if (ev.workload.kind !== 'DaemonSet') return;
-        this.managed.set(ev.workload.index, {
+        this.queue.add(ev.workload.index, {
           ds: ev.workload,
           pods: new Map(),
           base: { of: null, template: null, perNode: new Map() },
           created: 0,
-          syncQueued: false,
         });
-        this.queueSync(ev.workload.index);
         return;
       case 'WorkloadSpecChanged':
-        this.queueSync(ev.workload.index);
+        this.queue.queue(ev.workload.index);
         return;
       // A node that appears, or whose taints change, may need a daemon pod or lose one.
       case 'NodeAdded':
       case 'NodeTaintsChanged':
-        for (const i of this.managed.keys()) this.queueSync(i);
+        this.queue.queueAll();
         return;
       case 'PodRunning':
-        this.queueSync(ev.pod.workload);
+        this.queue.queue(ev.pod.workload);
         return;
       case 'PodTerminating':
       case 'PodFinished':
       case 'PodDeleted': {
-        const m = this.managed.get(ev.pod.workload);
+        const m = this.queue.get(ev.pod.workload);
         if (!m) return;
         for (const [n, p] of m.pods) if (p === ev.pod) m.pods.delete(n);
-        this.queueSync(ev.pod.workload);
+        this.queue.queue(ev.pod.workload);
         return;
       }
       default:
     }
-  }
-
-  private queueSync(index: number): void {
-    const m = this.managed.get(index);
-    if (!m || m.syncQueued) return;
-    m.syncQueued = true;
-    this.sim.schedule(0, this.kSync, index);
   }
 
   private baseTemplate(m: Managed): PodTemplate {
@@ -145,7 +135,6 @@ export class DaemonSetController {
 
   /** daemon_controller.go manage: create pods on nodes that should run one, delete those that may not stay. */
   private sync(m: Managed): void {
-    m.syncQueued = false;
     const ds = m.ds;
     const base = this.baseTemplate(m);
     let desired = 0;

@@ -4,6 +4,7 @@
 // Status sums its ReplicaSets'. Rolling updates (maxSurge / maxUnavailable steps) come with the rollouts
 // issue; until then a template change replaces the old pods at once, as docs/MODEL.md says.
 import type { Simulation } from '../../engine/simulation.js';
+import { SyncQueue } from '../sync-queue.js';
 import type { ClusterState } from '../../model/cluster-state.js';
 import type { ClusterEvent } from '../../model/events.js';
 import type { Workload } from '../../model/workloads.js';
@@ -16,19 +17,16 @@ interface Managed {
   deployment: Workload;
   /** ReplicaSets it owns, in creation order. */
   replicaSets: Workload[];
-  syncQueued: boolean;
 }
 
 export class DeploymentController {
-  /** By workload index. */
-  private readonly managed = new Map<number, Managed>();
-  private readonly kSync: number;
+  private readonly queue: SyncQueue<Managed>;
 
   constructor(
     private readonly sim: Simulation,
     private readonly cluster: ClusterState,
   ) {
-    this.kSync = sim.register('deployment.sync', (i) => this.sync(this.managed.get(i)!));
+    this.queue = new SyncQueue(sim, 'deployment.sync', (m) => this.sync(m));
     cluster.watch('deployment', (ev) => this.on(ev));
   }
 
@@ -36,29 +34,21 @@ export class DeploymentController {
     if (ev.type !== 'WorkloadAdded' && ev.type !== 'WorkloadSpecChanged' && ev.type !== 'WorkloadStatusChanged') return;
     const w = ev.workload;
     if (w.kind === 'Deployment') {
-      if (ev.type === 'WorkloadAdded') this.managed.set(w.index, { deployment: w, replicaSets: [], syncQueued: false });
-      if (ev.type !== 'WorkloadStatusChanged') this.queueSync(w.index);
+      if (ev.type === 'WorkloadAdded') this.queue.add(w.index, { deployment: w, replicaSets: [] });
+      else if (ev.type === 'WorkloadSpecChanged') this.queue.queue(w.index);
       return;
     }
     const owner = w.owner;
     if (w.kind !== 'ReplicaSet' || !owner || owner.kind !== 'Deployment') return;
-    const m = this.managed.get(owner.index);
+    const m = this.queue.get(owner.index);
     if (!m) return;
     if (ev.type === 'WorkloadAdded') m.replicaSets.push(w);
     // A ReplicaSet's status moves its Deployment's.
-    if (ev.type === 'WorkloadStatusChanged') this.queueSync(owner.index);
-  }
-
-  private queueSync(index: number): void {
-    const m = this.managed.get(index);
-    if (!m || m.syncQueued) return;
-    m.syncQueued = true;
-    this.sim.schedule(0, this.kSync, index);
+    if (ev.type === 'WorkloadStatusChanged') this.queue.queue(owner.index);
   }
 
   /** deployment_controller.go syncDeployment, without rollout steps: the current ReplicaSet at spec.replicas, the others at 0. */
   private sync(m: Managed): void {
-    m.syncQueued = false;
     const d = m.deployment;
     const template = d.spec.template!;
     const hash = computeHash(template);

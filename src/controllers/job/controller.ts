@@ -3,6 +3,7 @@
 // completionTime. A terminating pod is no longer active (the default podReplacementPolicy,
 // TerminatingOrFailed, replaces it at once).
 import type { Simulation } from '../../engine/simulation.js';
+import { SyncQueue } from '../sync-queue.js';
 import { sample } from '../../engine/distributions.js';
 import type { ClusterState } from '../../model/cluster-state.js';
 import type { ClusterEvent } from '../../model/events.js';
@@ -16,19 +17,16 @@ interface ManagedJob {
   counts: JobCounts;
   active: Set<Pod>;
   created: number;
-  syncQueued: boolean;
 }
 
 export class JobController {
-  /** By workload index. */
-  private readonly jobs = new Map<number, ManagedJob>();
-  private readonly kSync: number;
+  private readonly queue: SyncQueue<ManagedJob>;
 
   constructor(
     private readonly sim: Simulation,
     private readonly cluster: ClusterState,
   ) {
-    this.kSync = sim.register('job.sync', (i) => this.sync(this.jobs.get(i)!));
+    this.queue = new SyncQueue(sim, 'job.sync', (m) => this.sync(m));
     cluster.watch('job', (ev) => this.on(ev));
   }
 
@@ -36,23 +34,21 @@ export class JobController {
     switch (ev.type) {
       case 'WorkloadAdded':
         if (ev.workload.kind !== 'Job') return;
-        this.jobs.set(ev.workload.index, {
+        this.queue.add(ev.workload.index, {
           job: ev.workload,
           counts: { active: 0, succeeded: 0, failed: 0 },
           active: new Set(),
           created: 0,
-          syncQueued: false,
         });
-        this.queueSync(ev.workload.index);
         return;
       case 'WorkloadSpecChanged':
-        this.queueSync(ev.workload.index);
+        this.queue.queue(ev.workload.index);
         return;
       case 'PodTerminating':
       case 'PodFinished':
       case 'PodDeleted': {
         const pod = ev.pod;
-        const j = this.jobs.get(pod.workload);
+        const j = this.queue.get(pod.workload);
         if (!j) return;
         if (ev.type === 'PodFinished') {
           if (pod.phase === 'Succeeded') j.counts.succeeded++;
@@ -60,22 +56,14 @@ export class JobController {
         }
         if (!j.active.delete(pod)) return;
         j.counts.active--;
-        this.queueSync(pod.workload);
+        this.queue.queue(pod.workload);
         return;
       }
       default:
     }
   }
 
-  private queueSync(index: number): void {
-    const j = this.jobs.get(index);
-    if (!j || j.syncQueued) return;
-    j.syncQueued = true;
-    this.sim.schedule(0, this.kSync, index);
-  }
-
   private sync(j: ManagedJob): void {
-    j.syncQueued = false;
     const job = j.job;
     const spec = job.spec.job!;
     const done = job.status.completionTime < 0 && jobComplete(spec, j.counts) ? this.sim.now : job.status.completionTime;

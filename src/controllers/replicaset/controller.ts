@@ -3,6 +3,7 @@
 // end, are deleted (preempted, evicted) or begin terminating (controller.FilterActivePods leaves
 // terminating pods out), and reports status.replicas / readyReplicas / availableReplicas.
 import type { Simulation } from '../../engine/simulation.js';
+import { SyncQueue } from '../sync-queue.js';
 import { sample } from '../../engine/distributions.js';
 import type { ClusterState } from '../../model/cluster-state.js';
 import type { ClusterEvent } from '../../model/events.js';
@@ -16,19 +17,16 @@ interface Managed {
   /** Active pods: owned, not ended, not terminating. */
   pods: Set<Pod>;
   created: number;
-  syncQueued: boolean;
 }
 
 export class ReplicaSetController {
-  /** By workload index. */
-  private readonly managed = new Map<number, Managed>();
-  private readonly kSync: number;
+  private readonly queue: SyncQueue<Managed>;
 
   constructor(
     private readonly sim: Simulation,
     private readonly cluster: ClusterState,
   ) {
-    this.kSync = sim.register('replicaset.sync', (i) => this.sync(this.managed.get(i)!));
+    this.queue = new SyncQueue(sim, 'replicaset.sync', (m) => this.sync(m));
     cluster.watch('replicaset', (ev) => this.on(ev));
   }
 
@@ -36,36 +34,27 @@ export class ReplicaSetController {
     switch (ev.type) {
       case 'WorkloadAdded':
         if (ev.workload.kind !== 'ReplicaSet') return;
-        this.managed.set(ev.workload.index, { rs: ev.workload, pods: new Set(), created: 0, syncQueued: false });
-        this.queueSync(ev.workload.index);
+        this.queue.add(ev.workload.index, { rs: ev.workload, pods: new Set(), created: 0 });
         return;
       case 'WorkloadSpecChanged':
-        this.queueSync(ev.workload.index);
+        this.queue.queue(ev.workload.index);
         return;
       case 'PodRunning':
-        this.queueSync(ev.pod.workload);
+        this.queue.queue(ev.pod.workload);
         return;
       case 'PodTerminating':
       case 'PodFinished':
       case 'PodDeleted': {
-        const m = this.managed.get(ev.pod.workload);
-        if (m && m.pods.delete(ev.pod)) this.queueSync(ev.pod.workload);
+        const m = this.queue.get(ev.pod.workload);
+        if (m && m.pods.delete(ev.pod)) this.queue.queue(ev.pod.workload);
         return;
       }
       default:
     }
   }
 
-  private queueSync(index: number): void {
-    const m = this.managed.get(index);
-    if (!m || m.syncQueued) return;
-    m.syncQueued = true;
-    this.sim.schedule(0, this.kSync, index);
-  }
-
   /** replica_set.go syncReplicaSet / manageReplicas: one step towards spec.replicas, then the status. */
   private sync(m: Managed): void {
-    m.syncQueued = false;
     const rs = m.rs;
     const diff = replicaDiff(rs.spec.replicas, m.pods.size);
     if (diff > 0) {
@@ -93,6 +82,6 @@ export class ReplicaSetController {
       readyReplicas: ready,
       availableReplicas: ready,
     });
-    if (rs.spec.replicas !== m.pods.size) this.queueSync(rs.index);
+    if (rs.spec.replicas !== m.pods.size) this.queue.queue(rs.index);
   }
 }

@@ -5,6 +5,7 @@
 // lower ones are Running and Ready; a pod that is terminating is waited for. Parallel: all at once.
 // Volumes (volumeClaimTemplates) and rolling updates come later (docs/MODEL.md).
 import type { Simulation } from '../../engine/simulation.js';
+import { SyncQueue } from '../sync-queue.js';
 import type { ClusterState } from '../../model/cluster-state.js';
 import type { ClusterEvent } from '../../model/events.js';
 import type { Pod, PodTemplate } from '../../model/pod.js';
@@ -20,7 +21,6 @@ interface Managed {
   pods: (Pod | null)[];
   /** Per-ordinal templates (the template's labels plus the pod's name and index), for the current template. */
   templates: { of: PodTemplate | null; list: PodTemplate[] };
-  syncQueued: boolean;
 }
 
 /** A pod counts as Running and Ready: Running (probes come with the pod lifecycle), not terminating. */
@@ -36,14 +36,13 @@ export function getOrdinal(name: string): number {
 }
 
 export class StatefulSetController {
-  private readonly managed = new Map<number, Managed>();
-  private readonly kSync: number;
+  private readonly queue: SyncQueue<Managed>;
 
   constructor(
     private readonly sim: Simulation,
     private readonly cluster: ClusterState,
   ) {
-    this.kSync = sim.register('statefulset.sync', (i) => this.sync(this.managed.get(i)!));
+    this.queue = new SyncQueue(sim, 'statefulset.sync', (m) => this.sync(m));
     cluster.watch('statefulset', (ev) => this.on(ev));
   }
 
@@ -51,34 +50,26 @@ export class StatefulSetController {
     switch (ev.type) {
       case 'WorkloadAdded':
         if (ev.workload.kind !== 'StatefulSet') return;
-        this.managed.set(ev.workload.index, { ss: ev.workload, pods: [], templates: { of: null, list: [] }, syncQueued: false });
-        this.queueSync(ev.workload.index);
+        this.queue.add(ev.workload.index, { ss: ev.workload, pods: [], templates: { of: null, list: [] } });
         return;
       case 'WorkloadSpecChanged':
-        this.queueSync(ev.workload.index);
+        this.queue.queue(ev.workload.index);
         return;
       case 'PodRunning':
       case 'PodTerminating':
-        this.queueSync(ev.pod.workload);
+        this.queue.queue(ev.pod.workload);
         return;
       case 'PodFinished':
       case 'PodDeleted': {
-        const m = this.managed.get(ev.pod.workload);
+        const m = this.queue.get(ev.pod.workload);
         if (!m) return;
         const i = getOrdinal(ev.pod.name);
         if (m.pods[i] === ev.pod) m.pods[i] = null;
-        this.queueSync(ev.pod.workload);
+        this.queue.queue(ev.pod.workload);
         return;
       }
       default:
     }
-  }
-
-  private queueSync(index: number): void {
-    const m = this.managed.get(index);
-    if (!m || m.syncQueued) return;
-    m.syncQueued = true;
-    this.sim.schedule(0, this.kSync, index);
   }
 
   private templateFor(m: Managed, ordinal: number): PodTemplate {
@@ -95,7 +86,6 @@ export class StatefulSetController {
 
   /** stateful_set_control.go updateStatefulSet, without revisions: create the missing, delete the condemned. */
   private sync(m: Managed): void {
-    m.syncQueued = false;
     const ss = m.ss;
     const replicas = ss.spec.replicas;
     const monotonic = (ss.spec.podManagementPolicy ?? 'OrderedReady') === 'OrderedReady';
