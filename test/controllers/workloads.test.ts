@@ -144,20 +144,25 @@ describe('Deployment → ReplicaSet → pods', () => {
   });
 });
 
+/** A Job of 100m pods that each run for runMs. */
+function makeJob(cluster: ClusterState, name: string, parallelism: number, completions: number, runMs: number): Workload {
+  return cluster.createWorkload({
+    kind: 'Job',
+    name,
+    namespace: 'default',
+    spec: {
+      replicas: parallelism,
+      template: template(cluster, { cpu: '100m' }),
+      runTime: { kind: 'constant', value: runMs },
+      job: { parallelism, completions, backoffLimit: 6 },
+    },
+  });
+}
+
 describe('Job', () => {
   it('reports active, succeeded and completionTime in its status', () => {
     const { sim, cluster } = setup(0);
-    const job = cluster.createWorkload({
-      kind: 'Job',
-      name: 'report',
-      namespace: 'default',
-      spec: {
-        replicas: 2,
-        template: template(cluster, { cpu: '100m' }),
-        runTime: { kind: 'constant', value: 60_000 },
-        job: { parallelism: 2, completions: 4, backoffLimit: 6 },
-      },
-    });
+    const job = makeJob(cluster, 'report', 2, 4, 60_000);
     sim.runUntil(1_000);
     expect(job.status).toMatchObject({ active: 2, succeeded: 0, completionTime: -1 });
     sim.runUntil(200_000);
@@ -168,17 +173,7 @@ describe('Job', () => {
 describe('kubelet and node Ready', () => {
   it('a pod on a node that is not Ready neither starts nor finishes until the node is Ready again', () => {
     const { sim, cluster } = setup(1000);
-    const job = cluster.createWorkload({
-      kind: 'Job',
-      name: 'j',
-      namespace: 'default',
-      spec: {
-        replicas: 1,
-        template: template(cluster, { cpu: '100m' }),
-        runTime: { kind: 'constant', value: 10_000 },
-        job: { parallelism: 1, completions: 1, backoffLimit: 6 },
-      },
-    });
+    const job = makeJob(cluster, 'j', 1, 1, 10_000);
     sim.runUntil(0);
     const p = podsOf(cluster, job)[0]!;
     expect(p.node).not.toBeNull();
