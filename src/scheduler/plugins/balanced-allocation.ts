@@ -38,7 +38,12 @@ function two(a: number, b: number): number {
   return Math.trunc((1 - Math.abs((x - y) / 2)) * MAX_NODE_SCORE);
 }
 
-export function balancedAllocation(args: { resources: ResourceWeight[]; legacy?: boolean }, handle?: Handle): Plugin {
+export interface BalancedAllocationArgs {
+  resources: ResourceWeight[];
+  legacy?: boolean;
+}
+
+export function balancedAllocation(args: BalancedAllocationArgs, handle?: Handle): Plugin {
   const columns = handle?.cluster.columns;
   const resources = args.resources;
   const idx = resources.map((r) => r.index);
