@@ -20,8 +20,12 @@ export interface ProfileSpec {
   preemption: boolean;
   /** 0 = the adaptive default; undefined = the scheduler-wide setting. */
   percentageOfNodesToScore?: number;
-  /** 'score': the best-scored feasible node (ties at random); 'first': the first feasible node in node order. */
-  selection: 'score' | 'first';
+  /**
+   * 'score': the best-scored feasible node (ties at random), as kube-scheduler chooses; with no score
+   * plugin, kube-scheduler stops at the first feasible node from where the last cycle stopped.
+   * 'first': the first feasible node in node order. 'random': any feasible node, uniformly.
+   */
+  selection: 'score' | 'first' | 'random';
   description: string;
 }
 
@@ -81,7 +85,7 @@ function classic(
   description: string,
   score: ScoreEntry[],
   strategy: string | undefined,
-  selection: 'score' | 'first',
+  selection: 'score' | 'first' | 'random',
 ): ProfileSpec {
   const pluginConfig = defaultPluginArgs();
   if (strategy) pluginConfig.NodeResourcesFit = { scoringStrategy: { type: strategy, resources: CPU_MEMORY } };
@@ -139,7 +143,7 @@ export const BUILTIN_PROFILES: Readonly<Record<string, () => ProfileSpec>> = {
       'LeastAllocated',
       'score',
     ),
-  random: () => classic('random', 'a feasible node chosen uniformly at random', [], undefined, 'score'),
+  random: () => classic('random', 'a feasible node chosen uniformly at random', [], undefined, 'random'),
 };
 
 export interface ScorePlugin {

@@ -185,9 +185,12 @@ export class Scheduler {
       return { node: nominated, feasible: 1, evaluated: 1, diagnosis: null };
     }
 
-    const first = this.profile.spec.selection === 'first';
+    const selection = this.profile.spec.selection;
+    const first = selection === 'first';
     const pct = this.profile.spec.percentageOfNodesToScore ?? this.percentageOfNodesToScore;
-    const toFind = first ? 1 : numFeasibleNodesToFind(pct, n);
+    // schedule_one.go findNodesThatPassFilters: without score plugins (hasScoring; kubesim has no
+    // extenders) one feasible node is enough.
+    const toFind = first || (selection === 'score' && this.profile.scorers.length === 0) ? 1 : numFeasibleNodesToFind(pct, n);
     const start = first ? 0 : this.nextStartNodeIndex % n;
     const feasible = this.feasible;
     const status = this.statusOf(n);

@@ -256,3 +256,29 @@ describe('diagnosis of a pod that fits nowhere', () => {
     }
   });
 });
+
+describe('a profile without score plugins (schedule_one.go findNodesThatPassFilters, hasScoring)', () => {
+  it('takes the first feasible node from where the last cycle stopped, evaluating no further', () => {
+    const cluster = makeCluster(nodes(200)); // 200 nodes: the adaptive default would look for 100
+    const rng = new RngStreams(1).get('scheduler.select');
+    const spec = { ...BUILTIN_PROFILES.default!(), score: [] };
+    const s = new Scheduler(buildProfile(spec, { cluster, rng }, translateArgs(cluster.resources, null, [])), cluster, rng, 0);
+    expect(s.profile.scorers).toEqual([]);
+    const a = s.schedule(pod(cluster, { cpu: '100m' }));
+    expect([a.node!.name, a.evaluated, a.feasible]).toEqual(['n0', 1, 1]);
+    const b = s.schedule(pod(cluster, { cpu: '100m' }));
+    expect([b.node!.name, b.evaluated]).toEqual(['n1', 1]);
+    // Nodes that cannot hold the pod are passed over: n2 and n3 are full.
+    for (const name of ['n2', 'n3']) boundPod(cluster, name, { cpu: '4' });
+    const c = s.schedule(pod(cluster, { cpu: '100m' }));
+    expect([c.node!.name, c.evaluated]).toEqual(['n4', 3]);
+  });
+
+  it('the random strategy still draws among every feasible node', () => {
+    const cluster = makeCluster(nodes(200));
+    const s = scheduler(cluster, 'random');
+    const chosen = new Set<string>();
+    for (let i = 0; i < 20; i++) chosen.add(s.schedule(pod(cluster, { cpu: '100m' })).node!.name);
+    expect(chosen.size).toBeGreaterThan(10);
+  });
+});

@@ -150,6 +150,24 @@ describe('NodeResourcesBalancedAllocation', () => {
     const p = pod(cluster, { cpu: '3000m', memory: '5000' });
     expect(cluster.nodes.map((n) => plugin.score!(new CycleState(), p, n))).toEqual([68, 75]);
   });
+  it('leaves out an extended resource the pod does not request (resource_allocation.go), and counts one it does', () => {
+    // 4 CPU, 16Gi, 8 GPUs; a 2 CPU / 2Gi pod: fractions 0.5 and 0.125 (the GPU is skipped) -> std 0.1875
+    // -> 81 with the pod, 100 without -> 50 + (50 + 81 - 100)/2 = 65. Counting the GPU as a fraction of 0
+    // would give 64. A pod asking for 4 GPUs: 0.5, 0.125, 0.5 -> std 0.177 -> 82 -> 50 + 32/2 = 66.
+    const cluster = makeCluster([{ name: 'g', cpu: '4', memory: '16Gi', extended: { 'nvidia.com/gpu': '8' } }], ['nvidia.com/gpu']);
+    const gpu = cluster.resources.indexOf('nvidia.com/gpu')!;
+    const resources = [...cpuMem, { index: gpu, weight: 1 }];
+    const node = cluster.nodes[0]!;
+    const plugin = balancedAllocation({ resources }, { cluster, rng: new RngStreams(1).get('t') });
+    expect(plugin.score!(new CycleState(), pod(cluster, { cpu: '2', memory: '2Gi' }), node)).toBe(65);
+    expect(plugin.score!(new CycleState(), pod(cluster, { cpu: '2', memory: '2Gi', extended: { 'nvidia.com/gpu': '4' } }), node)).toBe(66);
+    // Two resources, one of them the GPU: the pod without GPUs has one fraction left (std 0): 100 -> 75.
+    const two = balancedAllocation({ resources: [cpuMem[0]!, { index: gpu, weight: 1 }] }, { cluster, rng: new RngStreams(1).get('t') });
+    const out = new Float64Array(1);
+    const p = pod(cluster, { cpu: '2', memory: '2Gi' });
+    two.scoreAll!(new CycleState(), p, [node], 1, out, Int32Array.of(node.index));
+    expect([two.score!(new CycleState(), p, node), out[0]]).toEqual([75, 75]);
+  });
   it('v1.36: a pod that rebalances an unbalanced node scores above 75', () => {
     // node (4000m, 10000) holds a pod of 0 cpu and 5000 memory: fractions 0 and 0.5 -> 75 without the pod.
     // The new pod (2000m, 0): fractions 0.5 and 0.5 -> 100 with it. 50 + (50 + 100 - 75)/2 = 87.

@@ -5,6 +5,7 @@
 // 50 + (50 + scoreWithPod - scoreWithoutPod) / 2, so a node whose balance the pod leaves alone scores 75.
 // Up to v1.35 the score was scoreWithPod itself (see docs/MODEL.md). Best-effort pods are skipped (v1.33+).
 import type { Node } from '../../model/node.js';
+import { PODS } from '../../model/resources.js';
 import type { Pod } from '../../model/pod.js';
 import { MAX_NODE_SCORE, SKIP, type Handle, type Plugin } from '../framework.js';
 import type { ResourceWeight } from './node-resources-fit.js';
@@ -53,6 +54,9 @@ export function balancedAllocation(args: BalancedAllocationArgs, handle?: Handle
     withPod.length = 0;
     without.length = 0;
     for (const index of idx) {
+      // resource_allocation.go calculateResourceAllocatableRequest: an extended (scalar) resource the pod
+      // does not request counts for nothing; a resource the node does not have is left out.
+      if (scalar(index) && pod.requests[index] === 0) continue;
       const cap = node.allocatable[index]!;
       if (cap === 0) continue;
       const used = node.requested[index]!;
@@ -65,12 +69,17 @@ export function balancedAllocation(args: BalancedAllocationArgs, handle?: Handle
     return args.legacy ? w : balancedChangeScore(w, balancedScore(without));
   };
   const pair = idx.length === 2;
+  /** Extended resources (after cpu, memory, ephemeral-storage and pods) are scalar resources upstream. */
+  const scalar = (index: number) => index > PODS;
+  const anyScalar = idx.some(scalar);
+  /** The two-resource fast paths hold unless a scalar resource of the two goes unrequested. */
+  const fast = (pod: Pod) => pair && (!anyScalar || (pod.requests[idx[0]!]! > 0 && pod.requests[idx[1]!]! > 0));
   let cacheGen = new Uint32Array(0);
   let cacheWithout = new Float64Array(0);
   const a = idx[0] ?? 0;
   const b = idx[1] ?? 0;
   const score = (pod: Pod, node: Node): number => {
-    if (!pair) return general(pod, node);
+    if (!fast(pod)) return general(pod, node);
     const capA = node.allocatable[a]!;
     const capB = node.allocatable[b]!;
     // With a resource missing on the node, fewer than two fractions remain: the general path handles it.
@@ -90,7 +99,7 @@ export function balancedAllocation(args: BalancedAllocationArgs, handle?: Handle
       return score(pod, node);
     },
     scoreAll(_s, pod, nodes, n, out, index) {
-      if (!pair || !columns) {
+      if (!fast(pod) || !columns) {
         for (let i = 0; i < n; i++) out[i] = score(pod, nodes[i]!);
         return;
       }
