@@ -3,7 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yargs, { type Argv } from 'yargs';
-import { ScenarioError } from '../scenario/errors.js';
+import { didYouMean, ScenarioError } from '../scenario/errors.js';
+import { isSystemError, systemError } from '../scenario/files.js';
 import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
 import { schemaCommand } from './schema.js';
@@ -49,6 +50,44 @@ function packageVersion(): string {
     if (pkg.name === 'kubesim' && pkg.version) return pkg.version;
   }
   return 'unknown';
+}
+
+/** Every option of every command (for "did you mean"). */
+const KNOWN_OPTIONS = [
+  'set',
+  'seed',
+  'out',
+  'quiet',
+  'grid',
+  'seeds',
+  'threads',
+  'baseline',
+  'shard',
+  'resume',
+  'emit',
+  'shards',
+  'parallelism',
+  'image',
+  'claim',
+  'fingerprint',
+  'help',
+  'version',
+];
+
+/** yargs' usage message, with "did you mean" for an unknown option or command. */
+function usageHint(msg: string, y: Argv): string {
+  const m = /^Unknown arguments?: (.+)$/.exec(msg);
+  if (!m) return msg;
+  void y;
+  const known = KNOWN_OPTIONS;
+  const hints = m[1]!
+    .split(', ')
+    .map((u) => {
+      const d = didYouMean(u, known);
+      return d ? `--${u}: did you mean --${d}?` : null;
+    })
+    .filter((x) => x !== null);
+  return hints.length ? `${msg} (${hints.join('; ')})` : msg;
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -172,9 +211,9 @@ export async function main(argv: string[]): Promise<void> {
     .help()
     .alias('h', 'help')
     .version(packageVersion())
-    .fail((msg, err) => {
+    .fail((msg, err, y) => {
       if (err) throw err;
-      process.stderr.write(`kubesim: ${msg}\nRun "kubesim --help" for usage.\n`);
+      process.stderr.write(`error: ${usageHint(msg, y)}\nRun "kubesim --help" for usage.\n`);
       process.exit(2);
     })
     .wrap(Math.min(110, process.stdout.columns || 100));
@@ -184,6 +223,12 @@ export async function main(argv: string[]): Promise<void> {
     // yargs reports what an option's coerce function rejected as a YError with the same message.
     if (e instanceof ScenarioError || (e instanceof Error && e.name === 'YError')) {
       process.stderr.write(`error: ${e.message}\n`);
+      process.exit(2);
+    }
+    // A path that cannot be read or written (permissions, a read-only or full disk, a file where a
+    // directory should be): the user's to fix, said in one line.
+    if (isSystemError(e)) {
+      process.stderr.write(`error: ${systemError(e).message}\n`);
       process.exit(2);
     }
     process.stderr.write(

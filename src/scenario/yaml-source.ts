@@ -1,6 +1,6 @@
 // Reading YAML with positions: every value can be traced back to file:line:column by its field path.
-import { readFileSync, statSync } from 'node:fs';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
+import { readUserFile } from './files.js';
 import { ScenarioError } from './errors.js';
 
 /** Scenario and manifest files larger than this are refused before they are read. */
@@ -122,27 +122,9 @@ export class YamlDoc {
   }
 }
 
-/** Reads a text file for parsing, refusing what is missing, huge or binary. */
+/** Reads a text file for parsing, refusing what is missing, huge, special or binary. */
 export function readText(file: string, displayName = file): string {
-  let size: number;
-  try {
-    const st = statSync(file);
-    if (st.isDirectory()) throw new ScenarioError(displayName, 0, 0, '', 'is a directory; expected a YAML file');
-    size = st.size;
-  } catch (e) {
-    if (e instanceof ScenarioError) throw e;
-    throw new ScenarioError(displayName, 0, 0, '', 'file not found');
-  }
-  if (size > MAX_FILE_BYTES) {
-    throw new ScenarioError(
-      displayName,
-      0,
-      0,
-      '',
-      `file is ${(size / 1024 / 1024).toFixed(1)} MB; the limit is ${MAX_FILE_BYTES / 1024 / 1024} MB`,
-    );
-  }
-  const buf = readFileSync(file);
+  const buf = readUserFile(file, displayName, MAX_FILE_BYTES, 'file', 'a YAML file');
   if (buf.includes(0)) throw new ScenarioError(displayName, 0, 0, '', 'is not a text file (it contains NUL bytes); expected YAML');
   let text: string;
   try {

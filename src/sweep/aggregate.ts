@@ -1,5 +1,6 @@
 // A sweep's combined outputs, computed only from its run directories and sweep.json, so that a
 // sweep run in one go and the same sweep merged from shards write the same bytes.
+import { ScenarioError } from '../scenario/errors.js';
 import { closeSync, existsSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -45,7 +46,18 @@ export function metaText(meta: SweepMeta): string {
 export function readMeta(dir: string): SweepMeta | null {
   const p = join(dir, 'sweep.json');
   if (!existsSync(p)) return null;
-  return JSON.parse(readFileSync(p, 'utf8')) as SweepMeta;
+  let meta: unknown;
+  try {
+    meta = JSON.parse(readFileSync(p, 'utf8'));
+  } catch (e) {
+    if (e instanceof SyntaxError)
+      throw new ScenarioError(p, 0, 0, '', 'is not a sweep.json kubesim wrote (not valid JSON)', 'run the sweep again into a new --out');
+    throw e;
+  }
+  if (typeof meta !== 'object' || meta === null || !Array.isArray((meta as SweepMeta).cells)) {
+    throw new ScenarioError(p, 0, 0, '', 'is not a sweep.json kubesim wrote (no cells)', 'run the sweep again into a new --out');
+  }
+  return meta as SweepMeta;
 }
 
 interface RunSummary {

@@ -1,16 +1,18 @@
 // Trace replay: a simple CSV of tasks (time_s,cpu,memory,duration_s[,priority]) and the Google cluster
 // trace 2011 task_events table (see docs/SCENARIO.md for how its normalised units are scaled).
 import { gunzipSync } from 'node:zlib';
-import { readFileSync, statSync } from 'node:fs';
 import type { ResourceSpace } from '../model/resources.js';
 import { CPU, MEMORY } from '../model/resources.js';
 import { parseMilliQuantity, parseQuantity } from '../model/quantity.js';
 import { makeTemplate } from '../model/template.js';
 import { ScenarioError } from '../scenario/errors.js';
+import { readUserFile } from '../scenario/files.js';
 import type { Arrival } from './spec.js';
 
 /** Trace files up to this size (compressed size for .gz) are read. */
 const MAX_TRACE_BYTES = 64 * 1024 * 1024;
+/** A gzip trace may unpack to at most this much text (a gzip bomb stops there). */
+const MAX_TRACE_TEXT_BYTES = 512 * 1024 * 1024;
 
 export interface TraceOptions {
   space: ResourceSpace;
@@ -30,17 +32,9 @@ export interface TraceResult {
 }
 
 export function readTraceText(file: string, display: string): string {
-  let size: number;
+  const buf = readUserFile(file, display, MAX_TRACE_BYTES, 'trace file', 'a trace file (CSV, or gzip CSV)');
   try {
-    size = statSync(file).size;
-  } catch {
-    throw new ScenarioError(display, 0, 0, '', 'trace file not found');
-  }
-  if (size > MAX_TRACE_BYTES)
-    throw new ScenarioError(display, 0, 0, '', `trace file is ${(size / 2 ** 20).toFixed(1)} MB; the limit is 64 MB`);
-  const buf = readFileSync(file);
-  try {
-    return (file.endsWith('.gz') ? gunzipSync(buf) : buf).toString('utf8');
+    return (file.endsWith('.gz') ? gunzipSync(buf, { maxOutputLength: MAX_TRACE_TEXT_BYTES }) : buf).toString('utf8');
   } catch {
     throw new ScenarioError(display, 0, 0, '', 'cannot decompress the gzip trace file');
   }
