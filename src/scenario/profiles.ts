@@ -4,6 +4,8 @@ import { CPU, MEMORY, type ResourceSpace } from '../model/resources.js';
 import { BUILTIN_PROFILES, DEFAULT_PREEMPTION, type ProfileSpec } from '../scheduler/profiles.js';
 import { ACCEPTED_NOT_MODELLED, REGISTRY } from '../scheduler/registry.js';
 import { didYouMean } from './errors.js';
+import { NOT_MODELLED_ARGS, PLUGIN_ARGS } from './plugin-args.js';
+import { check } from './schema.js';
 import type { PathSeg, YamlDoc } from './yaml-source.js';
 
 interface PluginSet {
@@ -108,12 +110,37 @@ export function translateArgs(space: ResourceSpace, doc: YamlDoc | null, path: P
   };
 }
 
+/**
+ * A pluginConfig entry's args, checked as the scenario is (PLUGIN_ARGS: types, ranges, unknown fields with
+ * "did you mean"), then as the run will translate them (resource names, the RequestedToCapacityRatio shape);
+ * arguments that are not modelled are refused unless left empty. Returns the args with defaults filled.
+ */
+function checkPluginArgs(name: string, args: unknown, doc: YamlDoc, space: ResourceSpace, path: PathSeg[]): Record<string, unknown> {
+  const schema = PLUGIN_ARGS[name];
+  if (!schema) return (args ?? {}) as Record<string, unknown>; // accepted but not modelled: its args do not matter
+  const checked = check(args ?? {}, schema, { doc }, path) as Record<string, unknown>;
+  for (const key of NOT_MODELLED_ARGS[name] ?? []) {
+    const v = checked[key];
+    if (v !== undefined && !(Array.isArray(v) && v.length === 0))
+      throw doc.error([...path, key], `${name} ${key} is not modelled yet`, 'remove it');
+  }
+  if (name === 'PodTopologySpread' && checked.defaultingType === 'List') {
+    throw doc.error(
+      [...path, 'defaultingType'],
+      'List defaulting is not modelled yet; kubesim applies the System default constraints',
+      'use System',
+    );
+  }
+  translateArgs(space, doc, path)(name, checked);
+  return checked;
+}
+
 /** All profiles a run may use: the user's, plus the chosen one (built-in or user-defined). */
 export function resolveProfiles(
   chosen: string,
   user: Record<string, unknown>[],
   doc: YamlDoc,
-  _space: ResourceSpace,
+  space: ResourceSpace,
 ): Map<string, ProfileSpec> {
   const out = new Map<string, ProfileSpec>();
   (user as unknown as UserProfile[]).forEach((u, i) => {
@@ -142,7 +169,7 @@ export function resolveProfiles(
     if (disabledAll && !spec.filter.includes(DEFAULT_PREEMPTION)) spec.preemption = false;
     u.pluginConfig.forEach((c, j) => {
       checkPlugin(c.name, doc, [...path, 'pluginConfig', j, 'name']);
-      spec.pluginConfig[c.name] = c.args;
+      spec.pluginConfig[c.name] = checkPluginArgs(c.name, c.args, doc, space, [...path, 'pluginConfig', j, 'args']);
     });
     if (u.percentageOfNodesToScore !== undefined) spec.percentageOfNodesToScore = u.percentageOfNodesToScore;
     out.set(u.name, spec);
