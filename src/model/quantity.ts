@@ -15,10 +15,21 @@ export class QuantityError extends Error {
   constructor(
     readonly text: string,
     readonly hint?: string,
+    /** Set when the text is a quantity, but beyond the range (MAX_QUANTITY). */
+    readonly outOfRange?: string,
   ) {
-    super(`'${text}' is not ${QUANTITY_EXPECTED}${hint ? `; did you mean ${hint}?` : ''}`);
+    super(`'${text}' ${outOfRange ?? `is not ${QUANTITY_EXPECTED}`}${hint ? `; did you mean ${hint}?` : ''}`);
   }
 }
+
+/**
+ * The largest quantity accepted, in base units (bytes, cores, counts): Kubernetes keeps quantities as
+ * int64 (Quantity.Value, MilliValue), so nothing real exceeds 2^63 - 1. Larger values (1e400, 1e999999999)
+ * are refused before any big-number arithmetic, which they would make slow.
+ */
+export const MAX_QUANTITY = 2 ** 63 - 1;
+const MAX_DIGITS = 40;
+const OUT_OF_RANGE = `is out of range: quantities must be at most 2^63-1 (about 9.22e18) in base units, as Kubernetes keeps them in int64`;
 
 interface Exact {
   negative: boolean;
@@ -30,17 +41,29 @@ interface Exact {
 }
 
 function parseExact(input: string | number): Exact {
+  // A YAML number such as 1e400 arrives as Infinity.
+  if (typeof input === 'number' && !Number.isFinite(input) && !Number.isNaN(input))
+    throw new QuantityError(String(input), undefined, OUT_OF_RANGE);
   const text = typeof input === 'number' ? numberText(input) : input.trim();
   const m = RE.exec(text);
   if (!m) throw new QuantityError(String(input), suggest(String(input)));
   const [, sign, num, suffix = ''] = m;
   const [intPart, fracPart = ''] = num!.split('.');
-  const mantissa = BigInt((intPart || '0') + fracPart);
+  const digits = ((intPart || '0') + fracPart).replace(/^0+(?=\d)/, '');
   let exp10 = -fracPart.length;
   let exp2 = 0;
   if (suffix in BINARY) exp2 = BINARY[suffix]!;
   else if (suffix in DECIMAL) exp10 += DECIMAL[suffix]!;
   else exp10 += Number(suffix.slice(1));
+  // Magnitude before any big-integer work: about digits + exp10 decimal digits (2^60 is 19 digits).
+  const zero = /^0+$/.test(digits);
+  if (!zero && (digits.length > MAX_DIGITS + 20 || digits.length + exp10 + Math.ceil(exp2 * 0.302) > 20)) {
+    throw new QuantityError(String(input), undefined, OUT_OF_RANGE);
+  }
+  // Far below one thousandth the value only matters as "more than zero" (rounding up): keep it small.
+  if (!zero && exp10 < -(digits.length + MAX_DIGITS)) exp10 = -(digits.length + MAX_DIGITS);
+  if (zero) return { negative: false, mantissa: 0n, exp10: 0, exp2: 0 };
+  const mantissa = BigInt(digits);
   return { negative: sign === '-' && mantissa !== 0n, mantissa, exp10, exp2 };
 }
 
@@ -64,12 +87,17 @@ function scaled(q: Exact, scale: number): number {
 
 /** Parses a quantity to its value rounded up to an integer (bytes, counts). */
 export function parseQuantity(input: string | number): number {
-  return scaled(parseExact(input), 0);
+  return inRange(input, scaled(parseExact(input), 0), 1);
 }
 
 /** Parses a quantity to thousandths rounded up (CPU millicores). */
 export function parseMilliQuantity(input: string | number): number {
-  return scaled(parseExact(input), 3);
+  return inRange(input, scaled(parseExact(input), 3), 1000);
+}
+
+function inRange(input: string | number, v: number, perUnit: number): number {
+  if (!Number.isFinite(v) || Math.abs(v) / perUnit > MAX_QUANTITY) throw new QuantityError(String(input), undefined, OUT_OF_RANGE);
+  return v;
 }
 
 function suggest(text: string): string | undefined {

@@ -175,7 +175,19 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
       const o = readObject(y.doc, y.value);
       if (o) objects.push({ o, entry: i });
     }
-    if (w.batch) for (const k of Object.keys(w.batch.requests)) if (k !== 'cpu' && k !== 'memory') space.intern(k);
+    if (w.batch) {
+      for (const k of Object.keys(w.batch.requests)) {
+        if (k === 'cpu' || k === 'memory') continue;
+        // As for a container's requests (pod-spec.ts): extended resources must be domain-qualified.
+        if (!isValidResourceName(k) || k === 'pods') {
+          throw doc.error(
+            ['workloads', i, 'batch', 'requests', k],
+            `unknown resource name "${k}"; expected cpu, memory, ephemeral-storage, hugepages-<size> or a domain-qualified extended resource such as nvidia.com/gpu`,
+          );
+        }
+        space.intern(k);
+      }
+    }
   });
   for (const { o } of objects) internResourceNames(o.reader.value, space);
 

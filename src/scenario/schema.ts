@@ -69,6 +69,7 @@ function scalarIn(unit: Unit, v: unknown, ctx: CheckContext, path: PathSeg[]): n
     if (q < 0) throw doc.error(path, `expected a non-negative quantity, ${describeValue(v)}`);
     return q;
   } catch (e) {
+    if (e instanceof QuantityError && e.outOfRange) throw doc.error(path, `quantity "${v}" ${e.outOfRange}`);
     if (e instanceof QuantityError)
       throw doc.error(path, `malformed quantity "${v}": expected ${QUANTITY_EXPECTED}`, e.hint ? `did you mean ${e.hint}?` : undefined);
     throw e;

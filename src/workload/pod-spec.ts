@@ -111,6 +111,7 @@ export function resourceVector(r: Reader | null, space: ResourceSpace): Float64A
     try {
       n = ResourceSpace.parse(name, q);
     } catch (e) {
+      if (e instanceof QuantityError && e.outOfRange) throw r.error(name, `quantity "${q}" ${e.outOfRange}`);
       if (e instanceof QuantityError)
         throw r.error(name, `malformed quantity "${q}": expected ${QUANTITY_EXPECTED}`, e.hint ? `did you mean ${e.hint}?` : undefined);
       throw e;

@@ -80,6 +80,8 @@ export function parseSimpleTrace(text: string, o: TraceOptions): TraceResult {
     } catch (e) {
       throw bad(ln + 1, `cpu/memory: ${(e as Error).message}`);
     }
+    if (req[CPU]! < 0) throw bad(ln + 1, `cpu: expected a non-negative quantity, got "${f[1]}"`);
+    if (req[MEMORY]! < 0) throw bad(ln + 1, `memory: expected a non-negative quantity, got "${f[2]}"`);
     const priority = hasPriority ? Number(f[4]) : 0;
     if (!Number.isInteger(priority)) throw bad(ln + 1, `priority: expected an integer, got "${f[4]}"`);
     arrivals.push({
@@ -122,9 +124,15 @@ export function parseGoogleTaskEvents(text: string, o: TraceOptions): TraceResul
     const f = line.split(',');
     if (f.length < 13) throw new ScenarioError(o.display, ln, 1, '', `expected 13 columns of task_events, got ${f.length}`);
     const us = Number(f[0]);
+    if (f[0] === '' || !Number.isFinite(us) || us < 0) {
+      throw new ScenarioError(o.display, ln, 1, '', `time: expected a non-negative number of microseconds, got "${f[0]!.slice(0, 20)}"`);
+    }
     if (t0 < 0) t0 = us;
     const key = `${f[2]}/${f[3]}`;
     const type = Number(f[5]);
+    if (!Number.isInteger(type) || type < 0 || type > 8) {
+      throw new ScenarioError(o.display, ln, 6, '', `event type: expected an integer 0..8, got "${f[5]!.slice(0, 20)}"`);
+    }
     if (type === SUBMIT) {
       if (arrivals.length >= o.limit) {
         dropped.add(key);
@@ -133,10 +141,18 @@ export function parseGoogleTaskEvents(text: string, o: TraceOptions): TraceResul
       }
       const cpu = Number(f[9] || 0);
       const mem = Number(f[10] || 0);
+      const prio = Number(f[8] || 0);
+      // The trace normalises requests to its largest machine (0..1) and priorities to 0..11.
+      if (!(cpu >= 0 && cpu <= 1))
+        throw new ScenarioError(o.display, ln, 10, '', `CPU request: expected a number 0..1, got "${f[9]!.slice(0, 20)}"`);
+      if (!(mem >= 0 && mem <= 1))
+        throw new ScenarioError(o.display, ln, 11, '', `memory request: expected a number 0..1, got "${f[10]!.slice(0, 20)}"`);
+      if (!Number.isInteger(prio) || prio < 0 || prio > 11)
+        throw new ScenarioError(o.display, ln, 9, '', `priority: expected an integer 0..11, got "${f[8]!.slice(0, 20)}"`);
       const req = o.space.vector();
       req[CPU] = Math.ceil(cpu * o.cpuPerUnit);
       req[MEMORY] = Math.ceil(mem * o.memoryPerUnit);
-      const template = makeTemplate(o.space, { owner: o.owner, namespace: o.namespace, requests: req, priority: Number(f[8] || 0) });
+      const template = makeTemplate(o.space, { owner: o.owner, namespace: o.namespace, requests: req, priority: prio });
       const arrival: Arrival = { at: Math.round((us - t0) / 1000), runMs: -1, template };
       arrivals.push(arrival);
       open.set(key, { arrival, scheduledUs: -1 });
