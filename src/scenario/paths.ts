@@ -84,6 +84,18 @@ export function resolveKey(raw: unknown, key: string, origin: string): PathSeg[]
       schema = schema.items;
       value = list[index];
     } else if (schema.kind === 'any') {
+      // Free-form (inline Kubernetes objects): follow the value itself.
+      if (Array.isArray(value)) {
+        if (!/^\d+$/.test(seg))
+          throw fail(`${pathString(path)} is a list; it has no field "${seg}"`, `give an index, e.g. ${pathString(path)}[0]`);
+        if (Number(seg) >= value.length) throw fail(`${pathString(path)} has ${value.length} item(s); there is no [${seg}]`);
+        path.push(Number(seg));
+        value = value[Number(seg)];
+        continue;
+      }
+      if (value !== undefined && value !== null && typeof value !== 'object') {
+        throw fail(`${pathString(path)} is a single value; it has no field "${seg}"`);
+      }
       path.push(seg);
       value = value && typeof value === 'object' ? (value as Record<string, unknown>)[seg] : undefined;
     } else {

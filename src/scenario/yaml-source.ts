@@ -47,6 +47,23 @@ export class YamlDoc {
     if (reserved >= 0)
       throw new ScenarioError(origin, 0, 0, pathText(path.slice(0, reserved + 1)), `"${path[reserved]}" is not allowed as a key`);
     const node = this.doc.createNode(value);
+    // An empty value on the way (`scheduler:` with nothing under it) becomes the mapping the path needs.
+    let parent: unknown = this.doc.contents;
+    for (let i = 0; i < path.length - 1 && (isMap(parent) || isSeq(parent)); i++) {
+      const child = parent.get(path[i], true);
+      if (isScalar(child) && (child.value === null || child.value === undefined) && typeof path[i + 1] === 'string') {
+        parent.set(path[i], this.doc.createNode({}));
+      } else if (child !== undefined && child !== null && !isMap(child) && !isSeq(child)) {
+        throw new ScenarioError(
+          origin,
+          0,
+          0,
+          pathText(path.slice(0, i + 1)),
+          `is a single value; it has no field "${String(path[i + 1])}"`,
+        );
+      }
+      parent = parent.get(path[i], true);
+    }
     if (path.length === 0) this.doc.contents = node;
     else this.doc.setIn(path, node);
     // Mark what the override created: the value, and any pair or mapping it added on the way to it. Parsed nodes

@@ -1,7 +1,7 @@
 // Errors caused by command-line overrides (--set, --seed, a sweep cell's overrides) name the option, not a
 // file:line: the offending value is not in the file. Run from the repository root. The CLI tests run the command
 // line in this process; the end-to-end ones start bin/kubesim.js, which uses dist/ (`npm test` builds it first).
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -196,5 +196,36 @@ describe('loads that reuse a parsed scenario (as a sweep worker does)', () => {
     const fresh = loadError(file, {});
     expect(loadError(file, { scenarioCache }).message).toBe(fresh.message);
     expect(loadError(file, { scenarioCache }).message).toBe(fresh.message);
+  });
+});
+
+describe('--set through lists, single values and empty mappings', () => {
+  const file = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubesim-set-'));
+    const f = join(dir, 'e.yaml');
+    writeFileSync(
+      f,
+      'cluster:\n  nodePools:\n    - {name: p, count: 1, allocatable: {cpu: "4", memory: 16Gi}}\n  scheduler:\nworkloads: [{objects: [{apiVersion: v1, kind: Pod, metadata: {name: x}, spec: {containers: [{name: c, image: x}]}}]}]\n',
+    );
+    return f;
+  };
+
+  it('an empty mapping in the file takes the field set under it', () => {
+    expect(loadScenario(file(), { set: ['scheduler.profile=first-fit'] }).scheduler.profile).toBe('first-fit');
+  });
+
+  it('a field of a list, or of a single value, inside an inline object is a one-line error naming the override', () => {
+    expect(loadError(file(), { set: ['workloads[0].objects[0].spec.containers.foo=1'] }).message).toBe(
+      '--set: workloads[0].objects[0].spec.containers.foo: workloads[0].objects[0].spec.containers is a list; it has no field "foo" (give an index, e.g. workloads[0].objects[0].spec.containers[0])',
+    );
+    expect(loadError(file(), { set: ['workloads[0].objects[0].kind.foo=1'] }).message).toMatch(
+      /objects\[0\]\.kind is a single value; it has no field "foo"$/,
+    );
+    expect(loadError(file(), { set: ['workloads[0].objects[0].spec.containers[3].image=y'] }).message).toMatch(
+      /containers has 1 item\(s\); there is no \[3\]$/,
+    );
+    expect(
+      loadScenario(file(), { set: ['workloads[0].objects[0].spec.containers[0].image=y'] }).workloads[0]!.template.images[0]!.name,
+    ).toBe('y');
   });
 });
