@@ -226,6 +226,6 @@ describe('--set through lists, single values and empty mappings', () => {
     );
     expect(
       loadScenario(file(), { set: ['workloads[0].objects[0].spec.containers[0].image=y'] }).workloads[0]!.template.images[0]!.name,
-    ).toBe('y');
+    ).toBe('y:latest');
   });
 });
