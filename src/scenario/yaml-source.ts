@@ -154,7 +154,56 @@ export function readText(file: string, displayName = file): string {
 }
 
 /** Parses every document of a YAML text; syntax errors become ScenarioErrors with positions. */
+/**
+ * How deeply a YAML file may nest mappings, lists and flow collections. Kubernetes manifests stay far
+ * below it (a Deployment's deepest field is about 15 levels down); past it the parser and every
+ * recursive walk after it would exhaust the stack.
+ */
+export const MAX_NESTING = 64;
+
+/**
+ * The first line whose nesting (block indentation levels, list markers and open flow brackets, counted
+ * without parsing) passes MAX_NESTING, or 0. An upper bound of the parsed depth, checked in one pass.
+ */
+export function tooDeep(text: string): number {
+  const indents: number[] = [];
+  let flow = 0;
+  let lineNo = 0;
+  for (const line of text.split('\n')) {
+    lineNo++;
+    let i = 0;
+    while (line.charCodeAt(i) === 32) i++;
+    if (i === line.length || line[i] === '#') continue;
+    if (flow === 0) {
+      while (indents.length > 0 && indents[indents.length - 1]! >= i) indents.pop();
+      indents.push(i);
+    }
+    let markers = 0;
+    while (line[i] === '-' && line[i + 1] === ' ') {
+      markers++;
+      i += 2;
+      while (line[i] === ' ') i++;
+    }
+    let quote = '';
+    let deepest = flow;
+    for (; i < line.length; i++) {
+      const c = line[i]!;
+      if (quote) {
+        if (c === quote) quote = '';
+      } else if (c === '"' || c === "'") quote = c;
+      else if (c === '#' && line[i - 1] === ' ') break;
+      else if (c === '[' || c === '{') deepest = Math.max(deepest, ++flow);
+      else if (c === ']' || c === '}') flow = Math.max(0, flow - 1);
+    }
+    if (indents.length + markers + deepest > MAX_NESTING) return lineNo;
+  }
+  return 0;
+}
+
 export function parseYaml(text: string, file: string): YamlDoc[] {
+  const deep = tooDeep(text);
+  if (deep > 0)
+    throw new ScenarioError(file, deep, 1, '', `nesting deeper than ${MAX_NESTING} levels; expected a scenario or Kubernetes manifest`);
   const lines = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true });
   if (!Array.isArray(docs)) {

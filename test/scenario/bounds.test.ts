@@ -79,3 +79,20 @@ describe('traces', () => {
     );
   });
 });
+
+describe('nesting depth', () => {
+  it('refuses YAML nested past MAX_NESTING with a plain message and the line, block or flow', async () => {
+    const { MAX_NESTING } = await import('../../src/scenario/yaml-source.js');
+    const block = `cluster:\n${Array.from({ length: 3000 }, (_, i) => `${'  '.repeat(i + 1)}a${i}:\n`).join('')}`;
+    expect(loadError({ 's.yaml': block })).toBe(
+      `s.yaml:${MAX_NESTING + 1}:1: nesting deeper than ${MAX_NESTING} levels; expected a scenario or Kubernetes manifest`,
+    );
+    const flow = `cluster: ${'['.repeat(5000)}${']'.repeat(5000)}\n`;
+    expect(loadError({ 's.yaml': flow })).toBe(
+      `s.yaml:1:1: nesting deeper than ${MAX_NESTING} levels; expected a scenario or Kubernetes manifest`,
+    );
+    // Quoted brackets and comments do not count.
+    const quoted = `name: "${'['.repeat(100)}" # ${'{'.repeat(100)}\n${pool('4')}workloads: []\n`;
+    expect(loadError({ 's.yaml': quoted })).not.toMatch(/nesting/);
+  });
+});
