@@ -1,3 +1,4 @@
+import { workloadKey } from '../model/workloads.js';
 import { resolve } from 'node:path';
 import { loadScenario, type LoadOptions, type Scenario } from '../scenario/load.js';
 import { formatDuration } from '../engine/time.js';
@@ -14,7 +15,7 @@ export function validateCommand(a: { file: string; set: string[]; seed?: LoadOpt
   const plan = s.sweep && Object.keys(s.sweep.grid).length ? planSweep(resolve(a.file), { grid: [], set: a.set, seed: a.seed }) : null;
   const nodes = s.pools.reduce((n, p) => n + p.count, 0);
   // An object applied again by a later entry counts once, as first applied.
-  const first = new Map(s.workloads.map((w) => [`${w.kind}/${w.namespace}/${w.name}`, w] as const).reverse());
+  const first = new Map(s.workloads.map((w) => [workloadKey(w.kind, w.namespace, w.name), w] as const).reverse());
   const replicas = [...first.values()].reduce((n, w) => n + w.replicas, 0);
   process.stdout.write(
     `${s.file}: valid. ${s.pools.length} node pool(s), ${nodes} nodes; ${first.size} workload(s) with ${replicas} pod(s) at start; ` +

@@ -21,7 +21,7 @@ import { CapacityCollector } from '../metrics/collectors/capacity.js';
 import { FragmentationCollector, type ReferencePod } from '../metrics/collectors/fragmentation.js';
 import { PodsCollector } from '../metrics/collectors/pods.js';
 import { NodesCollector } from '../metrics/collectors/nodes.js';
-import { WorkloadNames, WorkloadsCollector, type WorkloadSeries } from '../metrics/collectors/workloads.js';
+import { WorkloadNames, WorkloadsCollector } from '../metrics/collectors/workloads.js';
 import { SchedulerCollector } from '../controllers/scheduler/collector.js';
 import { tidy } from '../metrics/stats.js';
 import { translateArgs } from '../scenario/profiles.js';
@@ -106,14 +106,10 @@ export function prepareRun(s: Scenario, sinks: Sinks): PreparedRun {
 
   // Collectors, in the order their rows appear in each timeseries sample.
   const metrics = new Metrics(sim, factory, s.metricsIntervalMs);
-  // One series per workload (an object applied again by a later entry keeps its first place).
-  const declared = new Map<string, WorkloadSeries>();
-  for (const w of [
+  const names = new WorkloadNames(cluster, [
     ...s.workloads.map((x) => ({ kind: x.kind as string, namespace: x.namespace, name: x.name })),
     ...s.arrivals.map((a) => ({ kind: a.trace ? 'Trace' : 'Batch', namespace: 'default', name: a.name })),
-  ])
-    if (!declared.has(`${w.kind}/${w.namespace}/${w.name}`)) declared.set(`${w.kind}/${w.namespace}/${w.name}`, w);
-  const names = new WorkloadNames(cluster, [...declared.values()]);
+  ]);
   const capacity = metrics.add(new CapacityCollector(sim, cluster));
   metrics.add(new PodsCollector(cluster, factory, names));
   metrics.add(new FragmentationCollector(cluster, capacity, referencePod(s)));

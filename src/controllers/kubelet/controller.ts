@@ -42,6 +42,10 @@ export class KubeletController {
       case 'NodeReadyChanged':
         if (ev.node.ready) this.resume(ev.node);
         return;
+      case 'NodeRemoved':
+        // Its pods were deleted with it: nothing left to resume.
+        this.waiting.delete(ev.node.index);
+        return;
       default:
     }
   }

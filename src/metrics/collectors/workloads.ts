@@ -20,11 +20,21 @@ export class WorkloadNames {
   /** Series index per workload object index (undefined: not looked up yet; -1: none). */
   private readonly ofWorkload: number[] = [];
 
+  /** One series per workload: an object the scenario applies again keeps the place of its first entry. */
+  readonly series: readonly WorkloadSeries[];
+
   constructor(
     private readonly cluster: ClusterState,
-    readonly series: readonly WorkloadSeries[],
+    declared: readonly WorkloadSeries[],
   ) {
-    series.forEach((w, i) => this.byKey.set(workloadKey(w.kind, w.namespace, w.name), i));
+    const series: WorkloadSeries[] = [];
+    for (const w of declared) {
+      const key = workloadKey(w.kind, w.namespace, w.name);
+      if (this.byKey.has(key)) continue;
+      this.byKey.set(key, series.length);
+      series.push(w);
+    }
+    this.series = series;
   }
 
   /** The index of the declared workload the pod counts for, or -1. */
