@@ -1,37 +1,11 @@
 // The scheduler controller's timing: when it wakes, and what waits for what.
 import { describe, expect, it } from 'vitest';
-import { Simulation } from '../../src/engine/simulation.js';
-import { ClusterState } from '../../src/model/cluster-state.js';
-import { ResourceSpace } from '../../src/model/resources.js';
-import { SchedulerController } from '../../src/controllers/scheduler/controller.js';
-import { Nominator } from '../../src/scheduler/nominator.js';
-import { Scheduler } from '../../src/scheduler/scheduler.js';
 import { SchedulingQueue } from '../../src/scheduler/queue.js';
-import { BUILTIN_PROFILES, buildProfile } from '../../src/scheduler/profiles.js';
-import { translateArgs } from '../../src/scenario/profiles.js';
 import { addNode, pod } from '../helpers/builders.js';
+import { scheduledCluster } from '../helpers/sim.js';
 
 function setup(popFromBackoff: boolean, latencyMs = 0) {
-  const sim = new Simulation(1);
-  const cluster = new ClusterState(sim, new ResourceSpace());
-  const handle = { cluster, rng: sim.rng('scheduler.select') };
-  const nominator = new Nominator();
-  const sched = new Scheduler(
-    buildProfile(BUILTIN_PROFILES.default!(), handle, translateArgs(cluster.resources, null, [])),
-    cluster,
-    handle.rng,
-    0,
-    nominator,
-  );
-  const controller = new SchedulerController(
-    sim,
-    cluster,
-    new Map([['default-scheduler', sched]]),
-    nominator,
-    { kind: 'constant', value: latencyMs },
-    popFromBackoff,
-  );
-  return { sim, cluster, controller, nominator };
+  return scheduledCluster(latencyMs, popFromBackoff);
 }
 
 describe('SchedulerController', () => {

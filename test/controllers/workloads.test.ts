@@ -1,37 +1,21 @@
 // Controllers reconcile the model's workload objects: anything may change a spec through the model's
 // operations, and the owning controller reacts (the way controllers work through the API server).
 import { describe, expect, it } from 'vitest';
-import { Simulation } from '../../src/engine/simulation.js';
 import { ClusterState } from '../../src/model/cluster-state.js';
 import { ResourceSpace } from '../../src/model/resources.js';
 import type { Workload } from '../../src/model/workloads.js';
-import { SchedulerController } from '../../src/controllers/scheduler/controller.js';
 import { KubeletController } from '../../src/controllers/kubelet/controller.js';
 import { DeploymentController, POD_TEMPLATE_HASH_LABEL } from '../../src/controllers/deployment/controller.js';
 import { ReplicaSetController } from '../../src/controllers/replicaset/controller.js';
 import { JobController } from '../../src/controllers/job/controller.js';
 import { StatefulSetController, POD_INDEX_LABEL, POD_NAME_LABEL } from '../../src/controllers/statefulset/controller.js';
 import { DaemonSetController } from '../../src/controllers/daemonset/controller.js';
-import { Nominator } from '../../src/scheduler/nominator.js';
-import { Scheduler } from '../../src/scheduler/scheduler.js';
-import { BUILTIN_PROFILES, buildProfile } from '../../src/scheduler/profiles.js';
-import { translateArgs } from '../../src/scenario/profiles.js';
 import { computeHash, safeEncodeString } from '../../src/workload/names.js';
 import { addNode, template } from '../helpers/builders.js';
+import { scheduledCluster } from '../helpers/sim.js';
 
 function setup(startupMs = 1000) {
-  const sim = new Simulation(1);
-  const cluster = new ClusterState(sim, new ResourceSpace());
-  const handle = { cluster, rng: sim.rng('scheduler.select') };
-  const nominator = new Nominator();
-  const sched = new Scheduler(
-    buildProfile(BUILTIN_PROFILES.default!(), handle, translateArgs(cluster.resources, null, [])),
-    cluster,
-    handle.rng,
-    0,
-    nominator,
-  );
-  new SchedulerController(sim, cluster, new Map([['default-scheduler', sched]]), nominator, { kind: 'constant', value: 0 });
+  const { sim, cluster } = scheduledCluster();
   new KubeletController(sim, cluster, { kind: 'constant', value: startupMs });
   new DeploymentController(sim, cluster);
   new ReplicaSetController(sim, cluster);
