@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { csvText } from '../metrics/csv.js';
 import { tidy } from '../metrics/stats.js';
-import { meanInterval } from './stats.js';
+import { bootstrapStream, meanInterval } from './stats.js';
 import { SWEEP_FORMAT, type SweepPlan } from './plan.js';
 import { valueText } from './grid.js';
 
@@ -101,7 +101,9 @@ export function aggregate(dir: string, meta: SweepMeta): { runs: number; missing
   const runRows = found.map((r) => [r.cell.id, ...params(r.cell), ...header.map((h) => r.values[r.header.indexOf(h)] ?? '')]);
   writeAtomic(join(dir, 'runs.csv'), csvText(['cell', ...axisCols, ...header], runRows));
 
-  // summary.csv: one row per cell, mean, sd and 95 % Student-t interval of every numeric metric.
+  // summary.csv: one row per cell, mean, sd and 95 % bootstrap interval of every numeric metric. Each
+  // interval's random stream is named by the sweep's scenario seed, the cell and the metric (stats.ts).
+  const seed = meta.seeds[0] ?? 0;
   const metrics = numericColumns(found);
   const col = (r: RunSummary, m: string) => Number(r.values[r.header.indexOf(m)]);
   const sumHeader = ['cell', ...axisCols, 'runs', ...metrics.flatMap((m) => [`${m}_mean`, `${m}_sd`, `${m}_ci95_low`, `${m}_ci95_high`])];
@@ -112,7 +114,10 @@ export function aggregate(dir: string, meta: SweepMeta): { runs: number; missing
       ...params(c),
       rs.length,
       ...metrics.flatMap((m) => {
-        const iv = meanInterval(rs.map((r) => col(r, m)));
+        const iv = meanInterval(
+          rs.map((r) => col(r, m)),
+          bootstrapStream(seed, 'summary', c.id, m),
+        );
         return [tidy(iv.mean), tidy(iv.sd), tidy(iv.low), tidy(iv.high)];
       }),
     ];
@@ -127,7 +132,10 @@ export function aggregate(dir: string, meta: SweepMeta): { runs: number; missing
       if (c.id === meta.baseline) continue;
       const pairs = found.filter((r) => r.cell.id === c.id && base.has(r.seed));
       for (const m of metrics) {
-        const iv = meanInterval(pairs.map((r) => col(r, m) - col(base.get(r.seed)!, m)));
+        const iv = meanInterval(
+          pairs.map((r) => col(r, m) - col(base.get(r.seed)!, m)),
+          bootstrapStream(seed, 'difference', c.id, m),
+        );
         rows.push([c.id, ...params(c), m, iv.n, tidy(iv.mean), tidy(iv.sd), tidy(iv.low), tidy(iv.high)]);
       }
     }
@@ -150,14 +158,14 @@ export function aggregate(dir: string, meta: SweepMeta): { runs: number; missing
       const hasPart = existsSync(part);
       if (!wroteHeader || !hasPart) {
         const text = readFileSync(join(dir, 'runs', r.cell.id, String(r.seed), 'timeseries.csv'));
-        const nl = text.indexOf(NEWLINE);
+        const headerEnd = recordEnd(text, 0, { next: text.indexOf(QUOTE) });
         if (!wroteHeader) {
           writeSync(fd, `cell,seed,`);
-          writeSync(fd, text, 0, nl + 1);
+          writeSync(fd, text, 0, headerEnd);
           wroteHeader = true;
         }
         if (!hasPart) {
-          writeSync(fd, prefixLines(text.subarray(nl + 1), Buffer.from(partPrefix(r.cell.id, r.seed))));
+          writeSync(fd, prefixLines(text.subarray(headerEnd), Buffer.from(partPrefix(r.cell.id, r.seed))));
           continue;
         }
       }
@@ -172,6 +180,7 @@ export function aggregate(dir: string, meta: SweepMeta): { runs: number; missing
 }
 
 const NEWLINE = 0x0a;
+const QUOTE = 0x22;
 
 /** Copies a file's bytes to `fd` through one reused buffer. */
 function appendFile(fd: number, path: string, chunk: Buffer): void {
@@ -195,20 +204,42 @@ export function partPrefix(cell: string, seed: number): string {
   return `${cell},${seed},`;
 }
 
-/** Every line of `body` with `prefix` before it (a run's CSV lines never hold a newline inside a field). */
+/**
+ * Every record of `body` (CSV) with `prefix` before it. A record ends at a newline outside quotes: a quoted
+ * field may hold newlines and doubled quotes (RFC 4180), as a workload's name may.
+ */
 export function prefixLines(body: Buffer, prefix: Buffer): Buffer {
-  let lines = 0;
-  for (let i = body.indexOf(NEWLINE); i !== -1; i = body.indexOf(NEWLINE, i + 1)) lines++;
-  if (body.length > 0 && body[body.length - 1] !== NEWLINE) lines++;
-  const out = Buffer.allocUnsafe(body.length + lines * prefix.length);
-  let at = 0;
+  const ends: number[] = [];
+  const quotes = { next: body.indexOf(QUOTE) };
+  for (let at = 0; at < body.length; at = ends[ends.length - 1]!) ends.push(recordEnd(body, at, quotes));
+  const out = Buffer.allocUnsafe(body.length + ends.length * prefix.length);
+  let pos = 0;
   let from = 0;
-  while (from < body.length) {
-    const nl = body.indexOf(NEWLINE, from);
-    const end = nl === -1 ? body.length : nl + 1;
-    at += prefix.copy(out, at);
-    at += body.copy(out, at, from, end);
+  for (const end of ends) {
+    pos += prefix.copy(out, pos);
+    pos += body.copy(out, pos, from, end);
     from = end;
   }
   return out;
+}
+
+/**
+ * Where the CSV record that starts at `from` ends: just past its newline, or at the end of `text`. Every quote
+ * toggles whether a newline is inside a quoted field (a doubled quote toggles twice). `quotes.next` is the first
+ * quote at or after `from` (-1: none), carried from record to record, so text without quotes costs one
+ * indexOf per record and text with quotes one more per quote.
+ */
+export function recordEnd(text: Buffer, from: number, quotes: { next: number }): number {
+  let quoted = false;
+  for (let at = from; ;) {
+    const nl = text.indexOf(NEWLINE, at);
+    const end = nl === -1 ? text.length : nl;
+    while (quotes.next !== -1 && quotes.next < end) {
+      quoted = !quoted;
+      quotes.next = text.indexOf(QUOTE, quotes.next + 1);
+    }
+    if (nl === -1) return text.length;
+    if (!quoted) return nl + 1;
+    at = nl + 1;
+  }
 }

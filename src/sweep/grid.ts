@@ -9,7 +9,10 @@ import type { PathSeg } from '../scenario/yaml-source.js';
 export interface Axis {
   /** The key as the user wrote it. */
   key: string;
-  /** Short column name for outputs: the last named segment ("profile", "count"). */
+  /**
+   * The axis's column in the outputs: the key's full field path, one spelling whatever the key's
+   * (cluster.scheduler.profile, cluster.nodePools.general.count, workloads[1].batch.count); see columnName.
+   */
   column: string;
   path: PathSeg[];
   values: unknown[];
@@ -23,12 +26,12 @@ export interface Cell {
   values: unknown[];
   /** `key=value` overrides for `kubesim run --set`. */
   sets: string[];
-  /** "profile=most-allocated count=20" */
+  /** "profile=most-allocated count=20": short names (see shortNames), as --baseline and sweep.baseline name cells. */
   label: string;
 }
 
 /** Parses "a..b:step" (inclusive), "[x,y,z]" or a single YAML value. */
-export function parseValues(text: unknown, origin: string, key: string): unknown[] {
+export function parseValues(text: unknown, origin: string, key: string, maxValues = Infinity): unknown[] {
   if (Array.isArray(text)) {
     if (text.length === 0) throw new ScenarioError(origin, 0, 0, key, 'the list of values is empty');
     return noRepeats(text, origin, key);
@@ -45,6 +48,16 @@ export function parseValues(text: unknown, origin: string, key: string): unknown
     const out: number[] = [];
     // Count steps with integers so 0.1 increments do not drift.
     const n = Math.floor((to - from) / step + 1e-9);
+    // Counted before it is made: a range of millions of values is refused at once (scenario/limits.ts).
+    if (n + 1 > maxValues)
+      throw new ScenarioError(
+        origin,
+        0,
+        0,
+        key,
+        `the range "${s}" has ${(n + 1).toLocaleString('en-US')} values, more than the ceiling of ${maxValues.toLocaleString('en-US')} runs in the sweep`,
+        `raise it with --limit runs=${n + 1} if you mean it`,
+      );
     for (let i = 0; i <= n; i++) out.push(Number((from + i * step).toPrecision(12)));
     return out;
   }
@@ -74,25 +87,54 @@ function noRepeats(values: unknown[], origin: string, key: string): unknown[] {
 }
 
 /** Parses one --grid argument "key=values". */
-export function parseGridArg(arg: string): { key: string; values: unknown[] } {
+export function parseGridArg(arg: string, maxValues = Infinity): { key: string; values: unknown[] } {
   const eq = arg.indexOf('=');
   if (eq <= 0)
     throw new ScenarioError('--grid', 0, 0, '', `expected key=values, got "${arg}"`, 'e.g. --grid "scheduler.profile=[default,first-fit]"');
   const key = arg.slice(0, eq).trim();
-  return { key, values: parseValues(arg.slice(eq + 1), '--grid', key) };
+  return { key, values: parseValues(arg.slice(eq + 1), '--grid', key, maxValues) };
 }
 
-function columnName(path: PathSeg[], taken: Set<string>): string {
-  const named = path.filter((p): p is string => typeof p === 'string');
-  let col = named[named.length - 1]!;
-  // Disambiguate ("count" twice -> "general_count", "gpu_count") using the list item or parent name.
-  for (let i = named.length - 2; taken.has(col) && i >= 0; i--) col = `${named[i]}_${col}`;
-  taken.add(col);
-  return col;
+/**
+ * The column of a grid key: its full field path from the scenario's root, with `cluster.` where the key
+ * leaves it out and list indices written [i]; list items named by their name stay so. Every spelling of a key
+ * gives one column (scheduler.profile and cluster.scheduler.profile: cluster.scheduler.profile;
+ * nodePools[0].count and nodePools.0.count: cluster.nodePools[0].count), and two axes never share one, as
+ * they are different fields. `path` is the key resolved (resolveKey: one segment per segment of the key, after
+ * the `cluster` it may add).
+ */
+export function columnName(key: string, path: readonly PathSeg[]): string {
+  const segs: string[] = [];
+  for (const part of key.split('.')) {
+    const m = /^([^[\]]+)((?:\[\d+\])*)$/.exec(part);
+    segs.push(m ? m[1]! : part);
+    if (m) for (const idx of m[2]!.matchAll(/\[(\d+)\]/g)) segs.push(idx[1]!);
+  }
+  if (segs.length === path.length - 1) segs.unshift(String(path[0]));
+  let out = '';
+  segs.forEach((seg, i) => {
+    const item = path[i];
+    out += typeof item === 'number' ? (/^\d+$/.test(seg) ? `[${item}]` : `.${seg}`) : out === '' ? seg : `.${seg}`;
+  });
+  return out;
+}
+
+/**
+ * Short names for cell labels: the last named segment of each path ("profile", "count"), with the parents'
+ * names before it where two axes would share one ("count" twice: "count", "nodePools_count").
+ */
+function shortNames(paths: readonly PathSeg[][]): string[] {
+  const taken = new Set<string>();
+  return paths.map((path) => {
+    const named = path.filter((p): p is string => typeof p === 'string');
+    let name = named[named.length - 1]!;
+    for (let i = named.length - 2; taken.has(name) && i >= 0; i--) name = `${named[i]}_${name}`;
+    taken.add(name);
+    return name;
+  });
 }
 
 export function makeAxes(raw: unknown, specs: { key: string; values: unknown[] }[], origin: string): Axis[] {
-  const taken = new Set<string>();
   const seen = new Set<string>();
   return specs.map(({ key, values }) => {
     const path = resolveKey(raw, key, origin);
@@ -108,7 +150,7 @@ export function makeAxes(raw: unknown, specs: { key: string; values: unknown[] }
     const canonical = path.join('.');
     if (seen.has(canonical)) throw new ScenarioError(origin, 0, 0, key, 'this field is already on the grid');
     seen.add(canonical);
-    return { key, column: columnName(path, taken), path, values };
+    return { key, column: columnName(key, path), path, values };
   });
 }
 
@@ -137,6 +179,7 @@ export function valueText(v: unknown): string {
 export function makeCells(axes: Axis[]): Cell[] {
   const total = axes.reduce((n, a) => n * a.values.length, 1);
   const width = String(Math.max(0, total - 1)).length;
+  const names = shortNames(axes.map((a) => a.path));
   const cells: Cell[] = [];
   for (let index = 0; index < total; index++) {
     let rest = index;
@@ -151,7 +194,7 @@ export function makeCells(axes: Axis[]): Cell[] {
       index,
       values,
       sets: axes.map((a, k) => `${pathKey(a.path)}=${valueText(values[k])}`),
-      label: axes.map((a, k) => `${a.column}=${valueText(values[k])}`).join(' '),
+      label: axes.map((_, k) => `${names[k]}=${valueText(values[k])}`).join(' '),
     });
   }
   return cells;

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import { bootstrapStream, meanInterval } from '../../src/sweep/stats.js';
 import { BIN, kubesim as cli, kubesimProcess, PROCESS_TEST_TIMEOUT_MS } from '../helpers/cli.js';
 import { load as loadYaml } from './yaml-helper.js';
 
@@ -84,29 +85,44 @@ describe('kubesim sweep', () => {
   );
 
   it(
-    'summarises cells with Student-t intervals and pairs differences by seed',
+    'summarises cells with seeded bootstrap intervals and pairs differences by seed',
     async () => {
       const out = join(tmp(), 's');
       expect((await kubesim('sweep', ...ARGS, '--out', out)).status).toBe(0);
       const summary = parse(readFileSync(join(out, 'summary.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
       const runs = parse(readFileSync(join(out, 'runs.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
-      expect(summary.map((r) => [r.cell, r.profile, r.count, r.runs])).toEqual([
+      // The axes' columns are their keys' full field paths.
+      expect(summary.map((r) => [r.cell, r['cluster.scheduler.profile'], r['cluster.nodePools.general.count'], r.runs])).toEqual([
         ['c00', 'default', '5', '3'],
         ['c01', 'default', '6', '3'],
         ['c02', 'most-allocated', '5', '3'],
         ['c03', 'most-allocated', '6', '3'],
       ]);
-      // Recompute one interval by hand from runs.csv: mean +- t(0.975, 2) * sd / sqrt(3), t = 4.302653.
+      expect(runs.filter((r) => r.cell === 'c02').map((r) => r['cluster.scheduler.profile'])).toEqual(Array(3).fill('most-allocated'));
+      // Recompute one interval from runs.csv: the bootstrap of the cell's values, its stream named by the
+      // scenario's seed (42), the cell and the metric.
       const xs = runs.filter((r) => r.cell === 'c02').map((r) => Number(r.cpu_requested_ratio_mean));
-      const mean = xs.reduce((a, b) => a + b, 0) / 3;
-      const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / 2);
+      const iv = meanInterval(xs, bootstrapStream(42, 'summary', 'c02', 'cpu_requested_ratio_mean'));
       const row = summary[2]!;
-      expect(Number(row.cpu_requested_ratio_mean_mean)).toBeCloseTo(mean, 9);
-      expect(Number(row.cpu_requested_ratio_mean_ci95_high)).toBeCloseTo(mean + (4.302653 * sd) / Math.sqrt(3), 6);
+      expect(Number(row.cpu_requested_ratio_mean_mean)).toBeCloseTo(xs.reduce((a, b) => a + b, 0) / 3, 9);
+      expect(Number(row.cpu_requested_ratio_mean_ci95_low)).toBeCloseTo(iv.low, 9);
+      expect(Number(row.cpu_requested_ratio_mean_ci95_high)).toBeCloseTo(iv.high, 9);
+      expect(Number(row.cpu_requested_ratio_mean_ci95_low)).toBeGreaterThanOrEqual(Math.min(...xs));
+      expect(Number(row.cpu_requested_ratio_mean_ci95_high)).toBeLessThanOrEqual(Math.max(...xs));
+      expect(iv.low).toBeLessThan(iv.high);
       // Paired differences use the same seeds: nodes differ by exactly one between count 6 and 5.
       const diffs = parse(readFileSync(join(out, 'differences.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
       const d = diffs.find((r) => r.cell === 'c01' && r.metric === 'nodes')!;
       expect([d.pairs, d.mean_difference, d.ci95_low, d.ci95_high]).toEqual(['3', '1', '1', '1']);
+      // The same bootstrap on the paired differences, on a stream of its own.
+      const base = (seed: string) => Number(runs.find((r) => r.cell === 'c00' && r.seed === seed)!.cpu_requested_ratio_mean);
+      const dx = runs.filter((r) => r.cell === 'c02').map((r) => Number(r.cpu_requested_ratio_mean) - base(r.seed!));
+      const div = meanInterval(dx, bootstrapStream(42, 'difference', 'c02', 'cpu_requested_ratio_mean'));
+      const dd = diffs.find((r) => r.cell === 'c02' && r.metric === 'cpu_requested_ratio_mean')!;
+      expect(Number(dd.ci95_low)).toBeCloseTo(div.low, 9);
+      expect(Number(dd.ci95_high)).toBeCloseTo(div.high, 9);
+      expect(div.low).toBeGreaterThanOrEqual(Math.min(...dx));
+      expect(div.high).toBeLessThanOrEqual(Math.max(...dx));
       const ts = readFileSync(join(out, 'timeseries.csv'), 'utf8').split('\n');
       expect(ts[0]).toBe('cell,seed,time_s,metric,node_pool,zone,workload,value');
       expect(ts[1]!.startsWith('c00,42,0,')).toBe(true);
