@@ -3,12 +3,34 @@ import { resolve, relative } from 'node:path';
 import type { Distribution } from '../engine/distributions.js';
 import { PODS, type ResourceSpace } from '../model/resources.js';
 import { makeTemplate } from '../model/template.js';
-import type { PriorityClassInfo } from '../workload/manifests.js';
-import { parseGoogleTaskEvents, parseSimpleTrace, readTraceText } from '../workload/trace.js';
+import { SYSTEM_PRIORITY_CLASSES, type PriorityClassInfo } from '../workload/manifests.js';
+import {
+  GOOGLE_PRIORITY_MAX,
+  GOOGLE_PRIORITY_MIN,
+  parseGoogleTaskEvents,
+  parsePriorityKey,
+  parseSimpleTrace,
+  readTraceText,
+  type TracePriority,
+} from '../workload/trace.js';
 import type { ArrivalSpec } from '../workload/spec.js';
 import type { Taint, Toleration } from '../model/selectors.js';
 import { didYouMean } from './errors.js';
 import type { PathSeg, YamlDoc } from './yaml-source.js';
+
+/** The PriorityClass named at path (from the manifests, or a built-in one); an unknown name is an error with a did-you-mean. */
+function priorityClass(cls: string, priorities: ReadonlyMap<string, PriorityClassInfo>, doc: YamlDoc, path: PathSeg[]): PriorityClassInfo {
+  const p = priorities.get(cls);
+  if (!p) {
+    const dym = didYouMean(cls, priorities.keys());
+    throw doc.error(
+      path,
+      `no PriorityClass named "${cls}"`,
+      dym ? `did you mean "${dym}"?` : 'define it with a PriorityClass object in the manifests',
+    );
+  }
+  return p;
+}
 
 export function batchSpec(
   b: Record<string, unknown>,
@@ -25,19 +47,13 @@ export function batchSpec(
   const interarrival: Distribution = arr.poisson ? { kind: 'exponential', mean: 1 / arr.poisson.rate } : arr.interarrival!;
   const reqs = b.requests as Record<string, Distribution>;
   const duration = b.duration as Distribution;
-  let priority = (b.priority as number | undefined) ?? 0;
-  let preemptionPolicy: 'PreemptLowerPriority' | 'Never' = 'PreemptLowerPriority';
+  // Without a class, what a pod without priorityClassName gets: the globalDefault class, else 0 (manifests.ts).
+  const globalDefault = [...priorities.values()].find((p) => p.globalDefault);
+  let priority = (b.priority as number | undefined) ?? globalDefault?.value ?? 0;
+  let preemptionPolicy: 'PreemptLowerPriority' | 'Never' = globalDefault?.preemptionPolicy ?? 'PreemptLowerPriority';
   const cls = b.priorityClassName as string | undefined;
   if (cls !== undefined) {
-    const p = priorities.get(cls);
-    if (!p) {
-      const dym = didYouMean(cls, priorities.keys());
-      throw doc.error(
-        [...path, 'priorityClassName'],
-        `no PriorityClass named "${cls}"`,
-        dym ? `did you mean "${dym}"?` : 'define it with a PriorityClass object in the manifests',
-      );
-    }
+    const p = priorityClass(cls, priorities, doc, [...path, 'priorityClassName']);
     if (b.priority === undefined) priority = p.value;
     preemptionPolicy = p.preemptionPolicy;
   }
@@ -82,7 +98,70 @@ export function batchSpec(
   };
 }
 
-export function traceSpec(t: Record<string, unknown>, path: PathSeg[], doc: YamlDoc, dir: string, space: ResourceSpace): ArrivalSpec {
+/** The built-in classes alone, for callers that have no manifests. */
+const BUILT_IN_CLASSES: ReadonlyMap<string, PriorityClassInfo> = new Map(Object.entries(SYSTEM_PRIORITY_CLASSES));
+
+/**
+ * A trace entry's `priorities` mapping (trace priority or range -> PriorityClass name) as a lookup. Trace
+ * priorities it does not name get what a pod without priorityClassName gets: the globalDefault class's
+ * value and preemptionPolicy if there is one, else 0 (as manifests.ts resolves an empty class name), so a
+ * replay takes no precedence over the scenario's own pods unless the mapping says so.
+ */
+function tracePriorities(
+  t: Record<string, unknown>,
+  path: PathSeg[],
+  doc: YamlDoc,
+  priorities: ReadonlyMap<string, PriorityClassInfo>,
+): (tracePriority: number) => TracePriority {
+  const globalDefault = [...priorities.values()].find((p) => p.globalDefault);
+  const unmapped: TracePriority = {
+    priority: globalDefault?.value ?? 0,
+    preemptionPolicy: globalDefault?.preemptionPolicy ?? 'PreemptLowerPriority',
+    priorityClassName: '',
+  };
+  const google = t.format === 'google-task-events';
+  // In file order, so that of two overlapping ranges the later one is named.
+  const entries = Object.entries((t.priorities as Record<string, string> | undefined) ?? {})
+    .map(([key, cls]) => ({ key, cls, pos: doc.locate([...path, 'priorities', key], true) }))
+    .sort((a, b) => a.pos.line - b.pos.line || a.pos.column - b.pos.column);
+  const ranges: { lo: number; hi: number; key: string; to: TracePriority }[] = [];
+  for (const { key, cls } of entries) {
+    const where = [...path, 'priorities', key];
+    const r = parsePriorityKey(key);
+    if (typeof r === 'string') throw doc.error(where, r, undefined, true);
+    if (google && (r.lo < GOOGLE_PRIORITY_MIN || r.hi > GOOGLE_PRIORITY_MAX))
+      throw doc.error(
+        where,
+        `google-task-events priorities are ${GOOGLE_PRIORITY_MIN}..${GOOGLE_PRIORITY_MAX}, got "${key}"`,
+        undefined,
+        true,
+      );
+    const other = ranges.find((o) => o.lo <= r.hi && r.lo <= o.hi);
+    if (other) {
+      const both = Math.max(r.lo, other.lo);
+      throw doc.error(
+        where,
+        `trace priority ${both} is matched by both "${other.key}" and "${key}"`,
+        'each trace priority may be mapped once',
+        true,
+      );
+    }
+    const p = priorityClass(cls, priorities, doc, where);
+    ranges.push({ lo: r.lo, hi: r.hi, key, to: { priority: p.value, preemptionPolicy: p.preemptionPolicy, priorityClassName: cls } });
+  }
+  return (tracePriority) => ranges.find((r) => r.lo <= tracePriority && tracePriority <= r.hi)?.to ?? unmapped;
+}
+
+export function traceSpec(
+  t: Record<string, unknown>,
+  path: PathSeg[],
+  doc: YamlDoc,
+  dir: string,
+  space: ResourceSpace,
+  priorities: ReadonlyMap<string, PriorityClassInfo> = BUILT_IN_CLASSES,
+): ArrivalSpec {
+  // The mapping is checked before the file is read: a mistake in the scenario is reported as such.
+  const priorityOf = tracePriorities(t, path, doc, priorities);
   const file = resolve(dir, t.file as string);
   const display = relative(process.cwd(), file) || file;
   let text: string;
@@ -98,6 +177,7 @@ export function traceSpec(t: Record<string, unknown>, path: PathSeg[], doc: Yaml
     cpuPerUnit: t.cpuPerUnit as number,
     memoryPerUnit: t.memoryPerUnit as number,
     limit: (t.limit as number | undefined) ?? Infinity,
+    priorityOf,
     display,
   };
   const res = t.format === 'google-task-events' ? parseGoogleTaskEvents(text, opts) : parseSimpleTrace(text, opts);

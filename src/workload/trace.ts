@@ -1,5 +1,6 @@
 // Trace replay: a simple CSV of tasks (time_s,cpu,memory,duration_s[,priority]) and the Google cluster
-// trace 2011 task_events table (see docs/SCENARIO.md for how its normalised units are scaled).
+// trace 2011 task_events table (see docs/SCENARIO.md for how its normalised units are scaled, and how a
+// task's priority number becomes its pod's priority through the entry's `priorities` mapping).
 import { gunzipSync } from 'node:zlib';
 import type { ResourceSpace } from '../model/resources.js';
 import { CPU, MEMORY } from '../model/resources.js';
@@ -8,6 +9,31 @@ import { makeTemplate } from '../model/template.js';
 import { ScenarioError } from '../scenario/errors.js';
 import { readUserFile } from '../scenario/files.js';
 import type { Arrival } from './spec.js';
+
+/** What a task's trace priority number becomes on its pod (the PriorityClass it maps to, or no class). */
+export interface TracePriority {
+  priority: number;
+  preemptionPolicy: 'PreemptLowerPriority' | 'Never';
+  priorityClassName: string;
+}
+
+/** Priorities of the Google 2011 trace: 0 to 11, bigger is more important. */
+export const GOOGLE_PRIORITY_MIN = 0;
+export const GOOGLE_PRIORITY_MAX = 11;
+
+/**
+ * A key of a trace entry's `priorities` mapping: one trace priority ("9", "-1") or an inclusive range
+ * ("9-11", "-5--1"). Returns the range, or a message saying what is wrong.
+ */
+export function parsePriorityKey(key: string): { lo: number; hi: number } | string {
+  const m = /^\s*(-?\d+)\s*(?:-\s*(-?\d+)\s*)?$/.exec(key);
+  const lo = m ? Number(m[1]) : NaN;
+  const hi = m ? Number(m[2] ?? m[1]) : NaN;
+  if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi))
+    return `expected a trace priority such as 9, or an inclusive range such as "9-11", got "${key}"`;
+  if (lo > hi) return `the range "${key}" has its ends reversed; write "${hi}-${lo}"`;
+  return { lo, hi };
+}
 
 /** Trace files up to this size (compressed size for .gz) are read. */
 const MAX_TRACE_BYTES = 64 * 1024 * 1024;
@@ -21,6 +47,8 @@ export interface TraceOptions {
   cpuPerUnit: number;
   memoryPerUnit: number;
   limit: number;
+  /** The pod priority of a task with this trace priority. */
+  priorityOf: (tracePriority: number) => TracePriority;
   /** Name shown in errors. */
   display: string;
 }
@@ -87,7 +115,7 @@ export function parseSimpleTrace(text: string, o: TraceOptions): TraceResult {
     arrivals.push({
       at: Math.round(t * 1000),
       runMs: Math.round(d * 1000),
-      template: makeTemplate(o.space, { owner: o.owner, namespace: o.namespace, requests: req, priority }),
+      template: makeTemplate(o.space, { owner: o.owner, namespace: o.namespace, requests: req, ...o.priorityOf(priority) }),
     });
   }
   return { arrivals, skipped: new Map() };
@@ -147,12 +175,18 @@ export function parseGoogleTaskEvents(text: string, o: TraceOptions): TraceResul
         throw new ScenarioError(o.display, ln, 10, '', `CPU request: expected a number 0..1, got "${f[9]!.slice(0, 20)}"`);
       if (!(mem >= 0 && mem <= 1))
         throw new ScenarioError(o.display, ln, 11, '', `memory request: expected a number 0..1, got "${f[10]!.slice(0, 20)}"`);
-      if (!Number.isInteger(prio) || prio < 0 || prio > 11)
-        throw new ScenarioError(o.display, ln, 9, '', `priority: expected an integer 0..11, got "${f[8]!.slice(0, 20)}"`);
+      if (!Number.isInteger(prio) || prio < GOOGLE_PRIORITY_MIN || prio > GOOGLE_PRIORITY_MAX)
+        throw new ScenarioError(
+          o.display,
+          ln,
+          9,
+          '',
+          `priority: expected an integer ${GOOGLE_PRIORITY_MIN}..${GOOGLE_PRIORITY_MAX}, got "${f[8]!.slice(0, 20)}"`,
+        );
       const req = o.space.vector();
       req[CPU] = Math.ceil(cpu * o.cpuPerUnit);
       req[MEMORY] = Math.ceil(mem * o.memoryPerUnit);
-      const template = makeTemplate(o.space, { owner: o.owner, namespace: o.namespace, requests: req, priority: prio });
+      const template = makeTemplate(o.space, { owner: o.owner, namespace: o.namespace, requests: req, ...o.priorityOf(prio) });
       const arrival: Arrival = { at: Math.round((us - t0) / 1000), runMs: -1, template };
       arrivals.push(arrival);
       open.set(key, { arrival, scheduledUs: -1 });
