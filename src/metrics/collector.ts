@@ -33,6 +33,11 @@ export interface Collector {
 /**
  * summary.csv's columns in their established order: collectors' figures are placed by this list, and
  * columns it does not name follow in the order their collectors were added.
+ *
+ * summary.csv is data: figures keep full precision (tidy's 12 significant digits, which only drops float
+ * noise), so that runs compare and aggregate without rounding error and one seed gives the same bytes
+ * everywhere; the terminal summary (cli/run.ts) rounds them for reading. A figure with no value (a
+ * scheduling latency percentile when no pod was scheduled) is an empty cell.
  */
 export const SUMMARY_ORDER = [
   'scenario',
@@ -50,6 +55,7 @@ export const SUMMARY_ORDER = [
   'pods_preempted',
   'pods_deleted',
   'pods_pending_peak',
+  'pods_pending_mean',
   'scheduling_attempts',
   'scheduling_failures',
   'preemptions',
