@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 import yargs, { type Argv } from 'yargs';
 import { didYouMean, ScenarioError } from '../scenario/errors.js';
 import { isSystemError, systemError } from '../scenario/files.js';
+import { LIMIT_NAMES } from '../scenario/limits.js';
 import { runCommand } from './run.js';
+import { printable } from './text.js';
 import { validateCommand } from './validate.js';
 import { schemaCommand } from './schema.js';
 import { sweepCommand } from './sweep.js';
@@ -37,7 +39,13 @@ function withSet<T>(y: Argv<T>) {
       describe: 'override a scenario field before validation, e.g. --set cluster.nodePools[0].count=20',
       default: [] as string[],
     })
-    .option('seed', { type: 'string', describe: 'override the scenario seed (for a sweep: its first seed)' });
+    .option('seed', { type: 'string', describe: 'override the scenario seed (for a sweep: its first seed)' })
+    .option('limit', {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe: `raise a ceiling on the work a scenario may ask for, e.g. --limit nodes=100000 (${LIMIT_NAMES.join(', ')}; see docs/SCENARIO.md)`,
+    });
 }
 
 /** kubesim's version, from the package.json above this module (compiled or not). */
@@ -56,6 +64,7 @@ function packageVersion(): string {
 const KNOWN_OPTIONS = [
   'set',
   'seed',
+  'limit',
   'out',
   'quiet',
   'grid',
@@ -84,6 +93,7 @@ function usageHint(msg: string, y: Argv): string {
     .split(', ')
     .map((u) => {
       const d = didYouMean(u, known);
+      if (d === u) return `--${u} belongs to another command; see kubesim <command> --help`;
       return d ? `--${u}: did you mean --${d}?` : null;
     })
     .filter((x) => x !== null);
@@ -106,13 +116,13 @@ export async function main(argv: string[]): Promise<void> {
         withSet(y.positional('file', { type: 'string', describe: 'scenario YAML file', demandOption: true }))
           .option('out', { type: 'string', coerce: once<string>('out'), describe: 'output directory (default results/<scenario name>)' })
           .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors' }),
-      (a) => runCommand({ file: a.file, out: a.out, set: a.set, seed: a.seed, quiet: a.quiet }),
+      async (a) => runCommand({ file: a.file, out: a.out, set: a.set, seed: a.seed, limit: a.limit, quiet: a.quiet }),
     )
     .command(
       'validate <file>',
       'check a scenario and its manifests without running it',
       (y) => withSet(y.positional('file', { type: 'string', describe: 'scenario YAML file', demandOption: true })),
-      (a) => validateCommand({ file: a.file, set: a.set, seed: a.seed }),
+      (a) => validateCommand({ file: a.file, set: a.set, seed: a.seed, limit: a.limit }),
     )
     .command(
       'sweep <file>',
@@ -173,6 +183,7 @@ export async function main(argv: string[]): Promise<void> {
           threads: a.threads,
           set: a.set,
           seed: a.seed,
+          limit: a.limit,
           out: a.out,
           shard: a.shard,
           resume: a.resume,
@@ -213,7 +224,7 @@ export async function main(argv: string[]): Promise<void> {
     .version(packageVersion())
     .fail((msg, err, y) => {
       if (err) throw err;
-      process.stderr.write(`error: ${usageHint(msg, y)}\nRun "kubesim --help" for usage.\n`);
+      process.stderr.write(`error: ${printable(usageHint(msg, y))}\nRun "kubesim --help" for usage.\n`);
       process.exit(2);
     })
     .wrap(Math.min(110, process.stdout.columns || 100));
@@ -222,13 +233,13 @@ export async function main(argv: string[]): Promise<void> {
   } catch (e) {
     // yargs reports what an option's coerce function rejected as a YError with the same message.
     if (e instanceof ScenarioError || (e instanceof Error && e.name === 'YError')) {
-      process.stderr.write(`error: ${e.message}\n`);
+      process.stderr.write(`error: ${printable(e.message)}\n`);
       process.exit(2);
     }
     // A path that cannot be read or written (permissions, a read-only or full disk, a file where a
     // directory should be): the user's to fix, said in one line.
     if (isSystemError(e)) {
-      process.stderr.write(`error: ${systemError(e).message}\n`);
+      process.stderr.write(`error: ${printable(systemError(e).message)}\n`);
       process.exit(2);
     }
     process.stderr.write(

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { loadScenario, type LoadOptions } from '../scenario/load.js';
-import { checkRunDirectory, runToDirectory } from '../run/output.js';
+import { checkRunDirectory, RunInterrupted, runToDirectoryInterruptible } from '../run/output.js';
+import { parseLimits } from '../scenario/limits.js';
+import { planSweep } from '../sweep/plan.js';
 import { formatDuration } from '../engine/time.js';
 import { printWarnings } from './validate.js';
 import { shortPath } from './paths.js';
@@ -10,35 +12,119 @@ export interface RunArgs {
   out?: string;
   set: string[];
   seed?: LoadOptions['seed'];
+  limit?: string[];
   quiet: boolean;
 }
 
-const pct = (x: number | string) => (typeof x === 'number' ? `${(x * 100).toFixed(1)}%` : x);
+// The terminal summary is for reading: figures are rounded here, and a figure that means nothing for the
+// run (a latency when no pod was scheduled, a share of no capacity) is said in words. summary.csv keeps
+// every figure at full precision, with empty cells where there is no value (see metrics/collector.ts).
 
-export function runCommand(a: RunArgs): void {
+/**
+ * `x` to `sig` significant digits, with at least `min` and at most `max` decimals; zeros past `min`
+ * decimals are dropped (6.984 → "6.98" with min 2; 36 → "36"; 0.06667 → "0.0667").
+ */
+export function round(x: number, { sig = 3, min = 0, max = 20 }: { sig?: number; min?: number; max?: number } = {}): string {
+  const magnitude = x === 0 ? 0 : Math.floor(Math.log10(Math.abs(x)));
+  const decimals = Math.min(max, Math.max(min, sig - 1 - magnitude));
+  let s = x.toFixed(decimals);
+  for (let d = decimals; d > min && s.endsWith('0'); d--) s = s.slice(0, -1);
+  return s.endsWith('.') ? s.slice(0, -1) : s;
+}
+
+/** Cost: to 2 decimals, or to 3 significant digits below 1 (0.0667). */
+export const formatCost = (x: number): string => round(x, { min: 2 });
+
+/** Node-hours: 3 significant digits with at most 2 decimals (0.33, 4.75, 36); more only below 0.01, so as not to show 0. */
+export const formatNodeHours = (x: number): string => round(x, { max: x >= 0.01 ? 2 : 20 });
+
+/** A share as a percentage to 0.1 %; a share above zero never shows as 0.0 %. */
+export function pct(x: number): string {
+  const p = x * 100;
+  return p > 0 && p < 0.05 ? 'under 0.1%' : `${p.toFixed(1)}%`;
+}
+
+/** "1 pod", "2 pods". */
+const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** Exit codes of a run stopped by a signal, as a shell reports them (128 + the signal's number). */
+const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+
+/** The default output directory: results/<scenario name>, the name made safe as one path segment. */
+export function defaultOutDir(name: string): string {
+  const safe = name.replace(/[^\w.-]+/g, '-').replace(/^[.-]+/, '') || 'scenario';
+  return `results/${safe}`;
+}
+
+export async function runCommand(a: RunArgs): Promise<void> {
   const started = performance.now();
-  const s = loadScenario(resolve(a.file), { set: a.set, seed: a.seed });
-  const out = resolve(a.out ?? `results/${s.name}`);
+  const limits = parseLimits(a.limit);
+  const s = loadScenario(resolve(a.file), { set: a.set, seed: a.seed, limits });
+  // A run ignores the file's sweep: block, but a wrong one is still a wrong file (as validate says).
+  if (s.sweep && Object.keys(s.sweep.grid).length) planSweep(resolve(a.file), { grid: [], set: a.set, seed: a.seed, limits });
+  const out = resolve(a.out ?? defaultOutDir(s.name));
   checkRunDirectory(out);
   if (!a.quiet) printWarnings(s);
-  const r = runToDirectory(s, out, `${process.pid}`);
+  // Ctrl-C or a SIGTERM (a CI job cancelled, a pod evicted) stops the run between two slices of events;
+  // its temporary directory is removed and nothing is written.
+  const interrupt = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => interrupt.abort(sig);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let r;
+  try {
+    r = await runToDirectoryInterruptible(s, out, `${process.pid}`, interrupt.signal);
+  } catch (e) {
+    if (!(e instanceof RunInterrupted)) throw e;
+    process.stderr.write(`kubesim: interrupted by ${e.signal}; nothing written to ${shortPath(out)}\n`);
+    process.exit(SIGNAL_EXIT[e.signal] ?? 1);
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
   const wallMs = performance.now() - started;
   if (a.quiet) return;
   const m = r.summary;
+  const num = (k: string) => Number(m[k]);
+  const nodes = num('nodes');
   const lines = [
     `kubesim ran ${s.name} (seed ${s.seed}, profile ${s.scheduler.profile})`,
     `  virtual time   ${formatDuration(s.durationMs)} in ${(wallMs / 1000).toFixed(2)} s wall time (${Math.round(s.durationMs / wallMs).toLocaleString('en-US')}x real time, ${r.eventsProcessed.toLocaleString('en-US')} events)`,
-    `  nodes          ${m.nodes} (${m.nodes_used_peak} used at the peak, ${m.nodes_used_end} at the end)`,
-    `  pods           ${m.pods_created} created, ${m.pods_scheduled} scheduled, ${m.pods_pending_end} pending at the end, ${m.pods_succeeded} succeeded, ${m.pods_preempted} preempted`,
-    `  scheduling     latency p50 ${m.scheduling_latency_p50_s} s, p99 ${m.scheduling_latency_p99_s} s; ${m.scheduling_attempts} attempts, ${m.scheduling_failures} failed`,
-    `  utilisation    CPU requested ${pct(m.cpu_requested_ratio_mean!)} on average (peak ${pct(m.cpu_requested_ratio_peak!)}), memory ${pct(m.memory_requested_ratio_mean!)}; peak fragmentation ${pct(m.fragmentation_ratio_peak!)}`,
+    `  nodes          ${
+      nodes === 0
+        ? 'none'
+        : num('nodes_used_peak') === 0
+          ? `${nodes} (none used)`
+          : `${nodes} (${m.nodes_used_peak} used at the peak, ${m.nodes_used_end} at the end)`
+    }`,
   ];
-  if (Number(m.cost) > 0) lines.push(`  cost           ${m.cost} for ${m.node_hours} node-hours`);
+  if (num('pods_created') === 0) lines.push('  pods           none created');
+  else {
+    const deleted = num('pods_deleted') > 0 ? `, ${m.pods_deleted} deleted` : '';
+    const mean = round(num('pods_pending_mean'));
+    lines.push(
+      `  pods           ${m.pods_created} created, ${m.pods_scheduled} scheduled, ${m.pods_pending_end} pending at the end, ${m.pods_succeeded} succeeded, ${m.pods_preempted} preempted${deleted}`,
+      // The peak is the most pending at any instant, the pods created at t = 0 all counting before the
+      // first scheduling cycle; the mean weighs each count by the virtual time it lasted.
+      `  pending        ${mean} ${mean === '1' ? 'pod' : 'pods'} on average over the run, ${m.pods_pending_peak} at the peak`,
+    );
+  }
+  const attempts = `${count(num('scheduling_attempts'), 'attempt')}, ${m.scheduling_failures} failed`;
+  // No latency percentiles without a scheduled pod (empty cells in summary.csv).
+  if (m.scheduling_latency_p50_s === '') lines.push(`  scheduling     no pod was scheduled; ${attempts}`);
+  else lines.push(`  scheduling     latency p50 ${m.scheduling_latency_p50_s} s, p99 ${m.scheduling_latency_p99_s} s; ${attempts}`);
+  // Without nodes there is no capacity, and no share of it to give.
+  if (nodes === 0 && num('node_hours') === 0) lines.push('  utilisation    none: the cluster had no nodes');
+  else
+    lines.push(
+      `  utilisation    CPU requested ${pct(num('cpu_requested_ratio_mean'))} on average (peak ${pct(num('cpu_requested_ratio_peak'))}), memory ${pct(num('memory_requested_ratio_mean'))}; peak fragmentation ${pct(num('fragmentation_ratio_peak'))}`,
+    );
+  if (num('cost') > 0) lines.push(`  cost           ${formatCost(num('cost'))} for ${formatNodeHours(num('node_hours'))} node-hours`);
   const reasons = [...r.pendingReasons].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-  for (const [why, n] of reasons.slice(0, 3)) lines.push(`  pending        ${n} pod(s): ${why}`);
+  for (const [why, n] of reasons.slice(0, 3)) lines.push(`  still pending  ${count(n, 'pod')}: ${why}`);
   if (reasons.length > 3)
     lines.push(
-      `  pending        ${reasons.slice(3).reduce((t, [, n]) => t + n, 0)} more pod(s) for ${reasons.length - 3} other reason(s); see pods.csv`,
+      `  still pending  ${reasons.slice(3).reduce((t, [, n]) => t + n, 0)} more for ${count(reasons.length - 3, 'other reason')} (pods.csv lists every pod still pending)`,
     );
   if (s.notSimulated.size) lines.push(`  not simulated  ${[...s.notSimulated].map(([k, n]) => `${n} ${k}`).join(', ')}`);
   for (const a2 of s.arrivals) {

@@ -1,14 +1,17 @@
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { ScenarioError } from '../scenario/errors.js';
+import { LOCK_FILE, lockDirectory } from '../scenario/files.js';
 import type { LoadOptions } from '../scenario/load.js';
-import { PARTS_DIR, aggregate, metaOf, metaText, readMeta, writeAtomic } from '../sweep/aggregate.js';
+import { parseLimits } from '../scenario/limits.js';
+import { PARTS_DIR, aggregate, metaOf, metaText, readMeta, writeAtomic, type SweepMeta } from '../sweep/aggregate.js';
 import { emitGithubMatrix, emitIndexedJob, prepareEmit } from '../sweep/emit.js';
-import { parseShard, planSweep, reproduce, runDir, shardRuns } from '../sweep/plan.js';
+import { parseShard, planSweep, reproduce, runDir, shardRuns, type SweepPlan } from '../sweep/plan.js';
 import { runSweep, type RunOutcome } from '../sweep/pool.js';
 import { availableParallelism } from 'node:os';
 import { shortPath } from './paths.js';
+import { printable } from './text.js';
 
 export interface SweepArgs {
   file: string;
@@ -17,6 +20,7 @@ export interface SweepArgs {
   seed?: LoadOptions['seed'];
   threads?: number;
   set: string[];
+  limit?: string[];
   out?: string;
   shard?: string;
   resume: boolean;
@@ -32,8 +36,9 @@ export interface SweepArgs {
   fingerprint?: string | string[];
 }
 
-/** Removes temporary directories and files left by runs that were cancelled. */
+/** Removes temporary directories and files left by runs that were cancelled, or by a killed aggregation. */
 function cleanTemporary(out: string): void {
+  for (const f of readdirSync(out)) if (f.endsWith('.csv.tmp')) rmSync(join(out, f), { force: true });
   const parts = join(out, PARTS_DIR);
   if (existsSync(parts)) for (const entry of readdirSync(parts)) if (entry.includes('.tmp-')) rmSync(join(parts, entry), { force: true });
   const runs = join(out, 'runs');
@@ -45,7 +50,14 @@ function cleanTemporary(out: string): void {
 }
 
 export async function sweepCommand(a: SweepArgs): Promise<number> {
-  const plan = planSweep(resolve(a.file), { grid: a.grid, seeds: a.seeds, seed: a.seed, set: a.set, baseline: a.baseline });
+  const plan = planSweep(resolve(a.file), {
+    grid: a.grid,
+    seeds: a.seeds,
+    seed: a.seed,
+    set: a.set,
+    baseline: a.baseline,
+    limits: parseLimits(a.limit),
+  });
   if (a.fingerprint !== undefined) {
     if (Array.isArray(a.fingerprint))
       throw new ScenarioError('--fingerprint', 0, 0, '', `expected one value, it was given ${a.fingerprint.length} times`);
@@ -95,8 +107,29 @@ export async function sweepCommand(a: SweepArgs): Promise<number> {
   }
   const shard = a.shard ? parseShard(a.shard) : null;
   const name = basename(plan.file).replace(/\.ya?ml$/, '');
-  const out = resolve(a.out ?? `results/${name}-sweep`);
+  // Each shard gets a folder of its own under results/ by default, as merge expects.
+  const out = resolve(a.out ?? (shard ? `results/${name}-sweep-shard-${shard.index}` : `results/${name}-sweep`));
   const meta = metaOf(plan);
+  // One sweep writes to a directory at a time: a second one on the same --out is refused, not raced.
+  const existed = existsSync(out);
+  const release = lockDirectory(out, 'wait for it to finish, or choose another --out');
+  try {
+    return await sweepLocked(a, plan, shard, name, out, meta);
+  } finally {
+    release();
+    // A sweep refused before it wrote anything leaves no directory behind.
+    if (!existed && existsSync(out) && readdirSync(out).length === 0) rmSync(out, { recursive: true, force: true });
+  }
+}
+
+async function sweepLocked(
+  a: SweepArgs,
+  plan: SweepPlan,
+  shard: { index: number; count: number } | null,
+  name: string,
+  out: string,
+  meta: SweepMeta,
+): Promise<number> {
   const existing = readMeta(out);
   if (existing && existing.fingerprint !== meta.fingerprint) {
     throw new ScenarioError(
@@ -108,7 +141,7 @@ export async function sweepCommand(a: SweepArgs): Promise<number> {
       'choose another --out',
     );
   }
-  if (!existing && existsSync(out) && readdirSync(out).length > 0) {
+  if (!existing && readdirSync(out).some((f) => f !== LOCK_FILE)) {
     throw new ScenarioError(out, 0, 0, '', 'this directory exists and is not a kubesim sweep', 'choose another --out');
   }
   if (existing && !a.resume)
@@ -120,13 +153,18 @@ export async function sweepCommand(a: SweepArgs): Promise<number> {
       'this sweep has already run here',
       'add --resume to run only what is missing, or choose another --out',
     );
-  mkdirSync(out, { recursive: true });
   writeAtomic(join(out, 'sweep.json'), metaText(meta));
   cleanTemporary(out);
 
   const mine = shard ? shardRuns(plan.runs, shard.index, shard.count) : plan.runs;
   const todo = mine.filter((r) => !existsSync(join(out, runDir(r), 'summary.csv')));
-  const threads = Math.max(1, Math.min(a.threads ?? availableParallelism(), todo.length || 1));
+  const cores = availableParallelism();
+  const threads = Math.max(1, Math.min(a.threads ?? cores, todo.length || 1));
+  // Runs are CPU-bound: threads beyond the cores only add switching and memory.
+  if (a.threads !== undefined && a.threads > cores)
+    process.stderr.write(
+      `warning: --threads ${a.threads} is more than this machine's ${cores} core(s); runs are CPU-bound, so the sweep will be slower than with --threads ${cores}\n`,
+    );
   const log = (s: string) => {
     if (!a.quiet) process.stderr.write(`${s}\n`);
   };
@@ -138,8 +176,9 @@ export async function sweepCommand(a: SweepArgs): Promise<number> {
   );
 
   const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const tty = process.stderr.isTTY && !a.quiet;
   const bar = tty
     ? new cliProgress.SingleBar(
@@ -165,7 +204,7 @@ export async function sweepCommand(a: SweepArgs): Promise<number> {
       if (!o.reply.ok) {
         failed++;
         failures.push(o);
-        const msg = `run ${o.run.cell.id} (${o.run.cell.label}) seed ${o.run.seed} failed: ${o.reply.error.split('\n')[0]}\n  to repeat it alone: ${reproduce(plan, o.run, a.out ?? `results/${name}-sweep`)}`;
+        const msg = `run ${o.run.cell.id} (${o.run.cell.label}) seed ${o.run.seed} failed: ${o.reply.userError ? printable(o.reply.error) : o.reply.error.split('\n')[0]}\n  to repeat it alone: ${reproduce(plan, o.run, a.out ?? `results/${name}-sweep`)}`;
         // Under a progress bar, failures are listed when it stops.
         if (!bar) report(msg);
         else deferred.push(msg);
@@ -179,7 +218,8 @@ export async function sweepCommand(a: SweepArgs): Promise<number> {
   });
   bar?.stop();
   for (const m of deferred) report(m);
-  process.removeListener('SIGINT', onSigint);
+  process.removeListener('SIGINT', onSignal);
+  process.removeListener('SIGTERM', onSignal);
   const wall = (performance.now() - started) / 1000;
   if (controller.signal.aborted) {
     cleanTemporary(out);

@@ -95,28 +95,36 @@ export class Simulation {
     return true;
   }
 
-  /** Runs every event with time <= until, then sets the clock to `until`. */
-  runUntil(until: number): void {
+  /**
+   * Runs every event with time <= until, then sets the clock to `until`. With `maxEvents`, returns after
+   * that many events (false: call again to go on); a run in slices processes the same events in the
+   * same order as one in a piece, so a caller may yield in between (signals, progress).
+   */
+  runUntil(until: number, maxEvents = Infinity): boolean {
     this.stopped = false;
-    this.loop(until);
-    if (!this.stopped && until > this.now && Number.isFinite(until)) this.now = until;
+    const done = this.loop(until, maxEvents);
+    if (done && !this.stopped && until > this.now && Number.isFinite(until)) this.now = until;
+    return done || this.stopped;
   }
 
   // The event loop alone, so that its optimised (on-stack-replaced) code ends in a plain return: code
   // after a hot loop has no type feedback when the loop is compiled, and would throw the compiled loop
   // away at the end of every run (costly in sweeps of many short runs).
-  private loop(until: number): void {
+  private loop(until: number, maxEvents: number): boolean {
     const q = this.queue;
     const handlers = this.handlers;
+    let budget = maxEvents;
     while (!this.stopped) {
       const ev = q.peek();
-      if (!ev || ev.time > until) break;
+      if (!ev || ev.time > until) return true;
+      if (budget-- <= 0) return false;
       q.poll();
       if (ev.cancelled) continue;
       this.now = ev.time;
       this.eventsProcessed++;
       handlers[ev.kind]!(ev.a, ev.b);
     }
+    return true;
   }
 
   /** Stops runUntil after the current event. */

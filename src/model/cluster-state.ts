@@ -3,6 +3,7 @@
 import { WATCHER_ORDER, type ClusterEvent, type Watcher, type WatcherName } from './events.js';
 import { Node, type ResourceColumns } from './node.js';
 import { Pod, type PodPhase, type PodTemplate } from './pod.js';
+import { podName } from '../workload/names.js';
 import type { ResourceSpace } from './resources.js';
 import type { Labels, Taint } from './selectors.js';
 import { Workload, workloadKey, type WorkloadKind, type WorkloadObjectSpec, type WorkloadStatus } from './workloads.js';
@@ -46,6 +47,8 @@ export class ClusterState {
   readonly nodeByName = new Map<string, Node>();
   /** Pods not yet finished or deleted, in creation order. */
   readonly livePods = new Map<number, Pod>();
+  /** Live pods by "namespace/name". */
+  private readonly podByName = new Map<string, Pod>();
   /** Every workload object ever created, by index (deleted ones stay, so indices are stable). */
   readonly workloads: Workload[] = [];
   private readonly workloadByKey = new Map<string, Workload>();
@@ -358,11 +361,27 @@ export class ClusterState {
 
   // Pods.
 
+  /** The live pod of that name in the namespace: pod names are unique per namespace, as the API server keeps them. */
+  podNamed(namespace: string, name: string): Pod | undefined {
+    return this.podByName.get(`${namespace}/${name}`);
+  }
+
+  /** A generated name (podName) for the ordinal that no live pod of the namespace holds. */
+  freePodName(namespace: string, base: string, ordinal: number): string {
+    for (let attempt = 0; ; attempt++) {
+      const name = podName(base, ordinal, attempt);
+      if (!this.podByName.has(`${namespace}/${name}`)) return name;
+    }
+  }
+
   /** Creates a pod owned by `owner` (or a bare pod); runMs is how long it runs once started (-1: until deleted). */
   createPod(template: PodTemplate, name: string, runMs: number, owner: Workload | null): Pod {
     this.requireReal('createPod');
+    const key = `${template.namespace}/${name}`;
+    if (this.podByName.has(key)) throw new Error(`bug: pod ${key} exists already (check podNamed first)`);
     const pod = new Pod(this.nextPodId++, name, template, this.clock.now, runMs, owner ? owner.index : -1);
     this.livePods.set(pod.id, pod);
+    this.podByName.set(key, pod);
     this.emit({ type: 'PodAdded', pod });
     return pod;
   }
@@ -414,6 +433,7 @@ export class ClusterState {
     pod.outcome = outcome;
     pod.finishedAt = this.clock.now;
     this.livePods.delete(pod.id);
+    this.podByName.delete(`${pod.namespace}/${pod.name}`);
     this.emit({ type: 'PodFinished', pod, node });
   }
 
@@ -439,6 +459,7 @@ export class ClusterState {
     if (!pod.terminating || !pod.outcome) pod.outcome = outcome;
     pod.finishedAt = this.clock.now;
     this.livePods.delete(pod.id);
+    this.podByName.delete(`${pod.namespace}/${pod.name}`);
     this.emit({ type: 'PodDeleted', pod, node });
   }
 

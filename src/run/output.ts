@@ -1,14 +1,15 @@
 // A run's output directory, written atomically: everything goes to a temporary sibling directory that
 // is renamed into place at the end, so a failed run leaves no partial results behind.
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { makeDirectory, processAlive } from '../scenario/files.js';
 import { CsvFile, csvText, type PrefixedCopy } from '../metrics/csv.js';
 import { TIMESERIES_FILE, type RowSink, type SinkFactory } from '../metrics/collector.js';
 import { PODS_FILE } from '../metrics/collectors/pods.js';
 import { NODES_FILE } from '../metrics/collectors/nodes.js';
 import type { Scenario } from '../scenario/load.js';
 import { ScenarioError } from '../scenario/errors.js';
-import { simulate, type RunResult } from './simulate.js';
+import { prepareRun, type PreparedRun, type RunResult } from './simulate.js';
 
 export interface RunOutput extends RunResult {
   outDir: string;
@@ -43,39 +44,45 @@ export function checkRunDirectory(outDir: string): void {
   }
 }
 
+/** A run whose files are open in its temporary directory: advance it, then finish or abandon it. */
+interface OpenRun {
+  prepared: PreparedRun;
+  /** Writes the summary and resolved scenario and renames the temporary directory into place. */
+  finish(): RunOutput;
+  /** Closes and removes everything written so far. */
+  abandon(): void;
+}
+
 /**
- * Runs the scenario and writes timeseries.csv, pods.csv, nodes.csv, summary.csv and scenario.resolved.yaml.
- * With `timeseriesCopy`, also writes the timeseries rows with a prefix to that file (a sweep's part of its
- * combined timeseries.csv), in place before the run directory is.
+ * Removes `<out>.tmp-<pid>…` siblings left by processes that are gone (a run killed by SIGKILL or a
+ * power cut); a running process's temporary is left alone.
  */
-export function runToDirectory(s: Scenario, outDir: string, tmpSuffix: string, timeseriesCopy?: PrefixedCopy): RunOutput {
+export function removeStaleTemporaries(outDir: string): void {
+  const dir = dirname(outDir);
+  const prefix = `${basename(outDir)}.tmp-`;
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    if (!e.startsWith(prefix)) continue;
+    const pid = Number(/^\d+/.exec(e.slice(prefix.length))?.[0]);
+    if (!processAlive(pid)) rmSync(join(dir, e), { recursive: true, force: true });
+  }
+}
+
+function openRun(s: Scenario, outDir: string, tmpSuffix: string, timeseriesCopy?: PrefixedCopy): OpenRun {
   checkRunDirectory(outDir);
   const tmp = `${outDir}.tmp-${tmpSuffix}`;
-  mkdirSync(dirname(outDir), { recursive: true });
+  makeDirectory(dirname(outDir));
+  removeStaleTemporaries(outDir);
   rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
+  mkdirSync(tmp);
   const copyTmp = timeseriesCopy && { path: `${timeseriesCopy.path}.tmp-${tmpSuffix}`, prefix: timeseriesCopy.prefix };
-  if (copyTmp) mkdirSync(dirname(copyTmp.path), { recursive: true });
   const files = new Map<string, CsvFile>();
-  const factory: SinkFactory = {
-    open(file: string, columns: readonly string[]): RowSink {
-      if (!RUN_FILES.includes(file) || files.has(file)) throw new Error(`bug: run file ${file} is not in RUN_FILES or opened twice`);
-      const f = new CsvFile(join(tmp, file), columns, file === TIMESERIES_FILE ? copyTmp : undefined);
-      files.set(file, f);
-      return f;
-    },
-  };
-  try {
-    const result = simulate(s, factory);
-    for (const f of files.values()) f.close();
-    const cols = Object.keys(result.summary);
-    writeFileSync(join(tmp, 'summary.csv'), csvText(cols, [cols.map((c) => result.summary[c]!)]));
-    writeFileSync(join(tmp, 'scenario.resolved.yaml'), s.resolvedYaml);
-    if (copyTmp) renameSync(copyTmp.path, timeseriesCopy.path);
-    if (existsSync(outDir)) rmSync(outDir, { recursive: true, force: true });
-    renameSync(tmp, outDir);
-    return { ...result, outDir };
-  } catch (e) {
+  const abandon = () => {
     for (const f of files.values()) {
       try {
         f.close();
@@ -85,6 +92,85 @@ export function runToDirectory(s: Scenario, outDir: string, tmpSuffix: string, t
     }
     rmSync(tmp, { recursive: true, force: true });
     if (copyTmp) rmSync(copyTmp.path, { force: true });
+  };
+  try {
+    if (copyTmp) makeDirectory(dirname(copyTmp.path));
+    const factory: SinkFactory = {
+      open(file: string, columns: readonly string[]): RowSink {
+        if (!RUN_FILES.includes(file) || files.has(file)) throw new Error(`bug: run file ${file} is not in RUN_FILES or opened twice`);
+        const f = new CsvFile(join(tmp, file), columns, file === TIMESERIES_FILE ? copyTmp : undefined);
+        files.set(file, f);
+        return f;
+      },
+    };
+    const prepared = prepareRun(s, factory);
+    const finish = (): RunOutput => {
+      const result = prepared.run();
+      for (const f of files.values()) f.close();
+      const cols = Object.keys(result.summary);
+      writeFileSync(join(tmp, 'summary.csv'), csvText(cols, [cols.map((c) => result.summary[c]!)]));
+      writeFileSync(join(tmp, 'scenario.resolved.yaml'), s.resolvedYaml);
+      if (copyTmp) renameSync(copyTmp.path, timeseriesCopy.path);
+      if (existsSync(outDir)) rmSync(outDir, { recursive: true, force: true });
+      renameSync(tmp, outDir);
+      return { ...result, outDir };
+    };
+    return { prepared, finish, abandon };
+  } catch (e) {
+    abandon();
+    throw e;
+  }
+}
+
+/**
+ * Runs the scenario and writes timeseries.csv, pods.csv, nodes.csv, summary.csv and scenario.resolved.yaml.
+ * With `timeseriesCopy`, also writes the timeseries rows with a prefix to that file (a sweep's part of its
+ * combined timeseries.csv), in place before the run directory is.
+ */
+export function runToDirectory(s: Scenario, outDir: string, tmpSuffix: string, timeseriesCopy?: PrefixedCopy): RunOutput {
+  const r = openRun(s, outDir, tmpSuffix, timeseriesCopy);
+  try {
+    return r.finish();
+  } catch (e) {
+    r.abandon();
+    throw e;
+  }
+}
+
+/** A run stopped by a signal before it finished; nothing of it was kept. */
+export class RunInterrupted extends Error {
+  constructor(readonly signal: string) {
+    super(`interrupted by ${signal}`);
+    this.name = 'RunInterrupted';
+  }
+}
+
+/** Events between two looks at the signal: a few milliseconds of work. */
+const SLICE_EVENTS = 20_000;
+
+/**
+ * runToDirectory for the command line: the event loop runs in slices with a turn of Node's own loop in
+ * between, so SIGINT and SIGTERM (which `signal` carries) are heard mid-run; an interrupted run removes
+ * its temporary directory and throws RunInterrupted. `onSlice` sees the virtual time reached.
+ */
+export async function runToDirectoryInterruptible(
+  s: Scenario,
+  outDir: string,
+  tmpSuffix: string,
+  signal: AbortSignal,
+  onSlice?: (nowMs: number) => void,
+): Promise<RunOutput> {
+  const r = openRun(s, outDir, tmpSuffix);
+  try {
+    while (!r.prepared.advance(SLICE_EVENTS)) {
+      onSlice?.(r.prepared.sim.now);
+      await new Promise<void>((done) => setImmediate(done));
+      if (signal.aborted) throw new RunInterrupted(String(signal.reason));
+    }
+    if (signal.aborted) throw new RunInterrupted(String(signal.reason));
+    return r.finish();
+  } catch (e) {
+    r.abandon();
     throw e;
   }
 }

@@ -71,6 +71,8 @@ export interface PreparedRun {
   readonly cluster: ClusterState;
   /** Runs to the scenario's end and returns the summary. */
   run(): RunResult;
+  /** Runs at most `maxEvents` more events; true once the scenario's end is reached (then call run()). */
+  advance(maxEvents: number): boolean;
 }
 
 export function simulate(s: Scenario, sinks: Sinks): RunResult {
@@ -135,7 +137,12 @@ export function prepareRun(s: Scenario, sinks: Sinks): PreparedRun {
   for (const w of s.workloads) apply.add(w);
   for (const a of s.arrivals) arrivals.add(a);
 
-  return { sim, cluster, run: () => finishRun(s, sim, cluster, scheduler, metrics) };
+  return {
+    sim,
+    cluster,
+    run: () => finishRun(s, sim, cluster, scheduler, metrics),
+    advance: (maxEvents) => sim.runUntil(s.durationMs, maxEvents),
+  };
 }
 
 function finishRun(s: Scenario, sim: Simulation, cluster: ClusterState, scheduler: SchedulerController, metrics: Metrics): RunResult {

@@ -1,6 +1,7 @@
 // Reading the user's files, and the one place that turns the operating system's errors into user
 // errors: a path that cannot be read or written is the user's to fix, not a bug (DESIGN rule 7).
-import { readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { ScenarioError } from './errors.js';
 
 const CODES: Record<string, string> = {
@@ -88,4 +89,93 @@ export function readUserFile(file: string, display: string, maxBytes: number, no
     if (isSystemError(e)) throw systemError(e, display);
     throw e;
   }
+}
+
+/**
+ * mkdir -p that cannot loop: Node's recursive mkdir retries forever where the file system refuses a
+ * name with ENOENT though the parent exists (/proc, /sys). Each missing level is made in turn, and any
+ * refusal is the one-line user error of systemError.
+ */
+export function makeDirectory(dir: string): void {
+  const missing: string[] = [];
+  for (let d = resolve(dir); ;) {
+    try {
+      if (!statSync(d).isDirectory()) throw new ScenarioError(d, 0, 0, '', 'is a file, not a directory', 'choose another output path');
+      break;
+    } catch (e) {
+      if (!isSystemError(e) || e.code !== 'ENOENT') throw isSystemError(e) ? systemError(e, d) : e;
+      missing.push(d);
+      const up = dirname(d);
+      if (up === d) break;
+      d = up;
+    }
+  }
+  for (const d of missing.reverse()) {
+    try {
+      mkdirSync(d);
+    } catch (e) {
+      if (isSystemError(e) && e.code === 'EEXIST' && statSync(d).isDirectory()) continue;
+      if (isSystemError(e) && e.code === 'ENOENT')
+        throw new ScenarioError(
+          d,
+          0,
+          0,
+          '',
+          'cannot create the directory: the file system refuses it (ENOENT)',
+          'choose another output path',
+        );
+      throw isSystemError(e) ? systemError(e, d) : e;
+    }
+  }
+}
+
+/** Whether a process of this machine with that id is running (a temporary or lock of a dead one is stale). */
+export function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return isSystemError(e) && e.code === 'EPERM';
+  }
+}
+
+/** The lock file of an output directory a sweep or merge is writing. */
+export const LOCK_FILE = '.kubesim.lock';
+
+/**
+ * Takes the lock of an output directory (made if missing) for this process, or refuses with a one-line
+ * error naming the process that holds it. A lock left by a process that is gone is taken over. Returns
+ * the release function. The lock is for processes of one machine (shards on other machines write to
+ * directories of their own).
+ */
+export function lockDirectory(dir: string, hint: string): () => void {
+  makeDirectory(dir);
+  const file = `${dir}/${LOCK_FILE}`;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });
+      break;
+    } catch (e) {
+      if (!isSystemError(e) || e.code !== 'EEXIST') throw isSystemError(e) ? systemError(e, file) : e;
+      let holder = NaN;
+      try {
+        holder = Number(readFileSync(file, 'utf8').trim());
+      } catch {
+        /* removed meanwhile: try again */
+      }
+      if (holder !== process.pid && processAlive(holder) && attempt < 3) {
+        throw new ScenarioError(dir, 0, 0, '', `another kubesim (process ${holder}) is writing to this directory`, hint);
+      }
+      if (attempt >= 3) throw new ScenarioError(dir, 0, 0, '', 'cannot take the lock of this directory', hint);
+      rmSync(file, { force: true });
+    }
+  }
+  return () => {
+    try {
+      if (Number(readFileSync(file, 'utf8').trim()) === process.pid) rmSync(file, { force: true });
+    } catch {
+      /* gone already */
+    }
+  };
 }

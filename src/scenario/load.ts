@@ -17,11 +17,12 @@ import type { ArrivalSpec, WorkloadSpec } from '../workload/spec.js';
 import { ScenarioError, didYouMean } from './errors.js';
 import { SCENARIO_SCHEMA, NOT_YET } from './format.js';
 import { check, fillDefaults, type CheckContext } from './schema.js';
-import { parseYaml, readText, toPlain, type PathSeg, type YamlDoc } from './yaml-source.js';
+import { parseYaml, pathText, readText, toPlain, type PathSeg, type YamlDoc } from './yaml-source.js';
 import { resolveProfiles } from './profiles.js';
 import { resolveKey } from './paths.js';
 import { batchSpec, traceSpec } from './arrivals.js';
-import { fitWarnings } from './warnings.js';
+import { fitWarnings, notSimulatedWarnings, streamFitWarnings } from './warnings.js';
+import { checkLimits, DEFAULT_LIMITS, type Limits } from './limits.js';
 
 export type { NodePoolSpec, Scenario } from './types.js';
 import type { NodePoolSpec, Scenario } from './types.js';
@@ -42,6 +43,8 @@ export interface LoadOptions {
   manifestCache?: Map<string, { doc: YamlDoc; value: unknown }[]>;
   /** Parsed scenario files to reuse across loads, keyed like manifestCache; each load works on a copy. */
   scenarioCache?: Map<string, YamlDoc[]>;
+  /** Ceilings on the work asked for (--limit); DEFAULT_LIMITS when absent. */
+  limits?: Limits;
 }
 
 /** Splits "key=value" (the value read as YAML). */
@@ -83,6 +86,8 @@ export function checkSeed(seed: NonNullable<LoadOptions['seed']>): number {
     );
   }
   if (n < 0) throw new ScenarioError('--seed', 0, 0, '', `expected a non-negative integer, got ${n}`);
+  if (!Number.isSafeInteger(n))
+    throw new ScenarioError('--seed', 0, 0, '', `expected an integer below 2^53 = 9007199254740992, got ${String(seed).trim()}`);
   return n;
 }
 
@@ -117,18 +122,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
   const raw = toPlain(doc);
   if (!raw || typeof raw !== 'object' || Array.isArray(raw))
     throw doc.error([], 'expected a mapping with `cluster` and `workloads` at the top');
-  for (const key of NOT_YET) {
-    const path = key.split('.');
-    let v: unknown = raw;
-    for (const p of path) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[p] : undefined;
-    if (v !== undefined)
-      throw doc.error(
-        path,
-        `"${path.at(-1)}" is part of the scenario format but not supported yet by this version of kubesim`,
-        'remove it to run the rest',
-        true,
-      );
-  }
+  refuseNotYet(raw, doc);
   const dir = dirname(file);
   const sources = [resolve(file)];
   const ctx: CheckContext = {
@@ -198,12 +192,23 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     const prev = seen.get(key);
     if (prev) checkReapply(o, entry, prev.o, prev.entry);
     seen.set(key, { o, entry });
-    if (o.kind === 'PriorityClass') priorities.set(o.name, readPriorityClass(o));
-    else if (!['Pod', 'Deployment', 'ReplicaSet', 'Job', 'StatefulSet', 'DaemonSet'].includes(o.kind))
+    if (o.kind === 'PriorityClass') {
+      const pc = readPriorityClass(o);
+      // The API server's priority admission: "only one default can exist".
+      const other = pc.globalDefault ? [...priorities].find(([n, p]) => p.globalDefault && n !== o.name) : undefined;
+      if (other)
+        throw o.reader.error(
+          'globalDefault',
+          `PriorityClass "${o.name}" is marked globalDefault, but "${other[0]}" already is; only one default can exist`,
+        );
+      priorities.set(o.name, pc);
+    } else if (!['Pod', 'Deployment', 'ReplicaSet', 'Job', 'StatefulSet', 'DaemonSet'].includes(o.kind))
       notSimulated.set(o.kind, (notSimulated.get(o.kind) ?? 0) + 1);
   }
 
   const workloads: WorkloadSpec[] = [];
+  const warnings: string[] = [];
+  const runTimeUsed = new Set<number>();
   for (const { o, entry } of objects) {
     const w = cfg.workloads[entry]!;
     const spec = toWorkload(
@@ -217,8 +222,17 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
       },
       priorities,
     );
-    if (spec) workloads.push(spec);
+    if (!spec) continue;
+    workloads.push(spec);
+    if (spec.kind === 'Job' || (spec.kind === 'Pod' && spec.runTime !== null)) runTimeUsed.add(entry);
   }
+  // runTime times Job pods and Pods that end (restartPolicy Never or OnFailure); elsewhere it would be ignored.
+  cfg.workloads.forEach((w, i) => {
+    if (w.runTime !== undefined && !runTimeUsed.has(i))
+      warnings.push(
+        `${display}:${doc.locate(['workloads', i, 'runTime']).line}: workloads[${i}].runTime has no effect: it times Job pods and Pods with restartPolicy Never or OnFailure, and this entry has none (its pods run until deleted)`,
+      );
+  });
 
   const arrivals: ArrivalSpec[] = [];
   const streamNames = new Set<string>();
@@ -226,7 +240,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     const a = w.batch
       ? batchSpec(w.batch, ['workloads', i, 'batch'], doc, space, priorities, cfg.duration)
       : w.trace
-        ? traceSpec(w.trace, ['workloads', i, 'trace'], doc, dir, space)
+        ? traceSpec(w.trace, ['workloads', i, 'trace'], doc, dir, space, priorities)
         : null;
     if (w.trace) sources.push(resolve(dir, w.trace.file as string));
     if (!a) return;
@@ -283,8 +297,55 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
   };
   if (scenario.metricsIntervalMs <= 0) throw doc.error(['metrics', 'interval'], 'expected a positive interval');
   if (scenario.durationMs <= 0) throw doc.error(['duration'], 'expected a positive duration');
-  scenario.warnings = fitWarnings(scenario);
+  checkLimits(scenario, opts.limits ?? DEFAULT_LIMITS, (path) => ({ file: display, ...doc.locate(path), path: pathText(path) }));
+  scenario.warnings = [
+    ...fitWarnings(scenario),
+    ...streamFitWarnings(scenario),
+    ...notSimulatedWarnings(objects.map(({ o }) => o)),
+    ...warnings,
+  ];
   return scenario;
+}
+
+/**
+ * Sections of the scenario format this version does not run are refused in one message that names every
+ * one present with its line, in file order, so a user removes them in one edit.
+ */
+function refuseNotYet(raw: unknown, doc: YamlDoc): void {
+  const found: PathSeg[][] = [];
+  const walk = (v: unknown, segs: string[], path: PathSeg[]) => {
+    if (segs.length === 0) {
+      if (v !== undefined) found.push(path);
+      return;
+    }
+    const [head, ...rest] = segs as [string, ...string[]];
+    if (!v || typeof v !== 'object') return;
+    const list = head.endsWith('[]');
+    const key = list ? head.slice(0, -2) : head;
+    const next = Object.hasOwn(v, key) ? (v as Record<string, unknown>)[key] : undefined;
+    if (!list) return walk(next, rest, [...path, key]);
+    if (Array.isArray(next)) next.forEach((item, i) => walk(item, rest, [...path, key, i]));
+  };
+  for (const key of NOT_YET) walk(raw, key.split('.'), []);
+  if (found.length === 0) return;
+  const at = found.map((p) => ({ p, ...doc.locate(p, true) })).sort((a, b) => a.line - b.line || a.column - b.column);
+  const first = at[0]!;
+  const names = at.map((x) => `${pathText(x.p)} (line ${x.line})`);
+  if (at.length === 1)
+    throw doc.error(
+      first.p,
+      `"${String(first.p.at(-1))}" is part of the scenario format but not supported yet by this version of kubesim`,
+      'remove it to run the rest',
+      true,
+    );
+  throw new ScenarioError(
+    doc.file,
+    first.line,
+    first.column,
+    '',
+    `${names.join(', ')} are part of the scenario format but not supported yet by this version of kubesim`,
+    'remove them to run the rest',
+  );
 }
 
 /** Kinds a later `workloads` entry may apply again, as `kubectl apply` updates an object's spec. */
@@ -457,6 +518,7 @@ function readColumn(file: string, column: string, doc: YamlDoc, at: PathSeg[]): 
       dym ? `did you mean "${dym}"?` : undefined,
     );
   }
+  if (lines.length < 2) throw doc.error([...at, 'file'], `${display} holds no values below its header; expected at least one row`);
   return lines.slice(1).map((l) => {
     const cell = l.split(',')[idx]?.trim() ?? '';
     const n = Number(cell);

@@ -5,10 +5,11 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { didYouMean, ScenarioError } from '../scenario/errors.js';
 import { loadScenario, type LoadOptions } from '../scenario/load.js';
+import { checkSweepRuns, DEFAULT_LIMITS, type Limits } from '../scenario/limits.js';
 import { parseYaml, readText, type PathSeg, type YamlDoc } from '../scenario/yaml-source.js';
 import { makeAxes, makeCells, parseGridArg, parseValues, pathKey, valueText, type Axis, type Cell } from './grid.js';
 
-export const SWEEP_FORMAT = 1;
+export const SWEEP_FORMAT = 2;
 
 export interface Run {
   /** Position in the full run list (cells slowest, then seeds). */
@@ -28,6 +29,8 @@ export interface SweepPlan {
   baseline: Cell | null;
   fingerprint: string;
   runs: Run[];
+  /** Ceilings every run is loaded with (not part of the fingerprint: they change no result). */
+  limits: Limits;
 }
 
 export interface PlanOptions {
@@ -37,6 +40,8 @@ export interface PlanOptions {
   seed?: LoadOptions['seed'];
   set: string[];
   baseline?: string;
+  /** Ceilings (--limit); DEFAULT_LIMITS when absent. */
+  limits?: Limits;
 }
 
 export function findCell(cells: Cell[], name: string, origin: string): Cell {
@@ -83,6 +88,7 @@ function checkValues(
   origin: string,
   doc: YamlDoc | null,
   fileGrid: Record<string, unknown>,
+  limits: Limits,
 ): void {
   const gridKeys = Object.keys(fileGrid);
   const cache: NonNullable<LoadOptions['manifestCache']> = new Map();
@@ -90,7 +96,7 @@ function checkValues(
     axis.values.forEach((v, i) => {
       const set = `${pathKey(axis.path)}=${valueText(v)}`;
       try {
-        loadScenario(file, { set: [...sets, set], manifestCache: cache });
+        loadScenario(file, { set: [...sets, set], manifestCache: cache, limits });
       } catch (e) {
         if (!(e instanceof ScenarioError)) throw e;
         const comma = typeof v === 'string' && v.includes(',') ? 'several values are written as a list: [a,b]' : undefined;
@@ -107,7 +113,8 @@ function checkValues(
 }
 
 export function planSweep(file: string, opts: PlanOptions): SweepPlan {
-  const base = loadScenario(file, { set: opts.set, seed: opts.seed });
+  const limits = opts.limits ?? DEFAULT_LIMITS;
+  const base = loadScenario(file, { set: opts.set, seed: opts.seed, limits });
   const fromFile = base.sweep;
   const gridFromFile = opts.grid.length === 0 && fromFile !== null && Object.keys(fromFile.grid).length > 0;
   // The scenario file's YAML, for the positions of errors in its sweep: block.
@@ -116,21 +123,30 @@ export function planSweep(file: string, opts: PlanOptions): SweepPlan {
       ? (parseYaml(readText(file), base.file)[0] ?? null)
       : null;
   const specs = opts.grid.length
-    ? opts.grid.map(parseGridArg)
+    ? opts.grid.map((g) => parseGridArg(g, limits.runs))
     : Object.entries(fromFile?.grid ?? {}).map(([key, v]) => ({
         key,
-        values: inFile(doc, ['sweep', 'grid', key], () => parseValues(v, base.file, '')),
+        values: inFile(doc, ['sweep', 'grid', key], () => parseValues(v, base.file, '', limits.runs)),
       }));
   const origin = opts.grid.length ? '--grid' : base.file;
   const axes = specs.map((sp) => inFile(gridFromFile ? doc : null, ['sweep', 'grid', sp.key], () => makeAxes(base.raw, [sp], origin)[0]!));
   // makeAxes also checks the axes against each other: repeated fields and output column names.
   const checked = makeAxes(base.raw, specs, origin);
   axes.forEach((a, k) => (a.column = checked[k]!.column));
-  checkValues(file, axes, opts.set, origin, gridFromFile ? doc : null, gridFromFile ? fromFile.grid : {});
-  const cells = makeCells(axes);
   const nSeeds = opts.seeds ?? fromFile?.seeds ?? 1;
   if (!(Number.isInteger(nSeeds) && nSeeds >= 1))
     throw new ScenarioError('--seeds', 0, 0, '', `expected a positive integer, got ${nSeeds}`);
+  // Before any value is checked or cell made: a grid of millions of cells is refused at once.
+  const nRuns = axes.reduce((n, a) => n * a.values.length, 1) * nSeeds;
+  const runsAt =
+    opts.seeds !== undefined
+      ? { file: '--seeds', line: 0, column: 0, path: '' }
+      : opts.grid.length || !doc
+        ? { file: origin, line: 0, column: 0, path: '' }
+        : { file: base.file, ...doc.locate(['sweep']), path: 'sweep' };
+  checkSweepRuns(nRuns, limits, runsAt);
+  checkValues(file, axes, opts.set, origin, gridFromFile ? doc : null, gridFromFile ? fromFile.grid : {}, limits);
+  const cells = makeCells(axes);
   const seeds = Array.from({ length: nSeeds }, (_, i) => base.seed + i);
   const baselineName = opts.baseline ?? fromFile?.baseline;
   const baseline =
@@ -156,6 +172,7 @@ export function planSweep(file: string, opts: PlanOptions): SweepPlan {
     baseline,
     fingerprint: h.digest('hex').slice(0, 16),
     runs,
+    limits,
   };
 }
 

@@ -63,6 +63,7 @@ export async function runSweep(plan: SweepPlan, runs: readonly Run[], outDir: st
       file,
       sets: [...plan.sets, ...run.cell.sets],
       seed: run.seed,
+      limits: plan.limits,
       outDir: join(outDir, runDir(run)),
       tmpSuffix: opts.tmpSuffix,
       part: opts.parts ? { path: partFile(outDir, run.cell.id, run.seed), prefix: partPrefix(run.cell.id, run.seed) } : undefined,

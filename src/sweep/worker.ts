@@ -1,6 +1,7 @@
 // A piscina worker: runs one (cell, seed) of a sweep into its directory. It never throws: a failed
 // run comes back as data, so one bad parameter combination does not stop the sweep.
 import { loadScenario } from '../scenario/load.js';
+import type { Limits } from '../scenario/limits.js';
 import { runToDirectory } from '../run/output.js';
 import { ScenarioError } from '../scenario/errors.js';
 import type { YamlDoc } from '../scenario/yaml-source.js';
@@ -10,6 +11,7 @@ export interface RunTask {
   file: string;
   sets: string[];
   seed: number;
+  limits: Limits;
   outDir: string;
   tmpSuffix: string;
   /** The run's part of the sweep's combined timeseries.csv (see aggregate.ts). */
@@ -25,7 +27,7 @@ const scenarioCache = new Map<string, YamlDoc[]>();
 
 export default function runOne(task: RunTask): RunReply {
   try {
-    const s = loadScenario(task.file, { set: task.sets, seed: task.seed, manifestCache, scenarioCache });
+    const s = loadScenario(task.file, { set: task.sets, seed: task.seed, limits: task.limits, manifestCache, scenarioCache });
     runToDirectory(s, task.outDir, task.tmpSuffix, task.part);
     return { ok: true };
   } catch (e) {

@@ -114,6 +114,25 @@ export interface ManifestOptions {
   systemDefaultSpread: ((selector: LabelSelector) => TopologySpreadConstraint[]) | null;
 }
 
+/** The fields of ObjectMeta (k8s.io/apimachinery/pkg/apis/meta/v1 types.go). */
+const OBJECT_META_FIELDS = [
+  'name',
+  'generateName',
+  'namespace',
+  'selfLink',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'labels',
+  'annotations',
+  'ownerReferences',
+  'finalizers',
+  'managedFields',
+];
+
 /** Checks apiVersion, kind and metadata of one object. Returns null for an empty document. */
 export function readObject(doc: YamlDoc, value: unknown): ManifestObject | null {
   if (value === null || value === undefined) return null;
@@ -146,6 +165,8 @@ export function readObject(doc: YamlDoc, value: unknown): ManifestObject | null 
   }
   const meta = r.obj('metadata');
   if (!meta) throw r.error(null, 'missing required field "metadata"');
+  // Unknown metadata fields are refused, as kubectl apply's strict field validation does (metadata.lables).
+  meta.only(OBJECT_META_FIELDS, 'object metadata');
   const name = meta.str('name', meta.has('generateName') ? `${meta.str('generateName')}0` : undefined);
   return {
     doc,
@@ -220,7 +241,9 @@ export function toWorkload(
   const tpl = spec.obj('template');
   if (!tpl) throw spec.error(null, 'missing required field "template"');
   tpl.only(['metadata', 'spec'], 'a pod template');
-  const labels = tpl.obj('metadata')?.stringMap('labels') ?? new Map<string, string>();
+  const tplMeta = tpl.obj('metadata');
+  tplMeta?.only(OBJECT_META_FIELDS, 'pod template metadata');
+  const labels = tplMeta?.stringMap('labels') ?? new Map<string, string>();
   const podSpec = tpl.obj('spec');
   if (!podSpec) throw tpl.error(null, 'missing required field "spec"');
   let selector = labelSelector(spec.obj('selector'));

@@ -80,7 +80,10 @@ export function computeHash(template: object, collisionCount: number | null = nu
 /** FNV-32a of each template's canonical text (templates are immutable values). */
 const templateFnv = new WeakMap<object, number>();
 
-/** A generated pod name: <base>-<5 characters>, unique per (base, ordinal). */
-export function podName(base: string, ordinal: number): string {
-  return `${base}-${suffix(`${base}#${ordinal}`, 5)}`;
+/**
+ * A generated pod name: <base>-<5 characters> from (base, ordinal). Two ordinals may meet on one name, as
+ * two random suffixes may upstream; `attempt` > 0 draws another (the API server's generateName retry).
+ */
+export function podName(base: string, ordinal: number, attempt = 0): string {
+  return `${base}-${suffix(attempt === 0 ? `${base}#${ordinal}` : `${base}#${ordinal}#${attempt}`, 5)}`;
 }

@@ -10,7 +10,17 @@ export class Reader {
   ) {}
 
   static root(doc: YamlDoc, value: unknown, path: PathSeg[] = []): Reader {
-    if (!value || typeof value !== 'object' || Array.isArray(value)) throw doc.error(path, `expected a mapping, ${describeValue(value)}`);
+    if (!value || typeof value !== 'object' || Array.isArray(value)) {
+      // A whole document that is not a mapping is most likely not a manifest at all (a file named by
+      // mistake): say what it is, without quoting what it holds.
+      if (path.length === 0)
+        throw doc.error(
+          path,
+          `expected a Kubernetes object (a mapping with apiVersion, kind and metadata), got ${Array.isArray(value) ? 'a list' : value === null || value === undefined ? 'nothing' : 'plain text'}`,
+          'is this a manifest file?',
+        );
+      throw doc.error(path, `expected a mapping, ${describeValue(value)}`);
+    }
     return new Reader(doc, value as Record<string, unknown>, path);
   }
 

@@ -32,7 +32,7 @@ describe('operating-system errors', () => {
     writeFileSync(join(dir, 'file'), 'x');
     const r = await kubesim(['run', SCENARIO, '--set', 'duration=10m', '--out', join(dir, 'file', 'sub')]);
     oneLine(r);
-    expect(r.stderr).toContain('a file is in the way (EEXIST)');
+    expect(r.stderr).toContain('file: is a file, not a directory (choose another output path)');
     expect(readdirSync(dir)).toEqual(['file']);
   });
 

@@ -27,7 +27,8 @@ export class ApplyController {
   private apply(w: WorkloadSpec): void {
     if (w.kind === 'Pod') {
       const runMs = w.runTime ? Math.round(sample(w.runTime, this.sim.rng(`workload:${w.namespace}/${w.name}`))) : -1;
-      this.cluster.createPod(w.template, w.name, runMs, null);
+      // A name taken by a live pod (a StatefulSet's db-0) is refused, as the API server answers AlreadyExists.
+      if (!this.cluster.podNamed(w.namespace, w.name)) this.cluster.createPod(w.template, w.name, runMs, null);
       return;
     }
     const spec: WorkloadObjectSpec = {

@@ -4,7 +4,6 @@ import type { Simulation } from '../../engine/simulation.js';
 import { sample, type Distribution } from '../../engine/distributions.js';
 import type { ClusterState } from '../../model/cluster-state.js';
 import type { Workload } from '../../model/workloads.js';
-import { podName } from '../../workload/names.js';
 import type { ArrivalSpec } from '../../workload/spec.js';
 
 interface Stream {
@@ -52,14 +51,14 @@ export class ArrivalController {
     const spec = s.spec;
     if (spec.trace) {
       const a = spec.trace[s.next++]!;
-      this.cluster.createPod(a.template, podName(spec.name, s.count++), a.runMs, s.owner);
+      this.cluster.createPod(a.template, this.cluster.freePodName(a.template.namespace, spec.name, s.count++), a.runMs, s.owner);
       const nxt = spec.trace[s.next];
       if (nxt) this.sim.scheduleAt(Math.max(nxt.at, this.sim.now), this.kArrive, i);
       return;
     }
     const draw = (stream: string, d: Distribution) => sample(d, this.sim.rng(`batch:${spec.name}:${stream}`));
     const { template, runMs } = spec.makePod!(draw);
-    this.cluster.createPod(template, podName(spec.name, s.count++), runMs, s.owner);
+    this.cluster.createPod(template, this.cluster.freePodName(template.namespace, spec.name, s.count++), runMs, s.owner);
     if (s.count >= spec.limit) return;
     const at = this.sim.now + this.gap(s);
     if (at <= spec.stop) this.sim.scheduleAt(at, this.kArrive, i);

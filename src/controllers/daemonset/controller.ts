@@ -9,7 +9,6 @@ import type { Node } from '../../model/node.js';
 import type { Pod, PodTemplate } from '../../model/pod.js';
 import { matchNodeSelectorTerms, tolerated, type Toleration } from '../../model/selectors.js';
 import type { Workload } from '../../model/workloads.js';
-import { podName } from '../../workload/names.js';
 
 /**
  * util.AddOrUpdateDaemonPodTolerations (pkg/controller/daemon/util/daemonset_util.go): every daemon pod
@@ -144,7 +143,7 @@ export class DaemonSetController {
       const pod = m.pods.get(node.index);
       if (shouldRun) desired++;
       if (shouldRun && !pod) {
-        const p = this.cluster.createPod(this.templateFor(m, node), podName(ds.name, m.created++), -1, ds);
+        const p = this.cluster.createPod(this.templateFor(m, node), this.cluster.freePodName(ds.namespace, ds.name, m.created++), -1, ds);
         m.pods.set(node.index, p);
       } else if (pod && !shouldContinueRunning) {
         m.pods.delete(node.index);

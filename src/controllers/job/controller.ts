@@ -9,7 +9,6 @@ import type { ClusterState } from '../../model/cluster-state.js';
 import type { ClusterEvent } from '../../model/events.js';
 import type { Pod } from '../../model/pod.js';
 import type { Workload } from '../../model/workloads.js';
-import { podName } from '../../workload/names.js';
 import { jobComplete, wantActive, type JobCounts } from './calc.js';
 
 interface ManagedJob {
@@ -71,7 +70,7 @@ export class JobController {
     const rng = this.sim.rng(`workload:${job.namespace}/${job.name}`);
     for (let k = j.counts.active; k < want; k++) {
       const runMs = job.spec.runTime ? Math.round(sample(job.spec.runTime, rng)) : -1;
-      const pod = this.cluster.createPod(job.spec.template!, podName(job.name, j.created++), runMs, job);
+      const pod = this.cluster.createPod(job.spec.template!, this.cluster.freePodName(job.namespace, job.name, j.created++), runMs, job);
       j.active.add(pod);
       j.counts.active++;
     }

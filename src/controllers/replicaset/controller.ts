@@ -9,7 +9,6 @@ import type { ClusterState } from '../../model/cluster-state.js';
 import type { ClusterEvent } from '../../model/events.js';
 import type { Pod } from '../../model/pod.js';
 import type { Workload } from '../../model/workloads.js';
-import { podName } from '../../workload/names.js';
 import { deletionOrder, replicaDiff } from './calc.js';
 
 interface Managed {
@@ -64,7 +63,7 @@ export class ReplicaSetController {
       const runTime = rs.spec.runTime;
       for (let k = 0; k < diff; k++) {
         const runMs = runTime ? Math.round(sample(runTime, rng)) : -1;
-        const pod = this.cluster.createPod(rs.spec.template!, podName(rs.name, m.created++), runMs, rs);
+        const pod = this.cluster.createPod(rs.spec.template!, this.cluster.freePodName(rs.namespace, rs.name, m.created++), runMs, rs);
         m.pods.add(pod);
       }
     } else if (diff < 0) {

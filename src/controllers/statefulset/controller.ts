@@ -93,6 +93,11 @@ export class StatefulSetController {
     for (let i = 0; i < replicas && !blocked; i++) {
       const p = m.pods[i] ?? null;
       if (p === null) {
+        // Another pod holds the name (AlreadyExists): the ordinal waits until it is gone.
+        if (this.cluster.podNamed(ss.namespace, `${ss.name}-${i}`)) {
+          blocked ||= monotonic;
+          continue;
+        }
         m.pods[i] = this.cluster.createPod(this.templateFor(m, i), `${ss.name}-${i}`, -1, ss);
         // OrderedReady creates one pod, then waits for it to be Running and Ready.
         if (monotonic) blocked = true;

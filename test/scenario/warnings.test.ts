@@ -1,0 +1,81 @@
+// Warnings name what a result leaves out: stream pods that can never fit, objects accepted but not
+// simulated that would change a result, and a runTime that times nothing.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadScenario } from '../../src/scenario/load.js';
+import { tempFiles } from '../helpers/scenario.js';
+
+const CLUSTER = `duration: 1h
+cluster:
+  nodePools:
+    - {name: general, count: 2, allocatable: {cpu: "4", memory: 16Gi}}
+`;
+
+/** Loads s.yaml from a temporary folder; its warnings name the file without the folder. */
+function load(files: Record<string, string>) {
+  const s = loadScenario(join(tempFiles(files), 's.yaml'));
+  return { ...s, warnings: s.warnings.map((w) => w.replace(/[^\s(]*\/s\.yaml/g, 's.yaml')) };
+}
+
+describe('stream pods that can never fit', () => {
+  it('trace tasks: counted, with the first as an example', () => {
+    const trace = 'time_s,cpu,memory,duration_s\n0,1,1Gi,60\n5,8,1Gi,60\n9,2,64Gi,60\n12,1,1Gi,60\n';
+    const s = load({
+      's.yaml': `${CLUSTER}workloads:\n  - trace: {name: t, file: t.csv}\n`,
+      't.csv': trace,
+    });
+    expect(s.warnings).toEqual([
+      'trace t (s.yaml:6): 2 of 4 tasks can never be scheduled (the first at 5 s: pool general: the pod requests cpu 8 but nodes have 4)',
+    ]);
+  });
+
+  it('a batch stream whose smallest possible request fits no pool; one that may fit gets no warning', () => {
+    const stream = (cpu: string) =>
+      `${CLUSTER}workloads:\n  - batch: {name: b, arrivals: {poisson: {rate: 1/m}}, requests: {cpu: ${cpu}}, duration: 1m}\n`;
+    expect(load({ 's.yaml': stream('"6"') }).warnings).toEqual([
+      'batch stream b (s.yaml:6): its pods can never be scheduled: pool general: the pod requests cpu 6 but nodes have 4',
+    ]);
+    expect(load({ 's.yaml': stream('{uniform: {min: "5", max: "9"}}') }).warnings).toHaveLength(1);
+    expect(load({ 's.yaml': stream('{uniform: {min: "1", max: "9"}}') }).warnings).toEqual([]);
+    expect(load({ 's.yaml': stream('{exponential: {mean: "6"}}') }).warnings).toEqual([]);
+  });
+});
+
+describe('objects accepted but not simulated', () => {
+  const objects = (kinds: string[]) =>
+    kinds
+      .map((k, i) =>
+        k === 'Service'
+          ? `      - {apiVersion: v1, kind: Service, metadata: {name: s${i}}, spec: {selector: {app: a}, ports: [{port: 80}]}}`
+          : k === 'HorizontalPodAutoscaler'
+            ? `      - {apiVersion: autoscaling/v2, kind: HorizontalPodAutoscaler, metadata: {name: h${i}}, spec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}, minReplicas: 1, maxReplicas: 5}}`
+            : `      - {apiVersion: v1, kind: LimitRange, metadata: {name: l${i}, namespace: team}, spec: {limits: []}}`,
+      )
+      .join('\n');
+
+  it('one warning per kind that changes a result, naming the objects and what is left out', () => {
+    const s = load({
+      's.yaml': `${CLUSTER}workloads:\n  - objects:\n${objects(['HorizontalPodAutoscaler', 'LimitRange', 'HorizontalPodAutoscaler', 'Service'])}\n`,
+    });
+    expect(s.warnings).toEqual([
+      '2 HorizontalPodAutoscaler not simulated (default/h0, default/h2): replicas stay as the manifests set them (autoscaling is not simulated yet)',
+      '1 LimitRange not simulated (team/l1): no default requests or limits are applied: pods request exactly what their containers say',
+    ]);
+    // Services change no figure of today's results: listed in the summary's "not simulated" line only.
+    expect(s.notSimulated.get('Service')).toBe(1);
+  });
+});
+
+describe('runTime', () => {
+  const pod = (restart: string) =>
+    `      - {apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {restartPolicy: ${restart}, containers: [{name: c, image: busybox}]}}`;
+
+  it('warns where it times nothing (a restartPolicy Always Pod), not where it applies', () => {
+    const always = load({ 's.yaml': `${CLUSTER}workloads:\n  - runTime: 5m\n    objects:\n${pod('Always')}\n` });
+    expect(always.warnings).toEqual([
+      's.yaml:6: workloads[0].runTime has no effect: it times Job pods and Pods with restartPolicy Never or OnFailure, and this entry has none (its pods run until deleted)',
+    ]);
+    const never = load({ 's.yaml': `${CLUSTER}workloads:\n  - runTime: 5m\n    objects:\n${pod('Never')}\n` });
+    expect(never.warnings).toEqual([]);
+  });
+});
