@@ -25,6 +25,67 @@ export { BURST_REPLICAS, deletionOrder as getPodsToDeleteOrder, replicaDiff } fr
 export { jobComplete, jobFailed, wantActive } from './controllers/job/calc.js';
 export { daemonPodTolerations as addOrUpdateDaemonPodTolerations, nodeShouldRunDaemonPod } from './controllers/daemonset/controller.js';
 export { getOrdinal } from './controllers/statefulset/controller.js';
+export {
+  computeZoneState,
+  reducedQPSFunc,
+  healthyQPSFunc,
+  setLimiterInZone,
+  handleDisruption,
+  tryUpdateNodeHealth,
+  taintForReadyCondition,
+  isNodeExcludedFromDisruptionChecks,
+  getNoExecuteTaints,
+  getMatchingTolerations,
+  getMinTolerationTime,
+  processPodOnNode,
+  admitDefaultTolerationSeconds,
+  isPodTerminated,
+  gcTerminated,
+  gcOrphanedDue,
+  gcTerminatingApplies,
+  DEFAULT_NODE_LIFECYCLE_CONFIG,
+  NODE_MONITOR_GRACE_PERIOD_MS,
+  NODE_MONITOR_GRACE_PERIOD_BEFORE_V1_32_MS,
+  NODE_STARTUP_GRACE_PERIOD_MS,
+  NODE_MONITOR_PERIOD_MS,
+  NODE_EVICTION_RATE,
+  SECONDARY_NODE_EVICTION_RATE,
+  UNHEALTHY_ZONE_THRESHOLD,
+  LARGE_CLUSTER_SIZE_THRESHOLD,
+  DEFAULT_NOT_READY_TOLERATION_SECONDS,
+  DEFAULT_UNREACHABLE_TOLERATION_SECONDS,
+  QUARANTINE_TIME_MS,
+  TERMINATED_POD_GC_THRESHOLD,
+  type ZoneState,
+  type ConditionStatus,
+  type TaintEvictionDecision,
+} from './controllers/node-lifecycle/rules.js';
+export {
+  getScaledValueFromIntOrPercent,
+  getExpectedScale,
+  getExpectedPodCount,
+  countHealthyPods,
+  buildDisruptedPodMap,
+  disruptionsAllowed,
+  trySync as syncPodDisruptionBudget,
+  canIgnorePDB,
+  checkAndDecrement,
+  evictionCreate,
+  DELETION_TIMEOUT_MS,
+  type PodDisruptionBudget,
+  type PodDisruptionBudgetSpec,
+  type IntOrString,
+} from './controllers/disruption/rules.js';
+export {
+  newBackoffRecord,
+  getRemainingTime,
+  getRemainingTimeForFailuresCount,
+  exceedsBackoffLimit,
+  pastBackoffLimitOnFailure,
+  DEFAULT_JOB_POD_FAILURE_BACKOFF_MS,
+  MAX_JOB_POD_FAILURE_BACKOFF_MS,
+  type BackoffRecord,
+} from './controllers/job/backoff.js';
 
 // Quantities (k8s.io/apimachinery/pkg/api/resource).
 export { parseQuantity, parseMilliQuantity } from './model/quantity.js';
