@@ -1,4 +1,5 @@
-import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, rmSync } from 'node:fs';
+import { lockDirectory, LOCK_FILE } from '../scenario/files.js';
 import { join, resolve } from 'node:path';
 import { ScenarioError } from '../scenario/errors.js';
 import { aggregate, metaText, readMeta, writeAtomic, type SweepMeta } from '../sweep/aggregate.js';
@@ -30,10 +31,21 @@ export function mergeCommand(a: { dirs: string[]; out: string; quiet: boolean })
   const existing = readMeta(out);
   if (existing && existing.fingerprint !== meta.fingerprint)
     throw new ScenarioError(out, 0, 0, '', 'holds a different sweep', 'choose another --out');
-  if (!existing && existsSync(out) && readdirSync(out).length > 0) {
+  if (!existing && existsSync(out) && readdirSync(out).some((f) => f !== LOCK_FILE)) {
     throw new ScenarioError(out, 0, 0, '', 'this directory exists and is not a kubesim sweep', 'choose another --out');
   }
-  mkdirSync(out, { recursive: true });
+  // One writer at a time, as for sweeps.
+  const existed = existsSync(out);
+  const release = lockDirectory(out, 'wait for it to finish, or choose another --out');
+  try {
+    return mergeLocked(a, meta, out);
+  } finally {
+    release();
+    if (!existed && existsSync(out) && readdirSync(out).length === 0) rmSync(out, { recursive: true, force: true });
+  }
+}
+
+function mergeLocked(a: { dirs: string[]; out: string; quiet: boolean }, meta: SweepMeta, out: string): number {
   for (const d of a.dirs) {
     if (resolve(d) === out) continue;
     const runs = join(d, 'runs');

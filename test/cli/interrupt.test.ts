@@ -112,6 +112,27 @@ describe('sweeps and their output folder', () => {
     expect(files).toContain('summary.csv');
   });
 
+  it('merge takes the same lock', async () => {
+    const dir = tempFiles({ 's.yaml': SMALL });
+    expect((await kubesim(['sweep', 's.yaml', '--out', 'a', '--quiet', '--shard', '0/2', '--seeds', '2'], dir)).status).toBe(0);
+    mkdirSync(join(dir, 'merged'));
+    const holder = spawn('sleep', ['60']);
+    try {
+      writeFileSync(join(dir, 'merged', '.kubesim.lock'), `${holder.pid}\n`);
+      const r = await kubesim(['merge', 'a', '--out', 'merged', '--quiet'], dir);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/another kubesim \(process \d+\) is writing to this directory/);
+    } finally {
+      const gone = new Promise((done) => holder.on('exit', done));
+      holder.kill();
+      await gone;
+    }
+    // Its holder gone, the lock is stale and taken over.
+    const r = await kubesim(['merge', 'a', '--out', 'merged', '--quiet'], dir);
+    expect(r.status).toBe(1); // one shard of two: runs are missing, said in the exit code
+    expect(readdirSync(join(dir, 'merged'))).not.toContain('.kubesim.lock');
+  });
+
   it("a sweep refused on a folder of the user's leaves it as it was (no lock file)", async () => {
     const dir = tempFiles({ 's.yaml': SMALL });
     mkdirSync(join(dir, 'occupied'));
