@@ -19,6 +19,49 @@ export {
 export { defaultNormalizeScore, MAX_NODE_SCORE } from './scheduler/framework.js';
 export { nonZero as getNonZeroRequests, DEFAULT_MILLI_CPU_REQUEST, DEFAULT_MEMORY_REQUEST } from './model/template.js';
 
+// Kubelet (pkg/kubelet).
+export {
+  backoffGC,
+  backoffGet,
+  backoffNext,
+  calculateEffectiveGracePeriod,
+  checkGracefulDelete,
+  containerShouldRestart,
+  CRASH_LOOP_BACKOFF_RESET_MS,
+  DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS,
+  doBackOff,
+  doProbe,
+  getPhase,
+  hasExpired as backoffHasExpired,
+  INITIAL_CRASH_LOOP_BACKOFF_MS,
+  initialValue as probeInitialValue,
+  isInBackOffSince,
+  isInBackOffSinceUpdate,
+  killContainer,
+  MAX_CRASH_LOOP_BACKOFF_MS,
+  MINIMUM_GRACE_PERIOD_SECONDS,
+  newBackOff,
+  newCrashLoopBackOff,
+  newWorker as newProbeWorker,
+  observeNewContainer,
+  parseImageName,
+  probeTimeline,
+  REDUCED_INITIAL_CRASH_LOOP_BACKOFF_MS,
+  REDUCED_MAX_CRASH_LOOP_BACKOFF_MS,
+  setDefaultsContainerImagePullPolicy,
+  setDefaultsProbe,
+  setTerminationGracePeriod,
+  shouldContainerBeRestarted,
+  shouldPullImage,
+  type BackoffConfig,
+  type BackoffEntry,
+  type ContainerProbes,
+  type Probe,
+  type ProbeType,
+  type ProbeWorkerState,
+  type PullPolicy,
+} from './controllers/kubelet/rules.js';
+
 // Controllers (pkg/controller).
 export { computeHash, safeEncodeString } from './workload/names.js';
 export { BURST_REPLICAS, deletionOrder as getPodsToDeleteOrder, replicaDiff } from './controllers/replicaset/calc.js';
