@@ -312,6 +312,35 @@ export class ClusterState {
     this.emit({ type: 'NodeReadyChanged', node });
   }
 
+  /**
+   * The machine goes down or up, or loses or regains its connection to the control plane (faults). The
+   * API does not change: the kubelet and the node lifecycle controller react to it.
+   */
+  setNodeHealth(node: Node, up: boolean, reachable: boolean): void {
+    this.requireReal('setNodeHealth');
+    if (node.removedAt >= 0) throw new Error(`bug: node ${node.name} was removed`);
+    if (node.up === up && node.reachable === reachable) return;
+    node.up = up;
+    node.reachable = reachable;
+    this.emit({ type: 'NodeHealthChanged', node });
+  }
+
+  /** The pod's Ready condition (the kubelet, or the node lifecycle controller's MarkPodsNotReady). */
+  setPodReady(pod: Pod, ready: boolean): void {
+    this.requireReal('setPodReady');
+    if (pod.ready === ready || !pod.node) return;
+    pod.ready = ready;
+    this.emit({ type: 'PodReadyChanged', pod, node: pod.node });
+  }
+
+  /** The pod's containers start again on its node (after the node restarted): Running, restarts + 1. */
+  restartPod(pod: Pod): void {
+    this.requireReal('restartPod');
+    if (pod.phase !== 'Running' || !pod.node) throw new Error(`bug: restarting pod ${pod.name} in phase ${pod.phase}`);
+    pod.restarts++;
+    pod.runEpoch++;
+  }
+
   /** Adds a taint, or replaces the one with the same key and effect (as `kubectl taint --overwrite`). */
   addTaint(node: Node, taint: Taint): void {
     if (node.taints.some((t) => t.key === taint.key && t.effect === taint.effect && t.value === taint.value)) return;
@@ -415,6 +444,8 @@ export class ClusterState {
     if (pod.phase !== 'Pending' || !pod.node) throw new Error(`bug: starting pod ${pod.name} in phase ${pod.phase}`);
     pod.phase = 'Running';
     pod.startedAt = this.clock.now;
+    // No probes yet: a pod is Ready once its containers run (PodRunning says so; no PodReadyChanged).
+    pod.ready = true;
     const images = pod.node.images;
     for (const img of pod.template.images) {
       if (images.has(img.name)) continue;
@@ -425,7 +456,7 @@ export class ClusterState {
   }
 
   /** The pod's containers ended: Succeeded or Failed. Its requests are released (the scheduler ignores terminal pods). */
-  finishPod(pod: Pod, phase: Extract<PodPhase, 'Succeeded' | 'Failed'>, outcome = phase): void {
+  finishPod(pod: Pod, phase: Extract<PodPhase, 'Succeeded' | 'Failed'>, outcome: string = phase): void {
     this.requireReal('finishPod');
     const node = pod.node;
     this.release(pod);

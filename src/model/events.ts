@@ -24,6 +24,8 @@ export const CLUSTER_EVENT_TYPES = [
   'WorkloadAdded',
   'WorkloadSpecChanged',
   'WorkloadStatusChanged',
+  'NodeHealthChanged',
+  'PodReadyChanged',
 ] as const;
 
 export type ClusterEventType = (typeof CLUSTER_EVENT_TYPES)[number];
@@ -31,7 +33,11 @@ export type ClusterEventType = (typeof CLUSTER_EVENT_TYPES)[number];
 export type NodeEventType = Extract<ClusterEventType, `Node${string}`>;
 export type WorkloadEventType = Extract<ClusterEventType, `Workload${string}`>;
 
-/** A node appeared, left, or changed its Ready condition, taints or spec.unschedulable. */
+/**
+ * A node appeared, left, or changed its Ready condition, taints or spec.unschedulable; or (NodeHealthChanged)
+ * the machine itself went down or up or lost or regained its connection: what the kubelet and the node
+ * lifecycle controller's heartbeat clock see, not an API change.
+ */
 export interface NodeEvent {
   readonly type: NodeEventType;
   readonly node: Node;
@@ -47,9 +53,9 @@ export interface PodAddedEvent {
   readonly node?: undefined;
 }
 
-/** A pod was bound to a node, or its containers started there. */
+/** A pod was bound to a node, its containers started there, or its Ready condition changed. */
 export interface PodOnNodeEvent {
-  readonly type: 'PodBound' | 'PodRunning';
+  readonly type: 'PodBound' | 'PodRunning' | 'PodReadyChanged';
   readonly pod: Pod;
   readonly node: Node;
   readonly whatIf?: boolean;
@@ -111,6 +117,8 @@ export const WATCHER_ORDER = [
   'statefulset',
   'daemonset',
   'job',
+  'node-lifecycle',
+  'taint-eviction',
   'arrivals',
   'metrics',
 ] as const;

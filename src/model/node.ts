@@ -46,8 +46,12 @@ export class Node {
   readonly pods: Pod[] = [];
   /** spec.unschedulable (cordoned); changed only by ClusterState.setUnschedulable. */
   unschedulable = false;
-  /** The Ready condition; changed only by ClusterState.setNodeReady. */
+  /** The Ready condition as the control plane sees it; changed only by ClusterState.setNodeReady. */
   ready = true;
+  /** The machine runs (its kubelet and containers); changed only by ClusterState.setNodeHealth. */
+  up = true;
+  /** The kubelet's heartbeats (node lease, status) reach the control plane; changed only by setNodeHealth. */
+  reachable = true;
   removedAt = -1;
   /** Images present on the node (pulled by pods that ran here). */
   readonly images = new Set<string>();

@@ -59,7 +59,11 @@ export interface PodTemplate {
   startupMs: number;
   /** spec.terminationGracePeriodSeconds, in ms: how long a graceful deletion waits at most. */
   terminationGracePeriodMs: number;
+  /** spec.restartPolicy: what the kubelet does when the containers exit or the node restarts. */
+  restartPolicy: RestartPolicy;
 }
+
+export type RestartPolicy = 'Always' | 'OnFailure' | 'Never';
 
 export class Pod {
   phase: PodPhase = 'Pending';
@@ -84,6 +88,17 @@ export class Pod {
   deletionTimestamp = -1;
   /** The grace period its deletion was given (ms). */
   deletionGraceMs = 0;
+  /**
+   * The Ready condition (no probes yet: true while the containers run). The kubelet sets it; the node
+   * lifecycle controller sets it false when the node stops reporting (MarkPodsNotReady).
+   */
+  ready = false;
+  /** Container restarts (the node restarted under it). */
+  restarts = 0;
+  /** Bumped when the containers stop or start again, so timers of an earlier start are ignored. */
+  runEpoch = 0;
+  /** The containers died with their machine and have not been restarted yet (the kubelet's view). */
+  containersDown = false;
 
   constructor(
     readonly id: number,

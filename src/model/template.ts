@@ -44,6 +44,7 @@ export function makeTemplate(space: ResourceSpace, fields: Partial<PodTemplate> 
     schedulerName: 'default-scheduler',
     startupMs: 0,
     terminationGracePeriodMs: DEFAULT_TERMINATION_GRACE_PERIOD_MS,
+    restartPolicy: 'Always',
     ...nonZero(requests),
     ...fields,
     requests,

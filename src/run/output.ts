@@ -7,6 +7,8 @@ import { CsvFile, csvText, type PrefixedCopy } from '../metrics/csv.js';
 import { TIMESERIES_FILE, type RowSink, type SinkFactory } from '../metrics/collector.js';
 import { PODS_FILE } from '../metrics/collectors/pods.js';
 import { NODES_FILE } from '../metrics/collectors/nodes.js';
+import { EVENTS_FILE } from '../metrics/collectors/events.js';
+import { WORKLOADS_FILE } from '../metrics/collectors/availability.js';
 import type { Scenario } from '../scenario/load.js';
 import { ScenarioError } from '../scenario/errors.js';
 import { prepareRun, type PreparedRun, type RunResult } from './simulate.js';
@@ -19,7 +21,15 @@ export interface RunOutput extends RunResult {
  * The files of a run directory: only a directory holding nothing else may be replaced by a run. A
  * collector that writes a file of its own adds its name here.
  */
-export const RUN_FILES: readonly string[] = [TIMESERIES_FILE, PODS_FILE, NODES_FILE, 'summary.csv', 'scenario.resolved.yaml'];
+export const RUN_FILES: readonly string[] = [
+  TIMESERIES_FILE,
+  PODS_FILE,
+  NODES_FILE,
+  WORKLOADS_FILE,
+  EVENTS_FILE,
+  'summary.csv',
+  'scenario.resolved.yaml',
+];
 
 /**
  * Refuses an output path that holds anything but an earlier run's results: a run replaces its output

@@ -8,6 +8,11 @@ import { buildProfile } from '../scheduler/profiles.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import { Nominator } from '../scheduler/nominator.js';
 import { SchedulerController } from '../controllers/scheduler/controller.js';
+import { EventRecorder } from '../metrics/collectors/events.js';
+import { AvailabilityCollector } from '../metrics/collectors/availability.js';
+import { NodeLifecycleController } from '../controllers/node-lifecycle/controller.js';
+import { TaintEvictionController } from '../controllers/taint-eviction/controller.js';
+import { FaultController } from '../faults/controller.js';
 import { KubeletController } from '../controllers/kubelet/controller.js';
 import { ReplicaSetController } from '../controllers/replicaset/controller.js';
 import { JobController } from '../controllers/job/controller.js';
@@ -97,12 +102,16 @@ export function prepareRun(s: Scenario, sinks: Sinks): PreparedRun {
     if (name === s.scheduler.profile) schedulers.set('default-scheduler', sched);
   }
   const scheduler = new SchedulerController(sim, cluster, schedulers, nominator, s.scheduler.latency, s.scheduler.popFromBackoffQ);
-  new KubeletController(sim, cluster, s.podStartup);
+  const recorder = new EventRecorder(sim, factory);
+  new KubeletController(sim, cluster, s.podStartup, recorder);
   new DeploymentController(sim, cluster);
   new ReplicaSetController(sim, cluster);
   new StatefulSetController(sim, cluster);
   new DaemonSetController(sim, cluster);
   new JobController(sim, cluster);
+  new NodeLifecycleController(sim, cluster, recorder);
+  new TaintEvictionController(sim, cluster, recorder);
+  const faults = new FaultController(sim, cluster, s.faults, s.pools, recorder);
   const apply = new ApplyController(sim, cluster);
   const arrivals = new ArrivalController(sim, cluster);
 
@@ -118,12 +127,14 @@ export function prepareRun(s: Scenario, sinks: Sinks): PreparedRun {
   metrics.add(new WorkloadsCollector(cluster, names));
   metrics.add(new NodesCollector(sim, cluster, factory));
   metrics.add(new SchedulerCollector(scheduler.stats));
+  metrics.add(new AvailabilityCollector(sim, cluster, names, factory));
+  metrics.add(recorder);
 
   for (const p of s.pools) {
     for (let i = 0; i < p.count; i++) {
       const zone = p.zones[i % p.zones.length]!;
       const name = `${p.name}-${i}`;
-      cluster.addNode({
+      const node = cluster.addNode({
         name,
         pool: p.name,
         zone,
@@ -132,6 +143,7 @@ export function prepareRun(s: Scenario, sinks: Sinks): PreparedRun {
         allocatable: p.allocatable.slice(),
         pricePerHour: p.pricePerHour,
       });
+      faults.nodeAdded(node);
     }
   }
   for (const w of s.workloads) apply.add(w);

@@ -44,8 +44,19 @@ const nodePool = obj({
   labels: prop(stringMap, 'extra node labels', { default: {} }),
   taints: prop({ kind: 'array', items: taint }, 'node taints', { default: [] }),
   failures: prop(
-    { kind: 'any', desc: 'node failures (not supported yet by this version)' },
-    'node failures of the pool (not supported yet)',
+    obj({
+      timeToFailure: prop({ kind: 'distribution', unit: 'duration' }, 'time a node runs before it fails, e.g. {exponential: {mean: 30d}}', {
+        required: true,
+      }),
+      timeToRepair: prop(
+        { kind: 'distribution', unit: 'duration' },
+        'time a failed node takes to come back, e.g. {lognormal: {median: 2h, p90: 8h}}',
+        {
+          required: true,
+        },
+      ),
+    }),
+    'random failures of each node of the pool: down (containers die, heartbeats stop), then repaired',
   ),
 });
 
@@ -159,6 +170,22 @@ const workload = obj({
   ),
 });
 
+/** Which nodes a fault hits: a zone, a pool, or one node; `count` picks that many of them at random. */
+const faultTarget = {
+  zone: prop(str(), 'every node of this zone'),
+  pool: prop(str(), 'every node of this pool'),
+  node: prop(str(), 'this node, e.g. general-3'),
+  count: prop(int(1), 'only this many of the selected nodes, drawn at random'),
+  at: prop(duration, 'when the fault begins', { required: true }),
+  for: prop(duration, 'how long it lasts (default: to the end of the run)'),
+};
+
+const fault = obj({
+  nodeFailure: prop(obj(faultTarget), 'the machines go down: containers die, heartbeats stop; on repair the node restarts'),
+  zoneOutage: prop(obj(faultTarget), 'a zone goes down: every machine in it, as nodeFailure (give zone)'),
+  networkPartition: prop(obj(faultTarget), 'the nodes lose the control plane: heartbeats stop, containers keep running'),
+});
+
 const notYet = (what: string): Schema => ({ kind: 'any', desc: `${what} (not supported yet by this version)` });
 
 export const SCENARIO_SCHEMA: Schema = obj({
@@ -195,7 +222,9 @@ export const SCENARIO_SCHEMA: Schema = obj({
   ),
   workloads: prop({ kind: 'array', items: workload, minItems: 1 }, 'what runs on the cluster', { required: true }),
   traffic: prop(notYet('request traffic'), 'request traffic (not supported yet)'),
-  faults: prop(notYet('fault injection'), 'faults (not supported yet)'),
+  faults: prop({ kind: 'array', items: fault }, 'faults to inject: nodeFailure, zoneOutage or networkPartition, one per entry', {
+    default: [],
+  }),
   rollouts: prop(notYet('rollouts'), 'rollouts (not supported yet)'),
   expect: prop(notYet('expectations'), 'expectations (not supported yet)'),
   sweep: prop(
@@ -214,4 +243,4 @@ export const SCENARIO_SCHEMA: Schema = obj({
 
 /** Top-level (and cluster-level) sections from the scenario sketch that a later version will run. */
 /** Sections of the format that later versions run: refused, all at once, with their lines. `[]` stands for every list item. */
-export const NOT_YET = ['traffic', 'faults', 'rollouts', 'expect', 'cluster.autoscaler', 'cluster.nodePools[].failures'];
+export const NOT_YET = ['traffic', 'rollouts', 'expect', 'cluster.autoscaler'];

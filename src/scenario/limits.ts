@@ -20,6 +20,8 @@ export interface Limits {
   rows: number;
   /** Runs of one sweep (cells × seeds). */
   runs: number;
+  /** Node failures over the run from the pools' random failures (each a failure and a repair). */
+  failures: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<Limits> = {
@@ -29,6 +31,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = {
   days: 366,
   rows: 50_000_000,
   runs: 100_000,
+  failures: 10_000_000,
 };
 
 const DESCRIBE: Record<keyof Limits, string> = {
@@ -38,6 +41,7 @@ const DESCRIBE: Record<keyof Limits, string> = {
   days: 'days of virtual time',
   rows: 'rows of output',
   runs: 'runs in the sweep',
+  failures: 'node failures over the run',
 };
 
 export const LIMIT_NAMES = Object.keys(DEFAULT_LIMITS) as (keyof Limits)[];
@@ -76,7 +80,9 @@ function refuse(limit: keyof Limits, wanted: number, where: Where, what: string,
     `${what}${fmt(wanted)} ${DESCRIBE[limit]}, above the ceiling of ${fmt(limits[limit])}`,
     Number.isFinite(wanted)
       ? `raise it with --limit ${limit}=${Math.ceil(wanted)} if you mean it`
-      : 'give the stream a count, or a distribution of gaps with a mean above zero',
+      : limit === 'failures'
+        ? 'give timeToFailure and timeToRepair means above zero'
+        : 'give the stream a count, or a distribution of gaps with a mean above zero',
   );
 }
 
@@ -106,6 +112,21 @@ export function checkLimits(s: Scenario, limits: Limits, locate: Locate): void {
   });
   if (nodes > limits.nodes)
     throw refuse('nodes', nodes, locate(['cluster', 'nodePools', biggestPool, 'count']), 'the node pools hold ', limits);
+
+  let failures = 0;
+  s.pools.forEach((p, i) => {
+    if (!p.failures || p.count === 0) return;
+    const cycle = mean(p.failures.timeToFailure) + mean(p.failures.timeToRepair);
+    failures += cycle > 0 ? (p.count * s.durationMs) / cycle : Infinity;
+    if (failures > limits.failures)
+      throw refuse(
+        'failures',
+        failures,
+        locate(['cluster', 'nodePools', i, 'failures']),
+        'the pools fail and recover so often: about ',
+        limits,
+      );
+  });
 
   let pods = 0;
   let jobPods = 0;

@@ -25,7 +25,7 @@ import { fitWarnings, notSimulatedWarnings, streamFitWarnings } from './warnings
 import { checkLimits, DEFAULT_LIMITS, type Limits } from './limits.js';
 
 export type { NodePoolSpec, Scenario } from './types.js';
-import type { NodePoolSpec, Scenario } from './types.js';
+import type { FaultSpec, NodePoolSpec, Scenario } from './types.js';
 import type { Taint } from '../model/selectors.js';
 
 export interface LoadOptions {
@@ -265,8 +265,10 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
       pricePerHour: p.pricePerHour,
       labels: new Map(Object.entries(p.labels)),
       taints: p.taints,
+      failures: p.failures ?? null,
     };
   });
+  const faults = readFaults(cfg.faults, pools, doc, display);
 
   const sch = cfg.cluster.scheduler;
   const profiles = resolveProfiles(sch.profile, sch.profiles, doc, space);
@@ -286,6 +288,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
       profiles,
     },
     podStartup: cfg.cluster.podStartup,
+    faults,
     workloads,
     arrivals,
     notSimulated,
@@ -305,6 +308,62 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     ...warnings,
   ];
   return scenario;
+}
+
+const FAULT_KINDS: Record<string, FaultSpec['kind']> = { nodeFailure: 'Down', zoneOutage: 'Down', networkPartition: 'Partition' };
+
+/** The faults: section, checked against the pools, zones and nodes the cluster has. */
+function readFaults(list: Record<string, Record<string, unknown>>[], pools: NodePoolSpec[], doc: YamlDoc, display: string): FaultSpec[] {
+  const zones = [...new Set(pools.flatMap((p) => p.zones))];
+  // Node names are <pool>-<i>; checked by parsing, not by listing (a pool may hold millions of nodes).
+  const isNode = (v: string) =>
+    pools.some((p) => {
+      if (!v.startsWith(`${p.name}-`)) return false;
+      const i = v.slice(p.name.length + 1);
+      return /^(0|[1-9][0-9]*)$/.test(i) && Number(i) < p.count;
+    });
+  const someNodes = () => pools.flatMap((p) => Array.from({ length: Math.min(p.count, 50) }, (_, i) => `${p.name}-${i}`));
+  return list.map((entry, i) => {
+    const kinds = Object.keys(entry);
+    if (kinds.length !== 1)
+      throw doc.error(
+        ['faults', i],
+        `expected exactly one of ${Object.keys(FAULT_KINDS).join(', ')}, got ${kinds.length === 0 ? 'none' : kinds.join(' and ')}`,
+      );
+    const name = kinds[0]!;
+    const t = entry[name] as { zone?: string; pool?: string; node?: string; count?: number; at: number; for?: number };
+    const path = ['faults', i, name];
+    const given = (['zone', 'pool', 'node'] as const).filter((k) => t[k] !== undefined);
+    if (given.length !== 1)
+      throw doc.error(path, `expected exactly one of zone, pool or node, got ${given.length === 0 ? 'none' : given.join(' and ')}`);
+    if (name === 'zoneOutage' && given[0] !== 'zone')
+      throw doc.error(path, 'a zoneOutage names a zone', 'use nodeFailure for a pool or a node');
+    const check = (k: 'zone' | 'pool' | 'node', known: string[], has = (v: string) => known.includes(v)) => {
+      const v = t[k];
+      if (v === undefined || has(v)) return;
+      const dym = didYouMean(v, known);
+      throw doc.error(
+        [...path, k],
+        `no ${k} "${v}" in the cluster`,
+        dym ? `did you mean "${dym}"?` : `${k}s: ${known.slice(0, 10).join(', ')}${known.length > 10 ? ', …' : ''}`,
+      );
+    };
+    check('zone', zones);
+    check(
+      'pool',
+      pools.map((p) => p.name),
+    );
+    if (t.node !== undefined && !isNode(t.node)) check('node', someNodes(), isNode);
+    if (t.for !== undefined && t.for <= 0) throw doc.error([...path, 'for'], 'expected a positive duration');
+    return {
+      kind: FAULT_KINDS[name]!,
+      name,
+      target: { zone: t.zone, pool: t.pool, node: t.node, count: t.count },
+      at: t.at,
+      forMs: t.for ?? null,
+      source: { file: display, line: doc.locate(path).line },
+    };
+  });
 }
 
 /**
@@ -386,6 +445,7 @@ interface Config {
       pricePerHour: number;
       labels: Record<string, string>;
       taints: Taint[];
+      failures?: { timeToFailure: Distribution; timeToRepair: Distribution };
     }[];
     scheduler: {
       profile: string;
@@ -398,6 +458,7 @@ interface Config {
     imageSize: number;
   };
   workloads: WorkloadEntry[];
+  faults: Record<string, Record<string, unknown>>[];
 }
 
 export interface WorkloadEntry {

@@ -14,6 +14,21 @@ export interface NodePoolSpec {
   pricePerHour: number;
   labels: Map<string, string>;
   taints: Taint[];
+  /** Random failures of each node: time to failure, then time to repair, drawn per node. */
+  failures: { timeToFailure: Distribution; timeToRepair: Distribution } | null;
+}
+
+/** A fault the scenario injects at a time. */
+export interface FaultSpec {
+  /** Down: the machine stops (containers die, heartbeats stop). Partition: heartbeats stop, containers run on. */
+  kind: 'Down' | 'Partition';
+  /** As written: nodeFailure, zoneOutage or networkPartition. */
+  name: string;
+  target: { zone?: string; pool?: string; node?: string; count?: number };
+  at: number;
+  /** How long it lasts; null: to the end of the run. */
+  forMs: number | null;
+  source: { file: string; line: number };
 }
 
 export interface Scenario {
@@ -33,6 +48,7 @@ export interface Scenario {
     profiles: Map<string, ProfileSpec>;
   };
   podStartup: Distribution;
+  faults: FaultSpec[];
   workloads: WorkloadSpec[];
   arrivals: ArrivalSpec[];
   /** Kind -> count of objects accepted but not simulated. */

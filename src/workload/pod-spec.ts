@@ -1,7 +1,7 @@
 // PodSpec -> PodTemplate: effective requests (containers, init and sidecar containers, pod overhead,
 // pod-level resources), scheduling constraints, priority. Rules from pkg/api/v1/resource/helpers.go
 // (PodRequests) and the API server's defaulting (requests default to limits).
-import type { PodAffinityTerm, PodTemplate, TopologySpreadConstraint } from '../model/pod.js';
+import type { PodAffinityTerm, PodTemplate, RestartPolicy, TopologySpreadConstraint } from '../model/pod.js';
 import { CPU, isValidResourceName, MEMORY, PODS, ResourceSpace } from '../model/resources.js';
 import { QUANTITY_EXPECTED, QuantityError } from '../model/quantity.js';
 import { DEFAULT_MEMORY_REQUEST, DEFAULT_MILLI_CPU_REQUEST, DEFAULT_TERMINATION_GRACE_PERIOD_MS, makeTemplate } from '../model/template.js';
@@ -340,6 +340,7 @@ export function podTemplate(spec: Reader, ctx: PodContext, restartPolicies: read
     preferredPodAntiAffinity: paa.preferred,
     images,
     terminationGracePeriodMs: spec.int('terminationGracePeriodSeconds', DEFAULT_TERMINATION_GRACE_PERIOD_MS / 1000, 0, 31_536_000) * 1000,
+    restartPolicy: restart as RestartPolicy,
     // SchedulingGates: a gated pod is never scheduled; kubesim has nothing that lifts gates yet.
     schedulerName: gated ? '' : spec.str('schedulerName', 'default-scheduler'),
   });

@@ -50,14 +50,12 @@ describe('output paths', () => {
 
 describe('refusals of a file come all at once', () => {
   it('every section not supported yet, in file order, with lines', async () => {
-    const text =
-      body.replace('allocatable: {cpu: "4", memory: 16Gi}}', 'allocatable: {cpu: "4", memory: 16Gi}, failures: {mtbf: 30d}}') +
-      'traffic: {}\nfaults: []\n';
-    const dir = tempFiles({ 's.yaml': text });
+    const text = body.replace('count: 1, allocatable', 'count: 1, allocatable') + 'traffic: {}\nexpect: []\nrollouts: []\n';
+    const dir = tempFiles({ 's.yaml': text.replace('cluster:\n', 'cluster:\n  autoscaler: {expander: least-waste}\n') });
     const r = await kubesim(['validate', 's.yaml'], dir);
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(
-      'error: s.yaml:4:72: cluster.nodePools[0].failures (line 4), traffic (line 11), faults (line 12) are part of the scenario format but not supported yet by this version of kubesim (remove them to run the rest)\n',
+      'error: s.yaml:3:3: cluster.autoscaler (line 3), traffic (line 12), expect (line 13), rollouts (line 14) are part of the scenario format but not supported yet by this version of kubesim (remove them to run the rest)\n',
     );
   });
 

@@ -155,24 +155,43 @@ describe('Job', () => {
 });
 
 describe('kubelet and node Ready', () => {
-  it('a pod on a node that is not Ready neither starts nor finishes until the node is Ready again', () => {
+  it('a pod on a node cut off from the control plane neither starts nor reports its end until the node is back', () => {
     const { sim, cluster } = setup(1000);
     const job = makeJob(cluster, 'j', 1, 1, 10_000);
     sim.runUntil(0);
     const p = podsOf(cluster, job)[0]!;
     expect(p.node).not.toBeNull();
-    cluster.setNodeReady(p.node!, false);
+    cluster.setNodeHealth(p.node!, true, false);
     sim.runUntil(60_000);
-    expect(p.phase).toBe('Pending'); // bound, but its kubelet is down
-    cluster.setNodeReady(p.node!, true);
+    expect(p.phase).toBe('Pending'); // bound, but its kubelet never heard of it
+    cluster.setNodeHealth(p.node!, true, true);
     sim.runUntil(61_000);
     expect([p.phase, p.startedAt]).toEqual(['Running', 60_000]);
-    cluster.setNodeReady(p.node!, false);
+    cluster.setNodeHealth(p.node!, true, false);
     sim.runUntil(100_000);
     expect(p.phase).toBe('Running'); // its run time ended at 70 s, but nobody could report it
-    cluster.setNodeReady(p.node!, true);
+    cluster.setNodeHealth(p.node!, true, true);
     sim.runUntil(100_000);
     expect([p.phase, p.finishedAt]).toEqual(['Succeeded', 100_000]);
+  });
+
+  it('a machine that goes down kills its containers; on its return the pod (restartPolicy Always) restarts and runs its time again', () => {
+    const { sim, cluster } = setup(1000);
+    const job = makeJob(cluster, 'j', 1, 1, 10_000);
+    sim.runUntil(5_000);
+    const p = podsOf(cluster, job)[0]!;
+    expect(p.phase).toBe('Running');
+    cluster.setNodeHealth(p.node!, false, false);
+    sim.runUntil(50_000);
+    expect(p.phase).toBe('Running'); // the API still says Running: nobody reports the machine's death
+    cluster.setNodeHealth(p.node!, true, true);
+    sim.runUntil(50_000);
+    expect([p.phase, p.restarts, p.ready]).toEqual(['Running', 1, false]);
+    sim.runUntil(59_000);
+    expect(p.phase).toBe('Running'); // the run that was cut at 5 s starts over: 10 s from the restart
+    sim.runUntil(120_000);
+    expect(p.phase).toBe('Succeeded');
+    expect(p.finishedAt).toBeGreaterThanOrEqual(60_000);
   });
 });
 

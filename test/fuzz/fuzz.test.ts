@@ -26,6 +26,7 @@ import { parseAllDocuments, parseDocument, stringify } from 'yaml';
 import { mean } from '../../src/engine/distributions.js';
 import { loadScenario, type Scenario } from '../../src/scenario/load.js';
 import { kubesim, type CliResult } from '../helpers/cli.js';
+import { RUN_FILES as RUN_OUTPUT_FILES } from '../../src/run/output.js';
 
 const SEED = 'kubesim-fuzz-1';
 const CASE_COUNT = 300;
@@ -36,7 +37,8 @@ const DETERMINISM_RUNS = 6;
 /** What a valid scenario may ask for to be run here (the ceilings block covers huge ones). */
 const BUDGET = { nodes: 64, pods: 1500, samples: 4000 };
 const CSV_FILES = ['timeseries.csv', 'pods.csv', 'nodes.csv', 'summary.csv'];
-const RUN_FILES = [...CSV_FILES, 'scenario.resolved.yaml'];
+/** Every file a run writes (the run's own list: the fuzz checks the CSVs it knows the columns of). */
+const RUN_FILES = RUN_OUTPUT_FILES;
 
 type Files = Record<string, string | Buffer>;
 

@@ -33,7 +33,15 @@ describe('determinism', () => {
       const r = kubesimProcess(['run', DEFAULT, '--out', c, '--quiet']);
       expect(r.status, r.stderr).toBe(0);
       const ha = hashes(a);
-      expect(Object.keys(ha)).toEqual(['nodes.csv', 'pods.csv', 'scenario.resolved.yaml', 'summary.csv', 'timeseries.csv']);
+      expect(Object.keys(ha)).toEqual([
+        'events.csv',
+        'nodes.csv',
+        'pods.csv',
+        'scenario.resolved.yaml',
+        'summary.csv',
+        'timeseries.csv',
+        'workloads.csv',
+      ]);
       expect(hashes(b)).toEqual(ha);
       expect(hashes(c)).toEqual(ha);
     },

@@ -87,6 +87,16 @@ const CASES: { name: string; text: string; args?: string[]; message: RegExp; lim
     limit: 'pods=2147483647',
   },
   {
+    name: 'node failures with no time between them',
+    text: BASE.replace(
+      'allocatable: {cpu: "4", memory: 16Gi}',
+      'allocatable: {cpu: "4", memory: 16Gi}\n      failures: {timeToFailure: 0s, timeToRepair: 0s}',
+    ),
+    message:
+      /cluster\.nodePools\[0\]\.failures: the pools fail and recover so often: about unbounded node failures over the run.*give timeToFailure and timeToRepair means above zero/,
+    limit: '',
+  },
+  {
     name: 'duration 10^12 days',
     text: `duration: 1000000000000d\n${BASE}`,
     message: /s\.yaml:1:11: duration: 1000000000000d is 1,000,000,000,000 days of virtual time, above the ceiling of 366/,
@@ -128,7 +138,7 @@ describe('ceilings: validate refuses unbounded work at once', () => {
     for (const bad of ['rows=1e20', 'node=5', 'nodes', 'nodes=-1']) {
       const r = await on('validate', BASE, '--limit', bad);
       expect(r.status).toBe(2);
-      expect(r.stderr).toMatch(/^error: --limit: expected NAME=N with NAME one of nodes, pods, arrivals, days, rows, runs/);
+      expect(r.stderr).toMatch(/^error: --limit: expected NAME=N with NAME one of nodes, pods, arrivals, days, rows, runs, failures/);
     }
     expect(parseLimits(['nodes=7', 'rows=9'])).toEqual({ ...DEFAULT_LIMITS, nodes: 7, rows: 9 });
   });

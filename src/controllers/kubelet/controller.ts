@@ -1,46 +1,51 @@
-// The kubelet, minimally: a bound pod starts after its startup latency and, if it has a run time,
+// The kubelet, per node: a bound pod starts after its startup latency and, if it has a run time,
 // finishes (Succeeded) after it; a terminating pod is stopped after its grace period and its object
-// deleted. A node that is not Ready has no working kubelet: its pods neither start, finish nor stop
-// until it is Ready again. Probes, image pulls, restarts and failures come with the pod lifecycle.
+// deleted. The kubelet acts through the API only while its machine is up and reachable: otherwise what
+// comes due waits until both hold again (a partitioned node's containers keep running meanwhile; their
+// exits are reported when it is back). When the machine goes down, its containers die with it; when it
+// comes back the kubelet restarts the pods still bound to it (restartPolicy Always or OnFailure) or
+// fails them (Never), and kills those deleted meanwhile. Probes, image pulls and crash loops come with
+// the pod lifecycle.
 import type { Simulation } from '../../engine/simulation.js';
 import { sample, type Distribution } from '../../engine/distributions.js';
 import type { ClusterState } from '../../model/cluster-state.js';
 import type { ClusterEvent } from '../../model/events.js';
 import type { Node } from '../../model/node.js';
 import type { Pod } from '../../model/pod.js';
+import type { EventRecorder } from '../../metrics/collectors/events.js';
 
 export class KubeletController {
   private readonly kStart: number;
   private readonly kFinish: number;
   private readonly kStop: number;
-  /** Pods whose next step came due while their node was not Ready, per node index. */
+  /** Pods whose next step came due while their kubelet could not act, per node index. */
   private readonly waiting = new Map<number, Pod[]>();
 
   constructor(
     private readonly sim: Simulation,
     private readonly cluster: ClusterState,
     private readonly startup: Distribution,
+    private readonly recorder: EventRecorder | null = null,
   ) {
-    this.kStart = sim.register('kubelet.start', (_a, p) => this.start(p as Pod));
-    this.kFinish = sim.register('kubelet.finish', (_a, p) => this.finish(p as Pod));
+    this.kStart = sim.register('kubelet.start', (epoch, p) => this.start(p as Pod, epoch));
+    this.kFinish = sim.register('kubelet.finish', (epoch, p) => this.finish(p as Pod, epoch));
     this.kStop = sim.register('kubelet.stop', (_a, p) => this.stop(p as Pod));
     cluster.watch('kubelet', (ev) => this.on(ev));
   }
 
   private on(ev: ClusterEvent): void {
     switch (ev.type) {
-      case 'PodBound': {
-        const delay = ev.pod.template.startupMs + sample(this.startup, this.sim.rng('kubelet.startup'));
-        this.sim.schedule(Math.max(0, Math.round(delay)), this.kStart, 0, ev.pod);
+      case 'PodBound':
+        this.scheduleStart(ev.pod);
         return;
-      }
       case 'PodTerminating':
         // SIGTERM, then SIGKILL at the end of the grace period (preStop hooks come with the pod lifecycle);
-        // a pod whose containers never started has nothing to stop.
-        this.sim.schedule(ev.pod.startedAt >= 0 ? ev.pod.deletionGraceMs : 0, this.kStop, 0, ev.pod);
+        // a pod whose containers never started (or died with their machine) has nothing to stop.
+        this.sim.schedule(ev.pod.startedAt >= 0 && ev.node?.up !== false ? ev.pod.deletionGraceMs : 0, this.kStop, 0, ev.pod);
         return;
-      case 'NodeReadyChanged':
-        if (ev.node.ready) this.resume(ev.node);
+      case 'NodeHealthChanged':
+        if (!ev.node.up) this.machineDown(ev.node);
+        else if (ev.node.reachable) this.resume(ev.node);
         return;
       case 'NodeRemoved':
         // Its pods were deleted with it: nothing left to resume.
@@ -50,37 +55,76 @@ export class KubeletController {
     }
   }
 
-  /** The node's kubelet works again: what came due meanwhile happens now, in the order it came due. */
+  private scheduleStart(pod: Pod): void {
+    const delay = pod.template.startupMs + sample(this.startup, this.sim.rng('kubelet.startup'));
+    this.sim.schedule(Math.max(0, Math.round(delay)), this.kStart, pod.runEpoch, pod);
+  }
+
+  /**
+   * The machine stops: its running containers die (their timers are void), and the pods are no longer
+   * Ready as far as the machine goes (the API hears of it only through the node lifecycle controller).
+   */
+  private machineDown(node: Node): void {
+    for (const p of node.pods) {
+      if (p.phase !== 'Running' || p.containersDown) continue;
+      p.containersDown = true;
+      p.runEpoch++;
+    }
+  }
+
+  /** The kubelet works again: what came due meanwhile happens now, in the order it came due. */
   private resume(node: Node): void {
+    // Containers that died with the machine: restarted (Always, OnFailure) or failed (Never).
+    const restarted: Pod[] = [];
+    for (const p of node.pods) {
+      if (p.phase !== 'Running' || p.terminating || !p.containersDown) continue;
+      restarted.push(p);
+    }
+    for (const p of restarted) {
+      p.containersDown = false;
+      if (p.template.restartPolicy === 'Never') {
+        this.cluster.finishPod(p, 'Failed', 'NodeRestarted');
+        continue;
+      }
+      this.cluster.restartPod(p);
+      this.cluster.setPodReady(p, false);
+      this.recorder?.event('Normal', 'Started', p, 'Container restarted after the node restarted');
+      this.sim.schedule(Math.max(0, Math.round(sample(this.startup, this.sim.rng('kubelet.startup')))), this.kStart, p.runEpoch, p);
+    }
     const pods = this.waiting.get(node.index);
     if (!pods) return;
     this.waiting.delete(node.index);
     for (const p of pods) {
       if (p.terminating) this.sim.schedule(0, this.kStop, 0, p);
-      else if (p.phase === 'Pending') this.sim.schedule(0, this.kStart, 0, p);
-      else this.sim.schedule(0, this.kFinish, 0, p);
+      else if (p.phase === 'Pending') this.sim.schedule(0, this.kStart, p.runEpoch, p);
+      else this.sim.schedule(0, this.kFinish, p.runEpoch, p);
     }
   }
 
-  /** Whether the pod's node can act now; if not, the pod waits for the node to be Ready. */
+  /** Whether the pod's kubelet can act now; if not, the pod waits for it. */
   private nodeWorks(pod: Pod): boolean {
     const node = pod.node!;
-    if (node.ready) return true;
+    if (node.up && node.reachable) return true;
+    // A down machine's running containers are dead: nothing of theirs comes due any more.
+    if (!node.up && pod.phase === 'Running' && !pod.terminating) return false;
     const list = this.waiting.get(node.index);
     if (list) list.push(pod);
     else this.waiting.set(node.index, [pod]);
     return false;
   }
 
-  private start(pod: Pod): void {
+  private start(pod: Pod, epoch: number): void {
+    if (epoch !== pod.runEpoch) return;
     // The pod may have been deleted (preempted, scaled down) or begun terminating while starting.
-    if (pod.phase !== 'Pending' || !pod.node || pod.terminating) return;
+    if (!pod.node || pod.terminating || (pod.phase !== 'Pending' && pod.phase !== 'Running')) return;
     if (!this.nodeWorks(pod)) return;
-    this.cluster.startPod(pod);
-    if (pod.runMs >= 0) this.sim.schedule(pod.runMs, this.kFinish, 0, pod);
+    if (pod.phase === 'Pending') this.cluster.startPod(pod);
+    else this.cluster.setPodReady(pod, true); // restarted after its node came back
+    if (pod.runMs >= 0) this.sim.schedule(pod.runMs, this.kFinish, pod.runEpoch, pod);
   }
 
-  private finish(pod: Pod): void {
+  private finish(pod: Pod, epoch: number): void {
+    if (epoch !== pod.runEpoch) return;
     if (pod.phase !== 'Running' || !pod.node || pod.terminating) return;
     if (!this.nodeWorks(pod)) return;
     this.cluster.finishPod(pod, 'Succeeded');

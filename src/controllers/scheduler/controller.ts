@@ -56,7 +56,9 @@ export class SchedulerController {
   }
 
   private onClusterEvent(ev: ClusterEvent): void {
-    if (isWorkloadEvent(ev)) return;
+    // Workload objects, a machine's health (the API sees it only through the node lifecycle controller's
+    // Ready condition and taints) and a pod's Ready condition register for no plugin's requeue.
+    if (isWorkloadEvent(ev) || ev.type === 'NodeHealthChanged' || ev.type === 'PodReadyChanged') return;
     const pod = ev.pod;
     if (ev.type === 'PodAdded' && pod && !pod.node) {
       if (!this.schedulers.has(pod.template.schedulerName)) return; // another scheduler's pod: left pending

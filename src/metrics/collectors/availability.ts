@@ -1,0 +1,167 @@
+// Availability of each replicated workload (Deployment, ReplicaSet, StatefulSet): its pods available
+// (Running, Ready, not terminating) against its desired replicas, as time fractions from the moment it
+// is applied to the end of the run: with all desired replicas available, and with at least one. Also
+// the pods it lost (evicted, or failed with their node) and the longest stretch below its desired count.
+// workloads.csv holds a row per workload; summary.csv the worst availability and the pods lost in all.
+import type { Clock, ClusterState } from '../../model/cluster-state.js';
+import type { ClusterEvent } from '../../model/events.js';
+import type { Pod } from '../../model/pod.js';
+import type { WorkloadKind } from '../../model/workloads.js';
+import type { Collector, Figures, RowSink, SinkFactory } from '../collector.js';
+import { tidy } from '../stats.js';
+import type { WorkloadNames } from './workloads.js';
+
+export const WORKLOADS_FILE = 'workloads.csv';
+export const WORKLOAD_COLUMNS = [
+  'workload',
+  'kind',
+  'replicas_desired_end',
+  'pods_available_end',
+  'availability_all_ratio',
+  'availability_any_ratio',
+  'unavailable_longest_s',
+  'pods_lost',
+];
+
+const REPLICATED = new Set(['Deployment', 'ReplicaSet', 'StatefulSet']);
+
+interface Tracked {
+  since: number;
+  last: number;
+  available: number;
+  /** Time with every desired replica available, and with at least one (ms). */
+  allMs: number;
+  anyMs: number;
+  /** When it last fell below its desired count (-1: not below), and the longest stretch below. */
+  belowSince: number;
+  longestBelowMs: number;
+  lost: number;
+}
+
+export class AvailabilityCollector implements Collector {
+  static readonly files = [WORKLOADS_FILE];
+  private readonly rows: RowSink;
+  private readonly tracked: (Tracked | null)[];
+  /** Pods counted as available. */
+  private readonly counted = new Set<number>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly cluster: ClusterState,
+    private readonly names: WorkloadNames,
+    sinks: SinkFactory,
+  ) {
+    this.rows = sinks.open(WORKLOADS_FILE, WORKLOAD_COLUMNS);
+    this.tracked = names.series.map(() => null);
+    cluster.watch('metrics', (ev) => this.on(ev));
+  }
+
+  /** The desired replicas of declared workload i now (0 before it is applied). */
+  private desired(i: number): number {
+    const w = this.names.series[i]!;
+    return this.cluster.findWorkload(w.kind as WorkloadKind, w.namespace, w.name)?.spec.replicas ?? 0;
+  }
+
+  /** Accounts the time since the last change at the old counts. */
+  private advance(i: number): Tracked | null {
+    const w = this.names.series[i]!;
+    if (!REPLICATED.has(w.kind)) return null;
+    const now = this.clock.now;
+    let t = this.tracked[i];
+    if (!t) {
+      if (!this.cluster.findWorkload(w.kind as WorkloadKind, w.namespace, w.name)) return null;
+      this.tracked[i] = t = { since: now, last: now, available: 0, allMs: 0, anyMs: 0, belowSince: -1, longestBelowMs: 0, lost: 0 };
+    }
+    const dt = now - t.last;
+    const want = this.desired(i);
+    if (t.available >= want) t.allMs += dt;
+    if (t.available >= 1 || want === 0) t.anyMs += dt;
+    t.last = now;
+    return t;
+  }
+
+  /** After a change: whether it is below its desired count now. */
+  private settle(i: number, t: Tracked): void {
+    const below = t.available < this.desired(i);
+    if (below && t.belowSince < 0) t.belowSince = this.clock.now;
+    else if (!below && t.belowSince >= 0) {
+      t.longestBelowMs = Math.max(t.longestBelowMs, this.clock.now - t.belowSince);
+      t.belowSince = -1;
+    }
+  }
+
+  private change(pod: Pod, d: 1 | -1 | 0, lost = false): void {
+    const i = this.names.indexOf(pod);
+    if (i < 0) return;
+    const t = this.advance(i);
+    if (!t) return;
+    t.available += d;
+    if (lost) t.lost++;
+    this.settle(i, t);
+  }
+
+  private on(ev: ClusterEvent): void {
+    switch (ev.type) {
+      case 'WorkloadAdded':
+      case 'WorkloadSpecChanged': {
+        const i = this.names.series.findIndex(
+          (s) => s.kind === ev.workload.kind && s.namespace === ev.workload.namespace && s.name === ev.workload.name,
+        );
+        if (i < 0) return;
+        const t = this.advance(i);
+        if (t) this.settle(i, t);
+        return;
+      }
+      case 'PodRunning':
+      case 'PodReadyChanged':
+        if (ev.pod.ready && !ev.pod.terminating && ev.pod.phase === 'Running' && !this.counted.has(ev.pod.id)) {
+          this.counted.add(ev.pod.id);
+          this.change(ev.pod, 1);
+        } else if (!ev.pod.ready && this.counted.delete(ev.pod.id)) this.change(ev.pod, -1);
+        return;
+      case 'PodTerminating':
+      case 'PodFinished':
+      case 'PodDeleted': {
+        const lost = ev.pod.outcome === 'TaintManagerEviction' || ev.pod.outcome === 'NodeRestarted' || ev.pod.outcome === 'Evicted';
+        // A pod is lost once: when its deletion begins (or when it ends, if it ended without one).
+        const firstEnd = ev.type === 'PodTerminating' || ev.pod.deletionTimestamp < 0;
+        if (this.counted.delete(ev.pod.id)) this.change(ev.pod, -1, lost && firstEnd);
+        else if (lost && firstEnd) this.change(ev.pod, 0, true);
+        return;
+      }
+      default:
+    }
+  }
+
+  finish(): void {
+    this.names.series.forEach((w, i) => {
+      const t = this.advance(i);
+      if (!t) return;
+      const span = t.last - t.since;
+      const longest = Math.max(t.longestBelowMs, t.belowSince >= 0 ? t.last - t.belowSince : 0);
+      this.rows.write([
+        `${w.namespace}/${w.name}`,
+        w.kind,
+        this.desired(i),
+        t.available,
+        span > 0 ? tidy(t.allMs / span) : 1,
+        span > 0 ? tidy(t.anyMs / span) : 1,
+        tidy(longest / 1000),
+        t.lost,
+      ]);
+    });
+  }
+
+  summary(): Figures {
+    let min = 1;
+    let lost = 0;
+    this.names.series.forEach((_w, i) => {
+      const t = this.tracked[i];
+      if (!t) return;
+      const span = t.last - t.since;
+      if (span > 0) min = Math.min(min, t.allMs / span);
+      lost += t.lost;
+    });
+    return { availability_min: tidy(min), pods_lost: lost };
+  }
+}
