@@ -130,6 +130,19 @@ export {
   type BackoffRecord,
 } from './controllers/job/backoff.js';
 
+// Faults: kubectl drain's timings, and the Google 2011 machine_events table.
+export { DRAIN_EVICTION_RETRY_MS, DRAIN_POLL_INTERVAL_MS } from './faults/drain.js';
+export {
+  machineTimeline,
+  parseMachineEvents,
+  readMachineEvents,
+  MACHINE_TRACE_START_US,
+  type MachineEvent,
+  type MachineTimeline,
+  type MachineTimelineOptions,
+  type NodeChange,
+} from './faults/machine-events.js';
+
 // Quantities (k8s.io/apimachinery/pkg/api/resource).
 export { parseQuantity, parseMilliQuantity } from './model/quantity.js';
 

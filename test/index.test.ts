@@ -27,6 +27,8 @@ describe('the package entry point', () => {
       'getScaledValueFromIntOrPercent',
       'disruptionsAllowed',
       'getRemainingTime',
+      'machineTimeline',
+      'parseMachineEvents',
       'simulate',
       'prepareRun',
       'loadScenario',

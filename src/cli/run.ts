@@ -44,6 +44,14 @@ export function pct(x: number): string {
   return p > 0 && p < 0.05 ? 'under 0.1%' : `${p.toFixed(1)}%`;
 }
 
+/** A share of time up or available, to 0.01 %: never 100.00 % unless it is 1 (nor 0.00 % unless 0). */
+export function uptime(x: number): string {
+  const p = (x * 100).toFixed(2);
+  if (x < 1 && p === '100.00') return 'above 99.99%';
+  if (x > 0 && p === '0.00') return 'under 0.01%';
+  return `${p}%`;
+}
+
 /** "1 pod", "2 pods". */
 const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
@@ -118,6 +126,19 @@ export async function runCommand(a: RunArgs): Promise<void> {
   else
     lines.push(
       `  utilisation    CPU requested ${pct(num('cpu_requested_ratio_mean'))} on average (peak ${pct(num('cpu_requested_ratio_peak'))}), memory ${pct(num('memory_requested_ratio_mean'))}; peak fragmentation ${pct(num('fragmentation_ratio_peak'))}`,
+    );
+  const faulty = s.faults.length > 0 || s.pools.some((p) => p.failures);
+  if (faulty)
+    lines.push(
+      `  failures       ${count(s.faults.length, 'fault')}${s.pools.some((p) => p.failures) ? ' and random node failures' : ''}; nodes up ${uptime(num('node_up_ratio'))} of the time, Ready ${uptime(num('node_ready_ratio'))}; ${count(num('pods_lost'), 'pod')} lost`,
+    );
+  if (faulty)
+    lines.push(
+      `  availability   worst workload had every replica available ${uptime(num('availability_min'))} of the time (workloads.csv)`,
+    );
+  if (s.budgets.length > 0)
+    lines.push(
+      `  budgets        ${count(s.budgets.length, 'PodDisruptionBudget')}: ${count(num('evictions_blocked'), 'eviction')} refused, ${m.pdb_violations_voluntary} voluntary and ${m.pdb_violations_involuntary} involuntary violations (budgets.csv)`,
     );
   if (num('cost') > 0) lines.push(`  cost           ${formatCost(num('cost'))} for ${formatNodeHours(num('node_hours'))} node-hours`);
   const reasons = [...r.pendingReasons].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));

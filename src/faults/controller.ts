@@ -10,6 +10,11 @@ import type { ClusterState } from '../model/cluster-state.js';
 import type { Node } from '../model/node.js';
 import type { FaultSpec, NodePoolSpec } from '../scenario/types.js';
 import type { EventRecorder } from '../metrics/collectors/events.js';
+import type { DisruptionController } from '../controllers/disruption/controller.js';
+import { Maintenance } from './drain.js';
+
+/** An event reason for a fault, as Kubernetes writes reasons: ZoneOutage, NetworkPartition, … */
+const reasonOf = (f: FaultSpec) => f.name[0]!.toUpperCase() + f.name.slice(1);
 
 interface Hold {
   down: number;
@@ -21,9 +26,13 @@ export class FaultController {
   private readonly kEnd: number;
   private readonly kFail: number;
   private readonly kRepair: number;
+  private readonly kTrace: number;
+  /** Per trace fault: the next change of its timeline to apply. */
+  private readonly traceNext = new Map<number, number>();
   private readonly holds = new Map<number, Hold>();
   /** The nodes each fault took, by fault index, for its end. */
   private readonly taken = new Map<number, Node[]>();
+  private readonly maintenance: Maintenance;
 
   constructor(
     private readonly sim: Simulation,
@@ -31,12 +40,18 @@ export class FaultController {
     private readonly faults: readonly FaultSpec[],
     private readonly pools: readonly NodePoolSpec[],
     private readonly recorder: EventRecorder | null,
+    disruption: DisruptionController,
   ) {
+    this.maintenance = new Maintenance(sim, cluster, disruption, recorder, (n, d) => this.hold(n, 'down', d));
     this.kBegin = sim.register('faults.begin', (i) => this.begin(i));
     this.kEnd = sim.register('faults.end', (i) => this.end(i));
     this.kFail = sim.register('faults.fail', (_a, n) => this.fail(n as Node));
     this.kRepair = sim.register('faults.repair', (_a, n) => this.repair(n as Node));
-    faults.forEach((f, i) => sim.scheduleAt(f.at, this.kBegin, i));
+    this.kTrace = sim.register('faults.trace', (i) => this.replay(i));
+    faults.forEach((f, i) => {
+      if (f.kind !== 'Trace') sim.scheduleAt(f.at, this.kBegin, i);
+      else if (f.timeline!.length > 0) sim.scheduleAt(f.timeline![0]!.atMs, this.kTrace, i);
+    });
   }
 
   /** Starts the random failures of a node of a pool that has them (call as the node is added). */
@@ -66,6 +81,36 @@ export class FaultController {
     this.sim.schedule(this.draw(node, 'failure'), this.kFail, 0, node);
   }
 
+  private byName = new Map<string, Node>();
+
+  private nodeNamed(name: string): Node | undefined {
+    if (this.byName.size !== this.cluster.nodes.length) this.byName = new Map(this.cluster.nodes.map((n) => [n.name, n]));
+    const n = this.byName.get(name);
+    return n && n.removedAt < 0 ? n : undefined;
+  }
+
+  /** Applies a trace's changes due now (one event per distinct time), then waits for the next. */
+  private replay(i: number): void {
+    const f = this.faults[i]!;
+    const timeline = f.timeline!;
+    let k = this.traceNext.get(i) ?? 0;
+    const now = this.sim.now;
+    while (k < timeline.length && timeline[k]!.atMs <= now) {
+      const c = timeline[k++]!;
+      const node = this.nodeNamed(c.node);
+      if (!node) continue;
+      this.recorder?.event(
+        c.up ? 'Normal' : 'Warning',
+        c.up ? 'MachineAdded' : 'MachineRemoved',
+        node,
+        `machine ${c.up ? 'back' : 'removed'} (${f.source.file}:${f.source.line}, trace line ${c.line})`,
+      );
+      this.hold(node, 'down', c.up ? -1 : 1);
+    }
+    this.traceNext.set(i, k);
+    if (k < timeline.length) this.sim.scheduleAt(timeline[k]!.atMs, this.kTrace, i);
+  }
+
   /** The nodes a fault selects now: its zone, pool or node, and `count` of them drawn from its own stream. */
   private select(f: FaultSpec, i: number): Node[] {
     const t = f.target;
@@ -92,13 +137,22 @@ export class FaultController {
   private begin(i: number): void {
     const f = this.faults[i]!;
     const nodes = this.select(f, i);
+    if (f.kind === 'Drain') {
+      this.recorder?.event(
+        'Normal',
+        'Drain',
+        this.targetName(f, nodes),
+        `draining ${nodes.length} node(s) one at a time (${f.source.file}:${f.source.line})`,
+      );
+      this.maintenance.start(nodes, f.forMs);
+      return;
+    }
     this.taken.set(i, nodes);
     const what = f.kind === 'Down' ? 'down' : 'partitioned';
-    const target = f.target.zone ?? f.target.pool ?? f.target.node;
     this.recorder?.event(
       'Warning',
-      f.name,
-      target === f.target.node ? nodes[0]! : `${f.target.zone ? 'zone' : 'pool'}/${target}`,
+      reasonOf(f),
+      this.targetName(f, nodes),
       `${nodes.length} node(s) ${f.kind === 'Down' ? 'down' : 'cut off from the control plane'} (${f.source.file}:${f.source.line})`,
     );
     for (const n of nodes) this.hold(n, what, 1);
@@ -109,14 +163,14 @@ export class FaultController {
     const f = this.faults[i]!;
     const nodes = this.taken.get(i) ?? [];
     this.taken.delete(i);
-    const target = f.target.zone ?? f.target.pool ?? f.target.node;
-    this.recorder?.event(
-      'Normal',
-      `${f.name}Ended`,
-      target === f.target.node && nodes[0] ? nodes[0] : `${f.target.zone ? 'zone' : 'pool'}/${target}`,
-      `${nodes.length} node(s) back`,
-    );
+    this.recorder?.event('Normal', `${reasonOf(f)}Ended`, this.targetName(f, nodes), `${nodes.length} node(s) back`);
     for (const n of nodes) if (n.removedAt < 0) this.hold(n, f.kind === 'Down' ? 'down' : 'partitioned', -1);
+  }
+
+  /** The object an event about the fault names: its node, or zone/<name>, pool/<name>. */
+  private targetName(f: FaultSpec, nodes: Node[]): Node | string {
+    if (f.target.node !== undefined && nodes[0]) return nodes[0];
+    return f.target.zone !== undefined ? `zone/${f.target.zone}` : `pool/${f.target.pool ?? f.target.node}`;
   }
 
   private hold(node: Node, what: keyof Hold, d: 1 | -1): void {

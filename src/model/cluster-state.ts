@@ -6,6 +6,9 @@ import { Pod, type PodPhase, type PodTemplate } from './pod.js';
 import { podName } from '../workload/names.js';
 import type { ResourceSpace } from './resources.js';
 import type { Labels, Taint } from './selectors.js';
+import { Budget } from './budgets.js';
+import type { PodDisruptionBudgetSpec, PodDisruptionBudgetStatus } from '../controllers/disruption/rules.js';
+import type { LabelSelector } from './selectors.js';
 import { Workload, workloadKey, type WorkloadKind, type WorkloadObjectSpec, type WorkloadStatus } from './workloads.js';
 
 export type { ClusterEvent, ClusterEventType, Watcher, WatcherName } from './events.js';
@@ -51,6 +54,8 @@ export class ClusterState {
   private readonly podByName = new Map<string, Pod>();
   /** Every workload object ever created, by index (deleted ones stay, so indices are stable). */
   readonly workloads: Workload[] = [];
+  /** PodDisruptionBudgets, in creation order. */
+  readonly budgets: Budget[] = [];
   private readonly workloadByKey = new Map<string, Workload>();
   /** Nodes carrying a PreferNoSchedule taint (TaintToleration scoring is constant without any). */
   preferNoScheduleNodes = 0;
@@ -200,6 +205,20 @@ export class ClusterState {
   // Workload objects.
 
   /** Creates a workload object (WorkloadAdded). Names are unique per (kind, namespace). */
+  /** A PodDisruptionBudget object (the disruption controller keeps its status). */
+  addBudget(name: string, namespace: string, selector: LabelSelector | null, spec: PodDisruptionBudgetSpec): Budget {
+    this.requireReal('addBudget');
+    const b = new Budget(this.budgets.length, name, namespace, selector, spec);
+    this.budgets.push(b);
+    return b;
+  }
+
+  /** The disruption controller's sync, or the eviction subresource's decrement. */
+  setBudgetStatus(b: Budget, status: PodDisruptionBudgetStatus): void {
+    this.requireReal('setBudgetStatus');
+    b.status = status;
+  }
+
   createWorkload(init: WorkloadInit): Workload {
     this.requireReal('createWorkload');
     const key = workloadKey(init.kind, init.namespace, init.name);

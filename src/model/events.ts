@@ -117,10 +117,13 @@ export const WATCHER_ORDER = [
   'statefulset',
   'daemonset',
   'job',
+  'disruption',
   'node-lifecycle',
   'taint-eviction',
+  'drain',
   'arrivals',
   'metrics',
+  'invariants',
 ] as const;
 export type WatcherName = (typeof WATCHER_ORDER)[number];
 

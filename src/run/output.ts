@@ -7,6 +7,7 @@ import { CsvFile, csvText, type PrefixedCopy } from '../metrics/csv.js';
 import { TIMESERIES_FILE, type RowSink, type SinkFactory } from '../metrics/collector.js';
 import { PODS_FILE } from '../metrics/collectors/pods.js';
 import { NODES_FILE } from '../metrics/collectors/nodes.js';
+import { BUDGETS_FILE } from '../metrics/collectors/budgets.js';
 import { EVENTS_FILE } from '../metrics/collectors/events.js';
 import { WORKLOADS_FILE } from '../metrics/collectors/availability.js';
 import type { Scenario } from '../scenario/load.js';
@@ -27,6 +28,7 @@ export const RUN_FILES: readonly string[] = [
   NODES_FILE,
   WORKLOADS_FILE,
   EVENTS_FILE,
+  BUDGETS_FILE,
   'summary.csv',
   'scenario.resolved.yaml',
 ];

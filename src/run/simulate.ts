@@ -13,6 +13,8 @@ import { AvailabilityCollector } from '../metrics/collectors/availability.js';
 import { NodeLifecycleController } from '../controllers/node-lifecycle/controller.js';
 import { TaintEvictionController } from '../controllers/taint-eviction/controller.js';
 import { FaultController } from '../faults/controller.js';
+import { DisruptionController } from '../controllers/disruption/controller.js';
+import { BudgetsCollector } from '../metrics/collectors/budgets.js';
 import { KubeletController } from '../controllers/kubelet/controller.js';
 import { ReplicaSetController } from '../controllers/replicaset/controller.js';
 import { JobController } from '../controllers/job/controller.js';
@@ -26,6 +28,7 @@ import { CapacityCollector } from '../metrics/collectors/capacity.js';
 import { FragmentationCollector, type ReferencePod } from '../metrics/collectors/fragmentation.js';
 import { PodsCollector } from '../metrics/collectors/pods.js';
 import { NodesCollector } from '../metrics/collectors/nodes.js';
+import { NodeHealthCollector } from '../metrics/collectors/node-health.js';
 import { WorkloadNames, WorkloadsCollector } from '../metrics/collectors/workloads.js';
 import { SchedulerCollector } from '../controllers/scheduler/collector.js';
 import { tidy } from '../metrics/stats.js';
@@ -109,9 +112,10 @@ export function prepareRun(s: Scenario, sinks: Sinks): PreparedRun {
   new StatefulSetController(sim, cluster);
   new DaemonSetController(sim, cluster);
   new JobController(sim, cluster);
+  const disruption = new DisruptionController(sim, cluster, recorder);
   new NodeLifecycleController(sim, cluster, recorder);
   new TaintEvictionController(sim, cluster, recorder);
-  const faults = new FaultController(sim, cluster, s.faults, s.pools, recorder);
+  const faults = new FaultController(sim, cluster, s.faults, s.pools, recorder, disruption);
   const apply = new ApplyController(sim, cluster);
   const arrivals = new ArrivalController(sim, cluster);
 
@@ -125,9 +129,11 @@ export function prepareRun(s: Scenario, sinks: Sinks): PreparedRun {
   metrics.add(new PodsCollector(cluster, factory, names));
   metrics.add(new FragmentationCollector(cluster, capacity, referencePod(s)));
   metrics.add(new WorkloadsCollector(cluster, names));
-  metrics.add(new NodesCollector(sim, cluster, factory));
+  const health = metrics.add(new NodeHealthCollector(sim, cluster));
+  metrics.add(new NodesCollector(sim, cluster, factory, health));
   metrics.add(new SchedulerCollector(scheduler.stats));
   metrics.add(new AvailabilityCollector(sim, cluster, names, factory));
+  metrics.add(new BudgetsCollector(sim, disruption, factory));
   metrics.add(recorder);
 
   for (const p of s.pools) {
@@ -147,6 +153,11 @@ export function prepareRun(s: Scenario, sinks: Sinks): PreparedRun {
     }
   }
   for (const w of s.workloads) apply.add(w);
+  const kBudget = sim.register('apply.budget', (i) => {
+    const b = s.budgets[i]!;
+    disruption.add(cluster.addBudget(b.name, b.namespace, b.selector, b.spec));
+  });
+  s.budgets.forEach((b, i) => sim.scheduleAt(b.at, kBudget, i));
   for (const a of s.arrivals) arrivals.add(a);
 
   return {

@@ -184,6 +184,19 @@ const fault = obj({
   nodeFailure: prop(obj(faultTarget), 'the machines go down: containers die, heartbeats stop; on repair the node restarts'),
   zoneOutage: prop(obj(faultTarget), 'a zone goes down: every machine in it, as nodeFailure (give zone)'),
   networkPartition: prop(obj(faultTarget), 'the nodes lose the control plane: heartbeats stop, containers keep running'),
+  kubeletStop: prop(obj(faultTarget), 'the kubelet stops: heartbeats stop, containers keep running, nothing is started or stopped'),
+  machineEvents: prop(
+    obj({
+      file: prop(str(), 'a Google cluster trace 2011 machine_events table (.csv or .csv.gz), relative to the scenario', { required: true }),
+      pool: prop(str(), 'the pool whose nodes the trace machines take, in order of first appearance', { required: true }),
+      start: prop(duration, 'the trace time that becomes time 0 of the run (the trace window starts at 600 s)', { default: '600s' }),
+    }),
+    'replay of machine removals (node down) and additions (node back) from a trace',
+  ),
+  drain: prop(
+    obj(faultTarget),
+    "planned maintenance: kubectl drain one node at a time through the eviction API (PodDisruptionBudgets hold it back); `for` is each node's downtime once drained, after which it is uncordoned (without it, drained nodes stay cordoned)",
+  ),
 });
 
 const notYet = (what: string): Schema => ({ kind: 'any', desc: `${what} (not supported yet by this version)` });
@@ -222,9 +235,13 @@ export const SCENARIO_SCHEMA: Schema = obj({
   ),
   workloads: prop({ kind: 'array', items: workload, minItems: 1 }, 'what runs on the cluster', { required: true }),
   traffic: prop(notYet('request traffic'), 'request traffic (not supported yet)'),
-  faults: prop({ kind: 'array', items: fault }, 'faults to inject: nodeFailure, zoneOutage or networkPartition, one per entry', {
-    default: [],
-  }),
+  faults: prop(
+    { kind: 'array', items: fault },
+    'faults to inject: nodeFailure, zoneOutage, networkPartition, kubeletStop, drain or machineEvents, one per entry',
+    {
+      default: [],
+    },
+  ),
   rollouts: prop(notYet('rollouts'), 'rollouts (not supported yet)'),
   expect: prop(notYet('expectations'), 'expectations (not supported yet)'),
   sweep: prop(

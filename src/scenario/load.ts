@@ -22,6 +22,8 @@ import { resolveProfiles } from './profiles.js';
 import { resolveKey } from './paths.js';
 import { batchSpec, traceSpec } from './arrivals.js';
 import { fitWarnings, notSimulatedWarnings, streamFitWarnings } from './warnings.js';
+import { machineTimeline, readMachineEvents } from '../faults/machine-events.js';
+import { readPodDisruptionBudget, type BudgetSpec } from '../workload/budgets.js';
 import { checkLimits, DEFAULT_LIMITS, type Limits } from './limits.js';
 
 export type { NodePoolSpec, Scenario } from './types.js';
@@ -202,15 +204,20 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
           `PriorityClass "${o.name}" is marked globalDefault, but "${other[0]}" already is; only one default can exist`,
         );
       priorities.set(o.name, pc);
-    } else if (!['Pod', 'Deployment', 'ReplicaSet', 'Job', 'StatefulSet', 'DaemonSet'].includes(o.kind))
+    } else if (!['Pod', 'Deployment', 'ReplicaSet', 'Job', 'StatefulSet', 'DaemonSet', 'PodDisruptionBudget'].includes(o.kind))
       notSimulated.set(o.kind, (notSimulated.get(o.kind) ?? 0) + 1);
   }
 
   const workloads: WorkloadSpec[] = [];
+  const budgets: BudgetSpec[] = [];
   const warnings: string[] = [];
   const runTimeUsed = new Set<number>();
   for (const { o, entry } of objects) {
     const w = cfg.workloads[entry]!;
+    if (o.kind === 'PodDisruptionBudget') {
+      budgets.push(readPodDisruptionBudget(o, w.at));
+      continue;
+    }
     const spec = toWorkload(
       o,
       {
@@ -268,7 +275,18 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
       failures: p.failures ?? null,
     };
   });
-  const faults = readFaults(cfg.faults, pools, doc, display);
+  const faults = readFaults(
+    cfg.faults,
+    pools,
+    doc,
+    display,
+    (f) => {
+      const path = resolve(dir, f);
+      sources.push(path);
+      return path;
+    },
+    cfg.duration,
+  );
 
   const sch = cfg.cluster.scheduler;
   const profiles = resolveProfiles(sch.profile, sch.profiles, doc, space);
@@ -290,6 +308,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     podStartup: cfg.cluster.podStartup,
     faults,
     workloads,
+    budgets,
     arrivals,
     notSimulated,
     warnings: [],
@@ -310,10 +329,24 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
   return scenario;
 }
 
-const FAULT_KINDS: Record<string, FaultSpec['kind']> = { nodeFailure: 'Down', zoneOutage: 'Down', networkPartition: 'Partition' };
+const FAULT_KINDS: Record<string, FaultSpec['kind']> = {
+  nodeFailure: 'Down',
+  zoneOutage: 'Down',
+  networkPartition: 'Partition',
+  kubeletStop: 'Partition',
+  drain: 'Drain',
+  machineEvents: 'Trace',
+};
 
 /** The faults: section, checked against the pools, zones and nodes the cluster has. */
-function readFaults(list: Record<string, Record<string, unknown>>[], pools: NodePoolSpec[], doc: YamlDoc, display: string): FaultSpec[] {
+function readFaults(
+  list: Record<string, Record<string, unknown>>[],
+  pools: NodePoolSpec[],
+  doc: YamlDoc,
+  display: string,
+  fileOf: (relative: string) => string,
+  durationMs: number,
+): FaultSpec[] {
   const zones = [...new Set(pools.flatMap((p) => p.zones))];
   // Node names are <pool>-<i>; checked by parsing, not by listing (a pool may hold millions of nodes).
   const isNode = (v: string) =>
@@ -331,6 +364,16 @@ function readFaults(list: Record<string, Record<string, unknown>>[], pools: Node
         `expected exactly one of ${Object.keys(FAULT_KINDS).join(', ')}, got ${kinds.length === 0 ? 'none' : kinds.join(' and ')}`,
       );
     const name = kinds[0]!;
+    if (name === 'machineEvents')
+      return readMachineEventsFault(
+        entry[name] as { file: string; pool: string; start: number },
+        ['faults', i, name],
+        pools,
+        doc,
+        display,
+        fileOf,
+        durationMs,
+      );
     const t = entry[name] as { zone?: string; pool?: string; node?: string; count?: number; at: number; for?: number };
     const path = ['faults', i, name];
     const given = (['zone', 'pool', 'node'] as const).filter((k) => t[k] !== undefined);
@@ -364,6 +407,57 @@ function readFaults(list: Record<string, Record<string, unknown>>[], pools: Node
       source: { file: display, line: doc.locate(path).line },
     };
   });
+}
+
+/**
+ * A machineEvents fault: the trace's machines take the pool's nodes in order of first appearance; a
+ * REMOVE takes a node down, the machine's next ADD brings it back. A REMOVE of a machine the trace never
+ * added is refused (the table is cut or not a machine_events table).
+ */
+function readMachineEventsFault(
+  t: { file: string; pool: string; start: number },
+  path: PathSeg[],
+  pools: NodePoolSpec[],
+  doc: YamlDoc,
+  display: string,
+  fileOf: (relative: string) => string,
+  durationMs: number,
+): FaultSpec {
+  const pool = pools.find((p) => p.name === t.pool);
+  if (!pool) {
+    const dym = didYouMean(
+      t.pool,
+      pools.map((p) => p.name),
+    );
+    throw doc.error([...path, 'pool'], `no pool "${t.pool}" in the cluster`, dym ? `did you mean "${dym}"?` : undefined);
+  }
+  const file = fileOf(t.file);
+  const traceName = relative(process.cwd(), file) || file;
+  const events = readMachineEvents(file, traceName);
+  const present = new Set<number>();
+  for (const e of events) {
+    if (e.type === 'ADD') present.add(e.machine);
+    else if (e.type === 'REMOVE' && !present.delete(e.machine))
+      throw new ScenarioError(
+        traceName,
+        e.line,
+        2,
+        '',
+        `REMOVE of machine ${e.machine}, which the trace has not added`,
+        "a machine_events table lists each machine's ADD before its REMOVE",
+      );
+  }
+  const names = Array.from({ length: pool.count }, (_, k) => `${pool.name}-${k}`);
+  const { timeline } = machineTimeline(events, { nodes: names, startUs: t.start * 1000, durationMs });
+  return {
+    kind: 'Trace',
+    name: 'machineEvents',
+    target: { pool: pool.name },
+    at: 0,
+    forMs: null,
+    source: { file: display, line: doc.locate(path).line },
+    timeline,
+  };
 }
 
 /**

@@ -4,6 +4,8 @@ import type { ResourceSpace } from '../model/resources.js';
 import type { Taint } from '../model/selectors.js';
 import type { ProfileSpec } from '../scheduler/profiles.js';
 import type { ArrivalSpec, WorkloadSpec } from '../workload/spec.js';
+import type { BudgetSpec } from '../workload/budgets.js';
+import type { NodeChange } from '../faults/machine-events.js';
 
 export interface NodePoolSpec {
   name: string;
@@ -20,15 +22,20 @@ export interface NodePoolSpec {
 
 /** A fault the scenario injects at a time. */
 export interface FaultSpec {
-  /** Down: the machine stops (containers die, heartbeats stop). Partition: heartbeats stop, containers run on. */
-  kind: 'Down' | 'Partition';
-  /** As written: nodeFailure, zoneOutage or networkPartition. */
+  /**
+   * Down: the machine stops (containers die, heartbeats stop). Partition: heartbeats stop, containers run
+   * on (a network partition, or a stopped kubelet). Drain: cordon and drain one node at a time.
+   */
+  kind: 'Down' | 'Partition' | 'Drain' | 'Trace';
+  /** As written: nodeFailure, zoneOutage, networkPartition, kubeletStop, drain or machineEvents. */
   name: string;
   target: { zone?: string; pool?: string; node?: string; count?: number };
   at: number;
-  /** How long it lasts; null: to the end of the run. */
+  /** How long it lasts (Drain: each node's downtime once drained); null: to the end of the run. */
   forMs: number | null;
   source: { file: string; line: number };
+  /** Trace: the nodes' changes, mapped from a machine_events table, in time order. */
+  timeline?: NodeChange[];
 }
 
 export interface Scenario {
@@ -50,6 +57,8 @@ export interface Scenario {
   podStartup: Distribution;
   faults: FaultSpec[];
   workloads: WorkloadSpec[];
+  /** PodDisruptionBudgets from the manifests. */
+  budgets: BudgetSpec[];
   arrivals: ArrivalSpec[];
   /** Kind -> count of objects accepted but not simulated. */
   notSimulated: Map<string, number>;

@@ -112,7 +112,6 @@ function smallest(d: Distribution): number {
 const LEFT_OUT: Record<string, string> = {
   HorizontalPodAutoscaler: 'replicas stay as the manifests set them (autoscaling is not simulated yet)',
   VerticalPodAutoscaler: 'requests stay as the manifests set them',
-  PodDisruptionBudget: 'nothing disrupts pods yet, so budgets are never consulted',
   LimitRange: 'no default requests or limits are applied: pods request exactly what their containers say',
   ResourceQuota: 'quotas are not enforced: every pod is created',
   PersistentVolumeClaim: 'volumes are not simulated: no volume binds a pod to a zone or node',

@@ -77,7 +77,6 @@ export const NOT_SIMULATED_KINDS = new Set([
   'EndpointSlice',
   'CustomResourceDefinition',
   'HorizontalPodAutoscaler',
-  'PodDisruptionBudget',
   'CronJob',
   'ReplicationController',
   'VerticalPodAutoscaler',

@@ -34,6 +34,7 @@ describe('determinism', () => {
       expect(r.status, r.stderr).toBe(0);
       const ha = hashes(a);
       expect(Object.keys(ha)).toEqual([
+        'budgets.csv',
         'events.csv',
         'nodes.csv',
         'pods.csv',

@@ -92,6 +92,7 @@ export class DaemonSetController {
         this.queue.queueAll();
         return;
       case 'PodRunning':
+      case 'PodReadyChanged':
         this.queue.queue(ev.pod.workload);
         return;
       case 'PodTerminating':
@@ -154,7 +155,7 @@ export class DaemonSetController {
     let ready = 0;
     for (const p of m.pods.values()) {
       if (p.node) scheduled++;
-      if (p.phase === 'Running') ready++;
+      if (p.phase === 'Running' && p.ready) ready++;
     }
     // status.desiredNumberScheduled, currentNumberScheduled and numberReady, in the generic fields.
     this.cluster.setWorkloadStatus(ds, {

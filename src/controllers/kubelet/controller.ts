@@ -14,10 +14,16 @@ import type { Node } from '../../model/node.js';
 import type { Pod } from '../../model/pod.js';
 import type { EventRecorder } from '../../metrics/collectors/events.js';
 
+/** The kubelet status manager's syncPeriod (pkg/kubelet/status/status_manager.go): 10 s. */
+export const STATUS_SYNC_PERIOD_MS = 10_000;
+
 export class KubeletController {
   private readonly kStart: number;
   private readonly kFinish: number;
   private readonly kStop: number;
+  private readonly kReconcile: number;
+  /** Pods restarted after their machine came back, until their containers run again. */
+  private readonly restarting = new Set<Pod>();
   /** Pods whose next step came due while their kubelet could not act, per node index. */
   private readonly waiting = new Map<number, Pod[]>();
 
@@ -30,6 +36,7 @@ export class KubeletController {
     this.kStart = sim.register('kubelet.start', (epoch, p) => this.start(p as Pod, epoch));
     this.kFinish = sim.register('kubelet.finish', (epoch, p) => this.finish(p as Pod, epoch));
     this.kStop = sim.register('kubelet.stop', (_a, p) => this.stop(p as Pod));
+    this.kReconcile = sim.register('kubelet.reconcile', (_a, n) => this.reconcile(n as Node));
     cluster.watch('kubelet', (ev) => this.on(ev));
   }
 
@@ -46,6 +53,19 @@ export class KubeletController {
       case 'NodeHealthChanged':
         if (!ev.node.up) this.machineDown(ev.node);
         else if (ev.node.reachable) this.resume(ev.node);
+        return;
+      case 'PodFinished':
+      case 'PodDeleted':
+        this.restarting.delete(ev.pod);
+        return;
+      case 'NodeReadyChanged':
+        // The status manager's next sync (every 10 s) finds the API's pod Ready conditions, which the node
+        // lifecycle controller set false, out of step with the running containers and posts them again.
+        if (ev.node.ready) {
+          const age = this.sim.now - ev.node.createdAt;
+          const at = ev.node.createdAt + Math.ceil(age / STATUS_SYNC_PERIOD_MS) * STATUS_SYNC_PERIOD_MS;
+          this.sim.scheduleAt(at, this.kReconcile, 0, ev.node);
+        }
         return;
       case 'NodeRemoved':
         // Its pods were deleted with it: nothing left to resume.
@@ -88,6 +108,7 @@ export class KubeletController {
       }
       this.cluster.restartPod(p);
       this.cluster.setPodReady(p, false);
+      this.restarting.add(p);
       this.recorder?.event('Normal', 'Started', p, 'Container restarted after the node restarted');
       this.sim.schedule(Math.max(0, Math.round(sample(this.startup, this.sim.rng('kubelet.startup')))), this.kStart, p.runEpoch, p);
     }
@@ -113,8 +134,17 @@ export class KubeletController {
     return false;
   }
 
+  /** Posts Ready again for running pods the API shows not ready, while the node is Ready and reachable. */
+  private reconcile(node: Node): void {
+    if (!node.ready || !node.up || !node.reachable || node.removedAt >= 0) return;
+    for (const p of node.pods.slice())
+      if (p.phase === 'Running' && !p.ready && !p.terminating && !p.containersDown && !this.restarting.has(p))
+        this.cluster.setPodReady(p, true);
+  }
+
   private start(pod: Pod, epoch: number): void {
     if (epoch !== pod.runEpoch) return;
+    this.restarting.delete(pod);
     // The pod may have been deleted (preempted, scaled down) or begun terminating while starting.
     if (!pod.node || pod.terminating || (pod.phase !== 'Pending' && pod.phase !== 'Running')) return;
     if (!this.nodeWorks(pod)) return;

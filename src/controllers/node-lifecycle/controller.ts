@@ -4,11 +4,13 @@
 // unreachable NoSchedule taint at once, its pods lose their Ready condition (MarkPodsNotReady), and it
 // gets the unreachable NoExecute taint through its zone's rate limiter (0.1 node/s, less or none in a
 // zone in partial disruption, none while every zone is fully disrupted). When its kubelet reports again,
-// the next monitor pass sees it Ready and the taints go. The taint eviction controller does the rest.
+// the next monitor pass sees it Ready and the taints go. A pod that turns Ready on a node that is not
+// Ready is marked not ready again (processPod). The taint eviction controller does the rest.
 import type { Simulation } from '../../engine/simulation.js';
 import type { ClusterState } from '../../model/cluster-state.js';
 import type { ClusterEvent } from '../../model/events.js';
 import type { Node } from '../../model/node.js';
+import type { Pod } from '../../model/pod.js';
 import type { EventRecorder } from '../../metrics/collectors/events.js';
 import {
   DEFAULT_NODE_LIFECYCLE_CONFIG,
@@ -48,6 +50,7 @@ export class NodeLifecycleController {
   private readonly kUnknown: number;
   private readonly kReady: number;
   private readonly kTaint: number;
+  private readonly kProcessPod: number;
   /** Per node index: a token that voids timers of an earlier heartbeat change. */
   private readonly token = new Map<number, number>();
   /** Nodes this controller has marked Ready=Unknown. */
@@ -64,10 +67,19 @@ export class NodeLifecycleController {
     this.kUnknown = sim.register('nodelifecycle.unknown', (tok, n) => this.markUnknown(n as Node, tok));
     this.kReady = sim.register('nodelifecycle.ready', (tok, n) => this.markReady(n as Node, tok));
     this.kTaint = sim.register('nodelifecycle.taint', (_a, z) => this.taintNext(z as string));
+    this.kProcessPod = sim.register('nodelifecycle.processpod', (_a, p) => {
+      const pod = p as Pod;
+      if (pod.ready && pod.node && this.unknown.has(pod.node)) this.cluster.setPodReady(pod, false);
+    });
     cluster.watch('node-lifecycle', (ev) => this.on(ev));
   }
 
   private on(ev: ClusterEvent): void {
+    if (ev.type === 'PodReadyChanged' || ev.type === 'PodBound') {
+      // processPod: a pod that turns Ready (or lands) on a node that is not Ready is marked not ready again.
+      if (ev.pod.ready && this.unknown.has(ev.node)) this.sim.schedule(0, this.kProcessPod, 0, ev.pod);
+      return;
+    }
     if (ev.type !== 'NodeHealthChanged') return;
     const node = ev.node;
     const tok = (this.token.get(node.index) ?? 0) + 1;

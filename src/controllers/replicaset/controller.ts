@@ -39,6 +39,7 @@ export class ReplicaSetController {
         this.queue.queue(ev.workload.index);
         return;
       case 'PodRunning':
+      case 'PodReadyChanged':
         this.queue.queue(ev.pod.workload);
         return;
       case 'PodTerminating':
@@ -74,7 +75,7 @@ export class ReplicaSetController {
       }
     }
     let ready = 0;
-    for (const p of m.pods) if (p.phase === 'Running') ready++;
+    for (const p of m.pods) if (p.phase === 'Running' && p.ready) ready++;
     this.cluster.setWorkloadStatus(rs, {
       observedGeneration: rs.generation,
       replicas: m.pods.size,

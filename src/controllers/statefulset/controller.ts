@@ -23,9 +23,9 @@ interface Managed {
   templates: { of: PodTemplate | null; list: PodTemplate[] };
 }
 
-/** A pod counts as Running and Ready: Running (probes come with the pod lifecycle), not terminating. */
+/** isRunningAndReady: Running, its Ready condition true, not terminating. */
 function runningAndReady(p: Pod | null): boolean {
-  return p !== null && p.phase === 'Running' && !p.terminating;
+  return p !== null && p.phase === 'Running' && p.ready && !p.terminating;
 }
 
 /** The ordinal of the pod a StatefulSet created (its name ends in -<ordinal>). */
@@ -56,6 +56,7 @@ export class StatefulSetController {
         this.queue.queue(ev.workload.index);
         return;
       case 'PodRunning':
+      case 'PodReadyChanged':
       case 'PodTerminating':
         this.queue.queue(ev.pod.workload);
         return;

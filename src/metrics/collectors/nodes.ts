@@ -1,10 +1,11 @@
 // Nodes: one row per node in nodes.csv at the end of the run (removed nodes too), the count of nodes
-// at the end, node-hours and cost: each node counts from its creation to its removal or the end of the run.
+// at the end (with the fraction of its life it was up, and Ready), node-hours and cost: each node counts from its creation to its removal or the end of the run.
 import type { Clock, ClusterState } from '../../model/cluster-state.js';
 import { INSTANCE_TYPE_LABEL } from '../../model/node.js';
 import { CPU, MEMORY, PODS } from '../../model/resources.js';
 import type { Collector, Figures, RowSink, SinkFactory } from '../collector.js';
 import { tidy } from '../stats.js';
+import type { NodeHealthCollector } from './node-health.js';
 
 export const NODE_COLUMNS = [
   'node',
@@ -19,6 +20,8 @@ export const NODE_COLUMNS = [
   'cpu_requested_millicores',
   'memory_requested_bytes',
   'pods',
+  'up_ratio',
+  'ready_ratio',
 ];
 export const NODES_FILE = 'nodes.csv';
 
@@ -30,12 +33,14 @@ export class NodesCollector implements Collector {
     private readonly clock: Clock,
     private readonly cluster: ClusterState,
     sinks: SinkFactory,
+    private readonly health: NodeHealthCollector,
   ) {
     this.rows = sinks.open(NODES_FILE, NODE_COLUMNS);
   }
 
   finish(): void {
     for (const n of this.cluster.nodes) {
+      const r = this.health.ratios(n);
       this.rows.write([
         n.name,
         n.pool,
@@ -49,6 +54,8 @@ export class NodesCollector implements Collector {
         n.requested[CPU]!,
         n.requested[MEMORY]!,
         n.pods.length,
+        tidy(r.up),
+        tidy(r.ready),
       ]);
     }
   }
