@@ -3,6 +3,7 @@
 // target prints MISS, and only a broken invariant makes the exit code non-zero.
 import os from 'node:os';
 import { benchEngine } from './engine.js';
+import { benchFailures } from './failures.js';
 import { benchMmc } from './mmc.js';
 import { benchSched } from './sched.js';
 import { benchSweep } from './sweep.js';
@@ -10,6 +11,7 @@ import type { BenchOptions, BenchResult } from './util.js';
 
 const BENCHES: Record<string, (o: BenchOptions) => BenchResult | Promise<BenchResult>> = {
   engine: benchEngine,
+  failures: benchFailures,
   mmc: benchMmc,
   sched: benchSched,
   sweep: benchSweep,
