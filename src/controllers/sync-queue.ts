@@ -2,6 +2,8 @@
 // workload index, each with at most one sync queued; a sync runs as its own event (zero delay), so the
 // order of effects stays explicit (DESIGN rule 5).
 import type { Simulation } from '../engine/simulation.js';
+import { sample } from '../engine/distributions.js';
+import type { Workload } from '../model/workloads.js';
 
 export class SyncQueue<M> {
   /** The managed objects' bookkeeping, by workload index, in the order they were added. */
@@ -43,4 +45,13 @@ export class SyncQueue<M> {
   queueAll(): void {
     for (const i of this.managed.keys()) this.queue(i);
   }
+}
+
+/**
+ * The run time of a new pod of a workload: a draw from its spec's runTime on the workload's own random
+ * stream, or -1 (runs until deleted) without one, drawing nothing.
+ */
+export function runMs(sim: Simulation, w: Workload): number {
+  const d = w.spec.runTime;
+  return d ? Math.round(sample(d, sim.rng(`workload:${w.namespace}/${w.name}`))) : -1;
 }

@@ -13,9 +13,9 @@ import { Workload, workloadKey, type WorkloadKind, type WorkloadObjectSpec, type
 
 export type { ClusterEvent, ClusterEventType, Watcher, WatcherName } from './events.js';
 
-/** Bits of a taint list that the cluster's counters follow. */
-const PREFER = 1;
-const NO_SCHEDULE = 2;
+/** Bits of a taint list that the cluster's counters follow (ResourceColumns.taintBits, per node). */
+export const PREFER = 1;
+export const NO_SCHEDULE = 2;
 function taintBits(taints: readonly Taint[]): number {
   let b = 0;
   for (const t of taints) b |= t.effect === 'PreferNoSchedule' ? PREFER : NO_SCHEDULE;
@@ -89,6 +89,7 @@ export class ClusterState {
       used: new Float64Array(64 * stride),
       nonZero: new Float64Array(128),
       generation: new Uint32Array(64),
+      taintBits: new Uint8Array(64),
     };
   }
 
@@ -107,6 +108,9 @@ export class ClusterState {
     const gen = new Uint32Array(cap);
     gen.set(c.generation);
     c.generation = gen;
+    const bits = new Uint8Array(cap);
+    bits.set(c.taintBits);
+    c.taintBits = bits;
     for (const n of this.nodes) n.bind(c);
   }
 
@@ -268,9 +272,11 @@ export class ClusterState {
     this.requireReal('setWorkloadStatus');
     const st = w.status as unknown as Record<string, number>;
     let changed = false;
-    for (const [k, v] of Object.entries(patch)) {
-      if (st[k] === v) continue;
-      st[k] = v as number;
+    const p = patch as Record<string, number | undefined>;
+    for (const k in p) {
+      const v = p[k];
+      if (v === undefined || st[k] === v) continue;
+      st[k] = v;
       changed = true;
     }
     if (changed) this.emit({ type: 'WorkloadStatusChanged', workload: w });
@@ -289,7 +295,7 @@ export class ClusterState {
     const n = new Node(index, init.name, init.pool, init.zone, init.labels, init.taints, c, init.pricePerHour, this.clock.now);
     this.nodes.push(n);
     this.nodeByName.set(n.name, n);
-    this.countTaints(n.taints, 1);
+    this.countTaints(n, n.taints, 1);
     if (this.forks > 0) {
       this.emit({ type: 'NodeAdded', node: n, whatIf: true });
       this.undo.push(() => this.dropNode(n));
@@ -304,7 +310,7 @@ export class ClusterState {
     if (n.pods.length > 0 || this.nodes[this.nodes.length - 1] !== n)
       throw new Error(`bug: dropping hypothetical node ${n.name} out of order`);
     this.emit({ type: 'NodeRemoved', node: n, whatIf: true });
-    this.countTaints(n.taints, -1);
+    this.countTaints(n, n.taints, -1);
     this.nodes.pop();
     this.nodeByName.delete(n.name);
     const c = this.columns;
@@ -316,8 +322,9 @@ export class ClusterState {
     c.generation[n.index]!++;
   }
 
-  private countTaints(taints: readonly Taint[], d: 1 | -1): void {
+  private countTaints(node: Node, taints: readonly Taint[], d: 1 | -1): void {
     const b = taintBits(taints);
+    this.columns.taintBits[node.index] = d > 0 ? b : 0;
     if (b & PREFER) this.preferNoScheduleNodes += d;
     if (b & NO_SCHEDULE) this.noScheduleNodes += d;
   }
@@ -352,7 +359,7 @@ export class ClusterState {
     this.emit({ type: 'PodReadyChanged', pod, node: pod.node });
   }
 
-  /** The pod's containers start again on its node (after the node restarted): Running, restarts + 1. */
+  /** The pod's containers start again on its node (after an exit, or after the node restarted): restarts + 1. */
   restartPod(pod: Pod): void {
     this.requireReal('restartPod');
     if (pod.phase !== 'Running' || !pod.node) throw new Error(`bug: restarting pod ${pod.name} in phase ${pod.phase}`);
@@ -375,9 +382,9 @@ export class ClusterState {
   private setTaints(node: Node, taints: readonly Taint[]): void {
     this.requireReal('setTaints');
     if (node.removedAt >= 0) throw new Error(`bug: node ${node.name} was removed`);
-    this.countTaints(node.taints, -1);
+    this.countTaints(node, node.taints, -1);
     node.taints = taints;
-    this.countTaints(taints, 1);
+    this.countTaints(node, taints, 1);
     this.emit({ type: 'NodeTaintsChanged', node });
   }
 
@@ -402,7 +409,7 @@ export class ClusterState {
     node.removedAt = this.clock.now;
     this.removedNodes++;
     if (node.unschedulable) this.unschedulableNodes--;
-    this.countTaints(node.taints, -1);
+    this.countTaints(node, node.taints, -1);
     this.nodeByName.delete(node.name);
     this.emit({ type: 'NodeRemoved', node });
   }
@@ -423,11 +430,12 @@ export class ClusterState {
   }
 
   /** Creates a pod owned by `owner` (or a bare pod); runMs is how long it runs once started (-1: until deleted). */
-  createPod(template: PodTemplate, name: string, runMs: number, owner: Workload | null): Pod {
+  createPod(template: PodTemplate, name: string, runMs: number, owner: Workload | null, exitCode = owner?.spec.exitCode ?? 0): Pod {
     this.requireReal('createPod');
     const key = `${template.namespace}/${name}`;
     if (this.podByName.has(key)) throw new Error(`bug: pod ${key} exists already (check podNamed first)`);
     const pod = new Pod(this.nextPodId++, name, template, this.clock.now, runMs, owner ? owner.index : -1);
+    pod.exitCode = exitCode;
     this.livePods.set(pod.id, pod);
     this.podByName.set(key, pod);
     this.emit({ type: 'PodAdded', pod });

@@ -18,6 +18,8 @@ export interface ResourceColumns {
   nonZero: Float64Array;
   /** Bumped whenever a node's requested resources change, so plugins can cache per-node figures. */
   generation: Uint32Array;
+  /** Per node: 1 if it has a PreferNoSchedule taint, 2 if a NoSchedule or NoExecute one (both may be set). */
+  taintBits: Uint8Array;
 }
 
 /** The labels every node of a pool carries (kubelet and cloud provider labels, plus the pool's own). */

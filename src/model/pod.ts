@@ -93,8 +93,10 @@ export class Pod {
    * lifecycle controller sets it false when the node stops reporting (MarkPodsNotReady).
    */
   ready = false;
-  /** Container restarts (the node restarted under it). */
+  /** Container restarts (its container exited and restartPolicy restarted it, or its node restarted). */
   restarts = 0;
+  /** The exit code of each container run that ends after runMs (0: success). */
+  exitCode = 0;
   /** Bumped when the containers stop or start again, so timers of an earlier start are ignored. */
   runEpoch = 0;
   /** The containers died with their machine and have not been restarted yet (the kubelet's view). */

@@ -29,6 +29,8 @@ export interface WorkloadObjectSpec {
   readonly template: PodTemplate | null;
   /** How long each pod runs once started (a simulation input, not a Kubernetes field); null runs until deleted. */
   readonly runTime: Distribution | null;
+  /** The exit code of a container run that ends after its run time (a simulation input; default 0). */
+  readonly exitCode?: number;
   /** Job only. */
   readonly job: JobSpec | null;
   /** StatefulSet only: spec.podManagementPolicy (default OrderedReady). */

@@ -111,7 +111,7 @@ export function prepareRun(s: Scenario, sinks: Sinks): PreparedRun {
   new ReplicaSetController(sim, cluster);
   new StatefulSetController(sim, cluster);
   new DaemonSetController(sim, cluster);
-  new JobController(sim, cluster);
+  new JobController(sim, cluster, recorder);
   const disruption = new DisruptionController(sim, cluster, recorder);
   new NodeLifecycleController(sim, cluster, recorder);
   new TaintEvictionController(sim, cluster, recorder);

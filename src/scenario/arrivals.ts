@@ -82,8 +82,10 @@ export function batchSpec(
       for (const [idx, d] of entries) req[idx] = Math.max(0, Math.ceil(draw(`request:${space.names[idx]}`, d)));
       req[PODS] = 1;
       const runMs = Math.max(0, Math.round(draw('duration', duration)));
+      // A batch pod is a task: it runs its duration once (restartPolicy Never).
       const template = makeTemplate(space, {
         owner,
+        restartPolicy: 'Never',
         namespace: b.namespace as string,
         labels,
         requests: req,

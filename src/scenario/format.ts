@@ -166,7 +166,12 @@ const workload = obj({
   at: prop(duration, 'when the manifests are applied', { default: '0s' }),
   runTime: prop(
     { kind: 'distribution', unit: 'duration' },
-    'how long each Job pod (or restartPolicy Never/OnFailure Pod) runs (default 1m)',
+    "how long each container run of the entry's pods lasts before it exits (Job pods: default 1m; others run until deleted); restartPolicy Always restarts it, with CrashLoopBackOff",
+  ),
+  exitCode: prop(
+    int(0, 255),
+    'the exit code when a run ends (default 0; non-zero fails restartPolicy Never pods and restarts OnFailure ones)',
+    { default: 0 },
   ),
 });
 

@@ -224,6 +224,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
         space,
         at: w.at,
         runTime: w.runTime ?? null,
+        exitCode: w.exitCode,
         defaultImageSize: cfg.cluster.imageSize,
         systemDefaultSpread: systemDefaultConstraints,
       },
@@ -231,14 +232,15 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     );
     if (!spec) continue;
     workloads.push(spec);
-    if (spec.kind === 'Job' || (spec.kind === 'Pod' && spec.runTime !== null)) runTimeUsed.add(entry);
+    runTimeUsed.add(entry);
   }
-  // runTime times Job pods and Pods that end (restartPolicy Never or OnFailure); elsewhere it would be ignored.
+  // runTime and exitCode time the pods of the entry's manifests; an entry without any would ignore them.
   cfg.workloads.forEach((w, i) => {
-    if (w.runTime !== undefined && !runTimeUsed.has(i))
-      warnings.push(
-        `${display}:${doc.locate(['workloads', i, 'runTime']).line}: workloads[${i}].runTime has no effect: it times Job pods and Pods with restartPolicy Never or OnFailure, and this entry has none (its pods run until deleted)`,
-      );
+    for (const key of ['runTime', 'exitCode'] as const)
+      if ((raw as { workloads: Record<string, unknown>[] }).workloads[i]![key] !== undefined && !runTimeUsed.has(i))
+        warnings.push(
+          `${display}:${doc.locate(['workloads', i, key]).line}: workloads[${i}].${key} has no effect: it applies to the pods of the entry's manifests, and this entry creates none`,
+        );
   });
 
   const arrivals: ArrivalSpec[] = [];
@@ -562,6 +564,7 @@ export interface WorkloadEntry {
   trace?: Record<string, unknown>;
   at: number;
   runTime?: Distribution;
+  exitCode: number;
 }
 
 /** The scenario file's documents: parsed, or copies of those parsed before (`--set` changes them). */

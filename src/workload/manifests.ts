@@ -110,6 +110,7 @@ export interface ManifestOptions {
   space: ResourceSpace;
   at: number;
   runTime: Distribution | null;
+  exitCode: number;
   defaultImageSize: number;
   systemDefaultSpread: ((selector: LabelSelector) => TopologySpreadConstraint[]) | null;
 }
@@ -222,7 +223,7 @@ export function toWorkload(
     systemDefaultSpread: opts.systemDefaultSpread,
   };
   const source = { file: o.doc.file, line: o.doc.locate([]).line };
-  const common = { name: o.name, namespace: o.namespace, at: opts.at, source };
+  const common = { name: o.name, namespace: o.namespace, at: opts.at, source, exitCode: opts.exitCode };
   if (o.kind === 'Pod') {
     r.only(['apiVersion', 'kind', 'metadata', 'spec', 'status'], 'a Pod');
     const spec = r.obj('spec');
@@ -232,8 +233,7 @@ export function toWorkload(
       'OnFailure',
       'Never',
     ]);
-    const restart = spec.str('restartPolicy', 'Always');
-    return { ...common, kind: 'Pod', replicas: 1, template, runTime: restart === 'Always' ? null : opts.runTime, job: null };
+    return { ...common, kind: 'Pod', replicas: 1, template, runTime: opts.runTime, job: null };
   }
   const spec = r.obj('spec');
   if (!spec) throw r.error(null, 'missing required field "spec"');
@@ -292,7 +292,7 @@ export function toWorkload(
     if (!matchSelector(selector, labels.size ? labels : NO_LABELS))
       throw spec.error('selector', '`selector` does not match template `labels`');
     const template = podTemplate(podSpec, { ...base, labels, ownerSelector: selector }, ['Always']);
-    return { ...common, kind: o.kind, replicas: spec.int('replicas', 1), template, runTime: null, job: null };
+    return { ...common, kind: o.kind, replicas: spec.int('replicas', 1), template, runTime: opts.runTime, job: null };
   }
   if (o.kind === 'StatefulSet') {
     spec.only(
@@ -316,7 +316,15 @@ export function toWorkload(
       throw spec.error('selector', '`selector` does not match template `labels`');
     const template = podTemplate(podSpec, { ...base, labels, ownerSelector: selector }, ['Always']);
     const podManagementPolicy = spec.oneOf('podManagementPolicy', ['OrderedReady', 'Parallel'] as const, 'OrderedReady');
-    return { ...common, kind: 'StatefulSet', replicas: spec.int('replicas', 1), template, runTime: null, job: null, podManagementPolicy };
+    return {
+      ...common,
+      kind: 'StatefulSet',
+      replicas: spec.int('replicas', 1),
+      template,
+      runTime: opts.runTime,
+      job: null,
+      podManagementPolicy,
+    };
   }
   if (o.kind === 'DaemonSet') {
     spec.only(['selector', 'template', 'updateStrategy', 'minReadySeconds', 'revisionHistoryLimit'], 'a DaemonSet spec');
@@ -330,7 +338,7 @@ export function toWorkload(
       kind: 'DaemonSet',
       replicas: 0,
       template,
-      runTime: null,
+      runTime: opts.runTime,
       job: null,
       hostNetwork: podSpec.bool('hostNetwork', false),
     };

@@ -22,6 +22,8 @@ export interface WorkloadSpec {
   at: number;
   /** How long each pod runs once started; null runs until deleted. */
   runTime: Distribution | null;
+  /** The exit code of each container run that ends after runTime (default 0). */
+  exitCode?: number;
   job: JobSpec | null;
   /** StatefulSet: spec.podManagementPolicy. */
   podManagementPolicy?: 'OrderedReady' | 'Parallel';

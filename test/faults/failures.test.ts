@@ -1,32 +1,8 @@
 // Checks of fidelity for failures: eviction times after a node dies (grace period plus toleration, the
 // zone's eviction rate), replacement elsewhere, a drain held back by a PodDisruptionBudget, and the
 // uptime of nodes with random failures against the renewal-process formula.
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadScenario } from '../../src/scenario/load.js';
-import { simulate } from '../../src/run/simulate.js';
-import type { Row, RowSink } from '../../src/metrics/collector.js';
-import { tempFiles } from '../helpers/scenario.js';
-
-/** Runs a scenario text (or a file) and returns every file's rows as objects, and the summary. */
-function run(scenario: string, files: Record<string, string> = {}) {
-  const path = scenario.endsWith('.yaml') ? scenario : join(tempFiles({ 'scenario.yaml': scenario, ...files }), 'scenario.yaml');
-  const s = loadScenario(path);
-  const rows: Record<string, Row[]> = {};
-  const result = simulate(s, {
-    open(file: string, columns: readonly string[]): RowSink {
-      const list: Row[] = [[...columns]];
-      rows[file.replace(/\.csv$/, '')] = list;
-      return { write: (r) => list.push(r) };
-    },
-  });
-  /** The rows of a file as objects keyed by column. */
-  const table = (name: string) => {
-    const [head, ...body] = rows[name]!;
-    return body.map((r) => Object.fromEntries(head!.map((h, i) => [h, r[i]])) as Record<string, string | number>);
-  };
-  return { table, summary: result.summary };
-}
+import { runScenario as run } from '../helpers/scenario.js';
 
 const deployment = (name: string, replicas: number, extra = '') => `
       - apiVersion: apps/v1

@@ -3,6 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadScenario, type LoadOptions, type Scenario } from '../../src/scenario/load.js';
+import { simulate } from '../../src/run/simulate.js';
+import type { Row, RowSink } from '../../src/metrics/collector.js';
 
 export function tempFiles(files: Record<string, string | Uint8Array>): string {
   const dir = mkdtempSync(join(tmpdir(), 'kubesim-test-'));
@@ -26,4 +28,24 @@ export function loadWith(manifests: string, extra = '', opts: LoadOptions = {}):
     'manifests.yaml': manifests,
   });
   return loadScenario(join(dir, 'scenario.yaml'), opts);
+}
+
+/** Runs a scenario text (or a file) and returns every file's rows as objects, and the summary. */
+export function runScenario(scenario: string, files: Record<string, string> = {}) {
+  const path = scenario.endsWith('.yaml') ? scenario : join(tempFiles({ 'scenario.yaml': scenario, ...files }), 'scenario.yaml');
+  const s = loadScenario(path);
+  const rows: Record<string, Row[]> = {};
+  const result = simulate(s, {
+    open(file: string, columns: readonly string[]): RowSink {
+      const list: Row[] = [[...columns]];
+      rows[file.replace(/\.csv$/, '')] = list;
+      return { write: (r) => list.push(r) };
+    },
+  });
+  /** The rows of a file as objects keyed by column. */
+  const table = (name: string) => {
+    const [head, ...body] = rows[name]!;
+    return body.map((r) => Object.fromEntries(head!.map((h, i) => [h, r[i]])) as Record<string, string | number>);
+  };
+  return { table, summary: result.summary };
 }

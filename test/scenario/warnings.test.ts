@@ -70,12 +70,16 @@ describe('runTime', () => {
   const pod = (restart: string) =>
     `      - {apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {restartPolicy: ${restart}, containers: [{name: c, image: busybox}]}}`;
 
-  it('warns where it times nothing (a restartPolicy Always Pod), not where it applies', () => {
-    const always = load({ 's.yaml': `${CLUSTER}workloads:\n  - runTime: 5m\n    objects:\n${pod('Always')}\n` });
-    expect(always.warnings).toEqual([
-      's.yaml:6: workloads[0].runTime has no effect: it times Job pods and Pods with restartPolicy Never or OnFailure, and this entry has none (its pods run until deleted)',
+  it('warns where it times nothing (an entry without pods), not where it applies (any pod: Always restarts it)', () => {
+    const service = `      - {apiVersion: v1, kind: Service, metadata: {name: s}, spec: {ports: [{port: 80}]}}`;
+    const none = load({ 's.yaml': `${CLUSTER}workloads:\n  - runTime: 5m\n    exitCode: 1\n    objects:\n${service}\n` });
+    expect(none.warnings).toEqual([
+      "s.yaml:6: workloads[0].runTime has no effect: it applies to the pods of the entry's manifests, and this entry creates none",
+      "s.yaml:7: workloads[0].exitCode has no effect: it applies to the pods of the entry's manifests, and this entry creates none",
     ]);
-    const never = load({ 's.yaml': `${CLUSTER}workloads:\n  - runTime: 5m\n    objects:\n${pod('Never')}\n` });
-    expect(never.warnings).toEqual([]);
+    for (const restart of ['Always', 'Never']) {
+      const s = load({ 's.yaml': `${CLUSTER}workloads:\n  - runTime: 5m\n    objects:\n${pod(restart)}\n` });
+      expect(s.warnings).toEqual([]);
+    }
   });
 });

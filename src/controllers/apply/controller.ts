@@ -28,13 +28,14 @@ export class ApplyController {
     if (w.kind === 'Pod') {
       const runMs = w.runTime ? Math.round(sample(w.runTime, this.sim.rng(`workload:${w.namespace}/${w.name}`))) : -1;
       // A name taken by a live pod (a StatefulSet's db-0) is refused, as the API server answers AlreadyExists.
-      if (!this.cluster.podNamed(w.namespace, w.name)) this.cluster.createPod(w.template, w.name, runMs, null);
+      if (!this.cluster.podNamed(w.namespace, w.name)) this.cluster.createPod(w.template, w.name, runMs, null, w.exitCode ?? 0);
       return;
     }
     const spec: WorkloadObjectSpec = {
       replicas: w.replicas,
       template: w.template,
       runTime: w.runTime,
+      exitCode: w.exitCode ?? 0,
       job: w.job,
       podManagementPolicy: w.podManagementPolicy,
       hostNetwork: w.hostNetwork,

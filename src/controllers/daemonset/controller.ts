@@ -2,7 +2,7 @@
 // that should run it, scheduled by the default scheduler with a node affinity for that node alone
 // (util.ReplaceDaemonSetPodNodeNameNodeAffinity), and deleted from nodes it may no longer run on.
 import type { Simulation } from '../../engine/simulation.js';
-import { SyncQueue } from '../sync-queue.js';
+import { runMs, SyncQueue } from '../sync-queue.js';
 import type { ClusterState } from '../../model/cluster-state.js';
 import type { ClusterEvent } from '../../model/events.js';
 import type { Node } from '../../model/node.js';
@@ -144,7 +144,12 @@ export class DaemonSetController {
       const pod = m.pods.get(node.index);
       if (shouldRun) desired++;
       if (shouldRun && !pod) {
-        const p = this.cluster.createPod(this.templateFor(m, node), this.cluster.freePodName(ds.namespace, ds.name, m.created++), -1, ds);
+        const p = this.cluster.createPod(
+          this.templateFor(m, node),
+          this.cluster.freePodName(ds.namespace, ds.name, m.created++),
+          runMs(this.sim, ds),
+          ds,
+        );
         m.pods.set(node.index, p);
       } else if (pod && !shouldContinueRunning) {
         m.pods.delete(node.index);

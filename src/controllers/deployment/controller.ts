@@ -21,6 +21,8 @@ interface Managed {
 
 export class DeploymentController {
   private readonly queue: SyncQueue<Managed>;
+  /** computeHash per template object (templates are replaced, never changed). */
+  private readonly hashes = new WeakMap<object, string>();
 
   constructor(
     private readonly sim: Simulation,
@@ -51,7 +53,8 @@ export class DeploymentController {
   private sync(m: Managed): void {
     const d = m.deployment;
     const template = d.spec.template!;
-    const hash = computeHash(template);
+    let hash = this.hashes.get(template);
+    if (hash === undefined) this.hashes.set(template, (hash = computeHash(template)));
     let current = m.replicaSets.find((rs) => rs.templateHash === hash);
     for (const rs of m.replicaSets) if (rs !== current) this.cluster.scaleWorkload(rs, 0);
     if (!current) {

@@ -13,6 +13,10 @@ import type { ClusterEvent } from '../../model/events.js';
 import type { Node } from '../../model/node.js';
 import type { Pod } from '../../model/pod.js';
 import type { EventRecorder } from '../../metrics/collectors/events.js';
+import { containerShouldRestart, doBackOff, newCrashLoopBackOff, type BackoffEntry } from './rules.js';
+
+/** The kubelet's crash-loop backoff with v1.36 defaults (kubelet.go newCrashLoopBackOff). */
+const CRASH_LOOP_BACKOFF = newCrashLoopBackOff();
 
 /** The kubelet status manager's syncPeriod (pkg/kubelet/status/status_manager.go): 10 s. */
 export const STATUS_SYNC_PERIOD_MS = 10_000;
@@ -22,7 +26,10 @@ export class KubeletController {
   private readonly kFinish: number;
   private readonly kStop: number;
   private readonly kReconcile: number;
-  /** Pods restarted after their machine came back, until their containers run again. */
+  private readonly kRestart: number;
+  /** Per pod whose container exited and restarts: its crash-loop backoff entry and its latest exit. */
+  private readonly backoff = new Map<Pod, { entry: BackoffEntry | null; finishedAt: number }>();
+  /** Pods whose containers are to start again (after an exit, or their machine's return), until they run. */
   private readonly restarting = new Set<Pod>();
   /** Pods whose next step came due while their kubelet could not act, per node index. */
   private readonly waiting = new Map<number, Pod[]>();
@@ -37,6 +44,7 @@ export class KubeletController {
     this.kFinish = sim.register('kubelet.finish', (epoch, p) => this.finish(p as Pod, epoch));
     this.kStop = sim.register('kubelet.stop', (_a, p) => this.stop(p as Pod));
     this.kReconcile = sim.register('kubelet.reconcile', (_a, n) => this.reconcile(n as Node));
+    this.kRestart = sim.register('kubelet.restart', (epoch, p) => this.restartContainer(p as Pod, epoch));
     cluster.watch('kubelet', (ev) => this.on(ev));
   }
 
@@ -57,6 +65,7 @@ export class KubeletController {
       case 'PodFinished':
       case 'PodDeleted':
         this.restarting.delete(ev.pod);
+        this.backoff.delete(ev.pod);
         return;
       case 'NodeReadyChanged':
         // The status manager's next sync (every 10 s) finds the API's pod Ready conditions, which the node
@@ -153,11 +162,52 @@ export class KubeletController {
     if (pod.runMs >= 0) this.sim.schedule(pod.runMs, this.kFinish, pod.runEpoch, pod);
   }
 
+  /**
+   * The container's run ended with the pod's exit code. restartPolicy decides (ShouldContainerBeRestarted):
+   * restarted, after CrashLoopBackOff's wait (doBackOff: the first exit restarts at once, then 10 s
+   * doubling to 300 s, reset after 600 s of running); or the pod ends, Succeeded on 0, Failed otherwise.
+   */
   private finish(pod: Pod, epoch: number): void {
     if (epoch !== pod.runEpoch) return;
     if (pod.phase !== 'Running' || !pod.node || pod.terminating) return;
     if (!this.nodeWorks(pod)) return;
-    this.cluster.finishPod(pod, 'Succeeded');
+    const code = pod.exitCode;
+    if (!containerShouldRestart({}, pod.template.restartPolicy, code)) {
+      this.backoff.delete(pod);
+      this.cluster.finishPod(pod, code === 0 ? 'Succeeded' : 'Failed', code === 0 ? 'Succeeded' : `Error (exit code ${code})`);
+      return;
+    }
+    this.cluster.setPodReady(pod, false);
+    this.restarting.add(pod);
+    const b = this.backoff.get(pod);
+    if (b) b.finishedAt = this.sim.now;
+    else this.backoff.set(pod, { entry: null, finishedAt: this.sim.now });
+    this.restartContainer(pod, pod.runEpoch);
+  }
+
+  /** SyncPod after an exit: in backoff, wait for its end (BackOff); otherwise start the container now. */
+  private restartContainer(pod: Pod, epoch: number): void {
+    if (epoch !== pod.runEpoch || pod.phase !== 'Running' || !pod.node || pod.terminating) return;
+    if (!this.nodeWorks(pod)) return;
+    const b = this.backoff.get(pod)!;
+    const r = doBackOff(CRASH_LOOP_BACKOFF, b.entry, b.finishedAt, this.sim.now);
+    if (r.inBackOff) {
+      this.recorder?.event(
+        'Warning',
+        'BackOff',
+        pod,
+        `Back-off ${(r.entry!.backoffMs / 1000).toFixed(0)}s restarting failed container of pod ${pod.namespace}/${pod.name}`,
+      );
+      this.sim.scheduleAt(r.restartAtMs, this.kRestart, epoch, pod);
+      return;
+    }
+    b.entry = r.entry;
+    this.restarting.delete(pod);
+    // restartCount counts the new container instance.
+    this.cluster.restartPod(pod);
+    this.recorder?.event('Normal', 'Started', pod, 'Started container (restart)');
+    this.cluster.setPodReady(pod, true);
+    if (pod.runMs >= 0) this.sim.schedule(pod.runMs, this.kFinish, pod.runEpoch, pod);
   }
 
   private stop(pod: Pod): void {

@@ -75,6 +75,10 @@ export class NodeLifecycleController {
   }
 
   private on(ev: ClusterEvent): void {
+    if (ev.type === 'NodeAdded' || ev.type === 'NodeRemoved') {
+      this.observed = null;
+      return;
+    }
     if (ev.type === 'PodReadyChanged' || ev.type === 'PodBound') {
       // processPod: a pod that turns Ready (or lands) on a node that is not Ready is marked not ready again.
       if (ev.pod.ready && this.unknown.has(ev.node)) this.sim.schedule(0, this.kProcessPod, 0, ev.pod);
@@ -113,7 +117,7 @@ export class NodeLifecycleController {
     for (const p of node.pods.slice()) if (p.ready) this.cluster.setPodReady(p, false);
     const z = this.zone(node.zone);
     z.pending.push(node);
-    this.updateZones();
+    this.updateZones(node);
     this.pump(node.zone);
   }
 
@@ -125,7 +129,7 @@ export class NodeLifecycleController {
     const z = this.zone(node.zone);
     z.pending = z.pending.filter((n) => n !== node);
     this.cluster.removeTaint(node, TAINT_NODE_UNREACHABLE);
-    this.updateZones();
+    this.updateZones(node);
   }
 
   private zone(name: string): ZoneQueue {
@@ -138,15 +142,29 @@ export class NodeLifecycleController {
     return z;
   }
 
-  /** handleDisruption over every zone's Ready conditions, after a change. */
-  private updateZones(): void {
+  /** Every zone's Ready conditions, one slot per node; rebuilt when nodes come or go. */
+  private observed: Map<string, ConditionStatus[]> | null = null;
+  private readonly slot = new Map<Node, number>();
+
+  private conditions(): Map<string, ConditionStatus[]> {
+    if (this.observed) return this.observed;
     const observed = new Map<string, ConditionStatus[]>();
+    this.slot.clear();
     for (const n of this.cluster.nodes) {
       if (n.removedAt >= 0 || isNodeExcludedFromDisruptionChecks(n.labels)) continue;
       let list = observed.get(n.zone);
       if (!list) observed.set(n.zone, (list = []));
+      this.slot.set(n, list.length);
       list.push(this.unknown.has(n) ? 'Unknown' : 'True');
     }
+    return (this.observed = observed);
+  }
+
+  /** handleDisruption over every zone's Ready conditions, after a change of the node's. */
+  private updateZones(node: Node): void {
+    const observed = this.conditions();
+    const i = this.slot.get(node);
+    if (i !== undefined) observed.get(node.zone)![i] = this.unknown.has(node) ? 'Unknown' : 'True';
     // Zones seen for the first time start Normal here: the controller has watched them since the start.
     const previous = new Map([...observed.keys()].map((z) => [z, this.zoneStates.get(z) ?? 'Normal'] as const));
     const r = handleDisruption(previous, observed);

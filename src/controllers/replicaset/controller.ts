@@ -9,13 +9,18 @@ import type { ClusterState } from '../../model/cluster-state.js';
 import type { ClusterEvent } from '../../model/events.js';
 import type { Pod } from '../../model/pod.js';
 import type { Workload } from '../../model/workloads.js';
+import type { Rng } from '../../engine/rng.js';
 import { deletionOrder, replicaDiff } from './calc.js';
 
 interface Managed {
   rs: Workload;
   /** Active pods: owned, not ended, not terminating. */
   pods: Set<Pod>;
+  /** The active pods that are Running and Ready (status.readyReplicas), kept as they change. */
+  ready: Set<Pod>;
   created: number;
+  /** The top-level object's random stream (so a Deployment's pods draw as they always have). */
+  rng: Rng | null;
 }
 
 export class ReplicaSetController {
@@ -33,20 +38,29 @@ export class ReplicaSetController {
     switch (ev.type) {
       case 'WorkloadAdded':
         if (ev.workload.kind !== 'ReplicaSet') return;
-        this.queue.add(ev.workload.index, { rs: ev.workload, pods: new Set(), created: 0 });
+        this.queue.add(ev.workload.index, { rs: ev.workload, pods: new Set(), ready: new Set(), created: 0, rng: null });
         return;
       case 'WorkloadSpecChanged':
         this.queue.queue(ev.workload.index);
         return;
       case 'PodRunning':
-      case 'PodReadyChanged':
+      case 'PodReadyChanged': {
+        const m = this.queue.get(ev.pod.workload);
+        if (m && m.pods.has(ev.pod)) {
+          if (ev.pod.phase === 'Running' && ev.pod.ready) m.ready.add(ev.pod);
+          else m.ready.delete(ev.pod);
+        }
         this.queue.queue(ev.pod.workload);
         return;
+      }
       case 'PodTerminating':
       case 'PodFinished':
       case 'PodDeleted': {
         const m = this.queue.get(ev.pod.workload);
-        if (m && m.pods.delete(ev.pod)) this.queue.queue(ev.pod.workload);
+        if (m && m.pods.delete(ev.pod)) {
+          m.ready.delete(ev.pod);
+          this.queue.queue(ev.pod.workload);
+        }
         return;
       }
       default:
@@ -60,7 +74,7 @@ export class ReplicaSetController {
     if (diff > 0) {
       // The random stream is the top-level object's, so a Deployment's pods draw as they always have.
       const root = rs.root;
-      const rng = this.sim.rng(`workload:${root.namespace}/${root.name}`);
+      const rng = (m.rng ??= this.sim.rng(`workload:${root.namespace}/${root.name}`));
       const runTime = rs.spec.runTime;
       for (let k = 0; k < diff; k++) {
         const runMs = runTime ? Math.round(sample(runTime, rng)) : -1;
@@ -71,11 +85,11 @@ export class ReplicaSetController {
       const victims = [...m.pods].sort(deletionOrder).slice(0, -diff);
       for (const p of victims) {
         m.pods.delete(p);
+        m.ready.delete(p);
         this.cluster.deletePod(p, 'ScaledDown');
       }
     }
-    let ready = 0;
-    for (const p of m.pods) if (p.phase === 'Running' && p.ready) ready++;
+    const ready = m.ready.size;
     this.cluster.setWorkloadStatus(rs, {
       observedGeneration: rs.generation,
       replicas: m.pods.size,

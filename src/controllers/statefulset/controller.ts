@@ -5,7 +5,7 @@
 // lower ones are Running and Ready; a pod that is terminating is waited for. Parallel: all at once.
 // Volumes (volumeClaimTemplates) and rolling updates come later (docs/MODEL.md).
 import type { Simulation } from '../../engine/simulation.js';
-import { SyncQueue } from '../sync-queue.js';
+import { runMs, SyncQueue } from '../sync-queue.js';
 import type { ClusterState } from '../../model/cluster-state.js';
 import type { ClusterEvent } from '../../model/events.js';
 import type { Pod, PodTemplate } from '../../model/pod.js';
@@ -99,7 +99,7 @@ export class StatefulSetController {
           blocked ||= monotonic;
           continue;
         }
-        m.pods[i] = this.cluster.createPod(this.templateFor(m, i), `${ss.name}-${i}`, -1, ss);
+        m.pods[i] = this.cluster.createPod(this.templateFor(m, i), `${ss.name}-${i}`, runMs(this.sim, ss), ss);
         // OrderedReady creates one pod, then waits for it to be Running and Ready.
         if (monotonic) blocked = true;
       } else if (monotonic && !runningAndReady(p)) blocked = true; // terminating, or not ready yet: wait

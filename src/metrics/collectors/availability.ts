@@ -6,7 +6,7 @@
 import type { Clock, ClusterState } from '../../model/cluster-state.js';
 import type { ClusterEvent } from '../../model/events.js';
 import type { Pod } from '../../model/pod.js';
-import type { WorkloadKind } from '../../model/workloads.js';
+import type { Workload, WorkloadKind } from '../../model/workloads.js';
 import type { Collector, Figures, RowSink, SinkFactory } from '../collector.js';
 import { tidy } from '../stats.js';
 import type { WorkloadNames } from './workloads.js';
@@ -56,10 +56,21 @@ export class AvailabilityCollector implements Collector {
     cluster.watch('metrics', (ev) => this.on(ev));
   }
 
+  /** Declared workload i's object once it exists (looked up until then). */
+  private readonly objects: (Workload | undefined)[] = [];
+
+  private object(i: number): Workload | undefined {
+    let o = this.objects[i];
+    if (!o) {
+      const w = this.names.series[i]!;
+      o = this.objects[i] = this.cluster.findWorkload(w.kind as WorkloadKind, w.namespace, w.name);
+    }
+    return o;
+  }
+
   /** The desired replicas of declared workload i now (0 before it is applied). */
   private desired(i: number): number {
-    const w = this.names.series[i]!;
-    return this.cluster.findWorkload(w.kind as WorkloadKind, w.namespace, w.name)?.spec.replicas ?? 0;
+    return this.object(i)?.spec.replicas ?? 0;
   }
 
   /** Accounts the time since the last change at the old counts. */
@@ -69,7 +80,7 @@ export class AvailabilityCollector implements Collector {
     const now = this.clock.now;
     let t = this.tracked[i];
     if (!t) {
-      if (!this.cluster.findWorkload(w.kind as WorkloadKind, w.namespace, w.name)) return null;
+      if (!this.object(i)) return null;
       this.tracked[i] = t = { since: now, last: now, available: 0, allMs: 0, anyMs: 0, belowSince: -1, longestBelowMs: 0, lost: 0 };
     }
     const dt = now - t.last;

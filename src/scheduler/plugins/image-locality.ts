@@ -37,8 +37,9 @@ export function imageLocality(_args: Record<string, unknown>, handle: Handle): P
       const { nodes, imageNodeCount } = handle.cluster;
       spread = pod.template.images.map((img) => (nodes.length ? (imageNodeCount.get(img.name) ?? 0) / nodes.length : 0));
       anywhere = spread.some((x) => x > 0);
-      // No node holds any of the images: every node scores 0, which changes no ranking.
-      return anywhere ? null : SKIP;
+      // No node holds any of the images, or every node holds all of them: every node scores the same,
+      // which changes no ranking and no tie.
+      return anywhere && !spread.every((x) => x === 1) ? null : SKIP;
     },
     score(_s, pod, node: Node) {
       return score(pod.template.images, node);

@@ -268,8 +268,15 @@ export class PodCounts {
     let ix = this.indexes.get(id);
     if (!ix) {
       ix = new SelectorIndex(namespace, selector);
+      // Pods of one template share its labels and namespace: match each template once.
+      const matches = new Map<object, boolean>();
       for (const n of this.cluster.nodes)
-        for (const p of n.pods) if (!p.terminating && podMatches(selector, ix.namespaces, p)) ix.addOnNode(n.index, 1);
+        for (const p of n.pods) {
+          if (p.terminating) continue;
+          let m = matches.get(p.template);
+          if (m === undefined) matches.set(p.template, (m = podMatches(selector, ix.namespaces, p)));
+          if (m) ix.addOnNode(n.index, 1);
+        }
       this.indexes.set(id, ix);
       this.indexVersion++;
     }

@@ -5,6 +5,7 @@
 import type { Taint, Toleration } from '../../model/selectors.js';
 import { tolerated } from '../../model/selectors.js';
 import { Code, defaultNormalizeScore, MAX_NODE_SCORE, SKIP, status, type Handle, type Plugin } from '../framework.js';
+import { NO_SCHEDULE, PREFER } from '../../model/cluster-state.js';
 
 export const TAINT_TOLERATION = 'TaintToleration';
 
@@ -41,11 +42,12 @@ export function taintToleration(handle: Handle): Plugin {
     },
     filterBatch(_s, pod, nodes, cand, count, status) {
       const tolerations = pod.template.tolerations;
+      // Nodes without a NoSchedule or NoExecute taint pass without reading their taints.
+      const bits = handle.cluster.columns.taintBits;
       let out = 0;
       for (let j = 0; j < count; j++) {
         const idx = cand[j]!;
-        const taints = nodes[idx]!.taints;
-        if (taints.length === 0 || !untolerated(taints, tolerations)) cand[out++] = idx;
+        if ((bits[idx]! & NO_SCHEDULE) === 0 || !untolerated(nodes[idx]!.taints, tolerations)) cand[out++] = idx;
         else status[idx] = UNTOLERATED;
       }
       return out;
@@ -62,9 +64,10 @@ export function taintToleration(handle: Handle): Plugin {
       return intolerable(node.taints, prefer);
     },
     scoreAll(_s, _pod, nodes, n, out) {
+      const bits = handle.cluster.columns.taintBits;
       for (let i = 0; i < n; i++) {
-        const taints = nodes[i]!.taints;
-        out[i] = taints.length === 0 ? 0 : intolerable(taints, prefer);
+        const node = nodes[i]!;
+        out[i] = (bits[node.index]! & PREFER) === 0 ? 0 : intolerable(node.taints, prefer);
       }
     },
     normalizeScore(_s, _pod, scores, n) {
