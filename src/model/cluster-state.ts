@@ -466,13 +466,14 @@ export class ClusterState {
     pod.node = node;
   }
 
-  startPod(pod: Pod): void {
+  startPod(pod: Pod, ready = true): void {
     this.requireReal('startPod');
     if (pod.phase !== 'Pending' || !pod.node) throw new Error(`bug: starting pod ${pod.name} in phase ${pod.phase}`);
     pod.phase = 'Running';
     pod.startedAt = this.clock.now;
-    // No probes yet: a pod is Ready once its containers run (PodRunning says so; no PodReadyChanged).
-    pod.ready = true;
+    // Ready at once without readiness or startup probes (PodRunning says so; no PodReadyChanged), else false
+    // until the kubelet's prober says otherwise (setPodReady).
+    pod.ready = ready;
     const images = pod.node.images;
     for (const img of pod.template.images) {
       if (images.has(img.name)) continue;

@@ -1,5 +1,6 @@
 // Pods. A PodTemplate holds what replicas share (requests, constraints); a Pod holds one instance's state.
 import { matchSelector, type LabelSelector, type Labels, type NodeSelectorTerm, type Toleration } from './selectors.js';
+import type { ContainerProbes } from '../controllers/kubelet/rules.js';
 import type { Node } from './node.js';
 
 export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed';
@@ -59,6 +60,8 @@ export interface PodTemplate {
   startupMs: number;
   /** spec.terminationGracePeriodSeconds, in ms: how long a graceful deletion waits at most. */
   terminationGracePeriodMs: number;
+  /** The app containers' probes (those that have any), with API defaults; absent without probes. */
+  probes?: readonly ContainerProbes[];
   /** spec.restartPolicy: what the kubelet does when the containers exit or the node restarts. */
   restartPolicy: RestartPolicy;
 }

@@ -31,6 +31,8 @@ export interface WorkloadObjectSpec {
   readonly runTime: Distribution | null;
   /** The exit code of a container run that ends after its run time (a simulation input; default 0). */
   readonly exitCode?: number;
+  /** How long a started container fails its probes (a simulation input, drawn per start); absent: at once. */
+  readonly warmUp?: Distribution | null;
   /** Job only. */
   readonly job: JobSpec | null;
   /** StatefulSet only: spec.podManagementPolicy (default OrderedReady). */

@@ -168,6 +168,10 @@ const workload = obj({
     { kind: 'distribution', unit: 'duration' },
     "how long each container run of the entry's pods lasts before it exits (Job pods: default 1m; others run until deleted); restartPolicy Always restarts it, with CrashLoopBackOff",
   ),
+  warmUp: prop(
+    { kind: 'distribution', unit: 'duration' },
+    "how long each container of the entry's pods takes to answer its probes after it starts (one draw per start; default 0): startup, readiness and liveness probes fail until then",
+  ),
   exitCode: prop(
     int(0, 255),
     'the exit code when a run ends (default 0; non-zero fails restartPolicy Never pods and restarts OnFailure ones)',

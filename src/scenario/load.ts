@@ -225,6 +225,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
         at: w.at,
         runTime: w.runTime ?? null,
         exitCode: w.exitCode,
+        warmUp: w.warmUp ?? null,
         defaultImageSize: cfg.cluster.imageSize,
         systemDefaultSpread: systemDefaultConstraints,
       },
@@ -236,7 +237,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
   }
   // runTime and exitCode time the pods of the entry's manifests; an entry without any would ignore them.
   cfg.workloads.forEach((w, i) => {
-    for (const key of ['runTime', 'exitCode'] as const)
+    for (const key of ['runTime', 'exitCode', 'warmUp'] as const)
       if ((raw as { workloads: Record<string, unknown>[] }).workloads[i]![key] !== undefined && !runTimeUsed.has(i))
         warnings.push(
           `${display}:${doc.locate(['workloads', i, key]).line}: workloads[${i}].${key} has no effect: it applies to the pods of the entry's manifests, and this entry creates none`,
@@ -565,6 +566,7 @@ export interface WorkloadEntry {
   at: number;
   runTime?: Distribution;
   exitCode: number;
+  warmUp?: Distribution;
 }
 
 /** The scenario file's documents: parsed, or copies of those parsed before (`--set` changes them). */

@@ -111,6 +111,7 @@ export interface ManifestOptions {
   at: number;
   runTime: Distribution | null;
   exitCode: number;
+  warmUp: Distribution | null;
   defaultImageSize: number;
   systemDefaultSpread: ((selector: LabelSelector) => TopologySpreadConstraint[]) | null;
 }
@@ -223,7 +224,7 @@ export function toWorkload(
     systemDefaultSpread: opts.systemDefaultSpread,
   };
   const source = { file: o.doc.file, line: o.doc.locate([]).line };
-  const common = { name: o.name, namespace: o.namespace, at: opts.at, source, exitCode: opts.exitCode };
+  const common = { name: o.name, namespace: o.namespace, at: opts.at, source, exitCode: opts.exitCode, warmUp: opts.warmUp };
   if (o.kind === 'Pod') {
     r.only(['apiVersion', 'kind', 'metadata', 'spec', 'status'], 'a Pod');
     const spec = r.obj('spec');

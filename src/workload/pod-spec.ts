@@ -8,6 +8,7 @@ import { DEFAULT_MEMORY_REQUEST, DEFAULT_MILLI_CPU_REQUEST, DEFAULT_TERMINATION_
 import type { LabelSelector, Labels } from '../model/selectors.js';
 import { labelSelector, nodeSelectorTerm, toleration } from './selectors-reader.js';
 import type { Reader } from './reader.js';
+import { setDefaultsProbe, type ContainerProbes, type Probe } from '../controllers/kubelet/rules.js';
 
 /** core/v1 PodSpec fields (v1.36), for strict field validation. */
 export const POD_SPEC_FIELDS = [
@@ -129,6 +130,35 @@ interface ContainerResources {
   limits: Float64Array;
   image: string;
   sidecar: boolean;
+  /** The container's probes with API defaults, or null without any. */
+  probes: ContainerProbes | null;
+}
+
+const PROBE_HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'grpc'];
+const PROBE_FIELDS = ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold'] as const;
+
+/**
+ * A probe as the API server validates it (pkg/apis/core/validation validateProbe, validateHandler): one
+ * handler; every number >= 0; liveness and startup probes need successThreshold 1; then SetDefaults_Probe.
+ */
+function probe(r: Reader | null, type: 'liveness' | 'readiness' | 'startup'): Probe | undefined {
+  if (!r) return undefined;
+  r.only([...PROBE_HANDLERS, ...PROBE_FIELDS, 'terminationGracePeriodSeconds'], `a ${type} probe`);
+  const handlers = PROBE_HANDLERS.filter((h) => r.has(h));
+  if (handlers.length === 0) throw r.error(null, 'must specify a handler type (exec, httpGet, tcpSocket or grpc)');
+  if (handlers.length > 1) throw r.error(handlers[1]!, `may not specify more than 1 handler type (got ${handlers.join(' and ')})`);
+  const p: Record<string, number> = {};
+  for (const f of PROBE_FIELDS) {
+    if (!r.has(f)) continue;
+    const v = r.raw(f);
+    if (typeof v !== 'number' || !Number.isSafeInteger(v))
+      throw r.error(f, `expected a whole number of ${f.endsWith('Seconds') ? 'seconds' : 'probes'}`);
+    if (v < 0) throw r.error(f, `must be greater than or equal to 0, got ${v}`);
+    p[f] = v;
+  }
+  if (type !== 'readiness' && p.successThreshold !== undefined && p.successThreshold !== 1 && p.successThreshold !== 0)
+    throw r.error('successThreshold', `must be 1 for a ${type} probe, got ${p.successThreshold}`);
+  return setDefaultsProbe(p);
 }
 
 function container(c: Reader, space: ResourceSpace, init: boolean): ContainerResources {
@@ -150,7 +180,19 @@ function container(c: Reader, space: ResourceSpace, init: boolean): ContainerRes
   const nonZero = requests.slice();
   if (!('cpu' in explicit) && !(limits[CPU]! > 0)) nonZero[CPU] = DEFAULT_MILLI_CPU_REQUEST;
   if (!('memory' in explicit) && !(limits[MEMORY]! > 0)) nonZero[MEMORY] = DEFAULT_MEMORY_REQUEST;
-  return { requests, nonZero, limits, image: imageName(c.str('image', '')), sidecar: init && c.str('restartPolicy', '') === 'Always' };
+  const probes: ContainerProbes = {
+    ...(c.has('startupProbe') ? { startupProbe: probe(c.obj('startupProbe'), 'startup') } : {}),
+    ...(c.has('readinessProbe') ? { readinessProbe: probe(c.obj('readinessProbe'), 'readiness') } : {}),
+    ...(c.has('livenessProbe') ? { livenessProbe: probe(c.obj('livenessProbe'), 'liveness') } : {}),
+  };
+  return {
+    requests,
+    nonZero,
+    limits,
+    image: imageName(c.str('image', '')),
+    sidecar: init && c.str('restartPolicy', '') === 'Always',
+    probes: Object.keys(probes).length > 0 ? probes : null,
+  };
 }
 
 /** image_locality.go normalizedImageName: an image without a tag or digest is ":latest". */
@@ -315,6 +357,8 @@ export function podTemplate(spec: Reader, ctx: PodContext, restartPolicies: read
 
   const images = [...app, ...init].filter((c) => c.image !== '').map((c) => ({ name: c.image, sizeBytes: ctx.defaultImageSize }));
   const gated = spec.list('schedulingGates').length > 0;
+  // Probes of the app containers (init containers' probes are not run here).
+  const probes = app.map((c) => c.probes).filter((p): p is ContainerProbes => p !== null);
 
   return makeTemplate(space, {
     owner: ctx.owner,
@@ -341,6 +385,8 @@ export function podTemplate(spec: Reader, ctx: PodContext, restartPolicies: read
     images,
     terminationGracePeriodMs: spec.int('terminationGracePeriodSeconds', DEFAULT_TERMINATION_GRACE_PERIOD_MS / 1000, 0, 31_536_000) * 1000,
     restartPolicy: restart as RestartPolicy,
+    // Left out when there are none, so templates without probes hash as before.
+    ...(probes.length > 0 ? { probes } : {}),
     // SchedulingGates: a gated pod is never scheduled; kubesim has nothing that lifts gates yet.
     schedulerName: gated ? '' : spec.str('schedulerName', 'default-scheduler'),
   });

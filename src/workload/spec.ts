@@ -24,6 +24,8 @@ export interface WorkloadSpec {
   runTime: Distribution | null;
   /** The exit code of each container run that ends after runTime (default 0). */
   exitCode?: number;
+  /** How long a started container fails its probes (a draw per start); null: it answers at once. */
+  warmUp?: Distribution | null;
   job: JobSpec | null;
   /** StatefulSet: spec.podManagementPolicy. */
   podManagementPolicy?: 'OrderedReady' | 'Parallel';

@@ -115,7 +115,13 @@ export function parseSimpleTrace(text: string, o: TraceOptions): TraceResult {
     arrivals.push({
       at: Math.round(t * 1000),
       runMs: Math.round(d * 1000),
-      template: makeTemplate(o.space, { owner: o.owner, restartPolicy: 'Never', namespace: o.namespace, requests: req, ...o.priorityOf(priority) }),
+      template: makeTemplate(o.space, {
+        owner: o.owner,
+        restartPolicy: 'Never',
+        namespace: o.namespace,
+        requests: req,
+        ...o.priorityOf(priority),
+      }),
     });
   }
   return { arrivals, skipped: new Map() };
@@ -186,7 +192,13 @@ export function parseGoogleTaskEvents(text: string, o: TraceOptions): TraceResul
       const req = o.space.vector();
       req[CPU] = Math.ceil(cpu * o.cpuPerUnit);
       req[MEMORY] = Math.ceil(mem * o.memoryPerUnit);
-      const template = makeTemplate(o.space, { owner: o.owner, restartPolicy: 'Never', namespace: o.namespace, requests: req, ...o.priorityOf(prio) });
+      const template = makeTemplate(o.space, {
+        owner: o.owner,
+        restartPolicy: 'Never',
+        namespace: o.namespace,
+        requests: req,
+        ...o.priorityOf(prio),
+      });
       const arrival: Arrival = { at: Math.round((us - t0) / 1000), runMs: -1, template };
       arrivals.push(arrival);
       open.set(key, { arrival, scheduledUs: -1 });

@@ -36,6 +36,7 @@ export class ApplyController {
       template: w.template,
       runTime: w.runTime,
       exitCode: w.exitCode ?? 0,
+      warmUp: w.warmUp ?? null,
       job: w.job,
       podManagementPolicy: w.podManagementPolicy,
       hostNetwork: w.hostNetwork,

@@ -13,7 +13,12 @@ import type { ClusterEvent } from '../../model/events.js';
 import type { Node } from '../../model/node.js';
 import type { Pod } from '../../model/pod.js';
 import type { EventRecorder } from '../../metrics/collectors/events.js';
-import { containerShouldRestart, doBackOff, newCrashLoopBackOff, type BackoffEntry } from './rules.js';
+import { containerShouldRestart, doBackOff, newCrashLoopBackOff, probeTimeline, type BackoffEntry } from './rules.js';
+
+/** How far past the warm-up the prober workers are replayed for a container that runs until deleted. */
+const PROBE_HORIZON_MS = 3_600_000;
+/** A container killed by the kubelet (SIGKILL) exits 137. */
+const KILLED_EXIT_CODE = 137;
 
 /** The kubelet's crash-loop backoff with v1.36 defaults (kubelet.go newCrashLoopBackOff). */
 const CRASH_LOOP_BACKOFF = newCrashLoopBackOff();
@@ -27,8 +32,12 @@ export class KubeletController {
   private readonly kStop: number;
   private readonly kReconcile: number;
   private readonly kRestart: number;
+  private readonly kReady: number;
+  private readonly kKill: number;
   /** Per pod whose container exited and restarts: its crash-loop backoff entry and its latest exit. */
   private readonly backoff = new Map<Pod, { entry: BackoffEntry | null; finishedAt: number }>();
+  /** Pods whose containers run but have not passed their readiness (or startup) probes yet. */
+  private readonly warming = new Set<Pod>();
   /** Pods whose containers are to start again (after an exit, or their machine's return), until they run. */
   private readonly restarting = new Set<Pod>();
   /** Pods whose next step came due while their kubelet could not act, per node index. */
@@ -45,6 +54,11 @@ export class KubeletController {
     this.kStop = sim.register('kubelet.stop', (_a, p) => this.stop(p as Pod));
     this.kReconcile = sim.register('kubelet.reconcile', (_a, n) => this.reconcile(n as Node));
     this.kRestart = sim.register('kubelet.restart', (epoch, p) => this.restartContainer(p as Pod, epoch));
+    this.kReady = sim.register('kubelet.ready', (epoch, p) => this.probeReady(p as Pod, epoch));
+    this.kKill = sim.register('kubelet.kill', (epoch, x) => {
+      const { pod, reason } = x as { pod: Pod; reason: 'liveness' | 'startup' };
+      this.probeKill(pod, reason, epoch);
+    });
     cluster.watch('kubelet', (ev) => this.on(ev));
   }
 
@@ -65,6 +79,7 @@ export class KubeletController {
       case 'PodFinished':
       case 'PodDeleted':
         this.restarting.delete(ev.pod);
+        this.warming.delete(ev.pod);
         this.backoff.delete(ev.pod);
         return;
       case 'NodeReadyChanged':
@@ -147,7 +162,7 @@ export class KubeletController {
   private reconcile(node: Node): void {
     if (!node.ready || !node.up || !node.reachable || node.removedAt >= 0) return;
     for (const p of node.pods.slice())
-      if (p.phase === 'Running' && !p.ready && !p.terminating && !p.containersDown && !this.restarting.has(p))
+      if (p.phase === 'Running' && !p.ready && !p.terminating && !p.containersDown && !this.restarting.has(p) && !this.warming.has(p))
         this.cluster.setPodReady(p, true);
   }
 
@@ -157,9 +172,63 @@ export class KubeletController {
     // The pod may have been deleted (preempted, scaled down) or begun terminating while starting.
     if (!pod.node || pod.terminating || (pod.phase !== 'Pending' && pod.phase !== 'Running')) return;
     if (!this.nodeWorks(pod)) return;
-    if (pod.phase === 'Pending') this.cluster.startPod(pod);
-    else this.cluster.setPodReady(pod, true); // restarted after its node came back
+    this.containerStarted(pod, pod.phase === 'Pending');
+  }
+
+  /**
+   * The containers (re)started now: without probes the pod is Ready at once; with them, the prober
+   * workers' timeline (probeTimeline, with the workload's warm-up as the probes' outcome) says when it
+   * turns Ready and whether a liveness or startup failure kills it first. Its run time counts from now.
+   */
+  private containerStarted(pod: Pod, first: boolean): void {
+    const probes = pod.template.probes;
+    let readyAt: number | null = 0;
+    let killAt: number | null = null;
+    let reason: 'liveness' | 'startup' | null = null;
+    if (probes) {
+      const w = pod.workload >= 0 ? this.cluster.workloads[pod.workload] : undefined;
+      const warm = w?.spec.warmUp
+        ? Math.max(0, Math.round(sample(w.spec.warmUp, this.sim.rng(`warmup:${w.root.namespace}/${w.root.name}`))))
+        : 0;
+      const answers = (t: number) => t >= warm;
+      const horizon = pod.runMs >= 0 ? pod.runMs : warm + PROBE_HORIZON_MS;
+      for (const c of probes) {
+        const tl = probeTimeline(c, { startup: answers, readiness: answers, liveness: answers }, horizon);
+        if (tl.restartAtMs !== null && (killAt === null || tl.restartAtMs < killAt)) {
+          killAt = tl.restartAtMs;
+          reason = tl.restartReason;
+        }
+        readyAt = readyAt === null || tl.readyAtMs === null ? null : Math.max(readyAt, tl.readyAtMs);
+      }
+      if (killAt !== null && readyAt !== null && readyAt >= killAt) readyAt = null;
+    }
+    if (readyAt === 0) this.warming.delete(pod);
+    else this.warming.add(pod);
+    if (first) this.cluster.startPod(pod, readyAt === 0);
+    else if (readyAt === 0) this.cluster.setPodReady(pod, true);
+    if (readyAt !== null && readyAt > 0) this.sim.schedule(readyAt, this.kReady, pod.runEpoch, pod);
+    if (killAt !== null && (pod.runMs < 0 || killAt < pod.runMs)) {
+      this.sim.schedule(killAt, this.kKill, pod.runEpoch, { pod, reason });
+      return;
+    }
     if (pod.runMs >= 0) this.sim.schedule(pod.runMs, this.kFinish, pod.runEpoch, pod);
+  }
+
+  private probeReady(pod: Pod, epoch: number): void {
+    if (epoch !== pod.runEpoch || pod.phase !== 'Running' || !pod.node || pod.terminating) return;
+    if (!this.nodeWorks(pod)) return;
+    this.warming.delete(pod);
+    this.cluster.setPodReady(pod, true);
+  }
+
+  /** A liveness or startup probe failed failureThreshold times: the kubelet kills the container (exit 137). */
+  private probeKill(pod: Pod, reason: 'liveness' | 'startup', epoch: number): void {
+    if (epoch !== pod.runEpoch || pod.phase !== 'Running' || !pod.node || pod.terminating) return;
+    if (!this.nodeWorks(pod)) return;
+    const what = reason === 'liveness' ? 'Liveness' : 'Startup';
+    this.recorder?.event('Warning', 'Unhealthy', pod, `${what} probe failed`);
+    this.recorder?.event('Normal', 'Killing', pod, `Container failed ${reason} probe, will be restarted`);
+    this.exited(pod, KILLED_EXIT_CODE);
   }
 
   /**
@@ -171,7 +240,10 @@ export class KubeletController {
     if (epoch !== pod.runEpoch) return;
     if (pod.phase !== 'Running' || !pod.node || pod.terminating) return;
     if (!this.nodeWorks(pod)) return;
-    const code = pod.exitCode;
+    this.exited(pod, pod.exitCode);
+  }
+
+  private exited(pod: Pod, code: number): void {
     if (!containerShouldRestart({}, pod.template.restartPolicy, code)) {
       this.backoff.delete(pod);
       this.cluster.finishPod(pod, code === 0 ? 'Succeeded' : 'Failed', code === 0 ? 'Succeeded' : `Error (exit code ${code})`);
@@ -206,8 +278,7 @@ export class KubeletController {
     // restartCount counts the new container instance.
     this.cluster.restartPod(pod);
     this.recorder?.event('Normal', 'Started', pod, 'Started container (restart)');
-    this.cluster.setPodReady(pod, true);
-    if (pod.runMs >= 0) this.sim.schedule(pod.runMs, this.kFinish, pod.runEpoch, pod);
+    this.containerStarted(pod, false);
   }
 
   private stop(pod: Pod): void {
