@@ -54,7 +54,7 @@ export interface PodTemplate {
   preferredPodAffinity: readonly PodAffinityTerm[];
   preferredPodAntiAffinity: readonly PodAffinityTerm[];
   /** Container images with their sizes in bytes (for ImageLocality). */
-  images: readonly { name: string; sizeBytes: number }[];
+  images: readonly { name: string; sizeBytes: number; pullPolicy?: 'Always' | 'IfNotPresent' | 'Never' }[];
   schedulerName: string;
   /** Time from binding to Running (image pull and start); ms. */
   startupMs: number;

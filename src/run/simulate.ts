@@ -106,7 +106,10 @@ export function prepareRun(s: Scenario, sinks: Sinks): PreparedRun {
   }
   const scheduler = new SchedulerController(sim, cluster, schedulers, nominator, s.scheduler.latency, s.scheduler.popFromBackoffQ);
   const recorder = new EventRecorder(sim, factory);
-  new KubeletController(sim, cluster, s.podStartup, recorder);
+  new KubeletController(sim, cluster, s.podStartup, recorder, {
+    bandwidth: (pool) => s.pools.find((p) => p.name === pool)?.imagePullBandwidth ?? null,
+    serialize: s.images.serialize,
+  });
   new DeploymentController(sim, cluster);
   new ReplicaSetController(sim, cluster);
   new StatefulSetController(sim, cluster);

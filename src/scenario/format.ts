@@ -41,6 +41,10 @@ const nodePool = obj({
     { required: true },
   ),
   pricePerHour: prop({ kind: 'number', min: 0 }, 'price of one node per hour', { default: 0 }),
+  imagePullBandwidth: prop(
+    { kind: 'quantity', unit: 'bytes' },
+    'bytes per second a node of the pool pulls images at, e.g. 50Mi; without it pulls take no time',
+  ),
   labels: prop(stringMap, 'extra node labels', { default: {} }),
   taints: prop({ kind: 'array', items: taint }, 'node taints', { default: [] }),
   failures: prop(
@@ -237,6 +241,12 @@ export const SCENARIO_SCHEMA: Schema = obj({
       ),
       podStartup: prop({ kind: 'distribution', unit: 'duration' }, 'time from binding to Running', { default: '1s' }),
       imageSize: prop({ kind: 'quantity', unit: 'bytes' }, 'size assumed for every container image (ImageLocality)', { default: '200Mi' }),
+      imageSizes: prop(
+        { kind: 'object', props: {}, additional: { kind: 'quantity', unit: 'bytes' } },
+        'sizes of particular images, e.g. {"registry.example.com/shop/frontend:v1.4.0": 350Mi}; others are imageSize',
+        { default: {} },
+      ),
+      serializeImagePulls: prop({ kind: 'boolean' }, 'the kubelet pulls one image at a time per node (its default)', { default: true }),
       autoscaler: prop(notYet('cluster autoscaler'), 'cluster autoscaler (not supported yet)'),
     }),
     'the cluster',

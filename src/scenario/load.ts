@@ -23,6 +23,7 @@ import { resolveKey } from './paths.js';
 import { batchSpec, traceSpec } from './arrivals.js';
 import { fitWarnings, notSimulatedWarnings, streamFitWarnings } from './warnings.js';
 import { machineTimeline, readMachineEvents } from '../faults/machine-events.js';
+import { imageName } from '../workload/pod-spec.js';
 import { readPodDisruptionBudget, type BudgetSpec } from '../workload/budgets.js';
 import { checkLimits, DEFAULT_LIMITS, type Limits } from './limits.js';
 
@@ -208,6 +209,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
       notSimulated.set(o.kind, (notSimulated.get(o.kind) ?? 0) + 1);
   }
 
+  const imageSizes = new Map(Object.entries(cfg.cluster.imageSizes).map(([k, v]) => [imageName(k), v]));
   const workloads: WorkloadSpec[] = [];
   const budgets: BudgetSpec[] = [];
   const warnings: string[] = [];
@@ -227,6 +229,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
         exitCode: w.exitCode,
         warmUp: w.warmUp ?? null,
         defaultImageSize: cfg.cluster.imageSize,
+        imageSizes,
         systemDefaultSpread: systemDefaultConstraints,
       },
       priorities,
@@ -273,6 +276,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
       count: p.count,
       allocatable: alloc,
       pricePerHour: p.pricePerHour,
+      imagePullBandwidth: p.imagePullBandwidth ?? null,
       labels: new Map(Object.entries(p.labels)),
       taints: p.taints,
       failures: p.failures ?? null,
@@ -309,6 +313,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
       profiles,
     },
     podStartup: cfg.cluster.podStartup,
+    images: { serialize: cfg.cluster.serializeImagePulls },
     faults,
     workloads,
     budgets,
@@ -540,6 +545,7 @@ interface Config {
       count: number;
       allocatable: Record<string, number>;
       pricePerHour: number;
+      imagePullBandwidth?: number;
       labels: Record<string, string>;
       taints: Taint[];
       failures?: { timeToFailure: Distribution; timeToRepair: Distribution };
@@ -553,6 +559,8 @@ interface Config {
     };
     podStartup: Distribution;
     imageSize: number;
+    imageSizes: Record<string, number>;
+    serializeImagePulls: boolean;
   };
   workloads: WorkloadEntry[];
   faults: Record<string, Record<string, unknown>>[];

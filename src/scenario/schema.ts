@@ -410,6 +410,8 @@ function orNull(j: Json): Json {
  */
 function resourceNames(s: Extract<Schema, { kind: 'object' }>): Json | undefined {
   if (s.additional?.kind !== 'quantity' && s.additional?.kind !== 'distribution') return undefined;
+  // Resource maps name cpu and memory among their fields; other quantity maps (imageSizes) take any key.
+  if (Object.keys(s.props).length === 0) return undefined;
   const names = [...new Set([...NATIVE_RESOURCES, ...Object.keys(s.props)])].map((n) => n.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
   return { type: 'string', pattern: `^(?:${names.join('|')})$|${EXTENDED_RESOURCE_PATTERN}` };
 }

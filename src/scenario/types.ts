@@ -14,6 +14,8 @@ export interface NodePoolSpec {
   count: number;
   allocatable: Float64Array;
   pricePerHour: number;
+  /** Bytes per second its nodes pull images at; null: pulls take no time. */
+  imagePullBandwidth: number | null;
   labels: Map<string, string>;
   taints: Taint[];
   /** Random failures of each node: time to failure, then time to repair, drawn per node. */
@@ -55,6 +57,8 @@ export interface Scenario {
     profiles: Map<string, ProfileSpec>;
   };
   podStartup: Distribution;
+  /** The kubelet's serializeImagePulls (default true). */
+  images: { serialize: boolean };
   faults: FaultSpec[];
   workloads: WorkloadSpec[];
   /** PodDisruptionBudgets from the manifests. */

@@ -113,6 +113,7 @@ export interface ManifestOptions {
   exitCode: number;
   warmUp: Distribution | null;
   defaultImageSize: number;
+  imageSizes?: ReadonlyMap<string, number>;
   systemDefaultSpread: ((selector: LabelSelector) => TopologySpreadConstraint[]) | null;
 }
 
@@ -221,6 +222,7 @@ export function toWorkload(
     owner: `${o.namespace}/${o.name}`,
     resolvePriority,
     defaultImageSize: opts.defaultImageSize,
+    imageSizes: opts.imageSizes,
     systemDefaultSpread: opts.systemDefaultSpread,
   };
   const source = { file: o.doc.file, line: o.doc.locate([]).line };

@@ -93,6 +93,8 @@ export interface PodContext {
   ownerSelector: LabelSelector | null;
   resolvePriority: (r: Reader, className: string) => { value: number; preemptionPolicy: 'PreemptLowerPriority' | 'Never' };
   defaultImageSize: number;
+  /** Sizes of particular images (normalised names), in bytes. */
+  imageSizes?: ReadonlyMap<string, number>;
   systemDefaultSpread: ((selector: LabelSelector) => TopologySpreadConstraint[]) | null;
 }
 
@@ -129,6 +131,8 @@ interface ContainerResources {
   nonZero: Float64Array;
   limits: Float64Array;
   image: string;
+  /** imagePullPolicy as written (absent: the API default, which depends on the tag). */
+  pullPolicy: 'Always' | 'IfNotPresent' | 'Never' | undefined;
   sidecar: boolean;
   /** The container's probes with API defaults, or null without any. */
   probes: ContainerProbes | null;
@@ -190,6 +194,9 @@ function container(c: Reader, space: ResourceSpace, init: boolean): ContainerRes
     nonZero,
     limits,
     image: imageName(c.str('image', '')),
+    pullPolicy: c.has('imagePullPolicy')
+      ? c.oneOf('imagePullPolicy', ['Always', 'IfNotPresent', 'Never'] as const, 'IfNotPresent')
+      : undefined,
     sidecar: init && c.str('restartPolicy', '') === 'Always',
     probes: Object.keys(probes).length > 0 ? probes : null,
   };
@@ -355,7 +362,14 @@ export function podTemplate(spec: Reader, ctx: PodContext, restartPolicies: read
     ? spec.oneOf('preemptionPolicy', ['PreemptLowerPriority', 'Never'] as const, 'PreemptLowerPriority')
     : priority.preemptionPolicy;
 
-  const images = [...app, ...init].filter((c) => c.image !== '').map((c) => ({ name: c.image, sizeBytes: ctx.defaultImageSize }));
+  // An explicit imagePullPolicy is kept; without one the kubelet applies the API default (by tag).
+  const images = [...app, ...init]
+    .filter((c) => c.image !== '')
+    .map((c) => ({
+      name: c.image,
+      sizeBytes: ctx.imageSizes?.get(c.image) ?? ctx.defaultImageSize,
+      ...(c.pullPolicy ? { pullPolicy: c.pullPolicy } : {}),
+    }));
   const gated = spec.list('schedulingGates').length > 0;
   // Probes of the app containers (init containers' probes are not run here).
   const probes = app.map((c) => c.probes).filter((p): p is ContainerProbes => p !== null);

@@ -13,6 +13,7 @@ import type { ClusterEvent } from '../../model/events.js';
 import type { Node } from '../../model/node.js';
 import type { Pod } from '../../model/pod.js';
 import type { EventRecorder } from '../../metrics/collectors/events.js';
+import { ImagePuller, type ImagePullConfig } from './images.js';
 import { containerShouldRestart, doBackOff, newCrashLoopBackOff, probeTimeline, type BackoffEntry } from './rules.js';
 
 /** How far past the warm-up the prober workers are replayed for a container that runs until deleted. */
@@ -33,6 +34,7 @@ export class KubeletController {
   private readonly kReconcile: number;
   private readonly kRestart: number;
   private readonly kReady: number;
+  private readonly puller: ImagePuller;
   private readonly kKill: number;
   /** Per pod whose container exited and restarts: its crash-loop backoff entry and its latest exit. */
   private readonly backoff = new Map<Pod, { entry: BackoffEntry | null; finishedAt: number }>();
@@ -48,7 +50,9 @@ export class KubeletController {
     private readonly cluster: ClusterState,
     private readonly startup: Distribution,
     private readonly recorder: EventRecorder | null = null,
+    images: ImagePullConfig = { bandwidth: () => null, serialize: true },
   ) {
+    this.puller = new ImagePuller(sim, images, recorder);
     this.kStart = sim.register('kubelet.start', (epoch, p) => this.start(p as Pod, epoch));
     this.kFinish = sim.register('kubelet.finish', (epoch, p) => this.finish(p as Pod, epoch));
     this.kStop = sim.register('kubelet.stop', (_a, p) => this.stop(p as Pod));
@@ -94,13 +98,17 @@ export class KubeletController {
       case 'NodeRemoved':
         // Its pods were deleted with it: nothing left to resume.
         this.waiting.delete(ev.node.index);
+        this.puller.nodeRemoved(ev.node);
         return;
       default:
     }
   }
 
   private scheduleStart(pod: Pod): void {
-    const delay = pod.template.startupMs + sample(this.startup, this.sim.rng('kubelet.startup'));
+    // Image pulls first (nothing starts without its images), then the container start latency.
+    const pull = this.puller.ensureImages(pod, pod.node!);
+    if (pull === null) return; // ErrImageNeverPull: the pod stays Pending
+    const delay = pull + pod.template.startupMs + sample(this.startup, this.sim.rng('kubelet.startup'));
     this.sim.schedule(Math.max(0, Math.round(delay)), this.kStart, pod.runEpoch, pod);
   }
 
