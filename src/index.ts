@@ -129,6 +129,7 @@ export {
   MAX_JOB_POD_FAILURE_BACKOFF_MS,
   type BackoffRecord,
 } from './controllers/job/backoff.js';
+export { matchPodFailurePolicy, type PodFailurePolicyRule } from './controllers/job/pod-failure-policy.js';
 
 // Faults: kubectl drain's timings, and the Google 2011 machine_events table.
 export { DRAIN_EVICTION_RETRY_MS, DRAIN_POLL_INTERVAL_MS } from './faults/drain.js';

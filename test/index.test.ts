@@ -27,6 +27,7 @@ describe('the package entry point', () => {
       'getScaledValueFromIntOrPercent',
       'disruptionsAllowed',
       'getRemainingTime',
+      'matchPodFailurePolicy',
       'machineTimeline',
       'parseMachineEvents',
       'simulate',

@@ -4,6 +4,7 @@
 // reacts to WorkloadSpecChanged and reports through setWorkloadStatus.
 import type { Distribution } from '../engine/distributions.js';
 import type { PodTemplate } from './pod.js';
+import type { PodFailurePolicyRule } from '../controllers/job/pod-failure-policy.js';
 
 /**
  * Kubernetes workload kinds, plus the simulator's own pod sources: Batch (synthetic arrivals) and Trace
@@ -14,12 +15,18 @@ export type WorkloadKind = 'Pod' | 'Deployment' | 'ReplicaSet' | 'StatefulSet' |
 /** batch/v1 defaults (pkg/apis/batch/v1/defaults.go): backoffLimit 6 (parallelism 1; completions 1 unless only parallelism is set). */
 export const DEFAULT_BACKOFF_LIMIT = 6;
 
-/** batch/v1 JobSpec, as far as it is simulated (NonIndexed completion mode). */
+/** batch/v1 JobSpec, as far as it is simulated. */
 export interface JobSpec {
   parallelism: number;
   /** null: work-queue mode (done when one pod succeeds and none is active). */
   completions: number | null;
   backoffLimit: number;
+  /** Indexed: one pod per completion index 0..completions-1 must succeed. */
+  completionMode?: 'NonIndexed' | 'Indexed';
+  /** activeDeadlineSeconds in ms: the Job fails this long after it started; null: no deadline. */
+  activeDeadlineMs?: number | null;
+  /** podFailurePolicy.rules; absent: every failure counts towards backoffLimit. */
+  podFailurePolicy?: readonly PodFailurePolicyRule[];
 }
 
 export interface WorkloadObjectSpec {

@@ -174,8 +174,9 @@ globalDefault: true
   it('applies Job defaults: 1/1, and work-queue mode with only parallelism', () => {
     const job = (spec: string) =>
       `apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nspec:\n${spec}  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: a, image: x}]\n`;
-    expect(loadWith(job('')).workloads[0]!.job).toEqual({ parallelism: 1, completions: 1, backoffLimit: 6 });
-    expect(loadWith(job('  parallelism: 3\n')).workloads[0]!.job).toEqual({ parallelism: 3, completions: null, backoffLimit: 6 });
+    const defaults = { completionMode: 'NonIndexed', activeDeadlineMs: null };
+    expect(loadWith(job('')).workloads[0]!.job).toEqual({ parallelism: 1, completions: 1, backoffLimit: 6, ...defaults });
+    expect(loadWith(job('  parallelism: 3\n')).workloads[0]!.job).toEqual({ parallelism: 3, completions: null, backoffLimit: 6, ...defaults });
     expect(loadWith(job('  completions: 5\n')).workloads[0]!.job!.parallelism).toBe(1);
   });
 
