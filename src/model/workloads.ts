@@ -42,6 +42,8 @@ export interface WorkloadObjectSpec {
   readonly warmUp?: Distribution | null;
   /** Job only. */
   readonly job: JobSpec | null;
+  /** StatefulSet only: each ordinal's volume binds to the zone of its first pod (volumeClaimTemplates). */
+  readonly zonalVolumes?: boolean;
   /** StatefulSet only: spec.podManagementPolicy (default OrderedReady). */
   readonly podManagementPolicy?: 'OrderedReady' | 'Parallel';
   /** DaemonSet only: the template's spec.hostNetwork. */

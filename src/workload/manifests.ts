@@ -369,6 +369,9 @@ export function toWorkload(
       throw spec.error('selector', '`selector` does not match template `labels`');
     const template = podTemplate(podSpec, { ...base, labels, ownerSelector: selector }, ['Always']);
     const podManagementPolicy = spec.oneOf('podManagementPolicy', ['OrderedReady', 'Parallel'] as const, 'OrderedReady');
+    // Each claim template gives every ordinal a PersistentVolumeClaim; zonal volumes bind where the pod
+    // first runs (WaitForFirstConsumer, the binding mode of the usual cloud storage classes).
+    const zonalVolumes = spec.list('volumeClaimTemplates').length > 0;
     return {
       ...common,
       kind: 'StatefulSet',
@@ -377,6 +380,7 @@ export function toWorkload(
       runTime: opts.runTime,
       job: null,
       podManagementPolicy,
+      ...(zonalVolumes ? { zonalVolumes } : {}),
     };
   }
   if (o.kind === 'DaemonSet') {

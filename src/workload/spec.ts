@@ -27,6 +27,8 @@ export interface WorkloadSpec {
   /** How long a started container fails its probes (a draw per start); null: it answers at once. */
   warmUp?: Distribution | null;
   job: JobSpec | null;
+  /** StatefulSet: volumeClaimTemplates give each ordinal a volume bound to the zone of its first pod. */
+  zonalVolumes?: boolean;
   /** StatefulSet: spec.podManagementPolicy. */
   podManagementPolicy?: 'OrderedReady' | 'Parallel';
   /** DaemonSet: the pod template's hostNetwork (its pods then also tolerate network-unavailable). */

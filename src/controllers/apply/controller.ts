@@ -39,6 +39,7 @@ export class ApplyController {
       warmUp: w.warmUp ?? null,
       job: w.job,
       podManagementPolicy: w.podManagementPolicy,
+      ...(w.zonalVolumes ? { zonalVolumes: true } : {}),
       hostNetwork: w.hostNetwork,
     };
     const existing = this.cluster.findWorkload(w.kind, w.namespace, w.name);

@@ -10,6 +10,8 @@ import type { ClusterState } from '../../model/cluster-state.js';
 import type { ClusterEvent } from '../../model/events.js';
 import type { Pod, PodTemplate } from '../../model/pod.js';
 import type { Workload } from '../../model/workloads.js';
+import type { NodeSelectorTerm } from '../../model/selectors.js';
+import { ZONE_LABEL } from '../../model/node.js';
 
 /** Labels the controller sets on each pod (apps/v1 StatefulSetPodNameLabel, PodIndexLabel since v1.28). */
 export const POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
@@ -21,6 +23,8 @@ interface Managed {
   pods: (Pod | null)[];
   /** Per-ordinal templates (the template's labels plus the pod's name and index), for the current template. */
   templates: { of: PodTemplate | null; list: PodTemplate[] };
+  /** Per ordinal: the zone its volume is bound to, once its first pod was bound (volumeClaimTemplates). */
+  volumeZone: (string | undefined)[];
 }
 
 /** isRunningAndReady: Running, its Ready condition true, not terminating. */
@@ -33,6 +37,13 @@ export function getOrdinal(name: string): number {
   const i = name.lastIndexOf('-');
   const n = i < 0 ? NaN : Number(name.slice(i + 1));
   return Number.isInteger(n) && n >= 0 ? n : -1;
+}
+
+/** Required node affinity terms with `zone` ANDed into each (a single zone term when there are none). */
+export function withZone(terms: readonly NodeSelectorTerm[] | null, zone: string): NodeSelectorTerm[] {
+  const req = { key: ZONE_LABEL, operator: 'In' as const, values: [zone] };
+  if (!terms || terms.length === 0) return [{ matchExpressions: [req], matchFields: [] }];
+  return terms.map((t) => ({ ...t, matchExpressions: [...t.matchExpressions, req] }));
 }
 
 export class StatefulSetController {
@@ -50,7 +61,7 @@ export class StatefulSetController {
     switch (ev.type) {
       case 'WorkloadAdded':
         if (ev.workload.kind !== 'StatefulSet') return;
-        this.queue.add(ev.workload.index, { ss: ev.workload, pods: [], templates: { of: null, list: [] } });
+        this.queue.add(ev.workload.index, { ss: ev.workload, pods: [], templates: { of: null, list: [] }, volumeZone: [] });
         return;
       case 'WorkloadSpecChanged':
         this.queue.queue(ev.workload.index);
@@ -59,6 +70,9 @@ export class StatefulSetController {
       case 'PodReadyChanged':
       case 'PodTerminating':
         this.queue.queue(ev.pod.workload);
+        return;
+      case 'PodBound':
+        this.bound(ev.pod, ev.node.zone);
         return;
       case 'PodFinished':
       case 'PodDeleted': {
@@ -80,9 +94,23 @@ export class StatefulSetController {
     if (!pt) {
       const name = `${m.ss.name}-${ordinal}`;
       pt = { ...t, labels: new Map([...t.labels, [POD_NAME_LABEL, name], [POD_INDEX_LABEL, String(ordinal)]]) };
+      const zone = m.volumeZone[ordinal];
+      // The bound volume's node affinity (topology.kubernetes.io/zone In [zone]), which VolumeBinding and
+      // VolumeZone enforce, ANDed into every term of the pod's own required node affinity.
+      if (zone !== undefined) pt = { ...pt, requiredNodeAffinity: withZone(pt.requiredNodeAffinity, zone) };
       m.templates.list[ordinal] = pt;
     }
     return pt;
+  }
+
+  /** A pod of a StatefulSet with volumes was bound: its ordinal's volume is provisioned in that zone for good. */
+  private bound(pod: Pod, zone: string): void {
+    const m = this.queue.get(pod.workload);
+    if (!m?.ss.spec.zonalVolumes) return;
+    const i = getOrdinal(pod.name);
+    if (i < 0 || m.volumeZone[i] !== undefined) return;
+    m.volumeZone[i] = zone;
+    delete m.templates.list[i];
   }
 
   /** stateful_set_control.go updateStatefulSet, without revisions: create the missing, delete the condemned. */
