@@ -176,7 +176,12 @@ globalDefault: true
       `apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nspec:\n${spec}  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: a, image: x}]\n`;
     const defaults = { completionMode: 'NonIndexed', activeDeadlineMs: null };
     expect(loadWith(job('')).workloads[0]!.job).toEqual({ parallelism: 1, completions: 1, backoffLimit: 6, ...defaults });
-    expect(loadWith(job('  parallelism: 3\n')).workloads[0]!.job).toEqual({ parallelism: 3, completions: null, backoffLimit: 6, ...defaults });
+    expect(loadWith(job('  parallelism: 3\n')).workloads[0]!.job).toEqual({
+      parallelism: 3,
+      completions: null,
+      backoffLimit: 6,
+      ...defaults,
+    });
     expect(loadWith(job('  completions: 5\n')).workloads[0]!.job!.parallelism).toBe(1);
   });
 
