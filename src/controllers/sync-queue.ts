@@ -8,7 +8,9 @@ import type { Workload } from '../model/workloads.js';
 export class SyncQueue<M> {
   /** The managed objects' bookkeeping, by workload index, in the order they were added. */
   readonly managed = new Map<number, M>();
-  private readonly queued = new Set<number>();
+  /** The same by index, and whether a sync of each is queued: plain arrays for the hot lookups. */
+  private readonly byIndex: (M | undefined)[] = [];
+  private readonly queued: boolean[] = [];
   private readonly kind: number;
 
   constructor(
@@ -18,8 +20,8 @@ export class SyncQueue<M> {
     sync: (m: M) => void,
   ) {
     this.kind = sim.register(name, (i) => {
-      this.queued.delete(i);
-      const m = this.managed.get(i);
+      this.queued[i] = false;
+      const m = this.byIndex[i];
       if (m) sync(m);
     });
   }
@@ -27,17 +29,22 @@ export class SyncQueue<M> {
   /** Starts managing an object and queues its first sync. */
   add(index: number, m: M): void {
     this.managed.set(index, m);
+    while (this.byIndex.length <= index) {
+      this.byIndex.push(undefined);
+      this.queued.push(false);
+    }
+    this.byIndex[index] = m;
     this.queue(index);
   }
 
   get(index: number): M | undefined {
-    return this.managed.get(index);
+    return index >= 0 && index < this.byIndex.length ? this.byIndex[index] : undefined;
   }
 
   /** Queues a sync of the object, unless one is queued already or the object is not managed here. */
   queue(index: number): void {
-    if (!this.managed.has(index) || this.queued.has(index)) return;
-    this.queued.add(index);
+    if (this.get(index) === undefined || this.queued[index]) return;
+    this.queued[index] = true;
     this.sim.schedule(0, this.kind, index);
   }
 

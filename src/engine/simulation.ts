@@ -1,6 +1,6 @@
-// The engine: a clock, a heap of events ordered by (time, seq), and a run loop.
+// The engine: a clock, a queue of events ordered by (time, seq), and a run loop.
 // Shape after SimPy's core (simpy/core.py): schedule / step / run, deterministic ordering by insertion id.
-import FastPriorityQueue from 'fastpriorityqueue';
+import { EventQueue } from './event-queue.js';
 import { RngStreams, type Rng } from './rng.js';
 
 /** A handler receives the event's two payload slots; kinds are registered once, so no closure is made per event. */
@@ -15,15 +15,11 @@ export interface SimEvent {
   cancelled: boolean;
 }
 
-function before(x: SimEvent, y: SimEvent): boolean {
-  return x.time < y.time || (x.time === y.time && x.seq < y.seq);
-}
-
 export class Simulation {
   /** Virtual time in integer milliseconds. */
   now = 0;
   private seq = 0;
-  private readonly queue = new FastPriorityQueue<SimEvent>(before);
+  private readonly queue = new EventQueue();
   private readonly handlers: Handler[] = [];
   private readonly kindNames: string[] = [];
   private readonly streams: RngStreams;
@@ -56,7 +52,7 @@ export class Simulation {
     if (time < this.now) throw new Error(`bug: event ${this.kindName(kind)} at ${time} is in the past (now ${this.now})`);
     if (kind < 0 || kind >= this.handlers.length) throw new Error(`bug: unknown event kind ${kind}`);
     const ev: SimEvent = { time, seq: this.seq++, kind, a, b, cancelled: false };
-    this.queue.add(ev);
+    this.queue.add(ev, this.now);
     return ev;
   }
 

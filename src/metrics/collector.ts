@@ -3,7 +3,7 @@
 // own collector rather than editing a shared recorder. Metrics samples every collector at each interval,
 // in the order they were added, and gathers their summary figures at the end.
 import type { Simulation } from '../engine/simulation.js';
-import { tidy } from './stats.js';
+import { seconds } from './stats.js';
 
 export type Row = (string | number)[];
 export interface RowSink {
@@ -95,7 +95,7 @@ export class Metrics {
   }
 
   private sample(): void {
-    const t = tidy(this.sim.now / 1000);
+    const t = seconds(this.sim.now);
     for (const c of this.collectors) c.sample?.(t, this.timeseries);
     this.sim.schedule(this.intervalMs, this.kSample);
   }

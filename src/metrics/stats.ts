@@ -33,3 +33,11 @@ export function tidy(v: number): number | string {
   if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
   return Number(v.toPrecision(12));
 }
+
+/**
+ * tidy(ms / 1000) for a time in milliseconds, without tidy's string round trip when ms is a whole number below
+ * 1e12: ms / 1000 then has at most 12 significant digits, and the nearest double to it is what tidy returns.
+ */
+export function seconds(ms: number): number | string {
+  return Number.isInteger(ms) && ms < 1e12 && ms > -1e12 ? ms / 1000 : tidy(ms / 1000);
+}

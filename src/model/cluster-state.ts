@@ -1,6 +1,6 @@
 // The cluster's mutable state and the few named operations that change it (DESIGN rule 3).
 // Watchers are told of every change, like informers; they must only queue work, never act synchronously.
-import { WATCHER_ORDER, type ClusterEvent, type Watcher, type WatcherName } from './events.js';
+import { CLUSTER_EVENT_TYPES, WATCHER_ORDER, type ClusterEvent, type ClusterEventType, type Watcher, type WatcherName } from './events.js';
 import { Node, type ResourceColumns } from './node.js';
 import { Pod, type PodPhase, type PodTemplate } from './pod.js';
 import { podName } from '../workload/names.js';
@@ -12,6 +12,40 @@ import type { LabelSelector } from './selectors.js';
 import { Workload, workloadKey, type WorkloadKind, type WorkloadObjectSpec, type WorkloadStatus } from './workloads.js';
 
 export type { ClusterEvent, ClusterEventType, Watcher, WatcherName } from './events.js';
+
+/** The event of one type, narrowed from the union (a union type such as PodBound | PodRunning keeps its members). */
+export type EventOf<T extends ClusterEventType> = ClusterEvent extends infer E
+  ? E extends { readonly type: infer U }
+    ? T extends U
+      ? E
+      : never
+    : never
+  : never;
+
+/**
+ * A watcher as a handler per event type: it is called only for the types it names (the others cost it
+ * nothing), each handler with its event narrowed to that type.
+ */
+export type WatchHandlers = { readonly [T in ClusterEventType]?: (ev: EventOf<T>) => void };
+
+/** Watchers per event type, in the order they hear each change. */
+type Dispatch = Record<ClusterEventType, Watcher[]>;
+
+function dispatchOf(entries: readonly { rank: number; w: Watcher | WatchHandlers }[]): Dispatch {
+  const d = {} as Dispatch;
+  for (const type of CLUSTER_EVENT_TYPES) {
+    const list: Watcher[] = [];
+    for (const { w } of entries) {
+      if (typeof w === 'function') list.push(w);
+      else {
+        const h = w[type] as Watcher | undefined;
+        if (h) list.push(h);
+      }
+    }
+    d[type] = list;
+  }
+  return d;
+}
 
 /** Bits of a taint list that the cluster's counters follow (ResourceColumns.taintBits, per node). */
 export const PREFER = 1;
@@ -50,8 +84,8 @@ export class ClusterState {
   readonly nodeByName = new Map<string, Node>();
   /** Pods not yet finished or deleted, in creation order. */
   readonly livePods = new Map<number, Pod>();
-  /** Live pods by "namespace/name". */
-  private readonly podByName = new Map<string, Pod>();
+  /** Live pods by namespace, then name (no "namespace/name" key to build and hash for every lookup). */
+  private readonly podByName = new Map<string, Map<string, Pod>>();
   /** Every workload object ever created, by index (deleted ones stay, so indices are stable). */
   readonly workloads: Workload[] = [];
   /** PodDisruptionBudgets, in creation order. */
@@ -67,10 +101,10 @@ export class ClusterState {
   /** How many nodes hold each image (for ImageLocality), kept incrementally. */
   readonly imageNodeCount = new Map<string, number>();
   private nextPodId = 0;
-  private readonly watchers: { rank: number; w: Watcher }[] = [];
-  private watcherList: Watcher[] = [];
+  private readonly watchers: { rank: number; w: Watcher | WatchHandlers }[] = [];
+  private dispatch: Dispatch = dispatchOf([]);
   /** Watchers of the scheduling state ('index'): the only ones told of what-if changes. */
-  private indexWatchers: Watcher[] = [];
+  private indexDispatch: Dispatch = dispatchOf([]);
   /** Undo steps of the open what-ifs, newest last (see fork). */
   private readonly undo: (() => void)[] = [];
   private forks = 0;
@@ -116,24 +150,28 @@ export class ClusterState {
 
   /**
    * Registers a watcher under its name in WATCHER_ORDER: watchers hear each change in that declared order
-   * (and in registration order within one name), whatever order they were constructed in.
+   * (and in registration order within one name), whatever order they were constructed in. A function hears
+   * every change; a WatchHandlers object only the event types it has a handler for.
    */
-  watch(name: WatcherName, w: Watcher): void {
+  watch(name: WatcherName, w: Watcher | WatchHandlers): void {
     const rank = WATCHER_ORDER.indexOf(name);
     let at = this.watchers.length;
     while (at > 0 && this.watchers[at - 1]!.rank > rank) at--;
     this.watchers.splice(at, 0, { rank, w });
-    this.watcherList = this.watchers.map((x) => x.w);
+    this.dispatch = dispatchOf(this.watchers);
     const indexRank = WATCHER_ORDER.indexOf('index');
-    this.indexWatchers = this.watchers.filter((x) => x.rank === indexRank).map((x) => x.w);
+    this.indexDispatch = dispatchOf(this.watchers.filter((x) => x.rank === indexRank));
   }
 
-  private emit(ev: ClusterEvent): void {
-    if (this.forks > 0) {
-      for (const w of this.indexWatchers) w(ev);
-      return;
-    }
-    for (const w of this.watcherList) w(ev);
+  /**
+   * Tells the watchers of the event's type. Every event object is made here with the same fields in the
+   * same order (those an event type does not have are undefined, as they read when absent), so watchers
+   * read one object shape rather than five.
+   */
+  private emit(type: ClusterEventType, pod?: Pod, node?: Node | null, workload?: Workload, whatIf?: true): void {
+    const ev = { type, pod, node, workload, whatIf } as unknown as ClusterEvent;
+    const list = (this.forks > 0 ? this.indexDispatch : this.dispatch)[type];
+    for (let i = 0; i < list.length; i++) list[i]!(ev);
   }
 
   // What-if: hypothetical changes to the scheduling state, undone by revert.
@@ -177,7 +215,7 @@ export class ClusterState {
     if (!node) throw new Error(`bug: assuming unbound pod ${pod.name} removed`);
     const slot = pod.slot;
     this.release(pod);
-    this.emit({ type: 'PodDeleted', pod, node, whatIf: true });
+    this.emit('PodDeleted', pod, node, undefined, true);
     this.undo.push(() => {
       this.occupy(pod, node);
       // release() swapped the last pod into the slot: put both back where they were.
@@ -190,7 +228,7 @@ export class ClusterState {
         moved.slot = last;
         pod.slot = slot;
       }
-      this.emit({ type: 'PodBound', pod, node, whatIf: true });
+      this.emit('PodBound', pod, node, undefined, true);
     });
   }
 
@@ -199,10 +237,10 @@ export class ClusterState {
     this.requireWhatIf('assumePodBound');
     if (pod.node) throw new Error(`bug: assuming bound pod ${pod.name} bound again`);
     this.occupy(pod, node);
-    this.emit({ type: 'PodBound', pod, node, whatIf: true });
+    this.emit('PodBound', pod, node, undefined, true);
     this.undo.push(() => {
       this.release(pod);
-      this.emit({ type: 'PodDeleted', pod, node, whatIf: true });
+      this.emit('PodDeleted', pod, node, undefined, true);
     });
   }
 
@@ -239,7 +277,7 @@ export class ClusterState {
     );
     this.workloads.push(w);
     this.workloadByKey.set(key, w);
-    this.emit({ type: 'WorkloadAdded', workload: w });
+    this.emit('WorkloadAdded', undefined, undefined, w);
     return w;
   }
 
@@ -252,7 +290,7 @@ export class ClusterState {
     this.requireReal('updateWorkloadSpec');
     w.spec = spec;
     w.generation++;
-    this.emit({ type: 'WorkloadSpecChanged', workload: w });
+    this.emit('WorkloadSpecChanged', undefined, undefined, w);
   }
 
   /** The scale subresource: spec.replicas (an HPA, `kubectl scale`, a Deployment scaling its ReplicaSets). */
@@ -279,7 +317,7 @@ export class ClusterState {
       st[k] = v;
       changed = true;
     }
-    if (changed) this.emit({ type: 'WorkloadStatusChanged', workload: w });
+    if (changed) this.emit('WorkloadStatusChanged', undefined, undefined, w);
   }
 
   // Nodes.
@@ -297,11 +335,11 @@ export class ClusterState {
     this.nodeByName.set(n.name, n);
     this.countTaints(n, n.taints, 1);
     if (this.forks > 0) {
-      this.emit({ type: 'NodeAdded', node: n, whatIf: true });
+      this.emit('NodeAdded', undefined, n, undefined, true);
       this.undo.push(() => this.dropNode(n));
       return n;
     }
-    this.emit({ type: 'NodeAdded', node: n });
+    this.emit('NodeAdded', undefined, n);
     return n;
   }
 
@@ -309,7 +347,7 @@ export class ClusterState {
   private dropNode(n: Node): void {
     if (n.pods.length > 0 || this.nodes[this.nodes.length - 1] !== n)
       throw new Error(`bug: dropping hypothetical node ${n.name} out of order`);
-    this.emit({ type: 'NodeRemoved', node: n, whatIf: true });
+    this.emit('NodeRemoved', undefined, n, undefined, true);
     this.countTaints(n, n.taints, -1);
     this.nodes.pop();
     this.nodeByName.delete(n.name);
@@ -335,7 +373,7 @@ export class ClusterState {
     if (node.removedAt >= 0) throw new Error(`bug: node ${node.name} was removed`);
     if (node.ready === ready) return;
     node.ready = ready;
-    this.emit({ type: 'NodeReadyChanged', node });
+    this.emit('NodeReadyChanged', undefined, node);
   }
 
   /**
@@ -348,7 +386,7 @@ export class ClusterState {
     if (node.up === up && node.reachable === reachable) return;
     node.up = up;
     node.reachable = reachable;
-    this.emit({ type: 'NodeHealthChanged', node });
+    this.emit('NodeHealthChanged', undefined, node);
   }
 
   /** The pod's Ready condition (the kubelet, or the node lifecycle controller's MarkPodsNotReady). */
@@ -356,7 +394,7 @@ export class ClusterState {
     this.requireReal('setPodReady');
     if (pod.ready === ready || !pod.node) return;
     pod.ready = ready;
-    this.emit({ type: 'PodReadyChanged', pod, node: pod.node });
+    this.emit('PodReadyChanged', pod, pod.node);
   }
 
   /** The pod's containers start again on its node (after an exit, or after the node restarted): restarts + 1. */
@@ -385,7 +423,7 @@ export class ClusterState {
     this.countTaints(node, node.taints, -1);
     node.taints = taints;
     this.countTaints(node, taints, 1);
-    this.emit({ type: 'NodeTaintsChanged', node });
+    this.emit('NodeTaintsChanged', undefined, node);
   }
 
   /** spec.unschedulable: cordon (true) or uncordon (false). */
@@ -395,7 +433,7 @@ export class ClusterState {
     if (node.unschedulable === unschedulable) return;
     node.unschedulable = unschedulable;
     this.unschedulableNodes += unschedulable ? 1 : -1;
-    this.emit({ type: 'NodeUnschedulableChanged', node });
+    this.emit('NodeUnschedulableChanged', undefined, node);
   }
 
   /**
@@ -411,34 +449,42 @@ export class ClusterState {
     if (node.unschedulable) this.unschedulableNodes--;
     this.countTaints(node, node.taints, -1);
     this.nodeByName.delete(node.name);
-    this.emit({ type: 'NodeRemoved', node });
+    this.emit('NodeRemoved', undefined, node);
   }
 
   // Pods.
 
   /** The live pod of that name in the namespace: pod names are unique per namespace, as the API server keeps them. */
   podNamed(namespace: string, name: string): Pod | undefined {
-    return this.podByName.get(`${namespace}/${name}`);
+    return this.podByName.get(namespace)?.get(name);
+  }
+
+  /** The live pods of a namespace by name. */
+  private podsIn(namespace: string): Map<string, Pod> {
+    let pods = this.podByName.get(namespace);
+    if (!pods) this.podByName.set(namespace, (pods = new Map()));
+    return pods;
   }
 
   /** A generated name (podName) for the ordinal that no live pod of the namespace holds. */
   freePodName(namespace: string, base: string, ordinal: number): string {
+    const pods = this.podByName.get(namespace);
     for (let attempt = 0; ; attempt++) {
       const name = podName(base, ordinal, attempt);
-      if (!this.podByName.has(`${namespace}/${name}`)) return name;
+      if (!pods?.has(name)) return name;
     }
   }
 
   /** Creates a pod owned by `owner` (or a bare pod); runMs is how long it runs once started (-1: until deleted). */
   createPod(template: PodTemplate, name: string, runMs: number, owner: Workload | null, exitCode = owner?.spec.exitCode ?? 0): Pod {
     this.requireReal('createPod');
-    const key = `${template.namespace}/${name}`;
-    if (this.podByName.has(key)) throw new Error(`bug: pod ${key} exists already (check podNamed first)`);
+    const pods = this.podsIn(template.namespace);
+    if (pods.has(name)) throw new Error(`bug: pod ${template.namespace}/${name} exists already (check podNamed first)`);
     const pod = new Pod(this.nextPodId++, name, template, this.clock.now, runMs, owner ? owner.index : -1);
     pod.exitCode = exitCode;
     this.livePods.set(pod.id, pod);
-    this.podByName.set(key, pod);
-    this.emit({ type: 'PodAdded', pod });
+    pods.set(name, pod);
+    this.emit('PodAdded', pod);
     return pod;
   }
 
@@ -450,7 +496,7 @@ export class ClusterState {
     this.occupy(pod, node);
     pod.nodeName = node.name;
     pod.scheduledAt = this.clock.now;
-    this.emit({ type: 'PodBound', pod, node });
+    this.emit('PodBound', pod, node);
   }
 
   /** The pod takes its requests on the node and joins its pod list. */
@@ -480,7 +526,7 @@ export class ClusterState {
       images.add(img.name);
       this.imageNodeCount.set(img.name, (this.imageNodeCount.get(img.name) ?? 0) + 1);
     }
-    this.emit({ type: 'PodRunning', pod, node: pod.node });
+    this.emit('PodRunning', pod, pod.node);
   }
 
   /** The pod's containers ended: Succeeded or Failed. Its requests are released (the scheduler ignores terminal pods). */
@@ -492,8 +538,8 @@ export class ClusterState {
     pod.outcome = outcome;
     pod.finishedAt = this.clock.now;
     this.livePods.delete(pod.id);
-    this.podByName.delete(`${pod.namespace}/${pod.name}`);
-    this.emit({ type: 'PodFinished', pod, node });
+    this.podByName.get(pod.namespace)?.delete(pod.name);
+    this.emit('PodFinished', pod, node);
   }
 
   /**
@@ -510,7 +556,7 @@ export class ClusterState {
       pod.deletionTimestamp = this.clock.now;
       pod.deletionGraceMs = gracePeriodMs;
       pod.outcome = outcome;
-      this.emit({ type: 'PodTerminating', pod, node: pod.node });
+      this.emit('PodTerminating', pod, pod.node);
       return;
     }
     const node = pod.node;
@@ -518,8 +564,8 @@ export class ClusterState {
     if (!pod.terminating || !pod.outcome) pod.outcome = outcome;
     pod.finishedAt = this.clock.now;
     this.livePods.delete(pod.id);
-    this.podByName.delete(`${pod.namespace}/${pod.name}`);
-    this.emit({ type: 'PodDeleted', pod, node });
+    this.podByName.get(pod.namespace)?.delete(pod.name);
+    this.emit('PodDeleted', pod, node);
   }
 
   /** The Eviction API: a graceful deletion with the pod's own terminationGracePeriodSeconds unless given. */

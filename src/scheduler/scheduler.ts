@@ -342,18 +342,35 @@ export class Scheduler {
           throw new Error(`bug: PreScore ${plugin.name} failed: ${st.reason}`);
         }
       }
+      if (plugin.addScores && !plugin.normalizeScore) {
+        if (Scheduler.checkScores) this.checkAddScores(plugin, pod, feasible, m, weight);
+        plugin.addScores(state, pod, feasible, m, weight, totals, this.feasibleIdx);
+        continue;
+      }
       if (plugin.scoreAll) plugin.scoreAll(state, pod, feasible, m, scores, this.feasibleIdx);
       else scoreEach(plugin, state, pod, feasible, m, scores);
       if (plugin.normalizeScore) plugin.normalizeScore(state, pod, scores, m);
-      if (Scheduler.checkScores) {
-        for (let i = 0; i < m; i++) {
-          const s = scores[i]!;
-          if (!(s >= 0 && s <= MAX_NODE_SCORE)) throw new Error(`bug: ${plugin.name} scored ${s} outside 0..${MAX_NODE_SCORE}`);
-        }
-      }
+      if (Scheduler.checkScores) checkRange(plugin, scores, m);
       for (let i = 0; i < m; i++) totals[i]! += scores[i]! * weight;
     }
     return this.selectHost(feasible, totals, m);
+  }
+
+  /** Tests: addScores must add what scoreAll (or score) gives, and those scores must be in range. */
+  private checkAddScores(plugin: Plugin, pod: Pod, feasible: Node[], m: number, weight: number): void {
+    const scores = this.scores;
+    if (plugin.scoreAll) plugin.scoreAll(this.state, pod, feasible, m, scores, this.feasibleIdx);
+    else scoreEach(plugin, this.state, pod, feasible, m, scores);
+    checkRange(plugin, scores, m);
+    const base = this.totals.slice(0, m);
+    const added = base.slice();
+    plugin.addScores!(this.state, pod, feasible, m, weight, added, this.feasibleIdx);
+    for (let i = 0; i < m; i++) {
+      if (added[i] !== base[i]! + scores[i]! * weight)
+        throw new Error(
+          `bug: ${plugin.name} addScores added ${added[i]! - base[i]!} for node ${feasible[i]!.name}, not ${scores[i]! * weight}`,
+        );
+    }
   }
 
   /**
@@ -362,15 +379,18 @@ export class Scheduler {
    */
   private selectHost(feasible: Node[], totals: Float64Array, m: number): Node {
     let max = totals[0]!;
+    let at = 0;
     let ties = 1;
     for (let i = 1; i < m; i++) {
       const t = totals[i]!;
       if (t > max) {
         max = t;
+        at = i;
         ties = 1;
       } else if (t === max) ties++;
     }
-    let pick = ties === 1 ? 0 : this.rng.int(ties);
+    if (ties === 1) return feasible[at]!;
+    let pick = this.rng.int(ties);
     for (let i = 0; i < m; i++) {
       if (totals[i] === max && pick-- === 0) return feasible[i]!;
     }
@@ -398,6 +418,13 @@ function filterEach(
     else status[idx] = st;
   }
   return out;
+}
+
+function checkRange(plugin: Plugin, scores: Float64Array, m: number): void {
+  for (let i = 0; i < m; i++) {
+    const s = scores[i]!;
+    if (!(s >= 0 && s <= MAX_NODE_SCORE)) throw new Error(`bug: ${plugin.name} scored ${s} outside 0..${MAX_NODE_SCORE}`);
+  }
 }
 
 function scoreEach(plugin: Plugin, state: CycleState, pod: Pod, feasible: Node[], m: number, out: Float64Array): void {

@@ -6,7 +6,6 @@
 import type { Simulation } from '../../engine/simulation.js';
 import { SyncQueue } from '../sync-queue.js';
 import type { ClusterState } from '../../model/cluster-state.js';
-import type { ClusterEvent } from '../../model/events.js';
 import type { Workload } from '../../model/workloads.js';
 import { computeHash } from '../../workload/names.js';
 
@@ -29,24 +28,31 @@ export class DeploymentController {
     private readonly cluster: ClusterState,
   ) {
     this.queue = new SyncQueue(sim, 'deployment.sync', (m) => this.sync(m));
-    cluster.watch('deployment', (ev) => this.on(ev));
+    cluster.watch('deployment', {
+      WorkloadAdded: (ev) => {
+        const w = ev.workload;
+        if (w.kind === 'Deployment') this.queue.add(w.index, { deployment: w, replicaSets: [] });
+        else {
+          const m = this.ownerOf(w);
+          if (m) m.replicaSets.push(w);
+        }
+      },
+      WorkloadSpecChanged: (ev) => {
+        if (ev.workload.kind === 'Deployment') this.queue.queue(ev.workload.index);
+      },
+      // A ReplicaSet's status moves its Deployment's.
+      WorkloadStatusChanged: (ev) => {
+        const m = this.ownerOf(ev.workload);
+        if (m) this.queue.queue(m.deployment.index);
+      },
+    });
   }
 
-  private on(ev: ClusterEvent): void {
-    if (ev.type !== 'WorkloadAdded' && ev.type !== 'WorkloadSpecChanged' && ev.type !== 'WorkloadStatusChanged') return;
-    const w = ev.workload;
-    if (w.kind === 'Deployment') {
-      if (ev.type === 'WorkloadAdded') this.queue.add(w.index, { deployment: w, replicaSets: [] });
-      else if (ev.type === 'WorkloadSpecChanged') this.queue.queue(w.index);
-      return;
-    }
+  /** The bookkeeping of the Deployment that owns this ReplicaSet, if w is one. */
+  private ownerOf(w: Workload): Managed | undefined {
     const owner = w.owner;
-    if (w.kind !== 'ReplicaSet' || !owner || owner.kind !== 'Deployment') return;
-    const m = this.queue.get(owner.index);
-    if (!m) return;
-    if (ev.type === 'WorkloadAdded') m.replicaSets.push(w);
-    // A ReplicaSet's status moves its Deployment's.
-    if (ev.type === 'WorkloadStatusChanged') this.queue.queue(owner.index);
+    if (w.kind !== 'ReplicaSet' || !owner || owner.kind !== 'Deployment') return undefined;
+    return this.queue.get(owner.index);
   }
 
   /** deployment_controller.go syncDeployment, without rollout steps: the current ReplicaSet at spec.replicas, the others at 0. */

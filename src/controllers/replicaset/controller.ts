@@ -6,7 +6,6 @@ import type { Simulation } from '../../engine/simulation.js';
 import { SyncQueue } from '../sync-queue.js';
 import { sample } from '../../engine/distributions.js';
 import type { ClusterState } from '../../model/cluster-state.js';
-import type { ClusterEvent } from '../../model/events.js';
 import type { Pod } from '../../model/pod.js';
 import type { Workload } from '../../model/workloads.js';
 import type { Rng } from '../../engine/rng.js';
@@ -14,10 +13,10 @@ import { deletionOrder, replicaDiff } from './calc.js';
 
 interface Managed {
   rs: Workload;
-  /** Active pods: owned, not ended, not terminating. */
-  pods: Set<Pod>;
-  /** The active pods that are Running and Ready (status.readyReplicas), kept as they change. */
-  ready: Set<Pod>;
+  /** Active pods (owned, not ended, not terminating), in no particular order. */
+  pods: Pod[];
+  /** How many of them are Running and Ready (status.readyReplicas), kept as they change. */
+  ready: number;
   created: number;
   /** The top-level object's random stream (so a Deployment's pods draw as they always have). */
   rng: Rng | null;
@@ -25,52 +24,94 @@ interface Managed {
 
 export class ReplicaSetController {
   private readonly queue: SyncQueue<Managed>;
+  /**
+   * Per pod id: the pod's position in its ReplicaSet's `pods` + 1 (0: not an active pod of one), and 1 if it
+   * counts as ready: typed arrays instead of a set of pods per ReplicaSet, for the events of every pod.
+   */
+  private slot = new Int32Array(1024);
+  private isReady = new Uint8Array(1024);
 
   constructor(
     private readonly sim: Simulation,
     private readonly cluster: ClusterState,
   ) {
     this.queue = new SyncQueue(sim, 'replicaset.sync', (m) => this.sync(m));
-    cluster.watch('replicaset', (ev) => this.on(ev));
+    cluster.watch('replicaset', {
+      WorkloadAdded: (ev) => {
+        if (ev.workload.kind !== 'ReplicaSet') return;
+        this.queue.add(ev.workload.index, { rs: ev.workload, pods: [], ready: 0, created: 0, rng: null });
+      },
+      WorkloadSpecChanged: (ev) => this.queue.queue(ev.workload.index),
+      PodRunning: (ev) => this.readyChanged(ev.pod),
+      PodReadyChanged: (ev) => this.readyChanged(ev.pod),
+      PodTerminating: (ev) => this.ended(ev.pod),
+      PodFinished: (ev) => this.ended(ev.pod),
+      PodDeleted: (ev) => this.ended(ev.pod),
+    });
   }
 
-  private on(ev: ClusterEvent): void {
-    switch (ev.type) {
-      case 'WorkloadAdded':
-        if (ev.workload.kind !== 'ReplicaSet') return;
-        this.queue.add(ev.workload.index, { rs: ev.workload, pods: new Set(), ready: new Set(), created: 0, rng: null });
-        return;
-      case 'WorkloadSpecChanged':
-        this.queue.queue(ev.workload.index);
-        return;
-      case 'PodRunning':
-      case 'PodReadyChanged': {
-        const m = this.queue.get(ev.pod.workload);
-        if (m && m.pods.has(ev.pod)) {
-          if (ev.pod.phase === 'Running' && ev.pod.ready) m.ready.add(ev.pod);
-          else m.ready.delete(ev.pod);
-        }
-        this.queue.queue(ev.pod.workload);
-        return;
-      }
-      case 'PodTerminating':
-      case 'PodFinished':
-      case 'PodDeleted': {
-        const m = this.queue.get(ev.pod.workload);
-        if (m && m.pods.delete(ev.pod)) {
-          m.ready.delete(ev.pod);
-          this.queue.queue(ev.pod.workload);
-        }
-        return;
-      }
-      default:
+  /** A new pod of the ReplicaSet is active. */
+  private add(m: Managed, pod: Pod): void {
+    const id = pod.id;
+    if (id >= this.slot.length) {
+      const size = Math.max(id + 1, this.slot.length * 2);
+      const slot = new Int32Array(size);
+      slot.set(this.slot);
+      this.slot = slot;
+      const ready = new Uint8Array(size);
+      ready.set(this.isReady);
+      this.isReady = ready;
     }
+    m.pods.push(pod);
+    this.slot[id] = m.pods.length;
+  }
+
+  /** Whether the pod is an active pod of its ReplicaSet. */
+  private active(pod: Pod): boolean {
+    return pod.id < this.slot.length && this.slot[pod.id] !== 0;
+  }
+
+  /** The pod is no longer active (false if it was not). */
+  private remove(m: Managed, pod: Pod): boolean {
+    if (!this.active(pod)) return false;
+    const id = pod.id;
+    const at = this.slot[id]! - 1;
+    const last = m.pods.pop()!;
+    if (last !== pod) {
+      m.pods[at] = last;
+      this.slot[last.id] = at + 1;
+    }
+    this.slot[id] = 0;
+    if (this.isReady[id] === 1) {
+      this.isReady[id] = 0;
+      m.ready--;
+    }
+    return true;
+  }
+
+  /** The pod started running or its Ready condition changed: status.readyReplicas may move. */
+  private readyChanged(pod: Pod): void {
+    const m = this.queue.get(pod.workload);
+    if (m && this.active(pod)) {
+      const ready = pod.phase === 'Running' && pod.ready ? 1 : 0;
+      if (this.isReady[pod.id] !== ready) {
+        this.isReady[pod.id] = ready;
+        m.ready += ready === 1 ? 1 : -1;
+      }
+    }
+    this.queue.queue(pod.workload);
+  }
+
+  /** The pod began terminating, ended or was deleted: it is no longer active. */
+  private ended(pod: Pod): void {
+    const m = this.queue.get(pod.workload);
+    if (m && this.remove(m, pod)) this.queue.queue(pod.workload);
   }
 
   /** replica_set.go syncReplicaSet / manageReplicas: one step towards spec.replicas, then the status. */
   private sync(m: Managed): void {
     const rs = m.rs;
-    const diff = replicaDiff(rs.spec.replicas, m.pods.size);
+    const diff = replicaDiff(rs.spec.replicas, m.pods.length);
     if (diff > 0) {
       // The random stream is the top-level object's, so a Deployment's pods draw as they always have.
       const root = rs.root;
@@ -79,23 +120,23 @@ export class ReplicaSetController {
       for (let k = 0; k < diff; k++) {
         const runMs = runTime ? Math.round(sample(runTime, rng)) : -1;
         const pod = this.cluster.createPod(rs.spec.template!, this.cluster.freePodName(rs.namespace, rs.name, m.created++), runMs, rs);
-        m.pods.add(pod);
+        this.add(m, pod);
       }
     } else if (diff < 0) {
-      const victims = [...m.pods].sort(deletionOrder).slice(0, -diff);
+      // deletionOrder is a total order: the victims do not depend on the order the pods are kept in.
+      const victims = m.pods.slice().sort(deletionOrder).slice(0, -diff);
       for (const p of victims) {
-        m.pods.delete(p);
-        m.ready.delete(p);
+        this.remove(m, p);
         this.cluster.deletePod(p, 'ScaledDown');
       }
     }
-    const ready = m.ready.size;
+    const ready = m.ready;
     this.cluster.setWorkloadStatus(rs, {
       observedGeneration: rs.generation,
-      replicas: m.pods.size,
+      replicas: m.pods.length,
       readyReplicas: ready,
       availableReplicas: ready,
     });
-    if (rs.spec.replicas !== m.pods.size) this.queue.queue(rs.index);
+    if (rs.spec.replicas !== m.pods.length) this.queue.queue(rs.index);
   }
 }

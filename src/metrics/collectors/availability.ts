@@ -4,7 +4,6 @@
 // the pods it lost (evicted, or failed with their node) and the longest stretch below its desired count.
 // workloads.csv holds a row per workload; summary.csv the worst availability and the pods lost in all.
 import type { Clock, ClusterState } from '../../model/cluster-state.js';
-import type { ClusterEvent } from '../../model/events.js';
 import type { Pod } from '../../model/pod.js';
 import type { Workload, WorkloadKind } from '../../model/workloads.js';
 import type { Collector, Figures, RowSink, SinkFactory } from '../collector.js';
@@ -42,8 +41,8 @@ export class AvailabilityCollector implements Collector {
   static readonly files = [WORKLOADS_FILE];
   private readonly rows: RowSink;
   private readonly tracked: (Tracked | null)[];
-  /** Pods counted as available. */
-  private readonly counted = new Set<number>();
+  /** Per pod id: 1 if the pod is counted as available. */
+  private counted = new Uint8Array(1024);
 
   constructor(
     private readonly clock: Clock,
@@ -53,7 +52,15 @@ export class AvailabilityCollector implements Collector {
   ) {
     this.rows = sinks.open(WORKLOADS_FILE, WORKLOAD_COLUMNS);
     this.tracked = names.series.map(() => null);
-    cluster.watch('metrics', (ev) => this.on(ev));
+    cluster.watch('metrics', {
+      WorkloadAdded: (ev) => this.onWorkload(ev.workload),
+      WorkloadSpecChanged: (ev) => this.onWorkload(ev.workload),
+      PodRunning: (ev) => this.onReady(ev.pod),
+      PodReadyChanged: (ev) => this.onReady(ev.pod),
+      PodTerminating: (ev) => this.onEnd(ev.pod, true),
+      PodFinished: (ev) => this.onEnd(ev.pod, false),
+      PodDeleted: (ev) => this.onEnd(ev.pod, false),
+    });
   }
 
   /** Declared workload i's object once it exists (looked up until then). */
@@ -111,37 +118,45 @@ export class AvailabilityCollector implements Collector {
     this.settle(i, t);
   }
 
-  private on(ev: ClusterEvent): void {
-    switch (ev.type) {
-      case 'WorkloadAdded':
-      case 'WorkloadSpecChanged': {
-        const i = this.names.series.findIndex(
-          (s) => s.kind === ev.workload.kind && s.namespace === ev.workload.namespace && s.name === ev.workload.name,
-        );
-        if (i < 0) return;
-        const t = this.advance(i);
-        if (t) this.settle(i, t);
-        return;
+  /** A workload object was applied or changed: its desired count may have moved. */
+  private onWorkload(w: Workload): void {
+    const i = this.names.series.findIndex((s) => s.kind === w.kind && s.namespace === w.namespace && s.name === w.name);
+    if (i < 0) return;
+    const t = this.advance(i);
+    if (t) this.settle(i, t);
+  }
+
+  private isCounted(pod: Pod): boolean {
+    return pod.id < this.counted.length && this.counted[pod.id] === 1;
+  }
+
+  /** Stops counting the pod as available; false if it was not. */
+  private uncount(pod: Pod): boolean {
+    if (!this.isCounted(pod)) return false;
+    this.counted[pod.id] = 0;
+    return true;
+  }
+
+  /** The pod started running or its Ready condition changed. */
+  private onReady(pod: Pod): void {
+    if (pod.ready && !pod.terminating && pod.phase === 'Running' && !this.isCounted(pod)) {
+      if (pod.id >= this.counted.length) {
+        const c = new Uint8Array(Math.max(pod.id + 1, this.counted.length * 2));
+        c.set(this.counted);
+        this.counted = c;
       }
-      case 'PodRunning':
-      case 'PodReadyChanged':
-        if (ev.pod.ready && !ev.pod.terminating && ev.pod.phase === 'Running' && !this.counted.has(ev.pod.id)) {
-          this.counted.add(ev.pod.id);
-          this.change(ev.pod, 1);
-        } else if (!ev.pod.ready && this.counted.delete(ev.pod.id)) this.change(ev.pod, -1);
-        return;
-      case 'PodTerminating':
-      case 'PodFinished':
-      case 'PodDeleted': {
-        const lost = ev.pod.outcome === 'TaintManagerEviction' || ev.pod.outcome === 'NodeRestarted' || ev.pod.outcome === 'Evicted';
-        // A pod is lost once: when its deletion begins (or when it ends, if it ended without one).
-        const firstEnd = ev.type === 'PodTerminating' || ev.pod.deletionTimestamp < 0;
-        if (this.counted.delete(ev.pod.id)) this.change(ev.pod, -1, lost && firstEnd);
-        else if (lost && firstEnd) this.change(ev.pod, 0, true);
-        return;
-      }
-      default:
-    }
+      this.counted[pod.id] = 1;
+      this.change(pod, 1);
+    } else if (!pod.ready && this.uncount(pod)) this.change(pod, -1);
+  }
+
+  /** The pod began terminating (terminating = true), ended or was deleted. */
+  private onEnd(pod: Pod, terminating: boolean): void {
+    const lost = pod.outcome === 'TaintManagerEviction' || pod.outcome === 'NodeRestarted' || pod.outcome === 'Evicted';
+    // A pod is lost once: when its deletion begins (or when it ends, if it ended without one).
+    const firstEnd = terminating || pod.deletionTimestamp < 0;
+    if (this.uncount(pod)) this.change(pod, -1, lost && firstEnd);
+    else if (lost && firstEnd) this.change(pod, 0, true);
   }
 
   finish(): void {

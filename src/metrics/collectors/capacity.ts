@@ -2,7 +2,6 @@
 // (requested / allocatable), kept incrementally from the model's events: pods bound and released,
 // nodes added and removed.
 import type { Clock, ClusterState } from '../../model/cluster-state.js';
-import type { ClusterEvent } from '../../model/events.js';
 import type { Node } from '../../model/node.js';
 import type { Pod } from '../../model/pod.js';
 import { CPU, MEMORY } from '../../model/resources.js';
@@ -38,33 +37,28 @@ export class CapacityCollector implements Collector {
     private readonly clock: Clock,
     cluster: ClusterState,
   ) {
-    cluster.watch('metrics', (ev) => this.on(ev));
+    cluster.watch('metrics', {
+      NodeAdded: (ev) => this.onNode(ev.node, 1),
+      NodeRemoved: (ev) => this.onNode(ev.node, -1),
+      PodBound: (ev) => this.change(ev.node, ev.pod, 1),
+      PodFinished: (ev) => {
+        if (ev.node) this.change(ev.node, ev.pod, -1);
+      },
+      PodDeleted: (ev) => {
+        if (ev.node) this.change(ev.node, ev.pod, -1);
+      },
+    });
   }
 
-  private on(ev: ClusterEvent): void {
-    switch (ev.type) {
-      case 'NodeAdded':
-      case 'NodeRemoved': {
-        const n = ev.node;
-        const d = ev.type === 'NodeAdded' ? 1 : -1;
-        this.integrate();
-        const g = d > 0 ? this.group(n) : this.nodeGroup[n.index]!;
-        g.nodes += d;
-        g.cpuAlloc += d * n.allocatable[CPU]!;
-        g.memAlloc += d * n.allocatable[MEMORY]!;
-        this.cpuAlloc += d * n.allocatable[CPU]!;
-        this.memAlloc += d * n.allocatable[MEMORY]!;
-        return;
-      }
-      case 'PodBound':
-        this.change(ev.node, ev.pod, 1);
-        return;
-      case 'PodFinished':
-      case 'PodDeleted':
-        if (ev.node) this.change(ev.node, ev.pod, -1);
-        return;
-      default:
-    }
+  /** A node appears (d = 1) or goes (d = -1). */
+  private onNode(n: Node, d: 1 | -1): void {
+    this.integrate();
+    const g = d > 0 ? this.group(n) : this.nodeGroup[n.index]!;
+    g.nodes += d;
+    g.cpuAlloc += d * n.allocatable[CPU]!;
+    g.memAlloc += d * n.allocatable[MEMORY]!;
+    this.cpuAlloc += d * n.allocatable[CPU]!;
+    this.memAlloc += d * n.allocatable[MEMORY]!;
   }
 
   private group(n: Node): Group {

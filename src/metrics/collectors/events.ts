@@ -6,7 +6,7 @@ import type { Clock } from '../../model/cluster-state.js';
 import type { Node } from '../../model/node.js';
 import type { Pod } from '../../model/pod.js';
 import type { Collector, Figures, RowSink, SinkFactory } from '../collector.js';
-import { tidy } from '../stats.js';
+import { seconds } from '../stats.js';
 
 export const EVENTS_FILE = 'events.csv';
 export const EVENT_COLUMNS = ['time_s', 'type', 'reason', 'object', 'message'];
@@ -34,7 +34,7 @@ export class EventRecorder implements Collector {
   }
 
   event(type: 'Normal' | 'Warning', reason: string, object: EventObject, message: string): void {
-    this.rows.write([tidy(this.clock.now / 1000), type, reason, objectName(object), message]);
+    this.rows.write([seconds(this.clock.now), type, reason, objectName(object), message]);
     this.counts.set(reason, (this.counts.get(reason) ?? 0) + 1);
   }
 

@@ -1,7 +1,6 @@
 // Fragmentation: the share of free CPU stranded on nodes that cannot fit a reference pod (the median
 // request of the scenario's workloads), kept per node as pods come and go and nodes are added or removed.
 import type { ClusterState } from '../../model/cluster-state.js';
-import type { ClusterEvent } from '../../model/events.js';
 import type { Node } from '../../model/node.js';
 import { CPU, MEMORY, PODS } from '../../model/resources.js';
 import type { Collector, Figures, RowSink } from '../collector.js';
@@ -24,32 +23,32 @@ export class FragmentationCollector implements Collector {
     private readonly capacity: CapacityCollector,
     private readonly reference: ReferencePod,
   ) {
-    cluster.watch('metrics', (ev) => this.on(ev));
+    cluster.watch('metrics', {
+      NodeAdded: (ev) => this.onNodeAdded(ev.node),
+      NodeRemoved: (ev) => this.onNodeRemoved(ev.node),
+      PodBound: (ev) => this.update(ev.node),
+      PodFinished: (ev) => this.onPodEnd(ev.node),
+      PodDeleted: (ev) => this.onPodEnd(ev.node),
+    });
   }
 
-  private on(ev: ClusterEvent): void {
-    switch (ev.type) {
-      case 'NodeAdded':
-        if (this.stranded.length <= ev.node.index) {
-          const s = new Float64Array(Math.max(64, (ev.node.index + 1) * 2));
-          s.set(this.stranded);
-          this.stranded = s;
-        }
-        this.update(ev.node);
-        return;
-      case 'NodeRemoved':
-        this.strandedTotal -= this.stranded[ev.node.index]!;
-        this.stranded[ev.node.index] = 0;
-        return;
-      case 'PodBound':
-        this.update(ev.node);
-        return;
-      case 'PodFinished':
-      case 'PodDeleted':
-        if (ev.node && ev.node.removedAt < 0) this.update(ev.node);
-        return;
-      default:
+  private onNodeAdded(n: Node): void {
+    if (this.stranded.length <= n.index) {
+      const s = new Float64Array(Math.max(64, (n.index + 1) * 2));
+      s.set(this.stranded);
+      this.stranded = s;
     }
+    this.update(n);
+  }
+
+  private onNodeRemoved(n: Node): void {
+    this.strandedTotal -= this.stranded[n.index]!;
+    this.stranded[n.index] = 0;
+  }
+
+  /** A pod left the node: its room changed, unless the node is gone. */
+  private onPodEnd(n: Node | null): void {
+    if (n && n.removedAt < 0) this.update(n);
   }
 
   private update(n: Node): void {

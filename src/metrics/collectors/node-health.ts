@@ -3,7 +3,6 @@
 // summary.csv the ratios over all node-time. A machine that is down shows Ready until the node lifecycle
 // controller notices (node-monitor-grace-period), so the two differ by that lag for every failure.
 import type { Clock, ClusterState } from '../../model/cluster-state.js';
-import type { ClusterEvent } from '../../model/events.js';
 import type { Node } from '../../model/node.js';
 import type { Collector, Figures } from '../collector.js';
 import { tidy } from '../stats.js';
@@ -23,21 +22,14 @@ export class NodeHealthCollector implements Collector {
     private readonly clock: Clock,
     private readonly cluster: ClusterState,
   ) {
-    cluster.watch('metrics', (ev) => this.on(ev));
-  }
-
-  private on(ev: ClusterEvent): void {
-    switch (ev.type) {
-      case 'NodeAdded':
+    cluster.watch('metrics', {
+      NodeAdded: (ev) => {
         this.tracks[ev.node.index] = { last: this.clock.now, upMs: 0, readyMs: 0, up: ev.node.up, ready: ev.node.ready };
-        return;
-      case 'NodeHealthChanged':
-      case 'NodeReadyChanged':
-      case 'NodeRemoved':
-        this.advance(ev.node);
-        return;
-      default:
-    }
+      },
+      NodeHealthChanged: (ev) => this.advance(ev.node),
+      NodeReadyChanged: (ev) => this.advance(ev.node),
+      NodeRemoved: (ev) => this.advance(ev.node),
+    });
   }
 
   private advance(n: Node): Track | undefined {

@@ -7,11 +7,11 @@
 // the mean is the count integrated over virtual time from each change to the next (exact, whatever the
 // metrics interval), divided by the time run.
 import type { ClusterState } from '../../model/cluster-state.js';
-import type { ClusterEvent } from '../../model/events.js';
+import type { Node } from '../../model/node.js';
 import type { Pod } from '../../model/pod.js';
 import { CPU, MEMORY } from '../../model/resources.js';
 import type { Collector, Figures, RowSink, SinkFactory } from '../collector.js';
-import { DoubleList, percentile, tidy } from '../stats.js';
+import { DoubleList, percentile, seconds, tidy } from '../stats.js';
 import type { WorkloadNames } from './workloads.js';
 
 export const POD_COLUMNS = [
@@ -58,51 +58,49 @@ export class PodsCollector implements Collector {
   ) {
     this.rows = sinks.open(PODS_FILE, POD_COLUMNS);
     this.startedAt = this.pendingSince = cluster.clock.now;
-    cluster.watch('metrics', (ev) => this.on(ev));
+    cluster.watch('metrics', {
+      PodAdded: () => this.onAdded(),
+      PodBound: (ev) => this.onBound(ev.pod, ev.node),
+      PodRunning: () => this.running++,
+      PodFinished: (ev) => this.onEnd(ev.pod, ev.node, true),
+      PodDeleted: (ev) => this.onEnd(ev.pod, ev.node, false),
+    });
   }
 
-  private on(ev: ClusterEvent): void {
-    switch (ev.type) {
-      case 'PodAdded':
-        this.created++;
-        this.integratePending();
-        this.pending++;
-        if (this.pending > this.peakPending) this.peakPending = this.pending;
-        return;
-      case 'PodBound':
-        this.integratePending();
-        this.pending--;
-        this.scheduled++;
-        this.schedulingLatency.push(ev.pod.scheduledAt - ev.pod.createdAt);
-        // bindPod has added the pod by the time watchers hear of it.
-        if (ev.node.pods.length === 1) {
-          this.nodesUsed++;
-          if (this.nodesUsed > this.peakNodesUsed) this.peakNodesUsed = this.nodesUsed;
-        }
-        return;
-      case 'PodRunning':
-        this.running++;
-        return;
-      case 'PodFinished':
-      case 'PodDeleted': {
-        const pod = ev.pod;
-        // release has removed the pod from its node by the time watchers hear of it.
-        if (ev.node && ev.node.pods.length === 0) this.nodesUsed--;
-        if (pod.startedAt >= 0) this.running--;
-        else if (pod.scheduledAt < 0) {
-          this.integratePending();
-          this.pending--;
-        }
-        if (ev.type === 'PodFinished') {
-          if (pod.phase === 'Succeeded') this.succeeded++;
-          else this.failed++;
-        } else if (pod.outcome === 'Preempted') this.preempted++;
-        else this.deleted++;
-        this.writePod(pod);
-        return;
-      }
-      default:
+  private onAdded(): void {
+    this.created++;
+    this.integratePending();
+    this.pending++;
+    if (this.pending > this.peakPending) this.peakPending = this.pending;
+  }
+
+  private onBound(pod: Pod, node: Node): void {
+    this.integratePending();
+    this.pending--;
+    this.scheduled++;
+    this.schedulingLatency.push(pod.scheduledAt - pod.createdAt);
+    // bindPod has added the pod by the time watchers hear of it.
+    if (node.pods.length === 1) {
+      this.nodesUsed++;
+      if (this.nodesUsed > this.peakNodesUsed) this.peakNodesUsed = this.nodesUsed;
     }
+  }
+
+  /** The pod finished (PodFinished) or its object was deleted (PodDeleted). */
+  private onEnd(pod: Pod, node: Node | null, finished: boolean): void {
+    // release has removed the pod from its node by the time watchers hear of it.
+    if (node && node.pods.length === 0) this.nodesUsed--;
+    if (pod.startedAt >= 0) this.running--;
+    else if (pod.scheduledAt < 0) {
+      this.integratePending();
+      this.pending--;
+    }
+    if (finished) {
+      if (pod.phase === 'Succeeded') this.succeeded++;
+      else this.failed++;
+    } else if (pod.outcome === 'Preempted') this.preempted++;
+    else this.deleted++;
+    this.writePod(pod);
   }
 
   /** Adds the pods pending since the last change, for the time since then, to the integral. */
@@ -120,7 +118,7 @@ export class PodsCollector implements Collector {
   }
 
   writePod(pod: Pod): void {
-    const s = (ms: number) => (ms < 0 ? '' : tidy(ms / 1000));
+    const s = (ms: number) => (ms < 0 ? '' : seconds(ms));
     this.rows.write([
       pod.name,
       pod.namespace,

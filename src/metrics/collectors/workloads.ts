@@ -2,7 +2,6 @@
 // or not its object exists yet. A pod counts for its top-level owner (a Deployment for the pods of its
 // ReplicaSets); a bare pod for the scenario's Pod entry of its name.
 import type { ClusterState } from '../../model/cluster-state.js';
-import type { ClusterEvent } from '../../model/events.js';
 import type { Pod } from '../../model/pod.js';
 import { workloadKey } from '../../model/workloads.js';
 import type { Collector, RowSink } from '../collector.js';
@@ -59,30 +58,33 @@ export class WorkloadNames {
 
 export class WorkloadsCollector implements Collector {
   private readonly running: number[];
+  /** Each series' name in outputs, made once. */
+  private readonly labels: string[];
 
   constructor(
     cluster: ClusterState,
     private readonly names: WorkloadNames,
   ) {
     this.running = names.series.map(() => 0);
-    cluster.watch('metrics', (ev) => this.on(ev));
+    this.labels = names.series.map((w) => `${w.namespace}/${w.name}`);
+    cluster.watch('metrics', {
+      PodRunning: (ev) => this.add(ev.pod, 1),
+      PodFinished: (ev) => this.ended(ev.pod),
+      PodDeleted: (ev) => this.ended(ev.pod),
+    });
   }
 
-  private on(ev: ClusterEvent): void {
-    if (ev.type === 'PodRunning') {
-      const i = this.names.indexOf(ev.pod);
-      if (i >= 0) this.running[i]!++;
-    } else if ((ev.type === 'PodFinished' || ev.type === 'PodDeleted') && ev.pod.startedAt >= 0) {
-      const i = this.names.indexOf(ev.pod);
-      if (i >= 0) this.running[i]!--;
-    }
+  private add(pod: Pod, d: 1 | -1): void {
+    const i = this.names.indexOf(pod);
+    if (i >= 0) this.running[i]! += d;
+  }
+
+  private ended(pod: Pod): void {
+    if (pod.startedAt >= 0) this.add(pod, -1);
   }
 
   sample(t: number | string, ts: RowSink): void {
-    const series = this.names.series;
-    for (let i = 0; i < series.length; i++) {
-      const w = series[i]!;
-      ts.write([t, 'pods_running', '', '', `${w.namespace}/${w.name}`, this.running[i]!]);
-    }
+    const labels = this.labels;
+    for (let i = 0; i < labels.length; i++) ts.write([t, 'pods_running', '', '', labels[i]!, this.running[i]!]);
   }
 }

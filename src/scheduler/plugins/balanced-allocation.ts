@@ -9,6 +9,7 @@ import { PODS } from '../../model/resources.js';
 import type { Pod } from '../../model/pod.js';
 import { MAX_NODE_SCORE, SKIP, type Handle, type Plugin } from '../framework.js';
 import type { ResourceWeight } from './node-resources-fit.js';
+import { ShapeScoreCache } from '../score-cache.js';
 
 export const BALANCED_ALLOCATION = 'NodeResourcesBalancedAllocation';
 
@@ -74,8 +75,6 @@ export function balancedAllocation(args: BalancedAllocationArgs, handle?: Handle
   const anyScalar = idx.some(scalar);
   /** The two-resource fast paths hold unless a scalar resource of the two goes unrequested. */
   const fast = (pod: Pod) => pair && (!anyScalar || (pod.requests[idx[0]!]! > 0 && pod.requests[idx[1]!]! > 0));
-  let cacheGen = new Uint32Array(0);
-  let cacheWithout = new Float64Array(0);
   const a = idx[0] ?? 0;
   const b = idx[1] ?? 0;
   const score = (pod: Pod, node: Node): number => {
@@ -89,6 +88,29 @@ export function balancedAllocation(args: BalancedAllocationArgs, handle?: Handle
     const w = two((usedA + pod.requests[a]!) / capA, (usedB + pod.requests[b]!) / capB);
     return args.legacy ? w : balancedChangeScore(w, two(usedA / capA, usedB / capB));
   };
+  // On the fast path a score depends on the pod's requests of the two resources alone.
+  const cache = new ShapeScoreCache();
+  /** Adds weight × the score of each of nodes[0..n) to totals, read back from the cache where it holds them. */
+  const addScores = (pod: Pod, nodes: readonly Node[], n: number, weight: number, totals: Float64Array, index: Int32Array): void => {
+    if (!fast(pod) || !columns) {
+      for (let i = 0; i < n; i++) totals[i]! += score(pod, nodes[i]!) * weight;
+      return;
+    }
+    const generation = columns.generation;
+    const { gen, score: kept } = cache.of(pod.requests[a]!, pod.requests[b]!, generation.length);
+    for (let i = 0; i < n; i++) {
+      const k = index[i]!;
+      const g = generation[k]! + 1;
+      let sc: number;
+      if (gen[k] === g) sc = kept[k]!;
+      else {
+        sc = score(pod, nodes[i]!);
+        kept[k] = sc;
+        gen[k] = g;
+      }
+      totals[i]! += sc * weight;
+    }
+  };
   return {
     name: BALANCED_ALLOCATION,
     preScore(_s, pod) {
@@ -98,45 +120,11 @@ export function balancedAllocation(args: BalancedAllocationArgs, handle?: Handle
     score(_s, pod, node) {
       return score(pod, node);
     },
-    scoreAll(_s, pod, nodes, n, out, index) {
-      if (!fast(pod) || !columns) {
-        for (let i = 0; i < n; i++) out[i] = score(pod, nodes[i]!);
-        return;
-      }
-      // Two resources, on the cluster's resource columns. The score without the pod depends on the node
-      // alone: it is cached per node and recomputed when the node's generation moves.
-      const { alloc, used, stride, generation } = columns;
-      if (cacheGen.length < generation.length) {
-        cacheGen = new Uint32Array(generation.length);
-        cacheWithout = new Float64Array(generation.length);
-      }
-      const ra = pod.requests[a]!;
-      const rb = pod.requests[b]!;
-      const legacy = args.legacy === true;
-      for (let i = 0; i < n; i++) {
-        const k = index[i]!;
-        const base = k * stride;
-        const capA = alloc[base + a]!;
-        const capB = alloc[base + b]!;
-        if (capA === 0 || capB === 0) {
-          out[i] = general(pod, nodes[i]!);
-          continue;
-        }
-        const usedA = used[base + a]!;
-        const usedB = used[base + b]!;
-        const w = two((usedA + ra) / capA, (usedB + rb) / capB);
-        if (legacy) {
-          out[i] = w;
-          continue;
-        }
-        // Stored generation + 1, so a zeroed cache entry is never taken for generation 0.
-        const g = generation[k]! + 1;
-        if (cacheGen[k] !== g) {
-          cacheWithout[k] = two(usedA / capA, usedB / capB);
-          cacheGen[k] = g;
-        }
-        out[i] = balancedChangeScore(w, cacheWithout[k]!);
-      }
+    scoreAll(_s, pod, nodes, n, out) {
+      for (let i = 0; i < n; i++) out[i] = score(pod, nodes[i]!);
+    },
+    addScores(_s, pod, nodes, n, weight, totals, index) {
+      addScores(pod, nodes, n, weight, totals, index);
     },
   };
 }

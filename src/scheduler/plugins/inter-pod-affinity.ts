@@ -93,10 +93,14 @@ export function interPodAffinity(args: InterPodAffinityArgs, handle: Handle): Pl
     else withRequiredAnti.delete(p);
   };
   for (const n of cluster.nodes) for (const p of n.pods) track(p, true);
-  cluster.watch('index', (ev) => {
-    if (!ev.pod || !ev.node) return;
-    if (ev.type === 'PodBound') track(ev.pod, true);
-    else if (ev.type === 'PodDeleted' || ev.type === 'PodFinished') track(ev.pod, false);
+  cluster.watch('index', {
+    PodBound: (ev) => track(ev.pod, true),
+    PodDeleted: (ev) => {
+      if (ev.node) track(ev.pod, false);
+    },
+    PodFinished: (ev) => {
+      if (ev.node) track(ev.pod, false);
+    },
   });
   const live = (n: Node | null): n is Node => n !== null && n.removedAt < 0;
   const ns = new TermNamespaces();

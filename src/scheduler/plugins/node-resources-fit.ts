@@ -7,6 +7,7 @@ import { CPU, MEMORY, PODS } from '../../model/resources.js';
 import type { Node } from '../../model/node.js';
 import type { Pod } from '../../model/pod.js';
 import { Code, MAX_NODE_SCORE, status, type Handle, type Plugin, type Status } from '../framework.js';
+import { ShapeScoreCache } from '../score-cache.js';
 
 export const NODE_RESOURCES_FIT = 'NodeResourcesFit';
 /** config.MaxCustomPriorityScore: shape scores run 0..10 and are scaled to 0..100. */
@@ -138,7 +139,6 @@ export function nodeResourcesFit(args: FitArgs, handle: Handle): Plugin {
   const cpuMemOnly = resources.length === 2 && resources[0]!.index === CPU && resources[1]!.index === MEMORY && !round;
   const wCpu = resources[0]?.weight ?? 1;
   const wMem = resources[1]?.weight ?? 1;
-  const least = args.type === 'LeastAllocated';
   const score = (pod: Pod, node: Node): number => {
     if (cpuMemOnly) {
       const capC = node.allocatable[CPU]!;
@@ -172,6 +172,29 @@ export function nodeResourcesFit(args: FitArgs, handle: Handle): Plugin {
     if (weights === 0) return 0;
     return round ? Math.round(total / weights) : Math.trunc(total / weights);
   };
+  // The default strategies over cpu and memory depend on the pod's non-zero cpu and memory requests alone.
+  const cache = cpuMemOnly ? new ShapeScoreCache() : null;
+  /** Adds weight × the score of each of nodes[0..n) to totals, read back from the cache where it holds them. */
+  const addScores = (pod: Pod, nodes: readonly Node[], n: number, weight: number, totals: Float64Array, index: Int32Array): void => {
+    if (!cache) {
+      for (let i = 0; i < n; i++) totals[i]! += score(pod, nodes[i]!) * weight;
+      return;
+    }
+    const generation = handle.cluster.columns.generation;
+    const { gen, score: kept } = cache.of(pod.template.nonZeroCpu, pod.template.nonZeroMemory, generation.length);
+    for (let i = 0; i < n; i++) {
+      const k = index[i]!;
+      const g = generation[k]! + 1;
+      let sc: number;
+      if (gen[k] === g) sc = kept[k]!;
+      else {
+        sc = score(pod, nodes[i]!);
+        kept[k] = sc;
+        gen[k] = g;
+      }
+      totals[i]! += sc * weight;
+    }
+  };
   return {
     name: NODE_RESOURCES_FIT,
     events: ['NodeAdded', 'PodDeleted', 'PodFinished'],
@@ -193,6 +216,25 @@ export function nodeResourcesFit(args: FitArgs, handle: Handle): Plugin {
       const req = pod.requests;
       const want = requested(pod);
       let out = 0;
+      if (want.length === 2) {
+        // Two resources (cpu and memory, mostly), written out.
+        const a = want[0]!;
+        const b = want[1]!;
+        const ra = req[a]!;
+        const rb = req[b]!;
+        for (let j = 0; j < count; j++) {
+          const idx = cand[j]!;
+          const base = idx * stride;
+          if (
+            used[base + PODS]! + 1 > alloc[base + PODS]! ||
+            ra > alloc[base + a]! - used[base + a]! ||
+            rb > alloc[base + b]! - used[base + b]!
+          )
+            status[idx] = failure(req, nodes[idx]!.allocatable, nodes[idx]!.requested);
+          else cand[out++] = idx;
+        }
+        return out;
+      }
       next: for (let j = 0; j < count; j++) {
         const idx = cand[j]!;
         const base = idx * stride;
@@ -214,50 +256,11 @@ export function nodeResourcesFit(args: FitArgs, handle: Handle): Plugin {
     score(_s, pod, node) {
       return score(pod, node);
     },
-    scoreAll(_s, pod, nodes, n, out, index) {
-      if (!cpuMemOnly) {
-        for (let i = 0; i < n; i++) out[i] = score(pod, nodes[i]!);
-        return;
-      }
-      // The default strategies over cpu and memory, on the resource columns.
-      const { alloc, nonZero, stride } = handle.cluster.columns;
-      const podCpu = pod.template.nonZeroCpu;
-      const podMem = pod.template.nonZeroMemory;
-      if (least && wCpu === wMem) {
-        // LeastAllocated with equal weights (the default), written out: the weighted mean of two
-        // scores with equal weights is their plain mean, and halving is exact in floating point.
-        for (let i = 0; i < n; i++) {
-          const k = index[i]!;
-          const capC = alloc[k * stride + CPU]!;
-          const capM = alloc[k * stride + MEMORY]!;
-          if (capC === 0 || capM === 0) {
-            out[i] = score(pod, nodes[i]!);
-            continue;
-          }
-          const rc = nonZero[2 * k]! + podCpu;
-          const rm = nonZero[2 * k + 1]! + podMem;
-          const sc = rc > capC ? 0 : Math.trunc(((capC - rc) * MAX_NODE_SCORE) / capC);
-          const sm = rm > capM ? 0 : Math.trunc(((capM - rm) * MAX_NODE_SCORE) / capM);
-          out[i] = Math.trunc((sc + sm) * 0.5);
-        }
-        return;
-      }
-      for (let i = 0; i < n; i++) {
-        const k = index[i]!;
-        const capC = alloc[k * stride + CPU]!;
-        const capM = alloc[k * stride + MEMORY]!;
-        let total = 0;
-        let weights = 0;
-        if (capC !== 0) {
-          total += perResource(nonZero[2 * k]! + podCpu, capC) * wCpu;
-          weights += wCpu;
-        }
-        if (capM !== 0) {
-          total += perResource(nonZero[2 * k + 1]! + podMem, capM) * wMem;
-          weights += wMem;
-        }
-        out[i] = weights === 0 ? 0 : Math.trunc(total / weights);
-      }
+    scoreAll(_s, pod, nodes, n, out) {
+      for (let i = 0; i < n; i++) out[i] = score(pod, nodes[i]!);
+    },
+    addScores(_s, pod, nodes, n, weight, totals, index) {
+      addScores(pod, nodes, n, weight, totals, index);
     },
   };
 }

@@ -3,7 +3,7 @@
 // (podtopologyspread/filtering.go calPreFilterState, scoring.go PreScore, common.go countPodsMatchSelector);
 // here an index is built on first use by scanning the bound pods once and is then kept from watch events
 // (DESIGN rule 3), giving the same numbers. A pod stops counting when it begins terminating (upstream's DeletionTimestamp bypass), a node when it is removed.
-import type { ClusterEvent, ClusterState } from '../../model/cluster-state.js';
+import type { ClusterState } from '../../model/cluster-state.js';
 import type { Node } from '../../model/node.js';
 import { podMatches, type Pod, type PodTemplate } from '../../model/pod.js';
 import type { LabelSelector } from '../../model/selectors.js';
@@ -157,6 +157,13 @@ export class SelectorIndex {
   }
 }
 
+/** Per pod template: the indexes that count its pods (for one indexVersion), and how many of its pods count. */
+interface TemplateCounts {
+  version: number;
+  list: SelectorIndex[];
+  pods: number;
+}
+
 export class PodCounts {
   private static readonly shared = new WeakMap<ClusterState, PodCounts>();
   /** One set of indexes per cluster, shared by every plugin instance that asks. */
@@ -170,58 +177,70 @@ export class PodCounts {
   private readonly keys = new Map<string, TopologyKey>();
   private readonly keySets = new Map<string, { keys: readonly string[]; count: number }>();
   private readonly gone = new Set<Node>();
-  private readonly byTemplate = new WeakMap<PodTemplate, { version: number; list: SelectorIndex[] }>();
+  private readonly byTemplate = new WeakMap<PodTemplate, TemplateCounts>();
+  /**
+   * Templates with pods that count (bound, not terminating), each with one of its pods (for matching): a new
+   * index that matches none of them starts empty, without a scan of the bound pods.
+   */
+  private readonly counting = new Map<PodTemplate, Pod>();
   private indexVersion = 0;
   /** Bumped whenever a node is added or removed (for caches of node groups). */
   nodesVersion = 0;
+  /** Bumped whenever a node's taints change (node groups of constraints with nodeTaintsPolicy Honor depend on them). */
+  taintsVersion = 0;
 
   private constructor(readonly cluster: ClusterState) {
-    cluster.watch('index', (ev) => this.onEvent(ev));
-  }
-
-  private onEvent(ev: ClusterEvent): void {
-    switch (ev.type) {
-      case 'PodBound':
-        // (Only a what-if puts a terminating pod back on its node.)
+    for (const n of cluster.nodes) for (const p of n.pods) if (!p.terminating) this.count(this.entry(p), p, 1);
+    cluster.watch('index', {
+      // (Only a what-if puts a terminating pod back on its node.)
+      PodBound: (ev) => {
         if (!ev.pod.terminating) this.onPod(ev.pod, ev.node, 1);
-        return;
+      },
       // common.go countPodsMatchSelector bypasses terminating pods: a pod stops counting when its
       // graceful deletion begins, not when its object goes.
-      case 'PodTerminating':
+      PodTerminating: (ev) => {
         if (ev.node) this.onPod(ev.pod, ev.node, -1);
-        return;
-      case 'PodDeleted':
-      case 'PodFinished':
-        if (ev.node && !ev.pod.terminating) this.onPod(ev.pod, ev.node, -1);
-        return;
-      case 'NodeAdded':
-        this.onNode(ev.node, 1);
-        return;
-      case 'NodeRemoved':
+      },
+      PodDeleted: (ev) => this.onPodEnd(ev.pod, ev.node),
+      PodFinished: (ev) => this.onPodEnd(ev.pod, ev.node),
+      NodeAdded: (ev) => this.onNode(ev.node, 1),
+      NodeRemoved: (ev) => {
         if (!this.gone.has(ev.node)) this.onNode(ev.node, -1);
         // A hypothetical node (which has no pods left) leaves cluster.nodes altogether: its index may be taken again.
         if (ev.whatIf) this.gone.delete(ev.node);
-        return;
-      case 'NodeTaintsChanged':
-        // Node groups of constraints with nodeTaintsPolicy Honor depend on taints.
-        this.nodesVersion++;
-        return;
-      default:
-    }
+      },
+      NodeTaintsChanged: () => this.taintsVersion++,
+    });
   }
 
-  /** Indexes that count pods of this template (cached per template; pods of one template match alike). */
-  private matching(pod: Pod): SelectorIndex[] {
-    const c = this.byTemplate.get(pod.template);
-    if (c && c.version === this.indexVersion) return c.list;
-    const list: SelectorIndex[] = [];
-    for (const ix of this.indexes.values()) if (podMatches(ix.selector, ix.namespaces, pod)) list.push(ix);
-    this.byTemplate.set(pod.template, { version: this.indexVersion, list });
-    return list;
+  private onPodEnd(pod: Pod, node: Node | null): void {
+    if (node && !pod.terminating) this.onPod(pod, node, -1);
+  }
+
+  /** The template's entry, its list of indexes up to date (pods of one template match alike). */
+  private entry(pod: Pod): TemplateCounts {
+    let c = this.byTemplate.get(pod.template);
+    if (!c) this.byTemplate.set(pod.template, (c = { version: -1, list: [], pods: 0 }));
+    if (c.version !== this.indexVersion) {
+      const list: SelectorIndex[] = [];
+      for (const ix of this.indexes.values()) if (podMatches(ix.selector, ix.namespaces, pod)) list.push(ix);
+      c.version = this.indexVersion;
+      c.list = list;
+    }
+    return c;
+  }
+
+  /** The pod starts (d = 1) or stops (d = -1) counting. */
+  private count(c: TemplateCounts, pod: Pod, d: number): void {
+    c.pods += d;
+    if (c.pods === 0) this.counting.delete(pod.template);
+    else if (d > 0 && c.pods === 1) this.counting.set(pod.template, pod);
   }
 
   private onPod(pod: Pod, node: Node, d: number): void {
-    const list = this.matching(pod);
+    const c = this.entry(pod);
+    this.count(c, pod, d);
+    const list = c.list;
     const live = !this.gone.has(node);
     for (const ix of list) {
       ix.addOnNode(node.index, d);
@@ -262,21 +281,25 @@ export class PodCounts {
     return topo;
   }
 
-  /** The index of (namespace, selector), built by one scan of the bound pods when first asked for. */
+  /** The index of (namespace, selector), built by one scan of the bound pods (if any it matches) when first asked for. */
   index(namespace: string, selector: LabelSelector): SelectorIndex {
     const id = `${namespace}\n${selector.key}`;
     let ix = this.indexes.get(id);
     if (!ix) {
       ix = new SelectorIndex(namespace, selector);
-      // Pods of one template share its labels and namespace: match each template once.
-      const matches = new Map<object, boolean>();
-      for (const n of this.cluster.nodes)
-        for (const p of n.pods) {
-          if (p.terminating) continue;
-          let m = matches.get(p.template);
-          if (m === undefined) matches.set(p.template, (m = podMatches(selector, ix.namespaces, p)));
-          if (m) ix.addOnNode(n.index, 1);
-        }
+      let any = false;
+      for (const p of this.counting.values()) if ((any = podMatches(selector, ix.namespaces, p))) break;
+      if (any) {
+        // Pods of one template share its labels and namespace: match each template once.
+        const matches = new Map<object, boolean>();
+        for (const n of this.cluster.nodes)
+          for (const p of n.pods) {
+            if (p.terminating) continue;
+            let m = matches.get(p.template);
+            if (m === undefined) matches.set(p.template, (m = podMatches(selector, ix.namespaces, p)));
+            if (m) ix.addOnNode(n.index, 1);
+          }
+      }
       this.indexes.set(id, ix);
       this.indexVersion++;
     }

@@ -69,8 +69,9 @@ interface Compiled {
   readonly soft: Constraint[];
   /** scoring.go PreScore requireAllTopologies: false only for system-defaulted constraints. */
   readonly requireAll: boolean;
-  /** For one nodesVersion: whether the index's per-domain sums are the counts, and the node groups otherwise. */
+  /** For one nodesVersion: whether the index's per-domain sums are the counts; for it and one taintsVersion, the node groups otherwise. */
   version: number;
+  taintsVersion: number;
   hardFast: boolean;
   softFast: boolean;
   readonly groups: Map<Constraint, Int32Array[]>;
@@ -123,13 +124,25 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
   const counts = PodCounts.of(handle.cluster);
   const compiledByTemplate = new WeakMap<PodTemplate, Compiled>();
 
-  const none: Compiled = { hard: [], soft: [], requireAll: true, version: -1, hardFast: true, softFast: true, groups: new Map() };
+  const none: Compiled = {
+    hard: [],
+    soft: [],
+    requireAll: true,
+    version: -1,
+    taintsVersion: -1,
+    hardFast: true,
+    softFast: true,
+    groups: new Map(),
+  };
+  // PreFilter and PreScore of one cycle compile the same template: the last answer is kept at hand.
+  let lastTemplate: PodTemplate | null = null;
+  let lastCompiled = none;
 
   function compile(pod: Pod): Compiled {
     const t = pod.template;
     // Most pods have no constraints, and batch pods a template each: nothing to cache for them.
     if (t.topologySpread.length === 0) return none;
-    let cp = compiledByTemplate.get(t);
+    let cp = t === lastTemplate ? lastCompiled : compiledByTemplate.get(t);
     if (!cp) {
       const hard: Constraint[] = [];
       const soft: Constraint[] = [];
@@ -147,9 +160,11 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
         });
       }
       const requireAll = !t.topologySpreadDefaulted || args.defaultingType !== 'System';
-      cp = { hard, soft, requireAll, version: -1, hardFast: false, softFast: false, groups: new Map() };
+      cp = { hard, soft, requireAll, version: -1, taintsVersion: -1, hardFast: false, softFast: false, groups: new Map() };
       compiledByTemplate.set(t, cp);
     }
+    lastTemplate = t;
+    lastCompiled = cp;
     if (cp.version !== counts.nodesVersion) {
       cp.version = counts.nodesVersion;
       // filtering.go counts only nodes with every key; scoring.go too when requireAllTopologies. When nodes with
@@ -159,10 +174,16 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
       cp.softFast = cp.soft.every((k) => !k.restricted) && (!cp.requireAll || counts.consistent(keys(cp.soft)));
       cp.groups.clear();
     }
+    // Node groups of constraints with nodeTaintsPolicy Honor depend on taints too.
+    if (cp.taintsVersion !== counts.taintsVersion) {
+      cp.taintsVersion = counts.taintsVersion;
+      // (Clearing a Map makes it a new table: an empty one is left alone.)
+      if (cp.groups.size > 0) cp.groups.clear();
+    }
     return cp;
   }
 
-  /** Eligible nodes of a restricted constraint, by domain id (cached per template and nodesVersion). */
+  /** Eligible nodes of a restricted constraint, by domain id (cached per template, nodesVersion and taintsVersion). */
   function groupsOf(cp: Compiled, t: PodTemplate, k: Constraint, hard: boolean, emptyId: number): Int32Array[] {
     let g = cp.groups.get(k);
     if (!g) {

@@ -1,0 +1,59 @@
+// A plugin's scores per (pod shape, node), for a score that depends only on two numbers of the pod (its
+// "shape", e.g. its cpu and memory requests) and on the node's resource columns: a score is kept while the
+// node's generation (ResourceColumns.generation, bumped on every change to what it has requested) stays.
+// The replicas of a workload share a shape, and between two cycles of one shape few nodes change, so most
+// scores of a cycle are read back instead of computed. A bounded number of shapes is kept (the least
+// recently used makes way), so pods of ever new shapes cost a little more and take no more memory.
+
+/** The scores of one shape, by node index: the node's generation + 1 when scored (0: not scored), and the score. */
+export interface ShapeScores {
+  readonly gen: Uint32Array;
+  readonly score: Float64Array;
+}
+
+interface Slot extends ShapeScores {
+  a: number;
+  b: number;
+  lastUse: number;
+}
+
+/** Scores kept at most (shapes x nodes), and shapes kept at most. */
+const MAX_ENTRIES = 1 << 20;
+const MAX_SHAPES = 64;
+
+export class ShapeScoreCache {
+  private slots: Slot[] = [];
+  /** Node indices each slot holds. */
+  private size = 0;
+  private uses = 0;
+
+  /** The scores of shape (a, b) for node indices below `nodes`; a shape not kept starts with none. */
+  of(a: number, b: number, nodes: number): ShapeScores {
+    const use = ++this.uses;
+    if (nodes > this.size) {
+      // More nodes than the slots hold: start over.
+      this.slots = [];
+      this.size = nodes;
+    }
+    const slots = this.slots;
+    let oldest: Slot | null = null;
+    for (let i = 0; i < slots.length; i++) {
+      const s = slots[i]!;
+      if (s.a === a && s.b === b) {
+        s.lastUse = use;
+        return s;
+      }
+      if (oldest === null || s.lastUse < oldest.lastUse) oldest = s;
+    }
+    if (oldest === null || slots.length < Math.min(MAX_SHAPES, Math.floor(MAX_ENTRIES / this.size))) {
+      const s: Slot = { a, b, lastUse: use, gen: new Uint32Array(this.size), score: new Float64Array(this.size) };
+      slots.push(s);
+      return s;
+    }
+    oldest.a = a;
+    oldest.b = b;
+    oldest.lastUse = use;
+    oldest.gen.fill(0);
+    return oldest;
+  }
+}

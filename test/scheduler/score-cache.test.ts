@@ -1,0 +1,135 @@
+// addScores reads NodeResourcesFit's and NodeResourcesBalancedAllocation's scores back from a cache per pod
+// shape and node (ShapeScoreCache), kept while the node's generation stays: whatever the cluster does between
+// cycles, what it adds must be exactly weight × the per-node score.
+import { describe, expect, it } from 'vitest';
+import { RngStreams, type Rng } from '../../src/engine/rng.js';
+import type { ClusterState } from '../../src/model/cluster-state.js';
+import type { Pod } from '../../src/model/pod.js';
+import { CycleState, type Plugin } from '../../src/scheduler/framework.js';
+import { nodeResourcesFit, type FitArgs } from '../../src/scheduler/plugins/node-resources-fit.js';
+import { balancedAllocation } from '../../src/scheduler/plugins/balanced-allocation.js';
+import { ShapeScoreCache } from '../../src/scheduler/score-cache.js';
+import { addNode, makeCluster, pod } from '../helpers/builders.js';
+
+describe('ShapeScoreCache', () => {
+  it('keeps the scores of a shape until it makes way for a new one', () => {
+    const cache = new ShapeScoreCache();
+    const a = cache.of(100, 200, 10);
+    a.gen[3] = 7;
+    a.score[3] = 42;
+    expect(cache.of(100, 200, 10)).toBe(a);
+    expect(a.gen[3]).toBe(7);
+    // A new shape starts with no scores.
+    const b = cache.of(100, 300, 10);
+    expect(b).not.toBe(a);
+    expect([...b.gen]).toEqual(new Array(10).fill(0));
+  });
+
+  it('reuses the least recently used shape once full, with its scores forgotten', () => {
+    const cache = new ShapeScoreCache();
+    const first = cache.of(0, 0, 8);
+    first.gen[0] = 5;
+    const kept = [first];
+    for (let i = 1; ; i++) {
+      const s = cache.of(i, 0, 8);
+      if (kept.includes(s)) {
+        // The first shape, least recently used, made way.
+        expect(s).toBe(first);
+        expect(s.gen[0]).toBe(0);
+        break;
+      }
+      kept.push(s);
+      expect(i).toBeLessThan(1000);
+    }
+  });
+
+  it('starts over when there are more nodes than it holds', () => {
+    const cache = new ShapeScoreCache();
+    const a = cache.of(1, 1, 4);
+    a.gen[1] = 3;
+    const b = cache.of(1, 1, 9);
+    expect(b.gen.length).toBeGreaterThanOrEqual(9);
+    expect([...b.gen]).toEqual(new Array(b.gen.length).fill(0));
+  });
+});
+
+const SHAPES: [string | undefined, string | undefined][] = [
+  ['100m', '128Mi'],
+  ['250m', '512Mi'],
+  ['1', '1Gi'],
+  [undefined, undefined],
+  ['500m', undefined],
+];
+
+function randomPod(cluster: ClusterState, rng: Rng): Pod {
+  const [cpu, memory] = SHAPES[rng.int(SHAPES.length)]!;
+  return pod(cluster, { cpu, memory });
+}
+
+/** addScores onto random totals over a random subset of nodes, against weight × score of each node. */
+function compare(cluster: ClusterState, plugins: Plugin[], p: Pod, rng: Rng): void {
+  const state = new CycleState();
+  const nodes = cluster.nodes.filter(() => rng.int(3) > 0);
+  const n = nodes.length;
+  const index = Int32Array.from(nodes, (x) => x.index);
+  for (const plugin of plugins) {
+    if (plugin.preScore && plugin.preScore(state, p, nodes, n) !== null) continue;
+    const weight = 1 + rng.int(3);
+    const base = Float64Array.from(nodes, () => rng.int(500));
+    const totals = base.slice();
+    plugin.addScores!(state, p, nodes, n, weight, totals, index);
+    const want = nodes.map((x, i) => base[i]! + plugin.score!(state, p, x) * weight);
+    expect([...totals], plugin.name).toEqual(want);
+  }
+}
+
+const cpuMem = [
+  { index: 0, weight: 1 },
+  { index: 1, weight: 1 },
+];
+
+describe('addScores with the shape cache agrees with the per-node scores', () => {
+  const fitArgs: FitArgs[] = [
+    { type: 'LeastAllocated', resources: cpuMem, shape: [] },
+    {
+      type: 'LeastAllocated',
+      resources: [
+        { index: 0, weight: 3 },
+        { index: 1, weight: 1 },
+      ],
+      shape: [],
+    },
+    { type: 'MostAllocated', resources: cpuMem, shape: [] },
+  ];
+  for (const args of fitArgs) {
+    it(`NodeResourcesFit ${args.type} ${args.resources.map((r) => r.weight).join(':')} and BalancedAllocation, through binds, deletions and new nodes`, () => {
+      const rng = new RngStreams(5).get('score-cache');
+      const cluster = makeCluster([]);
+      const addSome = (k: number) => {
+        for (let i = 0; i < k; i++) {
+          const at = cluster.nodes.length;
+          addNode(cluster, { name: `n${at}`, cpu: `${(1 + rng.int(8)) * 1000}m`, memory: `${1 + rng.int(32)}Gi`, pods: 20 });
+        }
+      };
+      addSome(30);
+      const handle = { cluster, rng };
+      const plugins = [
+        nodeResourcesFit(args, handle),
+        balancedAllocation({ resources: cpuMem }, handle),
+        balancedAllocation({ resources: cpuMem, legacy: true }, handle),
+      ];
+      for (let step = 0; step < 400; step++) {
+        const p = randomPod(cluster, rng);
+        compare(cluster, plugins, p, rng);
+        const fit = cluster.nodes.filter((x) => plugins[0]!.filter!(new CycleState(), p, x) === null);
+        if (fit.length > 0) cluster.bindPod(p, fit[rng.int(fit.length)]!);
+        if (step % 5 === 4) {
+          const bound = [...cluster.livePods.values()].filter((x) => x.node);
+          if (bound.length > 0) cluster.deletePod(bound[rng.int(bound.length)]!, 'Deleted');
+        }
+        // The node columns grow now and then (the caches start over).
+        if (step % 97 === 96) addSome(40);
+      }
+    });
+  }
+});
