@@ -1,7 +1,8 @@
 // Pods. A PodTemplate holds what replicas share (requests, constraints); a Pod holds one instance's state.
 import { matchSelector, type LabelSelector, type Labels, type NodeSelectorTerm, type Toleration } from './selectors.js';
-import type { ContainerProbes } from '../controllers/kubelet/rules.js';
+import type { ContainerProbes, Probe } from '../controllers/kubelet/rules.js';
 import type { Node } from './node.js';
+import type { LifecycleTimings } from './workloads.js';
 
 export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed';
 
@@ -25,6 +26,41 @@ export interface PodAffinityTerm {
   topologyKey: string;
   /** Weight for preferred terms (1..100); 0 for required. */
   weight: number;
+}
+
+/** A container image as the kubelet pulls it (PodTemplate.images). */
+export interface ContainerImage {
+  name: string;
+  sizeBytes: number;
+  pullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
+}
+
+/**
+ * A container's preStop hook (core/v1 LifecycleHandler): one that takes a fixed time (the Sleep action, or an exec of
+ * `sleep N`), or any other handler (exec, httpGet, tcpSocket), which takes the workload entry's `preStop` time.
+ */
+export type PreStopHook = { readonly sleepMs: number } | { readonly handler: 'exec' | 'httpGet' | 'tcpSocket' };
+
+/** An app container, as far as its lifecycle goes. */
+export interface ContainerLifecycle {
+  readonly name: string;
+  readonly preStop?: PreStopHook;
+}
+
+/** An init container: run to completion before the next, or (restartable) a sidecar that keeps running. */
+export interface InitContainer extends ContainerLifecycle {
+  /** restartPolicy Always: a sidecar. */
+  readonly restartable: boolean;
+  /** Its image, pulled just before it starts; null without one. */
+  readonly image: ContainerImage | null;
+  /** A sidecar's startup probe (with API defaults): the next init container waits until it succeeds. */
+  readonly startupProbe?: Probe;
+}
+
+/** The pod's containers in spec order, for the kubelet's init sequence and termination. */
+export interface PodLifecycle {
+  readonly initContainers: readonly InitContainer[];
+  readonly containers: readonly ContainerLifecycle[];
 }
 
 export interface PodTemplate {
@@ -54,7 +90,7 @@ export interface PodTemplate {
   preferredPodAffinity: readonly PodAffinityTerm[];
   preferredPodAntiAffinity: readonly PodAffinityTerm[];
   /** Container images with their sizes in bytes (for ImageLocality). */
-  images: readonly { name: string; sizeBytes: number; pullPolicy?: 'Always' | 'IfNotPresent' | 'Never' }[];
+  images: readonly ContainerImage[];
   schedulerName: string;
   /** Time from binding to Running (image pull and start); ms. */
   startupMs: number;
@@ -64,6 +100,8 @@ export interface PodTemplate {
   probes?: readonly ContainerProbes[];
   /** spec.restartPolicy: what the kubelet does when the containers exit or the node restarts. */
   restartPolicy: RestartPolicy;
+  /** The zone a bound zonal volume pins the pod to (a StatefulSet ordinal's claim; in requiredNodeAffinity too). */
+  volumeZone?: string;
 }
 
 export type RestartPolicy = 'Always' | 'OnFailure' | 'Never';
@@ -104,6 +142,8 @@ export class Pod {
   runEpoch = 0;
   /** The containers died with their machine and have not been restarted yet (the kubelet's view). */
   containersDown = false;
+  /** The workload entry's init container and termination times (simulation inputs); null: their defaults. */
+  timings: LifecycleTimings | null = null;
 
   constructor(
     readonly id: number,

@@ -20,6 +20,12 @@ export interface JobSpec {
   parallelism: number;
   /** null: work-queue mode (done when one pod succeeds and none is active). */
   completions: number | null;
+  /**
+   * The Job fails once more pods than this have failed. With backoffLimitPerIndex and no backoffLimit, batch/v1
+   * defaults it to 2^31-1; kubesim stores completions × (backoffLimitPerIndex + 1) instead, the most failures such
+   * a Job can count, so the outcome is the same (MODEL.md names the one exception) and the scenario's limits see
+   * how many pods the Job may make.
+   */
   backoffLimit: number;
   /** Indexed: one pod per completion index 0..completions-1 must succeed. */
   completionMode?: 'NonIndexed' | 'Indexed';
@@ -27,6 +33,27 @@ export interface JobSpec {
   activeDeadlineMs?: number | null;
   /** podFailurePolicy.rules; absent: every failure counts towards backoffLimit. */
   podFailurePolicy?: readonly PodFailurePolicyRule[];
+  /** Indexed only: retries per index; an index fails at its (backoffLimitPerIndex + 1)th counted failure. */
+  backoffLimitPerIndex?: number;
+  /** With backoffLimitPerIndex: the Job fails once more indexes than this have failed; absent: all may fail. */
+  maxFailedIndexes?: number;
+  /** The TTL-after-finished controller deletes the Job this long after it finished; absent: never. */
+  ttlSecondsAfterFinished?: number;
+}
+
+/**
+ * Simulation inputs for the kubelet's container lifecycle, from the scenario's workloads entry (not Kubernetes fields).
+ * The kubelet draws them from the workload's own random streams.
+ */
+export interface LifecycleTimings {
+  /** How long each run of a regular init container lasts; null: 1 s. */
+  readonly initRunTime: Distribution | null;
+  /** The exit code of each init container run. */
+  readonly initExitCode: number;
+  /** How long a preStop hook other than a sleep takes; null: no time. */
+  readonly preStop: Distribution | null;
+  /** How long a container takes to exit after SIGTERM; null: it runs on until SIGKILL. */
+  readonly shutdown: Distribution | null;
 }
 
 export interface WorkloadObjectSpec {
@@ -40,8 +67,12 @@ export interface WorkloadObjectSpec {
   readonly exitCode?: number;
   /** How long a started container fails its probes (a simulation input, drawn per start); absent: at once. */
   readonly warmUp?: Distribution | null;
+  /** Init container run times and exit code, preStop and shutdown times (simulation inputs); absent: defaults. */
+  readonly lifecycle?: LifecycleTimings;
   /** Job only. */
   readonly job: JobSpec | null;
+  /** Deployment, ReplicaSet, StatefulSet, DaemonSet: spec.minReadySeconds (absent: 0). */
+  readonly minReadySeconds?: number;
   /** StatefulSet only: each ordinal's volume binds to the zone of its first pod (volumeClaimTemplates). */
   readonly zonalVolumes?: boolean;
   /** StatefulSet only: spec.podManagementPolicy (default OrderedReady). */
@@ -65,8 +96,14 @@ export interface WorkloadStatus {
   active: number;
   succeeded: number;
   failed: number;
-  /** Job: when it completed (virtual ms), or -1. */
+  /** Job: when it completed (virtual ms; its Complete condition's lastTransitionTime), or -1. */
   completionTime: number;
+  /** Job: when its Failed condition was added (virtual ms), or -1. */
+  failedTime: number;
+  /** Indexed Job: status.completedIndexes, the indexes that succeeded ("0-2,5"). */
+  completedIndexes: string;
+  /** Indexed Job with backoffLimitPerIndex: status.failedIndexes, in the same form. */
+  failedIndexes: string;
 }
 
 export function emptyStatus(): WorkloadStatus {
@@ -80,6 +117,9 @@ export function emptyStatus(): WorkloadStatus {
     succeeded: 0,
     failed: 0,
     completionTime: -1,
+    failedTime: -1,
+    completedIndexes: '',
+    failedIndexes: '',
   };
 }
 

@@ -6,7 +6,7 @@ import { makeDirectory, processAlive } from '../scenario/files.js';
 import { CsvFile, csvText, type PrefixedCopy } from '../metrics/csv.js';
 import { TIMESERIES_FILE, type RowSink, type SinkFactory } from '../metrics/collector.js';
 import { PODS_FILE } from '../metrics/collectors/pods.js';
-import { NODES_FILE } from '../metrics/collectors/nodes.js';
+import { NODES_FILE, POOLS_FILE } from '../metrics/collectors/nodes.js';
 import { BUDGETS_FILE } from '../metrics/collectors/budgets.js';
 import { EVENTS_FILE } from '../metrics/collectors/events.js';
 import { WORKLOADS_FILE } from '../metrics/collectors/availability.js';
@@ -26,6 +26,7 @@ export const RUN_FILES: readonly string[] = [
   TIMESERIES_FILE,
   PODS_FILE,
   NODES_FILE,
+  POOLS_FILE,
   WORKLOADS_FILE,
   EVENTS_FILE,
   BUDGETS_FILE,

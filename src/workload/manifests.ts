@@ -6,7 +6,7 @@ import { matchSelector, type LabelSelector, NO_LABELS } from '../model/selectors
 import type { TopologySpreadConstraint } from '../model/pod.js';
 import { didYouMean } from '../scenario/errors.js';
 import type { YamlDoc } from '../scenario/yaml-source.js';
-import { DEFAULT_BACKOFF_LIMIT } from '../model/workloads.js';
+import { DEFAULT_BACKOFF_LIMIT, type LifecycleTimings } from '../model/workloads.js';
 import { podTemplate } from './pod-spec.js';
 import type { PodFailurePolicyRule } from '../controllers/job/pod-failure-policy.js';
 import { Reader } from './reader.js';
@@ -113,6 +113,8 @@ export interface ManifestOptions {
   runTime: Distribution | null;
   exitCode: number;
   warmUp: Distribution | null;
+  /** The entry's init container, preStop and shutdown times; null when it gives none. */
+  lifecycle?: LifecycleTimings | null;
   defaultImageSize: number;
   imageSizes?: ReadonlyMap<string, number>;
   systemDefaultSpread: ((selector: LabelSelector) => TopologySpreadConstraint[]) | null;
@@ -231,6 +233,12 @@ function podFailurePolicy(r: Reader, restartPolicy: string): PodFailurePolicyRul
 }
 
 /** Turns one simulated object into a workload spec. */
+/** spec.minReadySeconds (apps/v1; validated non-negative int32 as ValidateNonnegativeField does); absent when 0. */
+function minReady(spec: Reader): { minReadySeconds?: number } {
+  const v = spec.int('minReadySeconds', 0);
+  return v > 0 ? { minReadySeconds: v } : {};
+}
+
 export function toWorkload(
   o: ManifestObject,
   opts: ManifestOptions,
@@ -264,7 +272,15 @@ export function toWorkload(
     systemDefaultSpread: opts.systemDefaultSpread,
   };
   const source = { file: o.doc.file, line: o.doc.locate([]).line };
-  const common = { name: o.name, namespace: o.namespace, at: opts.at, source, exitCode: opts.exitCode, warmUp: opts.warmUp };
+  const common = {
+    name: o.name,
+    namespace: o.namespace,
+    at: opts.at,
+    source,
+    exitCode: opts.exitCode,
+    warmUp: opts.warmUp,
+    ...(opts.lifecycle ? { lifecycle: opts.lifecycle } : {}),
+  };
   if (o.kind === 'Pod') {
     r.only(['apiVersion', 'kind', 'metadata', 'spec', 'status'], 'a Pod');
     const spec = r.obj('spec');
@@ -345,7 +361,7 @@ export function toWorkload(
     if (!matchSelector(selector, labels.size ? labels : NO_LABELS))
       throw spec.error('selector', '`selector` does not match template `labels`');
     const template = podTemplate(podSpec, { ...base, labels, ownerSelector: selector }, ['Always']);
-    return { ...common, kind: o.kind, replicas: spec.int('replicas', 1), template, runTime: opts.runTime, job: null };
+    return { ...common, kind: o.kind, replicas: spec.int('replicas', 1), template, runTime: opts.runTime, job: null, ...minReady(spec) };
   }
   if (o.kind === 'StatefulSet') {
     spec.only(
@@ -381,6 +397,7 @@ export function toWorkload(
       job: null,
       podManagementPolicy,
       ...(zonalVolumes ? { zonalVolumes } : {}),
+      ...minReady(spec),
     };
   }
   if (o.kind === 'DaemonSet') {
@@ -397,6 +414,7 @@ export function toWorkload(
       template,
       runTime: opts.runTime,
       job: null,
+      ...minReady(spec),
       hostNetwork: podSpec.bool('hostNetwork', false),
     };
   }

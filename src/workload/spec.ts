@@ -1,7 +1,7 @@
 // Typed workload specs, made from Kubernetes manifests or synthetic arrivals by the scenario loader.
 import type { Distribution } from '../engine/distributions.js';
 import type { PodTemplate } from '../model/pod.js';
-import type { JobSpec } from '../model/workloads.js';
+import type { JobSpec, LifecycleTimings } from '../model/workloads.js';
 
 export type { JobSpec } from '../model/workloads.js';
 
@@ -26,6 +26,8 @@ export interface WorkloadSpec {
   exitCode?: number;
   /** How long a started container fails its probes (a draw per start); null: it answers at once. */
   warmUp?: Distribution | null;
+  /** The entry's init container, preStop and shutdown times; absent: their defaults. */
+  lifecycle?: LifecycleTimings;
   job: JobSpec | null;
   /** StatefulSet: volumeClaimTemplates give each ordinal a volume bound to the zone of its first pod. */
   zonalVolumes?: boolean;
@@ -33,6 +35,8 @@ export interface WorkloadSpec {
   podManagementPolicy?: 'OrderedReady' | 'Parallel';
   /** DaemonSet: the pod template's hostNetwork (its pods then also tolerate network-unavailable). */
   hostNetwork?: boolean;
+  /** Deployment, ReplicaSet, StatefulSet, DaemonSet: spec.minReadySeconds, when above 0. */
+  minReadySeconds?: number;
   source: Source;
 }
 

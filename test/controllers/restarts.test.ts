@@ -47,7 +47,7 @@ const times = (events: Record<string, string | number>[], reason: string) =>
 
 describe('CrashLoopBackOff (kubelet.go newCrashLoopBackOff, kuberuntime_manager.go doBackOff)', () => {
   it('restarts a container that exits after 1 s at once, then after 10, 20, 40, 80, 160, 300, 300 s', () => {
-    const { table } = runScenario(scenario(web, '    runTime: 1s\n    exitCode: 1'));
+    const { table, summary } = runScenario(scenario(web, '    runTime: 1s\n    exitCode: 1'));
     const started = times(table('events'), 'Started');
     // Started at 1 s; each run lasts 1 s, so each wait is the gap between one start and the next, minus 1 s.
     const waits = [1, ...started]
@@ -62,6 +62,11 @@ describe('CrashLoopBackOff (kubelet.go newCrashLoopBackOff, kuberuntime_manager.
     // Not Ready while it waits: the Deployment is short of its replica most of the time.
     const w = table('workloads')[0]!;
     expect(Number(w.availability_all_ratio)).toBeLessThan(0.05);
+    // Every restart is counted once, for the workload and for the run.
+    const restarts = table('events').filter((e) => e.message === 'Started container (restart)').length;
+    expect(restarts).toBeGreaterThan(10);
+    expect(w.container_restarts).toBe(restarts);
+    expect(summary.container_restarts).toBe(restarts);
   });
 
   it('restarts at once, every time, a container that runs more than 600 s between exits (the backoff starts over)', () => {
@@ -69,6 +74,7 @@ describe('CrashLoopBackOff (kubelet.go newCrashLoopBackOff, kuberuntime_manager.
     const started = times(table('events'), 'Started');
     // Runs 1..602, 602..1203, 1203..1804, ...: an exit with code 0 restarts too (restartPolicy Always).
     expect(started).toEqual([602, 1203, 1804, 2405, 3006]);
+    expect(table('workloads')[0]!.container_restarts).toBe(5);
     expect(times(table('events'), 'BackOff')).toEqual([]);
   });
 });

@@ -38,6 +38,7 @@ describe('determinism', () => {
         'events.csv',
         'nodes.csv',
         'pods.csv',
+        'pools.csv',
         'scenario.resolved.yaml',
         'summary.csv',
         'timeseries.csv',

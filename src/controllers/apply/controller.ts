@@ -28,7 +28,8 @@ export class ApplyController {
     if (w.kind === 'Pod') {
       const runMs = w.runTime ? Math.round(sample(w.runTime, this.sim.rng(`workload:${w.namespace}/${w.name}`))) : -1;
       // A name taken by a live pod (a StatefulSet's db-0) is refused, as the API server answers AlreadyExists.
-      if (!this.cluster.podNamed(w.namespace, w.name)) this.cluster.createPod(w.template, w.name, runMs, null, w.exitCode ?? 0);
+      if (!this.cluster.podNamed(w.namespace, w.name))
+        this.cluster.createPod(w.template, w.name, runMs, null, w.exitCode ?? 0, w.lifecycle ?? null);
       return;
     }
     const spec: WorkloadObjectSpec = {
@@ -37,10 +38,12 @@ export class ApplyController {
       runTime: w.runTime,
       exitCode: w.exitCode ?? 0,
       warmUp: w.warmUp ?? null,
+      ...(w.lifecycle ? { lifecycle: w.lifecycle } : {}),
       job: w.job,
       podManagementPolicy: w.podManagementPolicy,
       ...(w.zonalVolumes ? { zonalVolumes: true } : {}),
       hostNetwork: w.hostNetwork,
+      ...(w.minReadySeconds ? { minReadySeconds: w.minReadySeconds } : {}),
     };
     const existing = this.cluster.findWorkload(w.kind, w.namespace, w.name);
     if (existing) this.cluster.updateWorkloadSpec(existing, spec);

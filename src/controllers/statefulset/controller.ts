@@ -97,7 +97,7 @@ export class StatefulSetController {
       const zone = m.volumeZone[ordinal];
       // The bound volume's node affinity (topology.kubernetes.io/zone In [zone]), which VolumeBinding and
       // VolumeZone enforce, ANDed into every term of the pod's own required node affinity.
-      if (zone !== undefined) pt = { ...pt, requiredNodeAffinity: withZone(pt.requiredNodeAffinity, zone) };
+      if (zone !== undefined) pt = { ...pt, requiredNodeAffinity: withZone(pt.requiredNodeAffinity, zone), volumeZone: zone };
       m.templates.list[ordinal] = pt;
     }
     return pt;

@@ -1,5 +1,7 @@
-// Nodes: one row per node in nodes.csv at the end of the run (removed nodes too), the count of nodes
-// at the end (with the fraction of its life it was up, and Ready), node-hours and cost: each node counts from its creation to its removal or the end of the run.
+// Nodes: one row per node in nodes.csv at the end of the run (removed nodes too, with the fraction of its
+// life it was up, and Ready), one row per node pool in pools.csv (its nodes' up and Ready time over their
+// node-time, node-hours and cost), the count of nodes at the end, node-hours and cost: each node counts
+// from its creation to its removal or the end of the run.
 import type { Clock, ClusterState } from '../../model/cluster-state.js';
 import { INSTANCE_TYPE_LABEL } from '../../model/node.js';
 import { CPU, MEMORY, PODS } from '../../model/resources.js';
@@ -24,10 +26,22 @@ export const NODE_COLUMNS = [
   'ready_ratio',
 ];
 export const NODES_FILE = 'nodes.csv';
+export const POOL_COLUMNS = ['node_pool', 'nodes_end', 'nodes_ever', 'node_hours', 'cost', 'up_ratio', 'ready_ratio'];
+export const POOLS_FILE = 'pools.csv';
+
+interface PoolTotals {
+  nodesEnd: number;
+  nodesEver: number;
+  lifeMs: number;
+  upMs: number;
+  readyMs: number;
+  cost: number;
+}
 
 export class NodesCollector implements Collector {
-  static readonly files = [NODES_FILE];
+  static readonly files = [NODES_FILE, POOLS_FILE];
   private readonly rows: RowSink;
+  private readonly poolRows: RowSink;
 
   constructor(
     private readonly clock: Clock,
@@ -36,11 +50,24 @@ export class NodesCollector implements Collector {
     private readonly health: NodeHealthCollector,
   ) {
     this.rows = sinks.open(NODES_FILE, NODE_COLUMNS);
+    this.poolRows = sinks.open(POOLS_FILE, POOL_COLUMNS);
   }
 
   finish(): void {
+    const end = this.clock.now;
+    // Pools in the order their first node was made (the scenario's order).
+    const pools = new Map<string, PoolTotals>();
     for (const n of this.cluster.nodes) {
       const r = this.health.ratios(n);
+      let p = pools.get(n.pool);
+      if (!p) pools.set(n.pool, (p = { nodesEnd: 0, nodesEver: 0, lifeMs: 0, upMs: 0, readyMs: 0, cost: 0 }));
+      const life = (n.removedAt >= 0 ? n.removedAt : end) - n.createdAt;
+      p.nodesEver++;
+      if (n.removedAt < 0) p.nodesEnd++;
+      p.lifeMs += life;
+      p.upMs += r.up * life;
+      p.readyMs += r.ready * life;
+      p.cost += (life / 3.6e6) * n.pricePerHour;
       this.rows.write([
         n.name,
         n.pool,
@@ -58,6 +85,16 @@ export class NodesCollector implements Collector {
         tidy(r.ready),
       ]);
     }
+    for (const [name, p] of pools)
+      this.poolRows.write([
+        name,
+        p.nodesEnd,
+        p.nodesEver,
+        tidy(p.lifeMs / 3.6e6),
+        tidy(p.cost),
+        p.lifeMs > 0 ? tidy(p.upMs / p.lifeMs) : 1,
+        p.lifeMs > 0 ? tidy(p.readyMs / p.lifeMs) : 1,
+      ]);
   }
 
   summary(): Figures {
