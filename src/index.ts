@@ -60,12 +60,25 @@ export {
   type ProbeType,
   type ProbeWorkerState,
   type PullPolicy,
+  type RestartPolicy,
 } from './controllers/kubelet/rules.js';
+export {
+  computeInitContainerActions,
+  isInitContainerFailed,
+  killContainersWithSyncResult,
+  newTerminationOrdering,
+  shouldRestartOnFailure,
+  type ContainerKillTimeline,
+  type ContainerStatus,
+  type ContainerToKill,
+  type InitContainerActions,
+  type InitContainerForActions,
+} from './controllers/kubelet/lifecycle.js';
 
 // Controllers (pkg/controller).
 export { computeHash, safeEncodeString } from './workload/names.js';
 export { BURST_REPLICAS, deletionOrder as getPodsToDeleteOrder, replicaDiff } from './controllers/replicaset/calc.js';
-export { jobComplete, jobFailed, wantActive } from './controllers/job/calc.js';
+export { failedIndexesFailure, jobComplete, jobFailed, wantActive, type JobFailure } from './controllers/job/calc.js';
 export { daemonPodTolerations as addOrUpdateDaemonPodTolerations, nodeShouldRunDaemonPod } from './controllers/daemonset/controller.js';
 export { getOrdinal } from './controllers/statefulset/controller.js';
 export {
@@ -130,6 +143,101 @@ export {
   type BackoffRecord,
 } from './controllers/job/backoff.js';
 export { matchPodFailurePolicy, type PodFailurePolicyRule } from './controllers/job/pod-failure-policy.js';
+export {
+  firstPendingIndexes,
+  getIndexAbsoluteFailureCount,
+  getNewIndexFailureCounts,
+  getPodCreationInfoForIndependentIndexes,
+  getRemainingTimePerIndex,
+  intervalsHas,
+  intervalsString,
+  intervalsTotal,
+  isIndexFailed,
+  mergeIntervals,
+  withOrderedIndexes,
+  type IndexedFailedPod,
+  type Interval,
+  type LastFailedPod,
+  type OrderedIntervals,
+} from './controllers/job/indexed.js';
+export {
+  getFinishAndExpireTime,
+  isJobFinished,
+  jobFinishTime,
+  needsCleanup,
+  timeLeft,
+  type FinishableJob,
+  type JobCondition,
+} from './controllers/ttl-after-finished/calc.js';
+
+// Deployment and ReplicaSet rollout arithmetic (pkg/controller/deployment, pkg/controller/replicaset). IntOrString and
+// getScaledValueFromIntOrPercent are exported above with the disruption rules.
+export {
+  calculateStatus,
+  checkPausedConditions,
+  cleanupDeployment,
+  cleanupUnhealthyReplicas,
+  deploymentComplete,
+  deploymentProgressing,
+  deploymentTimedOut,
+  filterActiveReplicaSets,
+  findActiveOrLatest,
+  getActualReplicaCountForReplicaSets,
+  getAvailableReplicaCountForReplicaSets,
+  getProportion,
+  getReadyReplicaCountForReplicaSets,
+  getReplicaCountForReplicaSets,
+  getReplicaSetFraction,
+  getTerminatingReplicaCountForReplicaSets,
+  hasProgressDeadline,
+  isRollingUpdate,
+  isSaturated,
+  isScalingEvent,
+  maxSurge,
+  maxUnavailable,
+  minAvailable,
+  newReplicaSetProgressing,
+  newRSNewReplicas,
+  oldPodsRunning,
+  reconcileNewReplicaSet,
+  reconcileOldReplicaSets,
+  replicaSetsByCreationTimestampLess,
+  replicaSetsByRevisionLess,
+  replicaSetsBySizeNewerLess,
+  replicaSetsBySizeOlderLess,
+  replicasAnnotations,
+  replicasAnnotationsNeedUpdate,
+  requeueStuckDeployment,
+  resolveFenceposts,
+  scale,
+  scaleDownOldReplicaSetsForRollingUpdate,
+  syncRolloutProgressing,
+  DEFAULT_MAX_SURGE,
+  DEFAULT_MAX_UNAVAILABLE,
+  DEFAULT_PROGRESS_DEADLINE_SECONDS,
+  DEFAULT_REVISION_HISTORY_LIMIT,
+  FAILED_RS_CREATE_REASON,
+  FOUND_NEW_RS_REASON,
+  MINIMUM_REPLICAS_AVAILABLE,
+  MINIMUM_REPLICAS_UNAVAILABLE,
+  NEW_REPLICA_SET_REASON,
+  NEW_RS_AVAILABLE_REASON,
+  PAUSED_DEPLOY_REASON,
+  REPLICA_SET_UPDATED_REASON,
+  RESUMED_DEPLOY_REASON,
+  TIMED_OUT_REASON,
+  type DeploymentCondition,
+  type DeploymentStatusView,
+  type DeploymentView,
+  type ReplicaSetView,
+} from './controllers/deployment/calc.js';
+export {
+  activePodsWithRanksLess,
+  getPodsRankedByRelatedPodsOnSameNode,
+  getPodsToDelete,
+  isPodActive,
+  type RankedPodView,
+} from './controllers/replicaset/calc.js';
 
 // Faults: kubectl drain's timings, and the Google 2011 machine_events table.
 export { DRAIN_EVICTION_RETRY_MS, DRAIN_POLL_INTERVAL_MS } from './faults/drain.js';

@@ -12,6 +12,7 @@ export class SyncQueue<M> {
   private readonly byIndex: (M | undefined)[] = [];
   private readonly queued: boolean[] = [];
   private readonly kind: number;
+  private readonly kAfter: number;
 
   constructor(
     private readonly sim: Simulation,
@@ -24,6 +25,12 @@ export class SyncQueue<M> {
       const m = this.byIndex[i];
       if (m) sync(m);
     });
+    this.kAfter = sim.register(`${name}.after`, (i) => this.queue(i));
+  }
+
+  /** Queues a sync of the object after delayMs (workqueue AddAfter): a sync queued by then is not repeated. */
+  queueAfter(index: number, delayMs: number): void {
+    this.sim.schedule(Math.max(0, delayMs), this.kAfter, index);
   }
 
   /** Starts managing an object and queues its first sync. */
@@ -35,6 +42,12 @@ export class SyncQueue<M> {
     }
     this.byIndex[index] = m;
     this.queue(index);
+  }
+
+  /** Stops managing an object (it was deleted): a sync of it already queued does nothing. */
+  remove(index: number): void {
+    this.managed.delete(index);
+    if (index >= 0 && index < this.byIndex.length) this.byIndex[index] = undefined;
   }
 
   get(index: number): M | undefined {

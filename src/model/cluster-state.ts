@@ -9,7 +9,14 @@ import type { Labels, Taint } from './selectors.js';
 import { Budget } from './budgets.js';
 import type { PodDisruptionBudgetSpec, PodDisruptionBudgetStatus } from '../controllers/disruption/rules.js';
 import type { LabelSelector } from './selectors.js';
-import { Workload, workloadKey, type WorkloadKind, type WorkloadObjectSpec, type WorkloadStatus } from './workloads.js';
+import {
+  Workload,
+  workloadKey,
+  type LifecycleTimings,
+  type WorkloadKind,
+  type WorkloadObjectSpec,
+  type WorkloadStatus,
+} from './workloads.js';
 
 export type { ClusterEvent, ClusterEventType, Watcher, WatcherName } from './events.js';
 
@@ -308,9 +315,9 @@ export class ClusterState {
   /** The owning controller reports what it observed (WorkloadStatusChanged, only when something changed). */
   setWorkloadStatus(w: Workload, patch: Partial<WorkloadStatus>): void {
     this.requireReal('setWorkloadStatus');
-    const st = w.status as unknown as Record<string, number>;
+    const st = w.status as unknown as Record<string, number | string>;
     let changed = false;
-    const p = patch as Record<string, number | undefined>;
+    const p = patch as Record<string, number | string | undefined>;
     for (const k in p) {
       const v = p[k];
       if (v === undefined || st[k] === v) continue;
@@ -318,6 +325,26 @@ export class ClusterState {
       changed = true;
     }
     if (changed) this.emit('WorkloadStatusChanged', undefined, undefined, w);
+  }
+
+  /**
+   * Deletes a workload object with cascading deletion, as the TTL-after-finished controller asks for a
+   * finished Job. The object gets its deletionTimestamp (`deletedAt`; generation + 1, as the API server's
+   * markAsDeleting does) announced as WorkloadSpecChanged, and its name is free at once; then its live pods
+   * are deleted as the garbage collector does, each with its termination grace period (outcome
+   * OwnerDeleted). Its controller stops managing it on seeing `deletedAt` set (the Job controller does; no
+   * other kind is deleted yet). Workloads it owns are not deleted: a Job owns none.
+   */
+  deleteWorkload(w: Workload): void {
+    this.requireReal('deleteWorkload');
+    if (w.deletedAt >= 0) return;
+    w.deletedAt = this.clock.now;
+    w.generation++;
+    if (this.workloadByKey.get(w.key) === w) this.workloadByKey.delete(w.key);
+    this.emit('WorkloadSpecChanged', undefined, undefined, w);
+    const owned: Pod[] = [];
+    for (const pod of this.livePods.values()) if (pod.workload === w.index) owned.push(pod);
+    for (const pod of owned) this.deletePod(pod, 'OwnerDeleted', pod.template.terminationGracePeriodMs);
   }
 
   // Nodes.
@@ -475,13 +502,24 @@ export class ClusterState {
     }
   }
 
-  /** Creates a pod owned by `owner` (or a bare pod); runMs is how long it runs once started (-1: until deleted). */
-  createPod(template: PodTemplate, name: string, runMs: number, owner: Workload | null, exitCode = owner?.spec.exitCode ?? 0): Pod {
+  /**
+   * Creates a pod owned by `owner` (or a bare pod); runMs is how long it runs once started (-1: until deleted). The
+   * exit code and lifecycle timings (simulation inputs) come from the owner's spec unless given.
+   */
+  createPod(
+    template: PodTemplate,
+    name: string,
+    runMs: number,
+    owner: Workload | null,
+    exitCode = owner?.spec.exitCode ?? 0,
+    timings: LifecycleTimings | null = owner?.spec.lifecycle ?? null,
+  ): Pod {
     this.requireReal('createPod');
     const pods = this.podsIn(template.namespace);
     if (pods.has(name)) throw new Error(`bug: pod ${template.namespace}/${name} exists already (check podNamed first)`);
     const pod = new Pod(this.nextPodId++, name, template, this.clock.now, runMs, owner ? owner.index : -1);
     pod.exitCode = exitCode;
+    pod.timings = timings;
     this.livePods.set(pod.id, pod);
     pods.set(name, pod);
     this.emit('PodAdded', pod);

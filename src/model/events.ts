@@ -117,6 +117,7 @@ export const WATCHER_ORDER = [
   'statefulset',
   'daemonset',
   'job',
+  'ttl-after-finished',
   'disruption',
   'node-lifecycle',
   'taint-eviction',

@@ -102,6 +102,11 @@ export interface PodTemplate {
   restartPolicy: RestartPolicy;
   /** The zone a bound zonal volume pins the pod to (a StatefulSet ordinal's claim; in requiredNodeAffinity too). */
   volumeZone?: string;
+  /**
+   * The containers one by one, with init containers and preStop hooks; absent (and the pod run as one unit, as
+   * before) when the pod has neither.
+   */
+  lifecycle?: PodLifecycle;
 }
 
 export type RestartPolicy = 'Always' | 'OnFailure' | 'Never';

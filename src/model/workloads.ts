@@ -48,6 +48,8 @@ export interface JobSpec {
 export interface LifecycleTimings {
   /** How long each run of a regular init container lasts; null: 1 s. */
   readonly initRunTime: Distribution | null;
+  /** Run times of particular init containers, by name (over initRunTime); null: none. */
+  readonly initRunTimeByName: ReadonlyMap<string, Distribution> | null;
   /** The exit code of each init container run. */
   readonly initExitCode: number;
   /** How long a preStop hook other than a sleep takes; null: no time. */
@@ -73,12 +75,27 @@ export interface WorkloadObjectSpec {
   readonly job: JobSpec | null;
   /** Deployment, ReplicaSet, StatefulSet, DaemonSet: spec.minReadySeconds (absent: 0). */
   readonly minReadySeconds?: number;
+  /** Deployment only: its strategy and rollout fields, defaulted. */
+  readonly rollout?: DeploymentRollout;
   /** StatefulSet only: each ordinal's volume binds to the zone of its first pod (volumeClaimTemplates). */
   readonly zonalVolumes?: boolean;
   /** StatefulSet only: spec.podManagementPolicy (default OrderedReady). */
   readonly podManagementPolicy?: 'OrderedReady' | 'Parallel';
   /** DaemonSet only: the template's spec.hostNetwork. */
   readonly hostNetwork?: boolean;
+}
+
+/** An IntOrString of a rollout: a count, or a percentage such as "25%". */
+export type IntOrPercent = number | string;
+
+/** A Deployment's spec.strategy (defaulted), revisionHistoryLimit, paused and progressDeadlineSeconds. */
+export interface DeploymentRollout {
+  readonly type: 'RollingUpdate' | 'Recreate';
+  readonly maxSurge: IntOrPercent;
+  readonly maxUnavailable: IntOrPercent;
+  readonly revisionHistoryLimit: number;
+  readonly paused: boolean;
+  readonly progressDeadlineSeconds: number;
 }
 
 /** The status fields controllers report (the subset of each kind's status that is simulated). */

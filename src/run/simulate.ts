@@ -18,6 +18,7 @@ import { BudgetsCollector } from '../metrics/collectors/budgets.js';
 import { KubeletController } from '../controllers/kubelet/controller.js';
 import { ReplicaSetController } from '../controllers/replicaset/controller.js';
 import { JobController } from '../controllers/job/controller.js';
+import { TTLAfterFinishedController } from '../controllers/ttl-after-finished/controller.js';
 import { DeploymentController } from '../controllers/deployment/controller.js';
 import { StatefulSetController } from '../controllers/statefulset/controller.js';
 import { DaemonSetController } from '../controllers/daemonset/controller.js';
@@ -115,6 +116,7 @@ export function prepareRun(s: Scenario, sinks: Sinks): PreparedRun {
   new StatefulSetController(sim, cluster);
   new DaemonSetController(sim, cluster);
   new JobController(sim, cluster, recorder);
+  new TTLAfterFinishedController(sim, cluster);
   const disruption = new DisruptionController(sim, cluster, recorder);
   new NodeLifecycleController(sim, cluster, recorder);
   new TaintEvictionController(sim, cluster, recorder);

@@ -40,7 +40,7 @@ const nodePool = obj({
     'allocatable resources per node',
     { required: true },
   ),
-  pricePerHour: prop({ kind: 'number', min: 0 }, 'price of one node per hour', { default: 0 }),
+  pricePerHour: prop({ kind: 'number', min: 0, max: 1e6 }, 'price of one node per hour (at most 1,000,000)', { default: 0 }),
   imagePullBandwidth: prop(
     { kind: 'quantity', unit: 'bytes' },
     'bytes per second a node of the pool pulls images at, e.g. 50Mi; without it pulls take no time',
@@ -180,6 +180,26 @@ const workload = obj({
     int(0, 255),
     'the exit code when a run ends (default 0; non-zero fails restartPolicy Never pods and restarts OnFailure ones)',
     { default: 0 },
+  ),
+  initRunTime: prop(
+    { kind: 'distribution', unit: 'duration' },
+    "how long each run of a regular init container of the entry's pods lasts (one draw per run; default 1s)",
+  ),
+  initRunTimeByName: prop(
+    { kind: 'object', props: {}, additional: { kind: 'distribution', unit: 'duration' } },
+    'run times of particular init containers, by name, e.g. {migrate: 30s, wait-for-db: {uniform: {min: 2s, max: 10s}}}; the others take initRunTime',
+  ),
+  initExitCode: prop(
+    int(0, 255),
+    'the exit code of each init container run (default 0; non-zero restarts it with CrashLoopBackOff, or fails a restartPolicy Never pod)',
+  ),
+  preStop: prop(
+    { kind: 'distribution', unit: 'duration' },
+    'how long a preStop hook that is not a sleep (httpGet, tcpSocket, an exec other than `sleep N`) takes (one draw per termination; default 0s)',
+  ),
+  shutdown: prop(
+    { kind: 'distribution', unit: 'duration' },
+    "how long the entry's containers take to exit after SIGTERM (one draw per termination); without it they run until SIGKILL at the end of the grace period",
   ),
 });
 

@@ -30,6 +30,7 @@ import { checkLimits, DEFAULT_LIMITS, type Limits } from './limits.js';
 export type { NodePoolSpec, Scenario } from './types.js';
 import type { NodePoolSpec, Scenario } from './types.js';
 import type { Taint } from '../model/selectors.js';
+import type { LifecycleTimings } from '../model/workloads.js';
 
 export interface LoadOptions {
   /**
@@ -214,6 +215,8 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
   const budgets: BudgetSpec[] = [];
   const warnings: string[] = [];
   const runTimeUsed = new Set<number>();
+  /** Per entry: the names of its pods' init containers that run to completion (not sidecars). */
+  const initNames = new Map(cfg.workloads.map((_w, i) => [i, new Set<string>()]));
   for (const { o, entry } of objects) {
     const w = cfg.workloads[entry]!;
     if (o.kind === 'PodDisruptionBudget') {
@@ -228,6 +231,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
         runTime: w.runTime ?? null,
         exitCode: w.exitCode,
         warmUp: w.warmUp ?? null,
+        lifecycle: lifecycleTimings(w),
         defaultImageSize: cfg.cluster.imageSize,
         imageSizes,
         systemDefaultSpread: systemDefaultConstraints,
@@ -237,10 +241,26 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     if (!spec) continue;
     workloads.push(spec);
     runTimeUsed.add(entry);
+    for (const c of spec.template.lifecycle?.initContainers ?? []) if (!c.restartable) initNames.get(entry)!.add(c.name);
   }
+  // initRunTimeByName names init containers of the entry's pods that run to completion: another name is a mistake.
+  cfg.workloads.forEach((w, i) => {
+    if (!w.initRunTimeByName || !runTimeUsed.has(i)) return;
+    const names = [...initNames.get(i)!];
+    for (const name of Object.keys(w.initRunTimeByName)) {
+      if (names.includes(name)) continue;
+      const dym = didYouMean(name, names);
+      throw doc.error(
+        ['workloads', i, 'initRunTimeByName', name],
+        `no init container named "${name}" runs to completion in the entry's pods; ${names.length ? `they have: ${names.join(', ')}` : 'they have none'}`,
+        dym ? `did you mean "${dym}"?` : undefined,
+        true,
+      );
+    }
+  });
   // runTime and exitCode time the pods of the entry's manifests; an entry without any would ignore them.
   cfg.workloads.forEach((w, i) => {
-    for (const key of ['runTime', 'exitCode', 'warmUp'] as const)
+    for (const key of ['runTime', 'exitCode', 'warmUp', ...LIFECYCLE_KEYS] as const)
       if ((raw as { workloads: Record<string, unknown>[] }).workloads[i]![key] !== undefined && !runTimeUsed.has(i))
         warnings.push(
           `${display}:${doc.locate(['workloads', i, key]).line}: workloads[${i}].${key} has no effect: it applies to the pods of the entry's manifests, and this entry creates none`,
@@ -444,6 +464,25 @@ export interface WorkloadEntry {
   runTime?: Distribution;
   exitCode: number;
   warmUp?: Distribution;
+  initRunTime?: Distribution;
+  initRunTimeByName?: Record<string, Distribution>;
+  initExitCode?: number;
+  preStop?: Distribution;
+  shutdown?: Distribution;
+}
+
+const LIFECYCLE_KEYS = ['initRunTime', 'initRunTimeByName', 'initExitCode', 'preStop', 'shutdown'] as const;
+
+/** The entry's init container, preStop and shutdown times; null when it gives none of them (every default). */
+function lifecycleTimings(w: WorkloadEntry): LifecycleTimings | null {
+  if (LIFECYCLE_KEYS.every((k) => w[k] === undefined)) return null;
+  return {
+    initRunTime: w.initRunTime ?? null,
+    initRunTimeByName: w.initRunTimeByName ? new Map(Object.entries(w.initRunTimeByName)) : null,
+    initExitCode: w.initExitCode ?? 0,
+    preStop: w.preStop ?? null,
+    shutdown: w.shutdown ?? null,
+  };
 }
 
 /** The scenario file's documents: parsed, or copies of those parsed before (`--set` changes them). */

@@ -6,10 +6,11 @@ import { matchSelector, type LabelSelector, NO_LABELS } from '../model/selectors
 import type { TopologySpreadConstraint } from '../model/pod.js';
 import { didYouMean } from '../scenario/errors.js';
 import type { YamlDoc } from '../scenario/yaml-source.js';
-import { DEFAULT_BACKOFF_LIMIT, type LifecycleTimings } from '../model/workloads.js';
+import type { LifecycleTimings } from '../model/workloads.js';
 import { podTemplate } from './pod-spec.js';
-import type { PodFailurePolicyRule } from '../controllers/job/pod-failure-policy.js';
+import { readJobSpec } from './job-spec.js';
 import { Reader } from './reader.js';
+import { deploymentRollout } from './deployment-spec.js';
 import { labelSelector } from './selectors-reader.js';
 import { NOT_SIMULATED_KINDS, type WorkloadSpec } from './spec.js';
 
@@ -195,43 +196,6 @@ export function readPriorityClass(o: ManifestObject): PriorityClassInfo {
   };
 }
 
-/** batch/v1 validation of podFailurePolicy (validatePodFailurePolicy): up to 20 rules, each one requirement. */
-function podFailurePolicy(r: Reader, restartPolicy: string): PodFailurePolicyRule[] {
-  r.only(['rules'], 'a podFailurePolicy');
-  if (restartPolicy !== 'Never') throw r.error(null, "podFailurePolicy requires the pod template's restartPolicy to be Never");
-  const rules = r.list('rules');
-  if (rules.length > 20) throw r.error('rules', `must have at most 20 items, got ${rules.length}`);
-  return rules.map((x) => {
-    x.only(['action', 'onExitCodes', 'onPodConditions'], 'a podFailurePolicy rule');
-    if (!x.has('action')) throw x.error(null, 'missing required field "action"');
-    const action = x.oneOf('action', ['FailJob', 'FailIndex', 'Ignore', 'Count'] as const, 'Count');
-    if (x.has('onExitCodes') === x.has('onPodConditions')) throw x.error(null, 'specify exactly one of onExitCodes and onPodConditions');
-    const e = x.obj('onExitCodes');
-    if (e) {
-      e.only(['containerName', 'operator', 'values'], 'onExitCodes');
-      const operator = e.oneOf('operator', ['In', 'NotIn'] as const, 'In');
-      if (!e.has('operator')) throw e.error(null, 'missing required field "operator"');
-      const values = e.raw('values');
-      if (!Array.isArray(values) || values.length === 0) throw e.error('values', 'expected a list of exit codes');
-      values.forEach((v, i) => {
-        if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 255)
-          throw e.error('values', `expected exit codes 0..255, got ${String(v)} at index ${i}`);
-        if (operator === 'In' && v === 0) throw e.error('values', 'must not be 0 for the In operator');
-        if (i > 0 && v <= (values[i - 1] as number)) throw e.error('values', 'must be ordered and without duplicates');
-      });
-      return {
-        action,
-        onExitCodes: { operator, values: values as number[], ...(e.has('containerName') ? { containerName: e.str('containerName') } : {}) },
-      };
-    }
-    const conds = x.list('onPodConditions').map((c) => {
-      c.only(['type', 'status'], 'a pod condition requirement');
-      return { type: c.str('type'), status: c.oneOf('status', ['True', 'False', 'Unknown'] as const, 'True') };
-    });
-    return { action, onPodConditions: conds };
-  });
-}
-
 /** Turns one simulated object into a workload spec. */
 /** spec.minReadySeconds (apps/v1; validated non-negative int32 as ValidateNonnegativeField does); absent when 0. */
 function minReady(spec: Reader): { minReadySeconds?: number } {
@@ -329,25 +293,15 @@ export function toWorkload(
     // The API server generates a Job's selector from a controller-uid label when none is given.
     selector ??= null;
     const template = podTemplate(podSpec, { ...base, labels, ownerSelector: null }, ['Never', 'OnFailure']);
-    const hasP = spec.has('parallelism');
-    const hasC = spec.has('completions');
-    // batch/v1 defaulting: neither set -> 1 and 1; only parallelism set -> work-queue mode (completions unset).
-    const parallelism = spec.int('parallelism', 1);
-    const completions = hasC ? spec.int('completions', 1) : hasP ? null : 1;
-    const completionMode = spec.oneOf('completionMode', ['NonIndexed', 'Indexed'] as const, 'NonIndexed');
-    if (completionMode === 'Indexed' && completions === null)
-      throw spec.error('completionMode', 'completions is required when completionMode is Indexed');
-    const job = {
-      parallelism,
-      completions,
-      backoffLimit: spec.int('backoffLimit', DEFAULT_BACKOFF_LIMIT),
-      completionMode,
-      activeDeadlineMs: spec.has('activeDeadlineSeconds') ? spec.int('activeDeadlineSeconds', 0, 1) * 1000 : null,
-      ...(spec.has('podFailurePolicy')
-        ? { podFailurePolicy: podFailurePolicy(spec.obj('podFailurePolicy')!, template.restartPolicy) }
-        : {}),
+    const job = readJobSpec(spec, template.restartPolicy);
+    return {
+      ...common,
+      kind: 'Job',
+      replicas: job.parallelism,
+      template,
+      runTime: opts.runTime ?? { kind: 'constant', value: 60000 },
+      job,
     };
-    return { ...common, kind: 'Job', replicas: parallelism, template, runTime: opts.runTime ?? { kind: 'constant', value: 60000 }, job };
   }
   if (o.kind === 'Deployment' || o.kind === 'ReplicaSet') {
     spec.only(
@@ -361,7 +315,9 @@ export function toWorkload(
     if (!matchSelector(selector, labels.size ? labels : NO_LABELS))
       throw spec.error('selector', '`selector` does not match template `labels`');
     const template = podTemplate(podSpec, { ...base, labels, ownerSelector: selector }, ['Always']);
-    return { ...common, kind: o.kind, replicas: spec.int('replicas', 1), template, runTime: opts.runTime, job: null, ...minReady(spec) };
+    const mr = minReady(spec);
+    const rollout = o.kind === 'Deployment' ? { rollout: deploymentRollout(spec, mr.minReadySeconds ?? 0) } : {};
+    return { ...common, kind: o.kind, replicas: spec.int('replicas', 1), template, runTime: opts.runTime, job: null, ...mr, ...rollout };
   }
   if (o.kind === 'StatefulSet') {
     spec.only(

@@ -1,7 +1,15 @@
 // PodSpec -> PodTemplate: effective requests (containers, init and sidecar containers, pod overhead,
 // pod-level resources), scheduling constraints, priority. Rules from pkg/api/v1/resource/helpers.go
 // (PodRequests) and the API server's defaulting (requests default to limits).
-import type { PodAffinityTerm, PodTemplate, RestartPolicy, TopologySpreadConstraint } from '../model/pod.js';
+import type {
+  ContainerImage,
+  PodAffinityTerm,
+  PodLifecycle,
+  PodTemplate,
+  PreStopHook,
+  RestartPolicy,
+  TopologySpreadConstraint,
+} from '../model/pod.js';
 import { CPU, isValidResourceName, MEMORY, PODS, ResourceSpace } from '../model/resources.js';
 import { QUANTITY_EXPECTED, QuantityError } from '../model/quantity.js';
 import { DEFAULT_MEMORY_REQUEST, DEFAULT_MILLI_CPU_REQUEST, DEFAULT_TERMINATION_GRACE_PERIOD_MS, makeTemplate } from '../model/template.js';
@@ -9,6 +17,7 @@ import type { LabelSelector, Labels } from '../model/selectors.js';
 import { labelSelector, nodeSelectorTerm, toleration } from './selectors-reader.js';
 import type { Reader } from './reader.js';
 import { setDefaultsProbe, type ContainerProbes, type Probe } from '../controllers/kubelet/rules.js';
+import { lifecycle } from './lifecycle-spec.js';
 
 /** core/v1 PodSpec fields (v1.36), for strict field validation. */
 export const POD_SPEC_FIELDS = [
@@ -126,6 +135,7 @@ export function resourceVector(r: Reader | null, space: ResourceSpace): Float64A
 }
 
 interface ContainerResources {
+  name: string;
   requests: Float64Array;
   /** Requests with the scheduler's defaults (100m, 200Mi) where the cpu or memory key is absent (scoring only). */
   nonZero: Float64Array;
@@ -136,6 +146,7 @@ interface ContainerResources {
   sidecar: boolean;
   /** The container's probes with API defaults, or null without any. */
   probes: ContainerProbes | null;
+  preStop: PreStopHook | undefined;
 }
 
 const PROBE_HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'grpc'];
@@ -165,9 +176,14 @@ function probe(r: Reader | null, type: 'liveness' | 'readiness' | 'startup'): Pr
   return setDefaultsProbe(p);
 }
 
-function container(c: Reader, space: ResourceSpace, init: boolean): ContainerResources {
+function container(c: Reader, space: ResourceSpace, init: boolean, graceSeconds: number): ContainerResources {
   c.only(CONTAINER_FIELDS, init ? 'an init container' : 'a container');
-  c.str('name');
+  const name = c.str('name');
+  const sidecar = init && c.str('restartPolicy', '') === 'Always';
+  // validation.go validateInitContainers: hooks and probes only on sidecars among init containers.
+  if (init && !sidecar)
+    for (const f of ['lifecycle', 'livenessProbe', 'readinessProbe', 'startupProbe'])
+      if (c.has(f)) throw c.error(f, 'may not be set for init containers without restartPolicy=Always');
   const res = c.obj('resources');
   res?.only(['requests', 'limits', 'claims'], 'container resources');
   const limits = resourceVector(res?.obj('limits') ?? null, space);
@@ -189,7 +205,9 @@ function container(c: Reader, space: ResourceSpace, init: boolean): ContainerRes
     ...(c.has('readinessProbe') ? { readinessProbe: probe(c.obj('readinessProbe'), 'readiness') } : {}),
     ...(c.has('livenessProbe') ? { livenessProbe: probe(c.obj('livenessProbe'), 'liveness') } : {}),
   };
+  const life = c.obj('lifecycle');
   return {
+    name,
     requests,
     nonZero,
     limits,
@@ -197,8 +215,9 @@ function container(c: Reader, space: ResourceSpace, init: boolean): ContainerRes
     pullPolicy: c.has('imagePullPolicy')
       ? c.oneOf('imagePullPolicy', ['Always', 'IfNotPresent', 'Never'] as const, 'IfNotPresent')
       : undefined,
-    sidecar: init && c.str('restartPolicy', '') === 'Always',
+    sidecar,
     probes: Object.keys(probes).length > 0 ? probes : null,
+    preStop: life ? lifecycle(life, graceSeconds) : undefined,
   };
 }
 
@@ -299,8 +318,9 @@ export function podTemplate(spec: Reader, ctx: PodContext, restartPolicies: read
   const space = ctx.space;
   const containers = spec.list('containers');
   if (containers.length === 0) throw spec.error(null, 'missing required field "containers" (a pod needs at least one container)');
-  const app = containers.map((c) => container(c, space, false));
-  const init = spec.list('initContainers').map((c) => container(c, space, true));
+  const graceSeconds = spec.int('terminationGracePeriodSeconds', DEFAULT_TERMINATION_GRACE_PERIOD_MS / 1000, 0, 31_536_000);
+  const app = containers.map((c) => container(c, space, false, graceSeconds));
+  const init = spec.list('initContainers').map((c) => container(c, space, true, graceSeconds));
   const overhead = resourceVector(spec.obj('overhead'), space);
   let requests = podRequests(
     app.map((a) => a.requests),
@@ -363,13 +383,30 @@ export function podTemplate(spec: Reader, ctx: PodContext, restartPolicies: read
     : priority.preemptionPolicy;
 
   // An explicit imagePullPolicy is kept; without one the kubelet applies the API default (by tag).
-  const images = [...app, ...init]
-    .filter((c) => c.image !== '')
-    .map((c) => ({
-      name: c.image,
-      sizeBytes: ctx.imageSizes?.get(c.image) ?? ctx.defaultImageSize,
-      ...(c.pullPolicy ? { pullPolicy: c.pullPolicy } : {}),
-    }));
+  const imageOf = (c: ContainerResources): ContainerImage | null =>
+    c.image === ''
+      ? null
+      : {
+          name: c.image,
+          sizeBytes: ctx.imageSizes?.get(c.image) ?? ctx.defaultImageSize,
+          ...(c.pullPolicy ? { pullPolicy: c.pullPolicy } : {}),
+        };
+  // The app containers' images first, then the init containers' (appImages relies on the order).
+  const images = [...app, ...init].map(imageOf).filter((i): i is ContainerImage => i !== null);
+  // The containers one by one, only for pods with init containers or preStop hooks (so other templates hash as before).
+  const lifecycleSpec: PodLifecycle | null =
+    init.length > 0 || app.some((c) => c.preStop)
+      ? {
+          initContainers: init.map((c) => ({
+            name: c.name,
+            restartable: c.sidecar,
+            image: imageOf(c),
+            ...(c.probes?.startupProbe ? { startupProbe: c.probes.startupProbe } : {}),
+            ...(c.preStop ? { preStop: c.preStop } : {}),
+          })),
+          containers: app.map((c) => ({ name: c.name, ...(c.preStop ? { preStop: c.preStop } : {}) })),
+        }
+      : null;
   const gated = spec.list('schedulingGates').length > 0;
   // Probes of the app containers (init containers' probes are not run here).
   const probes = app.map((c) => c.probes).filter((p): p is ContainerProbes => p !== null);
@@ -397,10 +434,11 @@ export function podTemplate(spec: Reader, ctx: PodContext, restartPolicies: read
     preferredPodAffinity: pa.preferred,
     preferredPodAntiAffinity: paa.preferred,
     images,
-    terminationGracePeriodMs: spec.int('terminationGracePeriodSeconds', DEFAULT_TERMINATION_GRACE_PERIOD_MS / 1000, 0, 31_536_000) * 1000,
+    terminationGracePeriodMs: graceSeconds * 1000,
     restartPolicy: restart as RestartPolicy,
     // Left out when there are none, so templates without probes hash as before.
     ...(probes.length > 0 ? { probes } : {}),
+    ...(lifecycleSpec ? { lifecycle: lifecycleSpec } : {}),
     // SchedulingGates: a gated pod is never scheduled; kubesim has nothing that lifts gates yet.
     schedulerName: gated ? '' : spec.str('schedulerName', 'default-scheduler'),
   });

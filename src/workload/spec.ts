@@ -1,7 +1,7 @@
 // Typed workload specs, made from Kubernetes manifests or synthetic arrivals by the scenario loader.
 import type { Distribution } from '../engine/distributions.js';
 import type { PodTemplate } from '../model/pod.js';
-import type { JobSpec, LifecycleTimings } from '../model/workloads.js';
+import type { DeploymentRollout, JobSpec, LifecycleTimings } from '../model/workloads.js';
 
 export type { JobSpec } from '../model/workloads.js';
 
@@ -37,6 +37,8 @@ export interface WorkloadSpec {
   hostNetwork?: boolean;
   /** Deployment, ReplicaSet, StatefulSet, DaemonSet: spec.minReadySeconds, when above 0. */
   minReadySeconds?: number;
+  /** Deployment: its strategy and rollout fields. */
+  rollout?: DeploymentRollout;
   source: Source;
 }
 

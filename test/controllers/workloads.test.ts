@@ -74,8 +74,12 @@ describe('Deployment → ReplicaSet → pods', () => {
     expect(d.status.readyReplicas).toBe(6);
     cluster.scaleWorkload(d, 1);
     sim.runUntil(30_000);
-    expect(podsOf(cluster, d)).toHaveLength(1);
+    // Scaling down deletes gracefully: five pods are Terminating for their 30 s grace period, and no
+    // longer count in the status.
+    expect(podsOf(cluster, d).filter((p) => p.terminating)).toHaveLength(5);
     expect(d.status).toMatchObject({ replicas: 1, readyReplicas: 1, observedGeneration: 3 });
+    sim.runUntil(60_000);
+    expect(podsOf(cluster, d)).toHaveLength(1);
   });
 
   it('a new template makes a new ReplicaSet and scales the old one to zero', () => {
@@ -91,7 +95,8 @@ describe('Deployment → ReplicaSet → pods', () => {
     const t2 = template(cluster, { cpu: '200m', labels: { app: 'web' } });
     expect(computeHash(t2)).not.toBe(computeHash(t1));
     cluster.setWorkloadTemplate(d, t2);
-    sim.runUntil(20_000);
+    // Old pods are deleted gracefully (30 s): by 60 s only the new ReplicaSet's remain.
+    sim.runUntil(60_000);
     const [old, current] = replicaSets(cluster, d);
     expect([old!.templateHash, current!.templateHash]).toEqual([computeHash(t1), computeHash(t2)]);
     expect([old!.spec.replicas, current!.spec.replicas]).toEqual([0, 2]);
@@ -100,7 +105,7 @@ describe('Deployment → ReplicaSet → pods', () => {
     expect(d.status).toMatchObject({ replicas: 2, updatedReplicas: 2 });
     // Going back to the first template reuses its ReplicaSet (same hash).
     cluster.setWorkloadTemplate(d, t1);
-    sim.runUntil(30_000);
+    sim.runUntil(120_000);
     expect(replicaSets(cluster, d)).toHaveLength(2);
     expect([old!.spec.replicas, current!.spec.replicas]).toEqual([2, 0]);
   });

@@ -1,6 +1,7 @@
 // Fuzzing the bad-input promise. A wrong scenario or manifest gets one "error: " line on stderr naming the file
 // (or the option) with, where there is one, the line and field path; exit code 2; no stack trace; nothing left
-// where the output would go. A valid one runs with exit 0 and writes results whose invariants hold.
+// where the output would go. A valid one runs with exit 0 and writes results whose invariants hold, and the
+// model's invariants (src/model/invariants.ts) hold all along the same run repeated in this process.
 //
 // With a fixed seed, CASE_COUNT scenarios are made from the shipped scenarios (scenarios/*.yaml with the manifests
 // they name, copied beside them) and a few small inline ones, by one to three mutations each: on the parsed YAML
@@ -26,6 +27,7 @@ import { parseAllDocuments, parseDocument, stringify } from 'yaml';
 import { mean } from '../../src/engine/distributions.js';
 import { loadScenario, type Scenario } from '../../src/scenario/load.js';
 import { kubesim, type CliResult } from '../helpers/cli.js';
+import { runChecked } from '../helpers/invariants.js';
 import { RUN_FILES as RUN_OUTPUT_FILES } from '../../src/run/output.js';
 
 const SEED = 'kubesim-fuzz-1';
@@ -281,6 +283,13 @@ const API_AGAIN = API.replace('replicas: 3', 'replicas: 5');
 const BASES: Base[] = [
   shipped('default', { duration: '5m', 'workloads.1.at': '2m' }),
   shipped('scheduler-comparison', { duration: '5m', 'cluster.nodePools.0.count': 4 }),
+  shipped('zone-outage', { duration: '20m', 'faults.0.zoneOutage.at': '2m', 'faults.0.zoneOutage.for': '8m' }),
+  shipped('node-churn', {
+    duration: '30m',
+    'cluster.nodePools.0.failures.timeToFailure': { exponential: { mean: '10m' } },
+    'cluster.nodePools.0.failures.timeToRepair': { lognormal: { median: '3m', p90: '10m' } },
+    'faults.0.drain.at': '15m',
+  }),
   { name: 'objects', files: { [SCENARIO]: OBJECTS } },
   {
     name: 'streams',
@@ -1366,6 +1375,13 @@ async function exercise(dir: string, opts: { args?: string[]; runInvalid?: boole
       const tmp = leftovers(dir).filter((f) => f !== 'out');
       if (tmp.length) problems.push({ stage: 'run', kind: 'left-behind', detail: tmp.join(', ') });
       checkResults(out, loaded ? loaded.durationMs / 1000 : undefined, problems);
+      // The same run in this process with the model's invariants checked along the way.
+      if (loaded)
+        try {
+          runChecked(loaded, {}, 200);
+        } catch (e) {
+          problems.push({ stage: 'run', kind: 'invariant', detail: firstLines(String((e as Error).message)) });
+        }
       if (opts.rerun) {
         const again = await call(['run', file, '--out', join(dir, 'again'), '--quiet', ...args]);
         if (checkExit('rerun', again, problems)) {

@@ -54,6 +54,17 @@ describe('quantities within int64 (as Kubernetes keeps them)', () => {
   });
 });
 
+describe('prices', () => {
+  it('refuses a node price past 1,000,000 an hour, which would make the cost infinite', () => {
+    const priced = (price: string) =>
+      `cluster:\n  nodePools:\n    - {name: p, count: 1, allocatable: {cpu: "4", memory: 16Gi}, pricePerHour: ${price}}\nworkloads: [{objects: []}]\n`;
+    expect(loadError({ 's.yaml': priced('1e308') })).toMatch(
+      /^s\.yaml:3:.*cluster\.nodePools\[0\]\.pricePerHour: expected a value <= 1000000/,
+    );
+    expect(() => loadScenario(join(tempFiles({ 's.yaml': priced('1000000') }), 's.yaml'))).not.toThrow();
+  });
+});
+
 describe('traces', () => {
   const trace = (file: string, format = 'simple') => `${pool('4')}workloads:\n  - trace: {name: t, file: ${file}, format: ${format}}\n`;
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { podRequests, imageName } from '../../src/workload/pod-spec.js';
+import { execSleepMs } from '../../src/workload/lifecycle-spec.js';
 import { loadWith } from '../helpers/scenario.js';
 
 const v = (cpu: number, mem: number) => Float64Array.from([cpu, mem]);
@@ -194,5 +195,92 @@ globalDefault: true
       ['ConfigMap', 1],
     ]);
     expect(s.workloads).toHaveLength(0);
+  });
+});
+
+// pkg/apis/core/validation validateLifecycle, validateSleepAction, validateInitContainers.
+describe('container lifecycle', () => {
+  it.each<[string[], number | null]>([
+    [['sleep', '5'], 5000],
+    [['/bin/sleep', '2.5'], 2500],
+    [['sleep', '1m'], 60_000],
+    [['/bin/sh', '-c', 'sleep 15'], 15_000],
+    [['sh', '-ec', ' sleep 3; '], 3000],
+    [['bash', '-c', 'sleep infinity'], Infinity],
+    [['/bin/sh', '-c', 'nodetool drain'], null],
+    [['sleep', '5', '6'], null],
+    [['sleep', 'five'], null],
+    [['nginx', '-s', 'quit'], null],
+  ])('execSleepMs(%j) → %s', (command, want) => {
+    expect(execSleepMs(command)).toBe(want);
+  });
+
+  const spec = (extra: string) => `      terminationGracePeriodSeconds: 45\n${extra}`;
+  it('keeps each container with its preStop hook, and init containers with their images and startup probes', () => {
+    const t = loadWith(
+      deployment(
+        spec(`      initContainers:
+        - {name: setup, image: setup:1}
+        - name: proxy
+          image: envoy:1
+          restartPolicy: Always
+          startupProbe: {tcpSocket: {port: 9901}}
+          lifecycle: {preStop: {sleep: {seconds: 45}}}
+      containers:
+        - {name: a, image: web:1, lifecycle: {preStop: {exec: {command: [sleep, "10"]}}}}
+        - {name: b, image: web:1, lifecycle: {preStop: {httpGet: {path: /drain, port: 80}}, postStart: {exec: {command: [warm]}}}}
+        - {name: c, image: web:1}
+`),
+      ),
+    ).workloads[0]!.template;
+    expect(t.lifecycle).toEqual({
+      initContainers: [
+        { name: 'setup', restartable: false, image: { name: 'setup:1', sizeBytes: 200 * 2 ** 20 } },
+        {
+          name: 'proxy',
+          restartable: true,
+          image: { name: 'envoy:1', sizeBytes: 200 * 2 ** 20 },
+          startupProbe: { initialDelaySeconds: 0, timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3 },
+          preStop: { sleepMs: 45_000 },
+        },
+      ],
+      containers: [{ name: 'a', preStop: { sleepMs: 10_000 } }, { name: 'b', preStop: { handler: 'httpGet' } }, { name: 'c' }],
+    });
+    // The app containers' images first, then the init containers'.
+    expect(t.images.map((i) => i.name)).toEqual(['web:1', 'web:1', 'web:1', 'setup:1', 'envoy:1']);
+  });
+
+  it('leaves pods without init containers or preStop hooks as they were', () => {
+    expect(loadWith(deployment('      containers: [{name: a, image: web:1}]\n')).workloads[0]!.template.lifecycle).toBeUndefined();
+  });
+
+  it.each<[string, string, RegExp]>([
+    [
+      'a sleep longer than the grace period',
+      '      containers: [{name: a, image: web:1, lifecycle: {preStop: {sleep: {seconds: 46}}}}]\n',
+      /lifecycle\.preStop\.sleep\.seconds: must be non-negative and less than terminationGracePeriodSeconds \(45\), got 46/,
+    ],
+    [
+      'two handlers',
+      '      containers: [{name: a, image: web:1, lifecycle: {preStop: {sleep: {seconds: 1}, exec: {command: [x]}}}}]\n',
+      /lifecycle\.preStop\.sleep: may not specify more than 1 handler type \(got exec and sleep\)/,
+    ],
+    [
+      'no handler',
+      '      containers: [{name: a, image: web:1, lifecycle: {preStop: {}}}]\n',
+      /lifecycle\.preStop: must specify a handler type/,
+    ],
+    [
+      'a grpc handler (probes only)',
+      '      containers: [{name: a, image: web:1, lifecycle: {preStop: {grpc: {port: 1}}}}]\n',
+      /lifecycle\.preStop\.grpc: unknown field "grpc" in a preStop hook/,
+    ],
+    [
+      'a probe on an init container that is not a sidecar',
+      '      initContainers: [{name: i, image: x, readinessProbe: {exec: {command: [x]}}}]\n      containers: [{name: a, image: web:1}]\n',
+      /initContainers\[0\]\.readinessProbe: may not be set for init containers without restartPolicy=Always/,
+    ],
+  ])('refuses %s', (_name, containers, message) => {
+    expect(() => loadWith(deployment(spec(containers)))).toThrow(message);
   });
 });

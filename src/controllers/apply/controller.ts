@@ -44,6 +44,7 @@ export class ApplyController {
       ...(w.zonalVolumes ? { zonalVolumes: true } : {}),
       hostNetwork: w.hostNetwork,
       ...(w.minReadySeconds ? { minReadySeconds: w.minReadySeconds } : {}),
+      ...(w.rollout ? { rollout: w.rollout } : {}),
     };
     const existing = this.cluster.findWorkload(w.kind, w.namespace, w.name);
     if (existing) this.cluster.updateWorkloadSpec(existing, spec);

@@ -69,7 +69,8 @@ export function getRemainingTimeForFailuresCount(
 
 /**
  * backoffRecord.getRemainingTime: how long manageJob waits before creating replacement pods (it requeues
- * the Job after this delay instead; per-index backoff, backoffLimitPerIndex, is not modelled).
+ * the Job after this delay instead). With backoffLimitPerIndex each index waits on its own instead
+ * (getRemainingTimePerIndex in indexed.ts).
  */
 export function getRemainingTime(
   record: Readonly<BackoffRecord>,

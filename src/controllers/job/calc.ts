@@ -1,4 +1,4 @@
-// Pure arithmetic of the Job controller (pkg/controller/job/job_controller.go, v1.36), NonIndexed mode.
+// Pure arithmetic of the Job controller (pkg/controller/job/job_controller.go, v1.36).
 import type { JobSpec } from '../../model/workloads.js';
 
 export { DEFAULT_BACKOFF_LIMIT } from '../../model/workloads.js';
@@ -27,4 +27,28 @@ export function wantActive(spec: JobSpec, c: JobCounts): number {
     return c.succeeded > 0 ? Math.min(c.active, spec.parallelism) : spec.parallelism;
   }
   return Math.max(0, Math.min(spec.parallelism, spec.completions - c.succeeded));
+}
+
+/** A Job's terminal condition: its reason and message (JobReason* in k8s.io/api/batch/v1 types.go). */
+export interface JobFailure {
+  reason: 'MaxFailedIndexesExceeded' | 'FailedIndexes';
+  message: string;
+}
+
+/**
+ * syncJob with backoffLimitPerIndex: the Job fails (MaxFailedIndexesExceeded) once more indexes have failed than
+ * maxFailedIndexes allows; otherwise, with any index failed, it fails (FailedIndexes) once every index has either
+ * succeeded or failed. null: neither.
+ */
+export function failedIndexesFailure(
+  maxFailedIndexes: number | undefined,
+  failedIndexes: number,
+  succeededIndexes: number,
+  completions: number,
+): JobFailure | null {
+  if (maxFailedIndexes !== undefined && failedIndexes > maxFailedIndexes)
+    return { reason: 'MaxFailedIndexesExceeded', message: 'Job has exceeded the specified maximal number of failed indexes' };
+  if (failedIndexes > 0 && failedIndexes + succeededIndexes >= completions)
+    return { reason: 'FailedIndexes', message: 'Job has failed indexes' };
+  return null;
 }

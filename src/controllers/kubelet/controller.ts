@@ -5,15 +5,19 @@
 // exits are reported when it is back). When the machine goes down, its containers die with it; when it
 // comes back the kubelet restarts the pods still bound to it (restartPolicy Always or OnFailure) or
 // fails them (Never), and kills those deleted meanwhile. Probes, image pulls and crash loops come with
-// the pod lifecycle.
+// the pod lifecycle; init and sidecar containers run in init-containers.ts, and a terminating pod's containers
+// stop as termination.ts plans (preStop hooks, SIGTERM, SIGKILL).
 import type { Simulation } from '../../engine/simulation.js';
 import { sample, type Distribution } from '../../engine/distributions.js';
+import type { Rng } from '../../engine/rng.js';
 import type { ClusterState } from '../../model/cluster-state.js';
 import type { ClusterEvent } from '../../model/events.js';
 import type { Node } from '../../model/node.js';
 import type { Pod } from '../../model/pod.js';
 import type { EventRecorder } from '../../metrics/collectors/events.js';
 import { ImagePuller, type ImagePullConfig } from './images.js';
+import { InitContainerRunner } from './init-containers.js';
+import { planTermination } from './termination.js';
 import { containerShouldRestart, doBackOff, newCrashLoopBackOff, probeTimeline, type BackoffEntry } from './rules.js';
 
 /** How far past the warm-up the prober workers are replayed for a container that runs until deleted. */
@@ -36,6 +40,8 @@ export class KubeletController {
   private readonly kReady: number;
   private readonly puller: ImagePuller;
   private readonly kKill: number;
+  private readonly kSigkill: number;
+  private readonly inits: InitContainerRunner;
   /** Per pod whose container exited and restarts: its crash-loop backoff entry and its latest exit. */
   private readonly backoff = new Map<Pod, { entry: BackoffEntry | null; finishedAt: number }>();
   /** Pods whose containers run but have not passed their readiness (or startup) probes yet. */
@@ -63,6 +69,24 @@ export class KubeletController {
       const { pod, reason } = x as { pod: Pod; reason: 'liveness' | 'startup' };
       this.probeKill(pod, reason, epoch);
     });
+    this.kSigkill = sim.register('kubelet.sigkill', (graceSeconds, x) => {
+      const { pod, name } = x as { pod: Pod; name: string };
+      if (!this.cluster.livePods.has(pod.id) || !pod.node?.up) return;
+      // Upstream records Killing when the stop begins; the SIGKILL shows only as the container's exit code 137.
+      this.recorder?.event(
+        'Warning',
+        'Killing',
+        pod,
+        `Container ${name} did not stop within its ${graceSeconds}s grace period: SIGKILL (exit code 137)`,
+      );
+    });
+    this.inits = new InitContainerRunner(sim, cluster, this.puller, recorder, {
+      nodeWorks: (pod) => this.nodeWorks(pod),
+      startupLatency: (pod) => pod.template.startupMs + sample(this.startup, this.sim.rng('kubelet.startup')),
+      startApps: (pod) => this.startApps(pod),
+      warmUp: (pod) => (pod.workload >= 0 ? (this.cluster.workloads[pod.workload]!.spec.warmUp ?? null) : null),
+      stream: (prefix, pod) => this.stream(prefix, pod),
+    });
     cluster.watch('kubelet', (ev) => this.on(ev));
   }
 
@@ -72,9 +96,7 @@ export class KubeletController {
         this.scheduleStart(ev.pod);
         return;
       case 'PodTerminating':
-        // SIGTERM, then SIGKILL at the end of the grace period (preStop hooks come with the pod lifecycle);
-        // a pod whose containers never started (or died with their machine) has nothing to stop.
-        this.sim.schedule(ev.pod.startedAt >= 0 && ev.node?.up !== false ? ev.pod.deletionGraceMs : 0, this.kStop, 0, ev.pod);
+        this.terminate(ev.pod, ev.node);
         return;
       case 'NodeHealthChanged':
         if (!ev.node.up) this.machineDown(ev.node);
@@ -85,6 +107,7 @@ export class KubeletController {
         this.restarting.delete(ev.pod);
         this.warming.delete(ev.pod);
         this.backoff.delete(ev.pod);
+        this.inits.forget(ev.pod);
         return;
       case 'NodeReadyChanged':
         // The status manager's next sync (every 10 s) finds the API's pod Ready conditions, which the node
@@ -105,6 +128,10 @@ export class KubeletController {
   }
 
   private scheduleStart(pod: Pod): void {
+    if (pod.template.lifecycle && pod.template.lifecycle.initContainers.length > 0) {
+      this.inits.begin(pod);
+      return;
+    }
     // Image pulls first (nothing starts without its images), then the container start latency.
     const pull = this.puller.ensureImages(pod, pod.node!);
     if (pull === null) return; // ErrImageNeverPull: the pod stays Pending
@@ -118,6 +145,7 @@ export class KubeletController {
    */
   private machineDown(node: Node): void {
     for (const p of node.pods) {
+      if (p.phase === 'Pending') this.inits.machineDown(p);
       if (p.phase !== 'Running' || p.containersDown) continue;
       p.containersDown = true;
       p.runEpoch++;
@@ -129,10 +157,15 @@ export class KubeletController {
     // Containers that died with the machine: restarted (Always, OnFailure) or failed (Never).
     const restarted: Pod[] = [];
     for (const p of node.pods) {
+      if (p.phase === 'Pending' && this.inits.has(p)) restarted.push(p);
       if (p.phase !== 'Running' || p.terminating || !p.containersDown) continue;
       restarted.push(p);
     }
     for (const p of restarted) {
+      if (p.phase === 'Pending') {
+        this.inits.restartAfterMachineDown(p);
+        continue;
+      }
       p.containersDown = false;
       if (p.template.restartPolicy === 'Never') {
         this.cluster.finishPod(p, 'Failed', 'NodeRestarted');
@@ -149,6 +182,7 @@ export class KubeletController {
     this.waiting.delete(node.index);
     for (const p of pods) {
       if (p.terminating) this.sim.schedule(0, this.kStop, 0, p);
+      else if (p.phase === 'Pending' && this.inits.has(p)) this.inits.resume(p);
       else if (p.phase === 'Pending') this.sim.schedule(0, this.kStart, p.runEpoch, p);
       else this.sim.schedule(0, this.kFinish, p.runEpoch, p);
     }
@@ -183,6 +217,38 @@ export class KubeletController {
     this.containerStarted(pod, pod.phase === 'Pending');
   }
 
+  /** A pod's init containers are done and the app containers' images are there: they start. */
+  private startApps(pod: Pod): void {
+    this.restarting.delete(pod);
+    this.containerStarted(pod, true);
+  }
+
+  /** The pod's random stream `<prefix>:<namespace>/<name>` of its workload (of the pod itself when bare). */
+  private stream(prefix: string, pod: Pod): Rng {
+    const w = pod.workload >= 0 ? this.cluster.workloads[pod.workload]!.root : pod;
+    return this.sim.rng(`${prefix}:${w.namespace}/${w.name}`);
+  }
+
+  /**
+   * Graceful deletion (pod_workers.go SyncTerminatingPod → killPod): the running containers' preStop hooks, SIGTERM
+   * and SIGKILL as planTermination lays them out; the object goes when the last has exited. A pod none of whose
+   * containers run (never started, or dead with their machine) has nothing to stop. Pods with init containers or
+   * preStop hooks show each container's Killing in events.csv.
+   */
+  private terminate(pod: Pod, node: Node | null | undefined): void {
+    this.inits.stop(pod);
+    const down = node?.up === false;
+    const running = { app: pod.startedAt >= 0 && !down, init: down ? [] : this.inits.running(pod) };
+    const plan = planTermination(pod, running, () => this.stream('termination', pod));
+    const visible = pod.template.lifecycle !== undefined && node?.up === true && node.reachable;
+    for (const c of plan.containers) {
+      if (!visible) break;
+      this.recorder?.event('Normal', 'Killing', pod, `Stopping container ${c.name}`);
+      if (c.killed) this.sim.schedule(c.sigkillAtMs, this.kSigkill, plan.gracePeriodSeconds, { pod, name: c.name });
+    }
+    this.sim.schedule(plan.doneAtMs, this.kStop, 0, pod);
+  }
+
   /**
    * The containers (re)started now: without probes the pod is Ready at once; with them, the prober
    * workers' timeline (probeTimeline, with the workload's warm-up as the probes' outcome) says when it
@@ -212,6 +278,11 @@ export class KubeletController {
     }
     if (readyAt === 0) this.warming.delete(pod);
     else this.warming.add(pod);
+    if (first && pod.template.lifecycle)
+      for (const c of pod.template.lifecycle.containers) {
+        this.recorder?.event('Normal', 'Created', pod, `Created container: ${c.name}`);
+        this.recorder?.event('Normal', 'Started', pod, `Started container ${c.name}`);
+      }
     if (first) this.cluster.startPod(pod, readyAt === 0);
     else if (readyAt === 0) this.cluster.setPodReady(pod, true);
     if (readyAt !== null && readyAt > 0) this.sim.schedule(readyAt, this.kReady, pod.runEpoch, pod);

@@ -7,7 +7,7 @@
 // node are not downloaded again, so it costs no transfer time here.
 import type { Simulation } from '../../engine/simulation.js';
 import type { Node } from '../../model/node.js';
-import type { Pod } from '../../model/pod.js';
+import type { ContainerImage, Pod, PodTemplate } from '../../model/pod.js';
 import type { EventRecorder } from '../../metrics/collectors/events.js';
 import { setDefaultsContainerImagePullPolicy, shouldPullImage } from './rules.js';
 
@@ -41,17 +41,18 @@ export class ImagePuller {
   }
 
   /**
-   * Pulls what the pod's containers need on its node: the time from now until every image is there, or
-   * null if one can never be (ErrImageNeverPull). Images the node holds (node.images, which ImageLocality
-   * reads) or is pulling cost nothing more.
+   * Pulls what the pod's containers need on its node (by default all its images; a pod with init containers
+   * asks for each container's image just before it starts, as kuberuntime_container.go startContainer does):
+   * the time from now until every image is there, or null if one can never be (ErrImageNeverPull). Images the
+   * node holds (node.images, which ImageLocality reads) or is pulling cost nothing more.
    */
-  ensureImages(pod: Pod, node: Node): number | null {
+  ensureImages(pod: Pod, node: Node, images: readonly ContainerImage[] = pod.template.images): number | null {
     const now = this.sim.now;
     const bw = this.config.bandwidth(node.pool);
     let state = this.nodes.get(node.index);
     if (!state) this.nodes.set(node.index, (state = { availableAt: new Map(), busyUntil: 0 }));
     let ready = now;
-    for (const img of pod.template.images) {
+    for (const img of images) {
       const policy = setDefaultsContainerImagePullPolicy(img.name, img.pullPolicy);
       const at = state.availableAt.get(img.name);
       const present = node.images.has(img.name) || (at !== undefined && at <= now);
@@ -79,4 +80,10 @@ export class ImagePuller {
   nodeRemoved(node: Node): void {
     this.nodes.delete(node.index);
   }
+}
+
+/** The app containers' images: PodTemplate.images lists them first, then the init containers' (pod-spec.ts). */
+export function appImages(template: PodTemplate): readonly ContainerImage[] {
+  const init = template.lifecycle?.initContainers.filter((c) => c.image !== null).length ?? 0;
+  return init === 0 ? template.images : template.images.slice(0, template.images.length - init);
 }

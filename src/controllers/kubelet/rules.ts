@@ -510,16 +510,25 @@ export function setTerminationGracePeriod(o: {
  * kuberuntime_container.go killContainer with executePreStopHook, from the moment the kill starts: the preStop hook
  * runs for up to the grace period, its whole seconds come off the grace period, and the runtime's StopContainer
  * sends SIGTERM and then SIGKILL after the rest, never less than MINIMUM_GRACE_PERIOD_SECONDS.
+ * With a termination ordering (a sidecar, kuberuntime_termination_order.go waitForTurn), the container then waits
+ * until turnAtMs, when the containers it follows have exited, for at most the rest of the grace period; the
+ * whole seconds waited come off too.
  */
 export function killContainer(
   gracePeriodSeconds: number,
   preStopMs = 0,
+  turnAtMs?: number,
 ): { sigtermAtMs: number; sigkillAtMs: number; stopTimeoutSeconds: number } {
   let grace = gracePeriodSeconds;
   let sigtermAtMs = 0;
   if (preStopMs > 0 && grace > 0) {
     sigtermAtMs = Math.min(preStopMs, grace * SECOND);
     grace -= Math.trunc(sigtermAtMs / SECOND);
+  }
+  if (turnAtMs !== undefined && grace > 0) {
+    const waited = Math.min(Math.max(0, turnAtMs - sigtermAtMs), grace * SECOND);
+    sigtermAtMs += waited;
+    grace -= Math.trunc(waited / SECOND);
   }
   if (grace < MINIMUM_GRACE_PERIOD_SECONDS) grace = MINIMUM_GRACE_PERIOD_SECONDS;
   return { sigtermAtMs, sigkillAtMs: sigtermAtMs + grace * SECOND, stopTimeoutSeconds: grace };

@@ -1,7 +1,11 @@
 // The ReplicaSet controller (pkg/controller/replicaset/replica_set.go, v1.36), reconciling the model's
 // ReplicaSet objects: keeps spec.replicas active pods of the ReplicaSet's template, replacing pods that
 // end, are deleted (preempted, evicted) or begin terminating (controller.FilterActivePods leaves
-// terminating pods out), and reports status.replicas / readyReplicas / availableReplicas.
+// terminating pods out), and reports status.replicas / readyReplicas / availableReplicas. A pod counts as
+// available once it has been Ready for spec.minReadySeconds (podutil.IsPodAvailable); like upstream, the
+// controller looks again after minReadySeconds only when every replica is ready but not all are available
+// (syncReplicaSet's AddAfter), so otherwise availability is noticed at the next sync a pod event brings.
+// Scaling down deletes pods gracefully, with their terminationGracePeriodSeconds.
 import type { Simulation } from '../../engine/simulation.js';
 import { SyncQueue } from '../sync-queue.js';
 import { sample } from '../../engine/distributions.js';
@@ -30,6 +34,8 @@ export class ReplicaSetController {
    */
   private slot = new Int32Array(1024);
   private isReady = new Uint8Array(1024);
+  /** Per pod id: when it last turned Ready (the Ready condition's lastTransitionTime). */
+  private readySince = new Float64Array(1024);
 
   constructor(
     private readonly sim: Simulation,
@@ -61,6 +67,9 @@ export class ReplicaSetController {
       const ready = new Uint8Array(size);
       ready.set(this.isReady);
       this.isReady = ready;
+      const since = new Float64Array(size);
+      since.set(this.readySince);
+      this.readySince = since;
     }
     m.pods.push(pod);
     this.slot[id] = m.pods.length;
@@ -97,6 +106,7 @@ export class ReplicaSetController {
       if (this.isReady[pod.id] !== ready) {
         this.isReady[pod.id] = ready;
         m.ready += ready === 1 ? 1 : -1;
+        if (ready === 1) this.readySince[pod.id] = this.sim.now;
       }
     }
     this.queue.queue(pod.workload);
@@ -127,16 +137,30 @@ export class ReplicaSetController {
       const victims = m.pods.slice().sort(deletionOrder).slice(0, -diff);
       for (const p of victims) {
         this.remove(m, p);
-        this.cluster.deletePod(p, 'ScaledDown');
+        this.cluster.deletePod(p, 'ScaledDown', p.template.terminationGracePeriodMs);
       }
     }
     const ready = m.ready;
+    const available = this.available(m);
     this.cluster.setWorkloadStatus(rs, {
       observedGeneration: rs.generation,
       replicas: m.pods.length,
       readyReplicas: ready,
-      availableReplicas: ready,
+      availableReplicas: available,
     });
     if (rs.spec.replicas !== m.pods.length) this.queue.queue(rs.index);
+    const minReadyMs = (rs.spec.minReadySeconds ?? 0) * 1000;
+    // replica_set.go syncReplicaSet: AddAfter(minReadySeconds) when all are ready but some not yet available.
+    if (minReadyMs > 0 && ready === rs.spec.replicas && available !== rs.spec.replicas) this.queue.queueAfter(rs.index, minReadyMs);
+  }
+
+  /** status.availableReplicas: active pods Ready for at least minReadySeconds (podutil.IsPodAvailable). */
+  private available(m: Managed): number {
+    const minReadyMs = (m.rs.spec.minReadySeconds ?? 0) * 1000;
+    if (minReadyMs === 0) return m.ready;
+    const now = this.sim.now;
+    let n = 0;
+    for (const p of m.pods) if (this.isReady[p.id] === 1 && this.readySince[p.id]! + minReadyMs <= now) n++;
+    return n;
   }
 }
