@@ -56,4 +56,35 @@ export class ShapeScoreCache {
     oldest.gen.fill(0);
     return oldest;
   }
+
+  /**
+   * Adds weight x score(pod, nodes[i]) for i in [0, n) to totals[i], where node i has column index index[i]: a score
+   * kept for shape (a, b) at the node's current generation is read back, any other is computed and kept.
+   */
+  addScores<P, N>(
+    a: number,
+    b: number,
+    generation: Uint32Array,
+    pod: P,
+    nodes: readonly N[],
+    n: number,
+    weight: number,
+    totals: Float64Array,
+    index: Int32Array,
+    score: (pod: P, node: N) => number,
+  ): void {
+    const { gen, score: kept } = this.of(a, b, generation.length);
+    for (let i = 0; i < n; i++) {
+      const k = index[i]!;
+      const g = generation[k]! + 1;
+      let sc: number;
+      if (gen[k] === g) sc = kept[k]!;
+      else {
+        sc = score(pod, nodes[i]!);
+        kept[k] = sc;
+        gen[k] = g;
+      }
+      totals[i]! += sc * weight;
+    }
+  }
 }

@@ -96,20 +96,7 @@ export function balancedAllocation(args: BalancedAllocationArgs, handle?: Handle
       for (let i = 0; i < n; i++) totals[i]! += score(pod, nodes[i]!) * weight;
       return;
     }
-    const generation = columns.generation;
-    const { gen, score: kept } = cache.of(pod.requests[a]!, pod.requests[b]!, generation.length);
-    for (let i = 0; i < n; i++) {
-      const k = index[i]!;
-      const g = generation[k]! + 1;
-      let sc: number;
-      if (gen[k] === g) sc = kept[k]!;
-      else {
-        sc = score(pod, nodes[i]!);
-        kept[k] = sc;
-        gen[k] = g;
-      }
-      totals[i]! += sc * weight;
-    }
+    cache.addScores(pod.requests[a]!, pod.requests[b]!, columns.generation, pod, nodes, n, weight, totals, index, score);
   };
   return {
     name: BALANCED_ALLOCATION,

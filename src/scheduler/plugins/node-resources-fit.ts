@@ -181,19 +181,7 @@ export function nodeResourcesFit(args: FitArgs, handle: Handle): Plugin {
       return;
     }
     const generation = handle.cluster.columns.generation;
-    const { gen, score: kept } = cache.of(pod.template.nonZeroCpu, pod.template.nonZeroMemory, generation.length);
-    for (let i = 0; i < n; i++) {
-      const k = index[i]!;
-      const g = generation[k]! + 1;
-      let sc: number;
-      if (gen[k] === g) sc = kept[k]!;
-      else {
-        sc = score(pod, nodes[i]!);
-        kept[k] = sc;
-        gen[k] = g;
-      }
-      totals[i]! += sc * weight;
-    }
+    cache.addScores(pod.template.nonZeroCpu, pod.template.nonZeroMemory, generation, pod, nodes, n, weight, totals, index, score);
   };
   return {
     name: NODE_RESOURCES_FIT,
