@@ -8,6 +8,7 @@ import { TIMESERIES_FILE, type RowSink, type SinkFactory } from '../metrics/coll
 import { PODS_FILE } from '../metrics/collectors/pods.js';
 import { NODES_FILE, POOLS_FILE } from '../metrics/collectors/nodes.js';
 import { BUDGETS_FILE } from '../metrics/collectors/budgets.js';
+import { ROLLOUTS_FILE } from '../metrics/collectors/rollouts.js';
 import { EVENTS_FILE } from '../metrics/collectors/events.js';
 import { WORKLOADS_FILE } from '../metrics/collectors/availability.js';
 import type { Scenario } from '../scenario/load.js';
@@ -30,6 +31,7 @@ export const RUN_FILES: readonly string[] = [
   WORKLOADS_FILE,
   EVENTS_FILE,
   BUDGETS_FILE,
+  ROLLOUTS_FILE,
   'summary.csv',
   'scenario.resolved.yaml',
 ];

@@ -15,6 +15,7 @@ import { TaintEvictionController } from '../controllers/taint-eviction/controlle
 import { FaultController } from '../faults/controller.js';
 import { DisruptionController } from '../controllers/disruption/controller.js';
 import { BudgetsCollector } from '../metrics/collectors/budgets.js';
+import { RolloutsCollector } from '../metrics/collectors/rollouts.js';
 import { KubeletController } from '../controllers/kubelet/controller.js';
 import { ReplicaSetController } from '../controllers/replicaset/controller.js';
 import { JobController } from '../controllers/job/controller.js';
@@ -111,7 +112,7 @@ export function prepareRun(s: Scenario, sinks: Sinks): PreparedRun {
     bandwidth: (pool) => s.pools.find((p) => p.name === pool)?.imagePullBandwidth ?? null,
     serialize: s.images.serialize,
   });
-  new DeploymentController(sim, cluster);
+  const deployments = new DeploymentController(sim, cluster, recorder);
   new ReplicaSetController(sim, cluster);
   new StatefulSetController(sim, cluster);
   new DaemonSetController(sim, cluster);
@@ -139,6 +140,7 @@ export function prepareRun(s: Scenario, sinks: Sinks): PreparedRun {
   metrics.add(new SchedulerCollector(scheduler.stats));
   metrics.add(new AvailabilityCollector(sim, cluster, names, factory));
   metrics.add(new BudgetsCollector(sim, disruption, factory));
+  deployments.onStep(metrics.add(new RolloutsCollector(sim, factory)));
   metrics.add(recorder);
 
   for (const p of s.pools) {

@@ -60,7 +60,7 @@ describe('image pulls (image_manager.go, puller.go)', () => {
   it('imagePullPolicy Never with the image absent: ErrImageNeverPull, and the pod never starts', () => {
     const { table } = run(deployment('app', 'registry.example.com/app:v1', 1, 'imagePullPolicy: Never, '));
     expect(table('pods').map((p) => p.started_s)).toEqual(['']);
-    expect(table('events').map((e) => e.reason)).toEqual(['ErrImageNeverPull']);
+    expect(table('events').map((e) => e.reason)).toEqual(['ScalingReplicaSet', 'ErrImageNeverPull']);
   });
 
   it('an image with no tag is ":latest", pulled (Always) at the default size', () => {

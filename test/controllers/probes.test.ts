@@ -42,7 +42,7 @@ describe('probes (prober/worker.go doProbe, with SetDefaults_Probe)', () => {
     const { table } = run('readinessProbe: {httpGet: {path: /ready, port: 8080}, periodSeconds: 5}');
     const w = table('workloads')[0]!;
     expect(w.unavailable_longest_s).toBe(46);
-    expect(table('events').length).toBe(0);
+    expect(table('events').map((e) => e.reason)).toEqual(['ScalingReplicaSet']);
   });
 
   it('liveness with too short an initial delay: killed after 3 failures (10, 20, 30 s), then CrashLoopBackOff', () => {

@@ -47,7 +47,11 @@ export class ReplicaSetController {
         if (ev.workload.kind !== 'ReplicaSet') return;
         this.queue.add(ev.workload.index, { rs: ev.workload, pods: [], ready: 0, created: 0, rng: null });
       },
-      WorkloadSpecChanged: (ev) => this.queue.queue(ev.workload.index),
+      // A deleted ReplicaSet (an old one past revisionHistoryLimit, at 0 replicas) is no longer managed.
+      WorkloadSpecChanged: (ev) => {
+        if (ev.workload.deletedAt >= 0) this.queue.remove(ev.workload.index);
+        else this.queue.queue(ev.workload.index);
+      },
       PodRunning: (ev) => this.readyChanged(ev.pod),
       PodReadyChanged: (ev) => this.readyChanged(ev.pod),
       PodTerminating: (ev) => this.ended(ev.pod),
