@@ -68,6 +68,8 @@ export interface PodTemplate {
   owner: string;
   namespace: string;
   labels: Labels;
+  /** The template's kubectl.kubernetes.io/restartedAt annotation (`kubectl rollout restart`), when it has one. */
+  restartedAt?: string;
   /** Resource vector (see resources.ts), summed over containers with init containers folded in. */
   requests: Float64Array;
   limits: Float64Array;

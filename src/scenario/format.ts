@@ -234,6 +234,34 @@ const fault = obj({
 
 const notYet = (what: string): Schema => ({ kind: 'any', desc: `${what} (not supported yet by this version)` });
 
+const probeChange: Schema = { kind: 'object', props: {}, additional: { kind: 'any' } };
+const rolloutStep = obj({
+  at: prop(duration, 'when the change is applied, e.g. 15h', { required: true }),
+  deployment: prop(str(), 'the Deployment to change, by name', { required: true }),
+  namespace: prop(str(), "the Deployment's namespace", { default: 'default' }),
+  container: prop(str(), 'the container that `set` changes (default: the only one)'),
+  set: prop(
+    obj({
+      image: prop(str(), 'new image, as kubectl set image'),
+      requests: prop(stringMap, 'resource requests to set, e.g. {cpu: 200m}, as kubectl set resources'),
+      limits: prop(stringMap, 'resource limits to set'),
+      readinessProbe: prop(probeChange, 'fields of the readiness probe to change (merged)'),
+      livenessProbe: prop(probeChange, 'fields of the liveness probe to change (merged)'),
+      startupProbe: prop(probeChange, 'fields of the startup probe to change (merged)'),
+    }),
+    "change the pod template's container: a rollout",
+  ),
+  patch: prop(
+    { kind: 'object', props: {}, additional: { kind: 'any' } },
+    'a JSON merge patch of the Deployment, as kubectl patch --type merge',
+  ),
+  scale: prop(int(0), 'new spec.replicas, as kubectl scale'),
+  pause: prop({ kind: 'boolean' }, 'true: kubectl rollout pause'),
+  resume: prop({ kind: 'boolean' }, 'true: kubectl rollout resume'),
+  undo: prop({ kind: 'boolean' }, 'true: kubectl rollout undo (back to the previous revision)'),
+  restart: prop({ kind: 'boolean' }, 'true: kubectl rollout restart (new pods of the same template)'),
+});
+
 export const SCENARIO_SCHEMA: Schema = obj({
   name: prop(str(), 'scenario name (default: the file name)'),
   seed: prop(int(0), 'random seed; every random stream derives from (seed, stream name)', { default: 1 }),
@@ -281,7 +309,13 @@ export const SCENARIO_SCHEMA: Schema = obj({
       default: [],
     },
   ),
-  rollouts: prop(notYet('rollouts'), 'rollouts (not supported yet)'),
+  rollouts: prop(
+    { kind: 'array', items: rolloutStep },
+    'changes to Deployments at given times: set, patch, scale, pause, resume, undo or restart, one per entry',
+    {
+      default: [],
+    },
+  ),
   expect: prop(notYet('expectations'), 'expectations (not supported yet)'),
   sweep: prop(
     obj({
@@ -299,4 +333,4 @@ export const SCENARIO_SCHEMA: Schema = obj({
 
 /** Top-level (and cluster-level) sections from the scenario sketch that a later version will run. */
 /** Sections of the format that later versions run: refused, all at once, with their lines. `[]` stands for every list item. */
-export const NOT_YET = ['traffic', 'rollouts', 'expect', 'cluster.autoscaler'];
+export const NOT_YET = ['traffic', 'expect', 'cluster.autoscaler'];

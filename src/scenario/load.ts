@@ -5,6 +5,7 @@ import { stringify as yamlStringify, parse as yamlParse } from 'yaml';
 import type { Distribution } from '../engine/distributions.js';
 import { ResourceSpace, isValidResourceName } from '../model/resources.js';
 import { systemDefaultConstraints } from '../scheduler/plugins/pod-topology-spread.js';
+import { readRollouts, withRestartedAt, type RolloutEntry } from './rollouts.js';
 import {
   readObject,
   readPriorityClass,
@@ -217,17 +218,13 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
   const runTimeUsed = new Set<number>();
   /** Per entry: the names of its pods' init containers that run to completion (not sidecars). */
   const initNames = new Map(cfg.workloads.map((_w, i) => [i, new Set<string>()]));
-  for (const { o, entry } of objects) {
+  const specOf = (o: ManifestObject, entry: number, at: number) => {
     const w = cfg.workloads[entry]!;
-    if (o.kind === 'PodDisruptionBudget') {
-      budgets.push(readPodDisruptionBudget(o, w.at));
-      continue;
-    }
     const spec = toWorkload(
       o,
       {
         space,
-        at: w.at,
+        at,
         runTime: w.runTime ?? null,
         exitCode: w.exitCode,
         warmUp: w.warmUp ?? null,
@@ -238,11 +235,22 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
       },
       priorities,
     );
+    return spec && withRestartedAt(spec, o);
+  };
+  for (const { o, entry } of objects) {
+    const w = cfg.workloads[entry]!;
+    if (o.kind === 'PodDisruptionBudget') {
+      budgets.push(readPodDisruptionBudget(o, w.at));
+      continue;
+    }
+    const spec = specOf(o, entry, w.at);
     if (!spec) continue;
     workloads.push(spec);
     runTimeUsed.add(entry);
     for (const c of spec.template.lifecycle?.initContainers ?? []) if (!c.restartable) initNames.get(entry)!.add(c.name);
   }
+  const applied = objects.map(({ o, entry }) => ({ o, entry, at: cfg.workloads[entry]!.at }));
+  workloads.push(...readRollouts(cfg.rollouts, applied, doc, specOf));
   // initRunTimeByName names init containers of the entry's pods that run to completion: another name is a mistake.
   cfg.workloads.forEach((w, i) => {
     if (!w.initRunTimeByName || !runTimeUsed.has(i)) return;
@@ -452,6 +460,7 @@ interface Config {
     serializeImagePulls: boolean;
   };
   workloads: WorkloadEntry[];
+  rollouts: RolloutEntry[];
   faults: Record<string, Record<string, unknown>>[];
 }
 
