@@ -81,6 +81,31 @@ export { BURST_REPLICAS, deletionOrder as getPodsToDeleteOrder, replicaDiff } fr
 export { failedIndexesFailure, jobComplete, jobFailed, wantActive, type JobFailure } from './controllers/job/calc.js';
 export { daemonPodTolerations as addOrUpdateDaemonPodTolerations, nodeShouldRunDaemonPod } from './controllers/daemonset/controller.js';
 export { getOrdinal } from './controllers/statefulset/controller.js';
+// StatefulSet and DaemonSet updates (pkg/controller/statefulset, pkg/controller/daemon).
+export {
+  completeRollingUpdate,
+  computeReplicaStatus,
+  getStatefulSetMaxUnavailable,
+  newVersionedStatefulSetPod,
+  updateStatefulSetAfterInvariantEstablished,
+  updateStatefulSetTargets,
+  MAX_UNAVAILABLE_STATEFULSET_DEFAULT,
+  STATEFULSET_REVISION_LABEL,
+  type StatefulPodView,
+  type StatefulSetReplicaStatus,
+} from './controllers/statefulset/calc.js';
+export {
+  allowsSurge,
+  findUpdatedPodsOnNode,
+  podByCreationTimestampAndPhase,
+  podsShouldBeOnNode,
+  rollingUpdate,
+  surgeCount,
+  unavailableCount,
+  updatedDesiredNodeCounts,
+  DAEMONSET_REVISION_LABEL,
+  type DaemonPodView,
+} from './controllers/daemonset/calc.js';
 export {
   computeZoneState,
   reducedQPSFunc,
@@ -259,6 +284,7 @@ export { parseQuantity, parseMilliQuantity } from './model/quantity.js';
 export { ClusterState } from './model/cluster-state.js';
 export { CLUSTER_EVENT_TYPES, WATCHER_ORDER, type ClusterEvent, type ClusterEventType } from './model/events.js';
 export { Workload, type WorkloadKind, type WorkloadObjectSpec, type WorkloadStatus } from './model/workloads.js';
+export type { UpdateStrategy } from './model/workloads.js';
 export type { Node } from './model/node.js';
 export type { Pod, PodTemplate } from './model/pod.js';
 

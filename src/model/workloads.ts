@@ -83,6 +83,25 @@ export interface WorkloadObjectSpec {
   readonly podManagementPolicy?: 'OrderedReady' | 'Parallel';
   /** DaemonSet only: the template's spec.hostNetwork. */
   readonly hostNetwork?: boolean;
+  /** StatefulSet, DaemonSet: spec.updateStrategy, defaulted; absent: RollingUpdate with the defaults. */
+  readonly updateStrategy?: UpdateStrategy;
+}
+
+/**
+ * A StatefulSet's or DaemonSet's spec.updateStrategy as the API server keeps it after defaulting
+ * (pkg/apis/apps/v1/defaults.go): apps/v1 StatefulSetUpdateStrategy and DaemonSetUpdateStrategy share this shape.
+ */
+export interface UpdateStrategy {
+  readonly type: 'RollingUpdate' | 'OnDelete';
+  /** Unset (null) for OnDelete, and for a StatefulSet whose manifest names type RollingUpdate without rollingUpdate. */
+  readonly rollingUpdate: {
+    /** StatefulSet: pods with an ordinal at or above it are updated (default 0). */
+    readonly partition?: number;
+    /** StatefulSet: absent unless given; DaemonSet: default 1. */
+    readonly maxUnavailable?: IntOrPercent;
+    /** DaemonSet: default 0. */
+    readonly maxSurge?: IntOrPercent;
+  } | null;
 }
 
 /** An IntOrString of a rollout: a count, or a percentage such as "25%". */
@@ -121,6 +140,13 @@ export interface WorkloadStatus {
   completedIndexes: string;
   /** Indexed Job with backoffLimitPerIndex: status.failedIndexes, in the same form. */
   failedIndexes: string;
+  /** StatefulSet: status.currentReplicas, pods at currentRevision. */
+  currentReplicas?: number;
+  /** StatefulSet: status.currentRevision and updateRevision (ControllerRevision names). */
+  currentRevision?: string;
+  updateRevision?: string;
+  /** DaemonSet: status.updatedNumberScheduled, nodes whose daemon pod has the current template. */
+  updatedNumberScheduled?: number;
 }
 
 export function emptyStatus(): WorkloadStatus {
@@ -137,6 +163,10 @@ export function emptyStatus(): WorkloadStatus {
     failedTime: -1,
     completedIndexes: '',
     failedIndexes: '',
+    currentReplicas: 0,
+    currentRevision: '',
+    updateRevision: '',
+    updatedNumberScheduled: 0,
   };
 }
 

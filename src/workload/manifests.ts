@@ -11,6 +11,7 @@ import { podTemplate } from './pod-spec.js';
 import { readJobSpec } from './job-spec.js';
 import { Reader } from './reader.js';
 import { deploymentRollout } from './deployment-spec.js';
+import { daemonSetUpdateStrategy, statefulSetUpdateStrategy } from './update-strategy.js';
 import { labelSelector } from './selectors-reader.js';
 import { NOT_SIMULATED_KINDS, type WorkloadSpec } from './spec.js';
 
@@ -354,6 +355,7 @@ export function toWorkload(
       podManagementPolicy,
       ...(zonalVolumes ? { zonalVolumes } : {}),
       ...minReady(spec),
+      ...statefulSetUpdateStrategy(spec),
     };
   }
   if (o.kind === 'DaemonSet') {
@@ -372,6 +374,7 @@ export function toWorkload(
       job: null,
       ...minReady(spec),
       hostNetwork: podSpec.bool('hostNetwork', false),
+      ...daemonSetUpdateStrategy(spec),
     };
   }
   throw new Error(`bug: kind ${o.kind} neither simulated nor listed as not simulated`);

@@ -1,7 +1,7 @@
 // Typed workload specs, made from Kubernetes manifests or synthetic arrivals by the scenario loader.
 import type { Distribution } from '../engine/distributions.js';
 import type { PodTemplate } from '../model/pod.js';
-import type { DeploymentRollout, JobSpec, LifecycleTimings } from '../model/workloads.js';
+import type { DeploymentRollout, JobSpec, LifecycleTimings, UpdateStrategy } from '../model/workloads.js';
 
 export type { JobSpec } from '../model/workloads.js';
 
@@ -39,6 +39,8 @@ export interface WorkloadSpec {
   minReadySeconds?: number;
   /** Deployment: its strategy and rollout fields. */
   rollout?: DeploymentRollout;
+  /** StatefulSet, DaemonSet: spec.updateStrategy, when the manifest gives one. */
+  updateStrategy?: UpdateStrategy;
   source: Source;
 }
 

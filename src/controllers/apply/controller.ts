@@ -45,6 +45,7 @@ export class ApplyController {
       hostNetwork: w.hostNetwork,
       ...(w.minReadySeconds ? { minReadySeconds: w.minReadySeconds } : {}),
       ...(w.rollout ? { rollout: w.rollout } : {}),
+      ...(w.updateStrategy ? { updateStrategy: w.updateStrategy } : {}),
     };
     const existing = this.cluster.findWorkload(w.kind, w.namespace, w.name);
     if (existing) this.cluster.updateWorkloadSpec(existing, spec);

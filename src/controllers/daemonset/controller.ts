@@ -1,6 +1,8 @@
 // The DaemonSet controller (pkg/controller/daemon/daemon_controller.go, v1.36): one pod on every node
 // that should run it, scheduled by the default scheduler with a node affinity for that node alone
-// (util.ReplaceDaemonSetPodNodeNameNodeAffinity), and deleted from nodes it may no longer run on.
+// (util.ReplaceDaemonSetPodNodeNameNodeAffinity), and deleted from nodes it may no longer run on. Pods carry
+// the template's hash (controller-revision-hash); RollingUpdate (update.go) replaces those of an older template
+// within maxUnavailable, or with maxSurge creates the new pod first; OnDelete only when they go.
 import type { Simulation } from '../../engine/simulation.js';
 import { runMs, SyncQueue } from '../sync-queue.js';
 import type { ClusterState } from '../../model/cluster-state.js';
@@ -8,7 +10,18 @@ import type { ClusterEvent } from '../../model/events.js';
 import type { Node } from '../../model/node.js';
 import type { Pod, PodTemplate } from '../../model/pod.js';
 import { matchNodeSelectorTerms, tolerated, type Toleration } from '../../model/selectors.js';
-import type { Workload } from '../../model/workloads.js';
+import type { UpdateStrategy, Workload } from '../../model/workloads.js';
+import { computeHash } from '../../workload/names.js';
+import { DEFAULT_DAEMONSET_UPDATE_STRATEGY } from '../../workload/update-strategy.js';
+import {
+  allowsSurge,
+  DAEMONSET_REVISION_LABEL,
+  podByCreationTimestampAndPhase,
+  podsShouldBeOnNode,
+  rollingUpdate,
+  updatedDesiredNodeCounts,
+  type DaemonPodView,
+} from './calc.js';
 
 /**
  * util.AddOrUpdateDaemonPodTolerations (pkg/controller/daemon/util/daemonset_util.go): every daemon pod
@@ -54,15 +67,28 @@ export function nodeShouldRunDaemonPod(template: PodTemplate, node: Node): { sho
 
 interface Managed {
   ds: Workload;
-  /** The daemon pod on each node (by node index). */
-  pods: Map<number, Pod>;
-  /** The template with the daemon tolerations, and per-node templates (affinity to the node), for the current template. */
-  base: { of: PodTemplate | null; template: PodTemplate | null; perNode: Map<number, PodTemplate> };
+  /** Live daemon pods by the node (index) they were made for, in creation order; terminating ones stay until gone. */
+  pods: Map<number, Pod[]>;
+  /** Per pod: the node (index) it was made for, and when it last turned Ready (-1: not Ready). */
+  info: Map<Pod, { node: number; readySince: number }>;
+  /** For the current template: its hash, the pod template (daemon tolerations, hash label), and per-node templates. */
+  base: { of: PodTemplate | null; hash: string; template: PodTemplate | null; perNode: Map<number, PodTemplate> };
   created: number;
+  /** When a sync queued for minReadySeconds is due (-1: none). */
+  afterAt: number;
 }
+
+/** A daemon pod's view for the rules, with the pod. */
+interface PodRef extends DaemonPodView {
+  readonly pod: Pod;
+}
+
+const NO_PODS: Pod[] = [];
 
 export class DaemonSetController {
   private readonly queue: SyncQueue<Managed>;
+  /** Scratch for a sync: nodeShouldRunDaemonPod's shouldRun per node index. */
+  private shouldRun = new Uint8Array(64);
 
   constructor(
     private readonly sim: Simulation,
@@ -79,28 +105,41 @@ export class DaemonSetController {
         this.queue.add(ev.workload.index, {
           ds: ev.workload,
           pods: new Map(),
-          base: { of: null, template: null, perNode: new Map() },
+          info: new Map(),
+          base: { of: null, hash: '', template: null, perNode: new Map() },
           created: 0,
+          afterAt: -1,
         });
         return;
       case 'WorkloadSpecChanged':
         this.queue.queue(ev.workload.index);
         return;
-      // A node that appears, or whose taints change, may need a daemon pod or lose one.
+      // A node that appears, goes, or whose taints change, may need a daemon pod or lose one.
       case 'NodeAdded':
+      case 'NodeRemoved':
       case 'NodeTaintsChanged':
         this.queue.queueAll();
         return;
       case 'PodRunning':
-      case 'PodReadyChanged':
+      case 'PodReadyChanged': {
+        const info = this.queue.get(ev.pod.workload)?.info.get(ev.pod);
+        if (info) info.readySince = ev.pod.phase === 'Running' && ev.pod.ready ? this.sim.now : -1;
         this.queue.queue(ev.pod.workload);
         return;
+      }
       case 'PodTerminating':
+        this.queue.queue(ev.pod.workload);
+        return;
       case 'PodFinished':
       case 'PodDeleted': {
         const m = this.queue.get(ev.pod.workload);
-        if (!m) return;
-        for (const [n, p] of m.pods) if (p === ev.pod) m.pods.delete(n);
+        const info = m?.info.get(ev.pod);
+        if (!m || !info) return;
+        m.info.delete(ev.pod);
+        const list = m.pods.get(info.node)!;
+        const at = list.indexOf(ev.pod);
+        if (at >= 0) list.splice(at, 1);
+        if (list.length === 0) m.pods.delete(info.node);
         this.queue.queue(ev.pod.workload);
         return;
       }
@@ -114,7 +153,10 @@ export class DaemonSetController {
       const extra = daemonPodTolerations(m.ds.spec.hostNetwork ?? false).filter(
         (x) => !t.tolerations.some((y) => y.key === x.key && y.effect === x.effect),
       );
-      m.base = { of: t, template: { ...t, tolerations: [...t.tolerations, ...extra] }, perNode: new Map() };
+      // util.CreatePodTemplate: the hash of the DaemonSet's template labels every pod made from it.
+      const hash = computeHash(t);
+      const labels = new Map([...t.labels, [DAEMONSET_REVISION_LABEL, hash]]);
+      m.base = { of: t, hash, template: { ...t, labels, tolerations: [...t.tolerations, ...extra] }, perNode: new Map() };
     }
     return m.base.template!;
   }
@@ -133,42 +175,148 @@ export class DaemonSetController {
     return t;
   }
 
-  /** daemon_controller.go manage: create pods on nodes that should run one, delete those that may not stay. */
+  private create(m: Managed, node: Node): void {
+    const ds = m.ds;
+    const p = this.cluster.createPod(
+      this.templateFor(m, node),
+      this.cluster.freePodName(ds.namespace, ds.name, m.created++),
+      runMs(this.sim, ds),
+      ds,
+    );
+    let list = m.pods.get(node.index);
+    if (!list) m.pods.set(node.index, (list = []));
+    list.push(p);
+    m.info.set(p, { node: node.index, readySince: -1 });
+  }
+
+  /** podutil.IsPodAvailable: Ready for at least minReadySeconds. */
+  private available(m: Managed, p: Pod): boolean {
+    if (p.phase !== 'Running' || !p.ready) return false;
+    const minReadyMs = (m.ds.spec.minReadySeconds ?? 0) * 1000;
+    const since = m.info.get(p)?.readySince ?? -1;
+    return minReadyMs === 0 || (since >= 0 && since + minReadyMs <= this.sim.now);
+  }
+
+  private ref(m: Managed, p: Pod): PodRef {
+    return {
+      pod: p,
+      name: p.name,
+      updated: p.labels.get(DAEMONSET_REVISION_LABEL) === m.base.hash,
+      ready: p.phase === 'Running' && p.ready,
+      available: this.available(m, p),
+      terminating: p.terminating,
+      scheduled: p.node !== null,
+      createdAt: p.createdAt,
+    };
+  }
+
+  /** daemon_controller.go syncDaemonSet: manage (create and delete per node), then the update strategy, then status. */
   private sync(m: Managed): void {
     const ds = m.ds;
     const base = this.baseTemplate(m);
-    let desired = 0;
+    const strategy = ds.spec.updateStrategy ?? DEFAULT_DAEMONSET_UPDATE_STRATEGY;
+    const surge = allowsSurge(strategy);
+    const nodes = this.cluster.nodes;
+    if (this.shouldRun.length < nodes.length) this.shouldRun = new Uint8Array(nodes.length * 2);
+    let old = false;
+    for (const node of nodes) {
+      const pods = m.pods.get(node.index) ?? NO_PODS;
+      if (node.removedAt >= 0) {
+        // getUnscheduledPodsWithoutNode: pods made for a node that is gone, and never bound, are deleted.
+        for (const p of pods.slice()) if (!p.node) this.cluster.deletePod(p, 'NodeRemoved');
+        continue;
+      }
+      const { shouldRun, shouldContinueRunning } = nodeShouldRunDaemonPod(base, node);
+      this.shouldRun[node.index] = shouldRun ? 1 : 0;
+      // One running pod on a node it may stay on: nothing to do (the common case, without building views).
+      if (pods.length === 1 && shouldContinueRunning && !pods[0]!.terminating) {
+        if (pods[0]!.labels.get(DAEMONSET_REVISION_LABEL) !== m.base.hash) old = true;
+        continue;
+      }
+      if (pods.length === 0) {
+        if (shouldRun) this.create(m, node);
+        continue;
+      }
+      const { create, podsToDelete } = podsShouldBeOnNode(
+        shouldRun,
+        shouldContinueRunning,
+        pods.map((p) => this.ref(m, p)),
+        surge,
+      );
+      for (const r of podsToDelete)
+        this.cluster.deletePod(r.pod, shouldContinueRunning ? 'ScaledDown' : 'Evicted', r.pod.template.terminationGracePeriodMs);
+      if (create) this.create(m, node);
+      for (const p of pods) if (!p.terminating && p.labels.get(DAEMONSET_REVISION_LABEL) !== m.base.hash) old = true;
+    }
+    if (old && strategy.type === 'RollingUpdate') this.rollingUpdate(m, strategy);
+    this.updateStatus(m);
+  }
+
+  /** update.go rollingUpdate: delete old pods, or create new ones beside them, within maxUnavailable and maxSurge. */
+  private rollingUpdate(m: Managed, strategy: UpdateStrategy): void {
+    const nodes: { name: string; shouldRun: boolean }[] = [];
+    const byName = new Map<string, PodRef[]>();
     for (const node of this.cluster.nodes) {
       if (node.removedAt >= 0) continue;
-      const { shouldRun, shouldContinueRunning } = nodeShouldRunDaemonPod(base, node);
-      const pod = m.pods.get(node.index);
-      if (shouldRun) desired++;
-      if (shouldRun && !pod) {
-        const p = this.cluster.createPod(
-          this.templateFor(m, node),
-          this.cluster.freePodName(ds.namespace, ds.name, m.created++),
-          runMs(this.sim, ds),
-          ds,
+      const shouldRun = this.shouldRun[node.index] === 1;
+      nodes.push({ name: node.name, shouldRun });
+      const pods = m.pods.get(node.index);
+      if (pods)
+        byName.set(
+          node.name,
+          pods.map((p) => this.ref(m, p)),
         );
-        m.pods.set(node.index, p);
-      } else if (pod && !shouldContinueRunning) {
-        m.pods.delete(node.index);
-        this.cluster.deletePod(pod, 'Evicted', pod.template.terminationGracePeriodMs);
-      }
+      else if (shouldRun) byName.set(node.name, []);
     }
+    const counts = updatedDesiredNodeCounts(strategy, nodes, byName);
+    const { oldPodsToDelete, newNodesToCreate } = rollingUpdate(
+      counts.nodeToDaemonPods,
+      (name) => this.shouldRun[this.cluster.nodeByName.get(name)!.index] === 1,
+      counts.maxSurge,
+      counts.maxUnavailable,
+      counts.desiredNumberScheduled,
+    );
+    for (const r of oldPodsToDelete) this.cluster.deletePod(r.pod, 'ScaledDown', r.pod.template.terminationGracePeriodMs);
+    for (const name of newNodesToCreate) this.create(m, this.cluster.nodeByName.get(name)!);
+  }
+
+  /**
+   * daemon_controller.go updateDaemonSetStatus, per node that should run the pod: desired; scheduled when it has a
+   * daemon pod; and of its oldest pod, Ready, available and updated. The generic status fields hold them:
+   * replicas = desiredNumberScheduled, updatedReplicas = currentNumberScheduled, readyReplicas = numberReady,
+   * availableReplicas = numberAvailable.
+   */
+  private updateStatus(m: Managed): void {
+    const ds = m.ds;
+    let desired = 0;
     let scheduled = 0;
     let ready = 0;
-    for (const p of m.pods.values()) {
-      if (p.node) scheduled++;
-      if (p.phase === 'Running' && p.ready) ready++;
+    let available = 0;
+    let updated = 0;
+    for (const node of this.cluster.nodes) {
+      if (node.removedAt >= 0 || this.shouldRun[node.index] !== 1) continue;
+      desired++;
+      const pods = m.pods.get(node.index);
+      if (!pods) continue;
+      scheduled++;
+      const oldest = pods.length === 1 ? pods[0]! : pods.map((p) => this.ref(m, p)).sort(podByCreationTimestampAndPhase)[0]!.pod;
+      if (oldest.phase === 'Running' && oldest.ready) ready++;
+      if (this.available(m, oldest)) available++;
+      if (oldest.labels.get(DAEMONSET_REVISION_LABEL) === m.base.hash) updated++;
     }
-    // status.desiredNumberScheduled, currentNumberScheduled and numberReady, in the generic fields.
     this.cluster.setWorkloadStatus(ds, {
       observedGeneration: ds.generation,
       replicas: desired,
       updatedReplicas: scheduled,
       readyReplicas: ready,
-      availableReplicas: ready,
+      availableReplicas: available,
+      updatedNumberScheduled: updated,
     });
+    const minReadyMs = (ds.spec.minReadySeconds ?? 0) * 1000;
+    // Resync after minReadySeconds while some Ready pod is not available yet.
+    if (minReadyMs > 0 && ready !== available && m.afterAt <= this.sim.now) {
+      m.afterAt = this.sim.now + minReadyMs;
+      this.queue.queueAfter(ds.index, minReadyMs);
+    }
   }
 }
