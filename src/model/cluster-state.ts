@@ -425,6 +425,16 @@ export class ClusterState {
   }
 
   /** The pod's containers start again on its node (after an exit, or after the node restarted): restarts + 1. */
+  /** The pod's app containers (re)started and answer requests from `at` (after their warm-up). */
+  setPodAnswersFrom(pod: Pod, at: number): void {
+    pod.answersFrom = at;
+  }
+
+  /** The kubelet began stopping the pod: its app containers get SIGTERM at `at` (a serving pod stops accepting then). */
+  setPodSigterm(pod: Pod, at: number): void {
+    pod.sigtermAt = at;
+  }
+
   restartPod(pod: Pod): void {
     this.requireReal('restartPod');
     if (pod.phase !== 'Running' || !pod.node) throw new Error(`bug: restarting pod ${pod.name} in phase ${pod.phase}`);

@@ -122,6 +122,8 @@ export const WATCHER_ORDER = [
   'node-lifecycle',
   'taint-eviction',
   'drain',
+  'endpoints',
+  'traffic',
   'arrivals',
   'metrics',
   'invariants',

@@ -136,6 +136,10 @@ export class Pod {
   deletionTimestamp = -1;
   /** The grace period its deletion was given (ms). */
   deletionGraceMs = 0;
+  /** When its app containers get SIGTERM (after their preStop hooks), once the kubelet has begun to stop it; or -1. */
+  sigtermAt = -1;
+  /** When its app containers, last started, began to answer requests (their warm-up over); -1: not started. */
+  answersFrom = -1;
   /**
    * The Ready condition (no probes yet: true while the containers run). The kubelet sets it; the node
    * lifecycle controller sets it false when the node stops reporting (MarkPodsNotReady).

@@ -16,6 +16,8 @@ import { FaultController } from '../faults/controller.js';
 import { DisruptionController } from '../controllers/disruption/controller.js';
 import { BudgetsCollector } from '../metrics/collectors/budgets.js';
 import { RolloutsCollector } from '../metrics/collectors/rollouts.js';
+import { RequestsCollector } from '../metrics/collectors/requests.js';
+import { TrafficController } from '../traffic/controller.js';
 import { KubeletController } from '../controllers/kubelet/controller.js';
 import { ReplicaSetController } from '../controllers/replicaset/controller.js';
 import { JobController } from '../controllers/job/controller.js';
@@ -140,7 +142,13 @@ export function prepareRun(s: Scenario, sinks: Sinks): PreparedRun {
   metrics.add(new SchedulerCollector(scheduler.stats));
   metrics.add(new AvailabilityCollector(sim, cluster, names, factory));
   metrics.add(new BudgetsCollector(sim, disruption, factory));
-  deployments.onStep(metrics.add(new RolloutsCollector(sim, factory)));
+  const rollouts = metrics.add(new RolloutsCollector(sim, factory));
+  deployments.onStep(rollouts);
+  if (s.traffic) {
+    const traffic = new TrafficController(sim, cluster, s.traffic);
+    traffic.rollingOut = () => rollouts.active;
+    metrics.add(new RequestsCollector(traffic, s.traffic.slo, s.metricsIntervalMs, factory));
+  }
   metrics.add(recorder);
 
   for (const p of s.pools) {

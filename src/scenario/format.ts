@@ -262,6 +262,49 @@ const rolloutStep = obj({
   restart: prop({ kind: 'boolean' }, 'true: kubectl rollout restart (new pods of the same template)'),
 });
 
+const serving = obj({
+  serviceTime: prop({ kind: 'distribution', unit: 'duration' }, "a pod's own work per request, e.g. {exponential: {mean: 20ms}}", {
+    default: { exponential: { mean: '10ms' } },
+  }),
+  concurrency: prop(int(1), 'requests a pod serves at once (default: CPU request / cpuPerRequest, or 1)'),
+  cpuPerRequest: prop({ kind: 'quantity', unit: 'cpu' }, 'CPU one request in service uses, e.g. 100m'),
+  queueLimit: prop(int(0), 'requests a pod holds waiting; more are dropped', { default: 1000 }),
+  timeout: prop(duration, 'the caller gives up after this', { default: '10s' }),
+  calls: prop({ kind: 'array', items: str() }, 'Services called (all at once) after its own work', { default: [] }),
+});
+const entrypoint = obj({
+  service: prop(str(), 'the Service requests enter at', { required: true }),
+  namespace: prop(str(), "the Service's namespace", { default: 'default' }),
+  rate: prop(
+    { kind: 'any' },
+    'requests per second: 200, "12000/m", {diurnal: {mean, peak, peakAt}}, {steps: [{at, rate}]}, {spikes: {base, spikes: [{at, for, factor}]}} or {csv: {file}}',
+    { required: true },
+  ),
+  arrivals: prop({ kind: 'string', enum: ['poisson', 'uniform'] }, 'Poisson arrivals at the rate, or evenly spaced', {
+    default: 'poisson',
+  }),
+});
+const traffic = obj({
+  loadBalancing: prop(
+    { kind: 'string', enum: ['random', 'round-robin', 'least-connection'] },
+    "kube-proxy's choice of endpoint: random (iptables mode), round-robin or least-connection (IPVS rr, lc)",
+    { default: 'random' },
+  ),
+  endpointDelay: prop(duration, 'time for a change of endpoints (a pod Ready, or terminating) to reach kube-proxy', { default: '1s' }),
+  entrypoints: prop({ kind: 'array', items: entrypoint, minItems: 1 }, 'where requests enter, with their rate', { required: true }),
+  services: prop({ kind: 'object', props: {}, additional: serving }, 'how the pods of each Service serve requests, by Service name', {
+    default: {},
+  }),
+  slo: prop(
+    obj({
+      latency: prop(duration, 'a request slower than this misses the objective', { default: '300ms' }),
+      target: prop({ kind: 'number', min: 0, max: 1 }, 'share of requests that must answer in time', { default: 0.999 }),
+    }),
+    'the latency objective (slo_burn_rate in summary.csv)',
+    { default: {} },
+  ),
+});
+
 export const SCENARIO_SCHEMA: Schema = obj({
   name: prop(str(), 'scenario name (default: the file name)'),
   seed: prop(int(0), 'random seed; every random stream derives from (seed, stream name)', { default: 1 }),
@@ -301,7 +344,7 @@ export const SCENARIO_SCHEMA: Schema = obj({
     { required: true },
   ),
   workloads: prop({ kind: 'array', items: workload, minItems: 1 }, 'what runs on the cluster', { required: true }),
-  traffic: prop(notYet('request traffic'), 'request traffic (not supported yet)'),
+  traffic: prop(traffic, 'requests sent to Services: entry points with rates, how pods serve them, kube-proxy balancing'),
   faults: prop(
     { kind: 'array', items: fault },
     'faults to inject: nodeFailure, zoneOutage, networkPartition, kubeletStop, drain or machineEvents, one per entry',
@@ -333,4 +376,4 @@ export const SCENARIO_SCHEMA: Schema = obj({
 
 /** Top-level (and cluster-level) sections from the scenario sketch that a later version will run. */
 /** Sections of the format that later versions run: refused, all at once, with their lines. `[]` stands for every list item. */
-export const NOT_YET = ['traffic', 'expect', 'cluster.autoscaler'];
+export const NOT_YET = ['expect', 'cluster.autoscaler'];

@@ -5,6 +5,9 @@ import { stringify as yamlStringify, parse as yamlParse } from 'yaml';
 import type { Distribution } from '../engine/distributions.js';
 import { ResourceSpace, isValidResourceName } from '../model/resources.js';
 import { systemDefaultConstraints } from '../scheduler/plugins/pod-topology-spread.js';
+import { readService, type ServiceSpec } from '../workload/service-spec.js';
+import { readTraffic, type TrafficConfig } from '../traffic/spec.js';
+import { matchSelector } from '../model/selectors.js';
 import { readRollouts, withRestartedAt, type RolloutEntry } from './rollouts.js';
 import {
   readObject,
@@ -128,6 +131,12 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw))
     throw doc.error([], 'expected a mapping with `cluster` and `workloads` at the top');
   refuseNotYet(raw, doc);
+  if (Array.isArray((raw as { traffic?: unknown }).traffic))
+    throw doc.error(
+      ['traffic'],
+      'expected a mapping with `entrypoints` (where requests enter, with their rate) and optionally `services`, `loadBalancing`, `endpointDelay`, `slo`; got a list',
+      'put the list under traffic.entrypoints',
+    );
   const dir = dirname(file);
   const sources = [resolve(file)];
   const ctx: CheckContext = {
@@ -207,7 +216,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
           `PriorityClass "${o.name}" is marked globalDefault, but "${other[0]}" already is; only one default can exist`,
         );
       priorities.set(o.name, pc);
-    } else if (!['Pod', 'Deployment', 'ReplicaSet', 'Job', 'StatefulSet', 'DaemonSet', 'PodDisruptionBudget'].includes(o.kind))
+    } else if (!['Pod', 'Deployment', 'ReplicaSet', 'Job', 'StatefulSet', 'DaemonSet', 'PodDisruptionBudget', 'Service'].includes(o.kind))
       notSimulated.set(o.kind, (notSimulated.get(o.kind) ?? 0) + 1);
   }
 
@@ -237,8 +246,13 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     );
     return spec && withRestartedAt(spec, o);
   };
+  const services: ServiceSpec[] = [];
   for (const { o, entry } of objects) {
     const w = cfg.workloads[entry]!;
+    if (o.kind === 'Service') {
+      services.push(readService(o));
+      continue;
+    }
     if (o.kind === 'PodDisruptionBudget') {
       budgets.push(readPodDisruptionBudget(o, w.at));
       continue;
@@ -248,6 +262,15 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     workloads.push(spec);
     runTimeUsed.add(entry);
     for (const c of spec.template.lifecycle?.initContainers ?? []) if (!c.restartable) initNames.get(entry)!.add(c.name);
+  }
+  const traffic = cfg.traffic ? readTraffic(cfg.traffic, services, doc, dir, sources) : null;
+  for (const svc of services) {
+    if (!svc.selector) continue;
+    const sel = svc.selector;
+    if (!workloads.some((w) => w.namespace === svc.namespace && matchSelector(sel, w.template.labels)))
+      warnings.push(
+        `${svc.source.file}:${svc.source.line}: Service "${svc.name}" selects no pods of the workloads: it has no endpoints, and requests to it fail`,
+      );
   }
   const applied = objects.map(({ o, entry }) => ({ o, entry, at: cfg.workloads[entry]!.at }));
   workloads.push(...readRollouts(cfg.rollouts, applied, doc, specOf));
@@ -346,6 +369,8 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     workloads,
     budgets,
     arrivals,
+    services,
+    traffic,
     notSimulated,
     warnings: [],
     sources,
@@ -461,6 +486,7 @@ interface Config {
   };
   workloads: WorkloadEntry[];
   rollouts: RolloutEntry[];
+  traffic?: TrafficConfig;
   faults: Record<string, Record<string, unknown>>[];
 }
 

@@ -1,4 +1,6 @@
 // The typed scenario: what scenario/load.ts makes of a scenario file, and all a run needs.
+import type { ServiceSpec } from '../workload/service-spec.js';
+import type { TrafficSpec } from '../traffic/spec.js';
 import type { Distribution } from '../engine/distributions.js';
 import type { ResourceSpace } from '../model/resources.js';
 import type { Taint } from '../model/selectors.js';
@@ -64,6 +66,10 @@ export interface Scenario {
   /** PodDisruptionBudgets from the manifests. */
   budgets: BudgetSpec[];
   arrivals: ArrivalSpec[];
+  /** Services from the manifests. */
+  services: ServiceSpec[];
+  /** The `traffic:` section, or null without one. */
+  traffic: TrafficSpec | null;
   /** Kind -> count of objects accepted but not simulated. */
   notSimulated: Map<string, number>;
   warnings: string[];

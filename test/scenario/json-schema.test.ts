@@ -585,7 +585,8 @@ const REFUSED: Refused[] = [
   { name: 'a resource name that is not domain-qualified', put: [...ALLOC, 'gpu'], value: 1 },
   { name: 'pods as a batch request', put: [...REQ, 'pods'], value: 1 },
   ...NOT_YET.map((key) => ({ name: `${key} (not supported yet)`, put: notYetPath(key), value: {} })),
-  { name: 'traffic left empty (not supported yet)', put: ['traffic'], value: null },
+  { name: 'traffic as a list of entry points', put: ['traffic'], value: [{ service: 'web', rate: 1 }] },
+  { name: 'traffic without entry points', put: ['traffic'], value: { services: {} } },
   {
     name: 'a negative memory request that rounds up to zero',
     put: [...REQ, 'memory'],

@@ -60,9 +60,11 @@ describe('objects accepted but not simulated', () => {
     expect(s.warnings).toEqual([
       '2 HorizontalPodAutoscaler not simulated (default/h0, default/h2): replicas stay as the manifests set them (autoscaling is not simulated yet)',
       '1 LimitRange not simulated (team/l1): no default requests or limits are applied: pods request exactly what their containers say',
+      's.yaml:10: Service "s3" selects no pods of the workloads: it has no endpoints, and requests to it fail',
     ]);
-    // Services change no figure of today's results: listed in the summary's "not simulated" line only.
-    expect(s.notSimulated.get('Service')).toBe(1);
+    // Services are simulated (their endpoints take traffic).
+    expect(s.notSimulated.get('Service')).toBeUndefined();
+    expect(s.services.map((x) => x.name)).toEqual(['s3']);
   });
 });
 

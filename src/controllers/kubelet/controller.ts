@@ -240,6 +240,10 @@ export class KubeletController {
     const down = node?.up === false;
     const running = { app: pod.startedAt >= 0 && !down, init: down ? [] : this.inits.running(pod) };
     const plan = planTermination(pod, running, () => this.stream('termination', pod));
+    let sigterm = Infinity;
+    for (const c of plan.containers)
+      if (!(pod.template.lifecycle?.initContainers ?? []).some((x) => x.name === c.name)) sigterm = Math.min(sigterm, c.sigtermAtMs);
+    if (sigterm !== Infinity) this.cluster.setPodSigterm(pod, this.sim.now + sigterm);
     const visible = pod.template.lifecycle !== undefined && node?.up === true && node.reachable;
     for (const c of plan.containers) {
       if (!visible) break;
@@ -259,11 +263,13 @@ export class KubeletController {
     let readyAt: number | null = 0;
     let killAt: number | null = null;
     let reason: 'liveness' | 'startup' | null = null;
+    // The app answers once warmed up (the workload's warmUp): probes see that, and so do requests.
+    const w = pod.workload >= 0 ? this.cluster.workloads[pod.workload] : undefined;
+    const warm = w?.spec.warmUp
+      ? Math.max(0, Math.round(sample(w.spec.warmUp, this.sim.rng(`warmup:${w.root.namespace}/${w.root.name}`))))
+      : 0;
+    this.cluster.setPodAnswersFrom(pod, this.sim.now + warm);
     if (probes) {
-      const w = pod.workload >= 0 ? this.cluster.workloads[pod.workload] : undefined;
-      const warm = w?.spec.warmUp
-        ? Math.max(0, Math.round(sample(w.spec.warmUp, this.sim.rng(`warmup:${w.root.namespace}/${w.root.name}`))))
-        : 0;
       const answers = (t: number) => t >= warm;
       const horizon = pod.runMs >= 0 ? pod.runMs : warm + PROBE_HORIZON_MS;
       for (const c of probes) {

@@ -40,6 +40,11 @@ export class RolloutsCollector implements Collector, RolloutListener {
     this.rows = sinks.open(ROLLOUTS_FILE, ROLLOUT_COLUMNS);
   }
 
+  /** A rollout is under way now. */
+  get active(): boolean {
+    return this.since.size > 0;
+  }
+
   step(s: RolloutStep): void {
     const d = s.deployment;
     const surge = Math.max(0, s.oldReplicas + s.newReplicas - s.desired);

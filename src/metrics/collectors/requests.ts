@@ -1,0 +1,105 @@
+// Request traffic over a run: requests.csv has a row per metrics interval for each entry point (whole
+// requests, end to end) and each Service (the requests its pods served): requests, answers, failures by
+// kind, and latency percentiles of the answers; summary.csv the totals over the entry points and the
+// burn rate of the latency objective.
+import * as hdr from 'hdr-histogram-js';
+import type { TrafficController } from '../../traffic/controller.js';
+import { percentile, type TrafficSeries } from '../../traffic/stats.js';
+import type { Collector, Figures, RowSink, SinkFactory } from '../collector.js';
+import { tidy } from '../stats.js';
+
+export const REQUESTS_FILE = 'requests.csv';
+export const REQUEST_COLUMNS = [
+  'time_s',
+  'scope',
+  'service',
+  'requests',
+  'answered',
+  'errors',
+  'dropped',
+  'timed_out',
+  'rate_rps',
+  'latency_p50_ms',
+  'latency_p90_ms',
+  'latency_p99_ms',
+  'latency_p999_ms',
+];
+
+export class RequestsCollector implements Collector {
+  static readonly files = [REQUESTS_FILE];
+  private readonly rows: RowSink;
+  private last = 0;
+
+  constructor(
+    private readonly traffic: TrafficController,
+    private readonly slo: { latencyMs: number; target: number },
+    private readonly intervalMs: number,
+    sinks: SinkFactory,
+  ) {
+    this.rows = sinks.open(REQUESTS_FILE, REQUEST_COLUMNS);
+  }
+
+  private row(t: number | string, s: TrafficSeries): void {
+    const c = s.interval;
+    const h = s.intervalLatency;
+    const errors = c.failed.no_endpoints + c.failed.refused + c.failed.killed + c.failed.dependency;
+    this.rows.write([
+      t,
+      s.scope,
+      s.name,
+      c.requests,
+      c.ok,
+      errors,
+      c.failed.dropped,
+      c.failed.timed_out,
+      tidy(c.requests / (this.intervalMs / 1000)),
+      percentile(h, 50),
+      percentile(h, 90),
+      percentile(h, 99),
+      percentile(h, 99.9),
+    ]);
+    s.nextInterval();
+  }
+
+  sample(t: number | string): void {
+    // The first sample (time 0) covers nothing.
+    if (this.last++ === 0) return;
+    for (const s of this.traffic.series) this.row(t, s);
+  }
+
+  summary(): Figures {
+    const all = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 86_400_000, numberOfSignificantValueDigits: 3 });
+    let requests = 0;
+    let ok = 0;
+    let slow = 0;
+    let failed = 0;
+    let dropped = 0;
+    let timedOut = 0;
+    for (const e of this.traffic.entries) {
+      requests += e.total.requests;
+      ok += e.total.ok;
+      slow += e.total.slow;
+      failed += e.total.failures;
+      dropped += e.total.failed.dropped;
+      timedOut += e.total.failed.timed_out;
+      all.add(e.latency);
+    }
+    const done = ok + failed;
+    const bad = done > 0 ? (failed + slow) / done : 0;
+    return {
+      requests,
+      requests_answered: ok,
+      requests_failed: failed,
+      requests_dropped: dropped,
+      requests_timed_out: timedOut,
+      request_error_ratio: done > 0 ? tidy(failed / done) : '',
+      latency_mean_ms: all.totalCount > 0 ? tidy(all.mean) : '',
+      latency_p50_ms: percentile(all, 50),
+      latency_p90_ms: percentile(all, 90),
+      latency_p99_ms: percentile(all, 99),
+      latency_p999_ms: percentile(all, 99.9),
+      slo_burn_rate: done > 0 ? tidy(bad / (1 - this.slo.target)) : '',
+      requests_failed_during_rollouts: this.traffic.lostDuringRollouts,
+    };
+  }
+}

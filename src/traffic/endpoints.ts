@@ -1,0 +1,90 @@
+// Services' endpoints as kube-proxy sees them: the EndpointSlice controller lists a Service's pods that match
+// its selector and are Ready and not terminating (endpointslice reconciler: a terminating pod is no longer
+// ready); kube-proxy programs the change on every node a little later. kubesim models that lag as one delay
+// (`traffic.endpointDelay`) from the pod's change to the moment requests stop or start going to it.
+import type { Simulation } from '../engine/simulation.js';
+import type { ClusterState } from '../model/cluster-state.js';
+import type { Pod } from '../model/pod.js';
+import { matchSelector } from '../model/selectors.js';
+import type { ServiceSpec } from '../workload/service-spec.js';
+
+/** One Service's endpoints, in the order they were added (kube-proxy's list; removal keeps the order). */
+export interface Endpoints {
+  readonly service: ServiceSpec;
+  readonly pods: Pod[];
+}
+
+/** Whether the EndpointSlice controller lists the pod as a ready endpoint. */
+export function isReadyEndpoint(pod: Pod): boolean {
+  return pod.phase === 'Running' && pod.ready && !pod.terminating;
+}
+
+export class EndpointsTracker {
+  readonly endpoints: Endpoints[];
+  private readonly kApply: number;
+  /** Per pod id: the indices of the Services selecting it (computed once), and whether it is listed in each. */
+  private readonly selecting = new Map<number, number[]>();
+  /** Per "pod:service": the state last asked for (listed or not), so a change is scheduled once. */
+  private readonly wanted = new Map<number, Uint8Array>();
+  /** Called when a pod joins or leaves a Service's endpoints. */
+  onChange: ((service: number, pod: Pod, added: boolean) => void) | null = null;
+
+  constructor(
+    private readonly sim: Simulation,
+    cluster: ClusterState,
+    services: readonly ServiceSpec[],
+    private readonly delayMs: number,
+  ) {
+    this.endpoints = services.map((service) => ({ service, pods: [] }));
+    this.kApply = sim.register('endpoints.apply', (code, pod) => this.apply(pod as Pod, code >> 1, (code & 1) === 1));
+    const check = (pod: Pod) => this.check(pod);
+    cluster.watch('endpoints', {
+      PodRunning: (ev) => check(ev.pod),
+      PodReadyChanged: (ev) => check(ev.pod),
+      PodTerminating: (ev) => check(ev.pod),
+      PodFinished: (ev) => check(ev.pod),
+      PodDeleted: (ev) => check(ev.pod),
+    });
+  }
+
+  private servicesOf(pod: Pod): number[] {
+    let list = this.selecting.get(pod.id);
+    if (list === undefined) {
+      list = [];
+      const ns = pod.template.namespace;
+      this.endpoints.forEach((e, i) => {
+        const sel = e.service.selector;
+        if (sel && e.service.namespace === ns && matchSelector(sel, pod.labels)) list!.push(i);
+      });
+      this.selecting.set(pod.id, list);
+      if (list.length > 0) this.wanted.set(pod.id, new Uint8Array(list.length));
+    }
+    return list;
+  }
+
+  /** A pod changed: each Service selecting it lists it (or not) after the delay. */
+  private check(pod: Pod): void {
+    const list = this.servicesOf(pod);
+    if (list.length === 0) return;
+    const w = this.wanted.get(pod.id)!;
+    const ready = isReadyEndpoint(pod) ? 1 : 0;
+    for (let j = 0; j < list.length; j++) {
+      if (w[j] === ready) continue;
+      w[j] = ready;
+      this.sim.schedule(this.delayMs, this.kApply, (list[j]! << 1) | ready, pod);
+    }
+    if (pod.phase === 'Succeeded' || pod.phase === 'Failed' || pod.finishedAt >= 0) {
+      // Gone for good: forget it once the removals are applied.
+      if (ready === 0 && w.every((x) => x === 0)) this.wanted.delete(pod.id);
+    }
+  }
+
+  private apply(pod: Pod, service: number, add: boolean): void {
+    const pods = this.endpoints[service]!.pods;
+    const at = pods.indexOf(pod);
+    if (add && at < 0) pods.push(pod);
+    else if (!add && at >= 0) pods.splice(at, 1);
+    else return;
+    this.onChange?.(service, pod, add);
+  }
+}
