@@ -7,6 +7,7 @@ import { benchFailures } from './failures.js';
 import { benchMmc } from './mmc.js';
 import { benchSched } from './sched.js';
 import { benchSweep } from './sweep.js';
+import { benchTraffic } from './traffic.js';
 import type { BenchOptions, BenchResult } from './util.js';
 
 const BENCHES: Record<string, (o: BenchOptions) => BenchResult | Promise<BenchResult>> = {
@@ -15,6 +16,7 @@ const BENCHES: Record<string, (o: BenchOptions) => BenchResult | Promise<BenchRe
   mmc: benchMmc,
   sched: benchSched,
   sweep: benchSweep,
+  traffic: benchTraffic,
 };
 
 async function main(argv: string[]): Promise<number> {

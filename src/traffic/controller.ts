@@ -33,8 +33,6 @@ interface Server {
   queue: Int32Array;
   head: number;
   length: number;
-  /** Requests in service, for failing them when the pod's containers stop. */
-  readonly serving: Set<number>;
 }
 
 interface ServiceState {
@@ -128,7 +126,7 @@ export class TrafficController {
       const spec = this.services[service]!.spec;
       const cpu = pod.template.requests[CPU] ?? 0;
       const slots = spec.concurrency ?? (spec.cpuPerRequest ? Math.max(1, Math.floor(cpu / spec.cpuPerRequest)) : 1);
-      s = { pod, service, slots, busy: 0, queue: new Int32Array(16), head: 0, length: 0, serving: new Set() };
+      s = { pod, service, slots, busy: 0, queue: new Int32Array(16), head: 0, length: 0 };
       this.servers.set(pod.id, s);
     }
     return s;
@@ -225,7 +223,6 @@ export class TrafficController {
 
   private start(id: number, s: Server): void {
     s.busy++;
-    s.serving.add(id);
     this.state[id] = SERVING;
     this.serverOf[id] = s;
     const svc = this.services[s.service]!;
@@ -238,7 +235,6 @@ export class TrafficController {
     if (this.state[id] === ORPHANED) return this.release(id);
     const s = this.serverOf[id]!;
     s.busy--;
-    s.serving.delete(id);
     this.serverOf[id] = null;
     this.state[id] = CALLING;
     const calls = this.services[this.serviceOf[id]!]!.calls;
@@ -302,8 +298,9 @@ export class TrafficController {
   private stopped(pod: Pod, gone: boolean): void {
     const s = this.servers.get(pod.id);
     if (!s) return;
-    for (const id of [...s.serving]) {
-      s.serving.delete(id);
+    // Its requests in service (found by a scan: pods stop rarely, requests start all the time).
+    for (let id = 0; id < this.next; id++) {
+      if (this.state[id] !== SERVING || this.serverOf[id] !== s) continue;
       s.busy--;
       this.fail(id, 'killed');
     }

@@ -30,11 +30,20 @@ export class Counts {
   }
 }
 
+/** Latencies below this (ms) are counted in a plain array and handed to the histograms per interval. */
+const DIRECT = 65_536;
+
 export class TrafficSeries {
   readonly total = new Counts();
   readonly interval = new Counts();
-  readonly latency = histogram();
+  /** The current interval's latencies: read them after flush(). */
   readonly intervalLatency = histogram();
+  /** The whole run's latencies below DIRECT by whole ms, and those above in a histogram. */
+  private readonly totalCounts = new Float64Array(DIRECT);
+  private readonly totalAbove = histogram();
+  /** Counts per whole ms not yet in the histograms, and which ms have any (recording into HdrHistogram per request costs more). */
+  private readonly counts = new Uint32Array(DIRECT);
+  private readonly touched: number[] = [];
 
   constructor(
     /** The Service's name ("namespace/name"). */
@@ -57,8 +66,32 @@ export class TrafficSeries {
       this.total.slow++;
       this.interval.slow++;
     }
-    this.latency.recordValue(v);
-    this.intervalLatency.recordValue(v);
+    if (v < DIRECT) {
+      if (this.counts[v]++ === 0) this.touched.push(v);
+    } else {
+      this.totalAbove.recordValue(v);
+      this.intervalLatency.recordValue(v);
+    }
+  }
+
+  /** The whole run's latencies as a histogram (built on demand). */
+  get latency(): hdr.Histogram {
+    this.flush();
+    const h = histogram();
+    h.add(this.totalAbove);
+    for (let v = 0; v < DIRECT; v++) if (this.totalCounts[v]! > 0) h.recordValueWithCount(v, this.totalCounts[v]!);
+    return h;
+  }
+
+  /** Moves the latencies counted since the last flush into the histograms. */
+  flush(): void {
+    for (const v of this.touched) {
+      const n = this.counts[v]!;
+      this.totalCounts[v] += n;
+      this.intervalLatency.recordValueWithCount(v, n);
+      this.counts[v] = 0;
+    }
+    this.touched.length = 0;
   }
 
   failed(why: Failure): void {
@@ -68,6 +101,7 @@ export class TrafficSeries {
 
   /** Starts the next metrics interval. */
   nextInterval(): void {
+    this.flush();
     this.interval.reset();
     this.intervalLatency.reset();
   }

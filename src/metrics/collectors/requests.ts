@@ -40,6 +40,7 @@ export class RequestsCollector implements Collector {
   }
 
   private row(t: number | string, s: TrafficSeries): void {
+    s.flush();
     const c = s.interval;
     const h = s.intervalLatency;
     const errors = c.failed.no_endpoints + c.failed.refused + c.failed.killed + c.failed.dependency;
@@ -82,6 +83,7 @@ export class RequestsCollector implements Collector {
       failed += e.total.failures;
       dropped += e.total.failed.dropped;
       timedOut += e.total.failed.timed_out;
+      e.flush();
       all.add(e.latency);
     }
     const done = ok + failed;

@@ -1,0 +1,111 @@
+// traffic: request-level traffic on the normal run path (a scenario with one Service backed by one pod of c
+// slots: an M/M/c queue), in requests simulated per CPU-second, against the bare M/M/c loop of
+// src/traffic/mmc.ts on the same queue in the same run. Target: at least 0.25 of the bare loop's rate.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Simulation } from '../src/engine/simulation.js';
+import { loadScenario } from '../src/scenario/load.js';
+import { prepareRun } from '../src/run/simulate.js';
+import type { RowSink, SinkFactory } from '../src/metrics/collector.js';
+import { simulateMMc } from '../src/traffic/mmc.js';
+import { mmcMeanResponse } from '../src/traffic/erlang.js';
+import { check, cpuSeconds, fixed, median, rate, table, verdict, type BenchOptions, type BenchResult } from './util.js';
+
+const C = 8;
+const RHO = 0.9;
+/** Mean service 1 s: rounding service times to whole ms is a 5e-4 effect. */
+const MU = 1;
+const LAMBDA = RHO * C * MU;
+const TARGET = 0.25;
+
+const DISCARD: RowSink = { write() {} };
+const SINKS: SinkFactory = { open: () => DISCARD };
+
+function scenarioText(hours: number): string {
+  return `name: traffic-bench
+duration: ${hours}h
+metrics: {interval: 1h}
+cluster:
+  nodePools:
+    - {name: p, count: 1, allocatable: {cpu: "4", memory: 16Gi}}
+workloads:
+  - objects:
+      - apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web}
+        spec:
+          replicas: 1
+          selector: {matchLabels: {app: web}}
+          template:
+            metadata: {labels: {app: web}}
+            spec:
+              containers: [{name: c, image: web, resources: {requests: {cpu: 100m, memory: 64Mi}}}]
+      - apiVersion: v1
+        kind: Service
+        metadata: {name: web}
+        spec: {selector: {app: web}, ports: [{port: 80}]}
+traffic:
+  entrypoints:
+    - {service: web, rate: ${LAMBDA}}
+  services:
+    web: {serviceTime: {exponential: {mean: 1s}}, concurrency: ${C}, queueLimit: 1000000, timeout: 1h}
+`;
+}
+
+export function benchTraffic(opts: BenchOptions): BenchResult {
+  const broken: string[] = [];
+  const hours = opts.quick ? 12 : 96;
+  const reps = opts.quick ? 1 : 3;
+  const dir = mkdtempSync(join(tmpdir(), 'kubesim-bench-traffic-'));
+  const engine: { rate: number; requests: number; meanMs: number }[] = [];
+  const bare: number[] = [];
+  try {
+    writeFileSync(join(dir, 's.yaml'), scenarioText(hours));
+    writeFileSync(join(dir, 'warm.yaml'), scenarioText(1));
+    prepareRun(loadScenario(join(dir, 'warm.yaml')), SINKS).run();
+    simulateMMc({ c: C, lambda: LAMBDA, mu: MU, customers: 100_000, rng: new Simulation('warm').rng('mmc') });
+    for (let r = 0; r < reps; r++) {
+      const s = loadScenario(join(dir, 's.yaml'), { seed: r + 1 });
+      (globalThis as { gc?: () => void }).gc?.();
+      const t0 = cpuSeconds();
+      const result = prepareRun(s, SINKS).run();
+      const cpu = cpuSeconds() - t0;
+      const requests = Number(result.summary.requests);
+      engine.push({ rate: requests / cpu, requests, meanMs: Number(result.summary.latency_mean_ms) });
+      check(
+        broken,
+        Number(result.summary.requests_failed) < 50,
+        `traffic: ${result.summary.requests_failed} requests failed in a stable queue`,
+      );
+      const b0 = cpuSeconds();
+      const m = simulateMMc({ c: C, lambda: LAMBDA, mu: MU, customers: requests, rng: new Simulation(r + 1).rng('mmc') });
+      bare.push(m.served / (cpuSeconds() - b0));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const engineRate = median(engine.map((e) => e.rate));
+  const bareRate = median(bare);
+  const ratio = engineRate / bareRate;
+  const exact = mmcMeanResponse(C, LAMBDA, MU) * 1000;
+  const meanMs = engine.reduce((a, e) => a + e.meanMs, 0) / engine.length;
+  check(
+    broken,
+    Math.abs(meanMs - exact) / exact < 0.05,
+    `traffic: mean response ${fixed(meanMs, 1)} ms, Erlang C gives ${fixed(exact, 1)} ms`,
+  );
+  table(
+    `traffic — one Service as an M/M/${C} queue, rho ${RHO}, mean service 1 s, ${hours} virtual hours x ${reps} seeds` +
+      (opts.quick ? ' (--quick)' : ''),
+    ['figure', 'value'],
+    [
+      ['requests per run', rate(engine[0]!.requests)],
+      ['request mode, requests per CPU-second (median)', rate(engineRate)],
+      ['bare M/M/c loop, customers per CPU-second (median)', rate(bareRate)],
+      ['ratio', fixed(ratio, 3)],
+      ['mean response, simulated vs Erlang C, ms', `${fixed(meanMs, 1)} vs ${fixed(exact, 1)}`],
+    ],
+  );
+  return { name: 'traffic', broken, verdicts: [verdict(`request mode >= ${TARGET} x bare M/M/c`, ratio >= TARGET, fixed(ratio, 3))] };
+}
