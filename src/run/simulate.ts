@@ -18,6 +18,7 @@ import { BudgetsCollector } from '../metrics/collectors/budgets.js';
 import { RolloutsCollector } from '../metrics/collectors/rollouts.js';
 import { RequestsCollector } from '../metrics/collectors/requests.js';
 import { TrafficController } from '../traffic/controller.js';
+import { CanaryController } from '../traffic/canary.js';
 import { KubeletController } from '../controllers/kubelet/controller.js';
 import { ReplicaSetController } from '../controllers/replicaset/controller.js';
 import { JobController } from '../controllers/job/controller.js';
@@ -147,7 +148,8 @@ export function prepareRun(s: Scenario, sinks: Sinks): PreparedRun {
   if (s.traffic) {
     const traffic = new TrafficController(sim, cluster, s.traffic);
     traffic.rollingOut = () => rollouts.active;
-    metrics.add(new RequestsCollector(traffic, s.traffic.slo, s.metricsIntervalMs, factory));
+    const canaries = new CanaryController(sim, traffic, s.traffic.canaries, recorder);
+    metrics.add(new RequestsCollector(traffic, canaries, s.traffic.slo, s.metricsIntervalMs, factory));
   }
   metrics.add(recorder);
 

@@ -271,9 +271,41 @@ const serving = obj({
   queueLimit: prop(int(0), 'requests a pod holds waiting; more are dropped', { default: 1000 }),
   timeout: prop(duration, 'the caller gives up after this', { default: '10s' }),
   calls: prop({ kind: 'array', items: str() }, 'Services called (all at once) after its own work', { default: [] }),
+  errorRate: prop({ kind: 'number', min: 0, max: 1 }, 'share of requests answered with an error (HTTP 5xx)', { default: 0 }),
+});
+const canaryStep = obj({
+  setWeight: prop(int(0, 100), "the canary's percent of the requests from now on"),
+  pause: prop(duration, 'wait this long before the next step'),
+});
+const canary = obj({
+  entrypoint: prop(str(), 'the entry point whose requests are split (its name or Service)', { required: true }),
+  canary: prop(str(), 'the Service of the canary pods', { required: true }),
+  start: prop(duration, 'when the first step is taken', { default: '0s' }),
+  steps: prop({ kind: 'array', items: canaryStep, minItems: 1 }, 'setWeight and pause steps, in order', { required: true }),
+  abort: prop(
+    obj({
+      errorRate: prop({ kind: 'number', min: 0, max: 1 }, "abort when the canary's share of failed requests is above this"),
+      latencyP99: prop(duration, "abort when the canary's p99 latency is above this"),
+      window: prop(duration, 'the window both are measured over, checked at its end', { default: '1m' }),
+      minRequests: prop(int(0), 'no verdict on fewer requests than this in a window', { default: 20 }),
+    }),
+    'send everything back to the stable Service when the canary does badly',
+  ),
 });
 const entrypoint = obj({
-  service: prop(str(), 'the Service requests enter at', { required: true }),
+  name: prop(str(), 'the name in outputs (default: its Service)'),
+  service: prop(str(), 'the Service requests enter at (or backends)'),
+  backends: prop(
+    {
+      kind: 'array',
+      items: obj({
+        service: prop(str(), 'a Service', { required: true }),
+        weight: prop({ kind: 'number', min: 0, max: 100 }, 'percent of the requests', { required: true }),
+      }),
+      minItems: 1,
+    },
+    'Services that each get a share of the requests by weight (an Ingress or HTTPRoute with weighted backends); the weights add up to 100',
+  ),
   namespace: prop(str(), "the Service's namespace", { default: 'default' }),
   rate: prop(
     { kind: 'any' },
@@ -283,6 +315,7 @@ const entrypoint = obj({
   arrivals: prop({ kind: 'string', enum: ['poisson', 'uniform'] }, 'Poisson arrivals at the rate, or evenly spaced', {
     default: 'poisson',
   }),
+  start: prop(duration, 'no requests before this (e.g. once the pods are up)', { default: '0s' }),
 });
 const traffic = obj({
   loadBalancing: prop(
@@ -295,6 +328,7 @@ const traffic = obj({
   services: prop({ kind: 'object', props: {}, additional: serving }, 'how the pods of each Service serve requests, by Service name', {
     default: {},
   }),
+  canaries: prop({ kind: 'array', items: canary }, 'canary releases: weights stepped from a stable to a canary Service', { default: [] }),
   slo: prop(
     obj({
       latency: prop(duration, 'a request slower than this misses the objective', { default: '300ms' }),

@@ -14,7 +14,7 @@ import { CPU } from '../model/resources.js';
 import { ArrivalProcess } from './arrivals.js';
 import { EndpointsTracker } from './endpoints.js';
 import type { ServingSpec, TrafficSpec } from './spec.js';
-import { TrafficSeries, type Failure } from './stats.js';
+import { FAILURES, TrafficSeries, type Failure } from './stats.js';
 
 /** A request's state (Request.state). */
 const FREE = 0;
@@ -65,7 +65,7 @@ export class TrafficController {
   private serverOf: (Server | null)[] = new Array<Server | null>(this.cap).fill(null);
   private free: number[] = [];
   private next = 0;
-  private readonly failures: Failure[] = ['no_endpoints', 'refused', 'dropped', 'timed_out', 'killed', 'dependency'];
+  private readonly failures: readonly Failure[] = FAILURES;
   /** Whether a rollout is under way (set by the run), and the whole requests that failed meanwhile. */
   rollingOut: () => boolean = () => false;
   lostDuringRollouts = 0;
@@ -101,18 +101,46 @@ export class TrafficController {
         if (!ev.node.up) for (const p of ev.node.pods) this.stopped(p, false);
       },
     });
-    this.entries = spec.entrypoints.map((e) => new TrafficSeries(e.service, 'entry', spec.slo.latencyMs));
-    const processes = spec.entrypoints.map((e) => new ArrivalProcess(e.curve, sim.rng(`traffic:arrivals:${e.service}`), e.arrivals));
+    this.entries = spec.entrypoints.map((e) => new TrafficSeries(e.name, 'entry', spec.slo.latencyMs));
+    this.backends = spec.entrypoints.map((e) => e.backends.map((b) => index.get(b.service)!));
+    this.weights = spec.entrypoints.map((e) => Float64Array.from(e.backends, (b) => b.weight));
+    this.routeRng = spec.entrypoints.map((e) => (e.backends.length > 1 ? sim.rng(`traffic:route:${e.name}`) : null));
+    const processes = spec.entrypoints.map((e) => new ArrivalProcess(e.curve, sim.rng(`traffic:arrivals:${e.name}`), e.arrivals));
     this.kArrive = sim.register('traffic.arrive', (i) => {
-      this.arrive(i, index.get(spec.entrypoints[i]!.service)!);
+      this.arrive(i, this.route(i));
       const t = processes[i]!.next(sim.now);
       if (t !== Infinity) sim.scheduleAt(Math.max(t, sim.now), this.kArrive, i);
     });
     this.kDone = sim.register('traffic.done', (id) => this.workDone(id));
     processes.forEach((p, i) => {
-      const t = p.next(0);
+      const t = p.next(spec.entrypoints[i]!.startMs);
       if (t !== Infinity) sim.scheduleAt(t, this.kArrive, i);
     });
+  }
+
+  /** Each entry point's backends (Service indices) and their weights in percent (a canary changes them). */
+  readonly backends: number[][];
+  readonly weights: Float64Array[];
+  private readonly routeRng: (Rng | null)[];
+
+  /** The Service an entry point's request goes to: by weight when it has several backends. */
+  private route(entry: number): number {
+    const b = this.backends[entry]!;
+    if (b.length === 1) return b[0]!;
+    const w = this.weights[entry]!;
+    let x = this.routeRng[entry]!.random() * 100;
+    for (let i = 0; i < b.length; i++) {
+      x -= w[i]!;
+      if (x < 0) return b[i]!;
+    }
+    // Rounding: the last backend with any weight.
+    for (let i = b.length - 1; i >= 0; i--) if (w[i]! > 0) return b[i]!;
+    return b[0]!;
+  }
+
+  /** The index of a Service ("namespace/name"). */
+  serviceIndex(key: string): number {
+    return this.services.findIndex((s) => s?.spec.key === key);
   }
 
   /** The series of every Service that receives requests, then of every entry point. */
@@ -237,8 +265,10 @@ export class TrafficController {
     s.busy--;
     this.serverOf[id] = null;
     this.state[id] = CALLING;
-    const calls = this.services[this.serviceOf[id]!]!.calls;
-    if (calls.length === 0) this.finish(id);
+    const svc = this.services[this.serviceOf[id]!]!;
+    const calls = svc.calls;
+    if (svc.spec.errorRate > 0 && svc.rng.random() < svc.spec.errorRate) this.fail(id, 'error');
+    else if (calls.length === 0) this.finish(id);
     else {
       this.pending[id] = calls.length;
       for (const c of calls) this.dispatch(this.alloc(c, id, -1));

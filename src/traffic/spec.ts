@@ -29,12 +29,37 @@ export interface ServingSpec {
   readonly timeoutMs: number;
   /** Services called, all at once, after the pod's own work: the request answers when the last returns. */
   readonly calls: readonly string[];
+  /** Share of requests the pod answers with an error (an HTTP 5xx) after its own work. */
+  readonly errorRate: number;
+}
+
+/** A Service an entry point sends a share of its requests to (an Ingress or HTTPRoute backend). */
+export interface Backend {
+  readonly service: string;
+  /** Percent of the entry point's requests. */
+  readonly weight: number;
 }
 
 export interface EntryPointSpec {
-  readonly service: string;
+  /** The entry point's name in outputs: its `name`, or its first backend's Service. */
+  readonly name: string;
+  readonly backends: readonly Backend[];
   readonly curve: RateCurve;
   readonly arrivals: 'poisson' | 'uniform';
+  /** No requests before this (ms). */
+  readonly startMs: number;
+}
+
+/** A canary release: the entry point's weights stepped from its stable Service to a canary one, with an abort rule. */
+export interface CanarySpec {
+  /** Index of the entry point. */
+  readonly entry: number;
+  readonly stable: string;
+  readonly canary: string;
+  /** The canary's weight from each time on (ms), in time order. */
+  readonly steps: readonly { atMs: number; weight: number }[];
+  /** Sends everything back to the stable Service when, over `windowMs`, the canary's error share or p99 is above these. */
+  readonly abort: { errorRate: number | null; latencyP99Ms: number | null; windowMs: number; minRequests: number } | null;
 }
 
 export interface TrafficSpec {
@@ -44,6 +69,7 @@ export interface TrafficSpec {
   /** Serving of every Service that receives requests, by key. */
   readonly serving: ReadonlyMap<string, ServingSpec>;
   readonly entrypoints: readonly EntryPointSpec[];
+  readonly canaries: readonly CanarySpec[];
   readonly slo: { latencyMs: number; target: number };
 }
 
@@ -57,7 +83,22 @@ export const DEFAULT_SERVING = {
 export interface TrafficConfig {
   loadBalancing: LoadBalancing;
   endpointDelay: number;
-  entrypoints: { service: string; namespace: string; rate: unknown; arrivals: 'poisson' | 'uniform' }[];
+  entrypoints: {
+    name?: string;
+    service?: string;
+    backends?: { service: string; weight: number }[];
+    namespace: string;
+    rate: unknown;
+    arrivals: 'poisson' | 'uniform';
+    start: number;
+  }[];
+  canaries: {
+    entrypoint: string;
+    canary: string;
+    start: number;
+    steps: { setWeight?: number; pause?: number }[];
+    abort?: { errorRate?: number; latencyP99?: number; window: number; minRequests: number };
+  }[];
   services: Record<
     string,
     {
@@ -67,6 +108,7 @@ export interface TrafficConfig {
       queueLimit?: number;
       timeout?: number;
       calls?: string[];
+      errorRate?: number;
     }
   >;
   slo: { latency: number; target: number };
@@ -261,6 +303,7 @@ export function readTraffic(
       queueLimit: s.queueLimit ?? DEFAULT_SERVING.queueLimit,
       timeoutMs: s.timeout ?? DEFAULT_SERVING.timeoutMs,
       calls: targets,
+      errorRate: s.errorRate ?? 0,
     });
   }
   const cycle = findCallCycle(calls);
@@ -271,12 +314,66 @@ export function readTraffic(
       `the calls make a cycle: ${cycle.map(name).join(' → ')}; a request would never finish`,
     );
   }
-  const entrypoints = cfg.entrypoints.map((e, i) => {
-    const key = keyOf(e.service, e.namespace, ['traffic', 'entrypoints', i, 'service']);
-    return { service: key, curve: readRate(e.rate, ['traffic', 'entrypoints', i, 'rate'], doc, dir, sources), arrivals: e.arrivals };
+  const entrypoints: EntryPointSpec[] = cfg.entrypoints.map((e, i) => {
+    const path = ['traffic', 'entrypoints', i];
+    if ((e.service === undefined) === (e.backends === undefined))
+      throw doc.error(path, 'expected one of service (all requests to one Service) or backends (shares by weight)');
+    const backends = e.backends
+      ? e.backends.map((b, j) => ({ service: keyOf(b.service, e.namespace, [...path, 'backends', j, 'service']), weight: b.weight }))
+      : [{ service: keyOf(e.service!, e.namespace, [...path, 'service']), weight: 100 }];
+    const sum = backends.reduce((a, b) => a + b.weight, 0);
+    if (Math.abs(sum - 100) > 1e-9)
+      throw doc.error([...path, 'backends'], `the backends' weights add up to ${sum}; expected 100 (percent of the requests)`);
+    const name = e.name ?? backends[0]!.service.replace(/^default\//, '');
+    return { name, backends, curve: readRate(e.rate, [...path, 'rate'], doc, dir, sources), arrivals: e.arrivals, startMs: e.start };
   });
+  const names = entrypoints.map((e) => e.name);
+  names.forEach((n, i) => {
+    if (names.indexOf(n) !== i) throw doc.error(['traffic', 'entrypoints', i], `two entry points named "${n}"; give each a name`);
+  });
+  const canaries: CanarySpec[] = cfg.canaries.map((c, i) => {
+    const path = ['traffic', 'canaries', i];
+    const entry = names.indexOf(c.entrypoint);
+    if (entry < 0) {
+      const dym = didYouMean(c.entrypoint, names);
+      throw doc.error(
+        [...path, 'entrypoint'],
+        `no entry point named "${c.entrypoint}"; there are ${names.join(', ')}`,
+        dym ? `did you mean "${dym}"?` : undefined,
+      );
+    }
+    const e = entrypoints[entry]!;
+    if (e.backends.length !== 1)
+      throw doc.error(
+        [...path, 'entrypoint'],
+        `entry point "${c.entrypoint}" already splits its requests by weight; a canary starts from one Service`,
+      );
+    const stable = e.backends[0]!.service;
+    const canary = keyOf(c.canary, stable.split('/')[0]!, [...path, 'canary']);
+    if (canary === stable) throw doc.error([...path, 'canary'], 'the canary must be another Service than the stable one');
+    let t = c.start;
+    const steps: { atMs: number; weight: number }[] = [];
+    c.steps.forEach((st, j) => {
+      const keys = ['setWeight', 'pause'].filter((k) => (st as Record<string, unknown>)[k] !== undefined);
+      if (keys.length !== 1) throw doc.error([...path, 'steps', j], 'expected one of setWeight or pause');
+      if (st.setWeight !== undefined) steps.push({ atMs: t, weight: st.setWeight });
+      else t += st.pause!;
+    });
+    const a = c.abort;
+    return {
+      entry,
+      stable,
+      canary,
+      steps,
+      abort: a
+        ? { errorRate: a.errorRate ?? null, latencyP99Ms: a.latencyP99 ?? null, windowMs: a.window, minRequests: a.minRequests }
+        : null,
+    };
+  });
+  // A canary's Service is served too, with the entry point's routing.
+  for (const c of canaries) (entrypoints[c.entry]!.backends as Backend[]).push({ service: c.canary, weight: 0 });
   // Every Service a request can reach is served, with the defaults where the scenario says nothing.
-  const reach = entrypoints.map((e) => e.service);
+  const reach = [...new Set(entrypoints.flatMap((e) => e.backends.map((b) => b.service)))];
   for (let i = 0; i < reach.length; i++) {
     const k = reach[i]!;
     if (!serving.has(k))
@@ -288,6 +385,7 @@ export function readTraffic(
         queueLimit: DEFAULT_SERVING.queueLimit,
         timeoutMs: DEFAULT_SERVING.timeoutMs,
         calls: [],
+        errorRate: 0,
       });
     for (const c of serving.get(k)!.calls) if (!reach.includes(c)) reach.push(c);
   }
@@ -297,6 +395,7 @@ export function readTraffic(
     services,
     serving,
     entrypoints,
+    canaries,
     slo: { latencyMs: cfg.slo.latency, target: cfg.slo.target },
   };
 }

@@ -4,7 +4,7 @@
 import * as hdr from 'hdr-histogram-js';
 
 /** Ways a request fails. */
-export const FAILURES = ['no_endpoints', 'refused', 'dropped', 'timed_out', 'killed', 'dependency'] as const;
+export const FAILURES = ['no_endpoints', 'refused', 'dropped', 'timed_out', 'killed', 'dependency', 'error'] as const;
 export type Failure = (typeof FAILURES)[number];
 
 function histogram(): hdr.Histogram {
@@ -16,7 +16,7 @@ export class Counts {
   ok = 0;
   /** Answered, but slower than the objective. */
   slow = 0;
-  readonly failed: Record<Failure, number> = { no_endpoints: 0, refused: 0, dropped: 0, timed_out: 0, killed: 0, dependency: 0 };
+  readonly failed: Record<Failure, number> = { no_endpoints: 0, refused: 0, dropped: 0, timed_out: 0, killed: 0, dependency: 0, error: 0 };
 
   get failures(): number {
     let n = 0;
@@ -60,6 +60,7 @@ export class TrafficSeries {
 
   answered(latencyMs: number): void {
     const v = Math.max(1, Math.round(latencyMs));
+    this.window?.answered(v);
     this.total.ok++;
     this.interval.ok++;
     if (latencyMs > this.sloMs) {
@@ -95,9 +96,13 @@ export class TrafficSeries {
   }
 
   failed(why: Failure): void {
+    if (this.window) this.window.failures++;
     this.total.failed[why]++;
     this.interval.failed[why]++;
   }
+
+  /** A window of its own (a canary's abort rule): counts since the last take. */
+  window: WindowStats | null = null;
 
   /** Starts the next metrics interval. */
   nextInterval(): void {
@@ -110,4 +115,32 @@ export class TrafficSeries {
 /** A latency percentile of a histogram in ms, or '' when it holds nothing. */
 export function percentile(h: hdr.Histogram, p: number): number | '' {
   return h.totalCount === 0 ? '' : h.getValueAtPercentile(p);
+}
+
+/** Answers and failures over a window, with the answers' latencies by whole ms (for a p99). */
+export class WindowStats {
+  failures = 0;
+  answers = 0;
+  private readonly counts = new Map<number, number>();
+
+  answered(v: number): void {
+    this.answers++;
+    this.counts.set(v, (this.counts.get(v) ?? 0) + 1);
+  }
+
+  /** The window's p-th percentile of the answers' latencies (nearest rank), or 0 without answers. */
+  percentile(p: number): number {
+    const rank = Math.ceil((p / 100) * this.answers);
+    let seen = 0;
+    for (const v of [...this.counts.keys()].sort((a, b) => a - b)) {
+      seen += this.counts.get(v)!;
+      if (seen >= rank) return v;
+    }
+    return 0;
+  }
+
+  reset(): void {
+    this.failures = this.answers = 0;
+    this.counts.clear();
+  }
 }

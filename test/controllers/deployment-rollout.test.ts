@@ -77,7 +77,7 @@ function run(r: DeploymentRollout) {
 }
 
 const seq = (timed: (RolloutStep & { t: number })[], t0: number) =>
-  timed.map((s) => [Math.floor((s.t - t0) / 1000), s.action, s.oldReplicas, s.newReplicas] as const);
+  timed.filter((s) => s.action !== 'drained').map((s) => [Math.floor((s.t - t0) / 1000), s.action, s.oldReplicas, s.newReplicas] as const);
 
 describe('RollingUpdate of 10 replicas, step by step (rolling.go)', () => {
   const cases: {
@@ -156,6 +156,9 @@ describe('RollingUpdate of 10 replicas, step by step (rolling.go)', () => {
     it(`${c.name}: the (old, new) sizes of each step`, () => {
       const { timed, t0, d } = run(rollout({ maxSurge: c.maxSurge, maxUnavailable: c.maxUnavailable }));
       expect(seq(timed, t0)).toEqual(c.want);
+      // The last old pods, scaled down with the final step, run until SIGKILL 30 s later: then the rollout has drained.
+      const lastDown = timed.filter((s) => s.action === 'scale_down').at(-1)!.t;
+      expect(timed.at(-1)).toMatchObject({ action: 'drained', t: lastDown + 30_000 });
       expect(d.status).toMatchObject({ replicas: 10, availableReplicas: 10, updatedReplicas: 10 });
     });
   }

@@ -66,7 +66,9 @@ describe('rollouts: in a scenario', () => {
       old_replicas: 4,
       new_replicas: 1,
     });
-    expect(rows.at(-1)).toMatchObject({ action: 'complete', old_replicas: 0, new_replicas: 4, available_replicas: 4 });
+    expect(rows.at(-2)).toMatchObject({ action: 'complete', old_replicas: 0, new_replicas: 4, available_replicas: 4 });
+    // The old pods get SIGKILL 30 s after their deletion (no preStop, no shutdown time): then none is left.
+    expect(rows.at(-1)).toMatchObject({ action: 'drained', time_s: Number(rows.at(-3)!.time_s) + 30 });
     // Never more than one extra pod, never fewer than 4 available.
     expect(Math.max(...rows.map((r) => Number(r.surge)))).toBe(1);
     expect(Math.min(...rows.map((r) => Number(r.available_replicas)))).toBe(4);
@@ -106,7 +108,7 @@ describe('rollouts: in a scenario', () => {
     );
     const rows = table('rollouts');
     expect(rows[0]).toMatchObject({ time_s: 300, action: 'start', old_replicas: 6 });
-    expect(rows.at(-1)).toMatchObject({ action: 'complete', new_replicas: 6 });
+    expect(rows.filter((r) => r.action === 'complete')).toMatchObject([{ new_replicas: 6 }]);
   });
 
   it('set requests and probe fields of the named container; patch merges into the object', () => {

@@ -41,7 +41,7 @@ import { deploymentView, replicaSetView, type OwnedReplicaSet } from './views.js
 export const POD_TEMPLATE_HASH_LABEL = 'pod-template-hash';
 
 /** What a rollout step did (rollouts.csv's `action`). */
-export type RolloutAction = 'start' | 'scale_up' | 'scale_down' | 'complete' | 'timed_out';
+export type RolloutAction = 'start' | 'scale_up' | 'scale_down' | 'complete' | 'timed_out' | 'drained';
 
 /** One step of a rollout: the sizes after it. */
 export interface RolloutStep {
@@ -71,6 +71,8 @@ interface Managed {
   revision: number;
   /** A rollout (a new template replacing pods of an old one) is under way. */
   rolling: boolean;
+  /** The rollout completed, and pods of older ReplicaSets may still be terminating. */
+  draining: boolean;
   /** When the pending progress check (requeueStuckDeployment) fires; -1: none. */
   wakeAt: number;
 }
@@ -94,7 +96,7 @@ export class DeploymentController {
       WorkloadAdded: (ev) => {
         const w = ev.workload;
         if (w.kind === 'Deployment') {
-          const m: Managed = { d: w, sets: [], progressing: null, available: '', revision: 0, rolling: false, wakeAt: -1 };
+          const m: Managed = { d: w, sets: [], progressing: null, available: '', revision: 0, rolling: false, draining: false, wakeAt: -1 };
           this.queue.add(w.index, m);
         } else {
           const m = this.ownerOf(w);
@@ -133,7 +135,17 @@ export class DeploymentController {
   private podGone(pod: Pod): void {
     const w = this.cluster.workloads[pod.workload];
     const m = w && this.ownerOf(w);
-    if (m && m.d.spec.rollout?.type === 'Recreate') this.queue.queue(m.d.index);
+    if (m && (m.draining || m.d.spec.rollout?.type === 'Recreate')) this.queue.queue(m.d.index);
+  }
+
+  /** After a rollout: once no pod of an older ReplicaSet is left, the rollout has drained (rollouts.csv). */
+  private checkDrained(m: Managed): void {
+    const hash = this.hashOf(m.d);
+    const current = m.sets.find((o) => o.rs.templateHash === hash);
+    const old = m.sets.filter((o) => o !== current);
+    if (!this.podsOf(old)[Symbol.iterator]().next().done) return;
+    m.draining = false;
+    if (current) this.report(m, 'drained', current, old);
   }
 
   private hashOf(d: Workload): string {
@@ -148,6 +160,7 @@ export class DeploymentController {
     const d = m.d;
     if (d.deletedAt >= 0) return;
     m.sets = m.sets.filter((o) => o.rs.deletedAt < 0);
+    if (m.draining) this.checkDrained(m);
     const condBefore = m.progressing;
     m.progressing = checkPausedConditions(deploymentView(d), m.progressing, this.sim.now);
     const view = deploymentView(d);
@@ -176,6 +189,7 @@ export class DeploymentController {
     if (newRS) {
       if (newRS.revision !== m.revision && old.some((o) => o.rs.spec.replicas > 0 || o.rs.status.replicas > 0)) {
         m.rolling = true;
+        m.draining = false;
         m.revision = newRS.revision;
         this.report(m, 'start', newRS, old);
       }
@@ -362,7 +376,9 @@ export class DeploymentController {
     m.available = st.available.reason;
     if (m.rolling && newRS && deploymentComplete(view, st)) {
       m.rolling = false;
+      m.draining = true;
       this.report(m, 'complete', newRS, this.oldOf(m, newRS), st.availableReplicas);
+      this.checkDrained(m);
     }
     if (!unchanged) {
       this.cluster.setWorkloadStatus(d, {

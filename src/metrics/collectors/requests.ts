@@ -4,6 +4,7 @@
 // burn rate of the latency objective.
 import * as hdr from 'hdr-histogram-js';
 import type { TrafficController } from '../../traffic/controller.js';
+import type { CanaryController } from '../../traffic/canary.js';
 import { percentile, type TrafficSeries } from '../../traffic/stats.js';
 import type { Collector, Figures, RowSink, SinkFactory } from '../collector.js';
 import { tidy } from '../stats.js';
@@ -32,6 +33,7 @@ export class RequestsCollector implements Collector {
 
   constructor(
     private readonly traffic: TrafficController,
+    private readonly canaries: CanaryController,
     private readonly slo: { latencyMs: number; target: number },
     private readonly intervalMs: number,
     sinks: SinkFactory,
@@ -43,7 +45,7 @@ export class RequestsCollector implements Collector {
     s.flush();
     const c = s.interval;
     const h = s.intervalLatency;
-    const errors = c.failed.no_endpoints + c.failed.refused + c.failed.killed + c.failed.dependency;
+    const errors = c.failed.no_endpoints + c.failed.refused + c.failed.killed + c.failed.dependency + c.failed.error;
     this.rows.write([
       t,
       s.scope,
@@ -102,6 +104,12 @@ export class RequestsCollector implements Collector {
       latency_p999_ms: percentile(all, 99.9),
       slo_burn_rate: done > 0 ? tidy(bad / (1 - this.slo.target)) : '',
       requests_failed_during_rollouts: this.traffic.lostDuringRollouts,
+      ...(this.canaries.outcomes.length > 0
+        ? {
+            canaries_aborted: this.canaries.outcomes.filter((o) => o.abortedAt >= 0).length,
+            canary_weight_end: this.canaries.outcomes.map((o) => o.weight).join(' '),
+          }
+        : {}),
     };
   }
 }

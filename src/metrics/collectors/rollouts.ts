@@ -40,9 +40,12 @@ export class RolloutsCollector implements Collector, RolloutListener {
     this.rows = sinks.open(ROLLOUTS_FILE, ROLLOUT_COLUMNS);
   }
 
-  /** A rollout is under way now. */
+  /** Deployments whose rollout completed while pods of older revisions still terminate. */
+  private readonly draining = new Set<number>();
+
+  /** A rollout is under way now, or its old pods are not all gone yet. */
   get active(): boolean {
-    return this.since.size > 0;
+    return this.since.size > 0 || this.draining.size > 0;
   }
 
   step(s: RolloutStep): void {
@@ -59,6 +62,10 @@ export class RolloutsCollector implements Collector, RolloutListener {
       s.desired,
       surge,
     ]);
+    if (s.action === 'drained') {
+      this.draining.delete(d.index);
+      return;
+    }
     if (s.action === 'start') {
       this.started++;
       this.since.set(d.index, this.clock.now);
@@ -68,6 +75,7 @@ export class RolloutsCollector implements Collector, RolloutListener {
       const t0 = this.since.get(d.index);
       if (t0 !== undefined) this.longestMs = Math.max(this.longestMs, this.clock.now - t0);
       this.since.delete(d.index);
+      if (s.action === 'complete') this.draining.add(d.index);
     } else this.steps++;
     this.surgeMax = Math.max(this.surgeMax, surge);
     if (s.desired > 0 && s.action !== 'complete') this.availableMinRatio = Math.min(this.availableMinRatio, s.available / s.desired);
