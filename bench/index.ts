@@ -7,7 +7,7 @@ import { benchFailures } from './failures.js';
 import { benchMmc } from './mmc.js';
 import { benchSched } from './sched.js';
 import { benchSweep } from './sweep.js';
-import { benchTraffic } from './traffic.js';
+import { benchFluid, benchTraffic } from './traffic.js';
 import type { BenchOptions, BenchResult } from './util.js';
 
 const BENCHES: Record<string, (o: BenchOptions) => BenchResult | Promise<BenchResult>> = {
@@ -17,6 +17,7 @@ const BENCHES: Record<string, (o: BenchOptions) => BenchResult | Promise<BenchRe
   sched: benchSched,
   sweep: benchSweep,
   traffic: benchTraffic,
+  fluid: benchFluid,
 };
 
 async function main(argv: string[]): Promise<number> {

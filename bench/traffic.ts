@@ -1,7 +1,7 @@
 // traffic: request-level traffic on the normal run path (a scenario with one Service backed by one pod of c
 // slots: an M/M/c queue), in requests simulated per CPU-second, against the bare M/M/c loop of
 // src/traffic/mmc.ts on the same queue in the same run. Target: at least 0.25 of the bare loop's rate.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Simulation } from '../src/engine/simulation.js';
@@ -108,4 +108,51 @@ export function benchTraffic(opts: BenchOptions): BenchResult {
     ],
   );
   return { name: 'traffic', broken, verdicts: [verdict(`request mode >= ${TARGET} x bare M/M/c`, ratio >= TARGET, fixed(ratio, 3))] };
+}
+
+/** The shipped shop (its manifests and the rolling-update scenario's call graph) for 24 h of diurnal traffic, fluid mode. */
+function shopDay(dir: string): string {
+  const text = readFileSync('scenarios/rolling-update.yaml', 'utf8')
+    .replace('duration: 1h', 'duration: 24h')
+    .replace(/metrics:\n {2}interval: 10s/, 'metrics:\n  interval: 5m')
+    .replace(/\nrollouts:\n[^\n]*\n/, '\n')
+    .replace('rate: {diurnal: {mean: 400, peak: 600, peakAt: 30m}}', 'rate: {diurnal: {mean: 2000, peak: 2400, peakAt: 14h}}')
+    .replace('traffic:\n', 'traffic:\n  mode: fluid\n')
+    .replace('manifests/shop.yaml', 'shop.yaml');
+  writeFileSync(join(dir, 'shop.yaml'), readFileSync('scenarios/manifests/shop.yaml', 'utf8'));
+  writeFileSync(join(dir, 'day.yaml'), text);
+  return join(dir, 'day.yaml');
+}
+
+export function benchFluid(opts: BenchOptions): BenchResult {
+  const broken: string[] = [];
+  const reps = opts.quick ? 1 : 3;
+  const dir = mkdtempSync(join(tmpdir(), 'kubesim-bench-fluid-'));
+  const ratios: number[] = [];
+  let requests = 0;
+  try {
+    const file = shopDay(dir);
+    check(broken, readFileSync(file, 'utf8').includes('mode: fluid'), 'fluid: the scenario was not rewritten');
+    for (let r = 0; r < reps; r++) {
+      const s = loadScenario(file);
+      (globalThis as { gc?: () => void }).gc?.();
+      const t0 = cpuSeconds();
+      const result = prepareRun(s, SINKS).run();
+      ratios.push(s.durationMs / 1000 / (cpuSeconds() - t0));
+      requests = Number(result.summary.requests);
+      check(broken, requests > 1.5e8, `fluid: ${requests} requests in a day at 2,000/s`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const ratio = median(ratios);
+  table(
+    `fluid — the shipped shop, 24 virtual hours of diurnal traffic at 2,000 requests/s (peak 2,400), 1 s steps, ${reps} runs`,
+    ['figure', 'value'],
+    [
+      ['requests entering', rate(requests)],
+      ['virtual / CPU time (median)', `${rate(ratio)}x`],
+    ],
+  );
+  return { name: 'fluid', broken, verdicts: [verdict('fluid 24 h shop at 2,000 rps >= 50,000x', ratio >= 50_000, `${rate(ratio)}x`)] };
 }

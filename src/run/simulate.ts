@@ -17,7 +17,8 @@ import { DisruptionController } from '../controllers/disruption/controller.js';
 import { BudgetsCollector } from '../metrics/collectors/budgets.js';
 import { RolloutsCollector } from '../metrics/collectors/rollouts.js';
 import { RequestsCollector } from '../metrics/collectors/requests.js';
-import { TrafficController } from '../traffic/controller.js';
+import { TrafficController, type TrafficModel } from '../traffic/controller.js';
+import { FluidTrafficController } from '../traffic/fluid-controller.js';
 import { CanaryController } from '../traffic/canary.js';
 import { KubeletController } from '../controllers/kubelet/controller.js';
 import { ReplicaSetController } from '../controllers/replicaset/controller.js';
@@ -146,7 +147,10 @@ export function prepareRun(s: Scenario, sinks: Sinks): PreparedRun {
   const rollouts = metrics.add(new RolloutsCollector(sim, factory));
   deployments.onStep(rollouts);
   if (s.traffic) {
-    const traffic = new TrafficController(sim, cluster, s.traffic);
+    const traffic: TrafficModel =
+      s.traffic.mode === 'fluid'
+        ? new FluidTrafficController(sim, cluster, s.traffic, s.traffic.intervalMs, s.durationMs)
+        : new TrafficController(sim, cluster, s.traffic);
     traffic.rollingOut = () => rollouts.active;
     const canaries = new CanaryController(sim, traffic, s.traffic.canaries, recorder);
     metrics.add(new RequestsCollector(traffic, canaries, s.traffic.slo, s.metricsIntervalMs, factory));

@@ -318,6 +318,12 @@ const entrypoint = obj({
   start: prop(duration, 'no requests before this (e.g. once the pods are up)', { default: '0s' }),
 });
 const traffic = obj({
+  mode: prop(
+    { kind: 'string', enum: ['requests', 'fluid'] },
+    'requests: every request simulated (exact); fluid: expected counts per interval (fast, for long runs at high rates)',
+    { default: 'requests' },
+  ),
+  interval: prop(duration, 'fluid mode: the length of one step', { default: '1s' }),
   loadBalancing: prop(
     { kind: 'string', enum: ['random', 'round-robin', 'least-connection'] },
     "kube-proxy's choice of endpoint: random (iptables mode), round-robin or least-connection (IPVS rr, lc)",

@@ -4,7 +4,7 @@
 // every request goes back to the stable Service (events.csv: CanaryAborted).
 import type { Simulation } from '../engine/simulation.js';
 import type { EventRecorder } from '../metrics/collectors/events.js';
-import type { TrafficController } from './controller.js';
+import type { TrafficModel } from './controller.js';
 import type { CanarySpec } from './spec.js';
 import { WindowStats } from './stats.js';
 
@@ -21,7 +21,7 @@ export class CanaryController {
 
   constructor(
     private readonly sim: Simulation,
-    private readonly traffic: TrafficController,
+    private readonly traffic: TrafficModel,
     canaries: readonly CanarySpec[],
     private readonly recorder: EventRecorder | null,
   ) {

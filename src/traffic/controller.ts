@@ -43,7 +43,19 @@ interface ServiceState {
   rr: number;
 }
 
-export class TrafficController {
+/** What the metrics and the canary controller read of either traffic mode. */
+export interface TrafficModel {
+  readonly entries: TrafficSeries[];
+  readonly series: TrafficSeries[];
+  readonly services: readonly ({ readonly series: TrafficSeries } | null)[];
+  /** Each entry point's backends' weights in percent (a canary changes them). */
+  readonly weights: Float64Array[];
+  serviceIndex(key: string): number;
+  rollingOut: () => boolean;
+  lostDuringRollouts: number;
+}
+
+export class TrafficController implements TrafficModel {
   readonly services: (ServiceState | null)[];
   /** Entry points' end-to-end series, in scenario order. */
   readonly entries: TrafficSeries[];

@@ -63,6 +63,9 @@ export interface CanarySpec {
 }
 
 export interface TrafficSpec {
+  /** requests: one request at a time; fluid: expected counts per interval (intervalMs). */
+  readonly mode: 'requests' | 'fluid';
+  readonly intervalMs: number;
   readonly loadBalancing: LoadBalancing;
   readonly endpointDelayMs: number;
   readonly services: readonly ServiceSpec[];
@@ -81,6 +84,8 @@ export const DEFAULT_SERVING = {
 };
 
 export interface TrafficConfig {
+  mode: 'requests' | 'fluid';
+  interval: number;
   loadBalancing: LoadBalancing;
   endpointDelay: number;
   entrypoints: {
@@ -389,7 +394,10 @@ export function readTraffic(
       });
     for (const c of serving.get(k)!.calls) if (!reach.includes(c)) reach.push(c);
   }
+  if (cfg.interval <= 0) throw doc.error(['traffic', 'interval'], 'expected a positive interval');
   return {
+    mode: cfg.mode,
+    intervalMs: cfg.interval,
     loadBalancing: cfg.loadBalancing,
     endpointDelayMs: cfg.endpointDelay,
     services,

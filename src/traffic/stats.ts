@@ -101,6 +101,40 @@ export class TrafficSeries {
     this.interval.failed[why]++;
   }
 
+  /** Fluid mode: this interval's latency mean and percentiles (p50, p90, p99, p999) of the answers, and the run's sums weighted by answers. */
+  fluid: { mean: number; p: number[]; weight: number; sumMean: number; sumP: number[] } | null = null;
+
+  /** Fluid mode: an interval's expected counts and latencies at once. */
+  addFluid(requests: number, ok: number, failed: Partial<Record<Failure, number>>, meanMs: number, p: number[]): void {
+    const f = (this.fluid ??= { mean: 0, p: [0, 0, 0, 0], weight: 0, sumMean: 0, sumP: [0, 0, 0, 0] });
+    this.total.requests += requests;
+    this.interval.requests += requests;
+    this.total.ok += ok;
+    this.interval.ok += ok;
+    for (const k of FAILURES) {
+      const n = failed[k] ?? 0;
+      this.total.failed[k] += n;
+      this.interval.failed[k] += n;
+    }
+    if (ok > 0) {
+      // The interval's figures, weighted by its answers (several steps in one metrics interval).
+      const w = this.interval.ok;
+      const before = w - ok;
+      f.mean = (f.mean * before + meanMs * ok) / w;
+      for (let i = 0; i < 4; i++) f.p[i] = (f.p[i]! * before + p[i]! * ok) / w;
+      f.weight += ok;
+      f.sumMean += meanMs * ok;
+      for (let i = 0; i < 4; i++) f.sumP[i] += p[i]! * ok;
+      const slow = ok * shareAbove(this.sloMs, p);
+      this.total.slow += slow;
+      this.interval.slow += slow;
+    }
+    if (this.window) {
+      this.window.failures += requests - ok;
+      this.window.answeredFluid(ok, p[2]!);
+    }
+  }
+
   /** A window of its own (a canary's abort rule): counts since the last take. */
   window: WindowStats | null = null;
 
@@ -108,6 +142,10 @@ export class TrafficSeries {
   nextInterval(): void {
     this.flush();
     this.interval.reset();
+    if (this.fluid) {
+      this.fluid.mean = 0;
+      this.fluid.p = [0, 0, 0, 0];
+    }
     this.intervalLatency.reset();
   }
 }
@@ -128,8 +166,16 @@ export class WindowStats {
     this.counts.set(v, (this.counts.get(v) ?? 0) + 1);
   }
 
+  /** Fluid mode: expected answers with an interval's p99 (the window's p99 is taken as the largest). */
+  private fluidP99 = 0;
+  answeredFluid(n: number, p99: number): void {
+    this.answers += n;
+    if (n > 0) this.fluidP99 = Math.max(this.fluidP99, p99);
+  }
+
   /** The window's p-th percentile of the answers' latencies (nearest rank), or 0 without answers. */
   percentile(p: number): number {
+    if (this.fluidP99 > 0) return this.fluidP99;
     const rank = Math.ceil((p / 100) * this.answers);
     let seen = 0;
     for (const v of [...this.counts.keys()].sort((a, b) => a - b)) {
@@ -141,6 +187,26 @@ export class WindowStats {
 
   reset(): void {
     this.failures = this.answers = 0;
+    this.fluidP99 = 0;
     this.counts.clear();
   }
+}
+
+/**
+ * The share of answers slower than x, from an interval's p50, p90, p99 and p999: log-linear in the tail
+ * probability between those points, linear from 1 at 0 ms to 0.5 at p50, and at most 0.001 beyond p999.
+ */
+export function shareAbove(x: number, p: readonly number[]): number {
+  const probs = [0.5, 0.1, 0.01, 0.001];
+  if (x <= 0) return 1;
+  if (x < p[0]!) return 1 - (0.5 * x) / p[0]!;
+  for (let i = 0; i < 3; i++) {
+    const a = p[i]!;
+    const b = p[i + 1]!;
+    if (x < b) {
+      const f = b > a ? (x - a) / (b - a) : 1;
+      return Math.exp(Math.log(probs[i]!) + f * (Math.log(probs[i + 1]!) - Math.log(probs[i]!)));
+    }
+  }
+  return x === p[3] ? 0.001 : 0;
 }

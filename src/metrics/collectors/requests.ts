@@ -3,7 +3,7 @@
 // kind, and latency percentiles of the answers; summary.csv the totals over the entry points and the
 // burn rate of the latency objective.
 import * as hdr from 'hdr-histogram-js';
-import type { TrafficController } from '../../traffic/controller.js';
+import type { TrafficModel } from '../../traffic/controller.js';
 import type { CanaryController } from '../../traffic/canary.js';
 import { percentile, type TrafficSeries } from '../../traffic/stats.js';
 import type { Collector, Figures, RowSink, SinkFactory } from '../collector.js';
@@ -32,7 +32,7 @@ export class RequestsCollector implements Collector {
   private last = 0;
 
   constructor(
-    private readonly traffic: TrafficController,
+    private readonly traffic: TrafficModel,
     private readonly canaries: CanaryController,
     private readonly slo: { latencyMs: number; target: number },
     private readonly intervalMs: number,
@@ -50,16 +50,15 @@ export class RequestsCollector implements Collector {
       t,
       s.scope,
       s.name,
-      c.requests,
-      c.ok,
-      errors,
-      c.failed.dropped,
-      c.failed.timed_out,
+      tidy(c.requests),
+      tidy(c.ok),
+      tidy(errors),
+      tidy(c.failed.dropped),
+      tidy(c.failed.timed_out),
       tidy(c.requests / (this.intervalMs / 1000)),
-      percentile(h, 50),
-      percentile(h, 90),
-      percentile(h, 99),
-      percentile(h, 99.9),
+      ...(s.fluid
+        ? s.fluid.p.map((x) => (c.ok > 0 ? tidy(x) : ''))
+        : [percentile(h, 50), percentile(h, 90), percentile(h, 99), percentile(h, 99.9)]),
     ]);
     s.nextInterval();
   }
@@ -78,6 +77,9 @@ export class RequestsCollector implements Collector {
     let failed = 0;
     let dropped = 0;
     let timedOut = 0;
+    let fluidWeight = 0;
+    let fluidMean = 0;
+    const fluidP = [0, 0, 0, 0];
     for (const e of this.traffic.entries) {
       requests += e.total.requests;
       ok += e.total.ok;
@@ -85,25 +87,31 @@ export class RequestsCollector implements Collector {
       failed += e.total.failures;
       dropped += e.total.failed.dropped;
       timedOut += e.total.failed.timed_out;
-      e.flush();
-      all.add(e.latency);
+      if (e.fluid) {
+        fluidWeight += e.fluid.weight;
+        fluidMean += e.fluid.sumMean;
+        e.fluid.sumP.forEach((x, i) => (fluidP[i] += x));
+      } else all.add(e.latency);
     }
+    // Fluid mode: the answer-weighted means of the steps' figures (docs/MODEL.md).
+    const fluid = fluidWeight > 0;
+    const pct = (q: number, i: number) => (fluid ? tidy(fluidP[i]! / fluidWeight) : percentile(all, q));
     const done = ok + failed;
     const bad = done > 0 ? (failed + slow) / done : 0;
     return {
-      requests,
-      requests_answered: ok,
-      requests_failed: failed,
-      requests_dropped: dropped,
-      requests_timed_out: timedOut,
+      requests: tidy(requests),
+      requests_answered: tidy(ok),
+      requests_failed: tidy(failed),
+      requests_dropped: tidy(dropped),
+      requests_timed_out: tidy(timedOut),
       request_error_ratio: done > 0 ? tidy(failed / done) : '',
-      latency_mean_ms: all.totalCount > 0 ? tidy(all.mean) : '',
-      latency_p50_ms: percentile(all, 50),
-      latency_p90_ms: percentile(all, 90),
-      latency_p99_ms: percentile(all, 99),
-      latency_p999_ms: percentile(all, 99.9),
+      latency_mean_ms: fluid ? tidy(fluidMean / fluidWeight) : all.totalCount > 0 ? tidy(all.mean) : '',
+      latency_p50_ms: pct(50, 0),
+      latency_p90_ms: pct(90, 1),
+      latency_p99_ms: pct(99, 2),
+      latency_p999_ms: pct(99.9, 3),
       slo_burn_rate: done > 0 ? tidy(bad / (1 - this.slo.target)) : '',
-      requests_failed_during_rollouts: this.traffic.lostDuringRollouts,
+      requests_failed_during_rollouts: tidy(this.traffic.lostDuringRollouts),
       ...(this.canaries.outcomes.length > 0
         ? {
             canaries_aborted: this.canaries.outcomes.filter((o) => o.abortedAt >= 0).length,

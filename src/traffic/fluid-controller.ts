@@ -1,0 +1,320 @@
+// Request traffic in fluid mode: instead of one event per request, one step per interval (traffic.interval)
+// in which each Service's expected arrivals are queued over its answering pods with fluidInterval (M/M/k/K
+// while stable, a fluid backlog when overloaded). Entry points send their expected requests (the integral of
+// the rate curve over the step) by weight; a Service's answered requests, less its errors, call each
+// downstream Service in the same step. Listed pods that do not answer (warming up, told to stop) refuse their
+// share, as in request mode. Counts are expected values, so they may be fractional. docs/MODEL.md compares
+// this mode with request mode.
+import type { Simulation } from '../engine/simulation.js';
+import type { ClusterState } from '../model/cluster-state.js';
+import type { Pod } from '../model/pod.js';
+import { CPU } from '../model/resources.js';
+import { EndpointsTracker } from './endpoints.js';
+import { distributionMoments, FLUID_START, fluidInterval, type FluidOutput, type FluidState, type ServiceMoments } from './fluid.js';
+import { expectedRequests, nextRateChange } from './rates.js';
+import type { ServingSpec, TrafficSpec } from './spec.js';
+import { shareAbove, TrafficSeries, type Failure } from './stats.js';
+import type { TrafficModel } from './controller.js';
+
+interface FluidService {
+  readonly spec: ServingSpec;
+  readonly series: TrafficSeries;
+  readonly calls: number[];
+  readonly moments: ServiceMoments;
+  state: FluidState;
+  /** This step's arrivals, and per answered request: the share that succeeded end to end and its latency. */
+  arrivals: number;
+  success: number;
+  meanMs: number;
+  p: number[];
+  /** This step's own failures by kind. */
+  failed: Partial<Record<Failure, number>>;
+  /** The last step's inputs; an equal step in the stable regime reuses its results. */
+  key: number[];
+  /** The last fluidInterval output, and whether this step reused it (and so its end-to-end figures). */
+  output: FluidOutput | null;
+  reused: boolean;
+  own: { meanMs: number; p: number[]; success: number };
+  endToEnd: { success: number };
+}
+
+export class FluidTrafficController implements TrafficModel {
+  readonly services: (FluidService | null)[];
+  readonly entries: TrafficSeries[];
+  readonly weights: Float64Array[];
+  private readonly backends: number[][];
+  /** Services in call order: every caller before the Services it calls. */
+  private readonly order: number[];
+  private readonly endpoints: EndpointsTracker;
+  rollingOut: () => boolean = () => false;
+  lostDuringRollouts = 0;
+
+  constructor(
+    private readonly sim: Simulation,
+    cluster: ClusterState,
+    private readonly spec: TrafficSpec,
+    private readonly stepMs: number,
+    endMs: number,
+  ) {
+    const keyOf = (i: number) => `${spec.services[i]!.namespace}/${spec.services[i]!.name}`;
+    const index = new Map(spec.services.map((_, i) => [keyOf(i), i]));
+    this.services = spec.services.map((_, i) => {
+      const serving = spec.serving.get(keyOf(i));
+      if (!serving) return null;
+      return {
+        spec: serving,
+        series: new TrafficSeries(keyOf(i), 'service', spec.slo.latencyMs),
+        calls: serving.calls.map((k) => index.get(k)!),
+        moments: distributionMoments(serving.serviceTime),
+        state: FLUID_START,
+        arrivals: 0,
+        success: 1,
+        meanMs: 0,
+        p: [0, 0, 0, 0],
+        failed: {},
+        key: [],
+        output: null,
+        reused: false,
+        own: { meanMs: 0, p: [0, 0, 0, 0], success: 1 },
+        endToEnd: { success: 1 },
+      };
+    });
+    this.entries = spec.entrypoints.map((e) => new TrafficSeries(e.name, 'entry', spec.slo.latencyMs));
+    this.backends = spec.entrypoints.map((e) => e.backends.map((b) => index.get(b.service)!));
+    this.weights = spec.entrypoints.map((e) => Float64Array.from(e.backends, (b) => b.weight));
+    this.order = this.callOrder();
+    this.endpoints = new EndpointsTracker(sim, cluster, spec.services, spec.endpointDelayMs);
+    const kStep = sim.register('traffic.fluid', () => {
+      const from = sim.now;
+      this.step(from, Math.min(from + stepMs, endMs));
+      if (from + stepMs < endMs) sim.schedule(stepMs, kStep);
+    });
+    sim.scheduleAt(0, kStep);
+  }
+
+  serviceIndex(key: string): number {
+    return this.services.findIndex((s) => s?.spec.key === key);
+  }
+
+  get series(): TrafficSeries[] {
+    return [...this.entries, ...this.services.filter((s): s is FluidService => s !== null).map((s) => s.series)];
+  }
+
+  /** A depth-first order of the call graph (acyclic: checked at load), callers first. */
+  private callOrder(): number[] {
+    const seen = new Set<number>();
+    const post: number[] = [];
+    const visit = (i: number) => {
+      if (seen.has(i)) return;
+      seen.add(i);
+      for (const c of this.services[i]!.calls) visit(c);
+      post.push(i);
+    };
+    this.services.forEach((s, i) => s && visit(i));
+    return post.reverse();
+  }
+
+  /** Per entry point: the rate curve's piece now, and its mean rate per ms. */
+  private readonly pieces: { end: number; perMs: number }[] = [];
+
+  /**
+   * Expected requests entering at an entry point in [from, to): at the mean rate of the curve's piece (at
+   * most 60 s of a diurnal curve; a step, a spike, a CSV bucket), so that steps within a piece are equal;
+   * a step that crosses a piece's end takes the exact integral.
+   */
+  private entering(i: number, from: number, to: number): number {
+    const e = this.spec.entrypoints[i]!;
+    const a = Math.max(from, e.startMs);
+    const b = Math.max(to, e.startMs);
+    if (b <= a) return 0;
+    let piece = this.pieces[i];
+    if (!piece || a >= piece.end || a < piece.end - 86_400_000) {
+      const end = nextRateChange(e.curve, a);
+      const span = Math.min(end, a + 86_400_000) - a;
+      piece = { end, perMs: expectedRequests(e.curve, a, a + span) / span };
+      this.pieces[i] = piece;
+    }
+    return b <= piece.end ? piece.perMs * (b - a) : expectedRequests(e.curve, a, b);
+  }
+
+  /** The pod answers requests now (as in request mode). */
+  private answering(pod: Pod, now: number): boolean {
+    if (pod.phase !== 'Running' || pod.containersDown || pod.node?.up === false) return false;
+    if (pod.answersFrom < 0 || now < pod.answersFrom) return false;
+    return !(pod.sigtermAt >= 0 && now >= pod.sigtermAt);
+  }
+
+  private step(from: number, to: number): void {
+    const dt = to - from;
+    if (dt <= 0) return;
+    for (const s of this.services) if (s) s.arrivals = 0;
+    const entering = this.spec.entrypoints.map((_, i) => this.entering(i, from, to));
+    this.spec.entrypoints.forEach((e, i) => {
+      const n = entering[i]!;
+      const w = this.weights[i]!;
+      this.backends[i]!.forEach((b, j) => (this.services[b]!.arrivals += (n * w[j]!) / 100));
+    });
+    // Callers first: what a Service answers without error calls downstream in the same step.
+    for (const i of this.order) {
+      const s = this.services[i]!;
+      const listed = this.endpoints.endpoints[i]!.pods;
+      let answering = 0;
+      let cpu = 0;
+      for (const p of listed)
+        if (this.answering(p, from)) {
+          answering++;
+          cpu = p.template.requests[CPU] ?? 0;
+        }
+      const refused = listed.length > 0 ? (s.arrivals * (listed.length - answering)) / listed.length : 0;
+      const k = s.spec.concurrency ?? (s.spec.cpuPerRequest ? Math.max(1, Math.floor(cpu / s.spec.cpuPerRequest)) : 1);
+      const key = [s.arrivals, refused, answering, k, dt];
+      // An unchanged step in the stable regime (nothing waiting before or after) gives the same results.
+      s.reused = s.output !== null && s.state.backlog === 0 && s.output.backlog === 0 && key.every((x, j) => x === s.key[j]);
+      const { output: o, state } = s.reused
+        ? { output: s.output!, state: s.state }
+        : fluidInterval(
+            {
+              dtMs: dt,
+              arrivals: s.arrivals - refused,
+              pods: answering,
+              concurrency: k,
+              service: s.moments,
+              queueLimit: s.spec.queueLimit,
+              timeoutMs: s.spec.timeoutMs,
+            },
+            s.state,
+          );
+      s.key = key;
+      s.output = o;
+      s.state = state;
+      const errors = o.served * s.spec.errorRate;
+      const ok = o.served - errors;
+      s.failed = { refused, dropped: o.dropped, timed_out: o.timedOut, no_endpoints: o.noEndpoints, error: errors };
+      for (const c of s.calls) this.services[c]!.arrivals += ok;
+      s.success = s.arrivals > 0 ? ok / s.arrivals : 1;
+      if (!s.reused) {
+        s.own = {
+          meanMs: o.meanWaitMs + s.moments.meanMs,
+          p: [o.p50Ms, o.p90Ms, o.p99Ms, o.p999Ms].map((x) => (Number.isFinite(x) ? x : 0)),
+          success: s.success,
+        };
+      }
+    }
+    // From the callees up: a request answers when its own work and the slowest of its calls are done, and
+    // succeeds when they all do. The slowest call's distribution is the product of the calls' (independent)
+    // distributions; its sum with the Service's own latency is a lognormal with the sum's mean and variance.
+    for (let j = this.order.length - 1; j >= 0; j--) {
+      const s = this.services[this.order[j]!]!;
+      const own = s.arrivals * s.success;
+      const same = s.reused && s.calls.every((c) => this.services[c]!.reused);
+      if (same) s.success = s.endToEnd.success;
+      else {
+        s.meanMs = s.own.meanMs;
+        s.p = s.own.p;
+      }
+      if (s.calls.length > 0 && !same) {
+        const calls = s.calls.map((c) => this.services[c]!);
+        for (const c of calls) s.success *= c.success;
+        const slowest = slowestOf(calls.map((c) => ({ meanMs: c.meanMs, p: c.p })));
+        const sum = sumOf({ meanMs: s.meanMs, p: s.p }, slowest);
+        s.meanMs = sum.meanMs;
+        s.p = sum.p;
+      }
+      if (!same) s.endToEnd = { success: s.success };
+      s.reused = same;
+      const ok = s.arrivals * s.success;
+      s.series.addFluid(s.arrivals, ok, { ...s.failed, dependency: nonNegative(own - ok, own) }, s.meanMs, s.p);
+    }
+    this.spec.entrypoints.forEach((e, i) => {
+      const n = entering[i]!;
+      if (n <= 0) return;
+      const w = this.weights[i]!;
+      let ok = 0;
+      let mean = 0;
+      const p = [0, 0, 0, 0];
+      this.backends[i]!.forEach((b, j) => {
+        const s = this.services[b]!;
+        const share = (n * w[j]!) / 100;
+        const okj = share * s.success;
+        ok += okj;
+        mean += okj * s.meanMs;
+        for (let q = 0; q < 4; q++) p[q] += okj * s.p[q]!;
+      });
+      const failed = nonNegative(n - ok, n);
+      const entry = this.entries[i]!;
+      entry.addFluid(
+        n,
+        ok,
+        { dependency: failed },
+        ok > 0 ? mean / ok : 0,
+        p.map((x) => (ok > 0 ? x / ok : 0)),
+      );
+      if (failed > 0 && this.rollingOut()) this.lostDuringRollouts += failed;
+    });
+  }
+}
+
+const LEVELS = [0.5, 0.9, 0.99, 0.999];
+
+/**
+ * The latency of the slowest of several independent calls, each given by its mean and its p50, p90, p99 and
+ * p999: P(max <= x) is the product of the calls' P(X <= x) (read from their percentiles as shareAbove does);
+ * its percentiles by bisection, its mean by integrating P(max > x).
+ */
+export function slowestOf(calls: readonly { meanMs: number; p: readonly number[] }[]): { meanMs: number; p: number[] } {
+  if (calls.length === 1) return { meanMs: calls[0]!.meanMs, p: [...calls[0]!.p] };
+  const top = Math.max(...calls.map((c) => c.p[3]!));
+  const cdf = (x: number) => calls.reduce((a, c) => a * (1 - shareAbove(x, c.p)), 1);
+  const p = LEVELS.map((q) => {
+    let lo = 0;
+    let hi = top;
+    for (let i = 0; i < 40; i++) {
+      const mid = (lo + hi) / 2;
+      if (cdf(mid) < q) lo = mid;
+      else hi = mid;
+    }
+    return hi;
+  });
+  // The mean: the largest mean, raised by what the product adds over the percentile range.
+  const steps = 64;
+  let area = 0;
+  for (let i = 0; i < steps; i++) area += (1 - cdf(((i + 0.5) * top) / steps)) * (top / steps);
+  let areaMax = 0;
+  const widest = calls.reduce((a, c) => (c.meanMs > a.meanMs ? c : a));
+  for (let i = 0; i < steps; i++) areaMax += shareAbove(((i + 0.5) * top) / steps, widest.p) * (top / steps);
+  return { meanMs: widest.meanMs + Math.max(0, area - areaMax), p };
+}
+
+/** Standard normal quantiles of LEVELS. */
+const Z = [0, 1.2815515655446004, 2.3263478740408408, 3.090232306167813];
+
+/** A latency as a lognormal fitted to its p50 and p99: its variance. */
+function lognormalVariance(x: { meanMs: number; p: readonly number[] }): number {
+  const p50 = Math.max(x.p[0]!, 1e-9);
+  const p99 = Math.max(x.p[2]!, p50);
+  const sigma = Math.log(p99 / p50) / Z[2]!;
+  const mu = Math.log(p50);
+  return (Math.exp(sigma * sigma) - 1) * Math.exp(2 * mu + sigma * sigma);
+}
+
+/**
+ * The latency of two independent parts one after the other (Fenton–Wilkinson): the means and the variances
+ * (each part's from a lognormal through its p50 and p99) add, and the sum is the lognormal with that mean and
+ * variance.
+ */
+export function sumOf(
+  a: { meanMs: number; p: readonly number[] },
+  b: { meanMs: number; p: readonly number[] },
+): { meanMs: number; p: number[] } {
+  const mean = a.meanMs + b.meanMs;
+  if (!(mean > 0)) return { meanMs: mean, p: a.p.map((x, i) => x + b.p[i]!) };
+  const variance = lognormalVariance(a) + lognormalVariance(b);
+  const s2 = Math.log(1 + variance / (mean * mean));
+  const mu = Math.log(mean) - s2 / 2;
+  return { meanMs: mean, p: Z.map((z) => Math.exp(mu + z * Math.sqrt(s2))) };
+}
+
+/** A difference of expected counts, with rounding noise (below 1e-9 of the whole) taken as 0. */
+function nonNegative(x: number, whole: number): number {
+  return x > 1e-9 * whole ? x : 0;
+}
