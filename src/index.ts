@@ -292,3 +292,9 @@ export type { Pod, PodTemplate } from './model/pod.js';
 export { loadScenario } from './scenario/load.js';
 export { prepareRun, simulate } from './run/simulate.js';
 export { Simulation } from './engine/simulation.js';
+
+// Traffic: queueing formulas, the fluid step, rate curves (what request and fluid modes are checked against).
+export { erlangB, erlangC, mmcMeanWait, mmcWaitTail, mmcMeanResponse } from './traffic/erlang.js';
+export { fluidInterval, distributionMoments, mmkk, type FluidInput, type FluidOutput, type FluidState } from './traffic/fluid.js';
+export { rateAt, expectedRequests, checkRateCurve, type RateCurve } from './traffic/rates.js';
+export { slowestOf, sumOf } from './traffic/fluid-controller.js';

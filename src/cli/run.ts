@@ -140,6 +140,22 @@ export async function runCommand(a: RunArgs): Promise<void> {
     lines.push(
       `  budgets        ${count(s.budgets.length, 'PodDisruptionBudget')}: ${count(num('evictions_blocked'), 'eviction')} refused, ${m.pdb_violations_voluntary} voluntary and ${m.pdb_violations_involuntary} involuntary violations (budgets.csv)`,
     );
+  if (num('rollouts') > 0)
+    lines.push(
+      `  rollouts       ${count(num('rollouts'), 'rollout')}, ${num('rollouts_completed')} completed${num('rollouts_timed_out') > 0 ? `, ${num('rollouts_timed_out')} past their progress deadline` : ''}; at most ${count(num('rollout_surge_max'), 'extra pod')}, at least ${pct(num('rollout_available_min_ratio'))} available (rollouts.csv)`,
+    );
+  if (s.traffic) {
+    const whole = (x: number) => Math.round(x).toLocaleString('en-US');
+    const failed = num('requests_failed');
+    lines.push(
+      `  requests       ${whole(num('requests'))}${s.traffic.mode === 'fluid' ? ' (expected, fluid mode)' : ''}, ${whole(failed)} failed (${pct(num('request_error_ratio'))})${num('rollouts') > 0 ? `, ${whole(num('requests_failed_during_rollouts'))} of them during rollouts` : ''}`,
+    );
+    if (m.latency_p50_ms !== '')
+      lines.push(
+        `  latency        p50 ${+num('latency_p50_ms').toPrecision(3)} ms, p99 ${+num('latency_p99_ms').toPrecision(3)} ms, p999 ${+num('latency_p999_ms').toPrecision(3)} ms; SLO burn rate ${+num('slo_burn_rate').toPrecision(3)} (requests.csv)`,
+      );
+    if (num('canaries_aborted') > 0) lines.push(`  canaries       ${count(num('canaries_aborted'), 'canary')} aborted (events.csv)`);
+  }
   if (num('cost') > 0) lines.push(`  cost           ${formatCost(num('cost'))} for ${formatNodeHours(num('node_hours'))} node-hours`);
   const reasons = [...r.pendingReasons].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   for (const [why, n] of reasons.slice(0, 3)) lines.push(`  still pending  ${count(n, 'pod')}: ${why}`);
