@@ -154,7 +154,7 @@ export function prepareRun(s: Scenario, sinks: Sinks): PreparedRun {
     traffic.rollingOut = () => rollouts.active;
     const canaries = new CanaryController(sim, traffic, s.traffic.canaries, recorder);
     metrics.add(new RequestsCollector(traffic, canaries, s.traffic.slo, s.metricsIntervalMs, factory));
-  }
+  } else metrics.add(new RequestsCollector(null, null, { latencyMs: 0, target: 1 }, s.metricsIntervalMs, factory));
   metrics.add(recorder);
 
   for (const p of s.pools) {

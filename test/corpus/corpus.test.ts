@@ -61,10 +61,11 @@ describe.skipIf(!exists)('corpus: ../shared/data', () => {
     };
     const DIR = 'online-boutique/kubernetes-manifests';
 
-    it('release manifest: 12 Deployments with their requests; 12 Services and 11 ServiceAccounts not simulated', () => {
+    it('release manifest: 12 Deployments with their requests; 12 Services; 11 ServiceAccounts not simulated', () => {
       const s = tmp.load(data('online-boutique/kubernetes-manifests.yaml'));
       expect(kindCounts(s)).toEqual({ Deployment: 12 });
-      expect(notSimulated(s)).toEqual({ Service: 12, ServiceAccount: 11 });
+      expect(notSimulated(s)).toEqual({ ServiceAccount: 11 });
+      expect(s.services).toHaveLength(12);
       expect(s.warnings).toEqual([]);
       const got = Object.fromEntries(s.workloads.map((w) => [w.name, [w.template.requests[CPU], w.template.requests[MEMORY] / Mi]]));
       expect(got).toEqual(REQUESTS);
@@ -105,7 +106,8 @@ describe.skipIf(!exists)('corpus: ../shared/data', () => {
       expect(files).toHaveLength(11); // cartservice.yaml holds two Deployments (cartservice, redis-cart)
       const s = tmp.load(files.map((f) => data(`${DIR}/${f}`)));
       expect(kindCounts(s)).toEqual({ Deployment: 12 });
-      expect(notSimulated(s)).toEqual({ Service: 12, ServiceAccount: 11 });
+      expect(notSimulated(s)).toEqual({ ServiceAccount: 11 });
+      expect(s.services).toHaveLength(12);
       const got = Object.fromEntries(s.workloads.map((w) => [w.name, [w.template.requests[CPU], w.template.requests[MEMORY] / Mi]]));
       expect(got).toEqual(REQUESTS);
     });
@@ -145,10 +147,11 @@ describe.skipIf(!exists)('corpus: ../shared/data', () => {
       user: [100, 100],
     };
 
-    it('complete-demo: 14 Deployments in sock-shop; 1 Namespace and 14 Services not simulated; requests as written', () => {
+    it('complete-demo: 14 Deployments in sock-shop; 14 Services; 1 Namespace not simulated; requests as written', () => {
       const s = tmp.load(data('sock-shop/complete-demo.yaml'));
       expect(kindCounts(s)).toEqual({ Deployment: 14 });
-      expect(notSimulated(s)).toEqual({ Namespace: 1, Service: 14 });
+      expect(notSimulated(s)).toEqual({ Namespace: 1 });
+      expect(s.services).toHaveLength(14);
       expect(s.warnings).toEqual([]);
       const ws = byName(s);
       for (const w of s.workloads) {
@@ -210,7 +213,8 @@ describe.skipIf(!exists)('corpus: ../shared/data', () => {
     it('autoscaling on top of complete-demo: both load together', () => {
       const s = tmp.load([data('sock-shop/complete-demo.yaml'), data('sock-shop/autoscaling')]);
       expect(kindCounts(s)).toEqual({ Deployment: 14 });
-      expect(notSimulated(s)).toEqual({ Namespace: 1, Service: 14, HorizontalPodAutoscaler: 8 });
+      expect(notSimulated(s)).toEqual({ Namespace: 1, HorizontalPodAutoscaler: 8 });
+      expect(s.services).toHaveLength(14);
     });
 
     // cart-hsc.yaml targets Deployment "cart", but the Deployment is "carts" (README): once HPAs are simulated,
@@ -219,10 +223,11 @@ describe.skipIf(!exists)('corpus: ../shared/data', () => {
   });
 
   describe('k8s-examples', () => {
-    it('guestbook all-in-one: 3 Deployments, 6 pods in total, requests 100m/100Mi; 3 Services not simulated', () => {
+    it('guestbook all-in-one: 3 Deployments, 6 pods in total, requests 100m/100Mi; 3 Services', () => {
       const s = tmp.load(data('k8s-examples/guestbook/all-in-one/guestbook-all-in-one.yaml'));
       expect(kindCounts(s)).toEqual({ Deployment: 3 });
-      expect(notSimulated(s)).toEqual({ Service: 3 });
+      expect(notSimulated(s)).toEqual({});
+      expect(s.services).toHaveLength(3);
       expect(Object.fromEntries(s.workloads.map((w) => [w.name, w.replicas]))).toEqual({
         'redis-master': 1,
         'redis-replica': 2,
@@ -245,7 +250,8 @@ describe.skipIf(!exists)('corpus: ../shared/data', () => {
         'redis-replica': 2,
         frontend: 3,
       });
-      expect(notSimulated(s)).toEqual({ Service: 3 });
+      expect(notSimulated(s)).toEqual({});
+      expect(s.services).toHaveLength(3);
     });
 
     it('cassandra: a StatefulSet of 3 (StorageClass not simulated), its pods created in order with their 1800 s grace period', () => {
@@ -270,7 +276,9 @@ describe.skipIf(!exists)('corpus: ../shared/data', () => {
       expect(Number(created[1]![1])).toBeGreaterThan(Number(created[0]![1]));
       expect(Number(created[2]![1])).toBeGreaterThan(Number(created[1]![1]));
       const both = tmp.load(data('k8s-examples/cassandra'));
-      expect(notSimulated(both)).toEqual({ Service: 1, StorageClass: 1 });
+      expect(notSimulated(both)).toEqual({ StorageClass: 1 });
+      // Its headless Service selects the StatefulSet's pods.
+      expect(both.services.map((x) => x.name)).toEqual(['cassandra']);
     });
 
     it("cassandra: the unevenly indented requests parse to the container's requests map", () => {

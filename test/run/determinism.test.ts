@@ -39,6 +39,7 @@ describe('determinism', () => {
         'nodes.csv',
         'pods.csv',
         'pools.csv',
+        'requests.csv',
         'rollouts.csv',
         'scenario.resolved.yaml',
         'summary.csv',

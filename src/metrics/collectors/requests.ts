@@ -32,8 +32,9 @@ export class RequestsCollector implements Collector {
   private last = 0;
 
   constructor(
-    private readonly traffic: TrafficModel,
-    private readonly canaries: CanaryController,
+    /** null: the scenario has no traffic (requests.csv holds its header only, summary.csv no request columns). */
+    private readonly traffic: TrafficModel | null,
+    private readonly canaries: CanaryController | null,
     private readonly slo: { latencyMs: number; target: number },
     private readonly intervalMs: number,
     sinks: SinkFactory,
@@ -65,11 +66,12 @@ export class RequestsCollector implements Collector {
 
   sample(t: number | string): void {
     // The first sample (time 0) covers nothing.
-    if (this.last++ === 0) return;
+    if (this.last++ === 0 || !this.traffic) return;
     for (const s of this.traffic.series) this.row(t, s);
   }
 
   summary(): Figures {
+    if (!this.traffic) return {};
     const all = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 86_400_000, numberOfSignificantValueDigits: 3 });
     let requests = 0;
     let ok = 0;
@@ -112,7 +114,7 @@ export class RequestsCollector implements Collector {
       latency_p999_ms: pct(99.9, 3),
       slo_burn_rate: done > 0 ? tidy(bad / (1 - this.slo.target)) : '',
       requests_failed_during_rollouts: tidy(this.traffic.lostDuringRollouts),
-      ...(this.canaries.outcomes.length > 0
+      ...(this.canaries && this.canaries.outcomes.length > 0
         ? {
             canaries_aborted: this.canaries.outcomes.filter((o) => o.abortedAt >= 0).length,
             canary_weight_end: this.canaries.outcomes.map((o) => o.weight).join(' '),
