@@ -4,22 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { loadScenario } from '../../src/scenario/load.js';
 import { runScenario, tempFiles } from '../helpers/scenario.js';
+import { serviceApp } from '../helpers/manifests.js';
 
-const app = (name: string) => `
-      - apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: ${name}}
-        spec:
-          replicas: 2
-          selector: {matchLabels: {app: ${name}}}
-          template:
-            metadata: {labels: {app: ${name}}}
-            spec:
-              containers: [{name: c, image: ${name}, resources: {requests: {cpu: 100m, memory: 64Mi}}}]
-      - apiVersion: v1
-        kind: Service
-        metadata: {name: ${name}}
-        spec: {selector: {app: ${name}}, ports: [{port: 80}]}`;
+const app = (name: string) => serviceApp(name, { replicas: 2 });
 
 function scenario(traffic: string, duration = '30m') {
   return `

@@ -4,10 +4,19 @@
 // Without both, a rolling update under load loses requests.
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../helpers/scenario.js';
+import { serviceApp } from '../helpers/manifests.js';
 
 function scenario(safe: boolean) {
-  const probe = safe ? '\n                  readinessProbe: {httpGet: {path: /, port: 80}, periodSeconds: 1}' : '';
-  const hook = safe ? '\n                  lifecycle: {preStop: {sleep: {seconds: 5}}}' : '';
+  const container = safe
+    ? ['readinessProbe: {httpGet: {path: /, port: 80}, periodSeconds: 1}', 'lifecycle: {preStop: {sleep: {seconds: 5}}}']
+    : [];
+  const objects = serviceApp('web', {
+    replicas: 4,
+    image: 'web:1',
+    cpu: '500m',
+    strategy: 'strategy: {rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}',
+    container,
+  });
   return `
 name: drops
 duration: 5m
@@ -17,25 +26,7 @@ cluster:
     - {name: p, count: 3, allocatable: {cpu: "8", memory: 32Gi}}
 workloads:
   - warmUp: 3s
-    objects:
-      - apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: web}
-        spec:
-          replicas: 4
-          strategy: {rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}
-          selector: {matchLabels: {app: web}}
-          template:
-            metadata: {labels: {app: web}}
-            spec:
-              containers:
-                - name: app
-                  image: web:1
-                  resources: {requests: {cpu: 500m, memory: 128Mi}}${probe}${hook}
-      - apiVersion: v1
-        kind: Service
-        metadata: {name: web}
-        spec: {selector: {app: web}, ports: [{port: 80}]}
+    objects:${objects}
 rollouts:
   - {at: 2m, deployment: web, set: {image: web:2}}
 traffic:

@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { erlangC } from '../../src/traffic/erlang.js';
 import { runScenario } from '../helpers/scenario.js';
+import { serviceApp } from '../helpers/manifests.js';
 
 const C = 3;
 const LAMBDA = 2.1;
@@ -23,21 +24,7 @@ cluster:
   nodePools:
     - {name: p, count: 1, allocatable: {cpu: "4", memory: 16Gi}}
 workloads:
-  - objects:
-      - apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: web}
-        spec:
-          replicas: 1
-          selector: {matchLabels: {app: web}}
-          template:
-            metadata: {labels: {app: web}}
-            spec:
-              containers: [{name: c, image: web, resources: {requests: {cpu: 100m, memory: 64Mi}}}]
-      - apiVersion: v1
-        kind: Service
-        metadata: {name: web}
-        spec: {selector: {app: web}, ports: [{port: 80}]}
+  - objects:${serviceApp('web')}
 traffic:
   entrypoints:
     - {service: web, rate: ${LAMBDA}}

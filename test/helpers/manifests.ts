@@ -1,0 +1,34 @@
+// Manifest text for scenario tests: a Deployment with a Service selecting its pods, as list items of a
+// workloads entry's `objects:` (indented to sit under it).
+
+export interface AppOptions {
+  replicas?: number;
+  image?: string;
+  cpu?: string;
+  /** A `strategy:` line for the Deployment spec, e.g. `strategy: {rollingUpdate: {maxSurge: 1}}`. */
+  strategy?: string;
+  /** More fields of the container, each line indented like `image:`. */
+  container?: string[];
+}
+
+export function serviceApp(name: string, o: AppOptions = {}): string {
+  const pad = (lines: string[], n: number) => lines.map((l) => `\n${' '.repeat(n)}${l}`).join('');
+  return `
+      - apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: ${name}}
+        spec:
+          replicas: ${o.replicas ?? 1}${o.strategy ? pad([o.strategy], 10) : ''}
+          selector: {matchLabels: {app: ${name}}}
+          template:
+            metadata: {labels: {app: ${name}}}
+            spec:
+              containers:
+                - name: c
+                  image: ${o.image ?? name}
+                  resources: {requests: {cpu: ${o.cpu ?? '100m'}, memory: 64Mi}}${pad(o.container ?? [], 18)}
+      - apiVersion: v1
+        kind: Service
+        metadata: {name: ${name}}
+        spec: {selector: {app: ${name}}, ports: [{port: 80}]}`;
+}
