@@ -421,6 +421,7 @@ export class ClusterState {
     this.requireReal('setPodReady');
     if (pod.ready === ready || !pod.node) return;
     pod.ready = ready;
+    pod.readySince = this.clock.now;
     this.emit('PodReadyChanged', pod, pod.node);
   }
 
@@ -568,6 +569,7 @@ export class ClusterState {
     // Ready at once without readiness or startup probes (PodRunning says so; no PodReadyChanged), else false
     // until the kubelet's prober says otherwise (setPodReady).
     pod.ready = ready;
+    pod.readySince = this.clock.now;
     const images = pod.node.images;
     for (const img of pod.template.images) {
       if (images.has(img.name)) continue;

@@ -145,6 +145,8 @@ export class Pod {
    * lifecycle controller sets it false when the node stops reporting (MarkPodsNotReady).
    */
   ready = false;
+  /** When the Ready condition last changed (its lastTransitionTime), or -1 before the pod ran. */
+  readySince = -1;
   /** Container restarts (its container exited and restartPolicy restarted it, or its node restarted). */
   restarts = 0;
   /** The exit code of each container run that ends after runMs (0: success). */

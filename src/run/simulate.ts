@@ -20,6 +20,9 @@ import { RequestsCollector } from '../metrics/collectors/requests.js';
 import { TrafficController, type TrafficModel } from '../traffic/controller.js';
 import { FluidTrafficController } from '../traffic/fluid-controller.js';
 import { CanaryController } from '../traffic/canary.js';
+import { HPAController } from '../controllers/hpa/controller.js';
+import { MetricsServer, type UsageSource } from '../controllers/metrics-server/controller.js';
+import { LoadUsage } from '../controllers/metrics-server/load-usage.js';
 import { KubeletController } from '../controllers/kubelet/controller.js';
 import { ReplicaSetController } from '../controllers/replicaset/controller.js';
 import { JobController } from '../controllers/job/controller.js';
@@ -145,6 +148,14 @@ export function prepareRun(s: Scenario, sinks: Sinks): PreparedRun {
   metrics.add(new AvailabilityCollector(sim, cluster, names, factory));
   metrics.add(new BudgetsCollector(sim, disruption, factory));
   const rollouts = metrics.add(new RolloutsCollector(sim, factory));
+  let usage: MetricsServer | null = null;
+  if (s.hpas.length > 0) {
+    usage = new MetricsServer(sim, cluster);
+    usage.addSource(new LoadUsage(cluster, s.cpuLoads));
+    const hpa = new HPAController(sim, cluster, usage, recorder);
+    for (const h of s.hpas) hpa.add(h.spec, h.at);
+    metrics.add({ summary: () => ({ hpa_rescales: hpa.decisions.length }) });
+  }
   deployments.onStep(rollouts);
   if (s.traffic) {
     const traffic: TrafficModel =
@@ -152,6 +163,7 @@ export function prepareRun(s: Scenario, sinks: Sinks): PreparedRun {
         ? new FluidTrafficController(sim, cluster, s.traffic, s.traffic.intervalMs, s.durationMs)
         : new TrafficController(sim, cluster, s.traffic);
     traffic.rollingOut = () => rollouts.active;
+    if (usage && 'cpuUsedMilliMs' in traffic) usage.addSource(traffic as unknown as UsageSource);
     const canaries = new CanaryController(sim, traffic, s.traffic.canaries, recorder);
     metrics.add(new RequestsCollector(traffic, canaries, s.traffic.slo, s.metricsIntervalMs, factory));
   } else metrics.add(new RequestsCollector(null, null, { latencyMs: 0, target: 1 }, s.metricsIntervalMs, factory));

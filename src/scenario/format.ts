@@ -201,6 +201,10 @@ const workload = obj({
     { kind: 'distribution', unit: 'duration' },
     "how long the entry's containers take to exit after SIGTERM (one draw per termination); without it they run until SIGKILL at the end of the grace period",
   ),
+  cpuLoad: prop(
+    { kind: 'any' },
+    'the total CPU the entry\'s Deployments and StatefulSets use, spread over their running pods (what an HPA sees): "3" or 2500m, or {steps: [{at: 0s, cpu: 500m}, {at: 10m, cpu: "3"}]}',
+  ),
 });
 
 /** Which nodes a fault hits: a zone, a pool, or one node; `count` picks that many of them at random. */

@@ -6,6 +6,9 @@ import type { Distribution } from '../engine/distributions.js';
 import { ResourceSpace, isValidResourceName } from '../model/resources.js';
 import { systemDefaultConstraints } from '../scheduler/plugins/pod-topology-spread.js';
 import { readService, type ServiceSpec } from '../workload/service-spec.js';
+import { readHPA, type HPASpec } from '../workload/hpa-spec.js';
+import { checkHPAMetrics, hpaTargetWarnings, readCpuLoad } from './autoscaling.js';
+import type { LoadSteps } from '../controllers/metrics-server/load-usage.js';
 import { readTraffic, type TrafficConfig } from '../traffic/spec.js';
 import { matchSelector } from '../model/selectors.js';
 import { readRollouts, withRestartedAt, type RolloutEntry } from './rollouts.js';
@@ -216,7 +219,19 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
           `PriorityClass "${o.name}" is marked globalDefault, but "${other[0]}" already is; only one default can exist`,
         );
       priorities.set(o.name, pc);
-    } else if (!['Pod', 'Deployment', 'ReplicaSet', 'Job', 'StatefulSet', 'DaemonSet', 'PodDisruptionBudget', 'Service'].includes(o.kind))
+    } else if (
+      ![
+        'Pod',
+        'Deployment',
+        'ReplicaSet',
+        'Job',
+        'StatefulSet',
+        'DaemonSet',
+        'PodDisruptionBudget',
+        'Service',
+        'HorizontalPodAutoscaler',
+      ].includes(o.kind)
+    )
       notSimulated.set(o.kind, (notSimulated.get(o.kind) ?? 0) + 1);
   }
 
@@ -247,10 +262,15 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     return spec && withRestartedAt(spec, o);
   };
   const services: ServiceSpec[] = [];
+  const hpas: { spec: HPASpec; at: number }[] = [];
   for (const { o, entry } of objects) {
     const w = cfg.workloads[entry]!;
     if (o.kind === 'Service') {
       services.push(readService(o));
+      continue;
+    }
+    if (o.kind === 'HorizontalPodAutoscaler') {
+      hpas.push({ spec: checkHPAMetrics(readHPA(o), o), at: w.at });
       continue;
     }
     if (o.kind === 'PodDisruptionBudget') {
@@ -272,6 +292,14 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
         `${svc.source.file}:${svc.source.line}: Service "${svc.name}" selects no pods of the workloads: it has no endpoints, and requests to it fail`,
       );
   }
+  warnings.push(...hpaTargetWarnings(hpas, workloads));
+  const cpuLoads = new Map<string, LoadSteps>();
+  cfg.workloads.forEach((w, i) => {
+    if (w.cpuLoad === undefined) return;
+    const steps = readCpuLoad(w.cpuLoad, ['workloads', i, 'cpuLoad'], doc);
+    for (const { o, entry } of objects)
+      if (entry === i && (o.kind === 'Deployment' || o.kind === 'StatefulSet')) cpuLoads.set(`${o.kind}/${o.namespace}/${o.name}`, steps);
+  });
   const applied = objects.map(({ o, entry }) => ({ o, entry, at: cfg.workloads[entry]!.at }));
   workloads.push(...readRollouts(cfg.rollouts, applied, doc, specOf));
   // initRunTimeByName names init containers of the entry's pods that run to completion: another name is a mistake.
@@ -371,6 +399,8 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     arrivals,
     services,
     traffic,
+    hpas,
+    cpuLoads,
     notSimulated,
     warnings: [],
     sources,
@@ -503,6 +533,7 @@ export interface WorkloadEntry {
   initRunTimeByName?: Record<string, Distribution>;
   initExitCode?: number;
   preStop?: Distribution;
+  cpuLoad?: unknown;
   shutdown?: Distribution;
 }
 

@@ -1,6 +1,8 @@
 // The typed scenario: what scenario/load.ts makes of a scenario file, and all a run needs.
 import type { ServiceSpec } from '../workload/service-spec.js';
 import type { TrafficSpec } from '../traffic/spec.js';
+import type { HPASpec } from '../workload/hpa-spec.js';
+import type { LoadSteps } from '../controllers/metrics-server/load-usage.js';
 import type { Distribution } from '../engine/distributions.js';
 import type { ResourceSpace } from '../model/resources.js';
 import type { Taint } from '../model/selectors.js';
@@ -70,6 +72,10 @@ export interface Scenario {
   services: ServiceSpec[];
   /** The `traffic:` section, or null without one. */
   traffic: TrafficSpec | null;
+  /** HorizontalPodAutoscalers from the manifests, with their entries' times. */
+  hpas: { spec: HPASpec; at: number }[];
+  /** Workloads' total CPU load (workloads entries' cpuLoad), by workload key. */
+  cpuLoads: Map<string, LoadSteps>;
   /** Kind -> count of objects accepted but not simulated. */
   notSimulated: Map<string, number>;
   warnings: string[];

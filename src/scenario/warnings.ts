@@ -110,7 +110,6 @@ function smallest(d: Distribution): number {
 
 /** What a run leaves out when a scenario holds objects of a kind that is accepted but not simulated. */
 const LEFT_OUT: Record<string, string> = {
-  HorizontalPodAutoscaler: 'replicas stay as the manifests set them (autoscaling is not simulated yet)',
   VerticalPodAutoscaler: 'requests stay as the manifests set them',
   LimitRange: 'no default requests or limits are applied: pods request exactly what their containers say',
   ResourceQuota: 'quotas are not enforced: every pod is created',

@@ -204,22 +204,24 @@ describe.skipIf(!exists)('corpus: ../shared/data', () => {
       expect(e.problem).toMatch(/expected apps\/v1$/);
     });
 
-    it('autoscaling: the 8 HPAs are accepted and listed as not simulated', () => {
+    it('autoscaling: the 8 HPAs (autoscaling/v1, targets in apps/v1beta1) are accepted, and warn that no manifest defines their targets', () => {
       const s = tmp.load(data('sock-shop/autoscaling'));
       expect(s.workloads).toEqual([]);
-      expect(notSimulated(s)).toEqual({ HorizontalPodAutoscaler: 8 });
+      expect(notSimulated(s)).toEqual({});
+      expect(s.hpas.map((h) => [h.spec.target.name, h.spec.minReplicas, h.spec.maxReplicas])).toHaveLength(8);
+      expect(s.warnings.filter((w) => w.includes('HorizontalPodAutoscaler'))).toHaveLength(8);
     });
 
-    it('autoscaling on top of complete-demo: both load together', () => {
+    it('autoscaling on top of complete-demo: 7 targets resolve by group and kind; "cart" (the Deployment is "carts") is reported', () => {
       const s = tmp.load([data('sock-shop/complete-demo.yaml'), data('sock-shop/autoscaling')]);
       expect(kindCounts(s)).toEqual({ Deployment: 14 });
-      expect(notSimulated(s)).toEqual({ Namespace: 1, HorizontalPodAutoscaler: 8 });
+      expect(notSimulated(s)).toEqual({ Namespace: 1 });
       expect(s.services).toHaveLength(14);
+      expect(s.hpas).toHaveLength(8);
+      const hpaWarnings = s.warnings.filter((w) => w.includes('HorizontalPodAutoscaler'));
+      expect(hpaWarnings).toHaveLength(1);
+      expect(hpaWarnings[0]).toMatch(/HorizontalPodAutoscaler sock-shop\/cart targets Deployment "cart", which no manifest defines: it will report FailedGetScale and scale nothing \(did you mean "carts"\?\)$/);
     });
-
-    // cart-hsc.yaml targets Deployment "cart", but the Deployment is "carts" (README): once HPAs are simulated,
-    // the unresolved target must be reported (a warning), not crash or silently do nothing.
-    it.todo('autoscaling: the unresolved HPA target "cart" is reported once HPAs are simulated');
   });
 
   describe('k8s-examples', () => {
@@ -335,10 +337,10 @@ describe.skipIf(!exists)('corpus: ../shared/data', () => {
         expect([summary.pods_created, summary.pods_running_end]).toEqual([1, 1]);
       });
 
-      it('the two HPAs are accepted as not simulated', () => {
-        const s = tmp.load(data('k8s-examples/vllm-hpa/hpa'));
-        expect(s.workloads).toEqual([]);
-        expect(notSimulated(s)).toEqual({ HorizontalPodAutoscaler: 2 });
+      it('an HPA on a Pods metric the simulation does not produce is refused, with its place', () => {
+        expect(() => tmp.load(data('k8s-examples/vllm-hpa/hpa'))).toThrow(
+          /spec\.metrics\[0\]: the simulation cannot produce the Pods metric "[a-z_]+": kubesim does not produce Pods metrics yet \(autoscale on cpu/,
+        );
       });
     });
 

@@ -58,9 +58,10 @@ describe('objects accepted but not simulated', () => {
       's.yaml': `${CLUSTER}workloads:\n  - objects:\n${objects(['HorizontalPodAutoscaler', 'LimitRange', 'HorizontalPodAutoscaler', 'Service'])}\n`,
     });
     expect(s.warnings).toEqual([
-      '2 HorizontalPodAutoscaler not simulated (default/h0, default/h2): replicas stay as the manifests set them (autoscaling is not simulated yet)',
       '1 LimitRange not simulated (team/l1): no default requests or limits are applied: pods request exactly what their containers say',
       's.yaml:10: Service "s3" selects no pods of the workloads: it has no endpoints, and requests to it fail',
+      's.yaml:7: HorizontalPodAutoscaler default/h0 targets Deployment "web", which no manifest defines: it will report FailedGetScale and scale nothing',
+      's.yaml:9: HorizontalPodAutoscaler default/h2 targets Deployment "web", which no manifest defines: it will report FailedGetScale and scale nothing',
     ]);
     // Services are simulated (their endpoints take traffic).
     expect(s.notSimulated.get('Service')).toBeUndefined();

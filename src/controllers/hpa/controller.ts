@@ -1,0 +1,191 @@
+// The HorizontalPodAutoscaler controller (pkg/controller/podautoscaler/horizontal.go, v1.36): each HPA is synced
+// every 15 s (--horizontal-pod-autoscaler-sync-period) from when it is applied. A sync reads the target's scale
+// (spec.replicas), clamps it to [min, max] when outside, otherwise asks the replica calculator for each metric
+// (CPU from metrics-server's latest samples) and normalizes the highest proposal, with spec.behavior or without
+// it (the legacy path), then scales the target. Every rescale goes to events.csv with its inputs.
+import type { Simulation } from '../../engine/simulation.js';
+import type { ClusterState } from '../../model/cluster-state.js';
+import type { Pod } from '../../model/pod.js';
+import type { Workload, WorkloadKind } from '../../model/workloads.js';
+import { CPU, MEMORY } from '../../model/resources.js';
+import type { EventRecorder } from '../../metrics/collectors/events.js';
+import type { HPASpec } from '../../workload/hpa-spec.js';
+import type { MetricsServer } from '../metrics-server/controller.js';
+import {
+  computeReplicasForMetrics,
+  DEFAULT_CPU_INITIALIZATION_PERIOD_MS,
+  DEFAULT_INITIAL_READINESS_DELAY_MS,
+  DEFAULT_SYNC_PERIOD_MS,
+  getRawResourceReplicas,
+  getResourceReplicas,
+  isReplicaCalcError,
+  normalizeDesiredReplicas,
+  normalizeDesiredReplicasWithBehaviors,
+  recordInitialRecommendation,
+  storeScaleEvent,
+  tolerancesForHpa,
+  type BehaviorState,
+  type HPAPodView,
+  type MetricProposal,
+  type PodMetricsInfo,
+} from './calc.js';
+
+/** An HPA as the controller keeps it: its spec and the state horizontal.go keeps per HPA. */
+interface Managed {
+  readonly spec: HPASpec;
+  state: BehaviorState;
+  /** The reason of the last FailedGetScale or FailedComputeMetricsReplicas event, so each is recorded once in a row. */
+  failing: string;
+}
+
+/** Kinds an HPA may scale (their scale subresource), in API group apps. */
+const SCALABLE: readonly WorkloadKind[] = ['Deployment', 'StatefulSet', 'ReplicaSet'];
+
+/** What a decision was based on, for events.csv and the tests. */
+export interface HPADecision {
+  readonly hpa: string;
+  readonly time: number;
+  readonly current: number;
+  readonly desired: number;
+  readonly metric: string;
+  readonly reason: string;
+}
+
+export class HPAController {
+  private readonly kSync: number;
+  private readonly hpas: Managed[] = [];
+  readonly decisions: HPADecision[] = [];
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly cluster: ClusterState,
+    private readonly metrics: MetricsServer,
+    private readonly recorder: EventRecorder | null,
+    private readonly syncPeriodMs = DEFAULT_SYNC_PERIOD_MS,
+  ) {
+    this.kSync = sim.register('hpa.sync', (i) => {
+      this.sync(this.hpas[i]!);
+      sim.schedule(this.syncPeriodMs, this.kSync, i);
+    });
+    const kAdd = sim.register('hpa.add', (i) => sim.schedule(0, this.kSync, i));
+    this.kAdd = kAdd;
+  }
+
+  private readonly kAdd: number;
+
+  /** Applies an HPA at `at` (its workloads entry's time); its first sync follows at once. */
+  add(spec: HPASpec, at: number): void {
+    this.hpas.push({ spec, state: { recommendations: [], scaleUpEvents: [], scaleDownEvents: [] }, failing: '' });
+    this.sim.scheduleAt(Math.max(at, this.sim.now), this.kAdd, this.hpas.length - 1);
+  }
+
+  private object(h: HPASpec): string {
+    return `horizontalpodautoscaler/${h.namespace}/${h.name}`;
+  }
+
+  private fail(m: Managed, reason: string, message: string): void {
+    if (m.failing === message) return;
+    m.failing = message;
+    this.recorder?.event('Warning', reason, this.object(m.spec), message);
+  }
+
+  /** The pods of the target: live pods whose top-level owner it is, as views for the replica calculator. */
+  private pods(target: Workload): { views: HPAPodView[]; metrics: Map<string, { value: number; timestamp: number; window: number }> } {
+    const views: HPAPodView[] = [];
+    const metrics = new Map<string, { value: number; timestamp: number; window: number }>();
+    for (const p of this.cluster.livePods.values()) {
+      if (p.workload < 0 || this.cluster.workloads[p.workload]!.root !== target) continue;
+      views.push(this.view(p));
+      const s = this.metrics.cpu(p);
+      if (s) metrics.set(p.name, { value: s.value, timestamp: s.timestamp ?? this.sim.now, window: s.window ?? 0 });
+    }
+    return { views, metrics };
+  }
+
+  private view(p: Pod): HPAPodView {
+    return {
+      name: p.name,
+      phase: p.phase === 'Running' || p.phase === 'Pending' || p.phase === 'Succeeded' || p.phase === 'Failed' ? p.phase : 'Unknown',
+      deleting: p.terminating,
+      ...(p.startedAt >= 0 ? { startTime: p.startedAt } : {}),
+      ...(p.phase === 'Running' ? { ready: p.ready ? ('True' as const) : ('False' as const), readyTransitionTime: p.readySince } : {}),
+      requests: { cpu: p.template.requests[CPU] ?? 0, memory: p.template.requests[MEMORY] ?? 0 },
+    };
+  }
+
+  /** horizontal.go reconcileAutoscaler. */
+  private sync(m: Managed): void {
+    const h = m.spec;
+    const now = this.sim.now;
+    const target =
+      SCALABLE.includes(h.target.kind as WorkloadKind) && h.target.apiGroup === 'apps'
+        ? this.cluster.findWorkload(h.target.kind as WorkloadKind, h.namespace, h.target.name)
+        : undefined;
+    if (!target || target.deletedAt >= 0) {
+      const resource = `${h.target.kind.toLowerCase()}s${h.target.apiGroup ? `.${h.target.apiGroup}` : ''}`;
+      return this.fail(m, 'FailedGetScale', `${resource} "${h.target.name}" not found`);
+    }
+    this.metrics.watch(target.index);
+    const current = target.spec.replicas;
+    if (m.state.recommendations.length === 0)
+      m.state = { ...m.state, recommendations: recordInitialRecommendation(current, undefined, now) };
+    let desired: number;
+    let metric = '';
+    let reason: string;
+    if (current === 0 && h.minReplicas !== 0) return; // scaling is disabled since the replica count of the target is zero
+    if (current > h.maxReplicas) {
+      desired = h.maxReplicas;
+      reason = 'Current number of replicas above Spec.MaxReplicas';
+    } else if (current < h.minReplicas) {
+      desired = h.minReplicas;
+      reason = 'Current number of replicas below Spec.MinReplicas';
+    } else {
+      const { views, metrics } = this.pods(target);
+      const calc = {
+        pods: views,
+        now,
+        cpuInitializationPeriod: DEFAULT_CPU_INITIALIZATION_PERIOD_MS,
+        delayOfInitialReadinessStatus: DEFAULT_INITIAL_READINESS_DELAY_MS,
+      };
+      const tolerances = tolerancesForHpa(h.behavior ?? undefined);
+      const info: PodMetricsInfo = metrics;
+      const proposals: MetricProposal[] = h.metrics.map((mt) => {
+        if (mt.type !== 'Resource' || mt.resource !== 'cpu') return { error: `the ${mt.type} metric is not simulated` };
+        const name = 'cpu resource utilization (percentage of request)';
+        if (mt.target.type === 'Utilization') {
+          const r = getResourceReplicas(calc, current, mt.target.averageUtilization, 'cpu', tolerances, info);
+          if (isReplicaCalcError(r)) return r;
+          metric = `${name}: ${r.utilization}% of request, target ${mt.target.averageUtilization}%`;
+          return { replicas: r.replicas, metric: name };
+        }
+        const targetMilli = 'averageValue' in mt.target ? mt.target.averageValue * 1000 : 0;
+        const r = getRawResourceReplicas(calc, current, targetMilli, 'cpu', tolerances, info);
+        if (isReplicaCalcError(r)) return r;
+        metric = `cpu resource: ${Math.round(r.usage)}m per pod, target ${Math.round(targetMilli)}m`;
+        return { replicas: r.replicas, metric: 'cpu resource' };
+      });
+      const best = computeReplicasForMetrics(current, proposals);
+      if (best.replicas < 0) return this.fail(m, 'FailedComputeMetricsReplicas', best.error ?? 'no metric');
+      m.failing = '';
+      const normalized = h.behavior
+        ? normalizeDesiredReplicasWithBehaviors(h.behavior, current, best.replicas, h.minReplicas, h.maxReplicas, m.state, now)
+        : normalizeDesiredReplicas(current, best.replicas, h.minReplicas, h.maxReplicas, m.state.recommendations, now);
+      m.state = { ...m.state, recommendations: normalized.recommendations };
+      desired = normalized.desiredReplicas;
+      reason = `${best.metric} above target`;
+      if (desired < current) reason = 'All metrics below target';
+      if (normalized.scalingLimited.status === 'True') reason += `; limited: ${normalized.scalingLimited.reason}`;
+    }
+    if (desired === current) return;
+    if (h.behavior)
+      m.state = { ...m.state, ...storeScaleEvent(h.behavior, m.state.scaleUpEvents, m.state.scaleDownEvents, current, desired, now) };
+    this.cluster.scaleWorkload(target, desired);
+    this.decisions.push({ hpa: `${h.namespace}/${h.name}`, time: now, current, desired, metric, reason });
+    this.recorder?.event(
+      'Normal',
+      'SuccessfulRescale',
+      this.object(h),
+      `New size: ${desired}; reason: ${reason}${metric ? ` (${metric}; ${current} replicas)` : ''}`,
+    );
+  }
+}

@@ -1,0 +1,70 @@
+// The HPA controller in a run, against a sequence worked out by hand from horizontal.go and
+// replica_calculator.go: a Deployment of 2 pods requesting 100m CPU, a total load of 100m that steps to 400m
+// at 5 min and back at 20 min, shared by the running pods; metrics-server scrapes every 15 s and the HPA
+// syncs every 15 s (both from 0), target 50% utilization, no behavior (the legacy path).
+import { describe, expect, it } from 'vitest';
+import { runScenario } from '../helpers/scenario.js';
+import { serviceApp } from '../helpers/manifests.js';
+
+const HPA = `
+      - apiVersion: autoscaling/v2
+        kind: HorizontalPodAutoscaler
+        metadata: {name: web}
+        spec:
+          scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+          minReplicas: 1
+          maxReplicas: 10
+          metrics: [{type: Resource, resource: {name: cpu, target: {type: Utilization, averageUtilization: 50}}}]`;
+
+function scenario(hpa = HPA) {
+  return `
+name: hpa
+duration: 30m
+metrics: {interval: 1m}
+cluster:
+  nodePools:
+    - {name: p, count: 2, allocatable: {cpu: "8", memory: 32Gi}}
+workloads:
+  - cpuLoad: {steps: [{at: 0s, cpu: 100m}, {at: 5m, cpu: 400m}, {at: 20m, cpu: 100m}]}
+    objects:${serviceApp('web', { replicas: 2 })}${hpa}
+`;
+}
+
+describe('the HPA in a run', () => {
+  it('scales 2 → 4 → 8 on the step up, held by the recommendations of the last 300 s, and back to 2 after them', () => {
+    const { table, summary } = runScenario(scenario());
+    const rescales = table('events')
+      .filter((e) => e.reason === 'SuccessfulRescale')
+      .map((e) => [e.time_s, String(e.message).split(';')[0]]);
+    // 315 s: the first sample of the new load (the scrape of (300, 315]): 200m of 100m = 200%, ratio 4, 8
+    // recommended, the scale-up limit max(2 x 2, 4) = 4. 330 s: the two new pods have no sample yet and count
+    // as 0 on a scale-up: (100 + 100 + 0 + 0) / 4 = 50%, so 4 is recommended; but stabilizeRecommendation takes
+    // the highest recommendation of the last 300 s, the 8 of 315 s, within the new limit max(2 x 4, 4) = 8.
+    // 1215 s: 100m over 8 pods = 12%, 2 recommended; the 8 recommended at 1200 s (a scrape of the old load)
+    // holds until it is before the cutoff now - 300 s, which first happens at 1515 s.
+    expect(rescales).toEqual([
+      [315, 'New size: 4'],
+      [330, 'New size: 8'],
+      [1515, 'New size: 2'],
+    ]);
+    expect(summary.hpa_rescales).toBe(3);
+    // Before the pods exist, then before they have two scrapes, there is no metric: a warning for each, not one per sync.
+    expect(
+      table('events')
+        .filter((e) => e.reason === 'FailedComputeMetricsReplicas')
+        .map((e) => [e.time_s, e.message]),
+    ).toEqual([
+      [0, 'invalid metrics (1 invalid out of 1), first error is: no pods returned by selector while calculating replica count'],
+      [15, 'invalid metrics (1 invalid out of 1), first error is: did not receive metrics for targeted pods (pods might be unready)'],
+    ]);
+  });
+
+  it('an HPA whose target does not exist is accepted with a warning and reports FailedGetScale once', () => {
+    const { table } = runScenario(scenario(HPA.replace('name: web}\n          minReplicas', 'name: wbe}\n          minReplicas')));
+    expect(
+      table('events')
+        .filter((e) => e.reason === 'FailedGetScale')
+        .map((e) => e.message),
+    ).toEqual(['deployments.apps "wbe" not found']);
+  });
+});
