@@ -220,7 +220,9 @@ describe.skipIf(!exists)('corpus: ../shared/data', () => {
       expect(s.hpas).toHaveLength(8);
       const hpaWarnings = s.warnings.filter((w) => w.includes('HorizontalPodAutoscaler'));
       expect(hpaWarnings).toHaveLength(1);
-      expect(hpaWarnings[0]).toMatch(/HorizontalPodAutoscaler sock-shop\/cart targets Deployment "cart", which no manifest defines: it will report FailedGetScale and scale nothing \(did you mean "carts"\?\)$/);
+      expect(hpaWarnings[0]).toMatch(
+        /HorizontalPodAutoscaler sock-shop\/cart targets Deployment "cart", which no manifest defines: it will report FailedGetScale and scale nothing \(did you mean "carts"\?\)$/,
+      );
     });
   });
 
