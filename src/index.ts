@@ -298,3 +298,27 @@ export { erlangB, erlangC, mmcMeanWait, mmcWaitTail, mmcMeanResponse } from './t
 export { fluidInterval, distributionMoments, mmkk, type FluidInput, type FluidOutput, type FluidState } from './traffic/fluid.js';
 export { rateAt, expectedRequests, checkRateCurve, type RateCurve } from './traffic/rates.js';
 export { slowestOf, sumOf } from './traffic/fluid-controller.js';
+
+// HorizontalPodAutoscaler (pkg/controller/podautoscaler): the replica calculator and normalization.
+export {
+  groupPods,
+  getResourceReplicas,
+  getRawResourceReplicas,
+  getMetricReplicas,
+  getObjectMetricReplicas,
+  getExternalMetricReplicas,
+  computeReplicasForMetrics,
+  normalizeDesiredReplicas,
+  normalizeDesiredReplicasWithBehaviors,
+  stabilizeRecommendation,
+  stabilizeRecommendationWithBehaviors,
+  convertDesiredReplicasWithRules,
+  convertDesiredReplicasWithBehaviorRate,
+  calculateScaleUpLimit,
+  calculateScaleUpLimitWithScalingRules,
+  calculateScaleDownLimitWithBehaviors,
+  generateHPAScaleUpRules,
+  generateHPAScaleDownRules,
+  tolerancesForHpa,
+} from './controllers/hpa/calc.js';
+export { readHPA, type HPASpec } from './workload/hpa-spec.js';
