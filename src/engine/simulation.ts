@@ -1,6 +1,6 @@
 // The engine: a clock, a queue of events ordered by (time, seq), and a run loop.
 // Shape after SimPy's core (simpy/core.py): schedule / step / run, deterministic ordering by insertion id.
-import { EventQueue } from './event-queue.js';
+import { EventQueue, type Timer } from './event-queue.js';
 import { RngStreams, type Rng } from './rng.js';
 
 /** A handler receives the event's two payload slots; kinds are registered once, so no closure is made per event. */
@@ -13,6 +13,8 @@ export interface SimEvent {
   a: number;
   b: unknown;
   cancelled: boolean;
+  /** Scheduled by postAt(): nobody holds it, so the record is reused once it has run. */
+  pooled: boolean;
 }
 
 export class Simulation {
@@ -20,6 +22,8 @@ export class Simulation {
   now = 0;
   private seq = 0;
   private readonly queue = new EventQueue();
+  /** Records of posted events that have run, for reuse. */
+  private readonly pool: SimEvent[] = [];
   private readonly handlers: Handler[] = [];
   private readonly kindNames: string[] = [];
   private readonly streams: RngStreams;
@@ -51,9 +55,50 @@ export class Simulation {
   scheduleAt(time: number, kind: number, a = 0, b: unknown = undefined): SimEvent {
     if (time < this.now) throw new Error(`bug: event ${this.kindName(kind)} at ${time} is in the past (now ${this.now})`);
     if (kind < 0 || kind >= this.handlers.length) throw new Error(`bug: unknown event kind ${kind}`);
-    const ev: SimEvent = { time, seq: this.seq++, kind, a, b, cancelled: false };
+    const ev: SimEvent = { time, seq: this.seq++, kind, a, b, cancelled: false, pooled: false };
     this.queue.add(ev, this.now);
     return ev;
+  }
+
+  /**
+   * As scheduleAt for an event nobody will cancel: no handle is returned, and the record is reused after it
+   * runs (for events scheduled per request).
+   */
+  postAt(time: number, kind: number, a = 0, b: unknown = undefined): void {
+    if (!(time >= this.now)) throw new Error(`bug: event ${this.kindName(kind)} at ${time} is in the past (now ${this.now})`);
+    if (kind < 0 || kind >= this.handlers.length) throw new Error(`bug: unknown event kind ${kind}`);
+    let ev = this.pool.pop();
+    if (ev === undefined) ev = { time, seq: this.seq++, kind, a, b, cancelled: false, pooled: true };
+    else {
+      ev.time = time;
+      ev.seq = this.seq++;
+      ev.kind = kind;
+      ev.a = a;
+      ev.b = b;
+    }
+    this.queue.add(ev, this.now);
+  }
+
+  /**
+   * A timer: a source of events of one kind (with payload `a`) that has one pending at most, such as an entry
+   * point's next arrival. setTimer() schedules its event, which is ordered as any other; it waits beside the
+   * queue's heap instead of in it, so a source that sets its next event from its handler costs no heap work.
+   */
+  timer(kind: number, a = 0): Timer {
+    if (kind < 0 || kind >= this.handlers.length) throw new Error(`bug: unknown event kind ${kind}`);
+    const t: Timer = { ev: { time: 0, seq: 0, kind, a, b: undefined, cancelled: false, pooled: false }, pending: false };
+    this.queue.addTimer(t);
+    return t;
+  }
+
+  /** Schedules a timer's event at `time` (as scheduleAt would); the timer must have none pending. */
+  setTimer(t: Timer, time: number): void {
+    if (!(time >= this.now)) throw new Error(`bug: event ${this.kindName(t.ev.kind)} at ${time} is in the past (now ${this.now})`);
+    if (t.pending) throw new Error(`bug: timer ${this.kindName(t.ev.kind)} set while its event is pending`);
+    t.ev.time = time;
+    t.ev.seq = this.seq++;
+    t.pending = true;
+    this.queue.timerSet(t);
   }
 
   /** Cancels a scheduled event; it stays in the heap and is skipped when reached. */
@@ -87,7 +132,7 @@ export class Simulation {
     if (ev.cancelled) return true;
     this.now = ev.time;
     this.eventsProcessed++;
-    this.handlers[ev.kind]!(ev.a, ev.b);
+    this.fire(ev);
     return true;
   }
 
@@ -108,19 +153,32 @@ export class Simulation {
   // away at the end of every run (costly in sweeps of many short runs).
   private loop(until: number, maxEvents: number): boolean {
     const q = this.queue;
-    const handlers = this.handlers;
-    let budget = maxEvents;
+    // Events are counted only under a limit: Infinity is a double, and a double live across the handler's
+    // call would be boxed (allocated) on every event.
+    const limited = maxEvents !== Infinity;
+    let budget = limited ? maxEvents : 0;
     while (!this.stopped) {
-      const ev = q.peek();
-      if (!ev || ev.time > until) return true;
-      if (budget-- <= 0) return false;
-      q.poll();
+      if (limited && budget-- <= 0) {
+        const next = q.peek();
+        return !next || next.time > until;
+      }
+      const ev = q.pollUntil(until);
+      if (!ev) return true;
       if (ev.cancelled) continue;
       this.now = ev.time;
       this.eventsProcessed++;
-      handlers[ev.kind]!(ev.a, ev.b);
+      this.fire(ev);
     }
     return true;
+  }
+
+  /** Runs an event's handler (a posted event's record goes back to the pool first). */
+  private fire(ev: SimEvent): void {
+    if (!ev.pooled) return this.handlers[ev.kind]!(ev.a, ev.b);
+    const { kind, a, b } = ev;
+    ev.b = undefined;
+    this.pool.push(ev);
+    this.handlers[kind]!(a, b);
   }
 
   /** Stops runUntil after the current event. */

@@ -20,6 +20,8 @@ export class ArrivalProcess {
   private pieceEnd = -Infinity;
   private perMs = 0;
   private readonly constantPieces: boolean;
+  /** Whether arrivals are Poisson (a flag: the kind is a string from the scenario file, slower to compare per arrival). */
+  private readonly poisson: boolean;
   /** A diurnal curve with mean 0 has no piece with a positive rate: never an arrival. */
   private readonly silent: boolean;
 
@@ -27,9 +29,10 @@ export class ArrivalProcess {
   constructor(
     private readonly curve: RateCurve,
     private readonly rng: Rng,
-    private readonly kind: ArrivalKind,
+    kind: ArrivalKind,
   ) {
     this.constantPieces = isPiecewiseConstant(curve);
+    this.poisson = kind === 'poisson';
     let base = curve;
     while (base.kind === 'spikes') base = base.base;
     this.silent = base.kind === 'diurnal' && base.meanRps === 0;
@@ -43,7 +46,7 @@ export class ArrivalProcess {
   next(nowMs: number): number {
     let t = Math.max(this.t, nowMs);
     // Exp(1) by inversion; 1 − u lies in (0, 1], so the log is finite.
-    let need = this.kind === 'poisson' ? -Math.log(1 - this.rng.random()) : 1;
+    let need = this.poisson ? -Math.log(1 - this.rng.random()) : 1;
     if (this.silent) return this.arrive(Infinity);
     for (;;) {
       if (t >= this.pieceEnd) this.enterPiece(t);

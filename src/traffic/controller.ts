@@ -24,24 +24,63 @@ const CALLING = 3;
 /** Failed while its pod's work was under way: the work's end event only frees it. */
 const ORPHANED = 4;
 
-/** A pod serving one Service's requests: its slots in use and its queue of waiting requests (ids, FIFO). */
+/** kube-proxy's modes (TrafficSpec.loadBalancing) as numbers for the request path. */
+const RANDOM = 0;
+const ROUND_ROBIN = 1;
+const LEAST_CONNECTION = 2;
+
+/** Failure codes (Request.failure): 0 for none, else 1 + the index in FAILURES. */
+const code = (why: Failure): number => FAILURES.indexOf(why) + 1;
+const TIMED_OUT = code('timed_out');
+const DEPENDENCY = code('dependency');
+
+/** A request in flight. Records are reused once done, most recently freed first. */
+interface Request {
+  arrivedAt: number;
+  /** The Service it was sent to. */
+  svc: ServiceState;
+  /** The request that called it, or null for one from an entry point. */
+  parent: Request | null;
+  /** Its entry point (a request from an entry point). */
+  entry: number;
+  /** Calls not yet returned (while CALLING). */
+  pending: number;
+  state: number;
+  failure: number;
+  /** The server it waits at or is served by. */
+  server: Server | null;
+}
+
+/**
+ * A pod serving one Service's requests: its slots in use and its queue of waiting requests (FIFO, a ring whose
+ * length is a power of two).
+ */
 interface Server {
   readonly pod: Pod;
-  readonly service: number;
+  /** The Service whose serving (service time, timeout) it applies. */
+  readonly svc: ServiceState;
   readonly slots: number;
   busy: number;
-  queue: Int32Array;
+  queue: (Request | null)[];
   head: number;
   length: number;
+  /** The pod is gone and the server forgotten; a Service's list may still hold it until the removal reaches kube-proxy. */
+  gone: boolean;
 }
 
 interface ServiceState {
+  readonly index: number;
   readonly spec: ServingSpec;
   readonly series: TrafficSeries;
   readonly rng: Rng;
   readonly calls: number[];
   rr: number;
+  /** The server of each endpoint, in the order of the Service's endpoints list. */
+  readonly servers: Server[];
 }
+
+/** A ring of `n` empty places (n a power of two). */
+const ring = (n: number): (Request | null)[] => Array.from({ length: n }, () => null);
 
 /** What the metrics and the canary controller read of either traffic mode. */
 export interface TrafficModel {
@@ -64,20 +103,11 @@ export class TrafficController implements TrafficModel {
   private readonly kArrive: number;
   private readonly kDone: number;
   private readonly lbRng: Rng;
+  private readonly lb: number;
 
-  // Requests, by id (reused): a structure of arrays, grown by doubling.
-  private cap = 1024;
-  private arrivedAt = new Float64Array(this.cap);
-  private serviceOf = new Int32Array(this.cap);
-  private parent = new Int32Array(this.cap);
-  private pending = new Int32Array(this.cap);
-  private entryOf = new Int32Array(this.cap);
-  private state = new Uint8Array(this.cap);
-  private failure = new Uint8Array(this.cap);
-  private serverOf: (Server | null)[] = new Array<Server | null>(this.cap).fill(null);
-  private free: number[] = [];
-  private next = 0;
-  private readonly failures: readonly Failure[] = FAILURES;
+  /** Every request record made, in the order made, and those free for reuse. */
+  private readonly requests: Request[] = [];
+  private readonly free: Request[] = [];
   /** Whether a rollout is under way (set by the run), and the whole requests that failed meanwhile. */
   rollingOut: () => boolean = () => false;
   lostDuringRollouts = 0;
@@ -85,7 +115,7 @@ export class TrafficController implements TrafficModel {
   constructor(
     private readonly sim: Simulation,
     cluster: ClusterState,
-    private readonly spec: TrafficSpec,
+    spec: TrafficSpec,
   ) {
     const keyOf = (i: number) => `${spec.services[i]!.namespace}/${spec.services[i]!.name}`;
     const index = new Map(spec.services.map((_, i) => [keyOf(i), i]));
@@ -93,17 +123,23 @@ export class TrafficController implements TrafficModel {
       const serving = spec.serving.get(keyOf(i));
       if (!serving) return null;
       return {
+        index: i,
         spec: serving,
         series: new TrafficSeries(keyOf(i), 'service', spec.slo.latencyMs),
         rng: sim.rng(`traffic:service:${keyOf(i)}`),
         calls: serving.calls.map((k) => index.get(k)!),
         rr: 0,
+        servers: [],
       };
     });
     this.lbRng = sim.rng('traffic:kube-proxy');
+    this.lb = spec.loadBalancing === 'random' ? RANDOM : spec.loadBalancing === 'round-robin' ? ROUND_ROBIN : LEAST_CONNECTION;
     this.endpoints = new EndpointsTracker(sim, cluster, spec.services, spec.endpointDelayMs);
-    this.endpoints.onChange = (service, pod, added) => {
-      if (added && this.services[service]) this.serverFor(pod, service);
+    this.endpoints.onChange = (service, pod, added, at) => {
+      const svc = this.services[service];
+      if (!svc) return;
+      if (added) svc.servers.push(this.serverFor(pod, service));
+      else svc.servers.splice(at, 1);
     };
     // A pod whose containers stop fails what it holds; one that is gone is forgotten.
     cluster.watch('traffic', {
@@ -118,15 +154,17 @@ export class TrafficController implements TrafficModel {
     this.weights = spec.entrypoints.map((e) => Float64Array.from(e.backends, (b) => b.weight));
     this.routeRng = spec.entrypoints.map((e) => (e.backends.length > 1 ? sim.rng(`traffic:route:${e.name}`) : null));
     const processes = spec.entrypoints.map((e) => new ArrivalProcess(e.curve, sim.rng(`traffic:arrivals:${e.name}`), e.arrivals));
+    // Each entry point's next arrival is a timer's event: the handler sets the one after.
     this.kArrive = sim.register('traffic.arrive', (i) => {
-      this.arrive(i, this.route(i));
+      this.arrive(i);
       const t = processes[i]!.next(sim.now);
-      if (t !== Infinity) sim.scheduleAt(Math.max(t, sim.now), this.kArrive, i);
+      if (t !== Infinity) sim.setTimer(timers[i]!, Math.max(t, sim.now));
     });
-    this.kDone = sim.register('traffic.done', (id) => this.workDone(id));
+    const timers = processes.map((_, i) => sim.timer(this.kArrive, i));
+    this.kDone = sim.register('traffic.done', (_, r) => this.workDone(r as Request));
     processes.forEach((p, i) => {
       const t = p.next(spec.entrypoints[i]!.startMs);
-      if (t !== Infinity) sim.scheduleAt(t, this.kArrive, i);
+      if (t !== Infinity) sim.setTimer(timers[i]!, t);
     });
   }
 
@@ -163,82 +201,67 @@ export class TrafficController implements TrafficModel {
   private serverFor(pod: Pod, service: number): Server {
     let s = this.servers.get(pod.id);
     if (!s) {
-      const spec = this.services[service]!.spec;
+      const svc = this.services[service]!;
+      const spec = svc.spec;
       const cpu = pod.template.requests[CPU] ?? 0;
       const slots = spec.concurrency ?? (spec.cpuPerRequest ? Math.max(1, Math.floor(cpu / spec.cpuPerRequest)) : 1);
-      s = { pod, service, slots, busy: 0, queue: new Int32Array(16), head: 0, length: 0 };
+      s = { pod, svc, slots, busy: 0, queue: ring(16), head: 0, length: 0, gone: false };
       this.servers.set(pod.id, s);
     }
     return s;
   }
 
-  private alloc(service: number, parent: number, entry: number): number {
-    let id = this.free.pop();
-    if (id === undefined) {
-      if (this.next === this.cap) this.grow();
-      id = this.next++;
+  private alloc(svc: ServiceState, parent: Request | null, entry: number): Request {
+    const now = this.sim.now;
+    let r = this.free.pop();
+    if (r === undefined) {
+      r = { arrivedAt: now, svc, parent, entry, pending: 0, state: FREE, failure: 0, server: null };
+      this.requests.push(r);
+    } else {
+      // A freed record is FREE and on no server.
+      r.arrivedAt = now;
+      r.svc = svc;
+      r.parent = parent;
+      r.entry = entry;
+      r.failure = 0;
     }
-    this.arrivedAt[id] = this.sim.now;
-    this.serviceOf[id] = service;
-    this.parent[id] = parent;
-    this.entryOf[id] = entry;
-    this.pending[id] = 0;
-    this.failure[id] = 0;
-    this.state[id] = QUEUED;
-    this.serverOf[id] = null;
-    return id;
-  }
-
-  private grow(): void {
-    const cap = this.cap * 2;
-    const copy = <T extends Float64Array | Int32Array | Uint8Array>(to: T, from: T): T => (to.set(from), to);
-    this.arrivedAt = copy(new Float64Array(cap), this.arrivedAt);
-    this.serviceOf = copy(new Int32Array(cap), this.serviceOf);
-    this.parent = copy(new Int32Array(cap), this.parent);
-    this.pending = copy(new Int32Array(cap), this.pending);
-    this.entryOf = copy(new Int32Array(cap), this.entryOf);
-    this.state = copy(new Uint8Array(cap), this.state);
-    this.failure = copy(new Uint8Array(cap), this.failure);
-    this.serverOf.length = cap;
-    this.serverOf.fill(null, this.cap);
-    this.cap = cap;
+    return r;
   }
 
   /** A request enters at an entry point. */
-  private arrive(entry: number, service: number): void {
+  private arrive(entry: number): void {
     this.entries[entry]!.arrived();
-    this.dispatch(this.alloc(service, -1, entry));
+    this.dispatch(this.alloc(this.services[this.route(entry)]!, null, entry));
   }
 
   /** kube-proxy sends the request to one of the Service's endpoints; the pod serves, queues or refuses it. */
-  private dispatch(id: number): void {
-    const service = this.serviceOf[id]!;
-    const svc = this.services[service]!;
+  private dispatch(r: Request): void {
+    const svc = r.svc;
     svc.series.arrived();
-    const pods = this.endpoints.endpoints[service]!.pods;
-    const n = pods.length;
-    if (n === 0) return this.fail(id, 'no_endpoints');
-    let pod: Pod;
-    if (this.spec.loadBalancing === 'random') pod = pods[n === 1 ? 0 : this.lbRng.int(n)]!;
-    else if (this.spec.loadBalancing === 'round-robin') pod = pods[svc.rr++ % n]!;
+    const servers = svc.servers;
+    const n = servers.length;
+    if (n === 0) return this.fail(r, 'no_endpoints');
+    let k = 0;
+    if (this.lb === RANDOM) k = n === 1 ? 0 : this.lbRng.int(n);
+    else if (this.lb === ROUND_ROBIN) k = svc.rr++ % n;
     else {
       // IPVS lc: the fewest active connections, the first listed at a tie.
-      pod = pods[0]!;
       let best = Infinity;
-      for (const p of pods) {
-        const s = this.servers.get(p.id);
+      for (let i = 0; i < n; i++) {
+        const s = servers[i]!.gone ? this.servers.get(servers[i]!.pod.id) : servers[i]!;
         const c = s ? s.busy + s.length : 0;
         if (c < best) {
           best = c;
-          pod = p;
+          k = i;
         }
       }
     }
-    const server = this.serverFor(pod, service);
-    if (!this.accepting(pod)) return this.fail(id, 'refused');
-    if (server.busy < server.slots) this.start(id, server);
-    else if (server.length < svc.spec.queueLimit) this.enqueue(id, server);
-    else this.fail(id, 'dropped');
+    let server = servers[k]!;
+    if (server.gone) server = servers[k] = this.serverFor(server.pod, svc.index);
+    if (!this.accepting(server.pod)) return this.fail(r, 'refused');
+    if (server.busy < server.slots) this.start(r, server);
+    else if (server.length < svc.spec.queueLimit) this.enqueue(r, server);
+    else this.fail(r, 'dropped');
   }
 
   /** The pod's app containers run and have not been told to stop. */
@@ -248,110 +271,119 @@ export class TrafficController implements TrafficModel {
     return !(pod.sigtermAt >= 0 && this.sim.now >= pod.sigtermAt);
   }
 
-  private enqueue(id: number, s: Server): void {
-    if (s.length === s.queue.length) {
-      const q = new Int32Array(s.queue.length * 2);
-      for (let i = 0; i < s.length; i++) q[i] = s.queue[(s.head + i) % s.queue.length]!;
+  private enqueue(r: Request, s: Server): void {
+    const cap = s.queue.length;
+    if (s.length === cap) {
+      const q = ring(cap * 2);
+      for (let i = 0; i < s.length; i++) q[i] = s.queue[(s.head + i) & (cap - 1)]!;
       s.queue = q;
       s.head = 0;
     }
-    s.queue[(s.head + s.length) % s.queue.length] = id;
+    s.queue[(s.head + s.length) & (s.queue.length - 1)] = r;
     s.length++;
-    this.state[id] = QUEUED;
-    this.serverOf[id] = s;
+    r.state = QUEUED;
+    r.server = s;
   }
 
-  private start(id: number, s: Server): void {
+  /** Takes the request at the head of the server's queue. */
+  private dequeue(s: Server): Request {
+    const r = s.queue[s.head]!;
+    s.queue[s.head] = null;
+    s.head = (s.head + 1) & (s.queue.length - 1);
+    s.length--;
+    return r;
+  }
+
+  private start(r: Request, s: Server): void {
     s.busy++;
-    this.state[id] = SERVING;
-    this.serverOf[id] = s;
-    const svc = this.services[s.service]!;
-    const ms = Math.max(0, Math.round(sample(svc.spec.serviceTime, svc.rng)));
-    this.sim.schedule(ms, this.kDone, id);
+    r.state = SERVING;
+    r.server = s;
+    const svc = s.svc;
+    // An exponential service time (the commonest) is drawn directly, as sample() would.
+    const d = svc.spec.serviceTime;
+    const x = d.kind === 'exponential' ? svc.rng.exponential(d.mean) : sample(d, svc.rng);
+    this.sim.postAt(this.sim.now + Math.max(0, Math.round(x)), this.kDone, 0, r);
   }
 
   /** The pod's own work on a request is done: it calls downstream, or answers. Then it takes the next waiting one. */
-  private workDone(id: number): void {
-    if (this.state[id] === ORPHANED) return this.release(id);
-    const s = this.serverOf[id]!;
+  private workDone(r: Request): void {
+    if (r.state === ORPHANED) return this.release(r);
+    const s = r.server!;
     s.busy--;
-    this.serverOf[id] = null;
-    this.state[id] = CALLING;
-    const svc = this.services[this.serviceOf[id]!]!;
+    r.server = null;
+    r.state = CALLING;
+    const svc = r.svc;
     const calls = svc.calls;
-    if (svc.spec.errorRate > 0 && svc.rng.random() < svc.spec.errorRate) this.fail(id, 'error');
-    else if (calls.length === 0) this.finish(id);
+    if (svc.spec.errorRate > 0 && svc.rng.random() < svc.spec.errorRate) this.fail(r, 'error');
+    else if (calls.length === 0) this.finish(r);
     else {
-      this.pending[id] = calls.length;
-      for (const c of calls) this.dispatch(this.alloc(c, id, -1));
+      r.pending = calls.length;
+      for (const c of calls) this.dispatch(this.alloc(this.services[c]!, r, -1));
     }
     this.pull(s);
   }
 
   /** Free slots take waiting requests in order; one whose caller has given up is dropped as timed out. */
   private pull(s: Server): void {
-    const timeout = this.services[s.service]!.spec.timeoutMs;
+    const timeout = s.svc.spec.timeoutMs;
     while (s.busy < s.slots && s.length > 0) {
-      const id = s.queue[s.head]!;
-      s.head = (s.head + 1) % s.queue.length;
-      s.length--;
-      this.serverOf[id] = null;
-      if (this.sim.now - this.arrivedAt[id]! > timeout) this.fail(id, 'timed_out');
-      else this.start(id, s);
+      const r = this.dequeue(s);
+      r.server = null;
+      if (this.sim.now - r.arrivedAt > timeout) this.fail(r, 'timed_out');
+      else this.start(r, s);
     }
   }
 
-  private fail(id: number, why: Failure): void {
-    this.failure[id] = this.failures.indexOf(why) + 1;
-    this.finish(id);
+  private fail(r: Request, why: Failure): void {
+    r.failure = code(why);
+    this.finish(r);
   }
 
   /** The request answered or failed: count it, and tell its caller. */
-  private finish(id: number): void {
-    const service = this.serviceOf[id]!;
-    const svc = this.services[service]!;
-    const latency = this.sim.now - this.arrivedAt[id]!;
-    if (this.failure[id] === 0 && latency > svc.spec.timeoutMs) this.failure[id] = this.failures.indexOf('timed_out') + 1;
-    const why = this.failure[id]! > 0 ? this.failures[this.failure[id]! - 1]! : null;
+  private finish(r: Request): void {
+    const svc = r.svc;
+    const latency = this.sim.now - r.arrivedAt;
+    if (r.failure === 0 && latency > svc.spec.timeoutMs) r.failure = TIMED_OUT;
+    const why = r.failure > 0 ? FAILURES[r.failure - 1]! : null;
     if (why) svc.series.failed(why);
     else svc.series.answered(latency);
-    const parent = this.parent[id]!;
-    if (parent >= 0) {
-      if (why && this.failure[parent] === 0) this.failure[parent] = this.failures.indexOf('dependency') + 1;
-      if (--this.pending[parent]! === 0) this.finish(parent);
+    const parent = r.parent;
+    if (parent !== null) {
+      if (why && parent.failure === 0) parent.failure = DEPENDENCY;
+      if (--parent.pending === 0) this.finish(parent);
     } else {
-      const entry = this.entries[this.entryOf[id]!]!;
+      const entry = this.entries[r.entry]!;
       if (why) {
         entry.failed(why);
         if (this.rollingOut()) this.lostDuringRollouts++;
       } else entry.answered(latency);
     }
-    if (this.state[id] === SERVING) this.state[id] = ORPHANED;
-    else this.release(id);
+    if (r.state === SERVING) r.state = ORPHANED;
+    else this.release(r);
   }
 
-  private release(id: number): void {
-    this.state[id] = FREE;
-    this.serverOf[id] = null;
-    this.free.push(id);
+  private release(r: Request): void {
+    r.state = FREE;
+    r.server = null;
+    r.parent = null;
+    this.free.push(r);
   }
 
   /** The pod's containers stopped: what it held fails. `gone`: the pod will not serve again. */
   private stopped(pod: Pod, gone: boolean): void {
     const s = this.servers.get(pod.id);
     if (!s) return;
-    // Its requests in service (found by a scan: pods stop rarely, requests start all the time).
-    for (let id = 0; id < this.next; id++) {
-      if (this.state[id] !== SERVING || this.serverOf[id] !== s) continue;
+    // Its requests in service (found by a scan in the order the records were made: pods stop rarely,
+    // requests start all the time).
+    for (const r of this.requests) {
+      if (r.state !== SERVING || r.server !== s) continue;
       s.busy--;
-      this.fail(id, 'killed');
+      this.fail(r, 'killed');
     }
-    while (s.length > 0) {
-      const id = s.queue[s.head]!;
-      s.head = (s.head + 1) % s.queue.length;
-      s.length--;
-      this.fail(id, 'killed');
+    while (s.length > 0) this.fail(this.dequeue(s), 'killed');
+    if (gone) {
+      s.gone = true;
+      this.servers.delete(pod.id);
     }
-    if (gone) this.servers.delete(pod.id);
   }
 }

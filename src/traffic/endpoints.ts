@@ -26,8 +26,8 @@ export class EndpointsTracker {
   private readonly selecting = new Map<number, number[]>();
   /** Per "pod:service": the state last asked for (listed or not), so a change is scheduled once. */
   private readonly wanted = new Map<number, Uint8Array>();
-  /** Called when a pod joins or leaves a Service's endpoints. */
-  onChange: ((service: number, pod: Pod, added: boolean) => void) | null = null;
+  /** Called when a pod joins or leaves a Service's endpoints, with its index in the list (before it left). */
+  onChange: ((service: number, pod: Pod, added: boolean, index: number) => void) | null = null;
 
   constructor(
     private readonly sim: Simulation,
@@ -85,6 +85,6 @@ export class EndpointsTracker {
     if (add && at < 0) pods.push(pod);
     else if (!add && at >= 0) pods.splice(at, 1);
     else return;
-    this.onChange?.(service, pod, add);
+    this.onChange?.(service, pod, add, add ? pods.length - 1 : at);
   }
 }

@@ -30,20 +30,135 @@ export class Counts {
   }
 }
 
-/** Latencies below this (ms) are counted in a plain array and handed to the histograms per interval. */
-const DIRECT = 65_536;
+/**
+ * Latencies are counted by the buckets of an HdrHistogram at 3 significant digits from 1 ms (JsHistogram's
+ * countsArrayIndex): 2048 sub-buckets, so values below 2048 ms count exactly and each power of two above
+ * halves the resolution. Plain counts per bucket index cover values below LIMIT (the range histogram() is
+ * built for); larger ones go to HdrHistograms.
+ */
+const LIMIT = 2 ** 27;
+const INDICES = 18 << 10;
+
+/** The bucket index of a latency v, 1 <= v < LIMIT. */
+function indexOf(v: number): number {
+  const shift = Math.max(0, 21 - Math.clz32(v));
+  return (shift << 10) + (v >> shift);
+}
+
+/** The lowest latency counted at index i (JsHistogram.valueFromIndex), or with `highest`, the highest. */
+function valueAt(i: number, highest: boolean): number {
+  const shift = Math.max(0, (i >> 10) - 1);
+  const lowest = (i - (shift << 10)) << shift;
+  return highest ? lowest + (1 << shift) - 1 : lowest;
+}
+
+/**
+ * One metrics interval's latencies: counts by bucket index, and a histogram above LIMIT. Percentiles are those
+ * of an HdrHistogram holding the same values, walked over the indices in use (ordered by prepare()) rather
+ * than over all of them.
+ */
+export class IntervalLatency {
+  /** Counts by bucket index, and which indices have any (the first `used` of `touched`). */
+  readonly counts = new Uint32Array(INDICES);
+  private touched = new Int32Array(1024);
+  private used = 0;
+  readonly above = histogram();
+  /** Set by prepare(): the indices in use in increasing order, the running sums of their counts, and how many are counted. */
+  private sorted: Int32Array = new Int32Array(0);
+  private cumulative = new Float64Array(0);
+  private direct = 0;
+  totalCount = 0;
+
+  record(v: number): void {
+    if (v < LIMIT) {
+      const i = indexOf(v);
+      if (this.counts[i]++ === 0) {
+        if (this.used === this.touched.length) {
+          const t = new Int32Array(this.used * 2);
+          t.set(this.touched);
+          this.touched = t;
+        }
+        this.touched[this.used++] = i;
+      }
+    } else this.above.recordValue(v);
+  }
+
+  /** Orders the indices in use (by a scan of their range when that is dense, else a sort). */
+  prepare(): void {
+    const t = this.touched.subarray(0, this.used);
+    const counts = this.counts;
+    let lo = INDICES;
+    let hi = -1;
+    for (let k = 0; k < t.length; k++) {
+      const i = t[k]!;
+      if (i < lo) lo = i;
+      if (i > hi) hi = i;
+    }
+    let sorted: Int32Array;
+    if (hi - lo < 8 * t.length) {
+      sorted = new Int32Array(t.length);
+      let k = 0;
+      for (let i = lo; i <= hi; i++) if (counts[i]! > 0) sorted[k++] = i;
+    } else sorted = t.slice().sort();
+    const cumulative = new Float64Array(sorted.length);
+    let sum = 0;
+    for (let k = 0; k < sorted.length; k++) cumulative[k] = sum += counts[sorted[k]!]!;
+    this.sorted = sorted;
+    this.cumulative = cumulative;
+    this.direct = sum;
+    this.totalCount = sum + this.above.totalCount;
+  }
+
+  /** As HdrHistogram's getValueAtPercentile (nearest rank, reported as the bucket's highest value). */
+  getValueAtPercentile(p: number): number {
+    const requested = Math.min(p, 100);
+    const fp = (requested / 100) * this.totalCount;
+    // HdrHistogram's rounding: up, but not past a count that fp's own rounding error (one ulp) overshoots.
+    const rank = Math.max(Math.ceil(fp - Math.pow(2, Math.floor(Math.log2(fp)) - 52)), 1);
+    if (rank > this.direct) return this.all().getValueAtPercentile(p);
+    // The first index whose running sum reaches the rank.
+    const c = this.cumulative;
+    let lo = 0;
+    let hi = c.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (c[mid]! >= rank) hi = mid;
+      else lo = mid + 1;
+    }
+    return valueAt(this.sorted[lo]!, p !== 0);
+  }
+
+  /** The interval as one HdrHistogram (only for a percentile among the values above LIMIT). */
+  private all(): hdr.Histogram {
+    const h = histogram();
+    h.add(this.above);
+    for (let k = 0; k < this.sorted.length; k++) h.recordValueWithCount(valueAt(this.sorted[k]!, false), this.counts[this.sorted[k]!]!);
+    return h;
+  }
+
+  /** Adds the counts to `into` (by index) and starts empty. */
+  drain(into: Float64Array): void {
+    for (let k = 0; k < this.used; k++) {
+      const i = this.touched[k]!;
+      into[i] += this.counts[i]!;
+      this.counts[i] = 0;
+    }
+    this.used = 0;
+    this.above.reset();
+    this.sorted = new Int32Array(0);
+    this.cumulative = new Float64Array(0);
+    this.direct = this.totalCount = 0;
+  }
+}
 
 export class TrafficSeries {
   readonly total = new Counts();
   readonly interval = new Counts();
   /** The current interval's latencies: read them after flush(). */
-  readonly intervalLatency = histogram();
-  /** The whole run's latencies below DIRECT by whole ms, and those above in a histogram. */
-  private readonly totalCounts = new Float64Array(DIRECT);
+  readonly intervalLatency = new IntervalLatency();
+  /** Earlier intervals' latencies below LIMIT by bucket index, and the whole run's above in a histogram. */
+  private readonly totalCounts = new Float64Array(INDICES);
   private readonly totalAbove = histogram();
-  /** Counts per whole ms not yet in the histograms, and which ms have any (recording into HdrHistogram per request costs more). */
-  private readonly counts = new Uint32Array(DIRECT);
-  private readonly touched: number[] = [];
 
   constructor(
     /** The Service's name ("namespace/name"). */
@@ -67,32 +182,25 @@ export class TrafficSeries {
       this.total.slow++;
       this.interval.slow++;
     }
-    if (v < DIRECT) {
-      if (this.counts[v]++ === 0) this.touched.push(v);
-    } else {
-      this.totalAbove.recordValue(v);
-      this.intervalLatency.recordValue(v);
-    }
+    this.intervalLatency.record(v);
+    if (v >= LIMIT) this.totalAbove.recordValue(v);
   }
 
   /** The whole run's latencies as a histogram (built on demand). */
   get latency(): hdr.Histogram {
-    this.flush();
     const h = histogram();
     h.add(this.totalAbove);
-    for (let v = 0; v < DIRECT; v++) if (this.totalCounts[v]! > 0) h.recordValueWithCount(v, this.totalCounts[v]!);
+    const now = this.intervalLatency.counts;
+    for (let i = 0; i < INDICES; i++) {
+      const n = this.totalCounts[i]! + now[i]!;
+      if (n > 0) h.recordValueWithCount(valueAt(i, false), n);
+    }
     return h;
   }
 
-  /** Moves the latencies counted since the last flush into the histograms. */
+  /** Makes intervalLatency current with the latencies recorded so far. */
   flush(): void {
-    for (const v of this.touched) {
-      const n = this.counts[v]!;
-      this.totalCounts[v] += n;
-      this.intervalLatency.recordValueWithCount(v, n);
-      this.counts[v] = 0;
-    }
-    this.touched.length = 0;
+    this.intervalLatency.prepare();
   }
 
   failed(why: Failure): void {
@@ -140,18 +248,17 @@ export class TrafficSeries {
 
   /** Starts the next metrics interval. */
   nextInterval(): void {
-    this.flush();
+    this.intervalLatency.drain(this.totalCounts);
     this.interval.reset();
     if (this.fluid) {
       this.fluid.mean = 0;
       this.fluid.p = [0, 0, 0, 0];
     }
-    this.intervalLatency.reset();
   }
 }
 
 /** A latency percentile of a histogram in ms, or '' when it holds nothing. */
-export function percentile(h: hdr.Histogram, p: number): number | '' {
+export function percentile(h: Pick<hdr.Histogram, 'totalCount' | 'getValueAtPercentile'>, p: number): number | '' {
   return h.totalCount === 0 ? '' : h.getValueAtPercentile(p);
 }
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import seedrandom from 'seedrandom';
-import { EventQueue } from '../../src/engine/event-queue.js';
+import { EventQueue, type Timer } from '../../src/engine/event-queue.js';
 import type { SimEvent } from '../../src/engine/simulation.js';
 
 function ev(time: number, seq: number): SimEvent {
-  return { time, seq, kind: 0, a: 0, b: null, cancelled: false };
+  return { time, seq, kind: 0, a: 0, b: null, cancelled: false, pooled: false };
 }
 
 describe('EventQueue', () => {
@@ -60,6 +60,40 @@ describe('EventQueue', () => {
         expect(q.size).toBe(reference.length);
       }
       expect(popped).toEqual(expected);
+    }
+  });
+
+  it('orders the events of timers (one pending each at most) with the rest by (time, seq)', () => {
+    for (let trial = 0; trial < 50; trial++) {
+      const rng = seedrandom(`eq-timers-${trial}`);
+      const q = new EventQueue();
+      const timers: Timer[] = [0, 1, 2].map(() => ({ ev: ev(0, 0), pending: false }));
+      for (const t of timers) q.addTimer(t);
+      const reference: SimEvent[] = [];
+      let now = 0;
+      let seq = 0;
+      for (let step = 0; step < 400; step++) {
+        const delay = rng() < 0.3 ? 0 : Math.floor(rng() * 20);
+        const idle = timers.find((t) => !t.pending);
+        if (rng() < 0.3 && idle) {
+          idle.ev.time = now + delay;
+          idle.ev.seq = seq++;
+          idle.pending = true;
+          q.timerSet(idle);
+          reference.push(idle.ev);
+        } else if (rng() < 0.55) {
+          const e = ev(now + delay, seq++);
+          q.add(e, now);
+          reference.push(e);
+        } else {
+          reference.sort((x, y) => x.time - y.time || x.seq - y.seq);
+          const want = reference.shift();
+          const got = q.poll();
+          expect(got?.seq).toBe(want?.seq);
+          if (got !== undefined) now = got.time;
+        }
+        expect(q.size).toBe(reference.length);
+      }
     }
   });
 });
