@@ -66,6 +66,11 @@ interface Server {
   length: number;
   /** The pod is gone and the server forgotten; a Service's list may still hold it until the removal reaches kube-proxy. */
   gone: boolean;
+  /** Slot-milliseconds in use up to busyAt (for the pod's CPU usage). */
+  busyMs: number;
+  busyAt: number;
+  /** Millicores one request in service uses: cpuPerRequest, or the pod's CPU request over its slots. */
+  readonly cpuPerSlot: number;
 }
 
 interface ServiceState {
@@ -205,7 +210,19 @@ export class TrafficController implements TrafficModel {
       const spec = svc.spec;
       const cpu = pod.template.requests[CPU] ?? 0;
       const slots = spec.concurrency ?? (spec.cpuPerRequest ? Math.max(1, Math.floor(cpu / spec.cpuPerRequest)) : 1);
-      s = { pod, svc, slots, busy: 0, queue: ring(16), head: 0, length: 0, gone: false };
+      s = {
+        pod,
+        svc,
+        slots,
+        busy: 0,
+        queue: ring(16),
+        head: 0,
+        length: 0,
+        gone: false,
+        busyMs: 0,
+        busyAt: this.sim.now,
+        cpuPerSlot: spec.cpuPerRequest ?? cpu / slots,
+      };
       this.servers.set(pod.id, s);
     }
     return s;
@@ -295,6 +312,7 @@ export class TrafficController implements TrafficModel {
   }
 
   private start(r: Request, s: Server): void {
+    this.mark(s);
     s.busy++;
     r.state = SERVING;
     r.server = s;
@@ -305,10 +323,24 @@ export class TrafficController implements TrafficModel {
     this.sim.postAt(this.sim.now + Math.max(0, Math.round(x)), this.kDone, 0, r);
   }
 
+  /** Brings the server's busy slot-time up to now, before its busy count changes. */
+  private mark(s: Server): void {
+    const now = this.sim.now;
+    s.busyMs += s.busy * (now - s.busyAt);
+    s.busyAt = now;
+  }
+
+  /** metrics-server's reading: the pod's CPU used so far (millicore-ms), from its slots' busy time. */
+  cpuUsedMilliMs(pod: Pod, now: number): number {
+    const s = this.servers.get(pod.id);
+    return s ? (s.busyMs + s.busy * (now - s.busyAt)) * s.cpuPerSlot : 0;
+  }
+
   /** The pod's own work on a request is done: it calls downstream, or answers. Then it takes the next waiting one. */
   private workDone(r: Request): void {
     if (r.state === ORPHANED) return this.release(r);
     const s = r.server!;
+    this.mark(s);
     s.busy--;
     r.server = null;
     r.state = CALLING;
@@ -373,6 +405,7 @@ export class TrafficController implements TrafficModel {
   private stopped(pod: Pod, gone: boolean): void {
     const s = this.servers.get(pod.id);
     if (!s) return;
+    this.mark(s);
     // Its requests in service (found by a scan in the order the records were made: pods stop rarely,
     // requests start all the time).
     for (const r of this.requests) {

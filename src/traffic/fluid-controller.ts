@@ -36,6 +36,8 @@ interface FluidService {
   reused: boolean;
   own: { meanMs: number; p: number[]; success: number };
   endToEnd: { success: number };
+  /** CPU used per answering pod since the start (millicore-ms): the served requests' work, shared evenly. */
+  usedPerPod: number;
 }
 
 export class FluidTrafficController implements TrafficModel {
@@ -77,6 +79,7 @@ export class FluidTrafficController implements TrafficModel {
         reused: false,
         own: { meanMs: 0, p: [0, 0, 0, 0], success: 1 },
         endToEnd: { success: 1 },
+        usedPerPod: 0,
       };
     });
     this.entries = spec.entrypoints.map((e) => new TrafficSeries(e.name, 'entry', spec.slo.latencyMs));
@@ -112,6 +115,22 @@ export class FluidTrafficController implements TrafficModel {
     };
     this.services.forEach((s, i) => s && visit(i));
     return post.reverse();
+  }
+
+  /** Per pod id: its Service and the Service's usedPerPod when the pod was first read. */
+  private readonly podStart = new Map<number, { svc: FluidService; offset: number }>();
+
+  /** metrics-server's reading: the pod's share of its Service's CPU since it was first read (millicore-ms). */
+  cpuUsedMilliMs(pod: Pod): number {
+    let e = this.podStart.get(pod.id);
+    if (!e) {
+      const i = this.endpoints.endpoints.findIndex((x) => x.pods.includes(pod));
+      const svc = i >= 0 ? this.services[i] : null;
+      if (!svc) return 0;
+      e = { svc, offset: svc.usedPerPod };
+      this.podStart.set(pod.id, e);
+    }
+    return e.svc.usedPerPod - e.offset;
   }
 
   /** Per entry point: the rate curve's piece now, and its mean rate per ms. */
@@ -186,6 +205,7 @@ export class FluidTrafficController implements TrafficModel {
           );
       s.key = key;
       s.output = o;
+      if (answering > 0) s.usedPerPod += (o.served * s.moments.meanMs * (s.spec.cpuPerRequest ?? cpu / k)) / answering;
       s.state = state;
       const errors = o.served * s.spec.errorRate;
       const ok = o.served - errors;

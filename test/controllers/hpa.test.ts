@@ -68,3 +68,39 @@ describe('the HPA in a run', () => {
     ).toEqual(['deployments.apps "wbe" not found']);
   });
 });
+
+describe('the HPA on CPU from request traffic', () => {
+  // 150 requests/s spread evenly, 10 ms of work each on one slot of a 100m pod: 2 pods are each busy 75% of
+  // the time, 75m of 100m; the HPA (target 50%) wants ceil(2 x 75 / 50) = 3, after which each pod is busy 50%.
+  const traffic = (mode: string) => `
+name: hpa-traffic
+duration: 10m
+metrics: {interval: 1m}
+cluster:
+  nodePools:
+    - {name: p, count: 2, allocatable: {cpu: "8", memory: 32Gi}}
+workloads:
+  - objects:${serviceApp('web', { replicas: 2 })}${HPA}
+traffic:
+  mode: ${mode}
+  loadBalancing: round-robin
+  entrypoints:
+    - {service: web, rate: {steps: [{at: 0s, rate: 0}, {at: 2m, rate: 150}]}, arrivals: uniform}
+  services:
+    web: {serviceTime: {constant: 10ms}, concurrency: 1}
+`;
+  for (const mode of ['requests', 'fluid']) {
+    it(`${mode} mode: 2 pods at 75% become 3 at 50%`, () => {
+      const { table } = runScenario(traffic(mode));
+      const rescales = table('events').filter((e) => e.reason === 'SuccessfulRescale');
+      expect(rescales.map((e) => String(e.message).split(';')[0])).toEqual(['New size: 3']);
+      // 75% in fluid mode; 74% in request mode, where arrival times are whole ms and the window's edges cut requests.
+      expect(String(rescales[0]!.message)).toMatch(
+        /\(cpu resource utilization \(percentage of request\): 7[45]% of request, target 50%; 2 replicas\)$/,
+      );
+      // The rescale follows the first 15 s scrape window wholly under load.
+      expect(Number(rescales[0]!.time_s)).toBeGreaterThanOrEqual(135);
+      expect(Number(rescales[0]!.time_s)).toBeLessThanOrEqual(150);
+    });
+  }
+});
