@@ -49,6 +49,8 @@ interface Request {
   failure: number;
   /** The server it waits at or is served by. */
   server: Server | null;
+  /** When its pod's own work on it ends (while SERVING). */
+  endAt: number;
 }
 
 /**
@@ -66,9 +68,12 @@ interface Server {
   length: number;
   /** The pod is gone and the server forgotten; a Service's list may still hold it until the removal reaches kube-proxy. */
   gone: boolean;
-  /** Slot-milliseconds in use up to busyAt (for the pod's CPU usage). */
-  busyMs: number;
-  busyAt: number;
+  /**
+   * The pod's CPU time in slot-milliseconds: the work of every request it started, and the sum of the end times
+   * of those in service (what they have still to do is endSum - busy x now).
+   */
+  workMs: number;
+  endSum: number;
   /** Millicores one request in service uses: cpuPerRequest, or the pod's CPU request over its slots. */
   readonly cpuPerSlot: number;
 }
@@ -219,8 +224,8 @@ export class TrafficController implements TrafficModel {
         head: 0,
         length: 0,
         gone: false,
-        busyMs: 0,
-        busyAt: this.sim.now,
+        workMs: 0,
+        endSum: 0,
         cpuPerSlot: spec.cpuPerRequest ?? cpu / slots,
       };
       this.servers.set(pod.id, s);
@@ -232,7 +237,7 @@ export class TrafficController implements TrafficModel {
     const now = this.sim.now;
     let r = this.free.pop();
     if (r === undefined) {
-      r = { arrivedAt: now, svc, parent, entry, pending: 0, state: FREE, failure: 0, server: null };
+      r = { arrivedAt: now, svc, parent, entry, pending: 0, state: FREE, failure: 0, server: null, endAt: 0 };
       this.requests.push(r);
     } else {
       // A freed record is FREE and on no server.
@@ -312,7 +317,6 @@ export class TrafficController implements TrafficModel {
   }
 
   private start(r: Request, s: Server): void {
-    this.mark(s);
     s.busy++;
     r.state = SERVING;
     r.server = s;
@@ -320,28 +324,26 @@ export class TrafficController implements TrafficModel {
     // An exponential service time (the commonest) is drawn directly, as sample() would.
     const d = svc.spec.serviceTime;
     const x = d.kind === 'exponential' ? svc.rng.exponential(d.mean) : sample(d, svc.rng);
-    this.sim.postAt(this.sim.now + Math.max(0, Math.round(x)), this.kDone, 0, r);
-  }
-
-  /** Brings the server's busy slot-time up to now, before its busy count changes. */
-  private mark(s: Server): void {
-    const now = this.sim.now;
-    s.busyMs += s.busy * (now - s.busyAt);
-    s.busyAt = now;
+    const ms = Math.max(0, Math.round(x));
+    const end = this.sim.now + ms;
+    r.endAt = end;
+    s.workMs += ms;
+    s.endSum += end;
+    this.sim.postAt(end, this.kDone, 0, r);
   }
 
   /** metrics-server's reading: the pod's CPU used so far (millicore-ms), from its slots' busy time. */
   cpuUsedMilliMs(pod: Pod, now: number): number {
     const s = this.servers.get(pod.id);
-    return s ? (s.busyMs + s.busy * (now - s.busyAt)) * s.cpuPerSlot : 0;
+    return s ? (s.workMs - (s.endSum - s.busy * now)) * s.cpuPerSlot : 0;
   }
 
   /** The pod's own work on a request is done: it calls downstream, or answers. Then it takes the next waiting one. */
   private workDone(r: Request): void {
     if (r.state === ORPHANED) return this.release(r);
     const s = r.server!;
-    this.mark(s);
     s.busy--;
+    s.endSum -= r.endAt;
     r.server = null;
     r.state = CALLING;
     const svc = r.svc;
@@ -405,12 +407,15 @@ export class TrafficController implements TrafficModel {
   private stopped(pod: Pod, gone: boolean): void {
     const s = this.servers.get(pod.id);
     if (!s) return;
-    this.mark(s);
+    const now = this.sim.now;
     // Its requests in service (found by a scan in the order the records were made: pods stop rarely,
     // requests start all the time).
     for (const r of this.requests) {
       if (r.state !== SERVING || r.server !== s) continue;
       s.busy--;
+      // The work it will not do is not used.
+      s.workMs -= r.endAt - now;
+      s.endSum -= r.endAt;
       this.fail(r, 'killed');
     }
     while (s.length > 0) this.fail(this.dequeue(s), 'killed');
