@@ -322,3 +322,8 @@ export {
   tolerancesForHpa,
 } from './controllers/hpa/calc.js';
 export { readHPA, type HPASpec } from './workload/hpa-spec.js';
+
+// Cluster autoscaler (kubernetes/autoscaler cluster-autoscaler 1.36): utilization, scale-down eligibility,
+// drainability and expanders, under their upstream names in one namespace (several names, such as
+// `calculate`, are generic outside it).
+export * as clusterAutoscaler from './controllers/cluster-autoscaler/calc.js';

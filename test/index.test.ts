@@ -3,6 +3,12 @@ import { describe, expect, it } from 'vitest';
 import * as kubesim from '../src/index.js';
 
 describe('the package entry point', () => {
+  it('exports the cluster autoscaler rules in their namespace', () => {
+    expect(typeof kubesim.clusterAutoscaler.calculate).toBe('function');
+    expect(typeof kubesim.clusterAutoscaler.leastWasteBestOptions).toBe('function');
+    expect(typeof kubesim.clusterAutoscaler.getPodsToMove).toBe('function');
+  });
+
   it('exports the rules under their upstream names', () => {
     for (const name of [
       'numFeasibleNodesToFind',
