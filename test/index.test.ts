@@ -7,6 +7,7 @@ describe('the package entry point', () => {
     expect(typeof kubesim.clusterAutoscaler.calculate).toBe('function');
     expect(typeof kubesim.clusterAutoscaler.leastWasteBestOptions).toBe('function');
     expect(typeof kubesim.clusterAutoscaler.getPodsToMove).toBe('function');
+    expect(typeof kubesim.clusterAutoscaler.binpackingEstimate).toBe('function');
   });
 
   it('exports the rules under their upstream names', () => {

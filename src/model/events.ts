@@ -122,6 +122,7 @@ export const WATCHER_ORDER = [
   'node-lifecycle',
   'taint-eviction',
   'drain',
+  'autoscaler',
   'endpoints',
   'traffic',
   'arrivals',

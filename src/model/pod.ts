@@ -109,6 +109,10 @@ export interface PodTemplate {
    * before) when the pod has neither.
    */
   lifecycle?: PodLifecycle;
+  /** The pod's emptyDir and hostPath volumes (the cluster autoscaler's local-storage rule); absent without any. */
+  localVolumes?: readonly { name: string; hostPath?: boolean; emptyDir?: { medium?: '' | 'Memory' | 'HugePages' } }[];
+  /** The template's cluster-autoscaler.kubernetes.io/* annotations (safe-to-evict, …); absent without any. */
+  autoscalerAnnotations?: Readonly<Record<string, string>>;
 }
 
 export type RestartPolicy = 'Always' | 'OnFailure' | 'Never';

@@ -44,6 +44,9 @@ import { tidy } from '../metrics/stats.js';
 import { translateArgs } from '../scenario/profiles.js';
 import { poolLabels } from '../model/node.js';
 import type { Scenario } from '../scenario/load.js';
+import type { NodePoolSpec } from '../scenario/types.js';
+import type { Node } from '../model/node.js';
+import { ClusterAutoscalerController } from '../controllers/cluster-autoscaler/controller.js';
 
 /** Where a run's rows go: a factory that opens files by name, or fixed sinks by file stem (tests). */
 export type Sinks = SinkFactory | Partial<Record<string, RowSink>>;
@@ -169,22 +172,44 @@ export function prepareRun(s: Scenario, sinks: Sinks): PreparedRun {
   } else metrics.add(new RequestsCollector(null, null, { latencyMs: 0, target: 1 }, s.metricsIntervalMs, factory));
   metrics.add(recorder);
 
-  for (const p of s.pools) {
-    for (let i = 0; i < p.count; i++) {
-      const zone = p.zones[i % p.zones.length]!;
-      const name = `${p.name}-${i}`;
-      const node = cluster.addNode({
-        name,
-        pool: p.name,
-        zone,
-        labels: poolLabels(p, zone, name),
-        taints: p.taints,
-        allocatable: p.allocatable.slice(),
-        pricePerHour: p.pricePerHour,
-      });
-      faults.nodeAdded(node);
-    }
+  // A pool's node of that index: named <pool>-<index>, in the pool's zones in turn.
+  const createNode = (p: NodePoolSpec, i: number): Node => {
+    const zone = p.zones[i % p.zones.length]!;
+    const name = `${p.name}-${i}`;
+    const node = cluster.addNode({
+      name,
+      pool: p.name,
+      zone,
+      labels: poolLabels(p, zone, name),
+      taints: p.taints,
+      allocatable: p.allocatable.slice(),
+      pricePerHour: p.pricePerHour,
+    });
+    faults.nodeAdded(node);
+    return node;
+  };
+  if (s.autoscaler) {
+    const ca = new ClusterAutoscalerController(
+      sim,
+      cluster,
+      schedulers.get(s.scheduler.profile)!,
+      () => scheduler.lastFailure.keys(),
+      disruption,
+      recorder,
+      s.autoscaler,
+      s.pools,
+      createNode,
+    );
+    metrics.add({
+      summary: () => ({
+        autoscaler_scale_ups: ca.stats.scaleUps,
+        autoscaler_nodes_added: ca.stats.nodesAdded,
+        autoscaler_nodes_removed: ca.stats.nodesRemoved,
+        autoscaler_failed_nodes: ca.stats.failedNodes,
+      }),
+    });
   }
+  for (const p of s.pools) for (let i = 0; i < p.count; i++) createNode(p, i);
   for (const w of s.workloads) apply.add(w);
   const kBudget = sim.register('apply.budget', (i) => {
     const b = s.budgets[i]!;

@@ -25,7 +25,9 @@ const nodePool = obj({
   name: prop(str(), 'pool name, unique; nodes are named <pool>-<n>', { required: true }),
   instanceType: prop(str(), 'instance type, set as node.kubernetes.io/instance-type', { default: 'generic' }),
   zones: prop({ kind: 'array', items: str(), minItems: 1 }, 'zones the nodes are spread over evenly', { default: ['zone-a'] }),
-  count: prop(int(0), 'number of nodes', { required: true }),
+  count: prop(int(0), 'number of nodes (at the start, for a pool the cluster autoscaler manages; default minCount)'),
+  minCount: prop(int(0), 'cluster autoscaler: the fewest nodes the pool may have (default 0)'),
+  maxCount: prop(int(0), 'cluster autoscaler: the most nodes the pool may have; a pool with maxCount is autoscaled'),
   allocatable: prop(
     obj(
       {
@@ -236,6 +238,49 @@ const fault = obj({
   ),
 });
 
+const durationOf = (desc: string, def: string) => prop(duration, desc, { default: def });
+const clusterAutoscaler = obj({
+  expander: prop(
+    str(),
+    'which node pool grows: random, most-pods, least-waste, least-nodes, price, priority, or a comma-separated chain (--expander)',
+    { default: 'least-waste' },
+  ),
+  priorities: prop(
+    { kind: 'object', props: {}, additional: { kind: 'array', items: str() } },
+    'the priority expander: priority -> regular expressions over pool names, e.g. {10: [".*"], 50: ["spot-.*"]}',
+  ),
+  scanInterval: durationOf('how often the autoscaler looks (--scan-interval)', '10s'),
+  provisioningTime: prop(
+    { kind: 'distribution', unit: 'duration' },
+    'time from a scale-up to the new node Ready (boot, kubelet join, Ready), drawn per node',
+    { default: { lognormal: { median: '90s', p90: '150s' } } },
+  ),
+  maxNodeProvisionTime: durationOf('a node not Ready by then counts as a failed scale-up (--max-node-provision-time)', '15m'),
+  maxNodesTotal: prop(int(0), 'the most nodes in the cluster, 0 = no limit (--max-nodes-total)', { default: 0 }),
+  maxNodesPerScaleUp: prop(int(1), 'the most nodes one scale-up adds (--max-nodes-per-scaleup)', { default: 1000 }),
+  scaleDownEnabled: prop({ kind: 'boolean' }, 'remove unneeded nodes (--scale-down-enabled)', { default: true }),
+  scaleDownUtilizationThreshold: prop(
+    { kind: 'number', min: 0, max: 1 },
+    'a node whose requested cpu and memory are both below this share is a scale-down candidate',
+    { default: 0.5 },
+  ),
+  scaleDownGpuUtilizationThreshold: prop({ kind: 'number', min: 0, max: 1 }, 'the same for GPU nodes, on GPU', { default: 0.5 }),
+  scaleDownUnneededTime: durationOf('how long a node must be unneeded before it is removed (--scale-down-unneeded-time)', '10m'),
+  scaleDownUnreadyTime: durationOf('the same for a node that is not Ready (--scale-down-unready-time)', '20m'),
+  scaleDownDelayAfterAdd: durationOf('no scale-down for this long after a scale-up (--scale-down-delay-after-add)', '10m'),
+  scaleDownDelayAfterDelete: durationOf('no scale-down for this long after a node deletion (--scale-down-delay-after-delete)', '0s'),
+  scaleDownDelayAfterFailure: durationOf('no scale-down for this long after a failed one (--scale-down-delay-after-failure)', '3m'),
+  maxGracefulTerminationSec: prop(int(0), 'the most grace a pod gets when its node is drained', { default: 600 }),
+  maxPodEvictionTime: durationOf('how long a refused eviction is retried before the scale-down fails', '2m'),
+  maxScaleDownParallelism: prop(int(1), 'nodes being deleted at once (--max-scale-down-parallelism)', { default: 10 }),
+  maxDrainParallelism: prop(int(1), 'non-empty nodes being drained at once (--max-drain-parallelism)', { default: 1 }),
+  skipNodesWithSystemPods: prop({ kind: 'boolean' }, 'kube-system pods without a PDB keep their node', { default: true }),
+  skipNodesWithLocalStorage: prop({ kind: 'boolean' }, 'pods with emptyDir or hostPath volumes keep their node', { default: true }),
+  skipNodesWithCustomControllerPods: prop({ kind: 'boolean' }, 'pods of unknown controllers keep their node', { default: true }),
+  ignoreDaemonSetsUtilization: prop({ kind: 'boolean' }, "leave DaemonSet pods out of a node's utilization", { default: false }),
+  expendablePodsPriorityCutoff: prop(int(), 'pods of lower priority neither trigger scale-up nor keep a node', { default: -10 }),
+});
+
 const notYet = (what: string): Schema => ({ kind: 'any', desc: `${what} (not supported yet by this version)` });
 
 const probeChange: Schema = { kind: 'object', props: {}, additional: { kind: 'any' } };
@@ -382,7 +427,7 @@ export const SCENARIO_SCHEMA: Schema = obj({
         { default: {} },
       ),
       serializeImagePulls: prop({ kind: 'boolean' }, 'the kubelet pulls one image at a time per node (its default)', { default: true }),
-      autoscaler: prop(notYet('cluster autoscaler'), 'cluster autoscaler (not supported yet)'),
+      autoscaler: prop(clusterAutoscaler, 'the cluster autoscaler (absent: off); pools with maxCount are its node groups'),
     }),
     'the cluster',
     { required: true },
@@ -420,4 +465,4 @@ export const SCENARIO_SCHEMA: Schema = obj({
 
 /** Top-level (and cluster-level) sections from the scenario sketch that a later version will run. */
 /** Sections of the format that later versions run: refused, all at once, with their lines. `[]` stands for every list item. */
-export const NOT_YET = ['expect', 'cluster.autoscaler'];
+export const NOT_YET = ['expect'];

@@ -23,6 +23,7 @@ import {
 import type { ArrivalSpec, WorkloadSpec } from '../workload/spec.js';
 import { ScenarioError, didYouMean } from './errors.js';
 import { SCENARIO_SCHEMA, NOT_YET } from './format.js';
+import { poolSizes, readClusterAutoscaler, type AutoscalerConfig } from './cluster-autoscaler.js';
 import { check, fillDefaults, type CheckContext } from './schema.js';
 import { parseYaml, pathText, readText, toPlain, type PathSeg, type YamlDoc } from './yaml-source.js';
 import { resolveProfiles } from './profiles.js';
@@ -345,14 +346,20 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     arrivals.push(a);
   });
 
-  const pools: NodePoolSpec[] = cfg.cluster.nodePools.map((p) => {
+  const sizes = poolSizes(cfg.cluster.nodePools, cfg.cluster.autoscaler !== undefined, doc);
+  const autoscaler = cfg.cluster.autoscaler ? readClusterAutoscaler(cfg.cluster.autoscaler, doc) : null;
+  if (autoscaler && sizes.every((z) => z.maxCount === null))
+    warnings.push(`${display}: cluster.autoscaler is set but no node pool has maxCount: it has nothing to resize`);
+  const pools: NodePoolSpec[] = cfg.cluster.nodePools.map((p, i) => {
     const alloc = space.vector();
     for (const [k, v] of Object.entries(p.allocatable)) alloc[space.indexOf(k)!] = v as number;
     return {
       name: p.name,
       instanceType: p.instanceType,
       zones: p.zones,
-      count: p.count,
+      count: sizes[i]!.count,
+      minCount: sizes[i]!.minCount,
+      maxCount: sizes[i]!.maxCount,
       allocatable: alloc,
       pricePerHour: p.pricePerHour,
       imagePullBandwidth: p.imagePullBandwidth ?? null,
@@ -392,6 +399,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
       profiles,
     },
     podStartup: cfg.cluster.podStartup,
+    autoscaler,
     images: { serialize: cfg.cluster.serializeImagePulls },
     faults,
     workloads,
@@ -494,7 +502,9 @@ interface Config {
       name: string;
       instanceType: string;
       zones: string[];
-      count: number;
+      count?: number;
+      minCount?: number;
+      maxCount?: number;
       allocatable: Record<string, number>;
       pricePerHour: number;
       imagePullBandwidth?: number;
@@ -513,6 +523,7 @@ interface Config {
     imageSize: number;
     imageSizes: Record<string, number>;
     serializeImagePulls: boolean;
+    autoscaler?: AutoscalerConfig;
   };
   workloads: WorkloadEntry[];
   rollouts: RolloutEntry[];

@@ -1,4 +1,5 @@
 // The typed scenario: what scenario/load.ts makes of a scenario file, and all a run needs.
+import type { ClusterAutoscalerOptions } from '../controllers/cluster-autoscaler/options.js';
 import type { ServiceSpec } from '../workload/service-spec.js';
 import type { TrafficSpec } from '../traffic/spec.js';
 import type { HPASpec } from '../workload/hpa-spec.js';
@@ -15,7 +16,11 @@ export interface NodePoolSpec {
   name: string;
   instanceType: string;
   zones: string[];
+  /** Nodes at the start. */
   count: number;
+  /** The cluster autoscaler's limits for the pool; null: not autoscaled. */
+  minCount: number | null;
+  maxCount: number | null;
   allocatable: Float64Array;
   pricePerHour: number;
   /** Bytes per second its nodes pull images at; null: pulls take no time. */
@@ -61,6 +66,8 @@ export interface Scenario {
     profiles: Map<string, ProfileSpec>;
   };
   podStartup: Distribution;
+  /** The cluster autoscaler's options; null: off. */
+  autoscaler: ClusterAutoscalerOptions | null;
   /** The kubelet's serializeImagePulls (default true). */
   images: { serialize: boolean };
   faults: FaultSpec[];

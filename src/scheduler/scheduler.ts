@@ -113,6 +113,44 @@ export class Scheduler {
     return blocking ? this.checkWithNominated(pod, node, blocking) : this.preFilterAndFilter(pod, node);
   }
 
+  /**
+   * The first of `nodes`, from position `start` round and round, on which the pod passes every filter as the
+   * cluster is now (checkNode's answer), skipping those `skip` refuses; its position, or -1. PreFilter runs once
+   * for the pod, not once per node, unless pods are nominated to a node (then that node is checked as
+   * checkNode does). The cluster autoscaler's simulator asks this (predicatechecker FitsAnyNodeMatching).
+   */
+  findFit(pod: Pod, nodes: readonly Node[], start: number, skip: ((n: Node) => boolean) | null): number {
+    const n = nodes.length;
+    if (n === 0) return -1;
+    const state = this.checkState;
+    const pre = this.checkPreFilter(pod);
+    if (pre !== null) return -1;
+    const filters = this.profile.filters;
+    const filtersActive = this.checkActive.slice(0, this.checkActiveCount);
+    for (let k = 0; k < n; k++) {
+      const at = (start + k) % n;
+      const node = nodes[at]!;
+      if (node.removedAt >= 0 || (skip !== null && skip(node))) continue;
+      const blocking = this.nominator.size === 0 ? null : this.nominator.blocking(node, pod);
+      if (blocking) {
+        if (this.checkWithNominated(pod, node, blocking) === null) return at;
+        // checkWithNominated ran PreFilter in the same state: run it again for the nodes after this one.
+        state.reset();
+        for (const p of filters) if (p.preFilter) p.preFilter(state, pod);
+        continue;
+      }
+      let ok = true;
+      for (let i = 0; i < filtersActive.length; i++) {
+        if (filtersActive[i]!.filter!(state, pod, node) !== null) {
+          ok = false;
+          break;
+        }
+      }
+      if (ok) return at;
+    }
+    return -1;
+  }
+
   /** The nominated pods are assumed on the node for the check, then the state is reverted. */
   private checkWithNominated(pod: Pod, node: Node, nominated: readonly Pod[]): Status | null {
     const mark = this.cluster.fork();
@@ -126,9 +164,10 @@ export class Scheduler {
 
   private readonly checkState = new CycleState();
   private readonly checkActive: Plugin[] = [];
+  private checkActiveCount = 0;
 
-  /** PreFilter then Filter for one node, in checkState (a PreFilter rejection is the answer for every node). */
-  private preFilterAndFilter(pod: Pod, node: Node): Status | null {
+  /** PreFilter in checkState: the rejection (for every node), or null with the filters to run in checkActive. */
+  private checkPreFilter(pod: Pod): Status | null {
     const state = this.checkState;
     state.reset();
     const filters = this.profile.filters;
@@ -140,6 +179,17 @@ export class Scheduler {
       if (st !== null && st.code !== Code.Skip) return st;
       if (st === null && p.filter) active[na++] = p;
     }
+    this.checkActiveCount = na;
+    return null;
+  }
+
+  /** PreFilter then Filter for one node, in checkState (a PreFilter rejection is the answer for every node). */
+  private preFilterAndFilter(pod: Pod, node: Node): Status | null {
+    const pre = this.checkPreFilter(pod);
+    if (pre !== null) return pre;
+    const state = this.checkState;
+    const active = this.checkActive;
+    const na = this.checkActiveCount;
     for (let i = 0; i < na; i++) {
       const st = active[i]!.filter!(state, pod, node);
       if (st !== null) return st;

@@ -250,11 +250,11 @@ export function toWorkload(
     r.only(['apiVersion', 'kind', 'metadata', 'spec', 'status'], 'a Pod');
     const spec = r.obj('spec');
     if (!spec) throw r.error(null, 'missing required field "spec"');
-    const template = podTemplate(spec, { ...base, labels: meta.stringMap('labels'), ownerSelector: null }, [
-      'Always',
-      'OnFailure',
-      'Never',
-    ]);
+    const template = podTemplate(
+      spec,
+      { ...base, labels: meta.stringMap('labels'), annotations: meta.stringMap('annotations'), ownerSelector: null },
+      ['Always', 'OnFailure', 'Never'],
+    );
     return { ...common, kind: 'Pod', replicas: 1, template, runTime: opts.runTime, job: null };
   }
   const spec = r.obj('spec');
@@ -266,6 +266,7 @@ export function toWorkload(
   const tplMeta = tpl.obj('metadata');
   tplMeta?.only(OBJECT_META_FIELDS, 'pod template metadata');
   const labels = tplMeta?.stringMap('labels') ?? new Map<string, string>();
+  const annotations = tplMeta?.stringMap('annotations') ?? new Map<string, string>();
   const podSpec = tpl.obj('spec');
   if (!podSpec) throw tpl.error(null, 'missing required field "spec"');
   let selector = labelSelector(spec.obj('selector'));
@@ -293,7 +294,7 @@ export function toWorkload(
     );
     // The API server generates a Job's selector from a controller-uid label when none is given.
     selector ??= null;
-    const template = podTemplate(podSpec, { ...base, labels, ownerSelector: null }, ['Never', 'OnFailure']);
+    const template = podTemplate(podSpec, { ...base, labels, annotations, ownerSelector: null }, ['Never', 'OnFailure']);
     const job = readJobSpec(spec, template.restartPolicy);
     return {
       ...common,
@@ -315,7 +316,7 @@ export function toWorkload(
       throw spec.error(null, `missing required field "selector" (required in apps/v1; older APIs defaulted it from the template labels)`);
     if (!matchSelector(selector, labels.size ? labels : NO_LABELS))
       throw spec.error('selector', '`selector` does not match template `labels`');
-    const template = podTemplate(podSpec, { ...base, labels, ownerSelector: selector }, ['Always']);
+    const template = podTemplate(podSpec, { ...base, labels, annotations, ownerSelector: selector }, ['Always']);
     const mr = minReady(spec);
     const rollout = o.kind === 'Deployment' ? { rollout: deploymentRollout(spec, mr.minReadySeconds ?? 0) } : {};
     return { ...common, kind: o.kind, replicas: spec.int('replicas', 1), template, runTime: opts.runTime, job: null, ...mr, ...rollout };
@@ -340,7 +341,7 @@ export function toWorkload(
     if (!selector) throw spec.error(null, 'missing required field "selector"');
     if (!matchSelector(selector, labels.size ? labels : NO_LABELS))
       throw spec.error('selector', '`selector` does not match template `labels`');
-    const template = podTemplate(podSpec, { ...base, labels, ownerSelector: selector }, ['Always']);
+    const template = podTemplate(podSpec, { ...base, labels, annotations, ownerSelector: selector }, ['Always']);
     const podManagementPolicy = spec.oneOf('podManagementPolicy', ['OrderedReady', 'Parallel'] as const, 'OrderedReady');
     // Each claim template gives every ordinal a PersistentVolumeClaim; zonal volumes bind where the pod
     // first runs (WaitForFirstConsumer, the binding mode of the usual cloud storage classes).
@@ -364,7 +365,7 @@ export function toWorkload(
     if (!matchSelector(selector, labels.size ? labels : NO_LABELS))
       throw spec.error('selector', '`selector` does not match template `labels`');
     // System default spreading selects by Services, ReplicaSets and StatefulSets (helper.DefaultSelector): not DaemonSets.
-    const template = podTemplate(podSpec, { ...base, labels, ownerSelector: null }, ['Always']);
+    const template = podTemplate(podSpec, { ...base, labels, annotations, ownerSelector: null }, ['Always']);
     return {
       ...common,
       kind: 'DaemonSet',

@@ -105,6 +105,8 @@ export interface PodContext {
   /** Sizes of particular images (normalised names), in bytes. */
   imageSizes?: ReadonlyMap<string, number>;
   systemDefaultSpread: ((selector: LabelSelector) => TopologySpreadConstraint[]) | null;
+  /** The pod template's annotations (only the cluster autoscaler's are kept). */
+  annotations?: Labels;
 }
 
 /** Reads a resources map (requests or limits) into a vector. */
@@ -411,7 +413,20 @@ export function podTemplate(spec: Reader, ctx: PodContext, restartPolicies: read
   // Probes of the app containers (init containers' probes are not run here).
   const probes = app.map((c) => c.probes).filter((p): p is ContainerProbes => p !== null);
 
+  // emptyDir and hostPath volumes, and the cluster autoscaler's annotations: they decide whether its node may be
+  // scaled down (absent when there are none, so other templates hash as before).
+  const localVolumes = spec.list('volumes').flatMap((v): NonNullable<PodTemplate['localVolumes']>[number][] => {
+    const name = v.str('name', '');
+    if (v.has('hostPath')) return [{ name, hostPath: true }];
+    const ed = v.obj('emptyDir');
+    if (!ed && !v.has('emptyDir')) return [];
+    const medium = ed?.str('medium', '') ?? '';
+    return [{ name, emptyDir: { medium: medium as '' | 'Memory' | 'HugePages' } }];
+  });
+  const caAnnotations = Object.fromEntries([...(ctx.annotations ?? [])].filter(([k]) => k.startsWith('cluster-autoscaler.kubernetes.io/')));
   return makeTemplate(space, {
+    ...(localVolumes.length > 0 ? { localVolumes } : {}),
+    ...(Object.keys(caAnnotations).length > 0 ? { autoscalerAnnotations: caAnnotations } : {}),
     owner: ctx.owner,
     namespace: ctx.namespace,
     labels: ctx.labels,

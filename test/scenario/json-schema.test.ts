@@ -543,7 +543,7 @@ const REFUSED: Refused[] = [
   { name: 'an integer below its minimum', put: ['seed'], value: -1 },
   { name: 'no node pools', put: ['cluster', 'nodePools'], value: [] },
   { name: 'a required field missing', put: [...POOL_PATH, 'name'], value: undefined },
-  { name: 'a required field left empty', put: [...POOL_PATH, 'count'], value: null },
+  { name: 'a required field left empty', put: [...POOL_PATH, 'name'], value: null },
   { name: 'a Poisson rate without a slash', put: RATE, value: '20 per hour' },
   { name: 'a Poisson rate as a number', put: RATE, value: 2 },
   { name: 'a Poisson rate per minute written "min"', put: RATE, value: '2/min' },

@@ -123,3 +123,12 @@ export const DEFAULT_NODE_GROUP_AUTOSCALING_OPTIONS: Readonly<NodeGroupAutoscali
   maxNodeProvisionTime: DEFAULT_MAX_NODE_PROVISION_TIME_MS,
   ignoreDaemonSetsUtilization: DEFAULT_IGNORE_DAEMONSETS_UTILIZATION,
 });
+
+// --- Drain during scale-down (core/scaledown/actuation/drain.go) ---
+
+/** DefaultEvictionRetryTime: a refused eviction is tried again after this long, until --max-pod-eviction-time. */
+export const DEFAULT_EVICTION_RETRY_TIME_MS = 10 * SECOND;
+/** DefaultPodEvictionHeadroom: the extra wait past the grace period for pods that ignore SIGTERM. */
+export const DEFAULT_POD_EVICTION_HEADROOM_MS = 30 * SECOND;
+/** utils/taints ToBeDeletedTaint: the NoSchedule taint a node gets when its deletion starts. */
+export const TO_BE_DELETED_TAINT = 'ToBeDeletedByClusterAutoscaler';

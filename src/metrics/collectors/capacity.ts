@@ -16,6 +16,8 @@ interface Group {
   memAlloc: number;
   cpuReq: number;
   memReq: number;
+  /** The group's nodes' summed price per hour. */
+  price: number;
 }
 
 export class CapacityCollector implements Collector {
@@ -32,6 +34,9 @@ export class CapacityCollector implements Collector {
   private cpuAllocArea = 0;
   private memAllocArea = 0;
   private peakCpu = 0;
+  /** The cluster's price per hour now, and its cost up to lastChange (price integrated over time). */
+  private price = 0;
+  private costArea = 0;
 
   constructor(
     private readonly clock: Clock,
@@ -57,6 +62,8 @@ export class CapacityCollector implements Collector {
     g.nodes += d;
     g.cpuAlloc += d * n.allocatable[CPU]!;
     g.memAlloc += d * n.allocatable[MEMORY]!;
+    g.price += d * n.pricePerHour;
+    this.price += d * n.pricePerHour;
     this.cpuAlloc += d * n.allocatable[CPU]!;
     this.memAlloc += d * n.allocatable[MEMORY]!;
   }
@@ -64,7 +71,7 @@ export class CapacityCollector implements Collector {
   private group(n: Node): Group {
     const key = `${n.pool}\u0000${n.zone}`;
     let g = this.groups.get(key);
-    if (!g) this.groups.set(key, (g = { pool: n.pool, zone: n.zone, nodes: 0, cpuAlloc: 0, memAlloc: 0, cpuReq: 0, memReq: 0 }));
+    if (!g) this.groups.set(key, (g = { pool: n.pool, zone: n.zone, nodes: 0, cpuAlloc: 0, memAlloc: 0, cpuReq: 0, memReq: 0, price: 0 }));
     this.nodeGroup[n.index] = g;
     return g;
   }
@@ -76,6 +83,7 @@ export class CapacityCollector implements Collector {
       this.memArea += this.memReq * dt;
       this.cpuAllocArea += this.cpuAlloc * dt;
       this.memAllocArea += this.memAlloc * dt;
+      this.costArea += (this.price * dt) / 3.6e6;
       this.lastChange = this.clock.now;
     }
   }
@@ -98,7 +106,10 @@ export class CapacityCollector implements Collector {
       ts.write([t, 'cpu_allocatable_millicores', g.pool, g.zone, '', tidy(g.cpuAlloc)]);
       ts.write([t, 'memory_requested_bytes', g.pool, g.zone, '', tidy(g.memReq)]);
       ts.write([t, 'memory_allocatable_bytes', g.pool, g.zone, '', tidy(g.memAlloc)]);
+      ts.write([t, 'cost_per_hour', g.pool, g.zone, '', tidy(g.price)]);
     }
+    this.integrate();
+    ts.write([t, 'cost', '', '', '', tidy(this.costArea)]);
     const util = this.utilization().cpu;
     if (util > this.peakCpu) this.peakCpu = util;
   }

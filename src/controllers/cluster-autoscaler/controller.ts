@@ -1,0 +1,655 @@
+// The cluster autoscaler as a controller (cluster-autoscaler 1.36, core/static_autoscaler.go RunOnce): every scan
+// interval it scales up for pods the scheduler could not place, or else looks for nodes to remove.
+//
+// Scale-up (core/scaleup/orchestrator): the unschedulable pods (PodScheduled False, as the scheduler left them;
+// not nominated, not expendable) are first placed, in a what-if, on the nodes that exist and on the nodes being
+// provisioned (filter_out_schedulable.go); for what is left, each node group below its max size and not backed off
+// gets an option from the binpacking estimator over template nodes (estimator.ts), the expanders pick one
+// (chain.ts), and the group grows by its node count, capped by its max size and --max-nodes-total. A new node is
+// Ready after the scenario's provisioning time; one that would take longer than --max-node-provision-time fails
+// and backs the group off (5 min, doubling to 30 min). No scale-down in a loop that scaled up.
+//
+// Scale-down (core/scaledown/planner, unneeded, actuation): nodes of autoscaled groups below the utilization
+// threshold (utilization.ts) whose pods may all move (pods-to-move.ts with the drain rules) and find room on the
+// other nodes, with the scheduler's filters, are unneeded; one unneeded for --scale-down-unneeded-time in a group
+// above its min size is removed when no cool-down holds (eligibility.ts): tainted ToBeDeletedByClusterAutoscaler,
+// its pods evicted through the eviction API (PDBs respected, a refused eviction retried every 10 s for up to
+// --max-pod-eviction-time), then the node deleted once they are gone (at most their grace period, capped by
+// --max-graceful-termination-sec, plus 30 s). Empty nodes go in bulk, up to --max-scale-down-parallelism; at most
+// --max-drain-parallelism non-empty nodes drain at once.
+import type { Simulation } from '../../engine/simulation.js';
+import { sample } from '../../engine/distributions.js';
+import { HOUR } from '../../engine/time.js';
+import type { Rng } from '../../engine/rng.js';
+import type { ClusterState } from '../../model/cluster-state.js';
+import { poolLabels, type Node } from '../../model/node.js';
+import type { Pod, PodTemplate } from '../../model/pod.js';
+import { CPU, MEMORY } from '../../model/resources.js';
+import type { Scheduler } from '../../scheduler/scheduler.js';
+import type { EventRecorder } from '../../metrics/collectors/events.js';
+import type { DisruptionController } from '../disruption/controller.js';
+import type { NodePoolSpec } from '../../scenario/types.js';
+import { daemonPodTolerations, nodeShouldRunDaemonPod } from '../daemonset/controller.js';
+import { chainBestOption, type ExpanderContext } from './chain.js';
+import { DEFAULT_EVICTION_RETRY_TIME_MS, DEFAULT_POD_EVICTION_HEADROOM_MS, TO_BE_DELETED_TAINT } from './defaults.js';
+import { defaultRules, type DrainabilityRule, type DrainContext } from './drain.js';
+import { isScaleDownInCooldown, unremovableReason, type UnremovableReason } from './eligibility.js';
+import { binpackingEstimate, calculatePodScore, decreasingPodOrder, estimationNodeLimit, type EstimationSnapshot } from './estimator.js';
+import type { ExpansionOption, TemplateNodeView } from './expanders.js';
+import type { ClusterAutoscalerOptions } from './options.js';
+import { getPodsToMove } from './pods-to-move.js';
+import { simplePreferredNode, type PricingModel } from './price.js';
+import { controllerViews, gpuResource, pdbViews, podView, resourceList } from './views.js';
+import { calculate, isUtilizationError } from './utilization.js';
+
+/** A node pool the autoscaler may resize (cloudprovider.NodeGroup). */
+export interface NodeGroup {
+  readonly pool: NodePoolSpec;
+  readonly minSize: number;
+  readonly maxSize: number;
+  /** Registered nodes (not yet deleted). */
+  readonly nodes: Set<Node>;
+  /** Indices of nodes asked for and not yet registered. */
+  readonly upcoming: Set<number>;
+  nextIndex: number;
+  backoffUntil: number;
+  backoffMs: number;
+  lastFailure: number;
+}
+
+interface Deletion {
+  node: Node;
+  group: NodeGroup;
+  empty: boolean;
+  startedAt: number;
+  /** Pods whose eviction is still refused. */
+  blocked: Set<Pod>;
+}
+
+/** An option with the pods it would place (the model's pods, for the events). */
+interface Option extends ExpansionOption {
+  group: NodeGroup;
+  placed: Pod[];
+}
+
+export interface AutoscalerStats {
+  scaleUps: number;
+  nodesAdded: number;
+  failedNodes: number;
+  nodesRemoved: number;
+  failedScaleDowns: number;
+}
+
+export class ClusterAutoscalerController {
+  readonly groups: NodeGroup[] = [];
+  private readonly groupByPool = new Map<string, NodeGroup>();
+  readonly stats: AutoscalerStats = { scaleUps: 0, nodesAdded: 0, failedNodes: 0, nodesRemoved: 0, failedScaleDowns: 0 };
+  // static_autoscaler.go starts the last scale-up, deletion and failure an hour in the past.
+  private lastScaleUpTime = -HOUR;
+  private lastScaleDownDeleteTime = -HOUR;
+  private lastScaleDownFailTime = -HOUR;
+  /** Unneeded nodes, with when each was first found unneeded (unneeded/nodes.go). */
+  private readonly unneeded = new Map<Node, number>();
+  private readonly deletions = new Map<Node, Deletion>();
+  /** Pods already told why they did not trigger a scale-up (one NotTriggerScaleUp each). */
+  private readonly told = new Set<number>();
+  /** FitsAnyNodeMatching's round-robin start. */
+  private lastIndex = 0;
+  private readonly rules: DrainabilityRule[];
+  private readonly expanderRng: Rng;
+  private readonly provisionRng: Rng;
+  private readonly kLoop: number;
+  private readonly kRegister: number;
+  private readonly kTimeout: number;
+  private readonly kEvict: number;
+  private readonly kDelete: number;
+  /** Pods of one workload and template are equivalent (estimator.PodEquivalenceGroup): the template's number. */
+  private readonly templateIds = new WeakMap<PodTemplate, number>();
+  private templateSeq = 0;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly cluster: ClusterState,
+    private readonly scheduler: Scheduler,
+    /** The pods whose last scheduling attempt failed (the scheduler's PodScheduled=False pods). */
+    private readonly unschedulable: () => Iterable<number>,
+    private readonly disruption: DisruptionController,
+    private readonly recorder: EventRecorder,
+    private readonly opts: ClusterAutoscalerOptions,
+    pools: readonly NodePoolSpec[],
+    /** Creates the pool's node with that index (named <pool>-<index>), as the run creates its first nodes. */
+    private readonly createNode: (pool: NodePoolSpec, index: number) => Node,
+  ) {
+    for (const p of pools) {
+      if (p.maxCount === null) continue;
+      const g: NodeGroup = {
+        pool: p,
+        minSize: p.minCount ?? 0,
+        maxSize: p.maxCount,
+        nodes: new Set(),
+        upcoming: new Set(),
+        nextIndex: p.count,
+        backoffUntil: -Infinity,
+        backoffMs: 0,
+        lastFailure: -Infinity,
+      };
+      this.groups.push(g);
+      this.groupByPool.set(p.name, g);
+    }
+    this.rules = defaultRules(opts.deleteOptions);
+    this.expanderRng = sim.rng('autoscaler.expander');
+    this.provisionRng = sim.rng('autoscaler.provisioning');
+    this.kLoop = sim.register('autoscaler.loop', () => this.runOnce());
+    this.kRegister = sim.register('autoscaler.register', (index, g) => this.register(g as NodeGroup, index));
+    this.kTimeout = sim.register('autoscaler.timeout', (index, g) => this.provisionFailed(g as NodeGroup, index));
+    this.kEvict = sim.register('autoscaler.evict', (_i, d) => this.evictPods(d as Deletion));
+    this.kDelete = sim.register('autoscaler.delete', (_i, d) => this.deleteNode(d as Deletion));
+    cluster.watch('autoscaler', {
+      NodeAdded: (ev) => {
+        if (!ev.whatIf) this.groupByPool.get(ev.node!.pool)?.nodes.add(ev.node!);
+      },
+      NodeRemoved: (ev) => {
+        if (ev.whatIf) return;
+        this.groupByPool.get(ev.node!.pool)?.nodes.delete(ev.node!);
+        this.unneeded.delete(ev.node!);
+      },
+    });
+    // main.go: the first RunOnce comes one scan interval after the start.
+    sim.schedule(opts.scanInterval, this.kLoop);
+  }
+
+  /** The group's target size (cloudprovider TargetSize): registered plus upcoming nodes. */
+  targetSize(g: NodeGroup): number {
+    return g.nodes.size + g.upcoming.size;
+  }
+
+  private runOnce(): void {
+    const now = this.sim.now;
+    const scaledUp = this.scaleUp(now);
+    // static_autoscaler.go: "No scale down in this iteration" after a successful scale-up.
+    if (!scaledUp && this.opts.scaleDownEnabled) this.scaleDown(now);
+    this.sim.schedule(this.opts.scanInterval, this.kLoop);
+  }
+
+  // --- Scale-up ---
+
+  private equivalenceKey(pod: Pod): string {
+    let id = this.templateIds.get(pod.template);
+    if (id === undefined) this.templateIds.set(pod.template, (id = this.templateSeq++));
+    return `${pod.workload}/${id}`;
+  }
+
+  private totalTarget(): number {
+    let n = this.cluster.nodes.length - this.cluster.removedNodes;
+    for (const g of this.groups) n += g.upcoming.size;
+    return n;
+  }
+
+  private scaleUp(now: number): boolean {
+    const pending: Pod[] = [];
+    for (const id of this.unschedulable()) {
+      const pod = this.cluster.livePods.get(id);
+      if (!pod || pod.node || pod.nominatedNode || pod.terminating) continue;
+      if (pod.priority < this.opts.expendablePodsPriorityCutoff) continue;
+      pending.push(pod);
+    }
+    if (pending.length === 0) return false;
+    if (this.opts.maxNodesTotal > 0 && this.totalTarget() >= this.opts.maxNodesTotal) return false;
+    // filter_out_schedulable.go: the more important pods first.
+    pending.sort((a, b) => b.priority - a.priority);
+    const cluster = this.cluster;
+    const mark = cluster.fork();
+    try {
+      for (const g of this.groups) for (const index of g.upcoming) this.addTemplateNode(g, index);
+      const failed = new Set<string>();
+      const remaining: Pod[] = [];
+      for (const pod of pending) {
+        const key = this.equivalenceKey(pod);
+        if (!failed.has(key)) {
+          const nodes = cluster.nodes;
+          const at = this.scheduler.findFit(pod, nodes, this.lastIndex % nodes.length, null);
+          if (at >= 0) {
+            this.lastIndex = at + 1;
+            cluster.assumePodBound(pod, nodes[at]!);
+            continue;
+          }
+          failed.add(key);
+        }
+        remaining.push(pod);
+      }
+      if (remaining.length === 0) return false;
+      const byKey = new Map<string, Pod[]>();
+      for (const pod of remaining) {
+        const key = this.equivalenceKey(pod);
+        const list = byKey.get(key);
+        if (list) list.push(pod);
+        else byKey.set(key, [pod]);
+      }
+      const groups = [...byKey.values()];
+      const why = new Map<string, number>();
+      const options: Option[] = [];
+      for (const g of this.groups) {
+        const o = this.expansionOption(g, groups, now, why);
+        if (o) options.push(o);
+      }
+      const best = chainBestOption(this.opts.expanders, options, this.expanderContext()) as Option | undefined;
+      if (!best) {
+        this.tellNotTriggered(remaining, why);
+        return false;
+      }
+      // Pods this scale-up does not help are told at a later loop, if no option helps them then either.
+      this.execute(best, now);
+      return true;
+    } finally {
+      cluster.revert(mark);
+    }
+  }
+
+  /** The allocatable of a fresh node of the group, less what the DaemonSets that would run there request. */
+  private templateAllocatable(g: NodeGroup, name: string, zone: string): Float64Array {
+    const alloc = g.pool.allocatable.slice();
+    const node = { name, labels: poolLabels(g.pool, zone, name), taints: g.pool.taints } as unknown as Node;
+    for (const w of this.cluster.workloads) {
+      if (w.kind !== 'DaemonSet' || w.deletedAt >= 0 || !w.spec.template) continue;
+      const t = w.spec.template;
+      const tpl = { ...t, tolerations: [...t.tolerations, ...daemonPodTolerations(w.spec.hostNetwork ?? false)] };
+      if (!nodeShouldRunDaemonPod(tpl, node).shouldRun) continue;
+      for (let i = 0; i < alloc.length; i++) alloc[i] = alloc[i]! - (t.requests[i] ?? 0);
+    }
+    return alloc;
+  }
+
+  /** A hypothetical node of the group (in a what-if), named and zoned as the node of that index will be. */
+  private addTemplateNode(g: NodeGroup, index: number): Node {
+    const p = g.pool;
+    const zone = p.zones[index % p.zones.length]!;
+    const name = `${p.name}-${index}`;
+    return this.cluster.addNode({
+      name,
+      pool: p.name,
+      zone,
+      labels: poolLabels(p, zone, name),
+      taints: p.taints,
+      allocatable: this.templateAllocatable(g, name, zone),
+      pricePerHour: p.pricePerHour,
+    });
+  }
+
+  private templateView(g: NodeGroup): TemplateNodeView {
+    const space = this.cluster.resources;
+    const list = resourceList(g.pool.allocatable, space);
+    const gpu = space.indexOf('nvidia.com/gpu');
+    // Capacity is not modelled apart from allocatable: the pool's allocatable stands for both.
+    return { name: g.pool.name, capacity: list, allocatable: list, hasGpu: gpu !== undefined && g.pool.allocatable[gpu]! > 0 };
+  }
+
+  private requestsOf(pod: Pod): Record<string, number> {
+    return { cpu: pod.requests[CPU]!, memory: pod.requests[MEMORY]! };
+  }
+
+  /** orchestrator.go computeExpansionOption for one group, or null (with why, for NotTriggerScaleUp). */
+  private expansionOption(g: NodeGroup, groups: Pod[][], now: number, why: Map<string, number>): Option | null {
+    const note = (reason: string) => why.set(reason, (why.get(reason) ?? 0) + 1);
+    const target = this.targetSize(g);
+    if (target >= g.maxSize) {
+      note('max node group size reached');
+      return null;
+    }
+    if (now < g.backoffUntil) {
+      note('in backoff after failed scale-up');
+      return null;
+    }
+    const cluster = this.cluster;
+    // SchedulablePodGroups: the groups whose exemplar fits a fresh template node.
+    const schedulable: Pod[][] = [];
+    let mark = cluster.fork();
+    try {
+      const t0 = this.addTemplateNode(g, g.nextIndex);
+      for (const pods of groups) {
+        const st = this.scheduler.checkNode(pods[0]!, t0);
+        if (st === null) schedulable.push(pods);
+        else note(st.reason);
+      }
+    } finally {
+      cluster.revert(mark);
+    }
+    if (schedulable.length === 0) return null;
+    const alloc = resourceList(g.pool.allocatable, cluster.resources);
+    const ordered = decreasingPodOrder(schedulable, (pods) => calculatePodScore(this.requestsOf(pods[0]!), alloc));
+    const clusterRoom = this.opts.maxNodesTotal > 0 ? this.opts.maxNodesTotal - this.totalTarget() : 0;
+    const limit = estimationNodeLimit(this.opts.maxNodesPerScaleUp, g.maxSize - target, clusterRoom);
+    let added = 0;
+    const snapshot: EstimationSnapshot<Pod, Node> = {
+      fitsAny: (pod, nodes) => this.scheduler.findFit(pod, nodes, 0, null),
+      fits: (pod, node) => this.scheduler.checkNode(pod, node) === null,
+      addNode: () => this.addTemplateNode(g, g.nextIndex + added++),
+      addPod: (pod, node) => cluster.assumePodBound(pod, node),
+    };
+    let est: { nodeCount: number; scheduled: Pod[] };
+    mark = cluster.fork();
+    try {
+      est = binpackingEstimate(
+        ordered.map((pods) => ({ pods })),
+        snapshot,
+        limit,
+      );
+    } finally {
+      cluster.revert(mark);
+    }
+    if (est.nodeCount === 0) return null;
+    return {
+      group: g,
+      nodeGroup: g.pool.name,
+      nodeCount: est.nodeCount,
+      pods: est.scheduled.map((p) => ({ name: p.name, requests: this.requestsOf(p) })),
+      placed: est.scheduled,
+      template: this.templateView(g),
+      exists: true,
+    };
+  }
+
+  private expanderContext(): ExpanderContext {
+    const pools = this.groups.map((g) => g.pool);
+    const pricing: PricingModel = {
+      nodePrice: (node) => pools.find((p) => p.name === node.name)?.pricePerHour,
+      // A pod's price: its share of the cpu and memory of the pool where those cost least (see docs/MODEL.md).
+      podPrice: (pod) => {
+        let best = Infinity;
+        for (const p of pools) {
+          const cpu = p.allocatable[CPU]!;
+          const mem = p.allocatable[MEMORY]!;
+          if (cpu <= 0 || mem <= 0) continue;
+          const share = 0.5 * ((pod.requests?.cpu ?? 0) / cpu) + 0.5 * ((pod.requests?.memory ?? 0) / mem);
+          best = Math.min(best, share * p.pricePerHour);
+        }
+        return Number.isFinite(best) ? best : 0;
+      },
+    };
+    return {
+      intn: (n) => this.expanderRng.int(n),
+      ...(this.opts.priorities ? { priorities: this.opts.priorities } : {}),
+      pricing,
+      preferredNode: simplePreferredNode(this.cluster.nodes.length - this.cluster.removedNodes),
+    };
+  }
+
+  private execute(o: Option, now: number): void {
+    const g = o.group;
+    const from = this.targetSize(g);
+    let n = Math.min(o.nodeCount, g.maxSize - from);
+    if (this.opts.maxNodesTotal > 0) n = Math.min(n, this.opts.maxNodesTotal - this.totalTarget());
+    if (n <= 0) return;
+    const to = from + n;
+    this.stats.scaleUps++;
+    this.lastScaleUpTime = now;
+    const info = `[{${g.pool.name} ${from}->${to} (max: ${g.maxSize})}]`;
+    this.recorder.event(
+      'Normal',
+      'ScaledUpGroup',
+      STATUS_CONFIG_MAP,
+      `Scale-up: setting group ${g.pool.name} size to ${to} instead of ${from} (max: ${g.maxSize})`,
+    );
+    for (const pod of o.placed) this.recorder.event('Normal', 'TriggeredScaleUp', pod, `pod triggered scale-up: ${info}`);
+    const maxProvision = this.opts.nodeGroup.maxNodeProvisionTime;
+    for (let k = 0; k < n; k++) {
+      const index = g.nextIndex++;
+      g.upcoming.add(index);
+      const delay = Math.max(0, Math.round(sample(this.opts.provisioning, this.provisionRng)));
+      if (delay <= maxProvision) this.sim.schedule(delay, this.kRegister, index, g);
+      else this.sim.schedule(maxProvision, this.kTimeout, index, g);
+    }
+  }
+
+  private tellNotTriggered(pods: readonly Pod[], why: ReadonlyMap<string, number>): void {
+    if (pods.length === 0) return;
+    const text = [...why]
+      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+      .map(([r, n]) => `${n} ${r}`)
+      .join(', ');
+    for (const pod of pods) {
+      if (this.told.has(pod.id)) continue;
+      this.told.add(pod.id);
+      this.recorder.event('Normal', 'NotTriggerScaleUp', pod, `pod didn't trigger scale-up: ${text || 'no node group can take it'}`);
+    }
+  }
+
+  /** The node registered and turned Ready. */
+  private register(g: NodeGroup, index: number): void {
+    if (!g.upcoming.delete(index)) return;
+    this.stats.nodesAdded++;
+    const node = this.createNode(g.pool, index);
+    this.recorder.event('Normal', 'RegisteredNode', node, `Node ${node.name} event: Registered Node ${node.name} in Controller`);
+  }
+
+  /** clusterstate.go: a node not registered within --max-node-provision-time is a failed scale-up; the group backs off. */
+  private provisionFailed(g: NodeGroup, index: number): void {
+    if (!g.upcoming.delete(index)) return;
+    const now = this.sim.now;
+    this.stats.failedNodes++;
+    // The nodes of one scale-up time out together: one failed scale-up (clusterstate RegisterFailedScaleUp).
+    if (g.lastFailure === now) return;
+    // backoff/exponential_backoff.go: doubled from the initial duration up to the max; reset after a quiet spell.
+    g.backoffMs =
+      g.backoffMs === 0 || now - g.lastFailure > this.opts.backoffReset
+        ? this.opts.initialBackoff
+        : Math.min(g.backoffMs * 2, this.opts.maxBackoff);
+    g.lastFailure = now;
+    g.backoffUntil = now + g.backoffMs;
+    this.recorder.event(
+      'Warning',
+      'FailedToScaleUpGroup',
+      STATUS_CONFIG_MAP,
+      `Scale-up timed out for node group ${g.pool.name} after ${this.opts.nodeGroup.maxNodeProvisionTime / 1000}s: its new nodes did not register; backing off for ${g.backoffMs / 1000}s`,
+    );
+  }
+
+  // --- Scale-down ---
+
+  /** info.go Calculate for the node, read from its requested columns when no pod needs to be left out. */
+  private utilization(node: Node): number {
+    const space = this.cluster.resources;
+    const gpu = gpuResource(node, space);
+    if (!this.opts.nodeGroup.ignoreDaemonSetsUtilization) {
+      if (gpu >= 0) return node.requested[gpu]! / node.allocatable[gpu]!;
+      const cpu = node.requested[CPU]! / node.allocatable[CPU]!;
+      const mem = node.requested[MEMORY]! / node.allocatable[MEMORY]!;
+      return cpu > mem ? cpu : mem;
+    }
+    const view = {
+      name: node.name,
+      allocatable: resourceList(node.allocatable, space),
+      ...(gpu >= 0 ? { gpuConfig: { extendedResourceName: space.names[gpu]! } } : {}),
+    };
+    const pods = node.pods.map((p) => podView(this.cluster, p, resourceList(p.requests, space)));
+    const r = calculate(view, pods, true, false, this.sim.now);
+    return isUtilizationError(r) ? 0 : r.utilization;
+  }
+
+  private threshold(node: Node): number {
+    return gpuResource(node, this.cluster.resources) >= 0
+      ? this.opts.nodeGroup.scaleDownGpuUtilizationThreshold
+      : this.opts.nodeGroup.scaleDownUtilizationThreshold;
+  }
+
+  private scaleDown(now: number): void {
+    // planner.go UpdateClusterState: candidates below the threshold; those unneeded before are checked first, and
+    // new ones only up to the candidates pool (--scale-down-candidates-pool-ratio / -min-count).
+    const nodes = this.cluster.nodes.length - this.cluster.removedNodes;
+    const room = Math.max(this.opts.candidatesPoolMinCount, Math.ceil(this.opts.candidatesPoolRatio * nodes));
+    const previous: Node[] = [];
+    const fresh: Node[] = [];
+    for (const g of this.groups) {
+      for (const node of g.nodes) {
+        if (this.deletions.has(node)) continue;
+        if (this.utilization(node) >= this.threshold(node)) {
+          this.unneeded.delete(node);
+          continue;
+        }
+        (this.unneeded.has(node) ? previous : fresh).push(node);
+      }
+    }
+    previous.sort((a, b) => this.unneeded.get(a)! - this.unneeded.get(b)! || a.index - b.index);
+    fresh.sort((a, b) => a.index - b.index);
+    const candidates = [...previous, ...fresh.slice(0, room)];
+    for (const node of fresh.slice(room)) this.unneeded.delete(node);
+    const ctx: DrainContext = { now, pdbs: pdbViews(this.cluster), controllers: controllerViews(this.cluster) };
+    const removable = new Set<Node>();
+    for (const node of candidates) {
+      if (this.canRemove(node, ctx, removable)) {
+        removable.add(node);
+        if (!this.unneeded.has(node)) this.unneeded.set(node, now);
+      } else this.unneeded.delete(node);
+    }
+    if (
+      isScaleDownInCooldown(
+        {
+          lastScaleUpTime: this.lastScaleUpTime,
+          lastScaleDownDeleteTime: this.lastScaleDownDeleteTime,
+          lastScaleDownFailTime: this.lastScaleDownFailTime,
+        },
+        this.opts.delays,
+        now,
+      )
+    )
+      return;
+    this.startDeletions(now);
+  }
+
+  /** simulator/cluster.go SimulateNodeRemoval: the node's pods may move, and each finds room on another node. */
+  private canRemove(node: Node, ctx: DrainContext, removable: ReadonlySet<Node>): boolean {
+    const space = this.cluster.resources;
+    const live = node.pods.slice();
+    const views = live.map((p) => podView(this.cluster, p, resourceList(p.requests, space)));
+    const moved = getPodsToMove(views, ctx, this.rules);
+    if ('blockingPod' in moved) return false;
+    const toMove = new Set(moved.pods);
+    const pods = live.filter((_p, i) => toMove.has(views[i]!));
+    if (pods.length === 0) return true;
+    const cluster = this.cluster;
+    const mark = cluster.fork();
+    try {
+      for (const p of node.pods.slice()) cluster.assumePodRemoved(p);
+      const skip = (n: Node) => n === node || removable.has(n) || this.deletions.has(n);
+      for (const pod of pods) {
+        const all = cluster.nodes;
+        const at = this.scheduler.findFit(pod, all, this.lastIndex % all.length, skip);
+        if (at < 0) return false;
+        this.lastIndex = at + 1;
+        cluster.assumePodBound(pod, all[at]!);
+      }
+      return true;
+    } finally {
+      cluster.revert(mark);
+    }
+  }
+
+  private startDeletions(now: number): void {
+    let inFlight = this.deletions.size;
+    let drains = 0;
+    for (const d of this.deletions.values()) if (!d.empty) drains++;
+    const deleting = new Map<NodeGroup, number>();
+    for (const d of this.deletions.values()) deleting.set(d.group, (deleting.get(d.group) ?? 0) + 1);
+    const ready: { node: Node; group: NodeGroup; empty: boolean }[] = [];
+    for (const [node, since] of this.unneeded) {
+      const g = this.groupByPool.get(node.pool)!;
+      const group = { minSize: g.minSize, size: this.targetSize(g), deletionsInProgress: deleting.get(g) ?? 0 };
+      const reason: UnremovableReason = unremovableReason(
+        { ready: node.ready, nodeGroup: g.pool.name, since },
+        group,
+        this.opts.nodeGroup,
+        now,
+      );
+      if (reason !== 'NoReason') continue;
+      const empty = node.pods.every((p) => this.isDaemonSetPod(p) || p.terminating);
+      ready.push({ node, group: g, empty });
+      deleting.set(g, (deleting.get(g) ?? 0) + 1);
+    }
+    // budgets.go CropNodes: empty nodes first, within the parallelism limits.
+    ready.sort((a, b) => Number(b.empty) - Number(a.empty));
+    let started = 0;
+    for (const r of ready) {
+      if (inFlight >= this.opts.maxScaleDownParallelism) break;
+      if (!r.empty && drains >= this.opts.maxDrainParallelism) continue;
+      this.startDeletion(r.node, r.group, r.empty, now);
+      inFlight++;
+      started++;
+      if (!r.empty) drains++;
+    }
+    if (started > 0) this.lastScaleDownDeleteTime = now;
+  }
+
+  private isDaemonSetPod(p: Pod): boolean {
+    return p.workload >= 0 && this.cluster.workloads[p.workload]!.kind === 'DaemonSet';
+  }
+
+  private startDeletion(node: Node, g: NodeGroup, empty: boolean, now: number): void {
+    this.unneeded.delete(node);
+    const d: Deletion = { node, group: g, empty, startedAt: now, blocked: new Set() };
+    this.deletions.set(node, d);
+    this.cluster.addTaint(node, { key: TO_BE_DELETED_TAINT, value: String(Math.floor(now / 1000)), effect: 'NoSchedule' });
+    this.recorder.event('Normal', 'ScaleDown', node, 'marked the node as toBeDeleted/unschedulable');
+    if (empty) {
+      this.recorder.event('Normal', 'ScaleDownEmpty', STATUS_CONFIG_MAP, `Scale-down: removing empty node "${node.name}"`);
+      this.sim.schedule(this.opts.nodeDeleteDelayAfterTaint, this.kDelete, 0, d);
+      return;
+    }
+    this.recorder.event(
+      'Normal',
+      'ScaleDown',
+      STATUS_CONFIG_MAP,
+      `Scale-down: removing node ${node.name}, utilization: ${round3(this.utilization(node))}`,
+    );
+    this.evictPods(d);
+  }
+
+  /** actuation/drain.go: evict the node's pods; refused ones again every 10 s until --max-pod-eviction-time. */
+  private evictPods(d: Deletion): void {
+    if (this.deletions.get(d.node) !== d) return;
+    const now = this.sim.now;
+    const maxGrace = this.opts.maxGracefulTerminationSec * 1000;
+    d.blocked.clear();
+    let longest = 0;
+    for (const pod of d.node.pods.slice()) {
+      if (this.isDaemonSetPod(pod) || pod.terminating) continue;
+      const grace = Math.min(pod.template.terminationGracePeriodMs, maxGrace);
+      const r = this.disruption.evict(pod, grace);
+      if (r.allowed) {
+        this.recorder.event('Normal', 'ScaleDown', pod, 'deleting pod for node scale down');
+        longest = Math.max(longest, grace);
+      } else d.blocked.add(pod);
+    }
+    if (d.blocked.size > 0) {
+      if (now - d.startedAt + DEFAULT_EVICTION_RETRY_TIME_MS > this.opts.maxPodEvictionTime) return this.failDeletion(d);
+      this.sim.schedule(DEFAULT_EVICTION_RETRY_TIME_MS, this.kEvict, 0, d);
+      return;
+    }
+    // Wait for the evicted pods to go: their grace period plus the headroom at most, then the node is deleted.
+    this.sim.schedule(longest + DEFAULT_POD_EVICTION_HEADROOM_MS, this.kDelete, 0, d);
+  }
+
+  /** The drain failed: the taint comes off and scale-down waits --scale-down-delay-after-failure. */
+  private failDeletion(d: Deletion): void {
+    this.deletions.delete(d.node);
+    this.stats.failedScaleDowns++;
+    this.lastScaleDownFailTime = this.sim.now;
+    if (d.node.removedAt < 0) this.cluster.removeTaint(d.node, TO_BE_DELETED_TAINT);
+    const pods = [...d.blocked].map((p) => p.name).join(', ');
+    this.recorder.event('Warning', 'ScaleDownFailed', d.node, `failed to drain the node, pods remaining after timeout: ${pods}`);
+  }
+
+  private deleteNode(d: Deletion): void {
+    if (this.deletions.get(d.node) !== d) return;
+    this.deletions.delete(d.node);
+    if (d.node.removedAt >= 0) return;
+    this.stats.nodesRemoved++;
+    this.recorder.event('Normal', 'RemovingNode', d.node, `Node ${d.node.name} event: Removing Node ${d.node.name} from Controller`);
+    this.cluster.removeNode(d.node);
+  }
+}
+
+/** The object the autoscaler's status events are about (its status ConfigMap). */
+const STATUS_CONFIG_MAP = 'configmap/kube-system/cluster-autoscaler-status';
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

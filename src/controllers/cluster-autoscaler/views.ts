@@ -1,0 +1,63 @@
+// The model's pods and nodes as the cluster autoscaler's rules read them (pod.ts, utilization.ts, drain.ts).
+import type { ClusterState } from '../../model/cluster-state.js';
+import type { Node } from '../../model/node.js';
+import type { Pod } from '../../model/pod.js';
+import type { ResourceSpace } from '../../model/resources.js';
+import { controllerKey, type ControllerView, type PdbView } from './drain.js';
+import type { CAPodView, ControllerRef, ResourceList } from './pod.js';
+
+const API_VERSION: Readonly<Record<string, string>> = { Job: 'batch/v1', ReplicationController: 'v1' };
+
+/** A resource vector as a list by name (cpu in millicores, the rest in base units); zeros left out. */
+export function resourceList(v: Float64Array, space: ResourceSpace): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (let i = 0; i < v.length; i++) if (v[i]! !== 0) out[space.names[i]!] = v[i]!;
+  return out;
+}
+
+/** The pod's controller as an ownerReference (the workload object that owns it), if it has one. */
+export function controllerRefOf(cluster: ClusterState, pod: Pod): ControllerRef | undefined {
+  if (pod.workload < 0) return undefined;
+  const w = cluster.workloads[pod.workload]!;
+  return { kind: w.kind, name: w.name, apiVersion: API_VERSION[w.kind] ?? 'apps/v1' };
+}
+
+export function podView(cluster: ClusterState, pod: Pod, requests: ResourceList): CAPodView {
+  const t = pod.template;
+  const ref = controllerRefOf(cluster, pod);
+  return {
+    name: pod.name,
+    namespace: pod.namespace,
+    labels: pod.labels,
+    ...(t.autoscalerAnnotations ? { annotations: t.autoscalerAnnotations } : {}),
+    ...(ref ? { controllerRef: ref } : {}),
+    phase: pod.phase,
+    restartPolicy: t.restartPolicy,
+    ...(pod.deletionTimestamp >= 0 ? { deletionTimestamp: pod.deletionTimestamp } : {}),
+    terminationGracePeriodSeconds: t.terminationGracePeriodMs / 1000,
+    requests,
+    ...(t.localVolumes ? { volumes: t.localVolumes } : {}),
+  };
+}
+
+/** The PDBs as the drain rules read them (status.disruptionsAllowed as the disruption controller keeps it). */
+export function pdbViews(cluster: ClusterState): PdbView[] {
+  return cluster.budgets.map((b) => ({ namespace: b.namespace, selector: b.selector, disruptionsAllowed: b.status.disruptionsAllowed }));
+}
+
+/** The live controllers the listers would find, keyed as drain.ts controllerKey, with spec.replicas. */
+export function controllerViews(cluster: ClusterState): Map<string, ControllerView> {
+  const out = new Map<string, ControllerView>();
+  for (const w of cluster.workloads) {
+    if (w.deletedAt >= 0) continue;
+    const replicas = (w.spec as { replicas?: number }).replicas;
+    out.set(controllerKey(w.kind, w.namespace, w.name), replicas === undefined ? {} : { replicas });
+  }
+  return out;
+}
+
+/** The node's GPU resource, if its pool offers one (cloudprovider GetNodeGpuConfig). */
+export function gpuResource(node: Node, space: ResourceSpace): number {
+  const i = space.indexOf('nvidia.com/gpu');
+  return i !== undefined && node.allocatable[i]! > 0 ? i : -1;
+}

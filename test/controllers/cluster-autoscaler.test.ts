@@ -1,0 +1,197 @@
+// The cluster autoscaler in a run: scale-up decisions worked out by hand from the estimator and the expanders
+// (cluster-autoscaler 1.36), scale-down after the unneeded time, the group limits, failed provisioning with
+// backoff, and the drain rules that keep a node (local storage, PDBs).
+import { describe, expect, it } from 'vitest';
+import { runScenario } from '../helpers/scenario.js';
+
+interface Options {
+  autoscaler?: string;
+  pools?: string;
+  replicas?: number;
+  later?: string;
+  podSpec?: string;
+  extra?: string;
+  duration?: string;
+}
+
+const SMALL = '{name: small, minCount: 1, maxCount: 10, allocatable: {cpu: "4", memory: 16Gi}, pricePerHour: 0.2}';
+const BIG = '{name: big, minCount: 0, maxCount: 5, allocatable: {cpu: "16", memory: 64Gi}, pricePerHour: 0.8}';
+
+function web(replicas: number, podSpec = '', at = '') {
+  return `
+  - ${at ? `at: ${at}\n    ` : ''}objects:
+      - apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web}
+        spec:
+          replicas: ${replicas}
+          selector: {matchLabels: {app: web}}
+          template:
+            metadata: {labels: {app: web}}
+            spec:
+              containers: [{name: c, image: web, resources: {requests: {cpu: "1", memory: 1Gi}}}]${podSpec}`;
+}
+
+function scenario(o: Options = {}) {
+  return `
+name: ca
+duration: ${o.duration ?? '2h'}
+metrics: {interval: 1m}
+cluster:
+  nodePools:
+${(o.pools ?? `    - ${SMALL}\n    - ${BIG}`).trimEnd()}
+  autoscaler: {provisioningTime: 2m${o.autoscaler ? `, ${o.autoscaler}` : ''}}
+workloads:${web(o.replicas ?? 10, o.podSpec)}${o.later ?? ''}${o.extra ?? ''}
+`;
+}
+
+type Table = ReturnType<typeof runScenario>['table'];
+const events = (table: Table, reason: string) =>
+  table('events')
+    .filter((e) => e.reason === reason)
+    .map((e) => [e.time_s, e.object, e.message]);
+
+describe('scale-up', () => {
+  // 10 pods of 1 cpu and 1Gi; small-0 (4 cpu) takes 4 at once, 6 stay pending. At the first loop (10 s) the
+  // estimator packs the 6 onto fresh nodes: small needs 2 (4 + 2), big 1 (16 cpu). least-waste over capacity:
+  // small wastes (8 - 6) / 8 cpu + (32 - 6) / 32 memory = 0.25 + 0.8125 = 1.0625; big (16 - 6) / 16 +
+  // (64 - 6) / 64 = 0.625 + 0.90625 = 1.53125. small wins: 1 -> 3. Both nodes are Ready 2 min later.
+  it('adds exactly the nodes least-waste implies', () => {
+    const { table, summary } = runScenario(scenario());
+    expect(events(table, 'ScaledUpGroup')).toEqual([
+      [10, 'configmap/kube-system/cluster-autoscaler-status', 'Scale-up: setting group small size to 3 instead of 1 (max: 10)'],
+    ]);
+    expect(events(table, 'TriggeredScaleUp')).toHaveLength(6);
+    expect(events(table, 'RegisteredNode').map((e) => [e[0], e[1]])).toEqual([
+      [130, 'node/small-1'],
+      [130, 'node/small-2'],
+    ]);
+    expect(summary.autoscaler_nodes_added).toBe(2);
+    expect(summary.pods_pending_end).toBe(0);
+    // The pending pods are placed once the nodes are Ready.
+    const placed = table('pods').filter((p) => p.node === 'small-1' || p.node === 'small-2');
+    expect(placed).toHaveLength(6);
+    for (const p of placed) expect(Number(p.scheduled_s)).toBeGreaterThanOrEqual(130);
+  });
+
+  it('least-nodes takes one big node; priority follows the ConfigMap; price the cheaper small nodes', () => {
+    const sized = (expander: string) =>
+      events(runScenario(scenario({ autoscaler: expander, later: '' })).table, 'ScaledUpGroup').map((e) => e[2]);
+    expect(sized('expander: least-nodes')).toEqual(['Scale-up: setting group big size to 1 instead of 0 (max: 5)']);
+    expect(sized('expander: priority, priorities: {10: [small], 20: ["^bi"]}')).toEqual([
+      'Scale-up: setting group big size to 1 instead of 0 (max: 5)',
+    ]);
+    // price: the preferred node for a 1-node cluster has 1 cpu, so small (4 cpu) is the closer fit, and it costs
+    // 2 x 0.2 against 0.8.
+    expect(sized('expander: price')).toEqual(['Scale-up: setting group small size to 3 instead of 1 (max: 10)']);
+  });
+
+  it('stops at the max size and tells the pods it cannot help', () => {
+    const { table, summary } = runScenario(
+      scenario({ pools: '    - {name: small, minCount: 1, maxCount: 2, allocatable: {cpu: "4", memory: 16Gi}}' }),
+    );
+    // The estimate is capped by the group's room (threshold_based_limiter): one node for 4 of the 6 pods.
+    expect(events(table, 'ScaledUpGroup').map((e) => e[2])).toEqual(['Scale-up: setting group small size to 2 instead of 1 (max: 2)']);
+    expect(events(table, 'TriggeredScaleUp')).toHaveLength(4);
+    const told = events(table, 'NotTriggerScaleUp');
+    expect(told).toHaveLength(2);
+    expect(told[0]![2]).toBe("pod didn't trigger scale-up: 1 max node group size reached");
+    expect(summary.pods_pending_end).toBe(2);
+  });
+
+  // Provisioning takes 20 min, past --max-node-provision-time (15 min): the scale-up of 10 s fails at 910 s and
+  // the group backs off for 5 min; the loop at 1210 s asks again.
+  it('a node that does not come up in time fails the scale-up and backs the group off', () => {
+    const { table } = runScenario(
+      scenario({
+        pools: `    - ${SMALL}`,
+        autoscaler: 'maxNodeProvisionTime: 15m',
+        duration: '25m',
+      }).replace('provisioningTime: 2m', 'provisioningTime: 20m'),
+    );
+    expect(events(table, 'ScaledUpGroup').map((e) => [e[0], e[2]])).toEqual([
+      [10, 'Scale-up: setting group small size to 3 instead of 1 (max: 10)'],
+      [1210, 'Scale-up: setting group small size to 3 instead of 1 (max: 10)'],
+    ]);
+    // One failed scale-up (of two nodes), one backoff.
+    expect(events(table, 'FailedToScaleUpGroup').map((e) => e[0])).toEqual([910]);
+    expect(events(table, 'RegisteredNode')).toEqual([]);
+  });
+
+  it('is deterministic for a seed', () => {
+    const text = scenario().replace('provisioningTime: 2m', 'provisioningTime: {lognormal: {median: 90s, p90: 150s}}');
+    const a = runScenario(text);
+    const b = runScenario(text);
+    expect(a.table('events')).toEqual(b.table('events'));
+    expect(a.table('events').length).toBeGreaterThan(3);
+  });
+});
+
+describe('scale-down', () => {
+  // At 1 h the Deployment drops to 2 replicas; the pods on small-1 and small-2 go (30 s grace), so from the
+  // loop at 3630 s both nodes are empty, hence unneeded. Removable once unneeded for more than 10 min: the loop
+  // at 4240 s (4230 is not past 3630 + 600). Empty nodes go together, 5 s after their taint.
+  it('removes the nodes left empty after the unneeded time, down to the min size', () => {
+    const { table, summary } = runScenario(scenario({ later: web(2, '', '1h') }));
+    expect(events(table, 'ScaleDownEmpty').map((e) => [e[0], e[2]])).toEqual([
+      [4240, 'Scale-down: removing empty node "small-1"'],
+      [4240, 'Scale-down: removing empty node "small-2"'],
+    ]);
+    expect(events(table, 'RemovingNode').map((e) => [e[0], e[1]])).toEqual([
+      [4245, 'node/small-1'],
+      [4245, 'node/small-2'],
+    ]);
+    expect(summary.nodes).toBe(1);
+    expect(summary.autoscaler_nodes_removed).toBe(2);
+    // Cost: small-0 for 2 h, small-1 and small-2 from 130 s to 4245 s, at 0.2 an hour.
+    expect(Number(summary.cost)).toBeCloseTo(0.2 * (2 + (2 * (4245 - 130)) / 3600), 6);
+  });
+
+  // Three 1-cpu pods on three 4-cpu nodes (one each, spread by the default topology spreading): each node is at
+  // 25%, below 50%. The first candidate's pod fits on another node, so small-0... is drained and removed.
+  it('drains an underused node whose pods fit elsewhere, and keeps one whose pod has local storage', () => {
+    const three = `    - {name: small, count: 3, minCount: 1, maxCount: 3, allocatable: {cpu: "4", memory: 16Gi}}`;
+    const moved = runScenario(scenario({ pools: three, replicas: 3, duration: '1h' }));
+    const drains = events(moved.table, 'ScaleDown').filter((e) => String(e[1]).startsWith('configmap'));
+    expect(drains.length).toBeGreaterThan(0);
+    expect(events(moved.table, 'RemovingNode').length).toBeGreaterThan(0);
+    expect(moved.summary.pods_pending_end).toBe(0);
+    expect(moved.summary.pods_running_end).toBe(3);
+
+    const local = runScenario(
+      scenario({
+        pools: three,
+        replicas: 3,
+        duration: '1h',
+        podSpec: '\n              volumes: [{name: cache, emptyDir: {}}]',
+      }),
+    );
+    expect(events(local.table, 'RemovingNode')).toEqual([]);
+    expect(local.summary.nodes).toBe(3);
+    // safe-to-evict-local-volumes naming the volume lifts the block.
+    const allowed = runScenario(
+      scenario({
+        pools: three,
+        replicas: 3,
+        duration: '1h',
+        podSpec: '\n              volumes: [{name: cache, emptyDir: {}}]',
+      }).replace(
+        'metadata: {labels: {app: web}}',
+        'metadata: {labels: {app: web}, annotations: {cluster-autoscaler.kubernetes.io/safe-to-evict-local-volumes: cache}}',
+      ),
+    );
+    expect(events(allowed.table, 'RemovingNode').length).toBeGreaterThan(0);
+  });
+
+  it('a PDB that allows no disruption keeps the nodes', () => {
+    const three = `    - {name: small, count: 3, minCount: 1, maxCount: 3, allocatable: {cpu: "4", memory: 16Gi}}`;
+    const pdb = `
+      - apiVersion: policy/v1
+        kind: PodDisruptionBudget
+        metadata: {name: web}
+        spec: {maxUnavailable: 0, selector: {matchLabels: {app: web}}}`;
+    const { table, summary } = runScenario(scenario({ pools: three, replicas: 3, duration: '1h', podSpec: pdb }));
+    expect(events(table, 'RemovingNode')).toEqual([]);
+    expect(summary.nodes).toBe(3);
+  });
+});
