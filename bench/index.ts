@@ -2,6 +2,7 @@
 // fewer repetitions, customers and pods. Figures are ratios against baselines measured in the same run; a missed
 // target prints MISS, and only a broken invariant makes the exit code non-zero.
 import os from 'node:os';
+import { benchAutoscale } from './autoscale.js';
 import { benchEngine } from './engine.js';
 import { benchFailures } from './failures.js';
 import { benchMmc } from './mmc.js';
@@ -18,6 +19,7 @@ const BENCHES: Record<string, (o: BenchOptions) => BenchResult | Promise<BenchRe
   sweep: benchSweep,
   traffic: benchTraffic,
   fluid: benchFluid,
+  autoscale: benchAutoscale,
 };
 
 async function main(argv: string[]): Promise<number> {

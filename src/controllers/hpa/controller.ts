@@ -93,8 +93,7 @@ export class HPAController {
   private pods(target: Workload): { views: HPAPodView[]; metrics: Map<string, { value: number; timestamp: number; window: number }> } {
     const views: HPAPodView[] = [];
     const metrics = new Map<string, { value: number; timestamp: number; window: number }>();
-    for (const p of this.cluster.livePods.values()) {
-      if (p.workload < 0 || this.cluster.workloads[p.workload]!.root !== target) continue;
+    for (const p of this.metrics.pods.of(target.index).values()) {
       views.push(this.view(p));
       const s = this.metrics.cpu(p);
       if (s) metrics.set(p.name, { value: s.value, timestamp: s.timestamp ?? this.sim.now, window: s.window ?? 0 });

@@ -6,6 +6,7 @@ import type { Simulation } from '../../engine/simulation.js';
 import type { ClusterState } from '../../model/cluster-state.js';
 import type { Pod } from '../../model/pod.js';
 import type { PodMetric } from '../hpa/calc.js';
+import { PodsByRoot } from './pods-by-root.js';
 
 /** Where CPU usage comes from: a pod's cumulative CPU use (millicore-milliseconds) up to now. */
 export interface UsageSource {
@@ -23,11 +24,15 @@ export class MetricsServer {
   /** Workload indices (top-level owners) whose pods are scraped. */
   private readonly watched = new Set<number>();
 
+  /** The live pods of each top-level workload (the HPA lists its target's pods here too). */
+  readonly pods: PodsByRoot;
+
   constructor(
     private readonly sim: Simulation,
-    private readonly cluster: ClusterState,
+    cluster: ClusterState,
     private readonly resolutionMs = DEFAULT_METRIC_RESOLUTION_MS,
   ) {
+    this.pods = new PodsByRoot(cluster);
     const kScrape = sim.register('metrics-server.scrape', () => {
       this.scrape();
       sim.schedule(this.resolutionMs, kScrape);
@@ -58,20 +63,31 @@ export class MetricsServer {
   private scrape(): void {
     const now = this.sim.now;
     if (this.watched.size === 0) return;
-    const seen = new Set<number>();
-    for (const pod of this.cluster.livePods.values()) {
-      if (pod.phase !== 'Running' || pod.workload < 0) continue;
-      if (!this.watched.has(this.cluster.workloads[pod.workload]!.root.index)) continue;
-      seen.add(pod.id);
-      const used = this.used(pod, now);
-      const prev = this.last.get(pod.id);
-      // The first scrape of a pod only starts its window (the kubelet needs two cumulative readings).
-      if (prev && now > prev.t)
-        this.samples.set(pod.id, { value: (used - prev.used) / (now - prev.t), timestamp: now, window: now - prev.t });
-      this.last.set(pod.id, { t: now, used });
-    }
-    for (const id of [...this.last.keys()]) {
-      if (seen.has(id)) continue;
+    for (const root of this.watched)
+      for (const pod of this.pods.of(root).values()) {
+        if (pod.phase !== 'Running') continue;
+        const used = this.used(pod, now);
+        const prev = this.last.get(pod.id);
+        if (!prev) {
+          // The first scrape of a pod only starts its window (the kubelet needs two cumulative readings).
+          this.last.set(pod.id, { t: now, used });
+          continue;
+        }
+        if (now > prev.t) {
+          const value = (used - prev.used) / (now - prev.t);
+          const sample = this.samples.get(pod.id);
+          if (sample) {
+            sample.value = value;
+            sample.timestamp = now;
+            sample.window = now - prev.t;
+          } else this.samples.set(pod.id, { value, timestamp: now, window: now - prev.t });
+        }
+        prev.t = now;
+        prev.used = used;
+      }
+    // Pods not scraped now (gone, or no longer running) lose their readings.
+    for (const [id, prev] of this.last) {
+      if (prev.t === now) continue;
       this.last.delete(id);
       this.samples.delete(id);
     }

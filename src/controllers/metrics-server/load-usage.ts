@@ -4,6 +4,7 @@
 import type { ClusterState } from '../../model/cluster-state.js';
 import type { Pod } from '../../model/pod.js';
 import type { UsageSource } from './controller.js';
+import type { PodsByRoot } from './pods-by-root.js';
 
 /** A workload's total CPU load (millicores) from each time on (ms), in time order. */
 export type LoadSteps = readonly { readonly atMs: number; readonly milli: number }[];
@@ -29,20 +30,20 @@ export class LoadUsage implements UsageSource {
     private readonly cluster: ClusterState,
     /** By workload key ("Deployment/default/web"). */
     private readonly loads: ReadonlyMap<string, LoadSteps>,
+    private readonly pods: PodsByRoot,
   ) {}
 
   private runningPods(root: number, now: number): number {
     const c = this.running.get(root);
     if (c && c.t === now) return c.n;
     let n = 0;
-    for (const p of this.cluster.livePods.values())
-      if (p.phase === 'Running' && p.workload >= 0 && this.cluster.workloads[p.workload]!.root.index === root) n++;
+    for (const p of this.pods.of(root).values()) if (p.phase === 'Running') n++;
     this.running.set(root, { t: now, n });
     return n;
   }
 
   cpuUsedMilliMs(pod: Pod, now: number): number {
-    if (pod.workload < 0) return 0;
+    if (pod.workload < 0 || this.loads.size === 0) return 0;
     const root = this.cluster.workloads[pod.workload]!.root;
     const steps = this.loads.get(root.key);
     if (!steps) return 0;

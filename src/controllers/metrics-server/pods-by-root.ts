@@ -1,0 +1,38 @@
+// The live pods of each top-level workload (a Deployment's pods through its ReplicaSets), in creation order,
+// kept from the model's events: what the HPA's pod lister and metrics-server read every sync and scrape,
+// instead of a pass over every live pod of the cluster.
+import type { ClusterState } from '../../model/cluster-state.js';
+import type { Pod } from '../../model/pod.js';
+
+const NONE: ReadonlyMap<number, Pod> = new Map();
+
+export class PodsByRoot {
+  private readonly byRoot = new Map<number, Map<number, Pod>>();
+
+  constructor(private readonly cluster: ClusterState) {
+    const gone = (pod: Pod | undefined) => {
+      if (pod && pod.workload >= 0) this.byRoot.get(this.rootOf(pod))?.delete(pod.id);
+    };
+    cluster.watch('metrics', {
+      PodAdded: (ev) => {
+        const pod = ev.pod!;
+        if (pod.workload < 0) return;
+        const root = this.rootOf(pod);
+        let m = this.byRoot.get(root);
+        if (!m) this.byRoot.set(root, (m = new Map()));
+        m.set(pod.id, pod);
+      },
+      PodFinished: (ev) => gone(ev.pod),
+      PodDeleted: (ev) => gone(ev.pod),
+    });
+  }
+
+  private rootOf(pod: Pod): number {
+    return this.cluster.workloads[pod.workload]!.root.index;
+  }
+
+  /** The live pods whose top-level owner is the workload of this index, in creation order. */
+  of(root: number): ReadonlyMap<number, Pod> {
+    return this.byRoot.get(root) ?? NONE;
+  }
+}
