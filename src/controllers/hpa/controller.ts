@@ -27,6 +27,7 @@ import {
   type BehaviorState,
   type HPAPodView,
   type MetricProposal,
+  type PodMetric,
   type PodMetricsInfo,
 } from './calc.js';
 
@@ -90,26 +91,25 @@ export class HPAController {
   }
 
   /** The pods of the target: live pods whose top-level owner it is, as views for the replica calculator. */
-  private pods(target: Workload): { views: HPAPodView[]; metrics: Map<string, { value: number; timestamp: number; window: number }> } {
+  private pods(target: Workload): { views: HPAPodView[]; metrics: Map<string, PodMetric> } {
     const views: HPAPodView[] = [];
-    const metrics = new Map<string, { value: number; timestamp: number; window: number }>();
+    const metrics = new Map<string, PodMetric>();
     for (const p of this.metrics.pods.of(target.index).values()) {
       views.push(this.view(p));
+      // metrics-server's sample, read before the next scrape changes it.
       const s = this.metrics.cpu(p);
-      if (s) metrics.set(p.name, { value: s.value, timestamp: s.timestamp ?? this.sim.now, window: s.window ?? 0 });
+      if (s) metrics.set(p.name, s);
     }
     return { views, metrics };
   }
 
+  /** Each pod's view, made once: it reads the pod's current state. */
+  private readonly views = new WeakMap<Pod, HPAPodView>();
+
   private view(p: Pod): HPAPodView {
-    return {
-      name: p.name,
-      phase: p.phase === 'Running' || p.phase === 'Pending' || p.phase === 'Succeeded' || p.phase === 'Failed' ? p.phase : 'Unknown',
-      deleting: p.terminating,
-      ...(p.startedAt >= 0 ? { startTime: p.startedAt } : {}),
-      ...(p.phase === 'Running' ? { ready: p.ready ? ('True' as const) : ('False' as const), readyTransitionTime: p.readySince } : {}),
-      requests: { cpu: p.template.requests[CPU] ?? 0, memory: p.template.requests[MEMORY] ?? 0 },
-    };
+    let v = this.views.get(p);
+    if (!v) this.views.set(p, (v = new PodView(p)));
+    return v;
   }
 
   /** horizontal.go reconcileAutoscaler. */
@@ -186,5 +186,37 @@ export class HPAController {
       this.object(h),
       `New size: ${desired}; reason: ${reason}${metric ? ` (${metric}; ${current} replicas)` : ''}`,
     );
+  }
+}
+
+/** An HPA's view of a pod (HPAPodView), reading the pod's state as it is now. */
+class PodView implements HPAPodView {
+  readonly name: string;
+  readonly requests: Readonly<Record<string, number>>;
+
+  constructor(private readonly pod: Pod) {
+    this.name = pod.name;
+    this.requests = { cpu: pod.template.requests[CPU] ?? 0, memory: pod.template.requests[MEMORY] ?? 0 };
+  }
+
+  get phase(): HPAPodView['phase'] {
+    const ph = this.pod.phase;
+    return ph === 'Running' || ph === 'Pending' || ph === 'Succeeded' || ph === 'Failed' ? ph : 'Unknown';
+  }
+
+  get deleting(): boolean {
+    return this.pod.terminating;
+  }
+
+  get startTime(): number | undefined {
+    return this.pod.startedAt >= 0 ? this.pod.startedAt : undefined;
+  }
+
+  get ready(): HPAPodView['ready'] {
+    return this.pod.phase === 'Running' ? (this.pod.ready ? 'True' : 'False') : undefined;
+  }
+
+  get readyTransitionTime(): number | undefined {
+    return this.pod.phase === 'Running' ? this.pod.readySince : undefined;
   }
 }
