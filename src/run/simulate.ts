@@ -34,6 +34,7 @@ import { ApplyController } from '../controllers/apply/controller.js';
 import { ArrivalController } from '../controllers/batch/controller.js';
 import { Metrics, namedSinks, type Figures, type RowSink, type SinkFactory } from '../metrics/collector.js';
 import { CapacityCollector } from '../metrics/collectors/capacity.js';
+import { CostCollector } from '../metrics/collectors/cost.js';
 import { FragmentationCollector, type ReferencePod } from '../metrics/collectors/fragmentation.js';
 import { PodsCollector } from '../metrics/collectors/pods.js';
 import { NodesCollector } from '../metrics/collectors/nodes.js';
@@ -148,7 +149,8 @@ export function prepareRun(s: Scenario, sinks: Sinks): PreparedRun {
   const health = metrics.add(new NodeHealthCollector(sim, cluster));
   metrics.add(new NodesCollector(sim, cluster, factory, health));
   metrics.add(new SchedulerCollector(scheduler.stats));
-  metrics.add(new AvailabilityCollector(sim, cluster, names, factory));
+  const costs = metrics.add(new CostCollector(sim, cluster, names));
+  metrics.add(new AvailabilityCollector(sim, cluster, names, factory, costs));
   metrics.add(new BudgetsCollector(sim, disruption, factory));
   const rollouts = metrics.add(new RolloutsCollector(sim, factory));
   let usage: MetricsServer | null = null;
@@ -241,5 +243,12 @@ function finishRun(s: Scenario, sim: Simulation, cluster: ClusterState, schedule
     duration_s: tidy(s.durationMs / 1000),
     events: sim.eventsProcessed,
   });
+  // Cost not charged to any pod, and per million requests answered or not.
+  const cost = Number(summary.cost);
+  summary.cost_idle = tidy(Math.max(0, cost - Number(summary.cost_allocated)));
+  if ('requests' in summary) {
+    const n = Number(summary.requests);
+    summary.cost_per_million_requests = n > 0 ? tidy((cost * 1e6) / n) : '';
+  }
   return { summary, pendingReasons, eventsProcessed: sim.eventsProcessed };
 }

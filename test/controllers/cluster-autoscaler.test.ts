@@ -145,6 +145,17 @@ describe('scale-down', () => {
     expect(summary.autoscaler_nodes_removed).toBe(2);
     // Cost: small-0 for 2 h, small-1 and small-2 from 130 s to 4245 s, at 0.2 an hour.
     expect(Number(summary.cost)).toBeCloseTo(0.2 * (2 + (2 * (4245 - 130)) / 3600), 6);
+    // The Deployment's cost: each pod (1 of 4 cpu, 1Gi of 16Gi) is charged 0.5 x 1/4 + 0.5 x 1/16 of 0.2 an hour
+    // while bound; the rest of the node-hours are idle.
+    const share = (0.5 * 0.25 + 0.5 / 16) * 0.2;
+    const podHours = table('pods').reduce(
+      (h, p) => h + ((p.finished_s === '' ? 7200 : Number(p.finished_s)) - Number(p.scheduled_s)) / 3600,
+      0,
+    );
+    const [row] = table('workloads');
+    expect(Number(row!.cost)).toBeCloseTo(share * podHours, 9);
+    expect(Number(summary.cost_allocated)).toBeCloseTo(share * podHours, 9);
+    expect(Number(summary.cost_idle)).toBeCloseTo(Number(summary.cost) - share * podHours, 9);
   });
 
   // Three 1-cpu pods on three 4-cpu nodes (one each, spread by the default topology spreading): each node is at

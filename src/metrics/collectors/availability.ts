@@ -39,6 +39,7 @@ export const WORKLOAD_COLUMNS = [
   'unrecovered',
   'volume_wait_s',
   'volume_wait_longest_s',
+  'cost',
 ];
 
 const REPLICATED = new Set(['Deployment', 'ReplicaSet', 'StatefulSet']);
@@ -105,6 +106,8 @@ export class AvailabilityCollector implements Collector {
     private readonly cluster: ClusterState,
     private readonly names: WorkloadNames,
     sinks: SinkFactory,
+    /** Each workload's cost (its pods' share of their nodes' price). */
+    private readonly costs: { costOf(i: number): number },
   ) {
     this.rows = sinks.open(WORKLOADS_FILE, WORKLOAD_COLUMNS);
     this.tracked = names.series.map(() => null);
@@ -389,6 +392,7 @@ export class AvailabilityCollector implements Collector {
         t.open.length,
         tidy(t.volumeWaitMs / 1000),
         tidy(t.volumeWaitLongestMs / 1000),
+        tidy(this.costs.costOf(i)),
       ]);
     });
   }
