@@ -35,6 +35,7 @@ import { ArrivalController } from '../controllers/batch/controller.js';
 import { Metrics, namedSinks, type Figures, type RowSink, type SinkFactory } from '../metrics/collector.js';
 import { CapacityCollector } from '../metrics/collectors/capacity.js';
 import { CostCollector } from '../metrics/collectors/cost.js';
+import { SpotController } from '../faults/spot.js';
 import { FragmentationCollector, type ReferencePod } from '../metrics/collectors/fragmentation.js';
 import { PodsCollector } from '../metrics/collectors/pods.js';
 import { NodesCollector } from '../metrics/collectors/nodes.js';
@@ -188,8 +189,11 @@ export function prepareRun(s: Scenario, sinks: Sinks): PreparedRun {
       pricePerHour: p.pricePerHour,
     });
     faults.nodeAdded(node);
+    spot?.nodeAdded(node);
     return node;
   };
+  const spot = s.pools.some((p) => p.spot) ? new SpotController(sim, cluster, s.pools, disruption, recorder, createNode) : null;
+  if (spot) metrics.add({ summary: () => ({ spot_interruptions: spot.stats.interruptions }) });
   if (s.autoscaler) {
     const ca = new ClusterAutoscalerController(
       sim,

@@ -64,6 +64,22 @@ const nodePool = obj({
     }),
     'random failures of each node of the pool: down (containers die, heartbeats stop), then repaired',
   ),
+  spot: prop(
+    obj({
+      interruptions: prop(
+        { kind: 'distribution', unit: 'duration' },
+        "time from a node's start to the interruption notice, e.g. {exponential: {mean: 20h}}",
+        { required: true },
+      ),
+      notice: prop(duration, 'warning before the machine is reclaimed (AWS 2m, GCP 30s)', { default: '2m' }),
+      replacement: prop(
+        { kind: 'distribution', unit: 'duration' },
+        "without the cluster autoscaler: time until the instance group's replacement node is Ready",
+        { default: { lognormal: { median: '90s', p90: '150s' } } },
+      ),
+    }),
+    'spot / preemptible capacity: nodes are reclaimed after a random time, with notice',
+  ),
 });
 
 const pluginSet = obj({

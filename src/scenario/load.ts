@@ -366,6 +366,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
       labels: new Map(Object.entries(p.labels)),
       taints: p.taints,
       failures: p.failures ?? null,
+      spot: p.spot ? { interruptions: p.spot.interruptions, noticeMs: p.spot.notice, replacement: p.spot.replacement } : null,
     };
   });
   const faults = readFaults(
@@ -511,6 +512,7 @@ interface Config {
       labels: Record<string, string>;
       taints: Taint[];
       failures?: { timeToFailure: Distribution; timeToRepair: Distribution };
+      spot?: { interruptions: Distribution; notice: number; replacement: Distribution };
     }[];
     scheduler: {
       profile: string;

@@ -1,5 +1,6 @@
 // The typed scenario: what scenario/load.ts makes of a scenario file, and all a run needs.
 import type { ClusterAutoscalerOptions } from '../controllers/cluster-autoscaler/options.js';
+import type { SpotSpec } from '../faults/spot.js';
 import type { ServiceSpec } from '../workload/service-spec.js';
 import type { TrafficSpec } from '../traffic/spec.js';
 import type { HPASpec } from '../workload/hpa-spec.js';
@@ -29,6 +30,8 @@ export interface NodePoolSpec {
   taints: Taint[];
   /** Random failures of each node: time to failure, then time to repair, drawn per node. */
   failures: { timeToFailure: Distribution; timeToRepair: Distribution } | null;
+  /** Spot capacity: interruptions with notice; null: on-demand. */
+  spot: SpotSpec | null;
 }
 
 /** A fault the scenario injects at a time. */
