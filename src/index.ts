@@ -327,3 +327,7 @@ export { readHPA, type HPASpec } from './workload/hpa-spec.js';
 // drainability and expanders, under their upstream names in one namespace (several names, such as
 // `calculate`, are generic outside it).
 export * as clusterAutoscaler from './controllers/cluster-autoscaler/calc.js';
+
+// The Karpenter-style provisioner's rules (kubernetes-sigs/karpenter v1): packing into NodeClaims, the cheapest
+// instance type, single-node consolidation's verdict.
+export * as karpenter from './controllers/karpenter/calc.js';

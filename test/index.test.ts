@@ -8,6 +8,8 @@ describe('the package entry point', () => {
     expect(typeof kubesim.clusterAutoscaler.leastWasteBestOptions).toBe('function');
     expect(typeof kubesim.clusterAutoscaler.getPodsToMove).toBe('function');
     expect(typeof kubesim.clusterAutoscaler.binpackingEstimate).toBe('function');
+    expect(typeof kubesim.karpenter.packNodeClaims).toBe('function');
+    expect(typeof kubesim.karpenter.computeConsolidation).toBe('function');
   });
 
   it('exports the rules under their upstream names', () => {

@@ -59,7 +59,7 @@ function mergeLocked(a: { dirs: string[]; out: string; quiet: boolean }, meta: S
     }
   }
   writeAtomic(join(out, 'sweep.json'), metaText(meta));
-  const { runs, missing } = aggregate(out, meta);
+  const { runs, missing, best } = aggregate(out, meta);
   if (!a.quiet) {
     process.stderr.write(
       `merged ${a.dirs.length} director${a.dirs.length === 1 ? 'y' : 'ies'}: ${runs} of ${meta.cells.length * meta.seeds.length} runs in ${shortPath(out)}\n`,
@@ -71,6 +71,8 @@ function mergeLocked(a: { dirs: string[]; out: string; quiet: boolean }, meta: S
           .map((m) => `${m.cell}/${m.seed}`)
           .join(', ')}${missing.length > 10 ? ', …' : ''}\n`,
       );
+    if (best !== undefined)
+      process.stderr.write(best ? `best cell: ${best.text} (objective.csv)\n` : 'no cell meets every constraint with 95% confidence\n');
   }
   return missing.length ? 1 : 0;
 }

@@ -234,10 +234,16 @@ async function sweepLocked(
       `shard ${shard.index}/${shard.count} done in ${wall.toFixed(1)} s: ${done - failed} runs in ${shortPath(out)}; merge the shards with: kubesim merge <shard dirs> --out <dir>`,
     );
   } else {
-    const { runs, missing } = aggregate(out, meta);
+    const { runs, missing, best } = aggregate(out, meta);
     log(
       `done in ${wall.toFixed(1)} s: ${runs} of ${plan.runs.length} runs; ${shortPath(out)}/summary.csv has one row per cell${meta.baseline ? `, differences.csv the paired differences against ${meta.baseline}` : ''}`,
     );
+    if (best !== undefined)
+      log(
+        best
+          ? `best cell: ${best.text} (objective.csv)`
+          : `no cell meets every constraint with 95% confidence (objective.csv shows each cell's bounds)`,
+      );
     if (missing.length) report(`${missing.length} run(s) missing: they failed (see above)`);
   }
   return failed > 0 ? 1 : 0;

@@ -111,7 +111,7 @@ export interface PodTemplate {
   lifecycle?: PodLifecycle;
   /** The pod's emptyDir and hostPath volumes (the cluster autoscaler's local-storage rule); absent without any. */
   localVolumes?: readonly { name: string; hostPath?: boolean; emptyDir?: { medium?: '' | 'Memory' | 'HugePages' } }[];
-  /** The template's cluster-autoscaler.kubernetes.io/* annotations (safe-to-evict, …); absent without any. */
+  /** The template's cluster-autoscaler.kubernetes.io/* and karpenter.sh/* annotations (safe-to-evict, do-not-disrupt); absent without any. */
   autoscalerAnnotations?: Readonly<Record<string, string>>;
 }
 

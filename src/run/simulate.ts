@@ -49,6 +49,7 @@ import type { Scenario } from '../scenario/load.js';
 import type { NodePoolSpec } from '../scenario/types.js';
 import type { Node } from '../model/node.js';
 import { ClusterAutoscalerController } from '../controllers/cluster-autoscaler/controller.js';
+import { KarpenterController } from '../controllers/karpenter/controller.js';
 
 /** Where a run's rows go: a factory that opens files by name, or fixed sinks by file stem (tests). */
 export type Sinks = SinkFactory | Partial<Record<string, RowSink>>;
@@ -195,25 +196,19 @@ export function prepareRun(s: Scenario, sinks: Sinks): PreparedRun {
   const spot = s.pools.some((p) => p.spot) ? new SpotController(sim, cluster, s.pools, disruption, recorder, createNode) : null;
   if (spot) metrics.add({ summary: () => ({ spot_interruptions: spot.stats.interruptions }) });
   if (s.autoscaler) {
-    const ca = new ClusterAutoscalerController(
+    const deps = {
       sim,
       cluster,
-      schedulers.get(s.scheduler.profile)!,
-      () => scheduler.lastFailure.keys(),
+      scheduler: schedulers.get(s.scheduler.profile)!,
+      unschedulable: () => scheduler.lastFailure.keys(),
       disruption,
       recorder,
-      s.autoscaler,
-      s.pools,
+      opts: s.autoscaler,
+      pools: s.pools,
       createNode,
-    );
-    metrics.add({
-      summary: () => ({
-        autoscaler_scale_ups: ca.stats.scaleUps,
-        autoscaler_nodes_added: ca.stats.nodesAdded,
-        autoscaler_nodes_removed: ca.stats.nodesRemoved,
-        autoscaler_failed_nodes: ca.stats.failedNodes,
-      }),
-    });
+    };
+    const provisioner = s.autoscaler.kind === 'karpenter' ? new KarpenterController(deps) : new ClusterAutoscalerController(deps);
+    metrics.add({ summary: () => ({ ...provisioner.figures() }) });
   }
   for (const p of s.pools) for (let i = 0; i < p.count; i++) createNode(p, i);
   for (const w of s.workloads) apply.add(w);

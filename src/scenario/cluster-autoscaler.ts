@@ -18,6 +18,10 @@ import type { YamlDoc } from './yaml-source.js';
 
 /** `cluster.autoscaler` after the schema (durations in ms). */
 export interface AutoscalerConfig {
+  kind: 'cluster-autoscaler' | 'karpenter';
+  consolidationPolicy: 'WhenEmptyOrUnderutilized' | 'WhenEmpty';
+  consolidateAfter: number;
+  disruptionBudget: number;
   expander: string;
   priorities?: Record<string, string[]>;
   scanInterval: number;
@@ -102,6 +106,10 @@ export function readClusterAutoscaler(c: AutoscalerConfig, doc: YamlDoc): Cluste
   } else if (expanders.includes('priority'))
     throw doc.error(at('expander'), 'the priority expander needs `priorities`', 'e.g. priorities: {10: [".*"], 50: ["spot-.*"]}');
   return {
+    kind: c.kind,
+    consolidationPolicy: c.consolidationPolicy,
+    consolidateAfter: c.consolidateAfter,
+    disruptionBudget: c.disruptionBudget,
     expanders,
     priorities,
     scanInterval: c.scanInterval,

@@ -256,6 +256,22 @@ const fault = obj({
 
 const durationOf = (desc: string, def: string) => prop(duration, desc, { default: def });
 const clusterAutoscaler = obj({
+  kind: prop(
+    { kind: 'string', enum: ['cluster-autoscaler', 'karpenter'] },
+    'cluster-autoscaler (node groups, expanders) or karpenter (cheapest fitting instance type per new node, consolidation)',
+    { default: 'cluster-autoscaler' },
+  ),
+  consolidationPolicy: prop(
+    { kind: 'string', enum: ['WhenEmptyOrUnderutilized', 'WhenEmpty'] },
+    'karpenter: which nodes consolidation may remove or replace',
+    { default: 'WhenEmptyOrUnderutilized' },
+  ),
+  consolidateAfter: durationOf('karpenter: how long a node must see no pod arrive or leave before consolidation', '0s'),
+  disruptionBudget: prop(
+    { kind: 'number', min: 0, max: 1 },
+    'karpenter: the share of its nodes being disrupted at once (NodePool budget nodes: 10%)',
+    { default: 0.1 },
+  ),
   expander: prop(
     str(),
     'which node pool grows: random, most-pods, least-waste, least-nodes, price, priority, or a comma-separated chain (--expander)',
@@ -474,6 +490,17 @@ export const SCENARIO_SCHEMA: Schema = obj({
       ),
       seeds: prop(int(1), 'runs per cell, with seeds seed, seed+1, …', { default: 1 }),
       baseline: prop(str(), 'cell (id such as c00, or label such as "profile=default") that differences are taken against'),
+      objective: prop(
+        obj({
+          minimize: prop(str(), 'the summary.csv metric to minimize, e.g. cost', { required: true }),
+          constraints: prop(
+            { kind: 'array', items: str() },
+            'conditions a cell must meet with 95% confidence, e.g. ["latency_p99_ms <= 200", "availability_min >= 0.999"]',
+            { default: [] },
+          ),
+        }),
+        'capacity planning: the cheapest cell (lowest mean) whose constraints hold; objective.csv and the sweep name it',
+      ),
     }),
     'a sweep for `kubesim sweep`; `kubesim run` ignores it',
   ),

@@ -24,6 +24,7 @@ import type { ArrivalSpec, WorkloadSpec } from '../workload/spec.js';
 import { ScenarioError, didYouMean } from './errors.js';
 import { SCENARIO_SCHEMA, NOT_YET } from './format.js';
 import { poolSizes, readClusterAutoscaler, type AutoscalerConfig } from './cluster-autoscaler.js';
+import { parseConstraint } from '../sweep/objective.js';
 import { check, fillDefaults, type CheckContext } from './schema.js';
 import { parseYaml, pathText, readText, toPlain, type PathSeg, type YamlDoc } from './yaml-source.js';
 import { resolveProfiles } from './profiles.js';
@@ -414,7 +415,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     warnings: [],
     sources,
     raw,
-    sweep: (cfg as unknown as { sweep?: Scenario['sweep'] }).sweep ?? null,
+    sweep: readSweep(cfg as unknown as { sweep?: RawSweep }, doc),
     resolvedYaml: `${resolvedHeader(display, cfg.seed, opts.set ?? [])}${yamlStringify(fillDefaults(raw, SCENARIO_SCHEMA))}`,
   };
   if (scenario.metricsIntervalMs <= 0) throw doc.error(['metrics', 'interval'], 'expected a positive interval');
@@ -679,4 +680,29 @@ function readColumn(file: string, column: string, doc: YamlDoc, at: PathSeg[]): 
     const n = Number(cell);
     return cell !== '' && Number.isFinite(n) ? n : cell;
   }) as number[];
+}
+
+interface RawSweep {
+  grid: Record<string, unknown>;
+  seeds: number;
+  baseline?: string;
+  objective?: { minimize: string; constraints: string[] };
+}
+
+/** The `sweep:` block, its objective's constraints parsed. */
+function readSweep(cfg: { sweep?: RawSweep }, doc: YamlDoc): Scenario['sweep'] {
+  const sw = cfg.sweep;
+  if (!sw) return null;
+  const o = sw.objective;
+  const objective = o
+    ? {
+        minimize: o.minimize,
+        constraints: o.constraints.map((text, i) => {
+          const c = parseConstraint(text);
+          if ('error' in c) throw doc.error(['sweep', 'objective', 'constraints', i], c.error);
+          return c;
+        }),
+      }
+    : null;
+  return { grid: sw.grid, seeds: sw.seeds, ...(sw.baseline !== undefined ? { baseline: sw.baseline } : {}), objective };
 }

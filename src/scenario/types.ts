@@ -1,6 +1,7 @@
 // The typed scenario: what scenario/load.ts makes of a scenario file, and all a run needs.
 import type { ClusterAutoscalerOptions } from '../controllers/cluster-autoscaler/options.js';
 import type { SpotSpec } from '../faults/spot.js';
+import type { ObjectiveSpec } from '../sweep/objective.js';
 import type { ServiceSpec } from '../workload/service-spec.js';
 import type { TrafficSpec } from '../traffic/spec.js';
 import type { HPASpec } from '../workload/hpa-spec.js';
@@ -94,7 +95,7 @@ export interface Scenario {
   /** Every file the scenario read (itself, manifests, traces, CSV columns), absolute paths, in order. */
   sources: string[];
   /** The validated `sweep:` block. */
-  sweep: { grid: Record<string, unknown>; seeds: number; baseline?: string } | null;
+  sweep: { grid: Record<string, unknown>; seeds: number; baseline?: string; objective: ObjectiveSpec | null } | null;
   /** The scenario as plain data after --set, before validation (for resolving grid keys). */
   raw: unknown;
 }

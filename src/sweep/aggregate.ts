@@ -9,6 +9,7 @@ import { tidy } from '../metrics/stats.js';
 import { bootstrapStream, meanInterval } from './stats.js';
 import { SWEEP_FORMAT, type SweepPlan } from './plan.js';
 import { valueText } from './grid.js';
+import { chooseCell, type ObjectiveSpec } from './objective.js';
 
 export interface SweepMeta {
   format: number;
@@ -19,6 +20,8 @@ export interface SweepMeta {
   cells: { id: string; label: string; values: unknown[]; sets: string[] }[];
   seeds: number[];
   baseline: string | null;
+  /** sweep.objective (absent in a sweep.json of an older kubesim). */
+  objective?: ObjectiveSpec | null;
 }
 
 export function metaOf(plan: SweepPlan): SweepMeta {
@@ -31,6 +34,7 @@ export function metaOf(plan: SweepPlan): SweepMeta {
     cells: plan.cells.map((c) => ({ id: c.id, label: c.label, values: c.values, sets: c.sets })),
     seeds: plan.seeds,
     baseline: plan.baseline?.id ?? null,
+    objective: plan.objective,
   };
 }
 
@@ -91,7 +95,10 @@ function numericColumns(runs: RunSummary[]): string[] {
 }
 
 /** Writes runs.csv, summary.csv, timeseries.csv and (with a baseline) differences.csv. Returns the runs missing. */
-export function aggregate(dir: string, meta: SweepMeta): { runs: number; missing: { cell: string; seed: number }[] } {
+export function aggregate(
+  dir: string,
+  meta: SweepMeta,
+): { runs: number; missing: { cell: string; seed: number }[]; best?: { cell: string; text: string } | null } {
   const { found, missing } = readRuns(dir, meta);
   const axisCols = meta.axes.map((a) => a.column);
   const params = (c: SweepMeta['cells'][number]) => c.values.map((v) => (typeof v === 'string' ? v : valueText(v)));
@@ -123,6 +130,53 @@ export function aggregate(dir: string, meta: SweepMeta): { runs: number; missing
     ];
   });
   writeAtomic(join(dir, 'summary.csv'), csvText(sumHeader, sumRows));
+
+  // objective.csv: each cell's objective and constraints (the bound each was judged on), and the winner.
+  let best: { cell: string; text: string } | null | undefined;
+  if (meta.objective) {
+    const spec = meta.objective;
+    const at = (cell: string, m: string) => {
+      const row = sumRows[meta.cells.findIndex((c) => c.id === cell)]!;
+      const k = sumHeader.indexOf(`${m}_mean`);
+      const num = (x: unknown) => (x === '' || x === undefined ? NaN : Number(x));
+      return k < 0 ? { mean: NaN, low: NaN, high: NaN } : { mean: num(row[k]), low: num(row[k + 2]), high: num(row[k + 3]) };
+    };
+    const chosen = chooseCell(
+      spec,
+      meta.cells.map((c) => c.id),
+      at,
+    );
+    const rows = chosen.verdicts.map((v, i) => [
+      v.cell,
+      ...params(meta.cells[i]!),
+      tidy(v.objective.mean),
+      tidy(v.objective.low),
+      tidy(v.objective.high),
+      ...v.constraints.flatMap((c) => [tidy(c.bound), c.holds ? 'yes' : 'no']),
+      v.feasible ? 'yes' : 'no',
+      v.cell === chosen.best ? 'best' : '',
+    ]);
+    const head = [
+      'cell',
+      ...axisCols,
+      `${spec.minimize}_mean`,
+      `${spec.minimize}_ci95_low`,
+      `${spec.minimize}_ci95_high`,
+      ...spec.constraints.flatMap((c, i) => [`constraint${i + 1}_bound`, `constraint${i + 1}_holds`]),
+      'feasible',
+      'choice',
+    ];
+    writeAtomic(join(dir, 'objective.csv'), csvText(head, rows));
+    const winner = meta.cells.find((c) => c.id === chosen.best);
+    best = winner
+      ? {
+          cell: winner.id,
+          text: `${winner.id} (${winner.label}): ${spec.minimize} ${fmt(at(winner.id, spec.minimize))}${spec.constraints
+            .map((c) => `; ${c.text}: ${fmt(at(winner.id, c.metric))}`)
+            .join('')}`,
+        }
+      : null;
+  }
 
   // differences.csv: paired differences against the baseline cell over the seeds both ran.
   if (meta.baseline) {
@@ -176,7 +230,13 @@ export function aggregate(dir: string, meta: SweepMeta): { runs: number; missing
   }
   renameSync(`${tsPath}.tmp`, tsPath);
   rmSync(join(dir, PARTS_DIR), { recursive: true, force: true });
-  return { runs: found.length, missing };
+  return { runs: found.length, missing, best };
+}
+
+/** "12.3 [11.9, 12.7]": a mean and its 95 % interval, to 3 significant digits. */
+function fmt(f: { mean: number; low: number; high: number }): string {
+  const p = (x: number) => (Number.isFinite(x) ? String(Number(x.toPrecision(3))) : '-');
+  return `${p(f.mean)} [${p(f.low)}, ${p(f.high)}]`;
 }
 
 const NEWLINE = 0x0a;

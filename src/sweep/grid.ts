@@ -123,10 +123,12 @@ export function columnName(key: string, path: readonly PathSeg[]): string {
  * Short names for cell labels: the last named segment of each path ("profile", "count"), with the parents'
  * names before it where two axes would share one ("count" twice: "count", "nodePools_count").
  */
-function shortNames(paths: readonly PathSeg[][]): string[] {
+function shortNames(axes: readonly { key: string; path: PathSeg[] }[]): string[] {
   const taken = new Set<string>();
-  return paths.map((path) => {
-    const named = path.filter((p): p is string => typeof p === 'string');
+  return axes.map(({ key, path }) => {
+    // The key's own words where it names list items (nodePools.small.count: "small_count" on a clash), else the path's.
+    const fromKey = key.split('.').map((k) => k.replace(/\[\d+\]$/, ''));
+    const named = fromKey.every((k) => /^[A-Za-z0-9_-]+$/.test(k)) ? fromKey : path.filter((p): p is string => typeof p === 'string');
     let name = named[named.length - 1]!;
     for (let i = named.length - 2; taken.has(name) && i >= 0; i--) name = `${named[i]}_${name}`;
     taken.add(name);
@@ -179,7 +181,7 @@ export function valueText(v: unknown): string {
 export function makeCells(axes: Axis[]): Cell[] {
   const total = axes.reduce((n, a) => n * a.values.length, 1);
   const width = String(Math.max(0, total - 1)).length;
-  const names = shortNames(axes.map((a) => a.path));
+  const names = shortNames(axes);
   const cells: Cell[] = [];
   for (let index = 0; index < total; index++) {
     let rest = index;

@@ -7,6 +7,8 @@ import { didYouMean, ScenarioError } from '../scenario/errors.js';
 import { loadScenario, type LoadOptions } from '../scenario/load.js';
 import { checkSweepRuns, DEFAULT_LIMITS, type Limits } from '../scenario/limits.js';
 import { parseYaml, readText, type PathSeg, type YamlDoc } from '../scenario/yaml-source.js';
+import { prepareRun } from '../run/simulate.js';
+import { unknownMetrics, type ObjectiveSpec } from './objective.js';
 import { makeAxes, makeCells, parseGridArg, parseValues, pathKey, valueText, type Axis, type Cell } from './grid.js';
 
 export const SWEEP_FORMAT = 2;
@@ -27,6 +29,8 @@ export interface SweepPlan {
   cells: Cell[];
   seeds: number[];
   baseline: Cell | null;
+  /** The scenario's capacity-planning objective (sweep.objective), if it has one. */
+  objective: ObjectiveSpec | null;
   fingerprint: string;
   runs: Run[];
   /** Ceilings every run is loaded with (not part of the fingerprint: they change no result). */
@@ -112,14 +116,33 @@ function checkValues(
   });
 }
 
+/**
+ * The objective's metrics must be columns of summary.csv: a run of the scenario cut to a millisecond tells which
+ * columns it writes, so a misspelt metric stops the sweep before it starts.
+ */
+function checkObjective(file: string, set: string[], limits: Limits, objective: ObjectiveSpec, doc: YamlDoc | null): void {
+  const probe = loadScenario(file, { set: [...set, 'duration=1ms'], limits });
+  const known = Object.keys(prepareRun(probe, { open: () => ({ write() {} }) }).run().summary);
+  const names = [objective.minimize, ...objective.constraints.map((c) => c.metric)];
+  names.forEach((n, i) => {
+    const problems = unknownMetrics({ minimize: n, constraints: [] }, known);
+    if (problems.length === 0) return;
+    const path: PathSeg[] = i === 0 ? ['sweep', 'objective', 'minimize'] : ['sweep', 'objective', 'constraints', i - 1];
+    inFile(doc, path, () => {
+      throw new ScenarioError(file, 0, 0, '', problems[0]!);
+    });
+  });
+}
+
 export function planSweep(file: string, opts: PlanOptions): SweepPlan {
   const limits = opts.limits ?? DEFAULT_LIMITS;
   const base = loadScenario(file, { set: opts.set, seed: opts.seed, limits });
   const fromFile = base.sweep;
   const gridFromFile = opts.grid.length === 0 && fromFile !== null && Object.keys(fromFile.grid).length > 0;
   // The scenario file's YAML, for the positions of errors in its sweep: block.
+  const objective = fromFile?.objective ?? null;
   const doc =
-    gridFromFile || (opts.baseline === undefined && fromFile?.baseline !== undefined)
+    gridFromFile || objective !== null || (opts.baseline === undefined && fromFile?.baseline !== undefined)
       ? (parseYaml(readText(file), base.file)[0] ?? null)
       : null;
   const specs = opts.grid.length
@@ -155,6 +178,7 @@ export function planSweep(file: string, opts: PlanOptions): SweepPlan {
       : opts.baseline !== undefined
         ? findCell(cells, baselineName, '--baseline')
         : inFile(doc, ['sweep', 'baseline'], () => findCell(cells, baselineName, base.file));
+  if (objective) checkObjective(file, opts.set, limits, objective, doc);
   const runs: Run[] = [];
   for (const cell of cells) for (const seed of seeds) runs.push({ index: runs.length, cell, seed });
 
@@ -170,6 +194,7 @@ export function planSweep(file: string, opts: PlanOptions): SweepPlan {
     cells,
     seeds,
     baseline,
+    objective,
     fingerprint: h.digest('hex').slice(0, 16),
     runs,
     limits,

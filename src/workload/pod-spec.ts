@@ -423,7 +423,9 @@ export function podTemplate(spec: Reader, ctx: PodContext, restartPolicies: read
     const medium = ed?.str('medium', '') ?? '';
     return [{ name, emptyDir: { medium: medium as '' | 'Memory' | 'HugePages' } }];
   });
-  const caAnnotations = Object.fromEntries([...(ctx.annotations ?? [])].filter(([k]) => k.startsWith('cluster-autoscaler.kubernetes.io/')));
+  const caAnnotations = Object.fromEntries(
+    [...(ctx.annotations ?? [])].filter(([k]) => k.startsWith('cluster-autoscaler.kubernetes.io/') || k.startsWith('karpenter.sh/')),
+  );
   return makeTemplate(space, {
     ...(localVolumes.length > 0 ? { localVolumes } : {}),
     ...(Object.keys(caAnnotations).length > 0 ? { autoscalerAnnotations: caAnnotations } : {}),

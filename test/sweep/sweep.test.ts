@@ -181,7 +181,7 @@ describe('kubesim sweep', () => {
         out,
       );
       expect(r.status, r.stderr).toBe(1);
-      expect(r.stderr).toMatch(/run c03 \(name=c nodePools_name=c\) seed 1 failed: .*duplicate node pool name "c"/);
+      expect(r.stderr).toMatch(/run c03 \(name=c b_name=c\) seed 1 failed: .*duplicate node pool name "c"/);
       expect(r.stderr).toMatch(
         /to repeat it alone: npx kubesim run \S*two-pools.yaml --seed 1 --set 'cluster.nodePools\[0\].name=c' --set 'cluster.nodePools\[1\].name=c' --out \S+\/runs\/c03\/1\n/,
       );

@@ -17,26 +17,22 @@
 // --max-pod-eviction-time), then the node deleted once they are gone (at most their grace period, capped by
 // --max-graceful-termination-sec, plus 30 s). Empty nodes go in bulk, up to --max-scale-down-parallelism; at most
 // --max-drain-parallelism non-empty nodes drain at once.
-import type { Simulation } from '../../engine/simulation.js';
+import { Provisioner } from './provisioner.js';
 import { sample } from '../../engine/distributions.js';
 import { HOUR } from '../../engine/time.js';
 import type { Rng } from '../../engine/rng.js';
-import type { ClusterState } from '../../model/cluster-state.js';
-import { poolLabels, type Node } from '../../model/node.js';
+import type { Node } from '../../model/node.js';
 import type { Pod, PodTemplate } from '../../model/pod.js';
 import { CPU, MEMORY } from '../../model/resources.js';
-import type { Scheduler } from '../../scheduler/scheduler.js';
-import type { EventRecorder } from '../../metrics/collectors/events.js';
-import type { DisruptionController } from '../disruption/controller.js';
 import type { NodePoolSpec } from '../../scenario/types.js';
-import { daemonPodTolerations, nodeShouldRunDaemonPod } from '../daemonset/controller.js';
+import { addTemplateNode } from './template.js';
 import { chainBestOption, type ExpanderContext } from './chain.js';
 import { DEFAULT_EVICTION_RETRY_TIME_MS, DEFAULT_POD_EVICTION_HEADROOM_MS, TO_BE_DELETED_TAINT } from './defaults.js';
 import { defaultRules, type DrainabilityRule, type DrainContext } from './drain.js';
 import { isScaleDownInCooldown, unremovableReason, type UnremovableReason } from './eligibility.js';
 import { binpackingEstimate, calculatePodScore, decreasingPodOrder, estimationNodeLimit, type EstimationSnapshot } from './estimator.js';
 import type { ExpansionOption, TemplateNodeView } from './expanders.js';
-import type { ClusterAutoscalerOptions } from './options.js';
+import type { ProvisionerDeps, ProvisionerFigures } from './options.js';
 import { getPodsToMove } from './pods-to-move.js';
 import { simplePreferredNode, type PricingModel } from './price.js';
 import { controllerViews, gpuResource, pdbViews, podView, resourceList } from './views.js';
@@ -80,7 +76,7 @@ export interface AutoscalerStats {
   failedScaleDowns: number;
 }
 
-export class ClusterAutoscalerController {
+export class ClusterAutoscalerController extends Provisioner {
   readonly groups: NodeGroup[] = [];
   private readonly groupByPool = new Map<string, NodeGroup>();
   readonly stats: AutoscalerStats = { scaleUps: 0, nodesAdded: 0, failedNodes: 0, nodesRemoved: 0, failedScaleDowns: 0 };
@@ -107,19 +103,9 @@ export class ClusterAutoscalerController {
   private readonly templateIds = new WeakMap<PodTemplate, number>();
   private templateSeq = 0;
 
-  constructor(
-    private readonly sim: Simulation,
-    private readonly cluster: ClusterState,
-    private readonly scheduler: Scheduler,
-    /** The pods whose last scheduling attempt failed (the scheduler's PodScheduled=False pods). */
-    private readonly unschedulable: () => Iterable<number>,
-    private readonly disruption: DisruptionController,
-    private readonly recorder: EventRecorder,
-    private readonly opts: ClusterAutoscalerOptions,
-    pools: readonly NodePoolSpec[],
-    /** Creates the pool's node with that index (named <pool>-<index>), as the run creates its first nodes. */
-    private readonly createNode: (pool: NodePoolSpec, index: number) => Node,
-  ) {
+  constructor(d: ProvisionerDeps) {
+    super(d);
+    const { sim, cluster, opts, pools } = d;
     for (const p of pools) {
       if (p.maxCount === null) continue;
       const g: NodeGroup = {
@@ -156,6 +142,16 @@ export class ClusterAutoscalerController {
     });
     // main.go: the first RunOnce comes one scan interval after the start.
     sim.schedule(opts.scanInterval, this.kLoop);
+  }
+
+  override figures(): ProvisionerFigures {
+    const s = this.stats;
+    return {
+      autoscaler_scale_ups: s.scaleUps,
+      autoscaler_nodes_added: s.nodesAdded,
+      autoscaler_nodes_removed: s.nodesRemoved,
+      autoscaler_failed_nodes: s.failedNodes,
+    };
   }
 
   /** The group's target size (cloudprovider TargetSize): registered plus upcoming nodes. */
@@ -245,34 +241,9 @@ export class ClusterAutoscalerController {
     }
   }
 
-  /** The allocatable of a fresh node of the group, less what the DaemonSets that would run there request. */
-  private templateAllocatable(g: NodeGroup, name: string, zone: string): Float64Array {
-    const alloc = g.pool.allocatable.slice();
-    const node = { name, labels: poolLabels(g.pool, zone, name), taints: g.pool.taints } as unknown as Node;
-    for (const w of this.cluster.workloads) {
-      if (w.kind !== 'DaemonSet' || w.deletedAt >= 0 || !w.spec.template) continue;
-      const t = w.spec.template;
-      const tpl = { ...t, tolerations: [...t.tolerations, ...daemonPodTolerations(w.spec.hostNetwork ?? false)] };
-      if (!nodeShouldRunDaemonPod(tpl, node).shouldRun) continue;
-      for (let i = 0; i < alloc.length; i++) alloc[i] = alloc[i]! - (t.requests[i] ?? 0);
-    }
-    return alloc;
-  }
-
   /** A hypothetical node of the group (in a what-if), named and zoned as the node of that index will be. */
   private addTemplateNode(g: NodeGroup, index: number): Node {
-    const p = g.pool;
-    const zone = p.zones[index % p.zones.length]!;
-    const name = `${p.name}-${index}`;
-    return this.cluster.addNode({
-      name,
-      pool: p.name,
-      zone,
-      labels: poolLabels(p, zone, name),
-      taints: p.taints,
-      allocatable: this.templateAllocatable(g, name, zone),
-      pricePerHour: p.pricePerHour,
-    });
+    return addTemplateNode(this.cluster, g.pool, index);
   }
 
   private templateView(g: NodeGroup): TemplateNodeView {
