@@ -159,7 +159,7 @@ export function prepareRun(s: Scenario, sinks: Sinks): PreparedRun {
   if (s.hpas.length > 0) {
     usage = new MetricsServer(sim, cluster);
     usage.addSource(new LoadUsage(cluster, s.cpuLoads, usage.pods));
-    const hpa = new HPAController(sim, cluster, usage, recorder);
+    const hpa = new HPAController(sim, cluster, usage, recorder, s.externalMetrics);
     for (const h of s.hpas) hpa.add(h.spec, h.at);
     metrics.add({ summary: () => ({ hpa_rescales: hpa.decisions.length }) });
   }
@@ -170,7 +170,13 @@ export function prepareRun(s: Scenario, sinks: Sinks): PreparedRun {
         ? new FluidTrafficController(sim, cluster, s.traffic, s.traffic.intervalMs, s.durationMs)
         : new TrafficController(sim, cluster, s.traffic);
     traffic.rollingOut = () => rollouts.active;
-    if (usage && 'cpuUsedMilliMs' in traffic) usage.addSource(traffic as unknown as UsageSource);
+    if (usage && 'cpuUsedMilliMs' in traffic) {
+      usage.addSource(traffic as unknown as UsageSource);
+      usage.setServiceRequests((key) => {
+        const i = traffic.serviceIndex(key);
+        return i < 0 ? undefined : traffic.services[i]!.series.total.requests;
+      });
+    }
     const canaries = new CanaryController(sim, traffic, s.traffic.canaries, recorder);
     metrics.add(new RequestsCollector(traffic, canaries, s.traffic.slo, s.metricsIntervalMs, factory));
   } else metrics.add(new RequestsCollector(null, null, { latencyMs: 0, target: 1 }, s.metricsIntervalMs, factory));

@@ -465,6 +465,11 @@ export const SCENARIO_SCHEMA: Schema = obj({
     { required: true },
   ),
   workloads: prop({ kind: 'array', items: workload, minItems: 1 }, 'what runs on the cluster', { required: true }),
+  externalMetrics: prop(
+    { kind: 'object', props: {}, additional: { kind: 'any' } },
+    'metrics for HPAs of type External, by name: a value, or {steps: [{at: 0s, value: 100}, {at: 2h, value: 400}]}',
+    { default: {} },
+  ),
   traffic: prop(traffic, 'requests sent to Services: entry points with rates, how pods serve them, kube-proxy balancing'),
   faults: prop(
     { kind: 'array', items: fault },

@@ -7,7 +7,7 @@ import { ResourceSpace, isValidResourceName } from '../model/resources.js';
 import { systemDefaultConstraints } from '../scheduler/plugins/pod-topology-spread.js';
 import { readService, type ServiceSpec } from '../workload/service-spec.js';
 import { readHPA, type HPASpec } from '../workload/hpa-spec.js';
-import { checkHPAMetrics, hpaTargetWarnings, readCpuLoad } from './autoscaling.js';
+import { checkHPAMetrics, hpaTargetWarnings, readCpuLoad, readExternalMetrics } from './autoscaling.js';
 import type { LoadSteps } from '../controllers/metrics-server/load-usage.js';
 import { readTraffic, type TrafficConfig } from '../traffic/spec.js';
 import { matchSelector } from '../model/selectors.js';
@@ -264,7 +264,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     return spec && withRestartedAt(spec, o);
   };
   const services: ServiceSpec[] = [];
-  const hpas: { spec: HPASpec; at: number }[] = [];
+  const hpas: { spec: HPASpec; at: number; o: ManifestObject }[] = [];
   for (const { o, entry } of objects) {
     const w = cfg.workloads[entry]!;
     if (o.kind === 'Service') {
@@ -272,7 +272,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
       continue;
     }
     if (o.kind === 'HorizontalPodAutoscaler') {
-      hpas.push({ spec: checkHPAMetrics(readHPA(o), o), at: w.at });
+      hpas.push({ spec: readHPA(o), at: w.at, o });
       continue;
     }
     if (o.kind === 'PodDisruptionBudget') {
@@ -294,6 +294,9 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
         `${svc.source.file}:${svc.source.line}: Service "${svc.name}" selects no pods of the workloads: it has no endpoints, and requests to it fail`,
       );
   }
+  const externalMetrics = readExternalMetrics(cfg.externalMetrics, doc);
+  const metricSources = { services: traffic ? [...traffic.serving.keys()] : [], externals: [...externalMetrics.keys()] };
+  for (const h of hpas) checkHPAMetrics(h.spec, h.o, metricSources);
   warnings.push(...hpaTargetWarnings(hpas, workloads));
   const cpuLoads = new Map<string, LoadSteps>();
   cfg.workloads.forEach((w, i) => {
@@ -409,8 +412,9 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     arrivals,
     services,
     traffic,
-    hpas,
+    hpas: hpas.map(({ spec, at }) => ({ spec, at })),
     cpuLoads,
+    externalMetrics,
     notSimulated,
     warnings: [],
     sources,
@@ -531,6 +535,7 @@ interface Config {
   workloads: WorkloadEntry[];
   rollouts: RolloutEntry[];
   traffic?: TrafficConfig;
+  externalMetrics?: Record<string, unknown>;
   faults: Record<string, Record<string, unknown>>[];
 }
 

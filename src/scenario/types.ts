@@ -87,6 +87,8 @@ export interface Scenario {
   hpas: { spec: HPASpec; at: number }[];
   /** Workloads' total CPU load (workloads entries' cpuLoad), by workload key. */
   cpuLoads: Map<string, LoadSteps>;
+  /** External metrics for HPAs (externalMetrics): values over time, milli-units, by name. */
+  externalMetrics: ReadonlyMap<string, LoadSteps>;
   /** Kind -> count of objects accepted but not simulated. */
   notSimulated: Map<string, number>;
   warnings: string[];

@@ -76,6 +76,8 @@ interface Server {
   endSum: number;
   /** Millicores one request in service uses: cpuPerRequest, or the pod's CPU request over its slots. */
   readonly cpuPerSlot: number;
+  /** Requests whose own work the pod has finished (a Pods metric: requests per second). */
+  served: number;
 }
 
 interface ServiceState {
@@ -227,6 +229,7 @@ export class TrafficController implements TrafficModel {
         workMs: 0,
         endSum: 0,
         cpuPerSlot: spec.cpuPerRequest ?? cpu / slots,
+        served: 0,
       };
       this.servers.set(pod.id, s);
     }
@@ -332,6 +335,11 @@ export class TrafficController implements TrafficModel {
     this.sim.postAt(end, this.kDone, 0, r);
   }
 
+  /** The requests the pod has served so far (a custom metrics adapter's counter). */
+  requestsServed(pod: Pod): number {
+    return this.servers.get(pod.id)?.served ?? 0;
+  }
+
   /** metrics-server's reading: the pod's CPU used so far (millicore-ms), from its slots' busy time. */
   cpuUsedMilliMs(pod: Pod, now: number): number {
     const s = this.servers.get(pod.id);
@@ -343,6 +351,7 @@ export class TrafficController implements TrafficModel {
     if (r.state === ORPHANED) return this.release(r);
     const s = r.server!;
     s.busy--;
+    s.served++;
     s.endSum -= r.endAt;
     r.server = null;
     r.state = CALLING;

@@ -38,6 +38,8 @@ interface FluidService {
   endToEnd: { success: number };
   /** CPU used per answering pod since the start (millicore-ms): the served requests' work, shared evenly. */
   usedPerPod: number;
+  /** Requests served per answering pod since the start (expected counts, shared evenly). */
+  servedPerPod: number;
 }
 
 export class FluidTrafficController implements TrafficModel {
@@ -80,6 +82,7 @@ export class FluidTrafficController implements TrafficModel {
         own: { meanMs: 0, p: [0, 0, 0, 0], success: 1 },
         endToEnd: { success: 1 },
         usedPerPod: 0,
+        servedPerPod: 0,
       };
     });
     this.entries = spec.entrypoints.map((e) => new TrafficSeries(e.name, 'entry', spec.slo.latencyMs));
@@ -117,20 +120,31 @@ export class FluidTrafficController implements TrafficModel {
     return post.reverse();
   }
 
-  /** Per pod id: its Service and the Service's usedPerPod when the pod was first read. */
-  private readonly podStart = new Map<number, { svc: FluidService; offset: number }>();
+  /** Per pod id: its Service, and the Service's usedPerPod and servedPerPod when the pod was first read. */
+  private readonly podStart = new Map<number, { svc: FluidService; offset: number; servedOffset: number }>();
 
-  /** metrics-server's reading: the pod's share of its Service's CPU since it was first read (millicore-ms). */
-  cpuUsedMilliMs(pod: Pod): number {
+  private started(pod: Pod): { svc: FluidService; offset: number; servedOffset: number } | null {
     let e = this.podStart.get(pod.id);
     if (!e) {
       const i = this.endpoints.endpoints.findIndex((x) => x.pods.includes(pod));
       const svc = i >= 0 ? this.services[i] : null;
-      if (!svc) return 0;
-      e = { svc, offset: svc.usedPerPod };
+      if (!svc) return null;
+      e = { svc, offset: svc.usedPerPod, servedOffset: svc.servedPerPod };
       this.podStart.set(pod.id, e);
     }
-    return e.svc.usedPerPod - e.offset;
+    return e;
+  }
+
+  /** metrics-server's reading: the pod's share of its Service's CPU since it was first read (millicore-ms). */
+  cpuUsedMilliMs(pod: Pod): number {
+    const e = this.started(pod);
+    return e ? e.svc.usedPerPod - e.offset : 0;
+  }
+
+  /** The pod's share of the requests its Service served since it was first read. */
+  requestsServed(pod: Pod): number {
+    const e = this.started(pod);
+    return e ? e.svc.servedPerPod - e.servedOffset : 0;
   }
 
   /** Per entry point: the rate curve's piece now, and its mean rate per ms. */
@@ -205,7 +219,10 @@ export class FluidTrafficController implements TrafficModel {
           );
       s.key = key;
       s.output = o;
-      if (answering > 0) s.usedPerPod += (o.served * s.moments.meanMs * (s.spec.cpuPerRequest ?? cpu / k)) / answering;
+      if (answering > 0) {
+        s.usedPerPod += (o.served * s.moments.meanMs * (s.spec.cpuPerRequest ?? cpu / k)) / answering;
+        s.servedPerPod += o.served / answering;
+      }
       s.state = state;
       const errors = o.served * s.spec.errorRate;
       const ok = o.served - errors;

@@ -341,7 +341,7 @@ describe.skipIf(!exists)('corpus: ../shared/data', () => {
 
       it('an HPA on a Pods metric the simulation does not produce is refused, with its place', () => {
         expect(() => tmp.load(data('k8s-examples/vllm-hpa/hpa'))).toThrow(
-          /spec\.metrics\[0\]: the simulation cannot produce the Pods metric "[a-z_]+": kubesim does not produce Pods metrics yet \(autoscale on cpu/,
+          /spec\.metrics\[0\]: the simulation cannot produce the Pods metric "[a-z_]+"( \(did you mean "[a-z_]+"\?\))? \(kubesim produces requests_per_second for pods and Services that receive traffic\)/,
         );
       });
     });

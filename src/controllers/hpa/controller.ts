@@ -11,11 +11,17 @@ import { CPU, MEMORY } from '../../model/resources.js';
 import type { EventRecorder } from '../../metrics/collectors/events.js';
 import type { HPASpec } from '../../workload/hpa-spec.js';
 import type { MetricsServer } from '../metrics-server/controller.js';
+import type { LoadSteps } from '../metrics-server/load-usage.js';
 import {
   computeReplicasForMetrics,
   DEFAULT_CPU_INITIALIZATION_PERIOD_MS,
   DEFAULT_INITIAL_READINESS_DELAY_MS,
   DEFAULT_SYNC_PERIOD_MS,
+  getExternalMetricReplicas,
+  getExternalPerPodMetricReplicas,
+  getMetricReplicas,
+  getObjectMetricReplicas,
+  getObjectPerPodMetricReplicas,
   getRawResourceReplicas,
   getResourceReplicas,
   isReplicaCalcError,
@@ -62,6 +68,8 @@ export class HPAController {
     private readonly cluster: ClusterState,
     private readonly metrics: MetricsServer,
     private readonly recorder: EventRecorder | null,
+    /** External metrics by name: their values over time (milli-units). */
+    private readonly externals: ReadonlyMap<string, LoadSteps> = new Map(),
     private readonly syncPeriodMs = DEFAULT_SYNC_PERIOD_MS,
   ) {
     this.kSync = sim.register('hpa.sync', (i) => {
@@ -112,6 +120,15 @@ export class HPAController {
     return v;
   }
 
+  /** An external metric's value now (milli-units), or undefined when the scenario does not define it. */
+  private external(name: string, now: number): number | undefined {
+    const steps = this.externals.get(name);
+    if (!steps) return undefined;
+    let v: number | undefined;
+    for (const st of steps) if (st.atMs <= now) v = st.milli;
+    return v ?? 0;
+  }
+
   /** horizontal.go reconcileAutoscaler. */
   private sync(m: Managed): void {
     const h = m.spec;
@@ -149,7 +166,36 @@ export class HPAController {
       const tolerances = tolerancesForHpa(h.behavior ?? undefined);
       const info: PodMetricsInfo = metrics;
       const proposals: MetricProposal[] = h.metrics.map((mt) => {
-        if (mt.type !== 'Resource' || mt.resource !== 'cpu') return { error: `the ${mt.type} metric is not simulated` };
+        const milli = (t: typeof mt.target) => ('averageValue' in t ? t.averageValue : 'value' in t ? t.value : 0) * 1000;
+        const perPod = mt.target.type === 'AverageValue';
+        if (mt.type === 'Pods') {
+          // A custom metrics adapter's per-pod rate (metrics-server's scrape stands in for it).
+          const rates = new Map<string, PodMetric>();
+          for (const v of views) {
+            const r = this.metrics.requestRate((v as PodView).pod);
+            if (r) rates.set(v.name, r);
+          }
+          const r = getMetricReplicas(calc, current, milli(mt.target), tolerances, rates);
+          if (isReplicaCalcError(r)) return r;
+          metric = `pods metric ${mt.metric}: ${fmtMilli(r.usage)} per pod, target ${fmtMilli(milli(mt.target))}`;
+          return { replicas: r.replicas, metric: `pods metric ${mt.metric}` };
+        }
+        if (mt.type === 'Object' || mt.type === 'External') {
+          const usage = mt.type === 'Object' ? this.metrics.serviceRate(`${h.namespace}/${mt.object.name}`) : this.external(mt.metric, now);
+          const name =
+            mt.type === 'Object' ? `${mt.metric} on ${mt.object.kind.toLowerCase()}/${mt.object.name}` : `external metric ${mt.metric}`;
+          if (usage === undefined) return { error: `unable to get metric ${mt.metric}: no sample yet` };
+          const r = perPod
+            ? mt.type === 'Object'
+              ? getObjectPerPodMetricReplicas(target.status.replicas, milli(mt.target), tolerances, usage)
+              : getExternalPerPodMetricReplicas(target.status.replicas, milli(mt.target), tolerances, [usage])
+            : mt.type === 'Object'
+              ? getObjectMetricReplicas(calc, current, milli(mt.target), tolerances, usage)
+              : getExternalMetricReplicas(calc, current, milli(mt.target), tolerances, [usage]);
+          if (isReplicaCalcError(r)) return r;
+          metric = `${name}: ${fmtMilli(r.usage)}${perPod ? ' per pod' : ''}, target ${fmtMilli(milli(mt.target))}`;
+          return { replicas: r.replicas, metric: name };
+        }
         const name = 'cpu resource utilization (percentage of request)';
         if (mt.target.type === 'Utilization') {
           const r = getResourceReplicas(calc, current, mt.target.averageUtilization, 'cpu', tolerances, info);
@@ -157,7 +203,7 @@ export class HPAController {
           metric = `${name}: ${r.utilization}% of request, target ${mt.target.averageUtilization}%`;
           return { replicas: r.replicas, metric: name };
         }
-        const targetMilli = 'averageValue' in mt.target ? mt.target.averageValue * 1000 : 0;
+        const targetMilli = milli(mt.target);
         const r = getRawResourceReplicas(calc, current, targetMilli, 'cpu', tolerances, info);
         if (isReplicaCalcError(r)) return r;
         metric = `cpu resource: ${Math.round(r.usage)}m per pod, target ${Math.round(targetMilli)}m`;
@@ -194,7 +240,7 @@ class PodView implements HPAPodView {
   readonly name: string;
   readonly requests: Readonly<Record<string, number>>;
 
-  constructor(private readonly pod: Pod) {
+  constructor(readonly pod: Pod) {
     this.name = pod.name;
     this.requests = { cpu: pod.template.requests[CPU] ?? 0, memory: pod.template.requests[MEMORY] ?? 0 };
   }
@@ -219,4 +265,11 @@ class PodView implements HPAPodView {
   get readyTransitionTime(): number | undefined {
     return this.pod.phase === 'Running' ? this.pod.readySince : undefined;
   }
+}
+
+/** A milli-unit value as a quantity: "1500m" -> "1.5", "250m" kept. */
+function fmtMilli(m: number): string {
+  if (!Number.isFinite(m)) return 'unknown';
+  const r = Math.round(m);
+  return r % 1000 === 0 ? String(r / 1000) : `${r}m`;
 }

@@ -2,6 +2,8 @@
 // default 15 s) it scrapes each node's kubelet, and a pod's CPU usage is the rate of its cumulative CPU time
 // between the last two scrapes, reported with that scrape's timestamp and window. So the HPA acts on usage up
 // to one resolution old, averaged over one resolution. Only the pods of workloads an HPA watches are scraped.
+// The same scrape stands in for a custom metrics adapter: each pod's requests per second (a Pods metric) and a
+// Service's (an Object metric), as rates over the last resolution, in milli-units as the HPA reads quantities.
 import type { Simulation } from '../../engine/simulation.js';
 import type { ClusterState } from '../../model/cluster-state.js';
 import type { Pod } from '../../model/pod.js';
@@ -11,15 +13,27 @@ import { PodsByRoot } from './pods-by-root.js';
 /** Where CPU usage comes from: a pod's cumulative CPU use (millicore-milliseconds) up to now. */
 export interface UsageSource {
   cpuUsedMilliMs(pod: Pod, now: number): number;
+  /** The requests the pod has served so far, where the source serves requests. */
+  requestsServed?(pod: Pod): number;
 }
+
+/** The cumulative requests a Service has received, by "namespace/name" (undefined: no such Service). */
+export type ServiceRequests = (key: string) => number | undefined;
+
+/** The metric name the simulation produces for Pods and Object (Service) metrics. */
+export const REQUESTS_PER_SECOND = 'requests_per_second';
 
 /** metrics-server's default --metric-resolution. */
 export const DEFAULT_METRIC_RESOLUTION_MS = 15_000;
 
 export class MetricsServer {
   /** Per pod id: the cumulative use at the last scrape, and the sample it gave. */
-  private readonly last = new Map<number, { t: number; used: number }>();
+  private readonly last = new Map<number, { t: number; used: number; served: number }>();
   private readonly samples = new Map<number, PodMetric>();
+  private readonly rates = new Map<number, PodMetric>();
+  /** Services whose request rate is read, with the last reading and the rate it gave (milli-requests/s). */
+  private readonly serviceRates = new Map<string, { t: number; count: number; rate: number | undefined }>();
+  private serviceRequests: ServiceRequests | null = null;
   private readonly sources: UsageSource[] = [];
   /** Workload indices (top-level owners) whose pods are scraped. */
   private readonly watched = new Set<number>();
@@ -44,6 +58,29 @@ export class MetricsServer {
     this.sources.push(s);
   }
 
+  /** Where Services' request counts come from (the traffic model). */
+  setServiceRequests(f: ServiceRequests): void {
+    this.serviceRequests = f;
+  }
+
+  /** The pod's latest requests-per-second sample (milli-units), or undefined before it has two scrapes. */
+  requestRate(pod: Pod): PodMetric | undefined {
+    return this.rates.get(pod.id);
+  }
+
+  /** The Service's requests per second over the last resolution (milli-units); read from now on. */
+  serviceRate(key: string): number | undefined {
+    const e = this.serviceRates.get(key);
+    if (!e) this.serviceRates.set(key, { t: -1, count: 0, rate: undefined });
+    return e?.rate;
+  }
+
+  private served(pod: Pod): number {
+    let n = 0;
+    for (const s of this.sources) n += s.requestsServed?.(pod) ?? 0;
+    return n;
+  }
+
   /** Scrape the pods of this workload (its top-level owner) from now on. */
   watch(workload: number): void {
     this.watched.add(workload);
@@ -62,34 +99,50 @@ export class MetricsServer {
 
   private scrape(): void {
     const now = this.sim.now;
+    for (const [key, e] of this.serviceRates) {
+      const count = this.serviceRequests?.(key);
+      if (count === undefined) continue;
+      if (e.t >= 0 && now > e.t) e.rate = ((count - e.count) / (now - e.t)) * 1e6;
+      e.t = now;
+      e.count = count;
+    }
     if (this.watched.size === 0) return;
     for (const root of this.watched)
       for (const pod of this.pods.of(root).values()) {
         if (pod.phase !== 'Running') continue;
         const used = this.used(pod, now);
+        const served = this.served(pod);
         const prev = this.last.get(pod.id);
         if (!prev) {
           // The first scrape of a pod only starts its window (the kubelet needs two cumulative readings).
-          this.last.set(pod.id, { t: now, used });
+          this.last.set(pod.id, { t: now, used, served });
           continue;
         }
         if (now > prev.t) {
-          const value = (used - prev.used) / (now - prev.t);
-          const sample = this.samples.get(pod.id);
-          if (sample) {
-            sample.value = value;
-            sample.timestamp = now;
-            sample.window = now - prev.t;
-          } else this.samples.set(pod.id, { value, timestamp: now, window: now - prev.t });
+          const window = now - prev.t;
+          set(this.samples, pod.id, (used - prev.used) / window, now, window);
+          set(this.rates, pod.id, ((served - prev.served) / window) * 1e6, now, window);
         }
         prev.t = now;
         prev.used = used;
+        prev.served = served;
       }
     // Pods not scraped now (gone, or no longer running) lose their readings.
     for (const [id, prev] of this.last) {
       if (prev.t === now) continue;
       this.last.delete(id);
       this.samples.delete(id);
+      this.rates.delete(id);
     }
   }
+}
+
+/** Updates a pod's sample in place (or makes it). */
+function set(m: Map<number, PodMetric>, id: number, value: number, timestamp: number, window: number): void {
+  const s = m.get(id);
+  if (s) {
+    s.value = value;
+    s.timestamp = timestamp;
+    s.window = window;
+  } else m.set(id, { value, timestamp, window });
 }
