@@ -84,6 +84,7 @@ export class HPAController {
 
   /** Applies an HPA at `at` (its workloads entry's time); its first sync follows at once. */
   add(spec: HPASpec, at: number): void {
+    if (spec.metrics.some((m) => m.type === 'Pods')) this.metrics.wantRequestRates();
     this.hpas.push({ spec, state: { recommendations: [], scaleUpEvents: [], scaleDownEvents: [] }, failing: '' });
     this.sim.scheduleAt(Math.max(at, this.sim.now), this.kAdd, this.hpas.length - 1);
   }

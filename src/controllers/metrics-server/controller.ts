@@ -34,6 +34,8 @@ export class MetricsServer {
   /** Services whose request rate is read, with the last reading and the rate it gave (milli-requests/s). */
   private readonly serviceRates = new Map<string, { t: number; count: number; rate: number | undefined }>();
   private serviceRequests: ServiceRequests | null = null;
+  /** Pods' request rates are read only once an HPA asks for one. */
+  private ratesWanted = false;
   private readonly sources: UsageSource[] = [];
   /** Workload indices (top-level owners) whose pods are scraped. */
   private readonly watched = new Set<number>();
@@ -66,6 +68,11 @@ export class MetricsServer {
   /** The pod's latest requests-per-second sample (milli-units), or undefined before it has two scrapes. */
   requestRate(pod: Pod): PodMetric | undefined {
     return this.rates.get(pod.id);
+  }
+
+  /** Reads pods' request rates at every scrape from now on (an HPA has a Pods metric). */
+  wantRequestRates(): void {
+    this.ratesWanted = true;
   }
 
   /** The Service's requests per second over the last resolution (milli-units); read from now on. */
@@ -111,7 +118,7 @@ export class MetricsServer {
       for (const pod of this.pods.of(root).values()) {
         if (pod.phase !== 'Running') continue;
         const used = this.used(pod, now);
-        const served = this.served(pod);
+        const served = this.ratesWanted ? this.served(pod) : 0;
         const prev = this.last.get(pod.id);
         if (!prev) {
           // The first scrape of a pod only starts its window (the kubelet needs two cumulative readings).
