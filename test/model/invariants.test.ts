@@ -307,6 +307,27 @@ faults: ${faults}
       '8h',
       ['NodeFailure', 'NodeRepaired', 'NodeNotReady', 'Started'],
     ],
+    [
+      'the cluster autoscaler through a zone outage',
+      '[{zoneOutage: {zone: zone-a, at: 10m, for: 30m}}]',
+      '      minCount: 3\n      maxCount: 9\n  autoscaler: {provisioningTime: 1m, scaleDownUnneededTime: 5m, scaleDownDelayAfterAdd: 5m}',
+      '2h',
+      ['NodeNotReady', 'TaintManagerEviction', 'ScaledUpGroup', 'RegisteredNode', 'RemovingNode'],
+    ],
+    [
+      'the Karpenter-style provisioner through a zone outage',
+      '[{zoneOutage: {zone: zone-a, at: 10m, for: 30m}}]',
+      '      maxCount: 9\n  autoscaler: {kind: karpenter, provisioningTime: 1m}',
+      '2h',
+      ['NodeNotReady', 'TaintManagerEviction', 'DisruptionTerminating', 'RemovingNode'],
+    ],
+    [
+      'spot nodes reclaimed and replaced',
+      '[]',
+      '      spot: {interruptions: {exponential: {mean: 1h}}, notice: 2m, replacement: 1m}',
+      '3h',
+      ['SpotInterruption', 'SpotInstanceTerminated', 'RegisteredNode'],
+    ],
   ];
 
   it.each(cases)('%s, checked at every event', (name, faults, pool, duration, reasons) => {
