@@ -101,16 +101,28 @@ export class HPAController {
 
   /** The pods of the target: live pods whose top-level owner it is, as views for the replica calculator. */
   private pods(target: Workload): { views: HPAPodView[]; metrics: Map<string, PodMetric> } {
+    // The lists hold views and samples that read the current state: they change only when a pod comes or goes,
+    // or gains or loses a sample.
+    const cached = this.lists.get(target.index);
+    const pv = this.metrics.pods.versionOf(target.index);
+    const sv = this.metrics.samplesVersionOf(target.index);
+    if (cached && cached.podsVersion === pv && cached.samplesVersion === sv) return cached;
     const views: HPAPodView[] = [];
     const metrics = new Map<string, PodMetric>();
     for (const p of this.metrics.pods.of(target.index).values()) {
       views.push(this.view(p));
-      // metrics-server's sample, read before the next scrape changes it.
       const s = this.metrics.cpu(p);
       if (s) metrics.set(p.name, s);
     }
-    return { views, metrics };
+    const lists = { views, metrics, podsVersion: pv, samplesVersion: sv };
+    this.lists.set(target.index, lists);
+    return lists;
   }
+
+  private readonly lists = new Map<
+    number,
+    { views: HPAPodView[]; metrics: Map<string, PodMetric>; podsVersion: number; samplesVersion: number }
+  >();
 
   /** Each pod's view, made once: it reads the pod's current state. */
   private readonly views = new WeakMap<Pod, HPAPodView>();

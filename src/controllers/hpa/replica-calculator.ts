@@ -142,39 +142,47 @@ export function groupPods(
 ): PodGroups {
   const g: PodGroups = { readyPodCount: 0, unreadyPods: new Set(), missingPods: new Set(), ignoredPods: new Set() };
   for (const pod of pods) {
-    if (pod.deleting || pod.phase === 'Failed') {
-      g.ignoredPods.add(pod.name);
-      continue;
-    }
-    if (pod.phase === 'Pending') {
-      g.unreadyPods.add(pod.name);
-      continue;
-    }
-    const metric = metrics.get(pod.name);
-    if (!metric) {
-      g.missingPods.add(pod.name);
-      continue;
-    }
-    if (resource === 'cpu') {
-      let unready: boolean;
-      if (pod.ready === undefined || pod.startTime === undefined) {
-        unready = true;
-      } else {
-        const transition = pod.readyTransitionTime ?? 0;
-        if (pod.startTime + cpuInitializationPeriod > now) {
-          unready = pod.ready === 'False' || (metric.timestamp ?? 0) < transition + (metric.window ?? 0);
-        } else {
-          unready = pod.ready === 'False' && pod.startTime + delayOfInitialReadinessStatus > transition;
-        }
-      }
-      if (unready) {
-        g.unreadyPods.add(pod.name);
-        continue;
-      }
-    }
-    g.readyPodCount++;
+    const k = podGroup(pod, metrics.get(pod.name), resource, cpuInitializationPeriod, delayOfInitialReadinessStatus, now);
+    if (k === IGNORED) g.ignoredPods.add(pod.name);
+    else if (k === UNREADY) g.unreadyPods.add(pod.name);
+    else if (k === MISSING) g.missingPods.add(pod.name);
+    else g.readyPodCount++;
   }
   return g;
+}
+
+const READY = 0;
+const IGNORED = 1;
+const UNREADY = 2;
+const MISSING = 3;
+
+/** groupPods' verdict for one pod, given its sample (undefined: none). */
+function podGroup(
+  pod: HPAPodView,
+  metric: PodMetric | undefined,
+  resource: string,
+  cpuInitializationPeriod: number,
+  delayOfInitialReadinessStatus: number,
+  now: number,
+): number {
+  if (pod.deleting || pod.phase === 'Failed') return IGNORED;
+  if (pod.phase === 'Pending') return UNREADY;
+  if (!metric) return MISSING;
+  if (resource === 'cpu') {
+    let unready: boolean;
+    if (pod.ready === undefined || pod.startTime === undefined) {
+      unready = true;
+    } else {
+      const transition = pod.readyTransitionTime ?? 0;
+      if (pod.startTime + cpuInitializationPeriod > now) {
+        unready = pod.ready === 'False' || (metric.timestamp ?? 0) < transition + (metric.window ?? 0);
+      } else {
+        unready = pod.ready === 'False' && pod.startTime + delayOfInitialReadinessStatus > transition;
+      }
+    }
+    if (unready) return UNREADY;
+  }
+  return READY;
 }
 
 /** calculateRequests: each pod's request for the resource, or upstream's missing-request error. */
@@ -259,38 +267,76 @@ export function getResourceReplicas(
   tolerances: Tolerances,
   podMetrics: PodMetricsInfo,
 ): ResourceReplicas | ReplicaCalcError {
-  if (c.pods.length === 0) return { error: 'no pods returned by selector while calculating replica count' };
-  const metrics = new Map(podMetrics);
-  const g = groupPods(c.pods, metrics, resource, c.cpuInitializationPeriod, c.delayOfInitialReadinessStatus, c.now);
-  for (const name of g.ignoredPods) metrics.delete(name);
-  for (const name of g.unreadyPods) metrics.delete(name);
-  if (metrics.size === 0) return { error: 'did not receive metrics for targeted pods (pods might be unready)' };
-  const requests = calculateRequests(c.pods, resource);
-  if (isReplicaCalcError(requests)) return requests;
-
-  const first = getResourceUtilizationRatio(metrics, requests, targetUtilization);
-  if (isReplicaCalcError(first)) return first;
-  const { usageRatio, utilization, rawUtilization } = first;
-
-  const scaleUpWithUnready = g.unreadyPods.size > 0 && usageRatio > 1.0;
-  if (!scaleUpWithUnready && g.missingPods.size === 0) {
-    if (isWithin(tolerances, usageRatio)) return { replicas: currentReplicas, utilization, rawUtilization };
-    return { replicas: int32(Math.ceil(usageRatio * g.readyPodCount)), utilization, rawUtilization };
+  // Upstream copies the samples, deletes the ignored and unready pods' and sums what is left against the pods'
+  // requests (pods listed once each, by name). One pass over the pods gives the same sums, in pod order.
+  const pods = c.pods;
+  if (pods.length === 0) return { error: 'no pods returned by selector while calculating replica count' };
+  const n = pods.length;
+  const group = new Uint8Array(n);
+  let readyPodCount = 0;
+  let unready = 0;
+  let missing = 0;
+  /** Samples of listed pods, and those of ignored or unready pods (deleted from the copy upstream). */
+  let listedWithSample = 0;
+  let dropped = 0;
+  for (let i = 0; i < n; i++) {
+    const pod = pods[i]!;
+    const metric = podMetrics.get(pod.name);
+    const k = podGroup(pod, metric, resource, c.cpuInitializationPeriod, c.delayOfInitialReadinessStatus, c.now);
+    group[i] = k;
+    if (metric) {
+      listedWithSample++;
+      if (k === IGNORED || k === UNREADY) dropped++;
+    }
+    if (k === READY) readyPodCount++;
+    else if (k === UNREADY) unready++;
+    else if (k === MISSING) missing++;
   }
-  if (g.missingPods.size > 0) {
-    if (usageRatio < 1.0) {
-      const fallbackUtilization = Math.max(100, targetUtilization);
-      for (const name of g.missingPods) metrics.set(name, { value: quo(requests.get(name)! * fallbackUtilization, 100) });
-    } else if (usageRatio > 1.0) {
-      for (const name of g.missingPods) metrics.set(name, { value: 0 });
+  // Samples of pods the selector did not list stay in the copy (they count in its size, not in the sums).
+  const size = podMetrics.size - dropped;
+  if (size === 0) return { error: 'did not receive metrics for targeted pods (pods might be unready)' };
+  for (const pod of pods) {
+    if (pod.requests?.[resource] === undefined) return { error: `missing request for ${resource} in Pod ${pod.name}` };
+  }
+  let metricsTotal = 0;
+  let requestsTotal = 0;
+  for (let i = 0; i < n; i++) {
+    if (group[i] !== READY) continue;
+    metricsTotal += podMetrics.get(pods[i]!.name)!.value;
+    requestsTotal += pods[i]!.requests![resource]!;
+  }
+  if (requestsTotal === 0) return { error: 'no metrics returned matched known pods' };
+  const utilization = Math.min(MAX_INT32, Math.max(MIN_INT32, quo(metricsTotal * 100, requestsTotal)));
+  const usageRatio = utilization / targetUtilization;
+  const rawUtilization = quo(metricsTotal, readyPodCount);
+
+  const scaleUpWithUnready = unready > 0 && usageRatio > 1.0;
+  if (!scaleUpWithUnready && missing === 0) {
+    if (isWithin(tolerances, usageRatio)) return { replicas: currentReplicas, utilization, rawUtilization };
+    return { replicas: int32(Math.ceil(usageRatio * readyPodCount)), utilization, rawUtilization };
+  }
+  let entries = size;
+  if (missing > 0 && usageRatio !== 1.0) {
+    const fallbackUtilization = Math.max(100, targetUtilization);
+    for (let i = 0; i < n; i++) {
+      if (group[i] !== MISSING) continue;
+      const request = pods[i]!.requests![resource]!;
+      if (usageRatio < 1.0) metricsTotal += quo(request * fallbackUtilization, 100);
+      requestsTotal += request;
+      entries++;
     }
   }
-  if (scaleUpWithUnready) for (const name of g.unreadyPods) metrics.set(name, { value: 0 });
-
-  const second = getResourceUtilizationRatio(metrics, requests, targetUtilization);
-  if (isReplicaCalcError(second)) return second;
+  if (scaleUpWithUnready) {
+    for (let i = 0; i < n; i++) {
+      if (group[i] !== UNREADY) continue;
+      requestsTotal += pods[i]!.requests![resource]!;
+      entries++;
+    }
+  }
+  if (requestsTotal === 0) return { error: 'no metrics returned matched known pods' };
+  const newUtilization = Math.min(MAX_INT32, Math.max(MIN_INT32, quo(metricsTotal * 100, requestsTotal)));
   return {
-    replicas: rebalancedReplicas(currentReplicas, usageRatio, second.usageRatio, metrics.size, tolerances),
+    replicas: rebalancedReplicas(currentReplicas, usageRatio, newUtilization / targetUtilization, entries, tolerances),
     utilization,
     rawUtilization,
   };

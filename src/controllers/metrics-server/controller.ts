@@ -28,8 +28,18 @@ export const DEFAULT_METRIC_RESOLUTION_MS = 15_000;
 
 export class MetricsServer {
   /** Per pod id: the cumulative use at the last scrape, and the sample it gave. */
-  private readonly last = new Map<number, { t: number; used: number; served: number }>();
+  private readonly last = new Map<number, { t: number; used: number; served: number; root: number }>();
   private readonly samples = new Map<number, PodMetric>();
+  /** Per workload: bumped whenever one of its pods gains or loses a CPU sample (a sample's value changes in place). */
+  private readonly samplesVersions = new Map<number, number>();
+
+  samplesVersionOf(root: number): number {
+    return this.samplesVersions.get(root) ?? 0;
+  }
+
+  private bump(root: number): void {
+    this.samplesVersions.set(root, (this.samplesVersions.get(root) ?? 0) + 1);
+  }
   private readonly rates = new Map<number, PodMetric>();
   /** Services whose request rate is read, with the last reading and the rate it gave (milli-requests/s). */
   private readonly serviceRates = new Map<string, { t: number; count: number; rate: number | undefined }>();
@@ -122,12 +132,12 @@ export class MetricsServer {
         const prev = this.last.get(pod.id);
         if (!prev) {
           // The first scrape of a pod only starts its window (the kubelet needs two cumulative readings).
-          this.last.set(pod.id, { t: now, used, served });
+          this.last.set(pod.id, { t: now, used, served, root });
           continue;
         }
         if (now > prev.t) {
           const window = now - prev.t;
-          set(this.samples, pod.id, (used - prev.used) / window, now, window);
+          if (set(this.samples, pod.id, (used - prev.used) / window, now, window)) this.bump(root);
           set(this.rates, pod.id, ((served - prev.served) / window) * 1e6, now, window);
         }
         prev.t = now;
@@ -138,18 +148,21 @@ export class MetricsServer {
     for (const [id, prev] of this.last) {
       if (prev.t === now) continue;
       this.last.delete(id);
-      this.samples.delete(id);
+      if (this.samples.delete(id)) this.bump(prev.root);
       this.rates.delete(id);
     }
   }
 }
 
-/** Updates a pod's sample in place (or makes it). */
-function set(m: Map<number, PodMetric>, id: number, value: number, timestamp: number, window: number): void {
+/** Updates a pod's sample in place, or makes it (then true). */
+function set(m: Map<number, PodMetric>, id: number, value: number, timestamp: number, window: number): boolean {
   const s = m.get(id);
   if (s) {
     s.value = value;
     s.timestamp = timestamp;
     s.window = window;
-  } else m.set(id, { value, timestamp, window });
+    return false;
+  }
+  m.set(id, { value, timestamp, window });
+  return true;
 }

@@ -8,10 +8,14 @@ const NONE: ReadonlyMap<number, Pod> = new Map();
 
 export class PodsByRoot {
   private readonly byRoot = new Map<number, Map<number, Pod>>();
+  /** Per workload: bumped whenever a pod joins or leaves its list (readers may cache what they built from it). */
+  private readonly versions = new Map<number, number>();
 
   constructor(private readonly cluster: ClusterState) {
     const gone = (pod: Pod | undefined) => {
-      if (pod && pod.workload >= 0) this.byRoot.get(this.rootOf(pod))?.delete(pod.id);
+      if (!pod || pod.workload < 0) return;
+      const root = this.rootOf(pod);
+      if (this.byRoot.get(root)?.delete(pod.id)) this.bump(root);
     };
     cluster.watch('metrics', {
       PodAdded: (ev) => {
@@ -21,10 +25,20 @@ export class PodsByRoot {
         let m = this.byRoot.get(root);
         if (!m) this.byRoot.set(root, (m = new Map()));
         m.set(pod.id, pod);
+        this.bump(root);
       },
       PodFinished: (ev) => gone(ev.pod),
       PodDeleted: (ev) => gone(ev.pod),
     });
+  }
+
+  private bump(root: number): void {
+    this.versions.set(root, (this.versions.get(root) ?? 0) + 1);
+  }
+
+  /** The workload's list's version (see versions). */
+  versionOf(root: number): number {
+    return this.versions.get(root) ?? 0;
   }
 
   private rootOf(pod: Pod): number {
