@@ -276,18 +276,14 @@ export function getResourceReplicas(
   let readyPodCount = 0;
   let unready = 0;
   let missing = 0;
-  /** Samples of listed pods, and those of ignored or unready pods (deleted from the copy upstream). */
-  let listedWithSample = 0;
+  /** Samples of ignored or unready pods (deleted from the copy upstream). */
   let dropped = 0;
   for (let i = 0; i < n; i++) {
     const pod = pods[i]!;
     const metric = podMetrics.get(pod.name);
     const k = podGroup(pod, metric, resource, c.cpuInitializationPeriod, c.delayOfInitialReadinessStatus, c.now);
     group[i] = k;
-    if (metric) {
-      listedWithSample++;
-      if (k === IGNORED || k === UNREADY) dropped++;
-    }
+    if (metric && (k === IGNORED || k === UNREADY)) dropped++;
     if (k === READY) readyPodCount++;
     else if (k === UNREADY) unready++;
     else if (k === MISSING) missing++;
