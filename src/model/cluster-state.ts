@@ -549,7 +549,18 @@ export class ClusterState {
   }
 
   /** The pod takes its requests on the node and joins its pod list. */
+  /** Bound pods by priority (what-ifs included): how many of each. */
+  private readonly boundPriorities = new Map<number, number>();
+
+  /** Whether some bound pod has a priority below p (preemption can have a victim only then). */
+  hasBoundPodBelow(p: number): boolean {
+    for (const q of this.boundPriorities.keys()) if (q < p) return true;
+    return false;
+  }
+
   private occupy(pod: Pod, node: Node): void {
+    const prio = pod.priority;
+    this.boundPriorities.set(prio, (this.boundPriorities.get(prio) ?? 0) + 1);
     const req = pod.requests;
     const used = node.requested;
     for (let i = 0; i < req.length; i++) used[i]! += req[i]!;
@@ -626,6 +637,10 @@ export class ClusterState {
   private release(pod: Pod): void {
     const node = pod.node;
     if (!node) return;
+    const prio = pod.priority;
+    const left = this.boundPriorities.get(prio)! - 1;
+    if (left === 0) this.boundPriorities.delete(prio);
+    else this.boundPriorities.set(prio, left);
     const req = pod.requests;
     const used = node.requested;
     for (let i = 0; i < req.length; i++) used[i]! -= req[i]!;

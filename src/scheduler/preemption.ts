@@ -100,6 +100,8 @@ export function findPreemption(sched: Scheduler, pod: Pod, nodes: readonly Node[
   if (n === 0) return null;
   const want = numCandidates(n);
   const offset = rng.int(n);
+  // Without a bound pod of lower priority anywhere, no node has a victim: the dry run would find none on each.
+  if (!sched.cluster.hasBoundPodBelow(pod.priority)) return null;
   const candidates: Candidate[] = [];
   for (let k = 0; k < n && candidates.length < want; k++) {
     const node = nodes[potential[(offset + k) % n]!]!;

@@ -156,3 +156,21 @@ describe('workload objects', () => {
     expect(cluster.workloads[p.workload]).toBe(rs);
   });
 });
+
+describe('bound pods by priority (preemption has a victim only below the preemptor)', () => {
+  it('follows binds, deletions and what-ifs', () => {
+    const { cluster, a, b } = recording();
+    expect(cluster.hasBoundPodBelow(0)).toBe(false);
+    const low = boundPod(cluster, 'a', { cpu: '1', priority: -5 });
+    boundPod(cluster, 'b', { cpu: '1', priority: 10 });
+    expect([cluster.hasBoundPodBelow(-5), cluster.hasBoundPodBelow(-4), cluster.hasBoundPodBelow(11)]).toEqual([false, true, true]);
+    const mark = cluster.fork();
+    cluster.assumePodRemoved(low);
+    expect(cluster.hasBoundPodBelow(10)).toBe(false);
+    cluster.revert(mark);
+    expect(cluster.hasBoundPodBelow(10)).toBe(true);
+    cluster.deletePod(low, 'Deleted');
+    expect(cluster.hasBoundPodBelow(10)).toBe(false);
+    expect([a.pods.length, b.pods.length]).toEqual([0, 1]);
+  });
+});
