@@ -115,8 +115,26 @@ export async function main(argv: string[]): Promise<void> {
       (y) =>
         withSet(y.positional('file', { type: 'string', describe: 'scenario YAML file', demandOption: true }))
           .option('out', { type: 'string', coerce: once<string>('out'), describe: 'output directory (default results/<scenario name>)' })
-          .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors' }),
-      async (a) => runCommand({ file: a.file, out: a.out, set: a.set, seed: a.seed, limit: a.limit, quiet: a.quiet }),
+          .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors' })
+          .option('assert', {
+            type: 'string',
+            array: true,
+            default: [] as string[],
+            describe: "an expectation, e.g. 'availability{workload=cartservice} >= 0.999' (repeatable; exit 1 when one fails)",
+          })
+          .option('junit', { type: 'string', coerce: once<string>('junit'), describe: 'write the expectations as JUnit XML to this file' }),
+      async (a) => {
+        process.exitCode = await runCommand({
+          file: a.file,
+          out: a.out,
+          set: a.set,
+          seed: a.seed,
+          limit: a.limit,
+          quiet: a.quiet,
+          asserts: a.assert,
+          junit: a.junit,
+        });
+      },
     )
     .command(
       'validate <file>',

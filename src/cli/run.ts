@@ -6,6 +6,10 @@ import { planSweep } from '../sweep/plan.js';
 import { formatDuration } from '../engine/time.js';
 import { printWarnings } from './validate.js';
 import { shortPath } from './paths.js';
+import { renameSync, writeFileSync } from 'node:fs';
+import { ScenarioError } from '../scenario/errors.js';
+import { judge, parseExpectation } from '../expect/expectation.js';
+import { checkExpectations, junitXml, readRunTables, verdictTable } from '../expect/report.js';
 
 export interface RunArgs {
   file: string;
@@ -14,6 +18,10 @@ export interface RunArgs {
   seed?: LoadOptions['seed'];
   limit?: string[];
   quiet: boolean;
+  /** --assert expressions. */
+  asserts?: string[];
+  /** --junit: where to write the expectations' verdicts as JUnit XML. */
+  junit?: string;
 }
 
 // The terminal summary is for reading: figures are rounded here, and a figure that means nothing for the
@@ -64,10 +72,22 @@ export function defaultOutDir(name: string): string {
   return `results/${safe}`;
 }
 
-export async function runCommand(a: RunArgs): Promise<void> {
+/** Runs the scenario; the exit code: 0, or 1 when an expectation fails. */
+export async function runCommand(a: RunArgs): Promise<number> {
   const started = performance.now();
   const limits = parseLimits(a.limit);
   const s = loadScenario(resolve(a.file), { set: a.set, seed: a.seed, limits });
+  // Expectations: the scenario's expect: block, then --assert; each checked against a probe run before the run.
+  const exps = [
+    ...s.expect,
+    ...(a.asserts ?? []).map((text) => {
+      const e = parseExpectation(text, { file: `--assert '${text}'`, line: 0, column: 0, path: '' });
+      if ('error' in e) throw new ScenarioError('--assert', 0, 0, '', e.error);
+      return e;
+    }),
+  ];
+  checkExpectations(resolve(a.file), { set: a.set, seed: a.seed, limits }, exps);
+  const junit = a.junit === undefined ? null : resolve(a.junit);
   // A run ignores the file's sweep: block, but a wrong one is still a wrong file (as validate says).
   if (s.sweep && Object.keys(s.sweep.grid).length) planSweep(resolve(a.file), { grid: [], set: a.set, seed: a.seed, limits });
   const out = resolve(a.out ?? defaultOutDir(s.name));
@@ -91,7 +111,21 @@ export async function runCommand(a: RunArgs): Promise<void> {
     process.removeListener('SIGTERM', onSignal);
   }
   const wallMs = performance.now() - started;
-  if (a.quiet) return;
+  let code = 0;
+  let verdictText = '';
+  if (exps.length > 0) {
+    const verdicts = judge(exps, readRunTables(r.outDir));
+    if (verdicts.some((v) => !v.pass)) code = 1;
+    verdictText = verdictTable(verdicts);
+    if (junit) {
+      writeFileSync(`${junit}.tmp`, junitXml(s.name, verdicts, wallMs / 1000));
+      renameSync(`${junit}.tmp`, junit);
+    }
+  }
+  if (a.quiet) {
+    if (code !== 0) process.stderr.write(verdictText);
+    return code;
+  }
   const m = r.summary;
   const num = (k: string) => Number(m[k]);
   const nodes = num('nodes');
@@ -168,5 +202,6 @@ export async function runCommand(a: RunArgs): Promise<void> {
     for (const [why, n] of a2.skipped ?? []) lines.push(`  trace ${a2.name}: skipped ${n} ${why}`);
   }
   lines.push(`  results        ${shortPath(r.outDir)}`);
-  process.stdout.write(`${lines.join('\n')}\n`);
+  process.stdout.write(`${lines.join('\n')}\n${verdictText}`);
+  return code;
 }

@@ -9,7 +9,7 @@ import { PODS_FILE } from '../metrics/collectors/pods.js';
 import { NODES_FILE, POOLS_FILE } from '../metrics/collectors/nodes.js';
 import { BUDGETS_FILE } from '../metrics/collectors/budgets.js';
 import { ROLLOUTS_FILE } from '../metrics/collectors/rollouts.js';
-import { REQUESTS_FILE } from '../metrics/collectors/requests.js';
+import { REQUESTS_FILE, SERVICES_FILE } from '../metrics/collectors/requests.js';
 import { EVENTS_FILE } from '../metrics/collectors/events.js';
 import { WORKLOADS_FILE } from '../metrics/collectors/availability.js';
 import type { Scenario } from '../scenario/load.js';
@@ -34,6 +34,7 @@ export const RUN_FILES: readonly string[] = [
   BUDGETS_FILE,
   ROLLOUTS_FILE,
   REQUESTS_FILE,
+  SERVICES_FILE,
   'summary.csv',
   'scenario.resolved.yaml',
 ];

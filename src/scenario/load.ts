@@ -25,6 +25,7 @@ import { ScenarioError, didYouMean } from './errors.js';
 import { SCENARIO_SCHEMA, NOT_YET } from './format.js';
 import { poolSizes, readClusterAutoscaler, type AutoscalerConfig } from './cluster-autoscaler.js';
 import { parseConstraint } from '../sweep/objective.js';
+import { parseExpectation } from '../expect/expectation.js';
 import { check, fillDefaults, type CheckContext } from './schema.js';
 import { parseYaml, pathText, readText, toPlain, type PathSeg, type YamlDoc } from './yaml-source.js';
 import { resolveProfiles } from './profiles.js';
@@ -420,6 +421,12 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     sources,
     raw,
     sweep: readSweep(cfg as unknown as { sweep?: RawSweep }, doc),
+    expect: ((cfg as unknown as { expect?: string[] }).expect ?? []).map((text, i) => {
+      const at = doc.locate(['expect', i]);
+      const e = parseExpectation(text, { file: display, ...at, path: `expect[${i}]` });
+      if ('error' in e) throw doc.error(['expect', i], e.error);
+      return e;
+    }),
     resolvedYaml: `${resolvedHeader(display, cfg.seed, opts.set ?? [])}${yamlStringify(fillDefaults(raw, SCENARIO_SCHEMA))}`,
   };
   if (scenario.metricsIntervalMs <= 0) throw doc.error(['metrics', 'interval'], 'expected a positive interval');

@@ -2,6 +2,7 @@
 import type { ClusterAutoscalerOptions } from '../controllers/cluster-autoscaler/options.js';
 import type { SpotSpec } from '../faults/spot.js';
 import type { ObjectiveSpec } from '../sweep/objective.js';
+import type { Expectation } from '../expect/expectation.js';
 import type { ServiceSpec } from '../workload/service-spec.js';
 import type { TrafficSpec } from '../traffic/spec.js';
 import type { HPASpec } from '../workload/hpa-spec.js';
@@ -97,6 +98,8 @@ export interface Scenario {
   /** Every file the scenario read (itself, manifests, traces, CSV columns), absolute paths, in order. */
   sources: string[];
   /** The validated `sweep:` block. */
+  /** The expect: block's expectations (kubesim run checks them). */
+  expect: Expectation[];
   sweep: { grid: Record<string, unknown>; seeds: number; baseline?: string; objective: ObjectiveSpec | null } | null;
   /** The scenario as plain data after --set, before validation (for resolving grid keys). */
   raw: unknown;

@@ -1,5 +1,5 @@
 // Where outputs go: names that become paths stay under results/, an output path the file system refuses
-// is one line (not a hang), and refusals of a file come all at once.
+// is one line (not a hang).
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -45,26 +45,6 @@ describe('output paths', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^error: \/proc\/kubesim-x: cannot create the directory: .*\n$/);
     expect(existsSync('/proc/kubesim-x')).toBe(false);
-  });
-});
-
-describe('refusals of a file come all at once', () => {
-  it('a section supported now (cluster.autoscaler) is not among them', async () => {
-    const text = `${body}expect: []\n`;
-    const dir = tempFiles({ 's.yaml': text.replace('cluster:\n', 'cluster:\n  autoscaler: {expander: least-waste}\n') });
-    const r = await kubesim(['validate', 's.yaml'], dir);
-    expect(r.status).toBe(2);
-    expect(r.stderr).toBe(
-      'error: s.yaml:12:1: expect: "expect" is part of the scenario format but not supported yet by this version of kubesim (remove it to run the rest)\n',
-    );
-  });
-
-  it('one section alone names its field', async () => {
-    const dir = tempFiles({ 's.yaml': `${body}expect: []\n` });
-    const r = await kubesim(['validate', 's.yaml'], dir);
-    expect(r.stderr).toBe(
-      'error: s.yaml:11:1: expect: "expect" is part of the scenario format but not supported yet by this version of kubesim (remove it to run the rest)\n',
-    );
   });
 });
 

@@ -5,6 +5,7 @@
 // first with a sample.
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../helpers/scenario.js';
+import { serviceApp } from '../helpers/manifests.js';
 
 function scenario(metric: string, extra = '') {
   return `
@@ -16,21 +17,7 @@ cluster:
     - {name: p, count: 2, allocatable: {cpu: "8", memory: 32Gi}}
 ${extra}
 workloads:
-  - objects:
-      - apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: web}
-        spec:
-          replicas: 2
-          selector: {matchLabels: {app: web}}
-          template:
-            metadata: {labels: {app: web}}
-            spec:
-              containers: [{name: c, image: web, resources: {requests: {cpu: 100m, memory: 64Mi}}}]
-      - apiVersion: v1
-        kind: Service
-        metadata: {name: web}
-        spec: {selector: {app: web}, ports: [{port: 80}]}
+  - objects:${serviceApp('web', { replicas: 2 })}
       - apiVersion: autoscaling/v2
         kind: HorizontalPodAutoscaler
         metadata: {name: web}

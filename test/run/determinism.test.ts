@@ -42,6 +42,7 @@ describe('determinism', () => {
         'requests.csv',
         'rollouts.csv',
         'scenario.resolved.yaml',
+        'services.csv',
         'summary.csv',
         'timeseries.csv',
         'workloads.csv',

@@ -1,7 +1,7 @@
 // Request traffic over a run: requests.csv has a row per metrics interval for each entry point (whole
 // requests, end to end) and each Service (the requests its pods served): requests, answers, failures by
 // kind, and latency percentiles of the answers; summary.csv the totals over the entry points and the
-// burn rate of the latency objective.
+// burn rate of the latency objective; services.csv the same totals per entry point and per Service.
 import * as hdr from 'hdr-histogram-js';
 import type { TrafficModel } from '../../traffic/controller.js';
 import type { CanaryController } from '../../traffic/canary.js';
@@ -26,9 +26,28 @@ export const REQUEST_COLUMNS = [
   'latency_p999_ms',
 ];
 
+export const SERVICES_FILE = 'services.csv';
+export const SERVICE_COLUMNS = [
+  'scope',
+  'service',
+  'requests',
+  'requests_answered',
+  'requests_failed',
+  'requests_dropped',
+  'requests_timed_out',
+  'request_error_ratio',
+  'latency_mean_ms',
+  'latency_p50_ms',
+  'latency_p90_ms',
+  'latency_p99_ms',
+  'latency_p999_ms',
+  'slo_burn_rate',
+];
+
 export class RequestsCollector implements Collector {
-  static readonly files = [REQUESTS_FILE];
+  static readonly files = [REQUESTS_FILE, SERVICES_FILE];
   private readonly rows: RowSink;
+  private readonly services: RowSink;
   private last = 0;
 
   constructor(
@@ -40,6 +59,16 @@ export class RequestsCollector implements Collector {
     sinks: SinkFactory,
   ) {
     this.rows = sinks.open(REQUESTS_FILE, REQUEST_COLUMNS);
+    this.services = sinks.open(SERVICES_FILE, SERVICE_COLUMNS);
+  }
+
+  /** services.csv: the run's totals of each entry point and Service. */
+  finish(): void {
+    if (!this.traffic) return;
+    for (const s of this.traffic.series) {
+      const f = this.totals([s]);
+      this.services.write([s.scope, s.name, ...SERVICE_COLUMNS.slice(2).map((c) => f[c] ?? '')]);
+    }
   }
 
   private row(t: number | string, s: TrafficSeries): void {
@@ -70,8 +99,8 @@ export class RequestsCollector implements Collector {
     for (const s of this.traffic.series) this.row(t, s);
   }
 
-  summary(): Figures {
-    if (!this.traffic) return {};
+  /** Totals over the series: counts, error ratio, latency mean and percentiles, SLO burn rate. */
+  private totals(series: readonly TrafficSeries[]): Figures {
     const all = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 86_400_000, numberOfSignificantValueDigits: 3 });
     let requests = 0;
     let ok = 0;
@@ -82,7 +111,7 @@ export class RequestsCollector implements Collector {
     let fluidWeight = 0;
     let fluidMean = 0;
     const fluidP = [0, 0, 0, 0];
-    for (const e of this.traffic.entries) {
+    for (const e of series) {
       requests += e.total.requests;
       ok += e.total.ok;
       slow += e.total.slow;
@@ -113,6 +142,13 @@ export class RequestsCollector implements Collector {
       latency_p99_ms: pct(99, 2),
       latency_p999_ms: pct(99.9, 3),
       slo_burn_rate: done > 0 ? tidy(bad / (1 - this.slo.target)) : '',
+    };
+  }
+
+  summary(): Figures {
+    if (!this.traffic) return {};
+    return {
+      ...this.totals(this.traffic.entries),
       requests_failed_during_rollouts: tidy(this.traffic.lostDuringRollouts),
       ...(this.canaries && this.canaries.outcomes.length > 0
         ? {

@@ -1,0 +1,88 @@
+// Expectations checked against a run: the run's tables (from its files, or from a probe run in memory), the
+// terminal table of verdicts, and JUnit XML for CI systems.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { ScenarioError } from '../scenario/errors.js';
+import { loadScenario, type LoadOptions } from '../scenario/load.js';
+import { prepareRun } from '../run/simulate.js';
+import type { RowSink } from '../metrics/collector.js';
+import { lookup, type Expectation, type RunTables, type Verdict } from './expectation.js';
+
+function table(text: string): Record<string, string>[] {
+  return parse(text, { columns: true, skip_empty_lines: true }) as Record<string, string>[];
+}
+
+/** The tables of a finished run's directory. */
+export function readRunTables(dir: string): RunTables {
+  const read = (f: string) => table(readFileSync(join(dir, f), 'utf8'));
+  return {
+    summary: read('summary.csv')[0] ?? {},
+    workloads: read('workloads.csv'),
+    pools: read('pools.csv'),
+    services: read('services.csv'),
+  };
+}
+
+/**
+ * Every expectation must name a metric and a row the run will have: a run of the scenario cut to a millisecond, in
+ * memory, has the same columns and rows (workloads, pools, Services). The first wrong one is the error.
+ */
+export function checkExpectations(file: string, opts: LoadOptions, exps: readonly Expectation[]): void {
+  if (exps.length === 0) return;
+  const s = loadScenario(file, { ...opts, set: [...(opts.set ?? []), 'duration=1ms'] });
+  const rows: Record<string, string[][]> = {};
+  const result = prepareRun(s, {
+    open(name: string, columns: readonly string[]): RowSink {
+      const list: string[][] = [[...columns]];
+      rows[name] = list;
+      return { write: (r) => list.push(r.map((x) => String(x))) };
+    },
+  }).run();
+  const objects = (name: string) => {
+    const [head, ...body] = rows[name] ?? [[]];
+    return body.map((r) => Object.fromEntries(head!.map((h, i) => [h, r[i] ?? ''])));
+  };
+  const summary = Object.fromEntries(Object.entries(result.summary).map(([k, v]) => [k, String(v)]));
+  const t: RunTables = { summary, workloads: objects('workloads.csv'), pools: objects('pools.csv'), services: objects('services.csv') };
+  for (const e of exps) {
+    const r = lookup(e, t);
+    if ('error' in r) throw new ScenarioError(e.origin.file, e.origin.line, e.origin.column, e.origin.path, r.error);
+  }
+}
+
+/** The terminal table: each expectation, its measured value and verdict, then the count. */
+export function verdictTable(verdicts: readonly Verdict[]): string {
+  const w = Math.max(...verdicts.map((v) => v.expectation.text.length), 'expectation'.length);
+  const m = Math.max(...verdicts.map((v) => (v.measured === '' ? 4 : v.measured.length)), 'measured'.length);
+  const lines = [`  ${'expectation'.padEnd(w)}  ${'measured'.padStart(m)}  verdict`];
+  for (const v of verdicts) {
+    lines.push(`  ${v.expectation.text.padEnd(w)}  ${(v.measured === '' ? 'none' : v.measured).padStart(m)}  ${v.pass ? 'pass' : 'FAIL'}`);
+  }
+  const failed = verdicts.filter((v) => !v.pass).length;
+  lines.push(failed === 0 ? `  all ${verdicts.length} hold` : `  ${failed} of ${verdicts.length} failed`);
+  return `expectations\n${lines.join('\n')}\n`;
+}
+
+const XML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+const xml = (s: string) => s.replace(/[&<>"']/g, (c) => XML_ESCAPES[c]!);
+
+/** JUnit XML: one test suite for the run, one test case per expectation (a failure with the measured value). */
+export function junitXml(suite: string, verdicts: readonly Verdict[], seconds: number): string {
+  const failures = verdicts.filter((v) => !v.pass).length;
+  const cases = verdicts.map((v) => {
+    const head = `    <testcase classname="${xml(suite)}" name="${xml(v.expectation.text)}" time="0">`;
+    if (v.pass) return `${head}</testcase>`;
+    const measured = v.measured === '' ? 'no value' : v.measured;
+    return `${head}\n      <failure message="${xml(`measured ${measured}`)}">${xml(`${v.expectation.text}: measured ${measured}`)}</failure>\n    </testcase>`;
+  });
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites tests="${verdicts.length}" failures="${failures}">`,
+    `  <testsuite name="${xml(suite)}" tests="${verdicts.length}" failures="${failures}" errors="0" time="${seconds.toFixed(3)}">`,
+    ...cases,
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
