@@ -72,6 +72,13 @@ export function defaultOutDir(name: string): string {
   return `results/${safe}`;
 }
 
+/** The progress line a long run shows on a terminal: virtual time reached, share of the run, speed. */
+export function progressLine(nowMs: number, durationMs: number, wallMs: number): string {
+  const pctDone = durationMs > 0 ? Math.floor((100 * nowMs) / durationMs) : 100;
+  const speed = wallMs > 0 ? `, ${Math.round(nowMs / wallMs).toLocaleString('en-US')}x real time` : '';
+  return `  virtual time ${formatDuration(nowMs)} of ${formatDuration(durationMs)} (${pctDone}%)${speed}`;
+}
+
 /** Runs the scenario; the exit code: 0, or 1 when an expectation fails. */
 export async function runCommand(a: RunArgs): Promise<number> {
   const started = performance.now();
@@ -101,7 +108,22 @@ export async function runCommand(a: RunArgs): Promise<number> {
   process.once('SIGTERM', onSignal);
   let r;
   try {
-    r = await runToDirectoryInterruptible(s, out, `${process.pid}`, interrupt.signal);
+    // On a terminal, a progress line at most four times a second, cleared when the run ends.
+    const tty = !a.quiet && process.stderr.isTTY === true;
+    let shown = 0;
+    let drawn = false;
+    const progress = (now: number) => {
+      const wall = performance.now() - started;
+      if (!tty || wall - shown < 250) return;
+      shown = wall;
+      drawn = true;
+      process.stderr.write(`\r${progressLine(now, s.durationMs, wall)}\x1b[K`);
+    };
+    try {
+      r = await runToDirectoryInterruptible(s, out, `${process.pid}`, interrupt.signal, progress);
+    } finally {
+      if (drawn) process.stderr.write('\r\x1b[K');
+    }
   } catch (e) {
     if (!(e instanceof RunInterrupted)) throw e;
     process.stderr.write(`kubesim: interrupted by ${e.signal}; nothing written to ${shortPath(out)}\n`);

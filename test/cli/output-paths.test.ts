@@ -3,7 +3,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultOutDir } from '../../src/cli/run.js';
+import { defaultOutDir, progressLine } from '../../src/cli/run.js';
 import { kubesim } from '../helpers/cli.js';
 import { tempFiles } from '../helpers/scenario.js';
 
@@ -104,5 +104,12 @@ describe('messages quote nothing of a file that is not YAML', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/root|daemon|bin/);
+  });
+});
+
+describe('the progress line of a long run on a terminal', () => {
+  it('says the virtual time reached, the share of the run and the speed', () => {
+    expect(progressLine(3 * 3600_000, 24 * 3600_000, 2_000)).toBe('  virtual time 3h of 1d (12%), 5,400x real time');
+    expect(progressLine(0, 3600_000, 0)).toBe('  virtual time 0s of 1h (0%)');
   });
 });
