@@ -79,6 +79,8 @@ const KNOWN_OPTIONS = [
   'image',
   'claim',
   'fingerprint',
+  'assert',
+  'junit',
   'help',
   'version',
 ];
@@ -192,7 +194,14 @@ export async function main(argv: string[]): Promise<void> {
           .option('fingerprint', {
             type: 'string',
             describe: 'refuse to run unless the sweep has this fingerprint (the emitted shards pass it)',
-          }),
+          })
+          .option('assert', {
+            type: 'string',
+            array: true,
+            default: [] as string[],
+            describe: "an expectation judged per cell, e.g. 'ci95_low(availability{workload=cart}) >= 0.999' or 'diff(latency_p99_ms) < 0'",
+          })
+          .option('junit', { type: 'string', coerce: once<string>('junit'), describe: 'write the expectations per cell as JUnit XML' }),
       async (a) => {
         process.exitCode = await sweepCommand({
           file: a.file,
@@ -213,6 +222,8 @@ export async function main(argv: string[]): Promise<void> {
           image: a.image,
           claim: a.claim,
           fingerprint: a.fingerprint,
+          asserts: a.assert,
+          junit: a.junit,
         });
       },
     )

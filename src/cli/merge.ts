@@ -1,3 +1,4 @@
+import { checkSweep } from '../expect/sweep.js';
 import { cpSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { lockDirectory, LOCK_FILE } from '../scenario/files.js';
 import { join, resolve } from 'node:path';
@@ -74,5 +75,8 @@ function mergeLocked(a: { dirs: string[]; out: string; quiet: boolean }, meta: S
     if (best !== undefined)
       process.stderr.write(best ? `best cell: ${best.text} (objective.csv)\n` : 'no cell meets every constraint with 95% confidence\n');
   }
+  const verdicts = checkSweep(out, meta, null);
+  if (verdicts && (!a.quiet || !verdicts.ok)) process.stdout.write(verdicts.text);
+  if (verdicts && !verdicts.ok) return 1;
   return missing.length ? 1 : 0;
 }

@@ -7,9 +7,8 @@ import { formatDuration } from '../engine/time.js';
 import { printWarnings } from './validate.js';
 import { shortPath } from './paths.js';
 import { renameSync, writeFileSync } from 'node:fs';
-import { ScenarioError } from '../scenario/errors.js';
-import { judge, parseExpectation } from '../expect/expectation.js';
-import { checkExpectations, junitXml, readRunTables, verdictTable } from '../expect/report.js';
+import { judge } from '../expect/expectation.js';
+import { checkExpectations, junitXml, parseAsserts, readRunTables, verdictTable } from '../expect/report.js';
 
 export interface RunArgs {
   file: string;
@@ -87,12 +86,11 @@ export async function runCommand(a: RunArgs): Promise<number> {
   // Expectations: the scenario's expect: block, then --assert; each checked against a probe run before the run.
   const exps = [
     ...s.expect,
-    ...(a.asserts ?? []).map((text) => {
-      const e = parseExpectation(text, { file: `--assert '${text}'`, line: 0, column: 0, path: '' });
-      if ('error' in e) throw new ScenarioError('--assert', 0, 0, '', e.error);
-      return e;
-    }),
+    ...parseAsserts(a.asserts ?? []),
   ];
+  // Statistics over seeds (ci95_low(…), diff(…)) are a sweep's: a single run leaves them to `kubesim sweep`.
+  const sweepOnly = exps.filter((e) => e.statistic !== null).length;
+  exps.splice(0, exps.length, ...exps.filter((e) => e.statistic === null));
   checkExpectations(resolve(a.file), { set: a.set, seed: a.seed, limits }, exps);
   const junit = a.junit === undefined ? null : resolve(a.junit);
   // A run ignores the file's sweep: block, but a wrong one is still a wrong file (as validate says).
@@ -144,6 +142,7 @@ export async function runCommand(a: RunArgs): Promise<number> {
       renameSync(`${junit}.tmp`, junit);
     }
   }
+  if (sweepOnly > 0) verdictText += `  ${sweepOnly} expectation(s) with a statistic over seeds are left to kubesim sweep\n`;
   if (a.quiet) {
     if (code !== 0) process.stderr.write(verdictText);
     return code;

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
+import { checkSweep } from '../expect/sweep.js';
 import { ScenarioError } from '../scenario/errors.js';
 import { LOCK_FILE, lockDirectory } from '../scenario/files.js';
 import type { LoadOptions } from '../scenario/load.js';
@@ -34,6 +35,9 @@ export interface SweepArgs {
   claim: string | string[];
   /** The fingerprint of the emitted sweep: a shard whose plan differs is refused. */
   fingerprint?: string | string[];
+  /** --assert expressions, judged per cell; --junit: where to write their verdicts. */
+  asserts?: string[];
+  junit?: string;
 }
 
 /** Removes temporary directories and files left by runs that were cancelled, or by a killed aggregation. */
@@ -56,6 +60,7 @@ export async function sweepCommand(a: SweepArgs): Promise<number> {
     seed: a.seed,
     set: a.set,
     baseline: a.baseline,
+    asserts: a.asserts,
     limits: parseLimits(a.limit),
   });
   if (a.fingerprint !== undefined) {
@@ -245,6 +250,11 @@ async function sweepLocked(
           : `no cell meets every constraint with 95% confidence (objective.csv shows each cell's bounds)`,
       );
     if (missing.length) report(`${missing.length} run(s) missing: they failed (see above)`);
+    const verdicts = checkSweep(out, meta, a.junit === undefined ? null : resolve(a.junit));
+    if (verdicts) {
+      if (!a.quiet || !verdicts.ok) process.stdout.write(verdicts.text);
+      if (!verdicts.ok) return 1;
+    }
   }
   return failed > 0 ? 1 : 0;
 }

@@ -5,8 +5,14 @@ import { didYouMean } from '../scenario/errors.js';
 
 export type ExpectOp = '<' | '<=' | '==' | '>=' | '>' | '!=';
 
+/** Over a sweep's seeds: the mean, a bound of its 95 % interval, or the paired difference against the baseline. */
+export const STATISTICS = ['mean', 'ci95_low', 'ci95_high', 'diff', 'diff_ci95_low', 'diff_ci95_high'] as const;
+export type Statistic = (typeof STATISTICS)[number];
+
 export interface Expectation {
   text: string;
+  /** Sweeps only: which figure of the cell's runs is compared (absent: the mean, or a run's value). */
+  statistic: Statistic | null;
   metric: string;
   /** The label selecting a row, if any. */
   label: { key: LabelKey; value: string } | null;
@@ -25,10 +31,25 @@ export const METRIC_ALIASES: Readonly<Record<string, string>> = {
 };
 
 const SYNTAX = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\{([^}]*)\})?\s*(<=|>=|==|!=|<|>)\s*(-?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)\s*$/i;
+/** statistic(inner) op number. */
+const WRAPPED = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\(\s*([^()]*?)\s*\)\s*((?:<=|>=|==|!=|<|>).*)$/;
 
 /** Parses one expectation, or says what is wrong with it. */
 export function parseExpectation(text: string, origin: Expectation['origin']): Expectation | { error: string } {
-  const m = SYNTAX.exec(text);
+  let statistic: Statistic | null = null;
+  let body = text;
+  const w = WRAPPED.exec(text);
+  if (w) {
+    if (!(STATISTICS as readonly string[]).includes(w[1]!)) {
+      const d = didYouMean(w[1]!, STATISTICS);
+      return {
+        error: `unknown statistic "${w[1]}" in "${text}"${d ? ` (did you mean "${d}"?)` : ''}; statistics: ${STATISTICS.join(', ')}`,
+      };
+    }
+    statistic = w[1] as Statistic;
+    body = `${w[2]} ${w[3]}`;
+  }
+  const m = SYNTAX.exec(body);
   if (!m) {
     return {
       error: `expected "metric op number" or "metric{label=value} op number" with op one of <, <=, ==, >=, >, != (e.g. "pdb_violations == 0", "availability{workload=cartservice} >= 0.999"), got "${text}"`,
@@ -51,7 +72,7 @@ export function parseExpectation(text: string, origin: Expectation['origin']): E
     }
     label = { key: key as LabelKey, value };
   }
-  return { text: text.trim(), metric: m[1]!, label, op: m[3] as ExpectOp, value: Number(m[4]), origin };
+  return { text: text.trim(), statistic, metric: m[1]!, label, op: m[3] as ExpectOp, value: Number(m[4]), origin };
 }
 
 /** A run's result tables, as its CSV files hold them (each row keyed by column). */

@@ -7,10 +7,20 @@ import { ScenarioError } from '../scenario/errors.js';
 import { loadScenario, type LoadOptions } from '../scenario/load.js';
 import { prepareRun } from '../run/simulate.js';
 import type { RowSink } from '../metrics/collector.js';
-import { lookup, type Expectation, type RunTables, type Verdict } from './expectation.js';
+import { lookup, parseExpectation, type Expectation, type RunTables, type Verdict } from './expectation.js';
+import type { SweepVerdict } from './sweep.js';
 
 function table(text: string): Record<string, string>[] {
   return parse(text, { columns: true, skip_empty_lines: true }) as Record<string, string>[];
+}
+
+/** --assert options as expectations; a malformed one is an error naming it. */
+export function parseAsserts(texts: readonly string[]): Expectation[] {
+  return texts.map((text) => {
+    const e = parseExpectation(text, { file: `--assert '${text}'`, line: 0, column: 0, path: '' });
+    if ('error' in e) throw new ScenarioError('--assert', 0, 0, '', e.error);
+    return e;
+  });
 }
 
 /** The tables of a finished run's directory. */
@@ -82,6 +92,51 @@ export function junitXml(suite: string, verdicts: readonly Verdict[], seconds: n
     `  <testsuite name="${xml(suite)}" tests="${verdicts.length}" failures="${failures}" errors="0" time="${seconds.toFixed(3)}">`,
     ...cases,
     '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
+
+/** A sweep's verdicts: per cell and expectation, the figure's mean and 95 % interval, and the verdict. */
+export function sweepVerdictTable(verdicts: readonly SweepVerdict[]): string {
+  const rows = verdicts.map((v) => [
+    `${v.cell.id} ${v.cell.label}`,
+    v.expectation.text,
+    v.measured,
+    v.skipped ? 'n/a' : v.pass ? 'pass' : 'FAIL',
+  ]);
+  const head = ['cell', 'expectation', 'mean [95% interval]', 'verdict'];
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => `  ${r.map((c, i) => (i === 3 ? c : c.padEnd(w[i]!))).join('  ')}`;
+  const failed = verdicts.filter((v) => !v.pass).length;
+  const judged = verdicts.filter((v) => !v.skipped).length;
+  return `expectations\n${[line(head), ...rows.map(line)].join('\n')}\n${
+    failed === 0 ? `  all ${judged} hold` : `  ${failed} of ${judged} failed`
+  }\n`;
+}
+
+/** JUnit XML for a sweep: a test suite per cell, a test case per expectation. */
+export function sweepJunitXml(name: string, verdicts: readonly SweepVerdict[]): string {
+  const cells = [...new Map(verdicts.map((v) => [v.cell.id, v.cell])).values()];
+  const suites = cells.map((c) => {
+    const vs = verdicts.filter((v) => v.cell.id === c.id);
+    const failures = vs.filter((v) => !v.pass).length;
+    const suite = `${name} ${c.id} ${c.label}`.trim();
+    const cases = vs.map((v) => {
+      const head = `    <testcase classname="${xml(suite)}" name="${xml(v.expectation.text)}" time="0">`;
+      if (v.skipped) return `${head}<skipped message="the baseline cell"/></testcase>`;
+      if (v.pass) return `${head}</testcase>`;
+      return `${head}\n      <failure message="${xml(`measured ${v.measured}`)}">${xml(`${v.expectation.text}: measured ${v.measured}`)}</failure>\n    </testcase>`;
+    });
+    return [`  <testsuite name="${xml(suite)}" tests="${vs.length}" failures="${failures}" errors="0">`, ...cases, '  </testsuite>'].join(
+      '\n',
+    );
+  });
+  const failures = verdicts.filter((v) => !v.pass).length;
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites tests="${verdicts.length}" failures="${failures}">`,
+    ...suites,
     '</testsuites>',
     '',
   ].join('\n');

@@ -10,6 +10,7 @@ import { bootstrapStream, meanInterval } from './stats.js';
 import { SWEEP_FORMAT, type SweepPlan } from './plan.js';
 import { valueText } from './grid.js';
 import { chooseCell, type ObjectiveSpec } from './objective.js';
+import type { Expectation } from '../expect/expectation.js';
 
 export interface SweepMeta {
   format: number;
@@ -22,6 +23,8 @@ export interface SweepMeta {
   baseline: string | null;
   /** sweep.objective (absent in a sweep.json of an older kubesim). */
   objective?: ObjectiveSpec | null;
+  /** Expectations judged per cell (absent in a sweep.json of an older kubesim). */
+  expect?: Expectation[];
 }
 
 export function metaOf(plan: SweepPlan): SweepMeta {
@@ -35,6 +38,7 @@ export function metaOf(plan: SweepPlan): SweepMeta {
     seeds: plan.seeds,
     baseline: plan.baseline?.id ?? null,
     objective: plan.objective,
+    expect: plan.expect,
   };
 }
 

@@ -9,6 +9,8 @@ import { checkSweepRuns, DEFAULT_LIMITS, type Limits } from '../scenario/limits.
 import { parseYaml, readText, type PathSeg, type YamlDoc } from '../scenario/yaml-source.js';
 import { prepareRun } from '../run/simulate.js';
 import { unknownMetrics, type ObjectiveSpec } from './objective.js';
+import type { Expectation } from '../expect/expectation.js';
+import { checkExpectations, parseAsserts } from '../expect/report.js';
 import { makeAxes, makeCells, parseGridArg, parseValues, pathKey, valueText, type Axis, type Cell } from './grid.js';
 
 export const SWEEP_FORMAT = 2;
@@ -31,6 +33,8 @@ export interface SweepPlan {
   baseline: Cell | null;
   /** The scenario's capacity-planning objective (sweep.objective), if it has one. */
   objective: ObjectiveSpec | null;
+  /** Expectations judged per cell: the scenario's expect: block and --assert. */
+  expect: Expectation[];
   fingerprint: string;
   runs: Run[];
   /** Ceilings every run is loaded with (not part of the fingerprint: they change no result). */
@@ -44,6 +48,8 @@ export interface PlanOptions {
   seed?: LoadOptions['seed'];
   set: string[];
   baseline?: string;
+  /** --assert expressions. */
+  asserts?: string[];
   /** Ceilings (--limit); DEFAULT_LIMITS when absent. */
   limits?: Limits;
 }
@@ -179,6 +185,11 @@ export function planSweep(file: string, opts: PlanOptions): SweepPlan {
         ? findCell(cells, baselineName, '--baseline')
         : inFile(doc, ['sweep', 'baseline'], () => findCell(cells, baselineName, base.file));
   if (objective) checkObjective(file, opts.set, limits, objective, doc);
+  const expect = [
+    ...base.expect,
+    ...parseAsserts(opts.asserts ?? []),
+  ];
+  checkExpectations(file, { set: opts.set, seed: opts.seed, limits }, expect);
   const runs: Run[] = [];
   for (const cell of cells) for (const seed of seeds) runs.push({ index: runs.length, cell, seed });
 
@@ -195,6 +206,7 @@ export function planSweep(file: string, opts: PlanOptions): SweepPlan {
     seeds,
     baseline,
     objective,
+    expect,
     fingerprint: h.digest('hex').slice(0, 16),
     runs,
     limits,

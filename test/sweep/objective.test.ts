@@ -10,6 +10,26 @@ import { kubesim } from '../helpers/cli.js';
 
 const c = (text: string) => parseConstraint(text) as Constraint;
 
+/** Batch pods of 1 cpu arriving 3 a minute for 30 min on a pool whose count the sweep varies. */
+function planScenario(sweep: string, seeds: number): string {
+  return `
+name: plan
+duration: 30m
+cluster:
+  nodePools:
+    - {name: general, count: 2, allocatable: {cpu: "4", memory: 16Gi}, pricePerHour: 0.2}
+workloads:
+  - batch:
+      name: jobs
+      arrivals: {poisson: {rate: 3/m}}
+      requests: {cpu: 1, memory: 1Gi}
+      duration: {exponential: {mean: 5m}}
+sweep:
+  seeds: ${seeds}
+${sweep}
+`;
+}
+
 describe('constraints', () => {
   it.each([
     ['latency_p99_ms <= 200', 'latency_p99_ms', '<=', 200],
@@ -53,25 +73,7 @@ describe('chooseCell', () => {
 });
 
 describe('kubesim sweep with an objective', () => {
-  const scenario = (objective: string) => `
-name: plan
-duration: 30m
-cluster:
-  nodePools:
-    - {name: general, count: 2, allocatable: {cpu: "4", memory: 16Gi}, pricePerHour: 0.2}
-workloads:
-  - batch:
-      name: jobs
-      arrivals: {poisson: {rate: 3/m}}
-      requests: {cpu: 1, memory: 1Gi}
-      duration: {exponential: {mean: 5m}}
-sweep:
-  seeds: 2
-  grid:
-    nodePools.general.count: [2, 4, 8]
-  objective:
-${objective}
-`;
+  const scenario = (objective: string) => planScenario(`  grid:\n    nodePools.general.count: [2, 4, 8]\n  objective:\n${objective}`, 2);
 
   it('writes objective.csv and names the cheapest cell that keeps pending pods at the end under 5', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kubesim-objective-'));
@@ -108,5 +110,36 @@ ${objective}
     const r = await kubesim(['validate', 's.yaml'], dir);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^error: s\.yaml:19:19: sweep\.objective\.constraints\[0\]: expected "metric op number"/);
+  });
+});
+
+describe('kubesim sweep with expectations', () => {
+  const scenario = planScenario('  baseline: c00\n  grid:\n    nodePools.general.count: [2, 8]', 3);
+
+  it('judges each cell on the mean, an interval bound or the paired difference; exit 1 when one fails; JUnit per cell', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubesim-expect-sweep-'));
+    writeFileSync(join(dir, 's.yaml'), scenario);
+    const r = await kubesim(
+      ['sweep', 's.yaml', '--out', 'out', '--junit', 'j.xml', '--assert', 'ci95_high(pods_pending_end) <= 5', '--assert', 'diff(cost) > 0'],
+      dir,
+    );
+    // 2 nodes leave pods pending in every seed (c00 fails the bound); 8 nodes cost 4 x as much (0.6 more).
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/c00 count=2 +ci95_high\(pods_pending_end\) <= 5 +[\d.]+ \[[\d.]+, [\d.]+\] +FAIL/);
+    expect(r.stdout).toMatch(/c00 count=2 +diff\(cost\) > 0 +baseline +n\/a/);
+    expect(r.stdout).toMatch(/c01 count=8 +diff\(cost\) > 0 +0\.6 \[0\.6, 0\.6\] +pass/);
+    expect(r.stdout).toContain('1 of 3 failed');
+    const xml = readFileSync(join(dir, 'j.xml'), 'utf8');
+    expect(xml.match(/<testsuite /g)).toHaveLength(2);
+    expect(xml).toContain('<skipped message="the baseline cell"/>');
+    expect(xml.match(/<failure /g)).toHaveLength(1);
+  }, 120_000);
+
+  it('an unknown statistic is refused before any run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubesim-expect-sweep-'));
+    writeFileSync(join(dir, 's.yaml'), scenario);
+    const r = await kubesim(['sweep', 's.yaml', '--out', 'out', '--assert', 'ci_low(cost) > 0'], dir);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/unknown statistic "ci_low" .*\(did you mean "ci95_low"\?\)/);
   });
 });
