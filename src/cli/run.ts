@@ -84,10 +84,7 @@ export async function runCommand(a: RunArgs): Promise<number> {
   const limits = parseLimits(a.limit);
   const s = loadScenario(resolve(a.file), { set: a.set, seed: a.seed, limits });
   // Expectations: the scenario's expect: block, then --assert; each checked against a probe run before the run.
-  const exps = [
-    ...s.expect,
-    ...parseAsserts(a.asserts ?? []),
-  ];
+  const exps = [...s.expect, ...parseAsserts(a.asserts ?? [])];
   // Statistics over seeds (ci95_low(…), diff(…)) are a sweep's: a single run leaves them to `kubesim sweep`.
   const sweepOnly = exps.filter((e) => e.statistic !== null).length;
   exps.splice(0, exps.length, ...exps.filter((e) => e.statistic === null));

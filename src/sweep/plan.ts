@@ -185,10 +185,7 @@ export function planSweep(file: string, opts: PlanOptions): SweepPlan {
         ? findCell(cells, baselineName, '--baseline')
         : inFile(doc, ['sweep', 'baseline'], () => findCell(cells, baselineName, base.file));
   if (objective) checkObjective(file, opts.set, limits, objective, doc);
-  const expect = [
-    ...base.expect,
-    ...parseAsserts(opts.asserts ?? []),
-  ];
+  const expect = [...base.expect, ...parseAsserts(opts.asserts ?? [])];
   checkExpectations(file, { set: opts.set, seed: opts.seed, limits }, expect);
   const runs: Run[] = [];
   for (const cell of cells) for (const seed of seeds) runs.push({ index: runs.length, cell, seed });
