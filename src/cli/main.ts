@@ -12,6 +12,7 @@ import { validateCommand } from './validate.js';
 import { schemaCommand } from './schema.js';
 import { sweepCommand } from './sweep.js';
 import { mergeCommand } from './merge.js';
+import { compareTable } from '../sweep/compare.js';
 
 /** An option that may be given once: yargs makes a list of a repeated one. */
 function once<T>(name: string) {
@@ -240,12 +241,20 @@ export async function main(argv: string[]): Promise<void> {
       },
     )
     .command(
+      'compare <dir>',
+      "print a finished sweep's key figures per cell, with intervals and paired differences against the baseline",
+      (y) => y.positional('dir', { type: 'string', demandOption: true, describe: 'a kubesim sweep or merge output directory' }),
+      (a) => {
+        process.stdout.write(compareTable(a.dir));
+      },
+    )
+    .command(
       'schema',
       'print the JSON Schema of scenario files (for editor completion)',
       (y) => y,
       () => schemaCommand(),
     )
-    .demandCommand(1, 'Name a command: run, validate, sweep, merge or schema (see --help).')
+    .demandCommand(1, 'Name a command: run, validate, sweep, merge, compare or schema (see --help).')
     .strict()
     .recommendCommands()
     .help()

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { checkSweep } from '../expect/sweep.js';
+import { compareTable } from '../sweep/compare.js';
 import { ScenarioError } from '../scenario/errors.js';
 import { LOCK_FILE, lockDirectory } from '../scenario/files.js';
 import type { LoadOptions } from '../scenario/load.js';
@@ -250,6 +251,7 @@ async function sweepLocked(
           : `no cell meets every constraint with 95% confidence (objective.csv shows each cell's bounds)`,
       );
     if (missing.length) report(`${missing.length} run(s) missing: they failed (see above)`);
+    if (!a.quiet && runs > 0) process.stdout.write(compareTable(out));
     const verdicts = checkSweep(out, meta, a.junit === undefined ? null : resolve(a.junit));
     if (verdicts) {
       if (!a.quiet || !verdicts.ok) process.stdout.write(verdicts.text);

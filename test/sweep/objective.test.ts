@@ -133,7 +133,20 @@ describe('kubesim sweep with expectations', () => {
     expect(xml.match(/<testsuite /g)).toHaveLength(2);
     expect(xml).toContain('<skipped message="the baseline cell"/>');
     expect(xml.match(/<failure /g)).toHaveLength(1);
+    // The compact table: each cell's figures, and its paired difference against the baseline, marked where
+    // the interval excludes 0 (8 nodes cost 0.6 more in every seed).
+    expect(r.stdout).toMatch(/^cell +availability_min .* cost\n/m);
+    const cmp = await kubesim(['compare', 'out'], dir);
+    expect(cmp.status).toBe(0);
+    expect(cmp.stdout).toMatch(/^c01 count=8 .* 0\.8\n {2}vs c00 .* \+0\.6 \*\n/m);
+    expect(cmp.stdout).toContain('* where the interval excludes 0');
   }, 120_000);
+
+  it('compare refuses a directory without sweep results', async () => {
+    const r = await kubesim(['compare', 'nowhere'], mkdtempSync(join(tmpdir(), 'kubesim-compare-')));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^error: nowhere: holds no sweep results/);
+  });
 
   it('an unknown statistic is refused before any run', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kubesim-expect-sweep-'));
