@@ -158,7 +158,7 @@ export function prepareRun(s: Scenario, sinks: Sinks): PreparedRun {
   let usage: MetricsServer | null = null;
   if (s.hpas.length > 0) {
     usage = new MetricsServer(sim, cluster);
-    usage.addSource(new LoadUsage(cluster, s.cpuLoads, usage.pods));
+    if (s.cpuLoads.size > 0) usage.addSource(new LoadUsage(cluster, s.cpuLoads, usage.pods));
     const hpa = new HPAController(sim, cluster, usage, recorder, s.externalMetrics);
     for (const h of s.hpas) hpa.add(h.spec, h.at);
     metrics.add({ summary: () => ({ hpa_rescales: hpa.decisions.length }) });

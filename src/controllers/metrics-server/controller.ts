@@ -28,7 +28,10 @@ export const DEFAULT_METRIC_RESOLUTION_MS = 15_000;
 
 export class MetricsServer {
   /** Per pod id: the cumulative use at the last scrape, and the sample it gave. */
-  private readonly last = new Map<number, { t: number; used: number; served: number; root: number }>();
+  private readonly last = new Map<
+    number,
+    { t: number; used: number; served: number; root: number; sample: PodMetric | null; rate: PodMetric | null }
+  >();
   private readonly samples = new Map<number, PodMetric>();
   /** Per workload: bumped whenever one of its pods gains or loses a CPU sample (a sample's value changes in place). */
   private readonly samplesVersions = new Map<number, number>();
@@ -132,13 +135,33 @@ export class MetricsServer {
         const prev = this.last.get(pod.id);
         if (!prev) {
           // The first scrape of a pod only starts its window (the kubelet needs two cumulative readings).
-          this.last.set(pod.id, { t: now, used, served, root });
+          this.last.set(pod.id, { t: now, used, served, root, sample: null, rate: null });
           continue;
         }
         if (now > prev.t) {
           const window = now - prev.t;
-          if (set(this.samples, pod.id, (used - prev.used) / window, now, window)) this.bump(root);
-          set(this.rates, pod.id, ((served - prev.served) / window) * 1e6, now, window);
+          const value = (used - prev.used) / window;
+          // Samples are updated in place (the HPA holds them between scrapes).
+          if (prev.sample) {
+            prev.sample.value = value;
+            prev.sample.timestamp = now;
+            prev.sample.window = window;
+          } else {
+            prev.sample = { value, timestamp: now, window };
+            this.samples.set(pod.id, prev.sample);
+            this.bump(root);
+          }
+          if (this.ratesWanted) {
+            const rate = ((served - prev.served) / window) * 1e6;
+            if (prev.rate) {
+              prev.rate.value = rate;
+              prev.rate.timestamp = now;
+              prev.rate.window = window;
+            } else {
+              prev.rate = { value: rate, timestamp: now, window };
+              this.rates.set(pod.id, prev.rate);
+            }
+          }
         }
         prev.t = now;
         prev.used = used;
@@ -152,17 +175,4 @@ export class MetricsServer {
       this.rates.delete(id);
     }
   }
-}
-
-/** Updates a pod's sample in place, or makes it (then true). */
-function set(m: Map<number, PodMetric>, id: number, value: number, timestamp: number, window: number): boolean {
-  const s = m.get(id);
-  if (s) {
-    s.value = value;
-    s.timestamp = timestamp;
-    s.window = window;
-    return false;
-  }
-  m.set(id, { value, timestamp, window });
-  return true;
 }
