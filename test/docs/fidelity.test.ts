@@ -1,0 +1,24 @@
+// docs/MODEL.md carries the fidelity table `npm run validate` writes: every check there passed when it was
+// last written (the checks themselves are long runs, kept out of npm test).
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+describe('the fidelity table in docs/MODEL.md', () => {
+  const doc = readFileSync('docs/MODEL.md', 'utf8');
+  const begin = doc.indexOf('<!-- fidelity table: written by npm run validate -->');
+  const end = doc.indexOf('<!-- end of fidelity table -->');
+  const rows = doc
+    .slice(begin, end)
+    .split('\n')
+    .filter((l) => l.startsWith('| ') && !l.startsWith('| check') && !l.startsWith('| ---'));
+
+  it('is there, between its markers', () => {
+    expect(begin).toBeGreaterThan(0);
+    expect(end).toBeGreaterThan(begin);
+    expect(rows.length).toBeGreaterThanOrEqual(8);
+  });
+
+  it('every check passed', () => {
+    for (const r of rows) expect(r.trim().endsWith('| pass |'), r).toBe(true);
+  });
+});
