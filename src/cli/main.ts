@@ -13,6 +13,7 @@ import { schemaCommand } from './schema.js';
 import { sweepCommand } from './sweep.js';
 import { mergeCommand } from './merge.js';
 import { compareTable } from '../sweep/compare.js';
+import { writeRunReport } from '../report/html.js';
 
 /** An option that may be given once: yargs makes a list of a repeated one. */
 function once<T>(name: string) {
@@ -82,6 +83,7 @@ const KNOWN_OPTIONS = [
   'fingerprint',
   'assert',
   'junit',
+  'report',
   'help',
   'version',
 ];
@@ -125,9 +127,15 @@ export async function main(argv: string[]): Promise<void> {
             default: [] as string[],
             describe: "an expectation, e.g. 'availability{workload=cartservice} >= 0.999' (repeatable; exit 1 when one fails)",
           })
-          .option('junit', { type: 'string', coerce: once<string>('junit'), describe: 'write the expectations as JUnit XML to this file' }),
+          .option('junit', { type: 'string', coerce: once<string>('junit'), describe: 'write the expectations as JUnit XML to this file' })
+          .option('report', {
+            type: 'boolean',
+            default: false,
+            describe: 'also write report.html (charts, offline) into the output directory',
+          }),
       async (a) => {
         process.exitCode = await runCommand({
+          report: a.report,
           file: a.file,
           out: a.out,
           set: a.set,
@@ -241,6 +249,14 @@ export async function main(argv: string[]): Promise<void> {
       },
     )
     .command(
+      'report <dir>',
+      "write a run's report.html: one self-contained file of charts that works offline",
+      (y) => y.positional('dir', { type: 'string', demandOption: true, describe: 'a kubesim run output directory' }),
+      (a) => {
+        process.stdout.write(`kubesim: wrote ${writeRunReport(a.dir)}\n`);
+      },
+    )
+    .command(
       'compare <dir>',
       "print a finished sweep's key figures per cell, with intervals and paired differences against the baseline",
       (y) => y.positional('dir', { type: 'string', demandOption: true, describe: 'a kubesim sweep or merge output directory' }),
@@ -254,7 +270,7 @@ export async function main(argv: string[]): Promise<void> {
       (y) => y,
       () => schemaCommand(),
     )
-    .demandCommand(1, 'Name a command: run, validate, sweep, merge, compare or schema (see --help).')
+    .demandCommand(1, 'Name a command: run, validate, sweep, merge, compare, report or schema (see --help).')
     .strict()
     .recommendCommands()
     .help()

@@ -8,6 +8,7 @@ import { printWarnings } from './validate.js';
 import { shortPath } from './paths.js';
 import { renameSync, writeFileSync } from 'node:fs';
 import { judge } from '../expect/expectation.js';
+import { writeRunReport } from '../report/html.js';
 import { checkExpectations, junitXml, parseAsserts, readRunTables, verdictTable } from '../expect/report.js';
 
 export interface RunArgs {
@@ -21,6 +22,8 @@ export interface RunArgs {
   asserts?: string[];
   /** --junit: where to write the expectations' verdicts as JUnit XML. */
   junit?: string;
+  /** --report: also write report.html. */
+  report?: boolean;
 }
 
 // The terminal summary is for reading: figures are rounded here, and a figure that means nothing for the
@@ -128,6 +131,7 @@ export async function runCommand(a: RunArgs): Promise<number> {
     process.removeListener('SIGTERM', onSignal);
   }
   const wallMs = performance.now() - started;
+  if (a.report) writeRunReport(r.outDir);
   let code = 0;
   let verdictText = '';
   if (exps.length > 0) {

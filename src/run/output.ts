@@ -10,6 +10,7 @@ import { NODES_FILE, POOLS_FILE } from '../metrics/collectors/nodes.js';
 import { BUDGETS_FILE } from '../metrics/collectors/budgets.js';
 import { ROLLOUTS_FILE } from '../metrics/collectors/rollouts.js';
 import { REQUESTS_FILE, SERVICES_FILE } from '../metrics/collectors/requests.js';
+import { REPORT_FILE } from '../report/html.js';
 import { EVENTS_FILE } from '../metrics/collectors/events.js';
 import { WORKLOADS_FILE } from '../metrics/collectors/availability.js';
 import type { Scenario } from '../scenario/load.js';
@@ -35,6 +36,7 @@ export const RUN_FILES: readonly string[] = [
   ROLLOUTS_FILE,
   REQUESTS_FILE,
   SERVICES_FILE,
+  REPORT_FILE,
   'summary.csv',
   'scenario.resolved.yaml',
 ];
