@@ -36,10 +36,12 @@ export const RUN_FILES: readonly string[] = [
   ROLLOUTS_FILE,
   REQUESTS_FILE,
   SERVICES_FILE,
-  REPORT_FILE,
   'summary.csv',
   'scenario.resolved.yaml',
 ];
+
+/** Files a run directory may also hold, written on request afterwards (run --report, kubesim report). */
+export const OPTIONAL_RUN_FILES: readonly string[] = [REPORT_FILE];
 
 /**
  * Refuses an output path that holds anything but an earlier run's results: a run replaces its output
@@ -50,7 +52,7 @@ export function checkRunDirectory(outDir: string): void {
   if (!statSync(outDir).isDirectory()) {
     throw new ScenarioError(outDir, 0, 0, '', 'the output path exists and is a file, not a directory', 'choose another --out');
   }
-  const foreign = readdirSync(outDir).filter((f) => !RUN_FILES.includes(f));
+  const foreign = readdirSync(outDir).filter((f) => !RUN_FILES.includes(f) && !OPTIONAL_RUN_FILES.includes(f));
   if (foreign.length > 0) {
     const shown = foreign.slice(0, 3).join(', ') + (foreign.length > 3 ? ', …' : '');
     throw new ScenarioError(
