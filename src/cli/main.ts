@@ -210,7 +210,8 @@ export async function main(argv: string[]): Promise<void> {
             default: [] as string[],
             describe: "an expectation judged per cell, e.g. 'ci95_low(availability{workload=cart}) >= 0.999' or 'diff(latency_p99_ms) < 0'",
           })
-          .option('junit', { type: 'string', coerce: once<string>('junit'), describe: 'write the expectations per cell as JUnit XML' }),
+          .option('junit', { type: 'string', coerce: once<string>('junit'), describe: 'write the expectations per cell as JUnit XML' })
+          .option('report', { type: 'boolean', default: false, describe: 'also write report.html (each figure per cell, offline)' }),
       async (a) => {
         process.exitCode = await sweepCommand({
           file: a.file,
@@ -233,6 +234,7 @@ export async function main(argv: string[]): Promise<void> {
           fingerprint: a.fingerprint,
           asserts: a.assert,
           junit: a.junit,
+          report: a.report,
         });
       },
     )

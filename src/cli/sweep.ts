@@ -3,6 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { checkSweep } from '../expect/sweep.js';
 import { compareTable } from '../sweep/compare.js';
+import { writeRunReport } from '../report/html.js';
 import { ScenarioError } from '../scenario/errors.js';
 import { LOCK_FILE, lockDirectory } from '../scenario/files.js';
 import type { LoadOptions } from '../scenario/load.js';
@@ -39,6 +40,8 @@ export interface SweepArgs {
   /** --assert expressions, judged per cell; --junit: where to write their verdicts. */
   asserts?: string[];
   junit?: string;
+  /** --report: also write report.html into the sweep's directory. */
+  report?: boolean;
 }
 
 /** Removes temporary directories and files left by runs that were cancelled, or by a killed aggregation. */
@@ -252,6 +255,7 @@ async function sweepLocked(
       );
     if (missing.length) report(`${missing.length} run(s) missing: they failed (see above)`);
     if (!a.quiet && runs > 0) process.stdout.write(compareTable(out));
+    if (a.report && runs > 0) writeRunReport(out);
     const verdicts = checkSweep(out, meta, a.junit === undefined ? null : resolve(a.junit));
     if (verdicts) {
       if (!a.quiet || !verdicts.ok) process.stdout.write(verdicts.text);

@@ -6,9 +6,11 @@
 // latency percentiles and failures; events such as faults are drawn as markers and listed.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { ScenarioError } from '../scenario/errors.js';
+import { readMeta } from '../sweep/aggregate.js';
+import { KEY_METRICS } from '../sweep/compare.js';
 
 export const REPORT_FILE = 'report.html';
 /** The most points a series keeps (evenly thinned beyond): the file stays small enough to attach to a CI run. */
@@ -154,9 +156,6 @@ export function runReport(dir: string): string {
   const events = read(dir, 'events.csv').filter((e) => MARKED.has(e.reason!));
   const charts = runCharts(dir);
   const marks = events.slice(0, 500).map((e) => ({ t: Number(e.time_s), reason: e.reason! }));
-  const require = createRequire(import.meta.url);
-  const uplotJs = readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8');
-  const uplotCss = readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8');
   const key = [
     'duration_s',
     'nodes',
@@ -181,19 +180,37 @@ export function runReport(dir: string): string {
         `<tr><td>${escapeHtml(e.time_s!)}</td><td>${escapeHtml(e.reason!)}</td><td>${escapeHtml(e.object!)}</td><td>${escapeHtml(e.message!)}</td></tr>`,
     )
     .join('');
+  return page(
+    title,
+    `<table>${rows}</table>`,
+    { charts, marks, cells: null },
+    `<h2>Events (faults, rescales, scale-ups and scale-downs, rollouts)</h2>
+<table><tr><th>time_s</th><th>reason</th><th>object</th><th>message</th></tr>${list}</table>`,
+  );
+}
+
+/** The HTML page: a title, HTML before and after the charts, and the charts' data (escaped) with uPlot inlined. */
+function page(
+  title: string,
+  before: string,
+  data: { charts: Chart[]; marks: { t: number; reason: string }[]; cells: string[] | null },
+  after: string,
+): string {
+  const require = createRequire(import.meta.url);
+  const uplotJs = readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8');
+  const uplotCss = readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <style>${uplotCss}
 body{font-family:system-ui,sans-serif;margin:1.5em;color:#222}h1{font-size:1.3em}h2{font-size:1.05em;margin:1.2em 0 .3em}
 table{border-collapse:collapse;font-size:.85em}td,th{border:1px solid #ddd;padding:.2em .5em;text-align:left}
-.chart{margin-bottom:1em}</style></head>
+.chart{margin-bottom:1em}.best{background:#e6f4e6}</style></head>
 <body data-charts-drawn="0" data-errors="">
 <h1>${escapeHtml(title)}</h1>
-<table>${rows}</table>
+${before}
 <div id="charts"></div>
-<h2>Events (faults, rescales, scale-ups and scale-downs, rollouts)</h2>
-<table><tr><th>time_s</th><th>reason</th><th>object</th><th>message</th></tr>${list}</table>
-<script type="application/json" id="data">${scriptJson({ charts, marks })}</script>
+${after}
+<script type="application/json" id="data">${scriptJson(data)}</script>
 <script>${uplotJs}</script>
 <script>
 window.onerror = function (m) { document.body.dataset.errors += String(m) + ';'; };
@@ -204,7 +221,7 @@ window.onerror = function (m) { document.body.dataset.errors += String(m) + ';';
   d.charts.forEach(function (c) {
     if (c.x.length === 0) return;
     var box = document.createElement('div'); box.className = 'chart';
-    var h = document.createElement('h2'); h.textContent = c.title + ' (' + c.unit + ')'; box.appendChild(h);
+    var h = document.createElement('h2'); h.textContent = c.unit ? c.title + ' (' + c.unit + ')' : c.title; box.appendChild(h);
     document.getElementById('charts').appendChild(box);
     var marks = { hooks: { draw: [function (u) {
       var ctx = u.ctx; ctx.save(); ctx.strokeStyle = 'rgba(200,0,0,.35)'; ctx.lineWidth = 1;
@@ -215,9 +232,17 @@ window.onerror = function (m) { document.body.dataset.errors += String(m) + ';';
       });
       ctx.restore();
     }] } };
+    var cells = d.cells;
+    var xAxis = cells
+      ? { label: 'cell', values: function (u, vals) { return vals.map(function (v) { return Number.isInteger(v) && cells[v] !== undefined ? cells[v] : ''; }); } }
+      : { label: 'virtual time, s' };
+    var series = [{ label: cells ? 'cell' : 'time_s' }].concat(c.series.map(function (s, i) {
+      var line = { label: s.label, stroke: colors[(cells ? (i === 0 ? 0 : 3) : i) % colors.length], spanGaps: true };
+      if (cells) { line.points = { show: true, size: i === 0 ? 9 : 6 }; line.paths = function () { return null; }; }
+      return line;
+    }));
     var opts = { width: Math.min(1100, window.innerWidth - 60), height: 240, scales: { x: { time: false } }, plugins: [marks],
-      axes: [{ label: 'virtual time, s' }, { label: c.unit }],
-      series: [{ label: 'time_s' }].concat(c.series.map(function (s, i) { return { label: s.label, stroke: colors[i % colors.length], spanGaps: true }; })) };
+      axes: [xAxis, { label: c.unit }], series: series };
     new uPlot(opts, [c.x].concat(c.series.map(function (s) { return s.values; })), box);
     drawn++;
   });
@@ -228,9 +253,55 @@ window.onerror = function (m) { document.body.dataset.errors += String(m) + ';';
 `;
 }
 
-/** Writes report.html into the run directory (whole, then renamed); returns its path. */
+/** The report of the sweep in `dir`: each key figure per cell, its mean with the 95 % interval, and the objective's best cell. */
+export function sweepReport(dir: string): string {
+  const meta = readMeta(dir);
+  if (!meta || !existsSync(join(dir, 'summary.csv')))
+    throw new ScenarioError(dir, 0, 0, '', 'holds no sweep results (no sweep.json and summary.csv)');
+  const rows = read(dir, 'summary.csv');
+  const objective = read(dir, 'objective.csv');
+  const best = objective.find((r) => r.choice === 'best')?.cell ?? null;
+  const metrics = [...new Set([...(meta.objective ? [meta.objective.minimize] : []), ...KEY_METRICS])].filter((m) =>
+    rows.some((r) => r[`${m}_mean`] !== undefined && r[`${m}_mean`] !== ''),
+  );
+  const num = (x: string | undefined) => (x === undefined || x === '' ? null : Number(x));
+  const cells = meta.cells.map((c) => c.id);
+  const charts: Chart[] = metrics.map((m) => {
+    const byCell = meta.cells.map((c) => rows.find((r) => r.cell === c.id));
+    return {
+      title: `${m}: mean and 95% interval per cell`,
+      unit: '',
+      x: cells.map((_c, i) => i),
+      series: [
+        { label: 'mean', values: byCell.map((r) => num(r?.[`${m}_mean`])) },
+        { label: 'ci95_low', values: byCell.map((r) => num(r?.[`${m}_ci95_low`])) },
+        { label: 'ci95_high', values: byCell.map((r) => num(r?.[`${m}_ci95_high`])) },
+      ],
+    };
+  });
+  const table = meta.cells
+    .map(
+      (c) =>
+        `<tr${c.id === best ? ' class="best"' : ''}><td>${escapeHtml(c.id)}</td><td>${escapeHtml(c.label)}</td><td>${c.id === best ? 'best' : ''}</td></tr>`,
+    )
+    .join('');
+  const objectiveText = meta.objective
+    ? `<p>Objective: minimize ${escapeHtml(meta.objective.minimize)}${meta.objective.constraints.map((c) => `; ${escapeHtml(c.text)}`).join('')} (95% confidence). ${
+        best ? `Best cell: <strong>${escapeHtml(best)}</strong>.` : 'No cell meets every constraint.'
+      }</p>`
+    : '';
+  const title = `kubesim sweep: ${basename(meta.scenario).replace(/\.ya?ml$/, '')} (${meta.cells.length} cells x ${meta.seeds.length} seeds)`;
+  return page(
+    title,
+    `${objectiveText}<table><tr><th>cell</th><th>parameters</th><th></th></tr>${table}</table>`,
+    { charts, marks: [], cells },
+    '',
+  );
+}
+
+/** Writes report.html into the run or sweep directory (whole, then renamed); returns its path. */
 export function writeRunReport(dir: string): string {
-  const html = runReport(dir);
+  const html = existsSync(join(dir, 'sweep.json')) ? sweepReport(dir) : runReport(dir);
   const p = join(dir, REPORT_FILE);
   writeFileSync(`${p}.tmp`, html);
   renameSync(`${p}.tmp`, p);

@@ -31,6 +31,8 @@ function chromium(): string | null {
   return null;
 }
 
+let sweepReportPath = '';
+
 describe('the run report', () => {
   const dir = tempFiles({ 's.yaml': scenario });
   const report = join(dir, 'out', 'report.html');
@@ -63,6 +65,30 @@ describe('the run report', () => {
     expect(r.stderr).toMatch(/^error: nowhere: holds no run results/);
   });
 
+  it('a sweep gets a report too: each figure per cell with its interval, the best cell marked', async () => {
+    const sweepDir = tempFiles({
+      's.yaml': `name: plan
+duration: 20m
+cluster:
+  nodePools:
+    - {name: general, count: 2, allocatable: {cpu: "4", memory: 16Gi}, pricePerHour: 0.2}
+workloads:
+  - batch: {name: jobs, arrivals: {poisson: {rate: 3/m}}, requests: {cpu: 1, memory: 1Gi}, duration: {exponential: {mean: 5m}}}
+sweep:
+  seeds: 2
+  grid: {nodePools.general.count: [2, 8]}
+  objective: {minimize: cost, constraints: ['pods_pending_end <= 5']}
+`,
+    });
+    const r = await kubesim(['sweep', 's.yaml', '--out', 'out', '--quiet', '--report'], sweepDir);
+    expect(r.status, r.stderr).toBe(0);
+    const page = readFileSync(join(sweepDir, 'out', 'report.html'), 'utf8');
+    expect(page).toContain('kubesim sweep: s (2 cells x 2 seeds)');
+    expect(page).toMatch(/<tr class="best"><td>c01<\/td>/);
+    expect(page).toContain('"cost: mean and 95% interval per cell"');
+    sweepReportPath = join(sweepDir, 'out', 'report.html');
+  }, 120_000);
+
   const browser = chromium();
   it.runIf(browser !== null)(
     'opens in headless Chromium with every chart drawn and no script error',
@@ -86,6 +112,15 @@ describe('the run report', () => {
         timeout: 60_000,
       });
       expect(statSync(shot).size).toBeGreaterThan(10_000);
+      // The sweep's report draws too.
+      const sweepDom = execFileSync(browser!, [...args, '--dump-dom', `file://${sweepReportPath}`], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+        timeout: 60_000,
+      });
+      const sweepBody = /<body data-charts-drawn="(\d+)" data-errors="([^"]*)">/.exec(sweepDom);
+      expect(sweepBody![2]).toBe('');
+      expect(Number(sweepBody![1])).toBeGreaterThanOrEqual(3);
     },
     120_000,
   );
