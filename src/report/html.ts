@@ -111,6 +111,19 @@ export function runCharts(dir: string): Chart[] {
     if (r.metric === 'cpu_allocatable_millicores') add(cpu, Number(r.time_s), 'allocatable', Number(r.value) / 1000);
   }
   charts.push(chart('CPU requested and allocatable', 'cores', cpu, ['requested', 'allocatable']));
+  // Utilisation by pool and zone: CPU requested over allocatable, in percent.
+  const requested = new Map<string, number>();
+  const util = new Map<number, Map<string, number>>();
+  const zones: string[] = [];
+  for (const r of ts) {
+    const label = `${r.node_pool} ${r.zone}`;
+    if (r.metric === 'cpu_requested_millicores') requested.set(`${r.time_s} ${label}`, Number(r.value));
+    if (r.metric !== 'cpu_allocatable_millicores') continue;
+    const alloc = Number(r.value);
+    if (!zones.includes(label)) zones.push(label);
+    if (alloc > 0) add(util, Number(r.time_s), label, (100 * (requested.get(`${r.time_s} ${label}`) ?? 0)) / alloc);
+  }
+  if (zones.length) charts.push(chart('CPU utilisation by pool and zone', '% requested', util, zones.slice(0, 20)));
   const pods = byMetric('pods_pending', () => 'pending');
   for (const r of ts) if (r.metric === 'pods_running' && r.workload === '') add(pods.points, Number(r.time_s), 'running', Number(r.value));
   charts.push(chart('Pods pending and running', 'pods', pods.points, ['pending', 'running']));

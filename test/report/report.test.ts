@@ -50,6 +50,7 @@ describe('the run report', () => {
     expect(html.match(/<\/script>/g)).toHaveLength(3);
     expect(html).toContain(escapeHtml(NAME));
     expect(html).toContain('"Nodes per pool"');
+    expect(html).toContain('"CPU utilisation by pool and zone"');
     expect(html).toContain('"Latency at the entry points"');
     expect(html).toContain('NodeNotReady');
   });
