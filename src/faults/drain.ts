@@ -75,7 +75,7 @@ export class Maintenance {
     this.recorder?.event('Normal', 'NodeNotSchedulable', node, `Node ${node.name} status is now: NodeNotSchedulable`);
     d.doneAt = this.sim.now;
     d.blocked.clear();
-    const pods = node.pods.filter((p) => p.workload < 0 || this.cluster.workloads[p.workload]!.kind !== 'DaemonSet');
+    const pods = node.pods.filter((p) => !this.cluster.isDaemonSetPod(p));
     for (const p of pods) this.tryEvict(d, p, i);
     this.checkDone(d, i);
   }

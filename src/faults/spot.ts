@@ -66,12 +66,8 @@ export class SpotController {
     this.recorder?.event('Warning', 'SpotInterruption', node, `the cloud reclaims the spot instance in ${notice / 1000}s`);
     this.cluster.setUnschedulable(node, true);
     const end = this.sim.now + notice;
-    for (const pod of node.pods.slice()) if (!this.isDaemonPod(pod)) this.evict(pod, end);
+    for (const pod of node.pods.slice()) if (!this.cluster.isDaemonSetPod(pod)) this.evict(pod, end);
     this.sim.schedule(notice, this.kGone, 0, node);
-  }
-
-  private isDaemonPod(p: Pod): boolean {
-    return p.workload >= 0 && this.cluster.workloads[p.workload]!.kind === 'DaemonSet';
   }
 
   /** Evicts the pod with what is left of the notice as its longest grace; a refusal is retried until the end. */

@@ -549,6 +549,11 @@ export class ClusterState {
   }
 
   /** The pod takes its requests on the node and joins its pod list. */
+  /** The pod is a DaemonSet's (its controller is one): drains leave it, and it goes with its node. */
+  isDaemonSetPod(pod: Pod): boolean {
+    return pod.workload >= 0 && this.workloads[pod.workload]!.kind === 'DaemonSet';
+  }
+
   /** Bound pods by priority (what-ifs included): how many of each. */
   private readonly boundPriorities = new Map<number, number>();
 

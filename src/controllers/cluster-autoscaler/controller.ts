@@ -22,7 +22,7 @@ import { sample } from '../../engine/distributions.js';
 import { HOUR } from '../../engine/time.js';
 import type { Rng } from '../../engine/rng.js';
 import type { Node } from '../../model/node.js';
-import type { Pod, PodTemplate } from '../../model/pod.js';
+import type { Pod } from '../../model/pod.js';
 import { CPU, MEMORY } from '../../model/resources.js';
 import type { NodePoolSpec } from '../../scenario/types.js';
 import { addTemplateNode } from './template.js';
@@ -99,9 +99,6 @@ export class ClusterAutoscalerController extends Provisioner {
   private readonly kTimeout: number;
   private readonly kEvict: number;
   private readonly kDelete: number;
-  /** Pods of one workload and template are equivalent (estimator.PodEquivalenceGroup): the template's number. */
-  private readonly templateIds = new WeakMap<PodTemplate, number>();
-  private templateSeq = 0;
 
   constructor(d: ProvisionerDeps) {
     super(d);
@@ -169,12 +166,6 @@ export class ClusterAutoscalerController extends Provisioner {
 
   // --- Scale-up ---
 
-  private equivalenceKey(pod: Pod): string {
-    let id = this.templateIds.get(pod.template);
-    if (id === undefined) this.templateIds.set(pod.template, (id = this.templateSeq++));
-    return `${pod.workload}/${id}`;
-  }
-
   private totalTarget(): number {
     let n = this.cluster.nodes.length - this.cluster.removedNodes;
     for (const g of this.groups) n += g.upcoming.size;
@@ -182,13 +173,7 @@ export class ClusterAutoscalerController extends Provisioner {
   }
 
   private scaleUp(now: number): boolean {
-    const pending: Pod[] = [];
-    for (const id of this.unschedulable()) {
-      const pod = this.cluster.livePods.get(id);
-      if (!pod || pod.node || pod.nominatedNode || pod.terminating) continue;
-      if (pod.priority < this.opts.expendablePodsPriorityCutoff) continue;
-      pending.push(pod);
-    }
+    const pending = this.pendingPods().filter((pod) => pod.priority >= this.opts.expendablePodsPriorityCutoff);
     if (pending.length === 0) return false;
     if (this.opts.maxNodesTotal > 0 && this.totalTarget() >= this.opts.maxNodesTotal) return false;
     // filter_out_schedulable.go: the more important pods first.
@@ -531,7 +516,7 @@ export class ClusterAutoscalerController extends Provisioner {
         now,
       );
       if (reason !== 'NoReason') continue;
-      const empty = node.pods.every((p) => this.isDaemonSetPod(p) || p.terminating);
+      const empty = node.pods.every((p) => this.cluster.isDaemonSetPod(p) || p.terminating);
       ready.push({ node, group: g, empty });
       deleting.set(g, (deleting.get(g) ?? 0) + 1);
     }
@@ -547,10 +532,6 @@ export class ClusterAutoscalerController extends Provisioner {
       if (!r.empty) drains++;
     }
     if (started > 0) this.lastScaleDownDeleteTime = now;
-  }
-
-  private isDaemonSetPod(p: Pod): boolean {
-    return p.workload >= 0 && this.cluster.workloads[p.workload]!.kind === 'DaemonSet';
   }
 
   private startDeletion(node: Node, g: NodeGroup, empty: boolean, now: number): void {
@@ -581,7 +562,7 @@ export class ClusterAutoscalerController extends Provisioner {
     d.blocked.clear();
     let longest = 0;
     for (const pod of d.node.pods.slice()) {
-      if (this.isDaemonSetPod(pod) || pod.terminating) continue;
+      if (this.cluster.isDaemonSetPod(pod) || pod.terminating) continue;
       const grace = Math.min(pod.template.terminationGracePeriodMs, maxGrace);
       const r = this.disruption.evict(pod, grace);
       if (r.allowed) {

@@ -20,7 +20,7 @@ import { Provisioner } from '../cluster-autoscaler/provisioner.js';
 import { sample } from '../../engine/distributions.js';
 import type { Rng } from '../../engine/rng.js';
 import type { Node } from '../../model/node.js';
-import type { Pod, PodTemplate } from '../../model/pod.js';
+import type { Pod } from '../../model/pod.js';
 import type { NodePoolSpec } from '../../scenario/types.js';
 import type { ProvisionerDeps, ProvisionerFigures } from '../cluster-autoscaler/options.js';
 import { addTemplateNode, templateAllocatable } from '../cluster-autoscaler/template.js';
@@ -76,8 +76,6 @@ export class KarpenterController extends Provisioner {
   private readonly kReady: number;
   private readonly kEvict: number;
   private readonly kRemove: number;
-  private readonly templateIds = new WeakMap<PodTemplate, number>();
-  private templateSeq = 0;
 
   constructor(d: ProvisionerDeps) {
     super(d);
@@ -134,20 +132,11 @@ export class KarpenterController extends Provisioner {
     return n;
   }
 
-  private pending(): Pod[] {
-    const out: Pod[] = [];
-    for (const id of this.unschedulable()) {
-      const pod = this.cluster.livePods.get(id);
-      if (pod && !pod.node && !pod.nominatedNode && !pod.terminating) out.push(pod);
-    }
-    return out;
-  }
-
   // --- Provisioning ---
 
   private batch(): void {
     const now = this.sim.now;
-    const pods = this.pending();
+    const pods = this.pendingPods();
     if (pods.length === 0) this.batchStart = -1;
     else {
       if (this.batchStart < 0 || pods.length > this.batchSize) {
@@ -179,9 +168,7 @@ export class KarpenterController extends Provisioner {
     const cache = new Map<string, InstanceTypeView[]>();
     return (plan) => {
       const pod = plan.pod;
-      let id = this.templateIds.get(pod.template);
-      if (id === undefined) this.templateIds.set(pod.template, (id = this.templateSeq++));
-      const key = `${pod.workload}/${id}`;
+      const key = this.equivalenceKey(pod);
       let list = cache.get(key);
       if (!list) {
         list = [];
@@ -278,16 +265,12 @@ export class KarpenterController extends Provisioner {
     return Math.ceil(this.opts.disruptionBudget * nodes) - this.disrupting.size;
   }
 
-  private isDaemonPod(p: Pod): boolean {
-    return p.workload >= 0 && this.cluster.workloads[p.workload]!.kind === 'DaemonSet';
-  }
-
   /** The node's pods that would move (not DaemonSet pods), or null when one of them blocks its disruption. */
   private movable(node: Node): Pod[] | null {
     const pdbs = pdbViews(this.cluster);
     const out: Pod[] = [];
     for (const p of node.pods) {
-      if (this.isDaemonPod(p) || p.terminating) continue;
+      if (this.cluster.isDaemonSetPod(p) || p.terminating) continue;
       if (p.template.autoscalerAnnotations?.[DO_NOT_DISRUPT] === 'true') return null;
       if (p.workload < 0) return null;
       const view = { name: p.name, namespace: p.namespace, labels: p.labels };
@@ -299,7 +282,7 @@ export class KarpenterController extends Provisioner {
 
   private disrupt(): void {
     this.sim.schedule(DISRUPTION_POLLING_PERIOD_MS, this.kDisrupt);
-    if (this.launches.size > 0 || this.pending().length > 0) return;
+    if (this.launches.size > 0 || this.pendingPods().length > 0) return;
     const now = this.sim.now;
     const candidates: { node: Node; pods: Pod[] }[] = [];
     for (const node of this.cluster.nodes) {
@@ -372,7 +355,7 @@ export class KarpenterController extends Provisioner {
     if (node.removedAt >= 0 || !this.draining.has(node)) return;
     let refused = false;
     for (const p of node.pods.slice()) {
-      if (this.isDaemonPod(p) || p.terminating) continue;
+      if (this.cluster.isDaemonSetPod(p) || p.terminating) continue;
       if (!this.disruption.evict(p).allowed) refused = true;
     }
     if (refused) this.sim.schedule(EVICTION_RETRY_MS, this.kEvict, 0, node);
@@ -381,7 +364,7 @@ export class KarpenterController extends Provisioner {
 
   private checkDrained(node: Node | null | undefined): void {
     if (!node || !this.draining.has(node) || node.removedAt >= 0) return;
-    for (const p of node.pods) if (!this.isDaemonPod(p)) return;
+    for (const p of node.pods) if (!this.cluster.isDaemonSetPod(p)) return;
     this.draining.delete(node);
     // Deleted by its own event, not within the pod event that emptied it.
     this.sim.schedule(0, this.kRemove, 0, node);
