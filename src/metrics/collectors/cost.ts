@@ -51,21 +51,27 @@ export class CostCollector implements Collector {
     else this.other += c;
   }
 
+  /** Charges the bindings still open up to now (each pod's later end charges from now on): one pass for all. */
+  private settle(): void {
+    const now = this.clock.now;
+    for (const [pod, t] of this.since) {
+      if (!pod.node || t === now) continue;
+      this.charge(pod, pod.node, now - t);
+      this.since.set(pod, now);
+    }
+  }
+
   /** The declared workload's cost so far (bindings still open counted up to now). */
   costOf(i: number): number {
-    let c = this.cost[i]!;
-    const now = this.clock.now;
-    for (const [pod, t] of this.since)
-      if (pod.node && this.names.indexOf(pod) === i) c += (podPriceShare(pod, pod.node) * (now - t)) / 3.6e6;
-    return c;
+    this.settle();
+    return this.cost[i]!;
   }
 
   /** Cost charged to pods (declared workloads, batch streams and traces alike), up to now. */
   allocated(): number {
+    this.settle();
     let c = this.other;
     for (const x of this.cost) c += x;
-    const now = this.clock.now;
-    for (const [pod, t] of this.since) if (pod.node) c += (podPriceShare(pod, pod.node) * (now - t)) / 3.6e6;
     return c;
   }
 
