@@ -35,11 +35,10 @@ export function readRunTables(dir: string): RunTables {
 }
 
 /**
- * Every expectation must name a metric and a row the run will have: a run of the scenario cut to a millisecond, in
- * memory, has the same columns and rows (workloads, pools, Services). The first wrong one is the error.
+ * The tables a run of the scenario will have: a run cut to a millisecond, in memory, has the same columns and rows
+ * (summary figures, workloads, pools, Services) as the whole run.
  */
-export function checkExpectations(file: string, opts: LoadOptions, exps: readonly Expectation[]): void {
-  if (exps.length === 0) return;
+export function probeTables(file: string, opts: LoadOptions): RunTables {
   const s = loadScenario(file, { ...opts, set: [...(opts.set ?? []), 'duration=1ms'] });
   const rows: Record<string, string[][]> = {};
   const result = prepareRun(s, {
@@ -54,9 +53,13 @@ export function checkExpectations(file: string, opts: LoadOptions, exps: readonl
     return body.map((r) => Object.fromEntries(head!.map((h, i) => [h, r[i] ?? ''])));
   };
   const summary = Object.fromEntries(Object.entries(result.summary).map(([k, v]) => [k, String(v)]));
-  const t: RunTables = { summary, workloads: objects('workloads.csv'), pools: objects('pools.csv'), services: objects('services.csv') };
+  return { summary, workloads: objects('workloads.csv'), pools: objects('pools.csv'), services: objects('services.csv') };
+}
+
+/** Every expectation must name a metric and a row the run will have (`tables`: probeTables'); the first wrong one is the error. */
+export function checkExpectations(tables: RunTables, exps: readonly Expectation[]): void {
   for (const e of exps) {
-    const r = lookup(e, t);
+    const r = lookup(e, tables);
     if ('error' in r) throw new ScenarioError(e.origin.file, e.origin.line, e.origin.column, e.origin.path, r.error);
   }
 }

@@ -7,10 +7,9 @@ import { didYouMean, ScenarioError } from '../scenario/errors.js';
 import { loadScenario, type LoadOptions } from '../scenario/load.js';
 import { checkSweepRuns, DEFAULT_LIMITS, type Limits } from '../scenario/limits.js';
 import { parseYaml, readText, type PathSeg, type YamlDoc } from '../scenario/yaml-source.js';
-import { prepareRun } from '../run/simulate.js';
 import { unknownMetrics, type ObjectiveSpec } from './objective.js';
 import type { Expectation } from '../expect/expectation.js';
-import { checkExpectations, parseAsserts } from '../expect/report.js';
+import { checkExpectations, parseAsserts, probeTables } from '../expect/report.js';
 import { makeAxes, makeCells, parseGridArg, parseValues, pathKey, valueText, type Axis, type Cell } from './grid.js';
 
 export const SWEEP_FORMAT = 2;
@@ -122,13 +121,8 @@ function checkValues(
   });
 }
 
-/**
- * The objective's metrics must be columns of summary.csv: a run of the scenario cut to a millisecond tells which
- * columns it writes, so a misspelt metric stops the sweep before it starts.
- */
-function checkObjective(file: string, set: string[], limits: Limits, objective: ObjectiveSpec, doc: YamlDoc | null): void {
-  const probe = loadScenario(file, { set: [...set, 'duration=1ms'], limits });
-  const known = Object.keys(prepareRun(probe, { open: () => ({ write() {} }) }).run().summary);
+/** The objective's metrics must be columns of summary.csv (`known`: a probe run's), so a misspelt one stops the sweep before it starts. */
+function checkObjective(file: string, known: string[], objective: ObjectiveSpec, doc: YamlDoc | null): void {
   const names = [objective.minimize, ...objective.constraints.map((c) => c.metric)];
   names.forEach((n, i) => {
     const problems = unknownMetrics({ minimize: n, constraints: [] }, known);
@@ -184,9 +178,13 @@ export function planSweep(file: string, opts: PlanOptions): SweepPlan {
       : opts.baseline !== undefined
         ? findCell(cells, baselineName, '--baseline')
         : inFile(doc, ['sweep', 'baseline'], () => findCell(cells, baselineName, base.file));
-  if (objective) checkObjective(file, opts.set, limits, objective, doc);
   const expect = [...base.expect, ...parseAsserts(opts.asserts ?? [])];
-  checkExpectations(file, { set: opts.set, seed: opts.seed, limits }, expect);
+  // One probe run tells both which columns and rows the runs will have.
+  if (objective || expect.length > 0) {
+    const tables = probeTables(file, { set: opts.set, seed: opts.seed, limits });
+    if (objective) checkObjective(file, Object.keys(tables.summary), objective, doc);
+    checkExpectations(tables, expect);
+  }
   const runs: Run[] = [];
   for (const cell of cells) for (const seed of seeds) runs.push({ index: runs.length, cell, seed });
 
