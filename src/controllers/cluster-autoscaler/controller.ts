@@ -13,7 +13,7 @@
 // threshold (utilization.ts) whose pods may all move (pods-to-move.ts with the drain rules) and find room on the
 // other nodes, with the scheduler's filters, are unneeded; one unneeded for --scale-down-unneeded-time in a group
 // above its min size is removed when no cool-down holds (eligibility.ts): tainted ToBeDeletedByClusterAutoscaler,
-// its pods evicted through the eviction API (PDBs respected, a refused eviction retried every 10 s for up to
+// its pods evicted through the eviction API (actuation.ts; PDBs respected, a refused eviction retried every 10 s for up to
 // --max-pod-eviction-time), then the node deleted once they are gone (at most their grace period, capped by
 // --max-graceful-termination-sec, plus 30 s). Empty nodes go in bulk, up to --max-scale-down-parallelism; at most
 // --max-drain-parallelism non-empty nodes drain at once.
@@ -26,8 +26,8 @@ import type { Pod } from '../../model/pod.js';
 import { CPU, MEMORY } from '../../model/resources.js';
 import type { NodePoolSpec } from '../../scenario/types.js';
 import { addTemplateNode } from './template.js';
+import { ScaleDownActuator, STATUS_CONFIG_MAP } from './actuation.js';
 import { chainBestOption, type ExpanderContext } from './chain.js';
-import { DEFAULT_EVICTION_RETRY_TIME_MS, DEFAULT_POD_EVICTION_HEADROOM_MS, TO_BE_DELETED_TAINT } from './defaults.js';
 import { defaultRules, type DrainabilityRule, type DrainContext } from './drain.js';
 import { isScaleDownInCooldown, unremovableReason, type UnremovableReason } from './eligibility.js';
 import { binpackingEstimate, calculatePodScore, decreasingPodOrder, estimationNodeLimit, type EstimationSnapshot } from './estimator.js';
@@ -51,15 +51,6 @@ export interface NodeGroup {
   backoffUntil: number;
   backoffMs: number;
   lastFailure: number;
-}
-
-interface Deletion {
-  node: Node;
-  group: NodeGroup;
-  empty: boolean;
-  startedAt: number;
-  /** Pods whose eviction is still refused. */
-  blocked: Set<Pod>;
 }
 
 /** An option with the pods it would place (the model's pods, for the events). */
@@ -86,7 +77,7 @@ export class ClusterAutoscalerController extends Provisioner {
   private lastScaleDownFailTime = -HOUR;
   /** Unneeded nodes, with when each was first found unneeded (unneeded/nodes.go). */
   private readonly unneeded = new Map<Node, number>();
-  private readonly deletions = new Map<Node, Deletion>();
+  private readonly actuator: ScaleDownActuator;
   /** Pods already told why they did not trigger a scale-up (one NotTriggerScaleUp each). */
   private readonly told = new Set<number>();
   /** FitsAnyNodeMatching's round-robin start. */
@@ -97,8 +88,6 @@ export class ClusterAutoscalerController extends Provisioner {
   private readonly kLoop: number;
   private readonly kRegister: number;
   private readonly kTimeout: number;
-  private readonly kEvict: number;
-  private readonly kDelete: number;
 
   constructor(d: ProvisionerDeps) {
     super(d);
@@ -125,8 +114,7 @@ export class ClusterAutoscalerController extends Provisioner {
     this.kLoop = sim.register('autoscaler.loop', () => this.runOnce());
     this.kRegister = sim.register('autoscaler.register', (index, g) => this.register(g as NodeGroup, index));
     this.kTimeout = sim.register('autoscaler.timeout', (index, g) => this.provisionFailed(g as NodeGroup, index));
-    this.kEvict = sim.register('autoscaler.evict', (_i, d) => this.evictPods(d as Deletion));
-    this.kDelete = sim.register('autoscaler.delete', (_i, d) => this.deleteNode(d as Deletion));
+    this.actuator = new ScaleDownActuator(d, this.stats, (now) => (this.lastScaleDownFailTime = now));
     cluster.watch('autoscaler', {
       NodeAdded: (ev) => {
         if (!ev.whatIf) this.groupByPool.get(ev.node!.pool)?.nodes.add(ev.node!);
@@ -436,7 +424,7 @@ export class ClusterAutoscalerController extends Provisioner {
     const fresh: Node[] = [];
     for (const g of this.groups) {
       for (const node of g.nodes) {
-        if (this.deletions.has(node)) continue;
+        if (this.actuator.deleting(node)) continue;
         if (this.utilization(node) >= this.threshold(node)) {
           this.unneeded.delete(node);
           continue;
@@ -485,7 +473,7 @@ export class ClusterAutoscalerController extends Provisioner {
     const mark = cluster.fork();
     try {
       for (const p of node.pods.slice()) cluster.assumePodRemoved(p);
-      const skip = (n: Node) => n === node || removable.has(n) || this.deletions.has(n);
+      const skip = (n: Node) => n === node || removable.has(n) || this.actuator.deleting(n);
       for (const pod of pods) {
         const all = cluster.nodes;
         const at = this.scheduler.findFit(pod, all, this.lastIndex % all.length, skip);
@@ -500,11 +488,14 @@ export class ClusterAutoscalerController extends Provisioner {
   }
 
   private startDeletions(now: number): void {
-    let inFlight = this.deletions.size;
+    let inFlight = this.actuator.inFlight.size;
     let drains = 0;
-    for (const d of this.deletions.values()) if (!d.empty) drains++;
+    for (const d of this.actuator.inFlight.values()) if (!d.empty) drains++;
     const deleting = new Map<NodeGroup, number>();
-    for (const d of this.deletions.values()) deleting.set(d.group, (deleting.get(d.group) ?? 0) + 1);
+    for (const d of this.actuator.inFlight.values()) {
+      const g = this.groupByPool.get(d.node.pool)!;
+      deleting.set(g, (deleting.get(g) ?? 0) + 1);
+    }
     const ready: { node: Node; group: NodeGroup; empty: boolean }[] = [];
     for (const [node, since] of this.unneeded) {
       const g = this.groupByPool.get(node.pool)!;
@@ -526,82 +517,12 @@ export class ClusterAutoscalerController extends Provisioner {
     for (const r of ready) {
       if (inFlight >= this.opts.maxScaleDownParallelism) break;
       if (!r.empty && drains >= this.opts.maxDrainParallelism) continue;
-      this.startDeletion(r.node, r.group, r.empty, now);
+      this.unneeded.delete(r.node);
+      this.actuator.start(r.node, r.empty, this.utilization(r.node), now);
       inFlight++;
       started++;
       if (!r.empty) drains++;
     }
     if (started > 0) this.lastScaleDownDeleteTime = now;
   }
-
-  private startDeletion(node: Node, g: NodeGroup, empty: boolean, now: number): void {
-    this.unneeded.delete(node);
-    const d: Deletion = { node, group: g, empty, startedAt: now, blocked: new Set() };
-    this.deletions.set(node, d);
-    this.cluster.addTaint(node, { key: TO_BE_DELETED_TAINT, value: String(Math.floor(now / 1000)), effect: 'NoSchedule' });
-    this.recorder.event('Normal', 'ScaleDown', node, 'marked the node as toBeDeleted/unschedulable');
-    if (empty) {
-      this.recorder.event('Normal', 'ScaleDownEmpty', STATUS_CONFIG_MAP, `Scale-down: removing empty node "${node.name}"`);
-      this.sim.schedule(this.opts.nodeDeleteDelayAfterTaint, this.kDelete, 0, d);
-      return;
-    }
-    this.recorder.event(
-      'Normal',
-      'ScaleDown',
-      STATUS_CONFIG_MAP,
-      `Scale-down: removing node ${node.name}, utilization: ${round3(this.utilization(node))}`,
-    );
-    this.evictPods(d);
-  }
-
-  /** actuation/drain.go: evict the node's pods; refused ones again every 10 s until --max-pod-eviction-time. */
-  private evictPods(d: Deletion): void {
-    if (this.deletions.get(d.node) !== d) return;
-    const now = this.sim.now;
-    const maxGrace = this.opts.maxGracefulTerminationSec * 1000;
-    d.blocked.clear();
-    let longest = 0;
-    for (const pod of d.node.pods.slice()) {
-      if (this.cluster.isDaemonSetPod(pod) || pod.terminating) continue;
-      const grace = Math.min(pod.template.terminationGracePeriodMs, maxGrace);
-      const r = this.disruption.evict(pod, grace);
-      if (r.allowed) {
-        this.recorder.event('Normal', 'ScaleDown', pod, 'deleting pod for node scale down');
-        longest = Math.max(longest, grace);
-      } else d.blocked.add(pod);
-    }
-    if (d.blocked.size > 0) {
-      if (now - d.startedAt + DEFAULT_EVICTION_RETRY_TIME_MS > this.opts.maxPodEvictionTime) return this.failDeletion(d);
-      this.sim.schedule(DEFAULT_EVICTION_RETRY_TIME_MS, this.kEvict, 0, d);
-      return;
-    }
-    // Wait for the evicted pods to go: their grace period plus the headroom at most, then the node is deleted.
-    this.sim.schedule(longest + DEFAULT_POD_EVICTION_HEADROOM_MS, this.kDelete, 0, d);
-  }
-
-  /** The drain failed: the taint comes off and scale-down waits --scale-down-delay-after-failure. */
-  private failDeletion(d: Deletion): void {
-    this.deletions.delete(d.node);
-    this.stats.failedScaleDowns++;
-    this.lastScaleDownFailTime = this.sim.now;
-    if (d.node.removedAt < 0) this.cluster.removeTaint(d.node, TO_BE_DELETED_TAINT);
-    const pods = [...d.blocked].map((p) => p.name).join(', ');
-    this.recorder.event('Warning', 'ScaleDownFailed', d.node, `failed to drain the node, pods remaining after timeout: ${pods}`);
-  }
-
-  private deleteNode(d: Deletion): void {
-    if (this.deletions.get(d.node) !== d) return;
-    this.deletions.delete(d.node);
-    if (d.node.removedAt >= 0) return;
-    this.stats.nodesRemoved++;
-    this.recorder.event('Normal', 'RemovingNode', d.node, `Node ${d.node.name} event: Removing Node ${d.node.name} from Controller`);
-    this.cluster.removeNode(d.node);
-  }
-}
-
-/** The object the autoscaler's status events are about (its status ConfigMap). */
-const STATUS_CONFIG_MAP = 'configmap/kube-system/cluster-autoscaler-status';
-
-function round3(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }
