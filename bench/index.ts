@@ -6,6 +6,7 @@ import { benchAutoscale } from './autoscale.js';
 import { benchEngine } from './engine.js';
 import { benchFailures } from './failures.js';
 import { benchMmc } from './mmc.js';
+import { benchOverload } from './overload.js';
 import { benchSched } from './sched.js';
 import { benchSweep } from './sweep.js';
 import { benchFluid, benchTraffic } from './traffic.js';
@@ -20,6 +21,7 @@ const BENCHES: Record<string, (o: BenchOptions) => BenchResult | Promise<BenchRe
   traffic: benchTraffic,
   fluid: benchFluid,
   autoscale: benchAutoscale,
+  overload: benchOverload,
 };
 
 async function main(argv: string[]): Promise<number> {

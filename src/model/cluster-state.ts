@@ -1,6 +1,7 @@
 // The cluster's mutable state and the few named operations that change it (DESIGN rule 3).
 // Watchers are told of every change, like informers; they must only queue work, never act synchronously.
 import { CLUSTER_EVENT_TYPES, WATCHER_ORDER, type ClusterEvent, type ClusterEventType, type Watcher, type WatcherName } from './events.js';
+import { FreeIndex, NodeChanges } from './free-index.js';
 import { Node, type ResourceColumns } from './node.js';
 import { Pod, type PodPhase, type PodTemplate } from './pod.js';
 import { podName } from '../workload/names.js';
@@ -118,6 +119,12 @@ export class ClusterState {
 
   /** Node resources in columns (see ResourceColumns); grown by doubling. */
   readonly columns: ResourceColumns;
+  private free: FreeIndex | null = null;
+
+  /** The nodes' free resources as a segment tree, built on first use and kept up to date from then on. */
+  freeIndex(): FreeIndex {
+    return (this.free ??= new FreeIndex(this.nodes, this.columns, this.columns.changes));
+  }
 
   constructor(
     readonly clock: Clock,
@@ -131,6 +138,7 @@ export class ClusterState {
       nonZero: new Float64Array(128),
       generation: new Uint32Array(64),
       taintBits: new Uint8Array(64),
+      changes: new NodeChanges(),
     };
   }
 
@@ -360,6 +368,7 @@ export class ClusterState {
     const n = new Node(index, init.name, init.pool, init.zone, init.labels, init.taints, c, init.pricePerHour, this.clock.now);
     this.nodes.push(n);
     this.nodeByName.set(n.name, n);
+    c.changes.mark(index);
     this.countTaints(n, n.taints, 1);
     if (this.forks > 0) {
       this.emit('NodeAdded', undefined, n, undefined, true);
@@ -377,6 +386,7 @@ export class ClusterState {
     this.emit('NodeRemoved', undefined, n, undefined, true);
     this.countTaints(n, n.taints, -1);
     this.nodes.pop();
+    this.restrictedNodes.delete(n);
     this.nodeByName.delete(n.name);
     const c = this.columns;
     c.alloc.fill(0, n.index * c.stride, (n.index + 1) * c.stride);
@@ -385,6 +395,7 @@ export class ClusterState {
     c.nonZero[n.index * 2 + 1] = 0;
     // Caches keyed on (index, generation) must not take a later node at this index for this one.
     c.generation[n.index]!++;
+    c.changes.mark(n.index);
   }
 
   private countTaints(node: Node, taints: readonly Taint[], d: 1 | -1): void {
@@ -392,6 +403,22 @@ export class ClusterState {
     this.columns.taintBits[node.index] = d > 0 ? b : 0;
     if (b & PREFER) this.preferNoScheduleNodes += d;
     if (b & NO_SCHEDULE) this.noScheduleNodes += d;
+    this.updateRestricted(node);
+  }
+
+  /**
+   * Nodes in the cluster with a NoSchedule or NoExecute taint, or cordoned: the only nodes TaintToleration
+   * and NodeUnschedulable can reject (Plugin.rejectsRestrictedOnly).
+   */
+  readonly restrictedNodes = new Set<Node>();
+
+  private updateRestricted(node: Node): void {
+    const restricted =
+      node.removedAt < 0 &&
+      this.nodes[node.index] === node &&
+      ((this.columns.taintBits[node.index]! & NO_SCHEDULE) !== 0 || node.unschedulable);
+    if (restricted) this.restrictedNodes.add(node);
+    else this.restrictedNodes.delete(node);
   }
 
   /** The node's Ready condition changes (the kubelet stops or resumes reporting). */
@@ -471,6 +498,7 @@ export class ClusterState {
     if (node.unschedulable === unschedulable) return;
     node.unschedulable = unschedulable;
     this.unschedulableNodes += unschedulable ? 1 : -1;
+    this.updateRestricted(node);
     this.emit('NodeUnschedulableChanged', undefined, node);
   }
 
@@ -484,6 +512,7 @@ export class ClusterState {
     while (node.pods.length > 0) this.deletePod(node.pods[node.pods.length - 1]!, 'NodeRemoved');
     node.removedAt = this.clock.now;
     this.removedNodes++;
+    this.columns.changes.mark(node.index);
     if (node.unschedulable) this.unschedulableNodes--;
     this.countTaints(node, node.taints, -1);
     this.nodeByName.delete(node.name);

@@ -1,4 +1,5 @@
 // Nodes. Allocated resources are kept incrementally on bind and unbind (DESIGN rule 3).
+import type { NodeChanges } from './free-index.js';
 import type { Pod } from './pod.js';
 import type { Labels, Taint } from './selectors.js';
 
@@ -20,6 +21,8 @@ export interface ResourceColumns {
   generation: Uint32Array;
   /** Per node: 1 if it has a PreferNoSchedule taint, 2 if a NoSchedule or NoExecute one (both may be set). */
   taintBits: Uint8Array;
+  /** Nodes whose resources changed, for the free-resource index (FreeIndex); one object for the cluster's life. */
+  changes: NodeChanges;
 }
 
 /** The labels every node of a pool carries (kubelet and cloud provider labels, plus the pool's own). */
@@ -45,6 +48,7 @@ export class Node {
   requested!: Float64Array;
   private nz!: Float64Array;
   private gen!: Uint32Array;
+  private changes!: NodeChanges;
   readonly pods: Pod[] = [];
   /** spec.unschedulable (cordoned); changed only by ClusterState.setUnschedulable. */
   unschedulable = false;
@@ -80,11 +84,13 @@ export class Node {
     this.requested = c.used.subarray(at, at + c.stride);
     this.nz = c.nonZero;
     this.gen = c.generation;
+    this.changes = c.changes;
   }
 
   /** Marks the node's requested resources as changed (see ResourceColumns.generation). */
   touch(): void {
     this.gen[this.index]!++;
+    this.changes.mark(this.index);
   }
 
   /** CPU requested with the scheduler's non-zero defaults (for scoring). */

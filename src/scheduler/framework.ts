@@ -86,6 +86,14 @@ export interface Plugin {
    * the status of each that fails in status[index], and returns how many passed.
    */
   filterBatch?(state: CycleState, pod: Pod, nodes: readonly Node[], cand: Int32Array, count: number, status: (Status | null)[]): number;
+  /**
+   * Optional, for a filter that is the only one to run this cycle: counts the live nodes by the status
+   * filter would give the pod there (into out, Status -> nodes) without filtering node by node, and returns
+   * false; or returns true, leaving out incomplete, as soon as some node passes.
+   */
+  countStatuses?(state: CycleState, pod: Pod, out: Map<Status, number>): boolean;
+  /** Filter passes every node outside ClusterState.restrictedNodes (tainted NoSchedule or NoExecute, or cordoned). */
+  readonly rejectsRestrictedOnly?: boolean;
   /** nodes[0..n) are the feasible nodes (the array may be longer). */
   preScore?(state: CycleState, pod: Pod, nodes: readonly Node[], n: number): Status | null;
   score?(state: CycleState, pod: Pod, node: Node): number;

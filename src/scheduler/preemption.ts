@@ -91,17 +91,18 @@ export function findPreemption(sched: Scheduler, pod: Pod, nodes: readonly Node[
   // preemption.go findCandidates: nodesWherePreemptionMightHelp (rejected as Unschedulable, not
   // UnschedulableAndUnresolvable), then GetOffsetAndNumCandidates over those: a random start and
   // numCandidates of them, taken in order round from the start.
-  const potential: number[] = [];
-  for (let i = 0; i < nodes.length; i++) {
-    const st = diagnosis.nodeStatus[i];
-    if (st && st.code === Code.Unschedulable && nodes[i]!.removedAt < 0) potential.push(i);
-  }
-  const n = potential.length;
+  const n = diagnosis.potential;
   if (n === 0) return null;
   const want = numCandidates(n);
   const offset = rng.int(n);
   // Without a bound pod of lower priority anywhere, no node has a victim: the dry run would find none on each.
   if (!sched.cluster.hasBoundPodBelow(pod.priority)) return null;
+  const potential: number[] = [];
+  for (let i = 0; i < nodes.length; i++) {
+    const st = diagnosis.nodeStatus[i];
+    if (st && st.code === Code.Unschedulable && nodes[i]!.removedAt < 0) potential.push(i);
+  }
+  if (potential.length !== n) throw new Error(`bug: ${potential.length} nodes where preemption might help, the diagnosis says ${n}`);
   const candidates: Candidate[] = [];
   for (let k = 0; k < n && candidates.length < want; k++) {
     const node = nodes[potential[(offset + k) % n]!]!;

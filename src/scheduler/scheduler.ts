@@ -41,6 +41,8 @@ export interface Diagnosis {
   nodeStatus: readonly (Status | null)[];
   /** A PreFilter rejected the pod outright. */
   preFilterStatus: Status | null;
+  /** Live nodes that rejected the pod as Unschedulable rather than UnschedulableAndUnresolvable (preemption may help there). */
+  potential: number;
 }
 
 export interface Attempt {
@@ -55,6 +57,15 @@ const NO_NODES = status(Code.UnschedulableAndUnresolvable, 'no nodes available t
 export class Scheduler {
   /** Checks every normalised score is within 0..MAX_NODE_SCORE (the test suite turns it on; off in runs for speed). */
   static checkScores = false;
+  /**
+   * A pod that only NodeResourcesFit filters is answered from the free-resource index when it fits nowhere
+   * (see schedule). Off: every node is filtered, as before the index (the tests compare the two).
+   */
+  static countFailures = true;
+  /** Checks each answer of the index against filtering every node (the test suite turns it on). */
+  static checkCounts = false;
+  /** Attempts the index answered, in this process (tests read it to know the path ran). */
+  static countedFailures = 0;
   /** schedule_one.go nextStartNodeIndex: filtering resumes where the last cycle stopped. */
   nextStartNodeIndex = 0;
   private readonly state = new CycleState();
@@ -79,6 +90,8 @@ export class Scheduler {
   private runs = 0;
   private lastReasons: ReadonlyMap<string, number> | null = null;
   private lastMask = 0;
+  private lastPotential = 0;
+  private readonly statusCounts = new Map<Status, number>();
 
   constructor(
     readonly profile: Profile,
@@ -237,6 +250,15 @@ export class Scheduler {
 
     const selection = this.profile.spec.selection;
     const first = selection === 'first';
+    if (Scheduler.countFailures && this.nominator.size === 0 && this.noDryRun(pod)) {
+      const diagnosis = this.countedFailure(pod, active, na);
+      if (diagnosis) {
+        if (!first) this.nextStartNodeIndex %= n;
+        Scheduler.countedFailures++;
+        if (Scheduler.checkCounts) this.checkAgainstScan(pod, diagnosis);
+        return { node: null, feasible: 0, evaluated: n, diagnosis };
+      }
+    }
     const pct = this.profile.spec.percentageOfNodesToScore ?? this.percentageOfNodesToScore;
     // schedule_one.go findNodesThatPassFilters: without score plugins (hasScoring; kubesim has no
     // extenders) one feasible node is enough.
@@ -331,11 +353,28 @@ export class Scheduler {
       last = st;
       count = 1;
     }
-    same = this.recordRun(k++, last, count, same) && k === this.runs;
+    same = this.recordRun(k++, last, count, same);
+    return this.fromRuns(k, same, status);
+  }
+
+  /** The diagnosis from counts of nodes by status (the index's answer), nodes that left the cluster added. */
+  private diagnoseCounts(counts: ReadonlyMap<Status, number>): Diagnosis {
+    let same = this.lastReasons !== null;
+    let k = 0;
+    for (const [st, c] of counts) same = this.recordRun(k++, st, c, same);
+    const removed = this.cluster.removedNodes;
+    if (removed > 0) same = this.recordRun(k++, NO_NODES, removed, same);
+    return this.fromRuns(k, same, []);
+  }
+
+  /** Reasons, events and preemption's potential nodes from runs[0..k) (reused when they equal the last failure's). */
+  private fromRuns(k: number, same: boolean, status: readonly (Status | null)[]): Diagnosis {
+    same = same && k === this.runs;
     this.runs = k;
     if (!same) {
       const reasons = new Map<string, number>();
       let mask = eventBit('NodeAdded');
+      let potential = 0;
       for (let j = 0; j < k; j++) {
         const st = this.runStatus[j]!;
         const c = this.runCount[j]!;
@@ -343,11 +382,78 @@ export class Scheduler {
         if (rs) for (let r = 0; r < rs.length; r++) reasons.set(rs[r]!, (reasons.get(rs[r]!) ?? 0) + c);
         else reasons.set(st.reason, (reasons.get(st.reason) ?? 0) + c);
         mask |= this.maskOf(st.plugin);
+        if (st.code === Code.Unschedulable) potential += c;
       }
       this.lastReasons = reasons;
       this.lastMask = mask;
+      this.lastPotential = potential;
     }
-    return { reasons: this.lastReasons!, mask: this.lastMask, nodeStatus: status, preFilterStatus: null };
+    return { reasons: this.lastReasons!, mask: this.lastMask, nodeStatus: status, preFilterStatus: null, potential: this.lastPotential };
+  }
+
+  /**
+   * The diagnosis of a pod that fits on no node, found without filtering node by node; null when it may
+   * fit somewhere, or when the cycle's filters do not allow the shortcut. It applies when one filter can
+   * count the nodes by the status it gives them (NodeResourcesFit, from the free-resource index) and
+   * every other filter that runs rejects only restricted nodes (TaintToleration, NodeUnschedulable: a
+   * tainted or cordoned node). Then every unrestricted node's status is the counting filter's, and each
+   * restricted node is filtered as the scan would, its status taking the place of the counted one. When
+   * no node passes, this is exactly the diagnosis filtering every node gives; and such an attempt leaves
+   * nextStartNodeIndex where it was (every node evaluated: start + n = start mod n).
+   */
+  private countedFailure(pod: Pod, active: readonly Plugin[], na: number): Diagnosis | null {
+    let counter: Plugin | null = null;
+    for (let i = 0; i < na; i++) {
+      const p = active[i]!;
+      if (p.countStatuses && !counter) counter = p;
+      else if (!p.rejectsRestrictedOnly) return null;
+    }
+    if (!counter) return null;
+    const restricted = na > 1 ? this.cluster.restrictedNodes : null;
+    // Many restricted nodes: filtering them one by one costs what the scan does.
+    if (restricted && restricted.size * 8 > this.cluster.nodes.length) return null;
+    const counts = this.statusCounts;
+    if (counter.countStatuses!(this.state, pod, counts)) return null;
+    if (restricted) {
+      for (const node of restricted) {
+        const st = this.runFiltersOnly(pod, node);
+        if (st === null) return null; // cannot be: it failed the counting filter
+        const counted = counter.filter!(this.state, pod, node)!;
+        if (st === counted) continue;
+        const left = counts.get(counted)! - 1;
+        if (left === 0) counts.delete(counted);
+        else counts.set(counted, left);
+        counts.set(st, (counts.get(st) ?? 0) + 1);
+      }
+    }
+    return this.diagnoseCounts(counts);
+  }
+
+  /**
+   * Whether preemption, should this attempt fail, stops before reading per-node statuses: it is off, the
+   * pod may not preempt, or no bound pod has a lower priority (findPreemption).
+   */
+  private noDryRun(pod: Pod): boolean {
+    return !this.profile.spec.preemption || pod.template.preemptionPolicy === 'Never' || !this.cluster.hasBoundPodBelow(pod.priority);
+  }
+
+  /** Filters every node as if the index did not exist, and throws unless the answers agree (checkCounts). */
+  private checkAgainstScan(pod: Pod, counted: Diagnosis): void {
+    const next = this.nextStartNodeIndex;
+    const was = { reasons: [...counted.reasons].sort(), mask: counted.mask, potential: counted.potential };
+    Scheduler.countFailures = false;
+    let scan: Attempt;
+    try {
+      scan = this.schedule(pod);
+    } finally {
+      Scheduler.countFailures = true;
+    }
+    const d = scan.diagnosis;
+    const got = d && { reasons: [...d.reasons].sort(), mask: d.mask, potential: d.potential };
+    if (scan.node || JSON.stringify(got) !== JSON.stringify(was) || this.nextStartNodeIndex !== next)
+      throw new Error(
+        `bug: the free-resource index answered ${JSON.stringify(was)} for pod ${pod.name}, filtering every node ${JSON.stringify(got)}`,
+      );
   }
 
   /** Stores run k; true while every run so far equals the last failure's. */
@@ -372,7 +478,7 @@ export class Scheduler {
 
   private fail(st: Status, mask: number, evaluated: number): Attempt {
     const reasons = new Map([[st.reason, Math.max(1, this.cluster.nodes.length)]]);
-    return { node: null, feasible: 0, evaluated, diagnosis: { reasons, mask, nodeStatus: [], preFilterStatus: st } };
+    return { node: null, feasible: 0, evaluated, diagnosis: { reasons, mask, nodeStatus: [], preFilterStatus: st, potential: 0 } };
   }
 
   private prioritizeAndSelect(pod: Pod, feasible: Node[], m: number): Node {

@@ -1,5 +1,6 @@
 // Writes scenario (and manifest) text to a temporary folder and loads it.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadScenario, type LoadOptions, type Scenario } from '../../src/scenario/load.js';
@@ -48,4 +49,14 @@ export function runScenario(scenario: string, files: Record<string, string> = {}
     return body.map((r) => Object.fromEntries(head!.map((h, i) => [h, r[i]])) as Record<string, string | number>);
   };
   return { table, summary: result.summary };
+}
+
+/** SHA-256 of every file in a directory, by name: two runs gave byte-identical outputs when these are equal. */
+export function fileHashes(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of readdirSync(dir).sort())
+    out[f] = createHash('sha256')
+      .update(readFileSync(join(dir, f)))
+      .digest('hex');
+  return out;
 }

@@ -2,3 +2,4 @@
 import { Scheduler } from '../../src/scheduler/scheduler.js';
 
 Scheduler.checkScores = true;
+Scheduler.checkCounts = true;

@@ -1,22 +1,13 @@
 // Same scenario and seed -> byte-identical output files, within a process and across processes.
 // Two scheduler profiles under one seed see the same arrivals (common random numbers).
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/scenario/load.js';
 import { runToDirectory } from '../../src/run/output.js';
 import { kubesimProcess, PROCESS_TEST_TIMEOUT_MS } from '../helpers/process.js';
-
-function hashes(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const f of readdirSync(dir).sort())
-    out[f] = createHash('sha256')
-      .update(readFileSync(join(dir, f)))
-      .digest('hex');
-  return out;
-}
+import { fileHashes } from '../helpers/scenario.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'kubesim-det-'));
 const DEFAULT = 'scenarios/default.yaml';
@@ -32,7 +23,7 @@ describe('determinism', () => {
       runToDirectory(loadScenario(DEFAULT), b, 't');
       const r = kubesimProcess(['run', DEFAULT, '--out', c, '--quiet']);
       expect(r.status, r.stderr).toBe(0);
-      const ha = hashes(a);
+      const ha = fileHashes(a);
       expect(Object.keys(ha)).toEqual([
         'budgets.csv',
         'events.csv',
@@ -47,8 +38,8 @@ describe('determinism', () => {
         'timeseries.csv',
         'workloads.csv',
       ]);
-      expect(hashes(b)).toEqual(ha);
-      expect(hashes(c)).toEqual(ha);
+      expect(fileHashes(b)).toEqual(ha);
+      expect(fileHashes(c)).toEqual(ha);
     },
     PROCESS_TEST_TIMEOUT_MS,
   );
@@ -58,7 +49,7 @@ describe('determinism', () => {
     const b = join(tmp(), 'b');
     runToDirectory(loadScenario(DEFAULT), a, 't');
     runToDirectory(loadScenario(DEFAULT, { seed: 7 }), b, 't');
-    expect(hashes(b)['pods.csv']).not.toBe(hashes(a)['pods.csv']);
+    expect(fileHashes(b)['pods.csv']).not.toBe(fileHashes(a)['pods.csv']);
   });
 
   it('the resolved scenario reproduces the run', () => {
@@ -70,8 +61,8 @@ describe('determinism', () => {
     try {
       const b = join(tmp(), 'b');
       runToDirectory(loadScenario(resolved), b, 't');
-      const ha = hashes(a);
-      const hb = hashes(b);
+      const ha = fileHashes(a);
+      const hb = fileHashes(b);
       delete ha['scenario.resolved.yaml'];
       delete hb['scenario.resolved.yaml'];
       expect(hb).toEqual(ha);

@@ -3,6 +3,7 @@
 // Filter: every requested resource must fit in allocatable minus what bound pods request.
 // Score: a strategy over (resource, weight) pairs; CPU and memory use the non-zero request defaults
 // (100m, 200Mi) for pods that request none, as the scheduler does for scoring only.
+import { resourceBit } from '../../model/free-index.js';
 import { CPU, MEMORY, PODS } from '../../model/resources.js';
 import type { Node } from '../../model/node.js';
 import type { Pod } from '../../model/pod.js';
@@ -125,12 +126,12 @@ export function nodeResourcesFit(args: FitArgs, handle: Handle): Plugin {
   const failure = (req: Float64Array, alloc: Float64Array, used: Float64Array): Status => {
     // Bit i + 1 per failing resource; bit 0 (unresolvable) is added once at the end. Below 30 resources
     // (always, but for clusters with dozens of extended resources) the mask stays a small integer.
-    let mask = used[PODS]! + 1 > alloc[PODS]! ? 1 << (PODS + 1) : 0;
+    let mask = used[PODS]! + 1 > alloc[PODS]! ? resourceBit(PODS) : 0;
     let unresolvable = 0;
     for (let i = 0; i < req.length; i++) {
       const r = req[i]!;
       if (i === PODS || !(r > 0 && r > alloc[i]! - used[i]!)) continue;
-      mask += i < 29 ? 1 << (i + 1) : 2 ** (i + 1);
+      mask += resourceBit(i);
       if (r > alloc[i]!) unresolvable = 1;
     }
     return statusFor(mask + unresolvable);
@@ -172,6 +173,8 @@ export function nodeResourcesFit(args: FitArgs, handle: Handle): Plugin {
     if (weights === 0) return 0;
     return round ? Math.round(total / weights) : Math.trunc(total / weights);
   };
+  // countStatuses' scratch: failure mask -> nodes.
+  const masks = new Map<number, number>();
   // The default strategies over cpu and memory depend on the pod's non-zero cpu and memory requests alone.
   const cache = cpuMemOnly ? new ShapeScoreCache() : null;
   /** Adds weight × the score of each of nodes[0..n) to totals, read back from the cache where it holds them. */
@@ -210,16 +213,23 @@ export function nodeResourcesFit(args: FitArgs, handle: Handle): Plugin {
         const b = want[1]!;
         const ra = req[a]!;
         const rb = req[b]!;
+        const bitA = resourceBit(a);
+        const bitB = resourceBit(b);
+        const bitPods = resourceBit(PODS);
         for (let j = 0; j < count; j++) {
           const idx = cand[j]!;
           const base = idx * stride;
-          if (
-            used[base + PODS]! + 1 > alloc[base + PODS]! ||
-            ra > alloc[base + a]! - used[base + a]! ||
-            rb > alloc[base + b]! - used[base + b]!
-          )
-            status[idx] = failure(req, nodes[idx]!.allocatable, nodes[idx]!.requested);
-          else cand[out++] = idx;
+          const shortA = ra > alloc[base + a]! - used[base + a]!;
+          const shortB = rb > alloc[base + b]! - used[base + b]!;
+          if (used[base + PODS]! + 1 > alloc[base + PODS]! || shortA || shortB) {
+            // failure()'s mask, from the comparisons at hand.
+            const mask =
+              (used[base + PODS]! + 1 > alloc[base + PODS]! ? bitPods : 0) +
+              (shortA ? bitA : 0) +
+              (shortB ? bitB : 0) +
+              ((shortA && ra > alloc[base + a]!) || (shortB && rb > alloc[base + b]!) ? 1 : 0);
+            status[idx] = statusFor(mask);
+          } else cand[out++] = idx;
         }
         return out;
       }
@@ -240,6 +250,13 @@ export function nodeResourcesFit(args: FitArgs, handle: Handle): Plugin {
         cand[out++] = idx;
       }
       return out;
+    },
+    countStatuses(_s, pod, out) {
+      const cluster = handle.cluster;
+      if (cluster.freeIndex().count(pod.requests, requested(pod), cluster.nodes.length - cluster.removedNodes, masks)) return true;
+      out.clear();
+      for (const [mask, n] of masks) out.set(statusFor(mask), n);
+      return false;
     },
     score(_s, pod, node) {
       return score(pod, node);

@@ -11,6 +11,7 @@ export function nodeUnschedulable(handle: Handle): Plugin {
   return {
     name: NODE_UNSCHEDULABLE,
     events: ['NodeAdded', 'NodeTaintsChanged', 'NodeUnschedulableChanged'],
+    rejectsRestrictedOnly: true,
     // No cordoned node: nothing to reject (upstream filters every node and passes them all).
     preFilter() {
       return handle.cluster.unschedulableNodes === 0 ? SKIP : null;

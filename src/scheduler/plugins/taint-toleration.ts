@@ -33,6 +33,7 @@ export function taintToleration(handle: Handle): Plugin {
   return {
     name: TAINT_TOLERATION,
     events: ['NodeAdded', 'NodeTaintsChanged', 'NodeUnschedulableChanged'],
+    rejectsRestrictedOnly: true,
     // No NoSchedule or NoExecute taint anywhere: nothing to reject (upstream checks every node and passes them all).
     preFilter() {
       return handle.cluster.noScheduleNodes === 0 ? SKIP : null;

@@ -1,0 +1,109 @@
+// The free-resource index must count nodes by NodeResourcesFit's failure mask exactly as filtering each node
+// does: this drives varied clusters (odd sizes, nodes with two pod slots, an extended resource, nodes
+// leaving) through binds and deletions, and after each change compares the index's counts with the masks
+// of the plugin's own per-node Filter for many request shapes.
+import { describe, expect, it } from 'vitest';
+import { RngStreams, type Rng } from '../../src/engine/rng.js';
+import type { ClusterState } from '../../src/model/cluster-state.js';
+import { resourceBit } from '../../src/model/free-index.js';
+import { PODS } from '../../src/model/resources.js';
+import { CycleState, type Status } from '../../src/scheduler/framework.js';
+import { nodeResourcesFit } from '../../src/scheduler/plugins/node-resources-fit.js';
+import type { Pod } from '../../src/model/pod.js';
+import { addNode, makeCluster, pod } from '../helpers/builders.js';
+
+const GPU = 'example.com/gpu';
+
+function cluster(rng: Rng, n: number): ClusterState {
+  const c = makeCluster([], [GPU]);
+  for (let i = 0; i < n; i++) {
+    addNode(c, {
+      name: `n${i}`,
+      cpu: `${(1 + rng.int(8)) * 1000}m`,
+      memory: `${1 + rng.int(16)}Gi`,
+      pods: rng.int(6) === 0 ? 2 : 110,
+      extended: rng.int(4) === 0 ? { [GPU]: '2' } : {},
+    });
+  }
+  return c;
+}
+
+function shape(c: ClusterState, rng: Rng): Pod {
+  return pod(c, {
+    cpu: rng.int(10) === 0 ? undefined : `${100 * (1 + rng.int(90))}m`,
+    memory: rng.int(10) === 0 ? undefined : `${128 * (1 + rng.int(100))}Mi`,
+    extended: rng.int(5) === 0 ? { [GPU]: `${1 + rng.int(3)}` } : {},
+  });
+}
+
+/** The plugin's own statuses, node by node: Status -> live nodes giving it, and whether any node passes. */
+function filterEach(c: ClusterState, p: Pod): { fits: boolean; counts: Map<Status, number> } {
+  const fit = nodeResourcesFit({ type: 'LeastAllocated', resources: [], shape: [] }, { cluster: c, rng: new RngStreams(1).get('x') });
+  const counts = new Map<Status, number>();
+  let fits = false;
+  for (const node of c.nodes) {
+    if (node.removedAt >= 0) continue;
+    const st = fit.filter!(new CycleState(), p, node);
+    if (st === null) fits = true;
+    else counts.set(st, (counts.get(st) ?? 0) + 1);
+  }
+  return { fits, counts };
+}
+
+function byReason(counts: Map<Status, number>): [string, number, number][] {
+  return [...counts].map(([st, n]): [string, number, number] => [st.reason, st.code, n]).sort();
+}
+
+describe('FreeIndex', () => {
+  it('counts nodes by failure mask as filtering each node does, through binds, deletions and removed nodes', () => {
+    const rng = new RngStreams(7).get('free-index');
+    let compared = 0;
+    let fitting = 0;
+    for (const size of [1, 7, 64, 65, 200]) {
+      const c = cluster(rng, size);
+      const fit = nodeResourcesFit({ type: 'LeastAllocated', resources: [], shape: [] }, { cluster: c, rng: rng });
+      const bound: Pod[] = [];
+      for (let step = 0; step < 120; step++) {
+        // Change the cluster: bind a pod where it fits, delete one, or remove or add a node.
+        const roll = rng.int(20);
+        if (roll < 12) {
+          const p = shape(c, rng);
+          const live = c.nodes.filter((x) => x.removedAt < 0);
+          const node = live[rng.int(Math.max(1, live.length))];
+          if (node && fit.filter!(new CycleState(), p, node) === null) {
+            c.bindPod(p, node);
+            bound.push(p);
+          }
+        } else if (roll < 17 && bound.length > 0) {
+          const p = bound.splice(rng.int(bound.length), 1)[0]!;
+          if (p.node) c.deletePod(p, 'Test');
+        } else if (roll === 17 && c.nodes.length - c.removedNodes > 1) {
+          const live = c.nodes.filter((x) => x.removedAt < 0);
+          c.removeNode(live[rng.int(live.length)]!);
+        } else if (roll === 18) {
+          addNode(c, { name: `extra-${c.nodes.length}`, cpu: '2', memory: '4Gi' });
+        }
+        for (let q = 0; q < 5; q++) {
+          const p = shape(c, rng);
+          const want = filterEach(c, p);
+          const got = new Map<Status, number>();
+          const fitsSomewhere = fit.countStatuses!(new CycleState(), p, got);
+          expect(fitsSomewhere).toBe(want.fits);
+          if (want.fits) fitting++;
+          else expect(byReason(got)).toEqual(byReason(want.counts));
+          compared++;
+        }
+      }
+    }
+    // Both answers came up often enough for the comparison to mean something.
+    expect(compared).toBe(5 * 120 * 5);
+    expect(fitting).toBeGreaterThan(200);
+    expect(compared - fitting).toBeGreaterThan(200);
+  });
+
+  it('gives the pod-count and each requested resource the bits NodeResourcesFit gives them', () => {
+    expect(resourceBit(PODS)).toBe(1 << (PODS + 1));
+    expect(resourceBit(0)).toBe(2);
+    expect(resourceBit(40)).toBe(2 ** 41);
+  });
+});
