@@ -1,10 +1,16 @@
-// Free resources of every node in a segment tree, so "on which nodes would requests r not fit, and for
-// which resources?" is answered by whole ranges of nodes at once instead of node by node. The scheduler
-// asks it when NodeResourcesFit is the only filter that runs for a pod (see Scheduler.schedule): in a
-// cluster too small for its load, most attempts fail on every node, and this counts the nodes by failing
-// resources in the time a handful of nodes take to filter. Answers are exact: a node's free amount is
-// computed as NodeResourcesFit computes it (allocatable - requested), and a range is counted wholesale
-// only when every node in it gives the same answer.
+// The nodes' free resources, indexed so that "does requests r fit on any node, and on how many nodes is
+// each resource short?" is answered without reading every node. The scheduler asks it when
+// NodeResourcesFit is, in effect, the only filter for a pod (see Scheduler.countedFailure): in a cluster
+// too small for its load most attempts fail on every node, and the answer of filtering every node is
+// then known from these counts. Answers are exact: a node's free amount is computed as NodeResourcesFit
+// computes it (allocatable - requested) and compared as it compares it (request > free: short).
+//
+// - A segment tree over node indices holds, per range of nodes and resource, the largest free amount and
+//   the largest and smallest allocatable: "fits somewhere?" descends only into ranges where every
+//   requested resource has room on some node, and "how many nodes are too small for the request
+//   altogether?" takes whole ranges of one pool at once.
+// - Per resource asked about, the free amounts of the live nodes kept sorted: how many nodes are short of
+//   r is a binary search.
 import { PODS } from './resources.js';
 import type { Node, ResourceColumns } from './node.js';
 
@@ -35,29 +41,68 @@ export class NodeChanges {
   }
 }
 
-/** Ranges this short are read leaf by leaf. */
-const LEAF_BLOCK = 8;
+/** Ranges this short are read node by node from the columns (a tight loop beats descending there). */
+const LEAF_BLOCK = 16;
 
-/** The bit NodeResourcesFit's failure masks give resource i (bit 0 is "unresolvable"). */
-export function resourceBit(i: number): number {
-  return i < 29 ? 1 << (i + 1) : 2 ** (i + 1);
+/** The free amounts of resource d on the live nodes, sorted, with each node's entry (NaN: none). */
+class SortedFree {
+  values: Float64Array;
+  length = 0;
+  of: Float64Array;
+
+  constructor(size: number) {
+    this.values = new Float64Array(size);
+    this.of = new Float64Array(size).fill(NaN);
+  }
+
+  /** Entries below x. */
+  below(x: number): number {
+    const v = this.values;
+    let lo = 0;
+    let hi = this.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (v[mid]! < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Node j's free amount is now x (NaN: the node is gone). */
+  set(j: number, x: number): void {
+    const old = this.of[j]!;
+    if (old === x || (old !== old && x !== x)) return;
+    const v = this.values;
+    if (old === old) {
+      const at = this.below(old);
+      v.copyWithin(at, at + 1, this.length);
+      this.length--;
+    }
+    if (x === x) {
+      const at = this.below(x);
+      v.copyWithin(at + 1, at, this.length);
+      v[at] = x;
+      this.length++;
+    }
+    this.of[j] = x;
+  }
 }
 
 /**
- * Per tree node k (1 = root, leaves from `size`), per resource d: the maximum and minimum over its nodes
- * of the free amount and of the allocatable, at t[(k * stride + d) * 4 + 0..3] (one tree node's figures
- * side by side). A node that left the cluster, and a leaf past the last node, holds -Infinity everywhere:
- * it looks full and too small for any request, and is taken off at the end.
+ * The tree: per tree node k (1 = root, leaves from `size`), per resource d, at t[(k * stride + d) * 3]:
+ * the largest free amount, the largest allocatable and the smallest allocatable over its nodes. A node
+ * that left the cluster, and a leaf past the last node, holds -Infinity: it fits nothing, and counts
+ * as too small for any request (count() takes such leaves off).
  */
 export class FreeIndex {
   private size = 0;
   private t = new Float64Array(0);
-  /** Scratch for count(): failure masks and how many nodes give each. */
-  private readonly at = new Map<number, number>();
+  /** Per leaf: 1 for a live node. */
+  private live = new Uint8Array(0);
+  /** Sorted free amounts of the resources asked about so far, by resource. */
+  private readonly sorted: (SortedFree | undefined)[] = [];
   private req: Float64Array = new Float64Array(0);
   private want: Int32Array = new Int32Array(0);
-  private bits: number[] = [];
-  private fitFound = false;
 
   constructor(
     private readonly nodes: readonly Node[],
@@ -73,50 +118,69 @@ export class FreeIndex {
     while (size < this.nodes.length) size *= 2;
     if (size !== this.size) {
       this.size = size;
-      this.t = new Float64Array(2 * size * this.columns.stride * 4);
+      this.t = new Float64Array(2 * size * this.columns.stride * 3);
+      this.live = new Uint8Array(size);
     }
-    for (let j = 0; j < size; j++) this.setLeaf(j);
+    for (let j = 0; j < size; j++) this.setLeaf(j, false);
     for (let k = size - 1; k >= 1; k--) this.pull(k);
+    for (let d = 0; d < this.sorted.length; d++) if (this.sorted[d]) this.sorted[d] = this.sortFree(d);
     this.changes.clear();
   }
 
-  private setLeaf(j: number): void {
+  /** The live nodes' free amounts of resource d, sorted. */
+  private sortFree(d: number): SortedFree {
+    const s = new SortedFree(this.size);
+    const { alloc, used, stride } = this.columns;
+    for (let j = 0; j < this.nodes.length; j++) {
+      if (!this.live[j]) continue;
+      const f = alloc[j * stride + d]! - used[j * stride + d]!;
+      s.of[j] = f;
+      s.values[s.length++] = f;
+    }
+    s.values.subarray(0, s.length).sort();
+    return s;
+  }
+
+  private setLeaf(j: number, sortedToo = true): void {
     const s = this.columns.stride;
     const t = this.t;
     const node = j < this.nodes.length ? this.nodes[j]! : null;
     const live = node !== null && node.removedAt < 0;
+    this.live[j] = live ? 1 : 0;
     const { alloc, used } = this.columns;
-    let o = (this.size + j) * s * 4;
-    for (let d = 0; d < s; d++, o += 4) {
+    let o = (this.size + j) * s * 3;
+    for (let d = 0; d < s; d++, o += 3) {
       if (live) {
         const a = alloc[j * s + d]!;
         // Exactly NodeResourcesFit's arithmetic: a request r fits when r <= alloc - used.
         const f = a - used[j * s + d]!;
-        t[o] = t[o + 1] = f;
-        t[o + 2] = t[o + 3] = a;
+        t[o] = f;
+        t[o + 1] = t[o + 2] = a;
+        if (sortedToo) this.sorted[d]?.set(j, f);
       } else {
-        t[o] = t[o + 1] = t[o + 2] = t[o + 3] = -Infinity;
+        t[o] = t[o + 1] = t[o + 2] = -Infinity;
+        if (sortedToo) this.sorted[d]?.set(j, NaN);
       }
     }
   }
 
   private pull(k: number): void {
-    const w = this.columns.stride * 4;
+    const w = this.columns.stride * 3;
     const t = this.t;
     const o = k * w;
     const l = 2 * k * w;
     const r = l + w;
-    for (let x = 0; x < w; x += 4) {
+    for (let x = 0; x < w; x += 3) {
       t[o + x] = Math.max(t[l + x]!, t[r + x]!);
-      t[o + x + 1] = Math.min(t[l + x + 1]!, t[r + x + 1]!);
-      t[o + x + 2] = Math.max(t[l + x + 2]!, t[r + x + 2]!);
-      t[o + x + 3] = Math.min(t[l + x + 3]!, t[r + x + 3]!);
+      t[o + x + 1] = Math.max(t[l + x + 1]!, t[r + x + 1]!);
+      t[o + x + 2] = Math.min(t[l + x + 2]!, t[r + x + 2]!);
     }
   }
 
-  /** Brings the tree up to date with the nodes marked changed. */
+  /** Brings the index up to date with the nodes marked changed. */
   private refresh(): void {
     const list = this.changes.list;
+    if (list.length === 0) return;
     if (this.nodes.length > this.size || list.length * 16 > this.size) {
       this.rebuild();
       return;
@@ -129,98 +193,79 @@ export class FreeIndex {
   }
 
   /**
-   * Counts the live nodes by the failure mask NodeResourcesFit gives requests `req` there: bit PODS + 1
-   * when the node holds its maximum pod count, bit i + 1 (resourceBit) for each resource i in `want`
-   * (those requested, pods aside) that does not fit, bit 0 when one of those exceeds the node's whole
-   * allocatable. Fills `out` (mask -> nodes; 0 = fits) and returns false, or returns true as soon as
-   * some node fits (then `out` is incomplete).
+   * Whether requests `req` fit on some live node as NodeResourcesFit decides it: a free pod slot, and
+   * room for every resource in `want` (those requested, pods aside).
    */
-  count(req: Float64Array, want: Int32Array, live: number, out: Map<number, number>): boolean {
+  fits(req: Float64Array, want: Int32Array): boolean {
     this.refresh();
     this.req = req;
     this.want = want;
-    const bits = this.bits;
-    bits.length = want.length;
-    // Leaves that are no live node all fall under the mask of a node where nothing fits at all.
-    let all = resourceBit(PODS);
-    for (let w = 0; w < want.length; w++) all += bits[w] = resourceBit(want[w]!);
-    if (want.length > 0) all += 1;
-    this.fitFound = false;
-    const at = this.at;
-    at.clear();
-    this.lastMask = -1;
-    this.visit(1, this.size);
-    this.add(-2, 0);
-    if (this.fitFound) return true;
-    const dead = this.size - live;
-    out.clear();
-    for (const [mask, n] of at) {
-      const c = mask === all ? n - dead : n;
-      if (c > 0) out.set(mask, c);
-    }
-    return false;
+    return this.fitsUnder(1, this.size);
   }
 
-  private visit(k: number, span: number): void {
-    const mask = this.classify(k);
-    if (mask >= 0) {
-      if (mask === 0) this.fitFound = true;
-      else this.add(mask, span);
-      return;
-    }
-    if (span <= LEAF_BLOCK) {
-      // A short range: its leaves one by one, without descending.
-      const end = k * span + span;
-      for (let leaf = k * span; leaf < end; leaf++) {
-        const m = this.classify(leaf);
-        if (m === 0) {
-          this.fitFound = true;
-          return;
-        }
-        this.add(m, 1);
-      }
-      return;
-    }
-    this.visit(2 * k, span >> 1);
-    if (!this.fitFound) this.visit(2 * k + 1, span >> 1);
-  }
-
-  private lastMask = -1;
-  private lastCount = 0;
-
-  /** at[mask] += n, with runs of one mask added at once. */
-  private add(mask: number, n: number): void {
-    if (mask === this.lastMask) {
-      this.lastCount += n;
-      return;
-    }
-    if (this.lastMask >= 0) this.at.set(this.lastMask, (this.at.get(this.lastMask) ?? 0) + this.lastCount);
-    this.lastMask = mask;
-    this.lastCount = n;
-  }
-
-  /** The failure mask every node under k gives, or -1 when they differ. */
-  private classify(k: number): number {
+  private fitsUnder(k: number, span: number): boolean {
     const t = this.t;
-    const base = k * this.columns.stride * 4;
-    const po = base + PODS * 4;
-    let mask = 0;
-    let unresolvable = 0;
-    // fit.go: the pod count first (a pod needs one slot).
-    if (t[po]! < 1) mask += resourceBit(PODS);
-    else if (t[po + 1]! < 1) return -1;
+    const base = k * this.columns.stride * 3;
+    if (t[base + PODS * 3]! < 1) return false;
     const want = this.want;
     const req = this.req;
     for (let x = 0; x < want.length; x++) {
       const i = want[x]!;
-      const r = req[i]!;
-      const o = base + i * 4;
-      if (t[o]! < r) {
-        mask += this.bits[x]!;
-        if (t[o + 2]! < r) unresolvable = 1;
-        else if (t[o + 3]! < r && unresolvable === 0) return -1;
-      } else if (t[o + 1]! < r) return -1;
+      if (t[base + i * 3]! < req[i]!) return false;
     }
-    return mask + unresolvable;
+    if (span === 1) return true;
+    if (span <= LEAF_BLOCK) return this.fitsAmong(k * span - this.size, span);
+    return this.fitsUnder(2 * k, span >> 1) || this.fitsUnder(2 * k + 1, span >> 1);
+  }
+
+  /** fitsUnder for nodes [from, from + span), straight from the columns as the filter reads them. */
+  private fitsAmong(from: number, span: number): boolean {
+    const { alloc, used, stride } = this.columns;
+    const want = this.want;
+    const req = this.req;
+    next: for (let j = from; j < from + span; j++) {
+      if (!this.live[j]) continue;
+      const base = j * stride;
+      if (used[base + PODS]! + 1 > alloc[base + PODS]!) continue;
+      for (let x = 0; x < want.length; x++) {
+        const i = want[x]!;
+        if (req[i]! > alloc[base + i]! - used[base + i]!) continue next;
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /** Live nodes whose free amount of resource d is below x (for the pod count, x = 1: no slot left). */
+  shortOf(d: number, x: number): number {
+    this.refresh();
+    const s = (this.sorted[d] ??= this.sortFree(d));
+    return s.below(x);
+  }
+
+  /** Live nodes where some resource in `want` is requested beyond the node's whole allocatable. */
+  tooSmall(req: Float64Array, want: Int32Array, live: number): number {
+    if (want.length === 0) return 0;
+    this.refresh();
+    this.req = req;
+    this.want = want;
+    // Leaves that are no live node count as too small: take them off.
+    return this.tooSmallUnder(1, this.size) - (this.size - live);
+  }
+
+  private tooSmallUnder(k: number, span: number): number {
+    const t = this.t;
+    const base = k * this.columns.stride * 3;
+    const want = this.want;
+    const req = this.req;
+    let mixed = false;
+    for (let x = 0; x < want.length; x++) {
+      const i = want[x]!;
+      const r = req[i]!;
+      if (t[base + i * 3 + 1]! < r) return span; // every node here is too small for i
+      if (t[base + i * 3 + 2]! < r) mixed = true;
+    }
+    if (!mixed) return 0;
+    return this.tooSmallUnder(2 * k, span >> 1) + this.tooSmallUnder(2 * k + 1, span >> 1);
   }
 }

@@ -69,6 +69,14 @@ export interface Handle {
   readonly rng: Rng;
 }
 
+/** What a filter would have said about every live node, counted (Plugin.countFailures). */
+export interface FailureCounts {
+  /** Reason -> nodes giving it (a node failing for two reasons counts under both), reasons with no node left out. */
+  reasons: Map<string, number>;
+  /** Nodes rejected as Unschedulable rather than UnschedulableAndUnresolvable. */
+  potential: number;
+}
+
 export interface Plugin {
   readonly name: string;
   /**
@@ -87,11 +95,11 @@ export interface Plugin {
    */
   filterBatch?(state: CycleState, pod: Pod, nodes: readonly Node[], cand: Int32Array, count: number, status: (Status | null)[]): number;
   /**
-   * Optional, for a filter that is the only one to run this cycle: counts the live nodes by the status
-   * filter would give the pod there (into out, Status -> nodes) without filtering node by node, and returns
-   * false; or returns true, leaving out incomplete, as soon as some node passes.
+   * Optional, for a filter that is in effect the only one this cycle (see Scheduler.countedFailure): when
+   * the pod passes on no live node, fills `out` with what filtering every live node would have found and
+   * returns false; returns true when some live node may pass.
    */
-  countStatuses?(state: CycleState, pod: Pod, out: Map<Status, number>): boolean;
+  countFailures?(state: CycleState, pod: Pod, out: FailureCounts): boolean;
   /** Filter passes every node outside ClusterState.restrictedNodes (tainted NoSchedule or NoExecute, or cordoned). */
   readonly rejectsRestrictedOnly?: boolean;
   /** nodes[0..n) are the feasible nodes (the array may be longer). */

@@ -4,7 +4,7 @@ import type { ClusterState } from '../model/cluster-state.js';
 import type { Node } from '../model/node.js';
 import type { Pod } from '../model/pod.js';
 import type { Rng } from '../engine/rng.js';
-import { Code, CycleState, MAX_NODE_SCORE, status, type Plugin, type Status } from './framework.js';
+import { Code, CycleState, MAX_NODE_SCORE, status, type FailureCounts, type Plugin, type Status } from './framework.js';
 import type { Profile } from './profiles.js';
 import { eventMask, eventBit } from './queue.js';
 import { Nominator } from './nominator.js';
@@ -91,7 +91,7 @@ export class Scheduler {
   private lastReasons: ReadonlyMap<string, number> | null = null;
   private lastMask = 0;
   private lastPotential = 0;
-  private readonly statusCounts = new Map<Status, number>();
+  private readonly failureCounts: FailureCounts = { reasons: new Map(), potential: 0 };
 
   constructor(
     readonly profile: Profile,
@@ -357,16 +357,6 @@ export class Scheduler {
     return this.fromRuns(k, same, status);
   }
 
-  /** The diagnosis from counts of nodes by status (the index's answer), nodes that left the cluster added. */
-  private diagnoseCounts(counts: ReadonlyMap<Status, number>): Diagnosis {
-    let same = this.lastReasons !== null;
-    let k = 0;
-    for (const [st, c] of counts) same = this.recordRun(k++, st, c, same);
-    const removed = this.cluster.removedNodes;
-    if (removed > 0) same = this.recordRun(k++, NO_NODES, removed, same);
-    return this.fromRuns(k, same, []);
-  }
-
   /** Reasons, events and preemption's potential nodes from runs[0..k) (reused when they equal the last failure's). */
   private fromRuns(k: number, same: boolean, status: readonly (Status | null)[]): Diagnosis {
     same = same && k === this.runs;
@@ -394,9 +384,9 @@ export class Scheduler {
   /**
    * The diagnosis of a pod that fits on no node, found without filtering node by node; null when it may
    * fit somewhere, or when the cycle's filters do not allow the shortcut. It applies when one filter can
-   * count the nodes by the status it gives them (NodeResourcesFit, from the free-resource index) and
-   * every other filter that runs rejects only restricted nodes (TaintToleration, NodeUnschedulable: a
-   * tainted or cordoned node). Then every unrestricted node's status is the counting filter's, and each
+   * count what it would say of every node (NodeResourcesFit, from the free-resource index) and every
+   * other filter that runs rejects only restricted nodes (TaintToleration, NodeUnschedulable: a tainted
+   * or cordoned node). Then every unrestricted node's status is the counting filter's, and each
    * restricted node is filtered as the scan would, its status taking the place of the counted one. When
    * no node passes, this is exactly the diagnosis filtering every node gives; and such an attempt leaves
    * nextStartNodeIndex where it was (every node evaluated: start + n = start mod n).
@@ -405,28 +395,37 @@ export class Scheduler {
     let counter: Plugin | null = null;
     for (let i = 0; i < na; i++) {
       const p = active[i]!;
-      if (p.countStatuses && !counter) counter = p;
+      if (p.countFailures && !counter) counter = p;
       else if (!p.rejectsRestrictedOnly) return null;
     }
     if (!counter) return null;
     const restricted = na > 1 ? this.cluster.restrictedNodes : null;
     // Many restricted nodes: filtering them one by one costs what the scan does.
     if (restricted && restricted.size * 8 > this.cluster.nodes.length) return null;
-    const counts = this.statusCounts;
-    if (counter.countStatuses!(this.state, pod, counts)) return null;
+    const counts = this.failureCounts;
+    if (counter.countFailures!(this.state, pod, counts)) return null;
+    const reasons = counts.reasons;
+    let potential = counts.potential;
+    let mask = eventBit('NodeAdded');
+    let counterNodes = this.cluster.nodes.length - this.cluster.removedNodes;
     if (restricted) {
       for (const node of restricted) {
         const st = this.runFiltersOnly(pod, node);
-        if (st === null) return null; // cannot be: it failed the counting filter
-        const counted = counter.filter!(this.state, pod, node)!;
+        const counted = counter.filter!(this.state, pod, node);
+        if (st === null || counted === null) return null; // cannot be: no node passes the counting filter
         if (st === counted) continue;
-        const left = counts.get(counted)! - 1;
-        if (left === 0) counts.delete(counted);
-        else counts.set(counted, left);
-        counts.set(st, (counts.get(st) ?? 0) + 1);
+        addReasons(reasons, counted, -1);
+        addReasons(reasons, st, 1);
+        if (counted.code === Code.Unschedulable) potential--;
+        if (st.code === Code.Unschedulable) potential++;
+        counterNodes--;
+        mask |= this.maskOf(st.plugin);
       }
     }
-    return this.diagnoseCounts(counts);
+    if (counterNodes > 0) mask |= this.maskOf(counter.name);
+    const removed = this.cluster.removedNodes;
+    if (removed > 0) reasons.set(NO_NODES.reason, (reasons.get(NO_NODES.reason) ?? 0) + removed);
+    return { reasons, mask, nodeStatus: [], preFilterStatus: null, potential };
   }
 
   /**
@@ -554,7 +553,16 @@ export class Scheduler {
   }
 }
 
-/** Adds (or removes) a pod's requests on a node without binding it, for what-if filtering. */
+/** Counts a status's reasons (each of them, for a status with several) d times; a reason counted down to 0 goes. */
+function addReasons(reasons: Map<string, number>, st: Status, d: 1 | -1): void {
+  const list = st.reasons ?? [st.reason];
+  for (const r of list) {
+    const n = (reasons.get(r) ?? 0) + d;
+    if (n === 0) reasons.delete(r);
+    else reasons.set(r, n);
+  }
+}
+
 /** The batch form of filtering for a plugin that filters one node at a time. */
 function filterEach(
   p: Plugin,

@@ -1,14 +1,14 @@
-// The free-resource index must count nodes by NodeResourcesFit's failure mask exactly as filtering each node
-// does: this drives varied clusters (odd sizes, nodes with two pod slots, an extended resource, nodes
-// leaving) through binds and deletions, and after each change compares the index's counts with the masks
-// of the plugin's own per-node Filter for many request shapes.
+// The free-resource index must answer for NodeResourcesFit exactly as filtering each node does: whether
+// the pod fits somewhere, and if not the reasons with their node counts and the nodes where preemption
+// might help. This drives varied clusters (odd sizes, nodes with two pod slots, an extended resource on
+// some, nodes leaving and joining) through binds and deletions, and after each change compares both for
+// many request shapes.
 import { describe, expect, it } from 'vitest';
 import { RngStreams, type Rng } from '../../src/engine/rng.js';
 import type { ClusterState } from '../../src/model/cluster-state.js';
-import { resourceBit } from '../../src/model/free-index.js';
 import { PODS } from '../../src/model/resources.js';
-import { CycleState, type Status } from '../../src/scheduler/framework.js';
-import { nodeResourcesFit } from '../../src/scheduler/plugins/node-resources-fit.js';
+import { Code, CycleState, type FailureCounts } from '../../src/scheduler/framework.js';
+import { nodeResourcesFit, resourceBit } from '../../src/scheduler/plugins/node-resources-fit.js';
 import type { Pod } from '../../src/model/pod.js';
 import { addNode, makeCluster, pod } from '../helpers/builders.js';
 
@@ -36,26 +36,27 @@ function shape(c: ClusterState, rng: Rng): Pod {
   });
 }
 
-/** The plugin's own statuses, node by node: Status -> live nodes giving it, and whether any node passes. */
-function filterEach(c: ClusterState, p: Pod): { fits: boolean; counts: Map<Status, number> } {
+/** What the plugin's own Filter says node by node: whether any live node passes, the reasons counted, and the potential. */
+function filterEach(c: ClusterState, p: Pod): { fits: boolean; reasons: [string, number][]; potential: number } {
   const fit = nodeResourcesFit({ type: 'LeastAllocated', resources: [], shape: [] }, { cluster: c, rng: new RngStreams(1).get('x') });
-  const counts = new Map<Status, number>();
+  const reasons = new Map<string, number>();
   let fits = false;
+  let potential = 0;
   for (const node of c.nodes) {
     if (node.removedAt >= 0) continue;
     const st = fit.filter!(new CycleState(), p, node);
-    if (st === null) fits = true;
-    else counts.set(st, (counts.get(st) ?? 0) + 1);
+    if (st === null) {
+      fits = true;
+      continue;
+    }
+    for (const r of st.reasons ?? [st.reason]) reasons.set(r, (reasons.get(r) ?? 0) + 1);
+    if (st.code === Code.Unschedulable) potential++;
   }
-  return { fits, counts };
-}
-
-function byReason(counts: Map<Status, number>): [string, number, number][] {
-  return [...counts].map(([st, n]): [string, number, number] => [st.reason, st.code, n]).sort();
+  return { fits, reasons: [...reasons].sort(), potential };
 }
 
 describe('FreeIndex', () => {
-  it('counts nodes by failure mask as filtering each node does, through binds, deletions and removed nodes', () => {
+  it('answers as filtering each node does, through binds, deletions and nodes leaving and joining', () => {
     const rng = new RngStreams(7).get('free-index');
     let compared = 0;
     let fitting = 0;
@@ -86,11 +87,15 @@ describe('FreeIndex', () => {
         for (let q = 0; q < 5; q++) {
           const p = shape(c, rng);
           const want = filterEach(c, p);
-          const got = new Map<Status, number>();
-          const fitsSomewhere = fit.countStatuses!(new CycleState(), p, got);
+          const got: FailureCounts = { reasons: new Map(), potential: -1 };
+          const fitsSomewhere = fit.countFailures!(new CycleState(), p, got);
           expect(fitsSomewhere).toBe(want.fits);
           if (want.fits) fitting++;
-          else expect(byReason(got)).toEqual(byReason(want.counts));
+          else
+            expect({ reasons: [...got.reasons].sort(), potential: got.potential }).toEqual({
+              reasons: want.reasons,
+              potential: want.potential,
+            });
           compared++;
         }
       }
@@ -101,7 +106,7 @@ describe('FreeIndex', () => {
     expect(compared - fitting).toBeGreaterThan(200);
   });
 
-  it('gives the pod-count and each requested resource the bits NodeResourcesFit gives them', () => {
+  it('gives the pod count and each resource a bit of its own in failure masks', () => {
     expect(resourceBit(PODS)).toBe(1 << (PODS + 1));
     expect(resourceBit(0)).toBe(2);
     expect(resourceBit(40)).toBe(2 ** 41);

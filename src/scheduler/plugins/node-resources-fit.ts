@@ -3,7 +3,6 @@
 // Filter: every requested resource must fit in allocatable minus what bound pods request.
 // Score: a strategy over (resource, weight) pairs; CPU and memory use the non-zero request defaults
 // (100m, 200Mi) for pods that request none, as the scheduler does for scoring only.
-import { resourceBit } from '../../model/free-index.js';
 import { CPU, MEMORY, PODS } from '../../model/resources.js';
 import type { Node } from '../../model/node.js';
 import type { Pod } from '../../model/pod.js';
@@ -11,6 +10,12 @@ import { Code, MAX_NODE_SCORE, status, type Handle, type Plugin, type Status } f
 import { ShapeScoreCache } from '../score-cache.js';
 
 export const NODE_RESOURCES_FIT = 'NodeResourcesFit';
+const TOO_MANY_PODS = 'Too many pods';
+
+/** The bit of resource i in a failure mask (bit 0: a request exceeds the whole allocatable). */
+export function resourceBit(i: number): number {
+  return i < 29 ? 1 << (i + 1) : 2 ** (i + 1);
+}
 /** config.MaxCustomPriorityScore: shape scores run 0..10 and are scaled to 0..100. */
 export const MAX_CUSTOM_PRIORITY_SCORE = 10;
 /** Utilization is a percentage. */
@@ -74,6 +79,9 @@ export function requestedWithPod(node: Node, pod: Pod, r: number): number {
 
 export function nodeResourcesFit(args: FitArgs, handle: Handle): Plugin {
   const names = handle.cluster.resources.names;
+  // "Insufficient <resource>" per resource index, made once (resources may be added after this plugin).
+  const insufficient: string[] = [];
+  const insufficientOf = (i: number): string => (insufficient[i] ??= `Insufficient ${names[i]}`);
   // One Status per combination of failing resources, made once and keyed by a bit mask of the
   // resources (bit 0: unresolvable): fit.go reports every failing resource.
   const statuses = new Map<number, Status>();
@@ -86,8 +94,8 @@ export function nodeResourcesFit(args: FitArgs, handle: Handle): Plugin {
     let st = statuses.get(mask);
     if (!st) {
       // fit.go order: the pod count, then cpu, memory, ephemeral storage and the extended resources.
-      const reasons: string[] = mask & (2 ** (PODS + 1)) ? ['Too many pods'] : [];
-      for (let i = 0; i < names.length; i++) if (i !== PODS && mask & (2 ** (i + 1))) reasons.push(`Insufficient ${names[i]}`);
+      const reasons: string[] = mask & (2 ** (PODS + 1)) ? [TOO_MANY_PODS] : [];
+      for (let i = 0; i < names.length; i++) if (i !== PODS && mask & (2 ** (i + 1))) reasons.push(insufficientOf(i));
       // fit.go: UnschedulableAndUnresolvable when a request exceeds the node's whole allocatable.
       st = status(mask & 1 ? Code.UnschedulableAndUnresolvable : Code.Unschedulable, reasons.join(', '), NODE_RESOURCES_FIT);
       (st as { reasons?: readonly string[] }).reasons = reasons;
@@ -173,8 +181,6 @@ export function nodeResourcesFit(args: FitArgs, handle: Handle): Plugin {
     if (weights === 0) return 0;
     return round ? Math.round(total / weights) : Math.trunc(total / weights);
   };
-  // countStatuses' scratch: failure mask -> nodes.
-  const masks = new Map<number, number>();
   // The default strategies over cpu and memory depend on the pod's non-zero cpu and memory requests alone.
   const cache = cpuMemOnly ? new ShapeScoreCache() : null;
   /** Adds weight × the score of each of nodes[0..n) to totals, read back from the cache where it holds them. */
@@ -251,11 +257,26 @@ export function nodeResourcesFit(args: FitArgs, handle: Handle): Plugin {
       }
       return out;
     },
-    countStatuses(_s, pod, out) {
+    countFailures(_s, pod, out) {
       const cluster = handle.cluster;
-      if (cluster.freeIndex().count(pod.requests, requested(pod), cluster.nodes.length - cluster.removedNodes, masks)) return true;
-      out.clear();
-      for (const [mask, n] of masks) out.set(statusFor(mask), n);
+      const index = cluster.freeIndex();
+      const req = pod.requests;
+      const want = requested(pod);
+      if (index.fits(req, want)) return true;
+      // No node fits: each is short of something. A node's status lists every resource it is short of,
+      // so each reason's node count is the number of nodes short of that resource.
+      const reasons = new Map<string, number>();
+      const full = index.shortOf(PODS, 1);
+      if (full > 0) reasons.set(TOO_MANY_PODS, full);
+      for (let x = 0; x < want.length; x++) {
+        const i = want[x]!;
+        const short = index.shortOf(i, req[i]!);
+        if (short > 0) reasons.set(insufficientOf(i), short);
+      }
+      const live = cluster.nodes.length - cluster.removedNodes;
+      out.reasons = reasons;
+      // UnschedulableAndUnresolvable where a request exceeds the node's whole allocatable.
+      out.potential = live - index.tooSmall(req, want, live);
       return false;
     },
     score(_s, pod, node) {
