@@ -37,6 +37,7 @@ export interface AutoscalerConfig {
   scaleDownDelayAfterAdd: number;
   scaleDownDelayAfterDelete: number;
   scaleDownDelayAfterFailure: number;
+  unremovableNodeRecheckTimeout: number;
   maxGracefulTerminationSec: number;
   maxPodEvictionTime: number;
   maxScaleDownParallelism: number;
@@ -145,6 +146,7 @@ export function readClusterAutoscaler(c: AutoscalerConfig, doc: YamlDoc): Cluste
     initialBackoff: DEFAULT_INITIAL_NODE_GROUP_BACKOFF_MS,
     maxBackoff: DEFAULT_MAX_NODE_GROUP_BACKOFF_MS,
     backoffReset: DEFAULT_NODE_GROUP_BACKOFF_RESET_TIMEOUT_MS,
+    unremovableNodeRecheckTimeout: c.unremovableNodeRecheckTimeout,
     candidatesPoolRatio: DEFAULT_SCALE_DOWN_CANDIDATES_POOL_RATIO,
     candidatesPoolMinCount: DEFAULT_SCALE_DOWN_CANDIDATES_POOL_MIN_COUNT,
   };

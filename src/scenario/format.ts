@@ -302,6 +302,10 @@ const clusterAutoscaler = obj({
   scaleDownDelayAfterAdd: durationOf('no scale-down for this long after a scale-up (--scale-down-delay-after-add)', '10m'),
   scaleDownDelayAfterDelete: durationOf('no scale-down for this long after a node deletion (--scale-down-delay-after-delete)', '0s'),
   scaleDownDelayAfterFailure: durationOf('no scale-down for this long after a failed one (--scale-down-delay-after-failure)', '3m'),
+  unremovableNodeRecheckTimeout: durationOf(
+    'a node whose pods could not all move is not considered for removal again before this (--unremovable-node-recheck-timeout)',
+    '5m',
+  ),
   maxGracefulTerminationSec: prop(int(0), 'the most grace a pod gets when its node is drained', { default: 600 }),
   maxPodEvictionTime: durationOf('how long a refused eviction is retried before the scale-down fails', '2m'),
   maxScaleDownParallelism: prop(int(1), 'nodes being deleted at once (--max-scale-down-parallelism)', { default: 10 }),

@@ -205,4 +205,41 @@ describe('scale-down', () => {
     expect(events(table, 'RemovingNode')).toEqual([]);
     expect(summary.nodes).toBe(3);
   });
+
+  // Two 4-cpu nodes: a 3.5-cpu filler pod on one (B, 87.5%: no candidate) and a 1-cpu web pod on the other
+  // (A, 25%: a candidate whose pod has nowhere to go). At 30 min the filler is replaced by a 500m pod, so both
+  // nodes are candidates and either one's pod fits on the other: the first one checked becomes unneeded and
+  // the other keeps it. Checked in index order, that would be A if A were checked at all; but A was found
+  // unremovable before, and is not checked again until --unremovable-node-recheck-timeout (5 min) has passed
+  // since, so B is checked first and is the one removed. With a timeout of 0, A is checked first and goes.
+  it('does not simulate a node found unremovable again before the recheck timeout', () => {
+    const two = `    - {name: small, count: 2, minCount: 1, maxCount: 2, allocatable: {cpu: "4", memory: 16Gi}}`;
+    const filler = (cpu: string, at = '') => `
+  - ${at ? `at: ${at}\n    ` : ''}objects:
+      - apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: filler}
+        spec:
+          replicas: 1
+          selector: {matchLabels: {app: filler}}
+          template:
+            metadata: {labels: {app: filler}}
+            spec:
+              containers: [{name: c, image: filler, resources: {requests: {cpu: ${cpu}, memory: 1Gi}}}]`;
+    const removed = (timeout: string) => {
+      const text = scenario({ pools: two, replicas: 1, duration: '1h', extra: filler('3500m') + filler('500m', '30m') }).replace(
+        'autoscaler: {provisioningTime: 2m',
+        `autoscaler: {provisioningTime: 2m, unremovableNodeRecheckTimeout: ${timeout}`,
+      );
+      const { table } = runScenario(text);
+      const first = (name: string) => String(table('pods').find((p) => String(p.pod).startsWith(name))!.node);
+      const gone = events(table, 'RemovingNode').map((e) => String(e[1]).replace('node/', ''));
+      return { gone, web: first('web-'), filler: first('filler-') };
+    };
+    const withTimeout = removed('5m');
+    expect(withTimeout.web).not.toBe(withTimeout.filler);
+    expect(withTimeout.gone).toEqual([withTimeout.filler]);
+    const without = removed('0s');
+    expect(without.gone).toEqual([without.web]);
+  });
 });

@@ -77,6 +77,8 @@ export class ClusterAutoscalerController extends Provisioner {
   private lastScaleDownFailTime = -HOUR;
   /** Unneeded nodes, with when each was first found unneeded (unneeded/nodes.go). */
   private readonly unneeded = new Map<Node, number>();
+  /** Nodes found unremovable in simulation, with the time until which they are not checked again. */
+  private readonly unremovableUntil = new Map<Node, number>();
   private readonly actuator: ScaleDownActuator;
   /** Pods already told why they did not trigger a scale-up (one NotTriggerScaleUp each). */
   private readonly told = new Set<number>();
@@ -422,10 +424,14 @@ export class ClusterAutoscalerController extends Provisioner {
     const room = Math.max(this.opts.candidatesPoolMinCount, Math.ceil(this.opts.candidatesPoolRatio * nodes));
     const previous: Node[] = [];
     const fresh: Node[] = [];
+    // unremovable/nodes.go Update: timeouts that have passed, and nodes gone, are forgotten.
+    for (const [node, until] of this.unremovableUntil) if (until <= now || node.removedAt >= 0) this.unremovableUntil.delete(node);
     for (const g of this.groups) {
       for (const node of g.nodes) {
         if (this.actuator.deleting(node)) continue;
-        if (this.utilization(node) >= this.threshold(node)) {
+        // eligibility.go FilterOutUnremovable: a node found unremovable in simulation is not checked again
+        // before --unremovable-node-recheck-timeout (RecentlyUnremovable).
+        if (this.unremovableUntil.has(node) || this.utilization(node) >= this.threshold(node)) {
           this.unneeded.delete(node);
           continue;
         }
@@ -442,7 +448,11 @@ export class ClusterAutoscalerController extends Provisioner {
       if (this.canRemove(node, ctx, removable)) {
         removable.add(node);
         if (!this.unneeded.has(node)) this.unneeded.set(node, now);
-      } else this.unneeded.delete(node);
+      } else {
+        this.unneeded.delete(node);
+        // planner.go categorizeNodes: AddTimeout(unremovable, now + UnremovableNodeRecheckTimeout).
+        this.unremovableUntil.set(node, now + this.opts.unremovableNodeRecheckTimeout);
+      }
     }
     if (
       isScaleDownInCooldown(

@@ -55,6 +55,8 @@ export interface ClusterAutoscalerOptions {
   initialBackoff: number;
   maxBackoff: number;
   backoffReset: number;
+  /** --unremovable-node-recheck-timeout (ms): a node found unremovable in simulation is skipped this long. */
+  unremovableNodeRecheckTimeout: number;
   /** --scale-down-candidates-pool-ratio and --scale-down-candidates-pool-min-count. */
   candidatesPoolRatio: number;
   candidatesPoolMinCount: number;

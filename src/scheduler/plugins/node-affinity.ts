@@ -1,13 +1,61 @@
 // NodeAffinity: pkg/scheduler/framework/plugins/nodeaffinity/node_affinity.go (v1.36).
 // Filter: spec.nodeSelector (every label) AND required node affinity (terms ORed, expressions ANDed).
 // Score: sum of the weights of matching preferred terms, normalised by DefaultNormalizeScore.
+import type { Node } from '../../model/node.js';
+import type { PodTemplate } from '../../model/pod.js';
 import { matchNodeSelectorTerm, matchNodeSelectorTerms } from '../../model/selectors.js';
-import { Code, defaultNormalizeScore, MAX_NODE_SCORE, SKIP, status, type Plugin } from '../framework.js';
+import { Code, defaultNormalizeScore, MAX_NODE_SCORE, SKIP, status, type Handle, type Plugin, type Status } from '../framework.js';
 
 export const NODE_AFFINITY = 'NodeAffinity';
 const MISMATCH = status(Code.UnschedulableAndUnresolvable, "node(s) didn't match Pod's node affinity/selector", NODE_AFFINITY);
 
-export function nodeAffinity(): Plugin {
+/** Per node index: 0 not known yet, 1 matches, 2 does not. */
+interface Answers {
+  v: Uint8Array;
+}
+
+/** Whether the template's nodeSelector and required node affinity match the node. */
+function matches(t: PodTemplate, node: Node): boolean {
+  for (const [k, v] of t.nodeSelector) if (node.labels.get(k) !== v) return false;
+  return !t.requiredNodeAffinity || matchNodeSelectorTerms(t.requiredNodeAffinity, node.name, node.labels);
+}
+
+export function nodeAffinity(handle?: Handle): Plugin {
+  // A node's labels never change, so whether a selector and affinity match it is known once asked. Answers are
+  // kept per distinct (nodeSelector, required affinity), shared by the templates that have them, except for
+  // affinities naming nodes by field (a DaemonSet pod's, one node each: cheap to check, many of them). Only
+  // real nodes' answers are kept: a hypothetical node's index is taken again once its what-if is over.
+  const byKey = new Map<string, Answers>();
+  const byTemplate = new WeakMap<PodTemplate, Answers | null>();
+  const answersOf = (t: PodTemplate): Answers | null => {
+    let a = byTemplate.get(t);
+    if (a !== undefined) return a;
+    a = null;
+    if (handle && !(t.requiredNodeAffinity ?? []).some((term) => term.matchFields.length > 0)) {
+      const key = JSON.stringify([[...t.nodeSelector].sort(), t.requiredNodeAffinity]);
+      a = byKey.get(key) ?? null;
+      if (!a) byKey.set(key, (a = { v: new Uint8Array(64) }));
+    }
+    byTemplate.set(t, a);
+    return a;
+  };
+  const answer = (t: PodTemplate, node: Node): Status | null => {
+    const a = answersOf(t);
+    if (!a) return matches(t, node) ? null : MISMATCH;
+    const i = node.index;
+    const known = i < a.v.length ? a.v[i]! : 0;
+    if (known !== 0) return known === 1 ? null : MISMATCH;
+    const ok = matches(t, node);
+    if (!handle!.cluster.inWhatIf) {
+      if (i >= a.v.length) {
+        const grown = new Uint8Array(Math.max(i + 1, a.v.length * 2));
+        grown.set(a.v);
+        a.v = grown;
+      }
+      a.v[i] = ok ? 1 : 2;
+    }
+    return ok ? null : MISMATCH;
+  };
   return {
     name: NODE_AFFINITY,
     events: ['NodeAdded'],
@@ -16,10 +64,18 @@ export function nodeAffinity(): Plugin {
       return t.nodeSelector.size === 0 && t.requiredNodeAffinity === null ? SKIP : null;
     },
     filter(_s, pod, node) {
+      return answer(pod.template, node);
+    },
+    filterBatch(_s, pod, nodes, cand, count, status) {
       const t = pod.template;
-      for (const [k, v] of t.nodeSelector) if (node.labels.get(k) !== v) return MISMATCH;
-      if (t.requiredNodeAffinity && !matchNodeSelectorTerms(t.requiredNodeAffinity, node.name, node.labels)) return MISMATCH;
-      return null;
+      let out = 0;
+      for (let j = 0; j < count; j++) {
+        const idx = cand[j]!;
+        const st = answer(t, nodes[idx]!);
+        if (st === null) cand[out++] = idx;
+        else status[idx] = st;
+      }
+      return out;
     },
     preScore(_s, pod) {
       return pod.template.preferredNodeAffinity.length === 0 ? SKIP : null;

@@ -157,9 +157,9 @@ export class SelectorIndex {
   }
 }
 
-/** Per pod template: the indexes that count its pods (for one indexVersion), and how many of its pods count. */
+/** Per pod template: the indexes that count its pods (of the first `seen` made), and how many of its pods count. */
 interface TemplateCounts {
-  version: number;
+  seen: number;
   list: SelectorIndex[];
   pods: number;
 }
@@ -183,7 +183,8 @@ export class PodCounts {
    * index that matches none of them starts empty, without a scan of the bound pods.
    */
   private readonly counting = new Map<PodTemplate, Pod>();
-  private indexVersion = 0;
+  /** The indexes in the order they were made (they are never dropped): a template's list is brought up to date from where it stopped. */
+  private readonly indexList: SelectorIndex[] = [];
   /** Bumped whenever a node is added or removed (for caches of node groups). */
   nodesVersion = 0;
   /** Bumped whenever a node's taints change (node groups of constraints with nodeTaintsPolicy Honor depend on them). */
@@ -220,12 +221,11 @@ export class PodCounts {
   /** The template's entry, its list of indexes up to date (pods of one template match alike). */
   private entry(pod: Pod): TemplateCounts {
     let c = this.byTemplate.get(pod.template);
-    if (!c) this.byTemplate.set(pod.template, (c = { version: -1, list: [], pods: 0 }));
-    if (c.version !== this.indexVersion) {
-      const list: SelectorIndex[] = [];
-      for (const ix of this.indexes.values()) if (podMatches(ix.selector, ix.namespaces, pod)) list.push(ix);
-      c.version = this.indexVersion;
-      c.list = list;
+    if (!c) this.byTemplate.set(pod.template, (c = { seen: 0, list: [], pods: 0 }));
+    const all = this.indexList;
+    for (; c.seen < all.length; c.seen++) {
+      const ix = all[c.seen]!;
+      if (podMatches(ix.selector, ix.namespaces, pod)) c.list.push(ix);
     }
     return c;
   }
@@ -301,7 +301,7 @@ export class PodCounts {
           }
       }
       this.indexes.set(id, ix);
-      this.indexVersion++;
+      this.indexList.push(ix);
     }
     return ix;
   }
