@@ -1,5 +1,5 @@
 // Runs the benchmarks: all of them, or those named on argv (`npm run bench -- engine sched`); `--quick` uses
-// fewer repetitions, customers and pods. Figures are ratios against baselines measured in the same run; a missed
+// fewer repetitions, customers and pods; `--long` adds the scale benchmark's largest runs. Figures are ratios against baselines measured in the same run; a missed
 // target prints MISS, and only a broken invariant makes the exit code non-zero.
 import os from 'node:os';
 import { benchAutoscale } from './autoscale.js';
@@ -7,12 +7,13 @@ import { benchEngine } from './engine.js';
 import { benchFailures } from './failures.js';
 import { benchMmc } from './mmc.js';
 import { benchOverload } from './overload.js';
+import { benchScale } from './scale.js';
 import { benchSched } from './sched.js';
 import { benchSweep } from './sweep.js';
 import { benchFluid, benchTraffic } from './traffic.js';
 import type { BenchOptions, BenchResult } from './util.js';
 
-const BENCHES: Record<string, (o: BenchOptions) => BenchResult | Promise<BenchResult>> = {
+const BENCHES: Record<string, (o: BenchOptions & { long?: boolean }) => BenchResult | Promise<BenchResult>> = {
   engine: benchEngine,
   failures: benchFailures,
   mmc: benchMmc,
@@ -22,14 +23,19 @@ const BENCHES: Record<string, (o: BenchOptions) => BenchResult | Promise<BenchRe
   fluid: benchFluid,
   autoscale: benchAutoscale,
   overload: benchOverload,
+  scale: benchScale,
 };
 
 async function main(argv: string[]): Promise<number> {
   const quick = argv.includes('--quick');
+  // --long: the scale benchmark's 10,000-node point and its week at 5,000 nodes (many minutes).
+  const long = argv.includes('--long');
   const names = argv.filter((a) => !a.startsWith('--'));
   const unknown = names.filter((n) => !(n in BENCHES));
   if (unknown.length > 0) {
-    console.error(`unknown benchmark ${unknown.join(', ')}; expected one of ${Object.keys(BENCHES).join(', ')} (and optionally --quick)`);
+    console.error(
+      `unknown benchmark ${unknown.join(', ')}; expected one of ${Object.keys(BENCHES).join(', ')} (and optionally --quick or --long)`,
+    );
     return 2;
   }
   const selected = names.length > 0 ? names : Object.keys(BENCHES);
@@ -49,7 +55,7 @@ async function main(argv: string[]): Promise<number> {
   const t0 = performance.now();
   for (const name of selected) {
     const t = performance.now();
-    results.push(await BENCHES[name]!({ quick }));
+    results.push(await BENCHES[name]!({ quick, long }));
     console.log(`[${name}: ${((performance.now() - t) / 1000).toFixed(1)} s]`);
   }
 

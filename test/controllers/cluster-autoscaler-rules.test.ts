@@ -39,6 +39,7 @@ import {
   getPodsToMove,
   INITIAL_SCALE_TIME_OFFSET_MS,
   isScaleDownInCooldown,
+  unneededNodesLimit,
   isUtilizationError,
   leastNodesBestOptions,
   leastWasteBestOptions,
@@ -264,6 +265,20 @@ describe('scale-down eligibility (eligibility.go, unneeded/nodes.go)', () => {
   };
   const start = TEST_TIME - INITIAL_SCALE_TIME_OFFSET_MS;
   // [name, last scale-up, last delete, last failure, in cool-down]
+  // planner_test.go TestUpdateClusterStatUnneededNodesLimit (the non-atomic cases): previously unneeded nodes,
+  // --max-scale-down-parallelism, unneeded time, loop interval -> nodes found unneeded (of 100, all removable).
+  it.each<[string, number, number, number, number, number]>([
+    ['no unneeded, default settings', 0, 10, MINUTE, 10 * SECOND, 20],
+    ['some unneeded, default settings', 3, 10, MINUTE, 10 * SECOND, 23],
+    ['max unneeded, default settings', 70, 10, MINUTE, 10 * SECOND, 70],
+    ['too many unneeded, default settings', 77, 10, MINUTE, 10 * SECOND, 70],
+    ['instant kill nodes', 0, 10, 0, 10 * SECOND, 20],
+    ['quick loops', 13, 10, MINUTE, 1 * SECOND, 33],
+    ['slow loops', 13, 10, MINUTE, 30 * SECOND, 30],
+  ])('unneededNodesLimit: %s', (_name, previously, parallelism, unneededTime, interval, want) => {
+    expect(Math.min(100, unneededNodesLimit(previously, parallelism, unneededTime, interval))).toBe(want);
+  });
+
   it.each<[string, number, number, number, boolean]>([
     ['fresh start: no cool-down', start, start, start, false],
     ['9m after a scale-up', TEST_TIME - 9 * MINUTE, start, start, true],

@@ -29,13 +29,13 @@ import { addTemplateNode } from './template.js';
 import { ScaleDownActuator, STATUS_CONFIG_MAP } from './actuation.js';
 import { chainBestOption, type ExpanderContext } from './chain.js';
 import { defaultRules, type DrainabilityRule, type DrainContext } from './drain.js';
-import { isScaleDownInCooldown, unremovableReason, type UnremovableReason } from './eligibility.js';
+import { isScaleDownInCooldown, unneededNodesLimit, unremovableReason, type UnremovableReason } from './eligibility.js';
 import { binpackingEstimate, calculatePodScore, decreasingPodOrder, estimationNodeLimit, type EstimationSnapshot } from './estimator.js';
 import type { ExpansionOption, TemplateNodeView } from './expanders.js';
 import type { ProvisionerDeps, ProvisionerFigures } from './options.js';
 import { getPodsToMove } from './pods-to-move.js';
 import { simplePreferredNode, type PricingModel } from './price.js';
-import { controllerViews, gpuResource, pdbViews, podView, resourceList } from './views.js';
+import { cachedPodView, controllerViews, gpuResource, pdbViews, resourceList } from './views.js';
 import { calculate, isUtilizationError } from './utilization.js';
 
 /** A node pool the autoscaler may resize (cloudprovider.NodeGroup). */
@@ -77,6 +77,9 @@ export class ClusterAutoscalerController extends Provisioner {
   private lastScaleDownFailTime = -HOUR;
   /** Unneeded nodes, with when each was first found unneeded (unneeded/nodes.go). */
   private readonly unneeded = new Map<Node, number>();
+  /** planner.go latestUpdate and minUpdateInterval (which starts at the unneeded time). */
+  private latestUpdate = -Infinity;
+  private minUpdateInterval: number;
   /** Nodes found unremovable in simulation, with the time until which they are not checked again. */
   private readonly unremovableUntil = new Map<Node, number>();
   private readonly actuator: ScaleDownActuator;
@@ -94,6 +97,8 @@ export class ClusterAutoscalerController extends Provisioner {
   constructor(d: ProvisionerDeps) {
     super(d);
     const { sim, cluster, opts, pools } = d;
+    // planner.go New: minUpdateInterval starts at the unneeded time (1 ns if that is 0).
+    this.minUpdateInterval = opts.nodeGroup.scaleDownUnneededTime > 0 ? opts.nodeGroup.scaleDownUnneededTime : 1e-6;
     for (const p of pools) {
       if (p.maxCount === null) continue;
       const g: NodeGroup = {
@@ -406,7 +411,7 @@ export class ClusterAutoscalerController extends Provisioner {
       allocatable: resourceList(node.allocatable, space),
       ...(gpu >= 0 ? { gpuConfig: { extendedResourceName: space.names[gpu]! } } : {}),
     };
-    const pods = node.pods.map((p) => podView(this.cluster, p, resourceList(p.requests, space)));
+    const pods = node.pods.map((p) => cachedPodView(this.cluster, p));
     const r = calculate(view, pods, true, false, this.sim.now);
     return isUtilizationError(r) ? 0 : r.utilization;
   }
@@ -422,6 +427,16 @@ export class ClusterAutoscalerController extends Provisioner {
     // new ones only up to the candidates pool (--scale-down-candidates-pool-ratio / -min-count).
     const nodes = this.cluster.nodes.length - this.cluster.removedNodes;
     const room = Math.max(this.opts.candidatesPoolMinCount, Math.ceil(this.opts.candidatesPoolRatio * nodes));
+    // planner.go UpdateClusterState: the shortest interval between updates seen so far (from the unneeded time).
+    const interval = now - this.latestUpdate;
+    if (interval > 0 && interval < this.minUpdateInterval) this.minUpdateInterval = interval;
+    this.latestUpdate = now;
+    const limit = unneededNodesLimit(
+      this.unneeded.size,
+      this.opts.maxScaleDownParallelism,
+      this.opts.nodeGroup.scaleDownUnneededTime,
+      this.minUpdateInterval,
+    );
     const previous: Node[] = [];
     const fresh: Node[] = [];
     // unremovable/nodes.go Update: timeouts that have passed, and nodes gone, are forgotten.
@@ -445,6 +460,11 @@ export class ClusterAutoscalerController extends Provisioner {
     const ctx: DrainContext = { now, pdbs: pdbViews(this.cluster), controllers: controllerViews(this.cluster) };
     const removable = new Set<Node>();
     for (const node of candidates) {
+      // planner.go categorizeNodes: past the limit, candidates are skipped (and so not unneeded).
+      if (removable.size >= limit) {
+        this.unneeded.delete(node);
+        continue;
+      }
       if (this.canRemove(node, ctx, removable)) {
         removable.add(node);
         if (!this.unneeded.has(node)) this.unneeded.set(node, now);
@@ -471,9 +491,8 @@ export class ClusterAutoscalerController extends Provisioner {
 
   /** simulator/cluster.go SimulateNodeRemoval: the node's pods may move, and each finds room on another node. */
   private canRemove(node: Node, ctx: DrainContext, removable: ReadonlySet<Node>): boolean {
-    const space = this.cluster.resources;
     const live = node.pods.slice();
-    const views = live.map((p) => podView(this.cluster, p, resourceList(p.requests, space)));
+    const views = live.map((p) => cachedPodView(this.cluster, p));
     const moved = getPodsToMove(views, ctx, this.rules);
     if ('blockingPod' in moved) return false;
     const toMove = new Set(moved.pods);

@@ -115,10 +115,14 @@ export const longTerminatingRule: DrainabilityRule = {
   drainable: (ctx, pod) => (isPodLongTerminating(pod, ctx.now) ? SKIP : UNDEFINED),
 };
 
+const groups = new Map<string, string | undefined>();
 function groupOf(apiVersion: string | undefined): string | undefined {
-  const parts = (apiVersion ?? '').split('/');
-  if (parts.length > 2) return undefined;
-  return parts.length === 2 ? parts[0] : '';
+  const v = apiVersion ?? '';
+  if (groups.has(v)) return groups.get(v);
+  const parts = v.split('/');
+  const g = parts.length > 2 ? undefined : parts.length === 2 ? parts[0] : '';
+  groups.set(v, g);
+  return g;
 }
 
 /**
@@ -127,6 +131,11 @@ function groupOf(apiVersion: string | undefined): string | undefined {
  * only when controlled by an apps DaemonSet.
  */
 export function replicaCountRule(minReplicaCount: number): DrainabilityRule {
+  const get = (ctx: DrainContext, kind: string, ns: string, name: string) => ctx.controllers?.get(controllerKey(kind, ns, name));
+  const p = (pod: CAPodView) => `${pod.namespace}/${pod.name}`;
+  const notFound = (resource: string, name: string) => `${resource} "${name}" not found`;
+  const tooFew = (pod: CAPodView, replicas: number) =>
+    blocked('MinReplicasReached', `replication controller for ${p(pod)} has too few replicas spec: ${replicas} min: ${minReplicaCount}`);
   return {
     name: 'ReplicaCount',
     drainable(ctx, pod) {
@@ -135,33 +144,35 @@ export function replicaCountRule(minReplicaCount: number): DrainabilityRule {
       const group = groupOf(ref.apiVersion);
       if (group === undefined) return UNDEFINED;
       const ns = pod.namespace;
-      const p = `${ns}/${pod.name}`;
-      const get = (kind: string) => ctx.controllers?.get(controllerKey(kind, ns, ref.name));
-      const notFound = (resource: string) => `${resource} "${ref.name}" not found`;
-      const tooFew = (replicas: number) =>
-        blocked('MinReplicasReached', `replication controller for ${p} has too few replicas spec: ${replicas} min: ${minReplicaCount}`);
       if (ref.kind === 'ReplicationController') {
-        const rc = get(ref.kind);
+        const rc = get(ctx, ref.kind, ns, ref.name);
         if (!rc)
           return blocked(
             'ControllerNotFound',
-            `replication controller for ${p} is not available, err: ${notFound('replicationcontrollers')}`,
+            `replication controller for ${p(pod)} is not available, err: ${notFound('replicationcontrollers', ref.name)}`,
           );
-        if (rc.replicas !== undefined && rc.replicas < minReplicaCount) return tooFew(rc.replicas);
+        if (rc.replicas !== undefined && rc.replicas < minReplicaCount) return tooFew(pod, rc.replicas);
       } else if (isDaemonSetPod(pod)) {
         if (group !== 'apps' || ref.kind !== 'DaemonSet') return UNDEFINED;
-        if (!get('DaemonSet'))
-          return blocked('ControllerNotFound', `daemonset for ${p} is not present, err: ${notFound('daemonsets.apps')}`);
+        if (!get(ctx, 'DaemonSet', ns, ref.name))
+          return blocked('ControllerNotFound', `daemonset for ${p(pod)} is not present, err: ${notFound('daemonsets.apps', ref.name)}`);
       } else if (ref.kind === 'Job') {
-        if (!get('Job')) return blocked('ControllerNotFound', `job for ${p} is not available: err: ${notFound('jobs.batch')}`);
+        if (!get(ctx, 'Job', ns, ref.name))
+          return blocked('ControllerNotFound', `job for ${p(pod)} is not available: err: ${notFound('jobs.batch', ref.name)}`);
       } else if (ref.kind === 'ReplicaSet') {
-        const rs = get('ReplicaSet');
+        const rs = get(ctx, 'ReplicaSet', ns, ref.name);
         if (!rs)
-          return blocked('ControllerNotFound', `replication controller for ${p} is not available, err: ${notFound('replicasets.apps')}`);
-        if (rs.replicas !== undefined && rs.replicas < minReplicaCount) return tooFew(rs.replicas);
+          return blocked(
+            'ControllerNotFound',
+            `replication controller for ${p(pod)} is not available, err: ${notFound('replicasets.apps', ref.name)}`,
+          );
+        if (rs.replicas !== undefined && rs.replicas < minReplicaCount) return tooFew(pod, rs.replicas);
       } else if (ref.kind === 'StatefulSet') {
-        if (!get('StatefulSet'))
-          return blocked('ControllerNotFound', `statefulset for ${p} is not available: err: ${notFound('statefulsets.apps')}`);
+        if (!get(ctx, 'StatefulSet', ns, ref.name))
+          return blocked(
+            'ControllerNotFound',
+            `statefulset for ${p(pod)} is not available: err: ${notFound('statefulsets.apps', ref.name)}`,
+          );
       }
       return UNDEFINED;
     },

@@ -156,3 +156,22 @@ export function isScaleDownInCooldown(t: ScaleDownTimes, d: ScaleDownDelays, now
     t.lastScaleDownDeleteTime + d.scaleDownDelayAfterDelete > now
   );
 }
+
+/**
+ * core/scaledown/planner/planner.go unneededNodesLimit: how many nodes one loop may find removable before it
+ * stops simulating. With N = --max-scale-down-parallelism: the nodes unneeded after the last loop plus 2N (N
+ * to remove now and N more to spare), at most N × (unneeded time ÷ the shortest interval between loops) + N,
+ * since no more could be removed before they had been unneeded long enough (Go integer division of durations).
+ */
+export function unneededNodesLimit(
+  unneeded: number,
+  maxScaleDownParallelism: number,
+  scaleDownUnneededTime: number,
+  minUpdateInterval: number,
+): number {
+  const n = maxScaleDownParallelism;
+  const limit = unneeded + n + n;
+  const u = Math.max(scaleDownUnneededTime, minUpdateInterval);
+  const upperBound = n * Math.trunc(u / minUpdateInterval) + n;
+  return Math.min(limit, upperBound);
+}

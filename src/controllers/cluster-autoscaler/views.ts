@@ -40,6 +40,17 @@ export function podView(cluster: ClusterState, pod: Pod, requests: ResourceList)
   };
 }
 
+const viewCache = new WeakMap<Pod, { phase: string; deletion: number; view: CAPodView }>();
+
+/** podView with the pod's own requests, made again only when its phase or deletion changed (nothing else in it does). */
+export function cachedPodView(cluster: ClusterState, pod: Pod): CAPodView {
+  const c = viewCache.get(pod);
+  if (c && c.phase === pod.phase && c.deletion === pod.deletionTimestamp) return c.view;
+  const view = podView(cluster, pod, resourceList(pod.requests, cluster.resources));
+  viewCache.set(pod, { phase: pod.phase, deletion: pod.deletionTimestamp, view });
+  return view;
+}
+
 /** The PDBs as the drain rules read them (status.disruptionsAllowed as the disruption controller keeps it). */
 export function pdbViews(cluster: ClusterState): PdbView[] {
   return cluster.budgets.map((b) => ({ namespace: b.namespace, selector: b.selector, disruptionsAllowed: b.status.disruptionsAllowed }));
