@@ -108,6 +108,13 @@ export class ClusterState {
   removedNodes = 0;
   /** How many nodes hold each image (for ImageLocality), kept incrementally. */
   readonly imageNodeCount = new Map<string, number>();
+  /** Per image: 1 at the index of each node holding it (images are never removed from a node). */
+  private readonly imageNodes = new Map<string, Uint8Array>();
+
+  /** Which nodes hold the image, by node index (0 or past the end: not held); undefined when no node does. */
+  nodesWithImage(name: string): Uint8Array | undefined {
+    return this.imageNodes.get(name);
+  }
   private nextPodId = 0;
   private readonly watchers: { rank: number; w: Watcher | WatchHandlers }[] = [];
   private dispatch: Dispatch = dispatchOf([]);
@@ -620,6 +627,14 @@ export class ClusterState {
       if (images.has(img.name)) continue;
       images.add(img.name);
       this.imageNodeCount.set(img.name, (this.imageNodeCount.get(img.name) ?? 0) + 1);
+      const at = pod.node.index;
+      let on = this.imageNodes.get(img.name);
+      if (!on || on.length <= at) {
+        const grown = new Uint8Array(Math.max(at + 1, this.nodes.length, (on?.length ?? 0) * 2));
+        if (on) grown.set(on);
+        this.imageNodes.set(img.name, (on = grown));
+      }
+      on[at] = 1;
     }
     this.emit('PodRunning', pod, pod.node);
   }

@@ -200,6 +200,20 @@ export class InvariantChecker {
     for (const [img, count] of c.imageNodeCount)
       if ((images.get(img) ?? 0) !== count) report(`image ${img}: imageNodeCount is ${count}, but ${images.get(img) ?? 0} nodes hold it`);
     for (const [img, count] of images) if (!c.imageNodeCount.has(img)) report(`image ${img} on ${count} node(s) is not counted`);
+    for (const node of c.nodes)
+      for (const img of node.images)
+        if (c.nodesWithImage(img)?.[node.index] !== 1) report(`image ${img} on node ${node.name} is missing from nodesWithImage`);
+    for (const [img, count] of c.imageNodeCount) {
+      const on = c.nodesWithImage(img);
+      const marked = on ? on.reduce((n, x) => n + x, 0) : 0;
+      if (marked !== count) report(`image ${img}: nodesWithImage marks ${marked} nodes, imageNodeCount is ${count}`);
+    }
+    // Restricted nodes (TaintToleration and NodeUnschedulable may reject only these).
+    for (const node of c.nodes) {
+      const restricted = node.removedAt < 0 && (node.unschedulable || node.taints.some((t) => t.effect !== 'PreferNoSchedule'));
+      if (restricted !== c.restrictedNodes.has(node))
+        report(`node ${node.name} is ${restricted ? '' : 'not '}restricted, restrictedNodes says otherwise`);
+    }
     return onLists;
   }
 

@@ -51,18 +51,20 @@ export function daemonPodTolerations(hostNetwork: boolean): Toleration[] {
  * node (its node selector and required affinity match, and it tolerates the node's NoSchedule and
  * NoExecute taints), and whether one there may stay (the affinity matches and NoExecute is tolerated).
  */
+const RUN = Object.freeze({ shouldRun: true, shouldContinueRunning: true });
+const STAY = Object.freeze({ shouldRun: false, shouldContinueRunning: true });
+const NOT = Object.freeze({ shouldRun: false, shouldContinueRunning: false });
+
 export function nodeShouldRunDaemonPod(template: PodTemplate, node: Node): { shouldRun: boolean; shouldContinueRunning: boolean } {
-  for (const [k, v] of template.nodeSelector) if (node.labels.get(k) !== v) return { shouldRun: false, shouldContinueRunning: false };
-  if (template.requiredNodeAffinity && !matchNodeSelectorTerms(template.requiredNodeAffinity, node.name, node.labels)) {
-    return { shouldRun: false, shouldContinueRunning: false };
-  }
+  for (const [k, v] of template.nodeSelector) if (node.labels.get(k) !== v) return NOT;
+  if (template.requiredNodeAffinity && !matchNodeSelectorTerms(template.requiredNodeAffinity, node.name, node.labels)) return NOT;
   let schedule = true;
   for (const taint of node.taints) {
     if (taint.effect === 'PreferNoSchedule' || tolerated(template.tolerations, taint)) continue;
-    if (taint.effect === 'NoExecute') return { shouldRun: false, shouldContinueRunning: false };
+    if (taint.effect === 'NoExecute') return NOT;
     schedule = false;
   }
-  return { shouldRun: schedule, shouldContinueRunning: true };
+  return schedule ? RUN : STAY;
 }
 
 interface Managed {

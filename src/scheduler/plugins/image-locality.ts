@@ -20,13 +20,16 @@ export function imageLocalityScore(sumScores: number, numContainers: number): nu
 export function imageLocality(_args: Record<string, unknown>, handle: Handle): Plugin {
   // PreScore's results for the current cycle.
   let spread: number[] = [];
+  /** Per image of the pod: which nodes hold it, by node index (ClusterState.nodesWithImage). */
+  let holders: (Uint8Array | undefined)[] = [];
   let anywhere = false;
   const score = (imgs: PodTemplate['images'], node: Node): number => {
     if (imgs.length === 0) return 0;
     let sum = 0;
+    const at = node.index;
     for (let i = 0; i < imgs.length; i++) {
-      const img = imgs[i]!;
-      if (node.images.has(img.name)) sum += Math.trunc(img.sizeBytes * spread[i]!);
+      const on = holders[i];
+      if (on !== undefined && at < on.length && on[at] === 1) sum += Math.trunc(imgs[i]!.sizeBytes * spread[i]!);
     }
     return imageLocalityScore(sum, imgs.length);
   };
@@ -36,6 +39,7 @@ export function imageLocality(_args: Record<string, unknown>, handle: Handle): P
       // The fraction of nodes holding each image (upstream keeps these counts in its snapshot, as we do).
       const { nodes, imageNodeCount } = handle.cluster;
       spread = pod.template.images.map((img) => (nodes.length ? (imageNodeCount.get(img.name) ?? 0) / nodes.length : 0));
+      holders = pod.template.images.map((img) => handle.cluster.nodesWithImage(img.name));
       anywhere = spread.some((x) => x > 0);
       // No node holds any of the images, or every node holds all of them: every node scores the same,
       // which changes no ranking and no tie.
