@@ -88,6 +88,11 @@ export interface Plugin {
    */
   readonly events?: readonly ClusterEventType[];
   preFilter?(state: CycleState, pod: Pod): Status | null;
+  /**
+   * PreFilterResult: when PreFilter passed, the names of the only nodes the pod may fit (null: every node).
+   * Nodes not named are not filtered at all (schedule_one.go findNodesThatFitPod).
+   */
+  preFilterNodes?(pod: Pod): readonly string[] | null;
   filter?(state: CycleState, pod: Pod, node: Node): Status | null;
   /**
    * Optional batch form of filter: keeps, in order, the node indices cand[0..count) that pass, records

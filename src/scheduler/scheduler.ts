@@ -54,6 +54,15 @@ export interface Attempt {
 
 const NO_NODES = status(Code.UnschedulableAndUnresolvable, 'no nodes available to schedule pods', '');
 
+/** schedule_one.go: the status of the nodes a PreFilterResult leaves out (one Status per plugin, shared). */
+const absentStatuses = new Map<string, Status>();
+function absentStatus(plugin: string): Status {
+  let st = absentStatuses.get(plugin);
+  if (!st)
+    absentStatuses.set(plugin, (st = status(Code.UnschedulableAndUnresolvable, `node(s) didn't satisfy plugin(s) [${plugin}]`, plugin)));
+  return st;
+}
+
 export class Scheduler {
   /** Checks every normalised score is within 0..MAX_NODE_SCORE (the test suite turns it on; off in runs for speed). */
   static checkScores = false;
@@ -233,12 +242,23 @@ export class Scheduler {
     // (The list is kept and overwritten: emptying an array frees its storage.)
     const active = this.active;
     let na = 0;
+    /** The PreFilterResult: the only nodes (by name) worth filtering, or null for all. */
+    let only: readonly string[] | null = null;
+    let restrictedBy = '';
     this.activeCount = 0;
     for (let i = 0; i < filters.length; i++) {
       const p = filters[i]!;
       const st = p.preFilter ? p.preFilter(state, pod) : null;
       if (st !== null && st.code !== Code.Skip) return this.fail(st, this.filterMasks[i]! | eventBit('NodeAdded'), 0);
       if (st === null && p.filter) active[na++] = p;
+      if (st === null && p.preFilterNodes) {
+        // framework.go RunPreFilterPlugins: PreFilterResults merge by intersection.
+        const names = p.preFilterNodes(pod);
+        if (names) {
+          only = only === null ? names : only.filter((x) => names.includes(x));
+          restrictedBy = p.name;
+        }
+      }
     }
     this.activeCount = na;
 
@@ -250,6 +270,7 @@ export class Scheduler {
 
     const selection = this.profile.spec.selection;
     const first = selection === 'first';
+    if (only !== null) return this.scheduleAmong(pod, only, restrictedBy, first);
     if (Scheduler.countFailures && this.nominator.size === 0 && this.noDryRun(pod)) {
       const diagnosis = this.countedFailure(pod, active, na);
       if (diagnosis) {
@@ -333,6 +354,52 @@ export class Scheduler {
     feasible.length = m;
     if (m === 0) return { node: null, feasible: 0, evaluated, diagnosis };
     // schedule_one.go: with one feasible node there is nothing to score.
+    const node = m === 1 ? feasible[0]! : this.prioritizeAndSelect(pod, feasible, m);
+    return { node, feasible: m, evaluated, diagnosis: null };
+  }
+
+  /**
+   * schedule_one.go findNodesThatFitPod with a PreFilterResult: only the named nodes are filtered (in the order
+   * named; upstream ranges over a set, in no fixed order), from nextStartNodeIndex modulo their number; every
+   * other node is "absent", UnschedulableAndUnresolvable. nextStartNodeIndex then advances by the nodes
+   * processed, modulo all nodes.
+   */
+  private scheduleAmong(pod: Pod, names: readonly string[], plugin: string, first: boolean): Attempt {
+    const all = this.cluster.nodes;
+    const n = all.length;
+    const nodes: Node[] = [];
+    for (const name of names) {
+      const node = this.cluster.nodeByName.get(name);
+      if (node && !nodes.includes(node)) nodes.push(node);
+    }
+    const ns = nodes.length;
+    const pct = this.profile.spec.percentageOfNodesToScore ?? this.percentageOfNodesToScore;
+    const toFind =
+      first || (this.profile.spec.selection === 'score' && this.profile.scorers.length === 0) ? 1 : numFeasibleNodesToFind(pct, ns);
+    const start = first || ns === 0 ? 0 : this.nextStartNodeIndex % ns;
+    const status = this.statusOf(n);
+    if (this.feasibleIdx.length < n) this.feasibleIdx = new Int32Array(n);
+    const feasible = this.feasible;
+    let m = 0;
+    let evaluated = 0;
+    for (let k = 0; k < ns && m < toFind; k++) {
+      const node = nodes[(start + k) % ns]!;
+      evaluated++;
+      const st = this.runFilters(pod, node);
+      if (st === null) {
+        this.feasibleIdx[m] = node.index;
+        feasible[m++] = node;
+      } else status[node.index] = st;
+    }
+    if (!first && n > 0) this.nextStartNodeIndex = (this.nextStartNodeIndex + evaluated) % n;
+    feasible.length = m;
+    if (m === 0) {
+      const absent = absentStatus(plugin);
+      const evaluatedNodes = new Set<Node>();
+      for (let k = 0; k < evaluated; k++) evaluatedNodes.add(nodes[(start + k) % ns]!);
+      for (const node of all) if (!evaluatedNodes.has(node)) status[node.index] = node.removedAt >= 0 ? NO_NODES : absent;
+      return { node: null, feasible: 0, evaluated, diagnosis: this.diagnose(status, n) };
+    }
     const node = m === 1 ? feasible[0]! : this.prioritizeAndSelect(pod, feasible, m);
     return { node, feasible: m, evaluated, diagnosis: null };
   }

@@ -78,6 +78,58 @@ describe('Scheduler', () => {
     expect(s.nextStartNodeIndex).toBe(840);
   });
 
+  // schedule_one.go findNodesThatFitPod with NodeAffinity's PreFilterResult (a DaemonSet pod's affinity to
+  // metadata.name): only the named node is filtered, nextStartNodeIndex advances by the one node processed, and
+  // on failure every other node is absent, "node(s) didn't satisfy plugin(s) [NodeAffinity]".
+  it('filters only the nodes a required affinity names by metadata.name', () => {
+    const cluster = makeCluster(nodes(200));
+    const s = scheduler(cluster, 'default');
+    const pinned = (name: string, cpu: string) =>
+      pod(cluster, {
+        cpu,
+        requiredNodeAffinity: [{ matchExpressions: [], matchFields: [{ key: 'metadata.name', operator: 'In', values: [name] }] }],
+      });
+    s.nextStartNodeIndex = 7;
+    const r = s.schedule(pinned('n150', '100m'));
+    expect([r.node!.name, r.evaluated, r.feasible]).toEqual(['n150', 1, 1]);
+    expect(s.nextStartNodeIndex).toBe(8);
+    const failed = s.schedule(pinned('n3', '5'));
+    expect(failed.node).toBeNull();
+    expect(failed.evaluated).toBe(1);
+    expect(s.nextStartNodeIndex).toBe(9);
+    expect([...failed.diagnosis!.reasons].sort()).toEqual([
+      ['Insufficient cpu', 1],
+      ["node(s) didn't satisfy plugin(s) [NodeAffinity]", 199],
+    ]);
+    // Terms whose metadata.name requirements leave no node: rejected at PreFilter.
+    const conflict = s.schedule(
+      pod(cluster, {
+        cpu: '100m',
+        requiredNodeAffinity: [
+          {
+            matchExpressions: [],
+            matchFields: [
+              { key: 'metadata.name', operator: 'In', values: ['n1'] },
+              { key: 'metadata.name', operator: 'In', values: ['n2'] },
+            ],
+          },
+        ],
+      }),
+    );
+    expect(conflict.diagnosis!.preFilterStatus!.reason).toBe('pod affinity terms conflict');
+    // A term without a metadata.name requirement lets every node through.
+    const open = s.schedule(
+      pod(cluster, {
+        cpu: '100m',
+        requiredNodeAffinity: [
+          { matchExpressions: [], matchFields: [{ key: 'metadata.name', operator: 'In', values: ['n1'] }] },
+          { matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: ['z0'] }], matchFields: [] },
+        ],
+      }),
+    );
+    expect(open.evaluated).toBeGreaterThan(1);
+  });
+
   it('breaks ties uniformly at random from its own stream', () => {
     const counts = new Map<string, number>();
     const cluster = makeCluster(nodes(4));

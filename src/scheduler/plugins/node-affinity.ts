@@ -8,6 +8,8 @@ import { Code, defaultNormalizeScore, MAX_NODE_SCORE, SKIP, status, type Handle,
 
 export const NODE_AFFINITY = 'NodeAffinity';
 const MISMATCH = status(Code.UnschedulableAndUnresolvable, "node(s) didn't match Pod's node affinity/selector", NODE_AFFINITY);
+/** node_affinity.go errReasonConflict: the terms name nodes by metadata.name, and no node is in every one of a term's requirements. */
+const CONFLICT = status(Code.UnschedulableAndUnresolvable, 'pod affinity terms conflict', NODE_AFFINITY);
 
 /** Per node index: 0 not known yet, 1 matches, 2 does not. */
 interface Answers {
@@ -56,12 +58,45 @@ export function nodeAffinity(handle?: Handle): Plugin {
     }
     return ok ? null : MISMATCH;
   };
+  // node_affinity.go PreFilter: the nodes required affinity names by metadata.name, per template.
+  const named = new WeakMap<PodTemplate, readonly string[] | null>();
+  const namedNodes = (t: PodTemplate): readonly string[] | null => {
+    let r = named.get(t);
+    if (r !== undefined) return r;
+    r = null;
+    const terms = t.requiredNodeAffinity;
+    if (terms && terms.length > 0) {
+      let union: string[] | null = [];
+      for (const term of terms) {
+        let names: string[] | null = null;
+        for (const f of term.matchFields) {
+          if (f.key !== 'metadata.name' || f.operator !== 'In') continue;
+          // The requirements of a term are ANDed: the intersection of their names.
+          names = names === null ? [...new Set(f.values)] : names.filter((x) => f.values.includes(x));
+        }
+        // A term without a metadata.name requirement lets every node through (terms are ORed).
+        if (names === null) {
+          union = null;
+          break;
+        }
+        for (const x of names) if (!union.includes(x)) union.push(x);
+      }
+      r = union;
+    }
+    named.set(t, r);
+    return r;
+  };
   return {
     name: NODE_AFFINITY,
     events: ['NodeAdded'],
     preFilter(_s, pod) {
       const t = pod.template;
-      return t.nodeSelector.size === 0 && t.requiredNodeAffinity === null ? SKIP : null;
+      if (t.nodeSelector.size === 0 && t.requiredNodeAffinity === null) return SKIP;
+      const names = namedNodes(t);
+      return names !== null && names.length === 0 ? CONFLICT : null;
+    },
+    preFilterNodes(pod) {
+      return namedNodes(pod.template);
     },
     filter(_s, pod, node) {
       return answer(pod.template, node);
