@@ -15,7 +15,7 @@ const TARGET = 10_000;
 const DISCARD: RowSink = { write() {} };
 const SINKS: SinkFactory = { open: () => DISCARD };
 
-function scenarioText(): string {
+export function scenarioText(): string {
   const objects: string[] = [];
   const entries: string[] = [];
   const services: string[] = [];

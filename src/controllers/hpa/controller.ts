@@ -100,7 +100,7 @@ export class HPAController {
   }
 
   /** The pods of the target: live pods whose top-level owner it is, as views for the replica calculator. */
-  private pods(target: Workload): { views: HPAPodView[]; metrics: Map<string, PodMetric> } {
+  private pods(target: Workload): { views: HPAPodView[]; samples: (PodMetric | undefined)[]; metrics: Map<string, PodMetric> } {
     // The lists hold views and samples that read the current state: they change only when a pod comes or goes,
     // or gains or loses a sample.
     const cached = this.lists.get(target.index);
@@ -108,20 +108,22 @@ export class HPAController {
     const sv = this.metrics.samplesVersionOf(target.index);
     if (cached && cached.podsVersion === pv && cached.samplesVersion === sv) return cached;
     const views: HPAPodView[] = [];
+    const samples: (PodMetric | undefined)[] = [];
     const metrics = new Map<string, PodMetric>();
     for (const p of this.metrics.pods.of(target.index).values()) {
       views.push(this.view(p));
       const s = this.metrics.cpu(p);
+      samples.push(s);
       if (s) metrics.set(p.name, s);
     }
-    const lists = { views, metrics, podsVersion: pv, samplesVersion: sv };
+    const lists = { views, samples, metrics, podsVersion: pv, samplesVersion: sv };
     this.lists.set(target.index, lists);
     return lists;
   }
 
   private readonly lists = new Map<
     number,
-    { views: HPAPodView[]; metrics: Map<string, PodMetric>; podsVersion: number; samplesVersion: number }
+    { views: HPAPodView[]; samples: (PodMetric | undefined)[]; metrics: Map<string, PodMetric>; podsVersion: number; samplesVersion: number }
   >();
 
   /** Each pod's view, made once: it reads the pod's current state. */
@@ -169,7 +171,7 @@ export class HPAController {
       desired = h.minReplicas;
       reason = 'Current number of replicas below Spec.MinReplicas';
     } else {
-      const { views, metrics } = this.pods(target);
+      const { views, samples, metrics } = this.pods(target);
       const calc = {
         pods: views,
         now,
@@ -211,7 +213,7 @@ export class HPAController {
         }
         const name = 'cpu resource utilization (percentage of request)';
         if (mt.target.type === 'Utilization') {
-          const r = getResourceReplicas(calc, current, mt.target.averageUtilization, 'cpu', tolerances, info);
+          const r = getResourceReplicas({ ...calc, samples }, current, mt.target.averageUtilization, 'cpu', tolerances, info);
           if (isReplicaCalcError(r)) return r;
           metric = `${name}: ${r.utilization}% of request, target ${mt.target.averageUtilization}%`;
           return { replicas: r.replicas, metric: name };

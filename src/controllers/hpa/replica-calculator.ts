@@ -58,6 +58,11 @@ export type PodMetricsInfo = ReadonlyMap<string, PodMetric>;
 /** What a ReplicaCalculator reads besides the metric: the pods the target's selector lists, the clock and its flags. */
 export interface ReplicaCalculator {
   pods: readonly HPAPodView[];
+  /**
+   * Optional: each pod's sample, in the order of `pods` (what looking the pod up by name in the metrics gives),
+   * for a caller that has them at hand; the calculations then read them instead of looking each one up.
+   */
+  samples?: readonly (PodMetric | undefined)[];
   now: number;
   /** ms; the controller default is DEFAULT_CPU_INITIALIZATION_PERIOD_MS. */
   cpuInitializationPeriod: number;
@@ -150,6 +155,9 @@ export function groupPods(
   }
   return g;
 }
+
+/** getResourceReplicas' per-pod groups, reused from call to call (every entry it reads is written first). */
+let groupScratch = new Uint8Array(64);
 
 const READY = 0;
 const IGNORED = 1;
@@ -272,15 +280,17 @@ export function getResourceReplicas(
   const pods = c.pods;
   if (pods.length === 0) return { error: 'no pods returned by selector while calculating replica count' };
   const n = pods.length;
-  const group = new Uint8Array(n);
+  if (groupScratch.length < n) groupScratch = new Uint8Array(Math.max(n, groupScratch.length * 2));
+  const group = groupScratch;
   let readyPodCount = 0;
   let unready = 0;
   let missing = 0;
   /** Samples of ignored or unready pods (deleted from the copy upstream). */
   let dropped = 0;
+  const samples = c.samples;
   for (let i = 0; i < n; i++) {
     const pod = pods[i]!;
-    const metric = podMetrics.get(pod.name);
+    const metric = samples ? samples[i] : podMetrics.get(pod.name);
     const k = podGroup(pod, metric, resource, c.cpuInitializationPeriod, c.delayOfInitialReadinessStatus, c.now);
     group[i] = k;
     if (metric && (k === IGNORED || k === UNREADY)) dropped++;
@@ -298,7 +308,7 @@ export function getResourceReplicas(
   let requestsTotal = 0;
   for (let i = 0; i < n; i++) {
     if (group[i] !== READY) continue;
-    metricsTotal += podMetrics.get(pods[i]!.name)!.value;
+    metricsTotal += (samples ? samples[i] : podMetrics.get(pods[i]!.name))!.value;
     requestsTotal += pods[i]!.requests![resource]!;
   }
   if (requestsTotal === 0) return { error: 'no metrics returned matched known pods' };

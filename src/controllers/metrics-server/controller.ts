@@ -127,9 +127,11 @@ export class MetricsServer {
       e.count = count;
     }
     if (this.watched.size === 0) return;
+    let scraped = 0;
     for (const root of this.watched)
       for (const pod of this.pods.of(root).values()) {
         if (pod.phase !== 'Running') continue;
+        scraped++;
         const used = this.used(pod, now);
         const served = this.ratesWanted ? this.served(pod) : 0;
         const prev = this.last.get(pod.id);
@@ -167,7 +169,9 @@ export class MetricsServer {
         prev.used = used;
         prev.served = served;
       }
-    // Pods not scraped now (gone, or no longer running) lose their readings.
+    // Pods not scraped now (gone, or no longer running) lose their readings: there are some only when more pods
+    // have readings than were scraped (each pod scraped has one, read now).
+    if (this.last.size === scraped) return;
     for (const [id, prev] of this.last) {
       if (prev.t === now) continue;
       this.last.delete(id);
