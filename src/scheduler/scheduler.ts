@@ -271,7 +271,9 @@ export class Scheduler {
     const selection = this.profile.spec.selection;
     const first = selection === 'first';
     if (only !== null) return this.scheduleAmong(pod, only, restrictedBy, first);
-    if (Scheduler.countFailures && this.nominator.size === 0 && this.noDryRun(pod)) {
+    // Only a retry asks the index: a first attempt mostly succeeds, and keeping the index up to date for it would
+    // cost every run with spare room (either way the answer is the same).
+    if (Scheduler.countFailures && pod.attempts > 1 && this.nominator.size === 0 && this.noDryRun(pod)) {
       const diagnosis = this.countedFailure(pod, active, na);
       if (diagnosis) {
         if (!first) this.nextStartNodeIndex %= n;

@@ -3,7 +3,8 @@
 // node's generation (ResourceColumns.generation, bumped on every change to what it has requested) stays.
 // The replicas of a workload share a shape, and between two cycles of one shape few nodes change, so most
 // scores of a cycle are read back instead of computed. A bounded number of shapes is kept (the least
-// recently used makes way), so pods of ever new shapes cost a little more and take no more memory.
+// recently used makes way). A shape is kept from its second sighting on: pods of ever new shapes (a stream of
+// batch pods, each with requests of its own) are scored directly, without evicting the shapes that repeat.
 
 /** The scores of one shape, by node index: the node's generation + 1 when scored (0: not scored), and the score. */
 export interface ShapeScores {
@@ -19,13 +20,33 @@ interface Slot extends ShapeScores {
 
 /** Scores kept at most (shapes x nodes), and shapes kept at most. */
 const MAX_ENTRIES = 1 << 20;
-const MAX_SHAPES = 64;
+const MAX_SHAPES = 256;
+/** Shapes remembered as seen once. */
+const SEEN = 64;
 
 export class ShapeScoreCache {
   private slots: Slot[] = [];
   /** Node indices each slot holds. */
   private size = 0;
   private uses = 0;
+
+  /** Shapes seen once and not kept (a ring): a shape is kept from its second sighting on. */
+  private readonly seenA = new Float64Array(SEEN);
+  private readonly seenB = new Float64Array(SEEN).fill(NaN);
+  private seenAt = 0;
+
+  /**
+   * The scores of shape (a, b) for node indices below `nodes`, or null for a shape seen for the first time lately
+   * (pods of ever new shapes are scored without evicting the kept shapes).
+   */
+  ofRepeated(a: number, b: number, nodes: number): ShapeScores | null {
+    for (let i = 0; i < this.slots.length; i++) if (this.slots[i]!.a === a && this.slots[i]!.b === b) return this.of(a, b, nodes);
+    for (let i = 0; i < SEEN; i++) if (this.seenA[i] === a && this.seenB[i] === b) return this.of(a, b, nodes);
+    this.seenA[this.seenAt] = a;
+    this.seenB[this.seenAt] = b;
+    this.seenAt = (this.seenAt + 1) % SEEN;
+    return null;
+  }
 
   /** The scores of shape (a, b) for node indices below `nodes`; a shape not kept starts with none. */
   of(a: number, b: number, nodes: number): ShapeScores {
@@ -58,29 +79,33 @@ export class ShapeScoreCache {
   }
 
   /**
-   * Adds weight x score(pod, nodes[i]) for i in [0, n) to totals[i], where node i has column index index[i]: a score
-   * kept for shape (a, b) at the node's current generation is read back, any other is computed and kept.
+   * Adds weight x scoreOf(i) for i in [0, n) to totals[i], where scoreOf(i) scores the i-th node, whose column index
+   * is index[i]: a score kept for shape (a, b) at the node's current generation is read back, any other is
+   * computed (and kept, unless the shape is seen for the first time lately).
    */
-  addScores<P, N>(
+  addScores(
     a: number,
     b: number,
     generation: Uint32Array,
-    pod: P,
-    nodes: readonly N[],
     n: number,
     weight: number,
     totals: Float64Array,
     index: Int32Array,
-    score: (pod: P, node: N) => number,
+    scoreOf: (i: number) => number,
   ): void {
-    const { gen, score: kept } = this.of(a, b, generation.length);
+    const slot = this.ofRepeated(a, b, generation.length);
+    if (slot === null) {
+      for (let i = 0; i < n; i++) totals[i]! += scoreOf(i) * weight;
+      return;
+    }
+    const { gen, score: kept } = slot;
     for (let i = 0; i < n; i++) {
       const k = index[i]!;
       const g = generation[k]! + 1;
       let sc: number;
       if (gen[k] === g) sc = kept[k]!;
       else {
-        sc = score(pod, nodes[i]!);
+        sc = scoreOf(i);
         kept[k] = sc;
         gen[k] = g;
       }

@@ -43,6 +43,26 @@ describe('ShapeScoreCache', () => {
     }
   });
 
+  it('keeps a shape from its second sighting: a shape seen once is scored without evicting any', () => {
+    const cache = new ShapeScoreCache();
+    expect(cache.ofRepeated(7, 7, 8)).toBeNull();
+    const kept = cache.ofRepeated(7, 7, 8);
+    expect(kept).not.toBeNull();
+    expect(cache.ofRepeated(7, 7, 8)).toBe(kept);
+    // Scores of a shape seen once are computed for every node, and nothing is kept for them.
+    const totals = new Float64Array(3);
+    const index = Int32Array.from([0, 1, 2]);
+    let calls = 0;
+    const scoreOf = (i: number) => (calls++, 10 * (i + 1));
+    cache.addScores(9, 9, new Uint32Array(3), 3, 2, totals, index, scoreOf);
+    expect([...totals]).toEqual([20, 40, 60]);
+    cache.addScores(9, 9, new Uint32Array(3), 3, 2, totals, index, scoreOf);
+    cache.addScores(9, 9, new Uint32Array(3), 3, 2, totals, index, scoreOf);
+    // The second sighting kept the scores; the third read them back.
+    expect(calls).toBe(6);
+    expect([...totals]).toEqual([60, 120, 180]);
+  });
+
   it('starts over when there are more nodes than it holds', () => {
     const cache = new ShapeScoreCache();
     const a = cache.of(1, 1, 4);

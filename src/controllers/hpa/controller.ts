@@ -123,7 +123,13 @@ export class HPAController {
 
   private readonly lists = new Map<
     number,
-    { views: HPAPodView[]; samples: (PodMetric | undefined)[]; metrics: Map<string, PodMetric>; podsVersion: number; samplesVersion: number }
+    {
+      views: HPAPodView[];
+      samples: (PodMetric | undefined)[];
+      metrics: Map<string, PodMetric>;
+      podsVersion: number;
+      samplesVersion: number;
+    }
   >();
 
   /** Each pod's view, made once: it reads the pod's current state. */

@@ -96,7 +96,21 @@ export function balancedAllocation(args: BalancedAllocationArgs, handle?: Handle
       for (let i = 0; i < n; i++) totals[i]! += score(pod, nodes[i]!) * weight;
       return;
     }
-    cache.addScores(pod.requests[a]!, pod.requests[b]!, columns.generation, pod, nodes, n, weight, totals, index, score);
+    const ra = pod.requests[a]!;
+    const rb = pod.requests[b]!;
+    // score's fast path for nodes[i], reading the columns directly.
+    const { alloc, used, stride } = columns;
+    const scoreOf = (i: number): number => {
+      const base = index[i]! * stride;
+      const capA = alloc[base + a]!;
+      const capB = alloc[base + b]!;
+      if (capA === 0 || capB === 0) return general(pod, nodes[i]!);
+      const usedA = used[base + a]!;
+      const usedB = used[base + b]!;
+      const w = two((usedA + ra) / capA, (usedB + rb) / capB);
+      return args.legacy ? w : balancedChangeScore(w, two(usedA / capA, usedB / capB));
+    };
+    cache.addScores(ra, rb, columns.generation, n, weight, totals, index, scoreOf);
   };
   return {
     name: BALANCED_ALLOCATION,

@@ -189,8 +189,28 @@ export function nodeResourcesFit(args: FitArgs, handle: Handle): Plugin {
       for (let i = 0; i < n; i++) totals[i]! += score(pod, nodes[i]!) * weight;
       return;
     }
-    const generation = handle.cluster.columns.generation;
-    cache.addScores(pod.template.nonZeroCpu, pod.template.nonZeroMemory, generation, pod, nodes, n, weight, totals, index, score);
+    const columns = handle.cluster.columns;
+    const pc = pod.template.nonZeroCpu;
+    const pm = pod.template.nonZeroMemory;
+    // score's cpu and memory path for nodes[i], reading the columns directly.
+    const { alloc, nonZero, stride } = columns;
+    const scoreOf = (i: number): number => {
+      const k = index[i]!;
+      const capC = alloc[k * stride + CPU]!;
+      const capM = alloc[k * stride + MEMORY]!;
+      let total = 0;
+      let weights = 0;
+      if (capC !== 0) {
+        total += perResource(nonZero[k * 2]! + pc, capC) * wCpu;
+        weights += wCpu;
+      }
+      if (capM !== 0) {
+        total += perResource(nonZero[k * 2 + 1]! + pm, capM) * wMem;
+        weights += wMem;
+      }
+      return weights === 0 ? 0 : Math.trunc(total / weights);
+    };
+    cache.addScores(pc, pm, columns.generation, n, weight, totals, index, scoreOf);
   };
   return {
     name: NODE_RESOURCES_FIT,
