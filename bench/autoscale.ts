@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { loadScenario } from '../src/scenario/load.js';
 import { prepareRun } from '../src/run/simulate.js';
 import type { RowSink, SinkFactory } from '../src/metrics/collector.js';
-import { check, cpuSeconds, fixed, median, rate, table, verdict, type BenchOptions, type BenchResult } from './util.js';
+import { check, cpuSeconds, fixed, median, rate, serviceWithHpaYaml, table, verdict, type BenchOptions, type BenchResult } from './util.js';
 
 const SERVICES = 60;
 const TARGET = 10_000;
@@ -31,19 +31,7 @@ export function scenarioText(): string {
           template:
             metadata: {labels: {app: ${name}}}
             spec:
-              containers: [{name: c, image: ${name}, resources: {requests: {cpu: "1", memory: 2Gi}}}]
-      - apiVersion: v1
-        kind: Service
-        metadata: {name: ${name}}
-        spec: {selector: {app: ${name}}, ports: [{port: 80}]}
-      - apiVersion: autoscaling/v2
-        kind: HorizontalPodAutoscaler
-        metadata: {name: ${name}}
-        spec:
-          scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: ${name}}
-          minReplicas: 5
-          maxReplicas: 200
-          metrics: [{type: Resource, resource: {name: cpu, target: {type: Utilization, averageUtilization: 60}}}]`);
+              containers: [{name: c, image: ${name}, resources: {requests: {cpu: "1", memory: 2Gi}}}]${serviceWithHpaYaml(name, 5, 200)}`);
     // Peaks spread over the afternoon; a pod's slot uses 250m (4 slots per pod), 20 ms per request.
     const peakAt = 12 + (i % 6);
     entries.push(`    - {service: ${name}, rate: {diurnal: {mean: 5000, peak: 8000, peakAt: ${peakAt}h}}}`);

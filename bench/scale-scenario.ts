@@ -8,6 +8,8 @@
 //   memory pool, and Jobs: a stream of batch pods (N/10 an hour, 10 minutes each) and a nightly Job;
 // - two rolling updates of the two largest Deployments, at 2/7 and 5/7 of the run (days 2 and 5 of a week).
 // About 30 pods a node, 150,000 pods at N = 5,000.
+import { serviceWithHpaYaml } from './util.js';
+
 export function scaleScenarioText(nodes: number, hours: number): string {
   const deployments = Math.max(2, Math.round(nodes / 5));
   const objects: string[] = [];
@@ -34,19 +36,7 @@ export function scaleScenarioText(nodes: number, hours: number): string {
               nodeSelector: {kubesim.io/node-pool: general}
               containers: [{name: c, image: ${name}:v1, resources: {requests: {cpu: ${cpu}m, memory: ${mem}Mi}}}]`);
     if (i % 10 === 0) {
-      objects.push(`
-      - apiVersion: v1
-        kind: Service
-        metadata: {name: ${name}}
-        spec: {selector: {app: ${name}}, ports: [{port: 80}]}
-      - apiVersion: autoscaling/v2
-        kind: HorizontalPodAutoscaler
-        metadata: {name: ${name}}
-        spec:
-          scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: ${name}}
-          minReplicas: ${Math.max(1, Math.round(replicas / 2))}
-          maxReplicas: ${replicas * 2}
-          metrics: [{type: Resource, resource: {name: cpu, target: {type: Utilization, averageUtilization: 60}}}]`);
+      objects.push(serviceWithHpaYaml(name, Math.max(1, Math.round(replicas / 2)), replicas * 2));
       // A pod's slot uses cpu/4; at the mean rate about half the replicas' slots are busy.
       const mean = Math.round(replicas * 4 * 0.5 * 50);
       entries.push(`    - {service: ${name}, rate: {diurnal: {mean: ${mean}, peak: ${Math.round(mean * 1.5)}, peakAt: ${12 + (i % 6)}h}}}`);

@@ -64,3 +64,23 @@ export function table(title: string, header: readonly string[], rows: readonly (
 export function check(broken: string[], ok: boolean, message: string): void {
   if (!ok) broken.push(message);
 }
+
+/**
+ * A Service named after its app and an HPA at 60% CPU on the Deployment of that name, as list items of a
+ * scenario's `objects:` (indented for it): the benchmarks' autoscaled services.
+ */
+export function serviceWithHpaYaml(name: string, minReplicas: number, maxReplicas: number): string {
+  return `
+      - apiVersion: v1
+        kind: Service
+        metadata: {name: ${name}}
+        spec: {selector: {app: ${name}}, ports: [{port: 80}]}
+      - apiVersion: autoscaling/v2
+        kind: HorizontalPodAutoscaler
+        metadata: {name: ${name}}
+        spec:
+          scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: ${name}}
+          minReplicas: ${minReplicas}
+          maxReplicas: ${maxReplicas}
+          metrics: [{type: Resource, resource: {name: cpu, target: {type: Utilization, averageUtilization: 60}}}]`;
+}

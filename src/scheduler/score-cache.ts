@@ -19,32 +19,39 @@ interface Slot extends ShapeScores {
 }
 
 /** Scores kept at most (shapes x nodes), and shapes kept at most. */
-const MAX_ENTRIES = 1 << 20;
-const MAX_SHAPES = 256;
-/** Shapes remembered as seen once. */
-const SEEN = 64;
+const MAX_ENTRIES = 1 << 21;
+const MAX_SHAPES = 1024;
 
 export class ShapeScoreCache {
-  private slots: Slot[] = [];
+  /** The kept shapes by their two numbers. */
+  private readonly byShape = new Map<number, Map<number, Slot>>();
+  private count = 0;
   /** Node indices each slot holds. */
   private size = 0;
   private uses = 0;
+  /** Shapes seen once and not kept: a shape is kept from its second sighting on (forgotten once many are seen). */
+  private readonly seen = new Map<number, Set<number>>();
+  private seenCount = 0;
 
-  /** Shapes seen once and not kept (a ring): a shape is kept from its second sighting on. */
-  private readonly seenA = new Float64Array(SEEN);
-  private readonly seenB = new Float64Array(SEEN).fill(NaN);
-  private seenAt = 0;
+  private find(a: number, b: number): Slot | undefined {
+    return this.byShape.get(a)?.get(b);
+  }
 
   /**
    * The scores of shape (a, b) for node indices below `nodes`, or null for a shape seen for the first time lately
    * (pods of ever new shapes are scored without evicting the kept shapes).
    */
   ofRepeated(a: number, b: number, nodes: number): ShapeScores | null {
-    for (let i = 0; i < this.slots.length; i++) if (this.slots[i]!.a === a && this.slots[i]!.b === b) return this.of(a, b, nodes);
-    for (let i = 0; i < SEEN; i++) if (this.seenA[i] === a && this.seenB[i] === b) return this.of(a, b, nodes);
-    this.seenA[this.seenAt] = a;
-    this.seenB[this.seenAt] = b;
-    this.seenAt = (this.seenAt + 1) % SEEN;
+    if (nodes <= this.size && this.find(a, b)) return this.of(a, b, nodes);
+    const seen = this.seen.get(a);
+    if (seen?.has(b)) return this.of(a, b, nodes);
+    if (this.seenCount >= MAX_SHAPES) {
+      this.seen.clear();
+      this.seenCount = 0;
+    }
+    if (seen) seen.add(b);
+    else this.seen.set(a, new Set([b]));
+    this.seenCount++;
     return null;
   }
 
@@ -53,29 +60,36 @@ export class ShapeScoreCache {
     const use = ++this.uses;
     if (nodes > this.size) {
       // More nodes than the slots hold: start over.
-      this.slots = [];
+      this.byShape.clear();
+      this.count = 0;
       this.size = nodes;
     }
-    const slots = this.slots;
-    let oldest: Slot | null = null;
-    for (let i = 0; i < slots.length; i++) {
-      const s = slots[i]!;
-      if (s.a === a && s.b === b) {
-        s.lastUse = use;
-        return s;
-      }
-      if (oldest === null || s.lastUse < oldest.lastUse) oldest = s;
+    const hit = this.find(a, b);
+    if (hit) {
+      hit.lastUse = use;
+      return hit;
     }
-    if (oldest === null || slots.length < Math.min(MAX_SHAPES, Math.floor(MAX_ENTRIES / this.size))) {
-      const s: Slot = { a, b, lastUse: use, gen: new Uint32Array(this.size), score: new Float64Array(this.size) };
-      slots.push(s);
-      return s;
+    let slot: Slot;
+    if (this.count < Math.min(MAX_SHAPES, Math.floor(MAX_ENTRIES / this.size))) {
+      slot = { a, b, lastUse: use, gen: new Uint32Array(this.size), score: new Float64Array(this.size) };
+      this.count++;
+    } else {
+      // The least recently used shape makes way, its scores forgotten.
+      let oldest: Slot | null = null;
+      for (const m of this.byShape.values()) for (const x of m.values()) if (oldest === null || x.lastUse < oldest.lastUse) oldest = x;
+      slot = oldest!;
+      const m = this.byShape.get(slot.a)!;
+      m.delete(slot.b);
+      if (m.size === 0) this.byShape.delete(slot.a);
+      slot.a = a;
+      slot.b = b;
+      slot.lastUse = use;
+      slot.gen.fill(0);
     }
-    oldest.a = a;
-    oldest.b = b;
-    oldest.lastUse = use;
-    oldest.gen.fill(0);
-    return oldest;
+    let m = this.byShape.get(a);
+    if (!m) this.byShape.set(a, (m = new Map()));
+    m.set(b, slot);
+    return slot;
   }
 
   /**
