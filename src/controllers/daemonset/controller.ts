@@ -9,7 +9,7 @@ import type { ClusterState } from '../../model/cluster-state.js';
 import type { ClusterEvent } from '../../model/events.js';
 import type { Node } from '../../model/node.js';
 import type { Pod, PodTemplate } from '../../model/pod.js';
-import { matchNodeSelectorTerms, tolerated, type Toleration } from '../../model/selectors.js';
+import { matchNodeSelectorTerms, tolerated, type Taint, type Toleration } from '../../model/selectors.js';
 import type { UpdateStrategy, Workload } from '../../model/workloads.js';
 import { computeHash } from '../../workload/names.js';
 import { DEFAULT_DAEMONSET_UPDATE_STRATEGY } from '../../workload/update-strategy.js';
@@ -70,12 +70,17 @@ export function nodeShouldRunDaemonPod(template: PodTemplate, node: Node): { sho
 interface Managed {
   ds: Workload;
   /** Live daemon pods by the node (index) they were made for, in creation order; terminating ones stay until gone. */
-  pods: Map<number, Pod[]>;
+  pods: (Pod[] | undefined)[];
   /** Per pod: the node (index) it was made for, and when it last turned Ready (-1: not Ready). */
   info: Map<Pod, { node: number; readySince: number }>;
   /** For the current template: its hash, the pod template (daemon tolerations, hash label), and per-node templates. */
   base: { of: PodTemplate | null; hash: string; template: PodTemplate | null; perNode: Map<number, PodTemplate> };
   created: number;
+  /**
+   * nodeShouldRunDaemonPod's answers per node index for the base template `of`, each with the node's taints it
+   * was computed from (a node's labels never change, and its taints are replaced, never changed in place).
+   */
+  runs: { of: PodTemplate | null; taints: (readonly Taint[] | undefined)[]; answer: Uint8Array };
   /** When a sync queued for minReadySeconds is due (-1: none). */
   afterAt: number;
 }
@@ -106,7 +111,8 @@ export class DaemonSetController {
         if (ev.workload.kind !== 'DaemonSet') return;
         this.queue.add(ev.workload.index, {
           ds: ev.workload,
-          pods: new Map(),
+          pods: [],
+          runs: { of: null, taints: [], answer: new Uint8Array(0) },
           info: new Map(),
           base: { of: null, hash: '', template: null, perNode: new Map() },
           created: 0,
@@ -138,10 +144,10 @@ export class DaemonSetController {
         const info = m?.info.get(ev.pod);
         if (!m || !info) return;
         m.info.delete(ev.pod);
-        const list = m.pods.get(info.node)!;
+        const list = m.pods[info.node]!;
         const at = list.indexOf(ev.pod);
         if (at >= 0) list.splice(at, 1);
-        if (list.length === 0) m.pods.delete(info.node);
+        if (list.length === 0) m.pods[info.node] = undefined;
         this.queue.queue(ev.pod.workload);
         return;
       }
@@ -185,8 +191,8 @@ export class DaemonSetController {
       runMs(this.sim, ds),
       ds,
     );
-    let list = m.pods.get(node.index);
-    if (!list) m.pods.set(node.index, (list = []));
+    let list = m.pods[node.index];
+    if (!list) m.pods[node.index] = list = [];
     list.push(p);
     m.info.set(p, { node: node.index, readySince: -1 });
   }
@@ -222,13 +228,13 @@ export class DaemonSetController {
     if (this.shouldRun.length < nodes.length) this.shouldRun = new Uint8Array(nodes.length * 2);
     let old = false;
     for (const node of nodes) {
-      const pods = m.pods.get(node.index) ?? NO_PODS;
+      const pods = m.pods[node.index] ?? NO_PODS;
       if (node.removedAt >= 0) {
         // getUnscheduledPodsWithoutNode: pods made for a node that is gone, and never bound, are deleted.
         for (const p of pods.slice()) if (!p.node) this.cluster.deletePod(p, 'NodeRemoved');
         continue;
       }
-      const { shouldRun, shouldContinueRunning } = nodeShouldRunDaemonPod(base, node);
+      const { shouldRun, shouldContinueRunning } = this.shouldRunOn(m, base, node);
       this.shouldRun[node.index] = shouldRun ? 1 : 0;
       // One running pod on a node it may stay on: nothing to do (the common case, without building views).
       if (pods.length === 1 && shouldContinueRunning && !pods[0]!.terminating) {
@@ -254,6 +260,27 @@ export class DaemonSetController {
     this.updateStatus(m);
   }
 
+  /** nodeShouldRunDaemonPod for the base template, read back while the node's taints are the same. */
+  private shouldRunOn(m: Managed, base: PodTemplate, node: Node): { shouldRun: boolean; shouldContinueRunning: boolean } {
+    const r = m.runs;
+    if (r.of !== base) {
+      r.of = base;
+      r.taints = [];
+    }
+    if (r.answer.length <= node.index) {
+      const grown = new Uint8Array(Math.max(node.index + 1, r.answer.length * 2));
+      grown.set(r.answer);
+      r.answer = grown;
+    }
+    if (r.taints[node.index] !== node.taints) {
+      const a = nodeShouldRunDaemonPod(base, node);
+      r.answer[node.index] = (a.shouldRun ? 1 : 0) + (a.shouldContinueRunning ? 2 : 0);
+      r.taints[node.index] = node.taints;
+    }
+    const v = r.answer[node.index]!;
+    return v === 3 ? RUN : v === 2 ? STAY : NOT;
+  }
+
   /** update.go rollingUpdate: delete old pods, or create new ones beside them, within maxUnavailable and maxSurge. */
   private rollingUpdate(m: Managed, strategy: UpdateStrategy): void {
     const nodes: { name: string; shouldRun: boolean }[] = [];
@@ -262,7 +289,7 @@ export class DaemonSetController {
       if (node.removedAt >= 0) continue;
       const shouldRun = this.shouldRun[node.index] === 1;
       nodes.push({ name: node.name, shouldRun });
-      const pods = m.pods.get(node.index);
+      const pods = m.pods[node.index];
       if (pods)
         byName.set(
           node.name,
@@ -298,7 +325,7 @@ export class DaemonSetController {
     for (const node of this.cluster.nodes) {
       if (node.removedAt >= 0 || this.shouldRun[node.index] !== 1) continue;
       desired++;
-      const pods = m.pods.get(node.index);
+      const pods = m.pods[node.index];
       if (!pods) continue;
       scheduled++;
       const oldest = pods.length === 1 ? pods[0]! : pods.map((p) => this.ref(m, p)).sort(podByCreationTimestampAndPhase)[0]!.pod;
