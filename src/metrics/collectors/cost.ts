@@ -23,6 +23,7 @@ export class CostCollector implements Collector {
   private other = 0;
   /** Bound pods: when they were bound. */
   private readonly since = new Map<Pod, number>();
+  private settledAt = -1;
 
   constructor(
     private readonly clock: Clock,
@@ -54,6 +55,9 @@ export class CostCollector implements Collector {
   /** Charges the bindings still open up to now (each pod's later end charges from now on): one pass for all. */
   private settle(): void {
     const now = this.clock.now;
+    // Once settled at an instant, every open binding starts at it: settling again then changes nothing.
+    if (this.settledAt === now) return;
+    this.settledAt = now;
     for (const [pod, t] of this.since) {
       if (!pod.node || t === now) continue;
       this.charge(pod, pod.node, now - t);
