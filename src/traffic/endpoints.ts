@@ -62,6 +62,13 @@ export class EndpointsTracker {
     return list;
   }
 
+  /** The first Service (by index) whose endpoints list the pod now, or -1: only Services selecting it can. */
+  firstListing(pod: Pod): number {
+    const list = this.servicesOf(pod);
+    for (let j = 0; j < list.length; j++) if (this.endpoints[list[j]!]!.pods.includes(pod)) return list[j]!;
+    return -1;
+  }
+
   /** A pod changed: each Service selecting it lists it (or not) after the delay. */
   private check(pod: Pod): void {
     const list = this.servicesOf(pod);

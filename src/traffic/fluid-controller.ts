@@ -126,7 +126,7 @@ export class FluidTrafficController implements TrafficModel {
   private started(pod: Pod): { svc: FluidService; offset: number; servedOffset: number } | null {
     let e = this.podStart.get(pod.id);
     if (!e) {
-      const i = this.endpoints.endpoints.findIndex((x) => x.pods.includes(pod));
+      const i = this.endpoints.firstListing(pod);
       const svc = i >= 0 ? this.services[i] : null;
       if (!svc) return null;
       e = { svc, offset: svc.usedPerPod, servedOffset: svc.servedPerPod };
