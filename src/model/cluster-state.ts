@@ -1,6 +1,7 @@
 // The cluster's mutable state and the few named operations that change it (DESIGN rule 3).
 // Watchers are told of every change, like informers; they must only queue work, never act synchronously.
 import { CLUSTER_EVENT_TYPES, WATCHER_ORDER, type ClusterEvent, type ClusterEventType, type Watcher, type WatcherName } from './events.js';
+import { grown } from './arrays.js';
 import { FreeIndex, NodeChanges } from './free-index.js';
 import { Node, type ResourceColumns } from './node.js';
 import { Pod, type PodPhase, type PodTemplate } from './pod.js';
@@ -109,7 +110,7 @@ export class ClusterState {
   /** How many nodes hold each image (for ImageLocality), kept incrementally. */
   readonly imageNodeCount = new Map<string, number>();
   /** Per image: 1 at the index of each node holding it (images are never removed from a node). */
-  private readonly imageNodes = new Map<string, Uint8Array>();
+  private readonly imageNodes = new Map<string, Uint8Array<ArrayBuffer>>();
 
   /** Which nodes hold the image, by node index (0 or past the end: not held); undefined when no node does. */
   nodesWithImage(name: string): Uint8Array | undefined {
@@ -628,12 +629,8 @@ export class ClusterState {
       images.add(img.name);
       this.imageNodeCount.set(img.name, (this.imageNodeCount.get(img.name) ?? 0) + 1);
       const at = pod.node.index;
-      let on = this.imageNodes.get(img.name);
-      if (!on || on.length <= at) {
-        const grown = new Uint8Array(Math.max(at + 1, this.nodes.length, (on?.length ?? 0) * 2));
-        if (on) grown.set(on);
-        this.imageNodes.set(img.name, (on = grown));
-      }
+      const on = grown(this.imageNodes.get(img.name) ?? new Uint8Array(this.nodes.length), at);
+      this.imageNodes.set(img.name, on);
       on[at] = 1;
     }
     this.emit('PodRunning', pod, pod.node);

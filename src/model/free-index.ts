@@ -11,6 +11,7 @@
 //   altogether?" takes whole ranges of one pool at once.
 // - Per resource asked about, the free amounts of the live nodes kept sorted: how many nodes are short of
 //   r is a binary search.
+import { grown } from './arrays.js';
 import { PODS } from './resources.js';
 import type { Node, ResourceColumns } from './node.js';
 
@@ -25,11 +26,7 @@ export class NodeChanges {
 
   mark(index: number): void {
     if (!this.on) return;
-    if (index >= this.flags.length) {
-      const f = new Uint8Array(Math.max(index + 1, this.flags.length * 2));
-      f.set(this.flags);
-      this.flags = f;
-    }
+    this.flags = grown(this.flags, index);
     if (this.flags[index]) return;
     this.flags[index] = 1;
     this.list.push(index);

@@ -1,5 +1,12 @@
 // Pods. A PodTemplate holds what replicas share (requests, constraints); a Pod holds one instance's state.
-import { matchSelector, type LabelSelector, type Labels, type NodeSelectorTerm, type Toleration } from './selectors.js';
+import {
+  matchNodeSelectorTerms,
+  matchSelector,
+  type LabelSelector,
+  type Labels,
+  type NodeSelectorTerm,
+  type Toleration,
+} from './selectors.js';
 import type { ContainerProbes, Probe } from '../controllers/kubelet/rules.js';
 import type { Node } from './node.js';
 import type { LifecycleTimings } from './workloads.js';
@@ -193,6 +200,12 @@ export class Pod {
   get requests(): Float64Array {
     return this.template.requests;
   }
+}
+
+/** The template's nodeSelector (every label) and required node affinity (terms ORed) match the node. */
+export function requiredNodeSelectorMatches(t: PodTemplate, nodeName: string, labels: Labels): boolean {
+  for (const [k, v] of t.nodeSelector) if (labels.get(k) !== v) return false;
+  return !t.requiredNodeAffinity || matchNodeSelectorTerms(t.requiredNodeAffinity, nodeName, labels);
 }
 
 /** A selector that matches pods by labels within a set of namespaces. */

@@ -282,10 +282,7 @@ export class Scheduler {
         return { node: null, feasible: 0, evaluated: n, diagnosis };
       }
     }
-    const pct = this.profile.spec.percentageOfNodesToScore ?? this.percentageOfNodesToScore;
-    // schedule_one.go findNodesThatPassFilters: without score plugins (hasScoring; kubesim has no
-    // extenders) one feasible node is enough.
-    const toFind = first || (selection === 'score' && this.profile.scorers.length === 0) ? 1 : numFeasibleNodesToFind(pct, n);
+    const toFind = this.toFind(first, n);
     const start = first ? 0 : this.nextStartNodeIndex % n;
     const feasible = this.feasible;
     const status = this.statusOf(n);
@@ -375,9 +372,7 @@ export class Scheduler {
       if (node && !nodes.includes(node)) nodes.push(node);
     }
     const ns = nodes.length;
-    const pct = this.profile.spec.percentageOfNodesToScore ?? this.percentageOfNodesToScore;
-    const toFind =
-      first || (this.profile.spec.selection === 'score' && this.profile.scorers.length === 0) ? 1 : numFeasibleNodesToFind(pct, ns);
+    const toFind = this.toFind(first, ns);
     const start = first || ns === 0 ? 0 : this.nextStartNodeIndex % ns;
     const status = this.statusOf(n);
     if (this.feasibleIdx.length < n) this.feasibleIdx = new Int32Array(n);
@@ -404,6 +399,16 @@ export class Scheduler {
     }
     const node = m === 1 ? feasible[0]! : this.prioritizeAndSelect(pod, feasible, m);
     return { node, feasible: m, evaluated, diagnosis: null };
+  }
+
+  /**
+   * How many feasible nodes end filtering among `count`: numFeasibleNodesToFind, or one for first-fit and, as
+   * schedule_one.go findNodesThatPassFilters has it, for a profile without score plugins (hasScoring; kubesim
+   * has no extenders).
+   */
+  private toFind(first: boolean, count: number): number {
+    if (first || (this.profile.spec.selection === 'score' && this.profile.scorers.length === 0)) return 1;
+    return numFeasibleNodesToFind(this.profile.spec.percentageOfNodesToScore ?? this.percentageOfNodesToScore, count);
   }
 
   /** Why every node failed: reason -> count, and the events that may help, from the per-node statuses. */
@@ -437,9 +442,7 @@ export class Scheduler {
       for (let j = 0; j < k; j++) {
         const st = this.runStatus[j]!;
         const c = this.runCount[j]!;
-        const rs = st.reasons;
-        if (rs) for (let r = 0; r < rs.length; r++) reasons.set(rs[r]!, (reasons.get(rs[r]!) ?? 0) + c);
-        else reasons.set(st.reason, (reasons.get(st.reason) ?? 0) + c);
+        addReasons(reasons, st, c);
         mask |= this.maskOf(st.plugin);
         if (st.code === Code.Unschedulable) potential += c;
       }
@@ -622,14 +625,17 @@ export class Scheduler {
   }
 }
 
-/** Counts a status's reasons (each of them, for a status with several) d times; a reason counted down to 0 goes. */
-function addReasons(reasons: Map<string, number>, st: Status, d: 1 | -1): void {
-  const list = st.reasons ?? [st.reason];
-  for (const r of list) {
-    const n = (reasons.get(r) ?? 0) + d;
-    if (n === 0) reasons.delete(r);
-    else reasons.set(r, n);
-  }
+/** Counts a status's reasons (each of them, for a status with several) d more times; a reason counted down to 0 goes. */
+function addReasons(reasons: Map<string, number>, st: Status, d: number): void {
+  const rs = st.reasons;
+  if (!rs) return addReason(reasons, st.reason, d);
+  for (let r = 0; r < rs.length; r++) addReason(reasons, rs[r]!, d);
+}
+
+function addReason(reasons: Map<string, number>, reason: string, d: number): void {
+  const n = (reasons.get(reason) ?? 0) + d;
+  if (n === 0) reasons.delete(reason);
+  else reasons.set(reason, n);
 }
 
 /** The batch form of filtering for a plugin that filters one node at a time. */

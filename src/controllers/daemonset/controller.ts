@@ -7,9 +7,10 @@ import type { Simulation } from '../../engine/simulation.js';
 import { runMs, SyncQueue } from '../sync-queue.js';
 import type { ClusterState } from '../../model/cluster-state.js';
 import type { ClusterEvent } from '../../model/events.js';
+import { grown } from '../../model/arrays.js';
 import type { Node } from '../../model/node.js';
-import type { Pod, PodTemplate } from '../../model/pod.js';
-import { matchNodeSelectorTerms, tolerated, type Taint, type Toleration } from '../../model/selectors.js';
+import { requiredNodeSelectorMatches, type Pod, type PodTemplate } from '../../model/pod.js';
+import { tolerated, type Taint, type Toleration } from '../../model/selectors.js';
 import type { UpdateStrategy, Workload } from '../../model/workloads.js';
 import { computeHash } from '../../workload/names.js';
 import { DEFAULT_DAEMONSET_UPDATE_STRATEGY } from '../../workload/update-strategy.js';
@@ -56,8 +57,7 @@ const STAY = Object.freeze({ shouldRun: false, shouldContinueRunning: true });
 const NOT = Object.freeze({ shouldRun: false, shouldContinueRunning: false });
 
 export function nodeShouldRunDaemonPod(template: PodTemplate, node: Node): { shouldRun: boolean; shouldContinueRunning: boolean } {
-  for (const [k, v] of template.nodeSelector) if (node.labels.get(k) !== v) return NOT;
-  if (template.requiredNodeAffinity && !matchNodeSelectorTerms(template.requiredNodeAffinity, node.name, node.labels)) return NOT;
+  if (!requiredNodeSelectorMatches(template, node.name, node.labels)) return NOT;
   let schedule = true;
   for (const taint of node.taints) {
     if (taint.effect === 'PreferNoSchedule' || tolerated(template.tolerations, taint)) continue;
@@ -80,7 +80,7 @@ interface Managed {
    * nodeShouldRunDaemonPod's answers per node index for the base template `of`, each with the node's taints it
    * was computed from (a node's labels never change, and its taints are replaced, never changed in place).
    */
-  runs: { of: PodTemplate | null; taints: (readonly Taint[] | undefined)[]; answer: Uint8Array };
+  runs: { of: PodTemplate | null; taints: (readonly Taint[] | undefined)[]; answer: Uint8Array<ArrayBuffer> };
   /** When a sync queued for minReadySeconds is due (-1: none). */
   afterAt: number;
 }
@@ -267,11 +267,7 @@ export class DaemonSetController {
       r.of = base;
       r.taints = [];
     }
-    if (r.answer.length <= node.index) {
-      const grown = new Uint8Array(Math.max(node.index + 1, r.answer.length * 2));
-      grown.set(r.answer);
-      r.answer = grown;
-    }
+    r.answer = grown(r.answer, node.index);
     if (r.taints[node.index] !== node.taints) {
       const a = nodeShouldRunDaemonPod(base, node);
       r.answer[node.index] = (a.shouldRun ? 1 : 0) + (a.shouldContinueRunning ? 2 : 0);

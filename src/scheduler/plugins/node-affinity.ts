@@ -1,9 +1,10 @@
 // NodeAffinity: pkg/scheduler/framework/plugins/nodeaffinity/node_affinity.go (v1.36).
 // Filter: spec.nodeSelector (every label) AND required node affinity (terms ORed, expressions ANDed).
 // Score: sum of the weights of matching preferred terms, normalised by DefaultNormalizeScore.
+import { grown } from '../../model/arrays.js';
 import type { Node } from '../../model/node.js';
-import type { PodTemplate } from '../../model/pod.js';
-import { matchNodeSelectorTerm, matchNodeSelectorTerms } from '../../model/selectors.js';
+import { requiredNodeSelectorMatches, type PodTemplate } from '../../model/pod.js';
+import { matchNodeSelectorTerm } from '../../model/selectors.js';
 import { Code, defaultNormalizeScore, MAX_NODE_SCORE, SKIP, status, type Handle, type Plugin, type Status } from '../framework.js';
 
 export const NODE_AFFINITY = 'NodeAffinity';
@@ -13,14 +14,10 @@ const CONFLICT = status(Code.UnschedulableAndUnresolvable, 'pod affinity terms c
 
 /** Per node index: 0 not known yet, 1 matches, 2 does not. */
 interface Answers {
-  v: Uint8Array;
+  v: Uint8Array<ArrayBuffer>;
 }
 
-/** Whether the template's nodeSelector and required node affinity match the node. */
-function matches(t: PodTemplate, node: Node): boolean {
-  for (const [k, v] of t.nodeSelector) if (node.labels.get(k) !== v) return false;
-  return !t.requiredNodeAffinity || matchNodeSelectorTerms(t.requiredNodeAffinity, node.name, node.labels);
-}
+const matches = (t: PodTemplate, node: Node): boolean => requiredNodeSelectorMatches(t, node.name, node.labels);
 
 export function nodeAffinity(handle?: Handle): Plugin {
   // A node's labels never change, so whether a selector and affinity match it is known once asked. Answers are
@@ -41,19 +38,14 @@ export function nodeAffinity(handle?: Handle): Plugin {
     byTemplate.set(t, a);
     return a;
   };
-  const answer = (t: PodTemplate, node: Node): Status | null => {
-    const a = answersOf(t);
+  const answer = (t: PodTemplate, node: Node, a = answersOf(t)): Status | null => {
     if (!a) return matches(t, node) ? null : MISMATCH;
     const i = node.index;
     const known = i < a.v.length ? a.v[i]! : 0;
     if (known !== 0) return known === 1 ? null : MISMATCH;
     const ok = matches(t, node);
     if (!handle!.cluster.inWhatIf) {
-      if (i >= a.v.length) {
-        const grown = new Uint8Array(Math.max(i + 1, a.v.length * 2));
-        grown.set(a.v);
-        a.v = grown;
-      }
+      a.v = grown(a.v, i);
       a.v[i] = ok ? 1 : 2;
     }
     return ok ? null : MISMATCH;
@@ -103,10 +95,11 @@ export function nodeAffinity(handle?: Handle): Plugin {
     },
     filterBatch(_s, pod, nodes, cand, count, status) {
       const t = pod.template;
+      const a = answersOf(t);
       let out = 0;
       for (let j = 0; j < count; j++) {
         const idx = cand[j]!;
-        const st = answer(t, nodes[idx]!);
+        const st = answer(t, nodes[idx]!, a);
         if (st === null) cand[out++] = idx;
         else status[idx] = st;
       }

@@ -7,14 +7,7 @@ import type { ClusterState } from '../../model/cluster-state.js';
 import type { Node } from '../../model/node.js';
 import { podMatches, type Pod, type PodTemplate } from '../../model/pod.js';
 import type { LabelSelector } from '../../model/selectors.js';
-
-/** a, or a copy long enough to hold index i, its new entries set to fill. */
-function grown(a: Int32Array<ArrayBuffer>, i: number, fill = 0): Int32Array<ArrayBuffer> {
-  if (i < a.length) return a;
-  const b = new Int32Array(Math.max(i + 1, a.length * 2, 8)).fill(fill);
-  b.set(a);
-  return b;
-}
+import { grown } from '../../model/arrays.js';
 
 /** The domains of one topology key: each value a present node holds, numbered once (ids are never reused). */
 export class TopologyKey {
