@@ -43,23 +43,17 @@ export function scaleScenarioText(nodes: number, hours: number): string {
       services.push(`    ${name}: {serviceTime: {exponential: {mean: 20ms}}, cpuPerRequest: ${cpu / 4}m}`);
     }
   }
+  const daemonSet = (name: string, cpu: string, memory: string) => `
+      - apiVersion: apps/v1
+        kind: DaemonSet
+        metadata: {name: ${name}}
+        spec:
+          selector: {matchLabels: {app: ${name}}}
+          template:
+            metadata: {labels: {app: ${name}}}
+            spec: {containers: [{name: c, image: ${name}:v1, resources: {requests: {cpu: ${cpu}, memory: ${memory}}}}]}`;
+  objects.push(daemonSet('log-agent', '50m', '128Mi'), daemonSet('node-exporter', '20m', '64Mi'));
   objects.push(`
-      - apiVersion: apps/v1
-        kind: DaemonSet
-        metadata: {name: log-agent}
-        spec:
-          selector: {matchLabels: {app: log-agent}}
-          template:
-            metadata: {labels: {app: log-agent}}
-            spec: {containers: [{name: c, image: log-agent:v1, resources: {requests: {cpu: 50m, memory: 128Mi}}}]}
-      - apiVersion: apps/v1
-        kind: DaemonSet
-        metadata: {name: node-exporter}
-        spec:
-          selector: {matchLabels: {app: node-exporter}}
-          template:
-            metadata: {labels: {app: node-exporter}}
-            spec: {containers: [{name: c, image: node-exporter:v1, resources: {requests: {cpu: 20m, memory: 64Mi}}}]}
       - apiVersion: apps/v1
         kind: StatefulSet
         metadata: {name: db}
