@@ -5,54 +5,19 @@
 // workload with the HPA's and the autoscaler's decisions marked, and with traffic the entry points'
 // latency percentiles and failures; events such as faults are drawn as markers and listed.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { ScenarioError } from '../scenario/errors.js';
 import { readMeta } from '../sweep/aggregate.js';
-import { KEY_METRICS } from '../sweep/compare.js';
+import { comparison, differenceText, excludesZero, KEY_METRICS, withInterval } from '../sweep/compare.js';
+import { markOf, marksOf, type MarkKind } from './marks.js';
+import { escapeHtml, page, type Chart } from './page.js';
+
+export { escapeHtml, scriptJson } from './page.js';
 
 export const REPORT_FILE = 'report.html';
 /** The most points a series keeps (evenly thinned beyond): the file stays small enough to attach to a CI run. */
 export const MAX_POINTS = 1500;
-
-/** Event reasons drawn as markers on the charts (and listed). */
-const MARKED = new Set([
-  'NodeNotReady',
-  'NodeReady',
-  'NodeFailure',
-  'NodeRepaired',
-  'TaintManagerEviction',
-  'SuccessfulRescale',
-  'ScaledUpGroup',
-  'ScaleDownEmpty',
-  'ScaleDown',
-  'Launched',
-  'DisruptionTerminating',
-  'SpotInterruption',
-  'ScalingReplicaSet',
-  'CanaryAborted',
-  'ProgressDeadlineExceeded',
-]);
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
-
-/** JSON safe inside a <script> element. */
-export function scriptJson(v: unknown): string {
-  return JSON.stringify(v)
-    .replace(/</g, '\\u003c')
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029');
-}
-
-interface Chart {
-  title: string;
-  unit: string;
-  x: number[];
-  series: { label: string; values: (number | null)[] }[];
-}
 
 /** Keeps at most MAX_POINTS evenly spaced indices (the last always). */
 function thin(n: number): number[] {
@@ -66,8 +31,13 @@ function read(dir: string, file: string): Record<string, string>[] {
   return existsSync(p) ? (parse(readFileSync(p, 'utf8'), { columns: true, skip_empty_lines: true }) as Record<string, string>[]) : [];
 }
 
+/** Marks drawn on charts of nodes and resources, of pods, and of requests. */
+const NODE_MARKS: MarkKind[] = ['fault', 'recovery', 'autoscaler'];
+const WORKLOAD_MARKS: MarkKind[] = ['fault', 'hpa', 'rollout'];
+const ALL_MARKS: MarkKind[] = ['fault', 'recovery', 'hpa', 'autoscaler', 'rollout'];
+
 /** One chart from rows keyed (time, series label) -> value. */
-function chart(title: string, unit: string, points: Map<number, Map<string, number>>, labels: string[]): Chart {
+function chart(title: string, unit: string, points: Map<number, Map<string, number>>, labels: string[], marks: MarkKind[]): Chart {
   const times = [...points.keys()].sort((a, b) => a - b);
   const keep = thin(times.length);
   const x = keep.map((i) => times[i]!);
@@ -76,6 +46,7 @@ function chart(title: string, unit: string, points: Map<number, Map<string, numb
     unit,
     x,
     series: labels.map((label) => ({ label, values: x.map((t) => points.get(t)?.get(label) ?? null) })),
+    marks,
   };
 }
 
@@ -102,15 +73,15 @@ export function runCharts(dir: string): Chart[] {
     return { points, labels };
   };
   const nodes = byMetric('nodes', (r) => r.node_pool!);
-  charts.push(chart('Nodes per pool', 'nodes', nodes.points, nodes.labels));
+  charts.push(chart('Nodes per pool', 'nodes', nodes.points, nodes.labels, NODE_MARKS));
   const price = byMetric('cost_per_hour', (r) => r.node_pool!);
-  if (price.labels.length) charts.push(chart('Price per hour per pool', 'per hour', price.points, price.labels));
+  if (price.labels.length) charts.push(chart('Price per hour per pool', 'per hour', price.points, price.labels, NODE_MARKS));
   const cpu = new Map<number, Map<string, number>>();
   for (const r of ts) {
     if (r.metric === 'cpu_requested_millicores') add(cpu, Number(r.time_s), 'requested', Number(r.value) / 1000);
     if (r.metric === 'cpu_allocatable_millicores') add(cpu, Number(r.time_s), 'allocatable', Number(r.value) / 1000);
   }
-  charts.push(chart('CPU requested and allocatable', 'cores', cpu, ['requested', 'allocatable']));
+  charts.push(chart('CPU requested and allocatable', 'cores', cpu, ['requested', 'allocatable'], NODE_MARKS));
   // Utilisation by pool and zone: CPU requested over allocatable, in percent.
   const requested = new Map<string, number>();
   const util = new Map<number, Map<string, number>>();
@@ -123,12 +94,12 @@ export function runCharts(dir: string): Chart[] {
     if (!zones.includes(label)) zones.push(label);
     if (alloc > 0) add(util, Number(r.time_s), label, (100 * (requested.get(`${r.time_s} ${label}`) ?? 0)) / alloc);
   }
-  if (zones.length) charts.push(chart('CPU utilisation by pool and zone', '% requested', util, zones.slice(0, 20)));
+  if (zones.length) charts.push(chart('CPU utilisation by pool and zone', '% requested', util, zones.slice(0, 20), NODE_MARKS));
   const pods = byMetric('pods_pending', () => 'pending');
   for (const r of ts) if (r.metric === 'pods_running' && r.workload === '') add(pods.points, Number(r.time_s), 'running', Number(r.value));
-  charts.push(chart('Pods pending and running', 'pods', pods.points, ['pending', 'running']));
+  charts.push(chart('Pods pending and running', 'pods', pods.points, ['pending', 'running'], ALL_MARKS));
   const wl = byMetric('pods_running', (r) => (r.workload ? r.workload : null));
-  if (wl.labels.length) charts.push(chart('Pods running per workload', 'pods', wl.points, wl.labels.slice(0, 20)));
+  if (wl.labels.length) charts.push(chart('Pods running per workload', 'pods', wl.points, wl.labels.slice(0, 20), WORKLOAD_MARKS));
   const req = read(dir, 'requests.csv').filter((r) => r.scope === 'entry');
   if (req.length) {
     const lat = new Map<number, Map<string, number>>();
@@ -148,8 +119,8 @@ export function runCharts(dir: string): Chart[] {
       if (!failLabels.includes(label)) failLabels.push(label);
       add(fail, t, label, Number(r.errors) + Number(r.dropped) + Number(r.timed_out));
     }
-    charts.push(chart('Latency at the entry points', 'ms', lat, latLabels));
-    charts.push(chart('Failed requests per interval', 'requests', fail, failLabels));
+    charts.push(chart('Latency at the entry points', 'ms', lat, latLabels, ALL_MARKS));
+    charts.push(chart('Failed requests per interval', 'requests', fail, failLabels, ALL_MARKS));
   }
   return charts;
 }
@@ -166,9 +137,9 @@ export function runReport(dir: string): string {
       'give the --out directory of a kubesim run',
     );
   const summary = read(dir, 'summary.csv')[0] ?? {};
-  const events = read(dir, 'events.csv').filter((e) => MARKED.has(e.reason!));
+  const events = read(dir, 'events.csv').filter((e) => markOf(e) !== null);
   const charts = runCharts(dir);
-  const marks = events.slice(0, 500).map((e) => ({ t: Number(e.time_s), reason: e.reason! }));
+  const marks = marksOf(events, read(dir, 'rollouts.csv'));
   const key = [
     'duration_s',
     'nodes',
@@ -193,77 +164,14 @@ export function runReport(dir: string): string {
         `<tr><td>${escapeHtml(e.time_s!)}</td><td>${escapeHtml(e.reason!)}</td><td>${escapeHtml(e.object!)}</td><td>${escapeHtml(e.message!)}</td></tr>`,
     )
     .join('');
+  const more = events.length > 200 ? `<p>The first 200 of ${events.length}; all are in events.csv.</p>` : '';
   return page(
     title,
     `<table>${rows}</table>`,
     { charts, marks, cells: null },
-    `<h2>Events (faults, rescales, scale-ups and scale-downs, rollouts)</h2>
-<table><tr><th>time_s</th><th>reason</th><th>object</th><th>message</th></tr>${list}</table>`,
+    `<h2>Events (faults and recoveries, HPA decisions, node autoscaling, rollout steps)</h2>
+<table><tr><th>time_s</th><th>reason</th><th>object</th><th>message</th></tr>${list}</table>${more}`,
   );
-}
-
-/** The HTML page: a title, HTML before and after the charts, and the charts' data (escaped) with uPlot inlined. */
-function page(
-  title: string,
-  before: string,
-  data: { charts: Chart[]; marks: { t: number; reason: string }[]; cells: string[] | null },
-  after: string,
-): string {
-  const require = createRequire(import.meta.url);
-  const uplotJs = readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8');
-  const uplotCss = readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8');
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
-<style>${uplotCss}
-body{font-family:system-ui,sans-serif;margin:1.5em;color:#222}h1{font-size:1.3em}h2{font-size:1.05em;margin:1.2em 0 .3em}
-table{border-collapse:collapse;font-size:.85em}td,th{border:1px solid #ddd;padding:.2em .5em;text-align:left}
-.chart{margin-bottom:1em}.best{background:#e6f4e6}</style></head>
-<body data-charts-drawn="0" data-errors="">
-<h1>${escapeHtml(title)}</h1>
-${before}
-<div id="charts"></div>
-${after}
-<script type="application/json" id="data">${scriptJson(data)}</script>
-<script>${uplotJs}</script>
-<script>
-window.onerror = function (m) { document.body.dataset.errors += String(m) + ';'; };
-(function () {
-  var d = JSON.parse(document.getElementById('data').textContent);
-  var colors = ['#1f77b4','#ff7f0e','#2ca02c','#d62728','#9467bd','#8c564b','#e377c2','#7f7f7f','#bcbd22','#17becf'];
-  var drawn = 0;
-  d.charts.forEach(function (c) {
-    if (c.x.length === 0) return;
-    var box = document.createElement('div'); box.className = 'chart';
-    var h = document.createElement('h2'); h.textContent = c.unit ? c.title + ' (' + c.unit + ')' : c.title; box.appendChild(h);
-    document.getElementById('charts').appendChild(box);
-    var marks = { hooks: { draw: [function (u) {
-      var ctx = u.ctx; ctx.save(); ctx.strokeStyle = 'rgba(200,0,0,.35)'; ctx.lineWidth = 1;
-      d.marks.forEach(function (m) {
-        var x = u.valToPos(m.t, 'x', true);
-        if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) return;
-        ctx.beginPath(); ctx.moveTo(x, u.bbox.top); ctx.lineTo(x, u.bbox.top + u.bbox.height); ctx.stroke();
-      });
-      ctx.restore();
-    }] } };
-    var cells = d.cells;
-    var xAxis = cells
-      ? { label: 'cell', values: function (u, vals) { return vals.map(function (v) { return Number.isInteger(v) && cells[v] !== undefined ? cells[v] : ''; }); } }
-      : { label: 'virtual time, s' };
-    var series = [{ label: cells ? 'cell' : 'time_s' }].concat(c.series.map(function (s, i) {
-      var line = { label: s.label, stroke: colors[(cells ? (i === 0 ? 0 : 3) : i) % colors.length], spanGaps: true };
-      if (cells) { line.points = { show: true, size: i === 0 ? 9 : 6 }; line.paths = function () { return null; }; }
-      return line;
-    }));
-    var opts = { width: Math.min(1100, window.innerWidth - 60), height: 240, scales: { x: { time: false } }, plugins: [marks],
-      axes: [xAxis, { label: c.unit }], series: series };
-    new uPlot(opts, [c.x].concat(c.series.map(function (s) { return s.values; })), box);
-    drawn++;
-  });
-  document.body.dataset.chartsDrawn = String(drawn);
-})();
-</script>
-</body></html>
-`;
 }
 
 /** The report of the sweep in `dir`: each key figure per cell, its mean with the 95 % interval, and the objective's best cell. */
@@ -279,7 +187,7 @@ export function sweepReport(dir: string): string {
   );
   const num = (x: string | undefined) => (x === undefined || x === '' ? null : Number(x));
   const cells = meta.cells.map((c) => c.id);
-  const charts: Chart[] = metrics.map((m) => {
+  const meanCharts: Chart[] = metrics.map((m) => {
     const byCell = meta.cells.map((c) => rows.find((r) => r.cell === c.id));
     return {
       title: `${m}: mean and 95% interval per cell`,
@@ -290,26 +198,59 @@ export function sweepReport(dir: string): string {
         { label: 'ci95_low', values: byCell.map((r) => num(r?.[`${m}_ci95_low`])) },
         { label: 'ci95_high', values: byCell.map((r) => num(r?.[`${m}_ci95_high`])) },
       ],
+      marks: [],
     };
   });
-  const table = meta.cells
-    .map(
-      (c) =>
-        `<tr${c.id === best ? ' class="best"' : ''}><td>${escapeHtml(c.id)}</td><td>${escapeHtml(c.label)}</td><td>${c.id === best ? 'best' : ''}</td></tr>`,
-    )
+  const cmp = comparison(dir, metrics);
+  // Each figure's chart, then its paired differences against the baseline per cell (the baseline itself at
+  // 0), with their intervals.
+  const charts: Chart[] = [];
+  for (const [k, m] of cmp.metrics.entries()) {
+    charts.push(meanCharts[metrics.indexOf(m)]!);
+    if (cmp.baseline) {
+      const d = meta.cells.map((c) => {
+        if (c.id === cmp.baseline) return { mean: 0, low: 0, high: 0 };
+        return cmp.rows.find((r) => r.cell === c.id)?.differences?.[k] ?? { mean: NaN, low: NaN, high: NaN };
+      });
+      const val = (x: number) => (Number.isFinite(x) ? x : null);
+      charts.push({
+        title: `${m}: paired difference against ${cmp.baseline}, 95% interval`,
+        unit: '',
+        x: cells.map((_c, i) => i),
+        series: [
+          { label: 'mean difference', values: d.map((x) => val(x.mean)) },
+          { label: 'ci95_low', values: d.map((x) => val(x.low)) },
+          { label: 'ci95_high', values: d.map((x) => val(x.high)) },
+        ],
+        marks: [],
+      });
+    }
+  }
+  const td = (text: string, cls = 'num') => `<td class="${cls}">${escapeHtml(text)}</td>`;
+  const table = cmp.rows
+    .map((r) => {
+      const isBest = r.cell === best;
+      const main = `<tr${isBest ? ' class="best"' : ''}><td>${escapeHtml(r.cell)}</td><td>${escapeHtml(r.label)}</td><td>${
+        isBest ? 'best' : r.cell === cmp.baseline ? 'baseline' : ''
+      }</td>${r.values.map((v) => td(withInterval(v.mean, v.low, v.high))).join('')}</tr>`;
+      if (!r.differences) return main;
+      const diff = r.differences.map((d) => td(differenceText(d), excludesZero(d.low, d.high) ? 'num sig' : 'num')).join('');
+      return `${main}<tr><td></td><td>vs ${escapeHtml(cmp.baseline!)}</td><td></td>${diff}</tr>`;
+    })
     .join('');
+  const head = `<tr><th>cell</th><th>parameters</th><th></th>${cmp.metrics.map((m) => `<th>${escapeHtml(m)}</th>`).join('')}</tr>`;
+  const legend = `<p>Mean [95% interval] over ${cmp.seeds} seed${cmp.seeds === 1 ? '' : 's'} per cell${
+    cmp.baseline
+      ? `; "vs ${escapeHtml(cmp.baseline)}": the mean paired difference against the baseline cell over the same seeds, in bold with * where its interval excludes 0`
+      : ''
+  }.</p>`;
   const objectiveText = meta.objective
     ? `<p>Objective: minimize ${escapeHtml(meta.objective.minimize)}${meta.objective.constraints.map((c) => `; ${escapeHtml(c.text)}`).join('')} (95% confidence). ${
         best ? `Best cell: <strong>${escapeHtml(best)}</strong>.` : 'No cell meets every constraint.'
       }</p>`
     : '';
   const title = `kubesim sweep: ${basename(meta.scenario).replace(/\.ya?ml$/, '')} (${meta.cells.length} cells x ${meta.seeds.length} seeds)`;
-  return page(
-    title,
-    `${objectiveText}<table><tr><th>cell</th><th>parameters</th><th></th></tr>${table}</table>`,
-    { charts, marks: [], cells },
-    '',
-  );
+  return page(title, `${objectiveText}<table>${head}${table}</table>${legend}`, { charts, marks: [], cells }, '');
 }
 
 /** Writes report.html into the run or sweep directory (whole, then renamed); returns its path. */

@@ -39,8 +39,31 @@ export function excludesZero(low: number, high: number): boolean {
   return Number.isFinite(low) && Number.isFinite(high) && (low > 0 || high < 0);
 }
 
-/** The table for the sweep in `dir`; metrics that no cell has are left out. */
-export function compareTable(dir: string, metrics: readonly string[] = KEY_METRICS): string {
+/** A figure with its 95 % interval (NaN where absent). */
+export interface Interval {
+  mean: number;
+  low: number;
+  high: number;
+}
+
+/** One cell of the comparison: its figures, and with a baseline its paired differences against it. */
+export interface CompareRow {
+  cell: string;
+  label: string;
+  values: Interval[];
+  /** Null for the baseline cell itself and for sweeps without a baseline; NaN where the difference is absent. */
+  differences: Interval[] | null;
+}
+
+export interface Comparison {
+  metrics: string[];
+  baseline: string | null;
+  seeds: number;
+  rows: CompareRow[];
+}
+
+/** The comparison of the sweep in `dir`: the key figures per cell and their paired differences; metrics no cell has are left out. */
+export function comparison(dir: string, metrics: readonly string[] = KEY_METRICS): Comparison {
   const meta = readMeta(dir);
   const summaryPath = join(dir, 'summary.csv');
   if (!meta || !existsSync(summaryPath))
@@ -58,31 +81,41 @@ export function compareTable(dir: string, metrics: readonly string[] = KEY_METRI
   const diffs =
     meta.baseline && existsSync(diffPath) ? (parse(readFileSync(diffPath, 'utf8'), { columns: true }) as Record<string, string>[]) : [];
   const num = (x: string | undefined) => (x === undefined || x === '' ? NaN : Number(x));
-  const head = ['cell', ...shown];
-  const body: string[][] = [];
+  const out: CompareRow[] = [];
   for (const c of meta.cells) {
     const r = rows.find((x) => x.cell === c.id);
     if (!r) continue;
-    body.push([
-      `${c.id} ${c.label}`,
-      ...shown.map((m) => withInterval(num(r[`${m}_mean`]), num(r[`${m}_ci95_low`]), num(r[`${m}_ci95_high`]))),
-    ]);
-    if (!meta.baseline || c.id === meta.baseline) continue;
-    body.push([
-      `  vs ${meta.baseline}`,
-      ...shown.map((m) => {
-        const d = diffs.find((x) => x.cell === c.id && x.metric === m);
-        if (!d) return '-';
-        const low = num(d.ci95_low);
-        const high = num(d.ci95_high);
-        const mean = num(d.mean_difference);
-        const sign = mean > 0 ? '+' : '';
-        return `${sign}${withInterval(mean, low, high)}${excludesZero(low, high) ? ' *' : ''}`;
-      }),
-    ]);
+    const values = shown.map((m) => ({ mean: num(r[`${m}_mean`]), low: num(r[`${m}_ci95_low`]), high: num(r[`${m}_ci95_high`]) }));
+    const differences =
+      !meta.baseline || c.id === meta.baseline
+        ? null
+        : shown.map((m) => {
+            const d = diffs.find((x) => x.cell === c.id && x.metric === m);
+            return d ? { mean: num(d.mean_difference), low: num(d.ci95_low), high: num(d.ci95_high) } : { mean: NaN, low: NaN, high: NaN };
+          });
+    out.push({ cell: c.id, label: c.label, values, differences });
+  }
+  return { metrics: shown, baseline: meta.baseline ?? null, seeds: meta.seeds.length, rows: out };
+}
+
+/** A paired difference as text: "+1.2 [0.3, 2.1] *" (* where its interval excludes zero), "-" where absent. */
+export function differenceText(d: Interval): string {
+  if (!Number.isFinite(d.mean)) return '-';
+  const sign = d.mean > 0 ? '+' : '';
+  return `${sign}${withInterval(d.mean, d.low, d.high)}${excludesZero(d.low, d.high) ? ' *' : ''}`;
+}
+
+/** The table for the sweep in `dir`; metrics that no cell has are left out. */
+export function compareTable(dir: string, metrics: readonly string[] = KEY_METRICS): string {
+  const c = comparison(dir, metrics);
+  const head = ['cell', ...c.metrics];
+  const body: string[][] = [];
+  for (const r of c.rows) {
+    body.push([`${r.cell} ${r.label}`, ...r.values.map((v) => withInterval(v.mean, v.low, v.high))]);
+    if (r.differences) body.push([`  vs ${c.baseline}`, ...r.differences.map(differenceText)]);
   }
   const w = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((x, i) => (i === 0 ? x.padEnd(w[i]!) : x.padStart(w[i]!))).join('  ');
-  const note = meta.baseline ? `\n  vs ${meta.baseline}: mean paired difference [95% interval]; * where the interval excludes 0` : '';
-  return `${line(head)}\n${body.map(line).join('\n')}${note}\n  (${tidy(meta.seeds.length)} seed${meta.seeds.length === 1 ? '' : 's'} per cell; mean [95% interval])\n`;
+  const note = c.baseline ? `\n  vs ${c.baseline}: mean paired difference [95% interval]; * where the interval excludes 0` : '';
+  return `${line(head)}\n${body.map(line).join('\n')}${note}\n  (${tidy(c.seeds)} seed${c.seeds === 1 ? '' : 's'} per cell; mean [95% interval])\n`;
 }

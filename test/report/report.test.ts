@@ -46,13 +46,16 @@ describe('the run report', () => {
     // No network at view time: nothing is fetched.
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=|https?:\/\/[^"'\s]*\.(js|css)/);
     expect(html).toContain('uPlot');
-    // The scenario's name is text, never markup: the only </script> tags are the report's own three.
-    expect(html.match(/<\/script>/g)).toHaveLength(3);
+    // The scenario's name is text, never markup: the only </script> tags are the report's own four.
+    expect(html.match(/<\/script>/g)).toHaveLength(4);
     expect(html).toContain(escapeHtml(NAME));
     expect(html).toContain('"Nodes per pool"');
     expect(html).toContain('"CPU utilisation by pool and zone"');
     expect(html).toContain('"Latency at the entry points"');
     expect(html).toContain('NodeNotReady');
+    // The node failure and its recovery are marks of their kinds, with labels.
+    expect(html).toContain('{"t":600,"kind":"fault","label":"NodeFailure general-0"}');
+    expect(html).toMatch(/"kind":"recovery","label":"NodeReady general-0"/);
   });
 
   it('escapes', () => {
@@ -78,6 +81,7 @@ workloads:
 sweep:
   seeds: 2
   grid: {nodePools.general.count: [2, 8]}
+  baseline: c00
   objective: {minimize: cost, constraints: ['pods_pending_end <= 5']}
 `,
     });
@@ -87,6 +91,12 @@ sweep:
     expect(page).toContain('kubesim sweep: s (2 cells x 2 seeds)');
     expect(page).toMatch(/<tr class="best"><td>c01<\/td>/);
     expect(page).toContain('"cost: mean and 95% interval per cell"');
+    // Each key figure's paired difference against the baseline, as a row of the table and a chart.
+    expect(page).toContain('"cost: paired difference against c00, 95% interval"');
+    expect(page).toMatch(/<td>c00<\/td><td>[^<]*<\/td><td>baseline<\/td>/);
+    expect(page).toMatch(/<tr><td><\/td><td>vs c00<\/td><td><\/td>(<td class="num( sig)?">[^<]*<\/td>)+<\/tr>/);
+    // 8 nodes cost 4 times 2 over the same 20 minutes on every seed: a difference whose interval excludes 0.
+    expect(page).toMatch(/<td class="num sig">\+[0-9.]+ \*<\/td>/);
     sweepReportPath = join(sweepDir, 'out', 'report.html');
   }, 120_000);
 
@@ -107,6 +117,9 @@ sweep:
       const charts = (html.match(/"title":/g) ?? []).length;
       expect(Number(body![1])).toBe(charts);
       expect(dom.match(/<canvas/g)?.length).toBeGreaterThanOrEqual(charts);
+      // The marks' legends drew: the node failure and its recovery under the charts of nodes.
+      expect(dom).toMatch(/<div class="marks"><span><i style="background: rgb\(214, 39, 40\);"><\/i>faults \(\d+\)<\/span>/);
+      expect(dom).toContain('recoveries (');
       const shot = join(dir, 'report.png');
       execFileSync(browser!, [...args, '--window-size=1200,2400', `--screenshot=${shot}`, `file://${report}`], {
         stdio: 'ignore',
