@@ -11,22 +11,14 @@ import { prepareRun } from '../src/run/simulate.js';
 import type { RowSink, SinkFactory } from '../src/metrics/collector.js';
 import { simulateMMc } from '../src/traffic/mmc.js';
 import { mmcMeanResponse, mmcMeanWait, mmcWaitTail } from '../src/traffic/erlang.js';
-import { backoffNext, newCrashLoopBackOff, type BackoffEntry } from '../src/controllers/kubelet/rules.js';
-import { getResourceReplicas, type HPAPodView, type PodMetric } from '../src/controllers/hpa/calc.js';
-import { leastWasteScore } from '../src/controllers/cluster-autoscaler/calc.js';
-import { resolveFenceposts } from '../src/controllers/deployment/calc.js';
+import { f, runs, type Check } from './validate-util.js';
+import { rules } from './validate-rules.js';
+import { wholeRuns } from './validate-runs.js';
 
-export interface Check {
-  check: string;
-  expected: string;
-  measured: string;
-  tolerance: string;
-  pass: boolean;
-}
+export type { Check } from './validate-util.js';
 
 const DISCARD: RowSink = { write() {} };
 const SINKS: SinkFactory = { open: () => DISCARD };
-const f = (x: number, d = 3) => Number(x.toFixed(d)).toString();
 
 /** M/M/8 at rho 0.9: the mean wait's and P(W > t)'s 95 % intervals over 20 seeds contain Erlang C. */
 function queueing(): Check[] {
@@ -78,19 +70,9 @@ function queueing(): Check[] {
   return out;
 }
 
-function run(text: string): Record<string, string | number> {
-  const dir = mkdtempSync(join(tmpdir(), 'kubesim-validate-'));
-  try {
-    writeFileSync(join(dir, 's.yaml'), text);
-    return prepareRun(loadScenario(join(dir, 's.yaml')), SINKS).run().summary;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 /** One Service of 8 slots under Poisson traffic in request mode, the whole simulation: mean response. */
 function requestMode(): Check {
-  const s = run(`name: v
+  const s = runs(`name: v
 duration: 48h
 metrics: {interval: 1h}
 cluster:
@@ -103,7 +85,7 @@ traffic:
   entrypoints: [{service: web, rate: 7.2}]
   services:
     web: {serviceTime: {exponential: {mean: 1s}}, concurrency: 8, queueLimit: 1000000, timeout: 1h}
-`);
+`).summary;
   const want = mmcMeanResponse(8, 7.2, 1) * 1000;
   const got = Number(s.latency_mean_ms);
   return {
@@ -117,7 +99,7 @@ traffic:
 
 /** Nodes that fail after exponential(m) and are repaired after exponential(r) are up m / (m + r) of the time. */
 function availability(): Check {
-  const s = run(`name: v
+  const s = runs(`name: v
 duration: 60d
 metrics: {interval: 1d}
 cluster:
@@ -128,7 +110,7 @@ cluster:
       failures: {timeToFailure: {exponential: {mean: 10h}}, timeToRepair: {exponential: {mean: 2h}}}
 workloads:
   - batch: {name: b, arrivals: {poisson: {rate: 1/h}}, count: 1, requests: {cpu: 100m}, duration: 1m}
-`);
+`).summary;
   const want = 10 / 12;
   const got = Number(s.node_up_ratio);
   return {
@@ -138,87 +120,6 @@ workloads:
     tolerance: '±0.01',
     pass: Math.abs(got - want) <= 0.01,
   };
-}
-
-/** Rules with documented results. */
-function rules(): Check[] {
-  const out: Check[] = [];
-  // CrashLoopBackOff: 10 s doubling to 300 s (kubelet.go initialCrashLoopBackOff, MaxContainerBackOff).
-  const cfg = newCrashLoopBackOff();
-  const delays: number[] = [];
-  let e: BackoffEntry | null = null;
-  for (let i = 0; i < 7; i++) {
-    e = backoffNext(cfg, e, i * 1000, i * 1000);
-    delays.push(e.backoffMs / 1000);
-  }
-  out.push({
-    check: 'CrashLoopBackOff delays, s',
-    expected: '10 20 40 80 160 300 300',
-    measured: delays.join(' '),
-    tolerance: 'exact',
-    pass: delays.join(' ') === '10 20 40 80 160 300 300',
-  });
-  // Rolling update rounding (deployment/util: surge rounds up, unavailable down; both 0 means 1 unavailable).
-  const ru = (
-    [
-      ['25%', '25%'],
-      ['30%', 0],
-      [0, 0],
-    ] as const
-  )
-    .map(([ms, mu]) => resolveFenceposts(ms, mu, 10))
-    .map((r) => [r.surge, r.unavailable])
-    .map(([s, u]) => `${s}/${u}`)
-    .join(', ');
-  out.push({
-    check: 'rolling update, 10 replicas: surge/unavailable for 25%/25%, 30%/0, 0/0',
-    expected: '3/2, 3/0, 0/1',
-    measured: ru,
-    tolerance: 'exact',
-    pass: ru === '3/2, 3/0, 0/1',
-  });
-  // HPA tolerance 0.1: 10 pods at 109% of a 100% target stay at 10; at 111% go to ceil(1.11 x 10) = 12.
-  const hpa = (usage: number) => {
-    const pods: HPAPodView[] = Array.from({ length: 10 }, (_, i) => ({
-      name: `p${i}`,
-      phase: 'Running',
-      ready: 'True',
-      startTime: 0,
-      readyTransitionTime: 0,
-      requests: { cpu: 1000 },
-    }));
-    const m = new Map<string, PodMetric>(pods.map((p) => [p.name, { value: usage * 10, timestamp: 3_600_000, window: 15_000 }]));
-    const r = getResourceReplicas(
-      { pods, now: 3_600_000, cpuInitializationPeriod: 300_000, delayOfInitialReadinessStatus: 30_000 },
-      10,
-      100,
-      'cpu',
-      { scaleUp: 0.1, scaleDown: 0.1 },
-      m,
-    );
-    return 'replicas' in r ? r.replicas : -1;
-  };
-  const h = `${hpa(109)} and ${hpa(111)}`;
-  out.push({
-    check: 'HPA tolerance 0.1: 10 pods at 109% and 111% of target',
-    expected: '10 and 12',
-    measured: h,
-    tolerance: 'exact',
-    pass: h === '10 and 12',
-  });
-  // Cluster autoscaler least-waste (waste.go): the worked example of docs/MODEL.md's tests.
-  const pods = Array.from({ length: 6 }, (_, i) => ({ name: `p${i}`, requests: { cpu: 1000, memory: 1024 ** 3 } }));
-  const small = leastWasteScore({ nodeGroup: 'small', nodeCount: 2, pods, template: { capacity: { cpu: 4000, memory: 16 * 1024 ** 3 } } })!;
-  const big = leastWasteScore({ nodeGroup: 'big', nodeCount: 1, pods, template: { capacity: { cpu: 16000, memory: 64 * 1024 ** 3 } } })!;
-  const lw = `${f(small.wastedScore, 5)} vs ${f(big.wastedScore, 5)}`;
-  out.push({
-    check: 'least-waste: 6 x (1 cpu, 1Gi) on 2 x (4, 16Gi) vs 1 x (16, 64Gi)',
-    expected: '1.0625 vs 1.53125',
-    measured: lw,
-    tolerance: 'exact',
-    pass: lw === '1.0625 vs 1.53125',
-  });
-  return out;
 }
 
 export function fidelityTable(checks: readonly Check[]): string {
@@ -231,7 +132,7 @@ export const END = '<!-- end of fidelity table -->';
 
 function main(): number {
   const started = Date.now();
-  const checks = [...queueing(), requestMode(), availability(), ...rules()];
+  const checks = [...queueing(), requestMode(), availability(), ...rules(), ...wholeRuns()];
   const text = fidelityTable(checks);
   console.log(text);
   const path = 'docs/MODEL.md';
