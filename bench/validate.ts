@@ -1,14 +1,11 @@
 // `npm run validate`: the fidelity checks of the project in one table (check, expected, measured, tolerance,
 // verdict), printed and written into docs/MODEL.md between its fidelity markers. Queueing against Erlang C,
-// node availability against m/(m+r), and Kubernetes' own rules against their documented results. Long runs
-// live here rather than in `npm test`; the rules' full upstream tables stay in the test suite.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// node availability against m/(m+r), Kubernetes' own rules against their documented results
+// (validate-rules.ts), and whole runs against sequences worked out from the upstream controllers
+// (validate-runs.ts). Long runs live here rather than in `npm test`; the rules' full upstream tables stay in
+// the test suite, and the exact checks run there too.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Simulation } from '../src/engine/simulation.js';
-import { loadScenario } from '../src/scenario/load.js';
-import { prepareRun } from '../src/run/simulate.js';
-import type { RowSink, SinkFactory } from '../src/metrics/collector.js';
 import { simulateMMc } from '../src/traffic/mmc.js';
 import { mmcMeanResponse, mmcMeanWait, mmcWaitTail } from '../src/traffic/erlang.js';
 import { f, runs, type Check } from './validate-util.js';
@@ -16,9 +13,6 @@ import { rules } from './validate-rules.js';
 import { wholeRuns } from './validate-runs.js';
 
 export type { Check } from './validate-util.js';
-
-const DISCARD: RowSink = { write() {} };
-const SINKS: SinkFactory = { open: () => DISCARD };
 
 /** M/M/8 at rho 0.9: the mean wait's and P(W > t)'s 95 % intervals over 20 seeds contain Erlang C. */
 function queueing(): Check[] {
