@@ -8,3 +8,11 @@ export function grown<T extends Int32Array<ArrayBuffer> | Uint8Array<ArrayBuffer
   b.set(a);
   return b;
 }
+
+/** a, or a copy of it long enough to hold index i (at least doubled), its new entries 0. */
+export function grownFloat(a: Float64Array<ArrayBuffer>, i: number): Float64Array<ArrayBuffer> {
+  if (i < a.length) return a;
+  const b = new Float64Array(Math.max(i + 1, a.length * 2, 8));
+  b.set(a);
+  return b;
+}

@@ -131,6 +131,8 @@ export class Pod {
   nodeName = '';
   /** Position in node.pods while bound (for O(1) removal). */
   slot = -1;
+  /** metrics-server's slot of the pod's readings while it scrapes the pod, or -1. */
+  metricsSlot = -1;
   scheduledAt = -1;
   startedAt = -1;
   finishedAt = -1;

@@ -27,10 +27,10 @@ interface FluidService {
   success: number;
   meanMs: number;
   p: number[];
-  /** This step's own failures by kind. */
+  /** This step's own failures by kind (and its dependencies', set before it is recorded); written in place. */
   failed: Partial<Record<Failure, number>>;
-  /** The last step's inputs; an equal step in the stable regime reuses its results. */
-  key: number[];
+  /** The last step's inputs; an equal step in the stable regime reuses its results. Written in place. */
+  key: Float64Array;
   /** The last fluidInterval output, and whether this step reused it (and so its end-to-end figures). */
   output: FluidOutput | null;
   reused: boolean;
@@ -75,8 +75,8 @@ export class FluidTrafficController implements TrafficModel {
         success: 1,
         meanMs: 0,
         p: [0, 0, 0, 0],
-        failed: {},
-        key: [],
+        failed: { refused: 0, dropped: 0, timed_out: 0, no_endpoints: 0, error: 0, dependency: 0 },
+        key: new Float64Array(5).fill(NaN),
         output: null,
         reused: false,
         own: { meanMs: 0, p: [0, 0, 0, 0], success: 1 },
@@ -86,6 +86,7 @@ export class FluidTrafficController implements TrafficModel {
       };
     });
     this.entries = spec.entrypoints.map((e) => new TrafficSeries(e.name, 'entry', spec.slo.latencyMs));
+    this.enteringNow = new Float64Array(spec.entrypoints.length);
     this.backends = spec.entrypoints.map((e) => e.backends.map((b) => index.get(b.service)!));
     this.weights = spec.entrypoints.map((e) => Float64Array.from(e.backends, (b) => b.weight));
     this.order = this.callOrder();
@@ -181,12 +182,13 @@ export class FluidTrafficController implements TrafficModel {
     const dt = to - from;
     if (dt <= 0) return;
     for (const s of this.services) if (s) s.arrivals = 0;
-    const entering = this.spec.entrypoints.map((_, i) => this.entering(i, from, to));
-    this.spec.entrypoints.forEach((e, i) => {
-      const n = entering[i]!;
+    const entering = this.enteringNow;
+    for (let i = 0; i < entering.length; i++) {
+      const n = (entering[i] = this.entering(i, from, to));
       const w = this.weights[i]!;
-      this.backends[i]!.forEach((b, j) => (this.services[b]!.arrivals += (n * w[j]!) / 100));
-    });
+      const backends = this.backends[i]!;
+      for (let j = 0; j < backends.length; j++) this.services[backends[j]!]!.arrivals += (n * w[j]!) / 100;
+    }
     // Callers first: what a Service answers without error calls downstream in the same step.
     for (const i of this.order) {
       const s = this.services[i]!;
@@ -200,9 +202,17 @@ export class FluidTrafficController implements TrafficModel {
         }
       const refused = listed.length > 0 ? (s.arrivals * (listed.length - answering)) / listed.length : 0;
       const k = s.spec.concurrency ?? (s.spec.cpuPerRequest ? Math.max(1, Math.floor(cpu / s.spec.cpuPerRequest)) : 1);
-      const key = [s.arrivals, refused, answering, k, dt];
+      const key = s.key;
       // An unchanged step in the stable regime (nothing waiting before or after) gives the same results.
-      s.reused = s.output !== null && s.state.backlog === 0 && s.output.backlog === 0 && key.every((x, j) => x === s.key[j]);
+      s.reused =
+        s.output !== null &&
+        s.state.backlog === 0 &&
+        s.output.backlog === 0 &&
+        key[0] === s.arrivals &&
+        key[1] === refused &&
+        key[2] === answering &&
+        key[3] === k &&
+        key[4] === dt;
       const { output: o, state } = s.reused
         ? { output: s.output!, state: s.state }
         : fluidInterval(
@@ -217,7 +227,11 @@ export class FluidTrafficController implements TrafficModel {
             },
             s.state,
           );
-      s.key = key;
+      key[0] = s.arrivals;
+      key[1] = refused;
+      key[2] = answering;
+      key[3] = k;
+      key[4] = dt;
       s.output = o;
       if (answering > 0) {
         s.usedPerPod += (o.served * s.moments.meanMs * (s.spec.cpuPerRequest ?? cpu / k)) / answering;
@@ -226,7 +240,12 @@ export class FluidTrafficController implements TrafficModel {
       s.state = state;
       const errors = o.served * s.spec.errorRate;
       const ok = o.served - errors;
-      s.failed = { refused, dropped: o.dropped, timed_out: o.timedOut, no_endpoints: o.noEndpoints, error: errors };
+      const failed = s.failed;
+      failed.refused = refused;
+      failed.dropped = o.dropped;
+      failed.timed_out = o.timedOut;
+      failed.no_endpoints = o.noEndpoints;
+      failed.error = errors;
       for (const c of s.calls) this.services[c]!.arrivals += ok;
       s.success = s.arrivals > 0 ? ok / s.arrivals : 1;
       if (!s.reused) {
@@ -260,35 +279,39 @@ export class FluidTrafficController implements TrafficModel {
       if (!same) s.endToEnd = { success: s.success };
       s.reused = same;
       const ok = s.arrivals * s.success;
-      s.series.addFluid(s.arrivals, ok, { ...s.failed, dependency: nonNegative(own - ok, own) }, s.meanMs, s.p);
+      s.failed.dependency = nonNegative(own - ok, own);
+      s.series.addFluid(s.arrivals, ok, s.failed, s.meanMs, s.p);
     }
-    this.spec.entrypoints.forEach((e, i) => {
+    // The entry points' figures, in scratch the series read at once and do not keep.
+    const p = this.entryP;
+    for (let i = 0; i < entering.length; i++) {
       const n = entering[i]!;
-      if (n <= 0) return;
+      if (n <= 0) continue;
       const w = this.weights[i]!;
+      const backends = this.backends[i]!;
       let ok = 0;
       let mean = 0;
-      const p = [0, 0, 0, 0];
-      this.backends[i]!.forEach((b, j) => {
-        const s = this.services[b]!;
+      p.fill(0);
+      for (let j = 0; j < backends.length; j++) {
+        const s = this.services[backends[j]!]!;
         const share = (n * w[j]!) / 100;
         const okj = share * s.success;
         ok += okj;
         mean += okj * s.meanMs;
         for (let q = 0; q < 4; q++) p[q] += okj * s.p[q]!;
-      });
+      }
       const failed = nonNegative(n - ok, n);
-      const entry = this.entries[i]!;
-      entry.addFluid(
-        n,
-        ok,
-        { dependency: failed },
-        ok > 0 ? mean / ok : 0,
-        p.map((x) => (ok > 0 ? x / ok : 0)),
-      );
+      for (let q = 0; q < 4; q++) p[q] = ok > 0 ? p[q]! / ok : 0;
+      this.entryFailed.dependency = failed;
+      this.entries[i]!.addFluid(n, ok, this.entryFailed, ok > 0 ? mean / ok : 0, p);
       if (failed > 0 && this.rollingOut()) this.lostDuringRollouts += failed;
-    });
+    }
   }
+
+  /** Scratch of step(): each entry point's requests this step, and an entry point's percentiles and failures. */
+  private readonly enteringNow: Float64Array;
+  private readonly entryP = [0, 0, 0, 0];
+  private readonly entryFailed: Partial<Record<Failure, number>> = { dependency: 0 };
 }
 
 const LEVELS = [0.5, 0.9, 0.99, 0.999];

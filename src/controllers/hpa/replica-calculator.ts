@@ -276,7 +276,8 @@ export function getResourceReplicas(
   podMetrics: PodMetricsInfo,
 ): ResourceReplicas | ReplicaCalcError {
   // Upstream copies the samples, deletes the ignored and unready pods' and sums what is left against the pods'
-  // requests (pods listed once each, by name). One pass over the pods gives the same sums, in pod order.
+  // requests (pods listed once each, by name). One pass over the pods gives the same sums, in pod order, and
+  // finds the first pod without the request (reported only after the check for samples, as upstream).
   const pods = c.pods;
   if (pods.length === 0) return { error: 'no pods returned by selector while calculating replica count' };
   const n = pods.length;
@@ -287,30 +288,31 @@ export function getResourceReplicas(
   let missing = 0;
   /** Samples of ignored or unready pods (deleted from the copy upstream). */
   let dropped = 0;
+  let noRequest: HPAPodView | null = null;
+  let metricsTotal = 0;
+  let requestsTotal = 0;
   const samples = c.samples;
   for (let i = 0; i < n; i++) {
     const pod = pods[i]!;
     const metric = samples ? samples[i] : podMetrics.get(pod.name);
     const k = podGroup(pod, metric, resource, c.cpuInitializationPeriod, c.delayOfInitialReadinessStatus, c.now);
     group[i] = k;
-    if (metric && (k === IGNORED || k === UNREADY)) dropped++;
-    if (k === READY) readyPodCount++;
-    else if (k === UNREADY) unready++;
-    else if (k === MISSING) missing++;
+    const request = pod.requests?.[resource];
+    if (request === undefined) noRequest ??= pod;
+    if (k === READY) {
+      readyPodCount++;
+      metricsTotal += metric!.value;
+      requestsTotal += request ?? 0;
+    } else {
+      if (metric && (k === IGNORED || k === UNREADY)) dropped++;
+      if (k === UNREADY) unready++;
+      else if (k === MISSING) missing++;
+    }
   }
   // Samples of pods the selector did not list stay in the copy (they count in its size, not in the sums).
   const size = podMetrics.size - dropped;
   if (size === 0) return { error: 'did not receive metrics for targeted pods (pods might be unready)' };
-  for (const pod of pods) {
-    if (pod.requests?.[resource] === undefined) return { error: `missing request for ${resource} in Pod ${pod.name}` };
-  }
-  let metricsTotal = 0;
-  let requestsTotal = 0;
-  for (let i = 0; i < n; i++) {
-    if (group[i] !== READY) continue;
-    metricsTotal += (samples ? samples[i] : podMetrics.get(pods[i]!.name))!.value;
-    requestsTotal += pods[i]!.requests![resource]!;
-  }
+  if (noRequest) return { error: `missing request for ${resource} in Pod ${noRequest.name}` };
   if (requestsTotal === 0) return { error: 'no metrics returned matched known pods' };
   const utilization = Math.min(MAX_INT32, Math.max(MIN_INT32, quo(metricsTotal * 100, requestsTotal)));
   const usageRatio = utilization / targetUtilization;

@@ -9,6 +9,7 @@ import type { ClusterState } from '../../model/cluster-state.js';
 import type { Pod } from '../../model/pod.js';
 import type { PodMetric } from '../hpa/calc.js';
 import { PodsByRoot } from './pods-by-root.js';
+import { grown, grownFloat } from '../../model/arrays.js';
 
 /** Where CPU usage comes from: a pod's cumulative CPU use (millicore-milliseconds) up to now. */
 export interface UsageSource {
@@ -27,13 +28,8 @@ export const REQUESTS_PER_SECOND = 'requests_per_second';
 export const DEFAULT_METRIC_RESOLUTION_MS = 15_000;
 
 export class MetricsServer {
-  /** Per pod id: the cumulative use at the last scrape, and the sample it gave. */
-  private readonly last = new Map<
-    number,
-    { t: number; used: number; served: number; root: number; sample: PodMetric | null; rate: PodMetric | null }
-  >();
-  private readonly samples = new Map<number, PodMetric>();
-  /** Per workload: bumped whenever one of its pods gains or loses a CPU sample (a sample's value changes in place). */
+  /** Each pod's readings while it runs, in slots (Pod.metricsSlot; freed slots are reused). */
+  private readonly slots = new ScrapeSlots();
   private readonly samplesVersions = new Map<number, number>();
 
   samplesVersionOf(root: number): number {
@@ -43,7 +39,6 @@ export class MetricsServer {
   private bump(root: number): void {
     this.samplesVersions.set(root, (this.samplesVersions.get(root) ?? 0) + 1);
   }
-  private readonly rates = new Map<number, PodMetric>();
   /** Services whose request rate is read, with the last reading and the rate it gave (milli-requests/s). */
   private readonly serviceRates = new Map<string, { t: number; count: number; rate: number | undefined }>();
   private serviceRequests: ServiceRequests | null = null;
@@ -80,7 +75,7 @@ export class MetricsServer {
 
   /** The pod's latest requests-per-second sample (milli-units), or undefined before it has two scrapes. */
   requestRate(pod: Pod): PodMetric | undefined {
-    return this.rates.get(pod.id);
+    return pod.metricsSlot < 0 ? undefined : (this.slots.rate[pod.metricsSlot] ?? undefined);
   }
 
   /** Reads pods' request rates at every scrape from now on (an HPA has a Pods metric). */
@@ -108,7 +103,7 @@ export class MetricsServer {
 
   /** The pod's latest CPU sample (millicores), or undefined before it has two scrapes. */
   cpu(pod: Pod): PodMetric | undefined {
-    return this.samples.get(pod.id);
+    return pod.metricsSlot < 0 ? undefined : (this.slots.sample[pod.metricsSlot] ?? undefined);
   }
 
   private used(pod: Pod, now: number): number {
@@ -128,55 +123,104 @@ export class MetricsServer {
     }
     if (this.watched.size === 0) return;
     let scraped = 0;
+    const sl = this.slots;
     for (const root of this.watched)
       for (const pod of this.pods.of(root).values()) {
         if (pod.phase !== 'Running') continue;
         scraped++;
         const used = this.used(pod, now);
         const served = this.ratesWanted ? this.served(pod) : 0;
-        const prev = this.last.get(pod.id);
-        if (!prev) {
+        const i = pod.metricsSlot;
+        if (i < 0) {
           // The first scrape of a pod only starts its window (the kubelet needs two cumulative readings).
-          this.last.set(pod.id, { t: now, used, served, root, sample: null, rate: null });
+          sl.open(pod, root, now, used, served);
           continue;
         }
-        if (now > prev.t) {
-          const window = now - prev.t;
-          const value = (used - prev.used) / window;
+        const prevT = sl.t[i]!;
+        if (now > prevT) {
+          const window = now - prevT;
+          const value = (used - sl.used[i]!) / window;
           // Samples are updated in place (the HPA holds them between scrapes).
-          if (prev.sample) {
-            prev.sample.value = value;
-            prev.sample.timestamp = now;
-            prev.sample.window = window;
+          const sample = sl.sample[i];
+          if (sample) {
+            sample.value = value;
+            sample.timestamp = now;
+            sample.window = window;
           } else {
-            prev.sample = { value, timestamp: now, window };
-            this.samples.set(pod.id, prev.sample);
+            sl.sample[i] = { value, timestamp: now, window };
             this.bump(root);
           }
           if (this.ratesWanted) {
-            const rate = ((served - prev.served) / window) * 1e6;
-            if (prev.rate) {
-              prev.rate.value = rate;
-              prev.rate.timestamp = now;
-              prev.rate.window = window;
-            } else {
-              prev.rate = { value: rate, timestamp: now, window };
-              this.rates.set(pod.id, prev.rate);
-            }
+            const rate = ((served - sl.served[i]!) / window) * 1e6;
+            const r = sl.rate[i];
+            if (r) {
+              r.value = rate;
+              r.timestamp = now;
+              r.window = window;
+            } else sl.rate[i] = { value: rate, timestamp: now, window };
           }
         }
-        prev.t = now;
-        prev.used = used;
-        prev.served = served;
+        sl.t[i] = now;
+        sl.used[i] = used;
+        sl.served[i] = served;
       }
     // Pods not scraped now (gone, or no longer running) lose their readings: there are some only when more pods
     // have readings than were scraped (each pod scraped has one, read now).
-    if (this.last.size === scraped) return;
-    for (const [id, prev] of this.last) {
-      if (prev.t === now) continue;
-      this.last.delete(id);
-      if (this.samples.delete(id)) this.bump(prev.root);
-      this.rates.delete(id);
+    if (sl.live === scraped) return;
+    for (let i = 0; i < sl.pod.length; i++) {
+      if (sl.pod[i] === null || sl.t[i] === now) continue;
+      if (sl.sample[i]) this.bump(sl.root[i]!);
+      sl.close(i);
     }
+  }
+}
+
+/**
+ * metrics-server's readings of the pods it scrapes, one slot per pod (its index in Pod.metricsSlot): the time,
+ * cumulative CPU use and requests served at the last scrape, the workload it belongs to, and the samples it
+ * gave (null before its second scrape). Columns rather than an object per pod in a map keyed by id: a scrape
+ * reads them for every running pod every resolution.
+ */
+class ScrapeSlots {
+  t = new Float64Array(64);
+  used = new Float64Array(64);
+  served = new Float64Array(64);
+  root = new Int32Array(64);
+  readonly pod: (Pod | null)[] = [];
+  readonly sample: (PodMetric | null)[] = [];
+  readonly rate: (PodMetric | null)[] = [];
+  /** Slots in use. */
+  live = 0;
+  private readonly free: number[] = [];
+
+  open(pod: Pod, root: number, t: number, used: number, served: number): void {
+    const i = this.free.length > 0 ? this.free.pop()! : this.pod.length;
+    if (i === this.pod.length) {
+      this.pod.push(null);
+      this.sample.push(null);
+      this.rate.push(null);
+      if (i >= this.t.length) {
+        this.t = grownFloat(this.t, i);
+        this.used = grownFloat(this.used, i);
+        this.served = grownFloat(this.served, i);
+        this.root = grown(this.root, i);
+      }
+    }
+    this.pod[i] = pod;
+    this.t[i] = t;
+    this.used[i] = used;
+    this.served[i] = served;
+    this.root[i] = root;
+    pod.metricsSlot = i;
+    this.live++;
+  }
+
+  close(i: number): void {
+    this.pod[i]!.metricsSlot = -1;
+    this.pod[i] = null;
+    this.sample[i] = null;
+    this.rate[i] = null;
+    this.free.push(i);
+    this.live--;
   }
 }
