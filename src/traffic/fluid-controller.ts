@@ -121,17 +121,23 @@ export class FluidTrafficController implements TrafficModel {
     return post.reverse();
   }
 
-  /** Per pod id: its Service, and the Service's usedPerPod and servedPerPod when the pod was first read. */
-  private readonly podStart = new Map<number, { svc: FluidService; offset: number; servedOffset: number }>();
+  /**
+   * Indexed by pod id (ids are dense): the pod's Service, and the Service's usedPerPod and servedPerPod when the
+   * pod was first read. Kept packed (grown with nulls), as metrics-server reads it for every pod at every scrape.
+   */
+  private readonly podStart: ({ svc: FluidService; offset: number; servedOffset: number } | null)[] = [];
 
   private started(pod: Pod): { svc: FluidService; offset: number; servedOffset: number } | null {
-    let e = this.podStart.get(pod.id);
-    if (!e) {
+    const id = pod.id;
+    const starts = this.podStart;
+    let e = id < starts.length ? (starts[id] ?? null) : null;
+    if (e === null) {
       const i = this.endpoints.firstListing(pod);
       const svc = i >= 0 ? this.services[i] : null;
       if (!svc) return null;
       e = { svc, offset: svc.usedPerPod, servedOffset: svc.servedPerPod };
-      this.podStart.set(pod.id, e);
+      while (starts.length <= id) starts.push(null);
+      starts[id] = e;
     }
     return e;
   }

@@ -221,6 +221,7 @@ export class TrafficSeries {
     this.interval.ok += ok;
     for (const k of FAILURES) {
       const n = failed[k] ?? 0;
+      if (n === 0) continue; // the common case, without the two keyed writes
       this.total.failed[k] += n;
       this.interval.failed[k] += n;
     }
