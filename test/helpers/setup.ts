@@ -1,5 +1,7 @@
 // Runs before every test file: invariant checks that are too costly for ordinary runs are on in tests.
+import { DaemonSetController } from '../../src/controllers/daemonset/controller.js';
 import { Scheduler } from '../../src/scheduler/scheduler.js';
 
 Scheduler.checkScores = true;
 Scheduler.checkCounts = true;
+DaemonSetController.checkIncremental = true;
