@@ -308,6 +308,11 @@ export class ClusterState {
     return this.workloadByKey.get(workloadKey(kind, namespace, name));
   }
 
+  /** The live workload with the key "kind/namespace/name" (workloadKey), if any. */
+  findWorkloadByKey(key: string): Workload | undefined {
+    return this.workloadByKey.get(key);
+  }
+
   /** Replaces a workload's spec, as `kubectl apply` of a changed object does (WorkloadSpecChanged, generation + 1). */
   updateWorkloadSpec(w: Workload, spec: WorkloadObjectSpec): void {
     this.requireReal('updateWorkloadSpec');

@@ -2,6 +2,7 @@
 // simulator/drainability (status.go, rules/rules.go and one file per rule under rules/) and
 // core/scaledown/pdb (MatchingPdbs), over plain views of the pods, their PDBs and their controllers.
 import { matchSelector, NO_LABELS, type LabelSelector } from '../../model/selectors.js';
+import { workloadKey } from '../../model/workloads.js';
 import {
   DEFAULT_MIN_REPLICA_COUNT,
   DEFAULT_SKIP_NODES_WITH_CUSTOM_CONTROLLER_PODS,
@@ -80,16 +81,15 @@ export interface ControllerView {
   replicas?: number;
 }
 
-/** Key of a controller in DrainContext.controllers. */
-export function controllerKey(kind: string, namespace: string, name: string): string {
-  return `${kind}/${namespace}/${name}`;
-}
+/** Key of a controller in DrainContext.controllers: the model's workload key, "kind/namespace/name". */
+export const controllerKey: (kind: string, namespace: string, name: string) => string = workloadKey;
 
 /** drainability.DrainContext. Without `controllers` (no listers) the replica-count rule decides nothing. */
 export interface DrainContext {
   now: number;
   pdbs?: readonly PdbView[];
-  controllers?: ReadonlyMap<string, ControllerView>;
+  /** The controllers the listers find, by controllerKey (a Map, or a lookup into the model). */
+  controllers?: Pick<ReadonlyMap<string, ControllerView>, 'get'>;
 }
 
 /** A drainability rule (rules.Rule). */

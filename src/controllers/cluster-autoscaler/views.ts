@@ -3,7 +3,7 @@ import type { ClusterState } from '../../model/cluster-state.js';
 import type { Node } from '../../model/node.js';
 import type { Pod } from '../../model/pod.js';
 import type { ResourceSpace } from '../../model/resources.js';
-import { controllerKey, type ControllerView, type PdbView } from './drain.js';
+import type { ControllerView, PdbView } from './drain.js';
 import type { CAPodView, ControllerRef, ResourceList } from './pod.js';
 
 const API_VERSION: Readonly<Record<string, string>> = { Job: 'batch/v1', ReplicationController: 'v1' };
@@ -56,15 +56,19 @@ export function pdbViews(cluster: ClusterState): PdbView[] {
   return cluster.budgets.map((b) => ({ namespace: b.namespace, selector: b.selector, disruptionsAllowed: b.status.disruptionsAllowed }));
 }
 
-/** The live controllers the listers would find, keyed as drain.ts controllerKey, with spec.replicas. */
-export function controllerViews(cluster: ClusterState): Map<string, ControllerView> {
-  const out = new Map<string, ControllerView>();
-  for (const w of cluster.workloads) {
-    if (w.deletedAt >= 0) continue;
-    const replicas = (w.spec as { replicas?: number }).replicas;
-    out.set(controllerKey(w.kind, w.namespace, w.name), replicas === undefined ? {} : { replicas });
-  }
-  return out;
+/**
+ * The live controllers the listers would find, keyed as drain.ts controllerKey (the model's workload key), with
+ * spec.replicas: looked up in the model when asked, rather than listed (there are many finished Jobs).
+ */
+export function controllerViews(cluster: ClusterState): Pick<ReadonlyMap<string, ControllerView>, 'get'> {
+  return {
+    get(key: string): ControllerView | undefined {
+      const w = cluster.findWorkloadByKey(key);
+      if (!w || w.deletedAt >= 0) return undefined;
+      const replicas = (w.spec as { replicas?: number }).replicas;
+      return replicas === undefined ? {} : { replicas };
+    },
+  };
 }
 
 /** The node's GPU resource, if its pool offers one (cloudprovider GetNodeGpuConfig). */
