@@ -5,7 +5,7 @@
 // it (the legacy path), then scales the target. Every rescale goes to events.csv with its inputs.
 import type { Simulation } from '../../engine/simulation.js';
 import type { ClusterState } from '../../model/cluster-state.js';
-import type { Pod } from '../../model/pod.js';
+import type { Pod, PodTemplate } from '../../model/pod.js';
 import type { Workload, WorkloadKind } from '../../model/workloads.js';
 import { CPU, MEMORY } from '../../model/resources.js';
 import type { EventRecorder } from '../../metrics/collectors/events.js';
@@ -256,6 +256,15 @@ export class HPAController {
   }
 }
 
+/** The template's requests by name, one object shared by the views of its pods (read for each pod at each sync). */
+const templateRequests = new WeakMap<PodTemplate, Readonly<Record<string, number>>>();
+
+function requestsOf(t: PodTemplate): Readonly<Record<string, number>> {
+  let r = templateRequests.get(t);
+  if (!r) templateRequests.set(t, (r = Object.freeze({ cpu: t.requests[CPU] ?? 0, memory: t.requests[MEMORY] ?? 0 })));
+  return r;
+}
+
 /** An HPA's view of a pod (HPAPodView), reading the pod's state as it is now. */
 class PodView implements HPAPodView {
   readonly name: string;
@@ -263,12 +272,11 @@ class PodView implements HPAPodView {
 
   constructor(readonly pod: Pod) {
     this.name = pod.name;
-    this.requests = { cpu: pod.template.requests[CPU] ?? 0, memory: pod.template.requests[MEMORY] ?? 0 };
+    this.requests = requestsOf(pod.template);
   }
 
   get phase(): HPAPodView['phase'] {
-    const ph = this.pod.phase;
-    return ph === 'Running' || ph === 'Pending' || ph === 'Succeeded' || ph === 'Failed' ? ph : 'Unknown';
+    return this.pod.phase;
   }
 
   get deleting(): boolean {

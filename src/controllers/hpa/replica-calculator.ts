@@ -173,19 +173,22 @@ function podGroup(
   delayOfInitialReadinessStatus: number,
   now: number,
 ): number {
-  if (pod.deleting || pod.phase === 'Failed') return IGNORED;
-  if (pod.phase === 'Pending') return UNREADY;
+  const phase = pod.phase;
+  if (pod.deleting || phase === 'Failed') return IGNORED;
+  if (phase === 'Pending') return UNREADY;
   if (!metric) return MISSING;
   if (resource === 'cpu') {
     let unready: boolean;
-    if (pod.ready === undefined || pod.startTime === undefined) {
+    const ready = pod.ready;
+    const startTime = pod.startTime;
+    if (ready === undefined || startTime === undefined) {
       unready = true;
     } else {
       const transition = pod.readyTransitionTime ?? 0;
-      if (pod.startTime + cpuInitializationPeriod > now) {
-        unready = pod.ready === 'False' || (metric.timestamp ?? 0) < transition + (metric.window ?? 0);
+      if (startTime + cpuInitializationPeriod > now) {
+        unready = ready === 'False' || (metric.timestamp ?? 0) < transition + (metric.window ?? 0);
       } else {
-        unready = pod.ready === 'False' && pod.startTime + delayOfInitialReadinessStatus > transition;
+        unready = ready === 'False' && startTime + delayOfInitialReadinessStatus > transition;
       }
     }
     if (unready) return UNREADY;
