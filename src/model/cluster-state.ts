@@ -453,6 +453,7 @@ export class ClusterState {
     if (node.up === up && node.reachable === reachable) return;
     node.up = up;
     node.reachable = reachable;
+    this.servingVersion++;
     this.emit('NodeHealthChanged', undefined, node);
   }
 
@@ -465,17 +466,31 @@ export class ClusterState {
     this.emit('PodReadyChanged', pod, pod.node);
   }
 
-  /** The pod's containers start again on its node (after an exit, or after the node restarted): restarts + 1. */
   /** The pod's app containers (re)started and answer requests from `at` (after their warm-up). */
   setPodAnswersFrom(pod: Pod, at: number): void {
     pod.answersFrom = at;
+    this.servingVersion++;
   }
 
   /** The kubelet began stopping the pod: its app containers get SIGTERM at `at` (a serving pod stops accepting then). */
   setPodSigterm(pod: Pod, at: number): void {
     pod.sigtermAt = at;
+    this.servingVersion++;
   }
 
+  /** The pod's containers died with their machine (true), or the kubelet has dealt with that (false). */
+  setPodContainersDown(pod: Pod, down: boolean): void {
+    pod.containersDown = down;
+    this.servingVersion++;
+  }
+
+  /**
+   * Bumped whenever what decides whether a pod answers requests may change (its phase, node, containers,
+   * warm-up and SIGTERM times, its node's health): traffic models keep derived counts while it stays put.
+   */
+  servingVersion = 0;
+
+  /** The pod's containers start again on its node (after an exit, or after the node restarted): restarts + 1. */
   restartPod(pod: Pod): void {
     this.requireReal('restartPod');
     if (pod.phase !== 'Running' || !pod.node) throw new Error(`bug: restarting pod ${pod.name} in phase ${pod.phase}`);
@@ -617,6 +632,7 @@ export class ClusterState {
     pod.slot = node.pods.length;
     node.pods.push(pod);
     pod.node = node;
+    this.servingVersion++;
   }
 
   startPod(pod: Pod, ready = true): void {
@@ -624,6 +640,7 @@ export class ClusterState {
     if (pod.phase !== 'Pending' || !pod.node) throw new Error(`bug: starting pod ${pod.name} in phase ${pod.phase}`);
     pod.phase = 'Running';
     pod.startedAt = this.clock.now;
+    this.servingVersion++;
     // Ready at once without readiness or startup probes (PodRunning says so; no PodReadyChanged), else false
     // until the kubelet's prober says otherwise (setPodReady).
     pod.ready = ready;
@@ -648,6 +665,7 @@ export class ClusterState {
     this.release(pod);
     pod.phase = phase;
     pod.outcome = outcome;
+    this.servingVersion++;
     pod.finishedAt = this.clock.now;
     this.livePods.delete(pod.id);
     this.podByName.get(pod.namespace)?.delete(pod.name);
@@ -706,5 +724,6 @@ export class ClusterState {
     pod.slot = -1;
     // pod.nodeName keeps the record (pods.csv); the pod no longer counts on the node.
     pod.node = null;
+    this.servingVersion++;
   }
 }

@@ -12,6 +12,8 @@ import type { ServiceSpec } from '../workload/service-spec.js';
 export interface Endpoints {
   readonly service: ServiceSpec;
   readonly pods: Pod[];
+  /** Bumped at every change of the list. */
+  version: number;
 }
 
 /** Whether the EndpointSlice controller lists the pod as a ready endpoint. */
@@ -35,7 +37,7 @@ export class EndpointsTracker {
     services: readonly ServiceSpec[],
     private readonly delayMs: number,
   ) {
-    this.endpoints = services.map((service) => ({ service, pods: [] }));
+    this.endpoints = services.map((service) => ({ service, pods: [], version: 0 }));
     this.kApply = sim.register('endpoints.apply', (code, pod) => this.apply(pod as Pod, code >> 1, (code & 1) === 1));
     const check = (pod: Pod) => this.check(pod);
     cluster.watch('endpoints', {
@@ -92,6 +94,7 @@ export class EndpointsTracker {
     if (add && at < 0) pods.push(pod);
     else if (!add && at >= 0) pods.splice(at, 1);
     else return;
+    this.endpoints[service]!.version++;
     this.onChange?.(service, pod, add, add ? pods.length - 1 : at);
   }
 }

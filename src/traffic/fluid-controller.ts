@@ -40,6 +40,12 @@ interface FluidService {
   usedPerPod: number;
   /** Requests served per answering pod since the start (expected counts, shared evenly). */
   servedPerPod: number;
+  /**
+   * The count of its listed pods that answer, and the CPU request of the last of them, as computed at `from`:
+   * the same at any time before `until` (the next warm-up end or SIGTERM among the pods) while the endpoints
+   * list and the cluster's servingVersion stay as they were.
+   */
+  serving: { from: number; until: number; version: number; listVersion: number; answering: number; cpu: number };
 }
 
 export class FluidTrafficController implements TrafficModel {
@@ -55,7 +61,7 @@ export class FluidTrafficController implements TrafficModel {
 
   constructor(
     private readonly sim: Simulation,
-    cluster: ClusterState,
+    private readonly cluster: ClusterState,
     private readonly spec: TrafficSpec,
     private readonly stepMs: number,
     endMs: number,
@@ -83,6 +89,7 @@ export class FluidTrafficController implements TrafficModel {
         endToEnd: { success: 1 },
         usedPerPod: 0,
         servedPerPod: 0,
+        serving: { from: -1, until: -1, version: -1, listVersion: -1, answering: 0, cpu: 0 },
       };
     });
     this.entries = spec.entrypoints.map((e) => new TrafficSeries(e.name, 'entry', spec.slo.latencyMs));
@@ -177,6 +184,31 @@ export class FluidTrafficController implements TrafficModel {
     return b <= piece.end ? piece.perMs * (b - a) : expectedRequests(e.curve, a, b);
   }
 
+  /** Tests set this: every kept count of answering pods is checked against a fresh one. */
+  static checkServing = false;
+
+  /** Counts the listed pods that answer at `from`, and until when the count holds. */
+  private countServing(sv: FluidService['serving'], listed: readonly Pod[], from: number, listVersion: number): void {
+    let answering = 0;
+    let cpu = 0;
+    let until = Infinity;
+    for (const p of listed) {
+      if (this.answering(p, from)) {
+        answering++;
+        cpu = p.template.requests[CPU] ?? 0;
+      }
+      // The times at which answering(p, t) may change as t grows, all else the same.
+      if (p.answersFrom > from && p.answersFrom < until) until = p.answersFrom;
+      if (p.sigtermAt > from && p.sigtermAt < until) until = p.sigtermAt;
+    }
+    sv.from = from;
+    sv.until = until;
+    sv.version = this.cluster.servingVersion;
+    sv.listVersion = listVersion;
+    sv.answering = answering;
+    sv.cpu = cpu;
+  }
+
   /** The pod answers requests now (as in request mode). */
   private answering(pod: Pod, now: number): boolean {
     if (pod.phase !== 'Running' || pod.containersDown || pod.node?.up === false) return false;
@@ -198,14 +230,18 @@ export class FluidTrafficController implements TrafficModel {
     // Callers first: what a Service answers without error calls downstream in the same step.
     for (const i of this.order) {
       const s = this.services[i]!;
-      const listed = this.endpoints.endpoints[i]!.pods;
-      let answering = 0;
-      let cpu = 0;
-      for (const p of listed)
-        if (this.answering(p, from)) {
-          answering++;
-          cpu = p.template.requests[CPU] ?? 0;
-        }
+      const ep = this.endpoints.endpoints[i]!;
+      const listed = ep.pods;
+      const sv = s.serving;
+      const kept = sv.version === this.cluster.servingVersion && sv.listVersion === ep.version && from >= sv.from && from < sv.until;
+      if (!kept || FluidTrafficController.checkServing) {
+        const { answering, cpu } = sv;
+        this.countServing(sv, listed, from, ep.version);
+        if (kept && (sv.answering !== answering || sv.cpu !== cpu))
+          throw new Error(`bug: ${s.series.name} kept ${answering} answering pods at ${from} ms, the count gives ${sv.answering}`);
+      }
+      const answering = sv.answering;
+      const cpu = sv.cpu;
       const refused = listed.length > 0 ? (s.arrivals * (listed.length - answering)) / listed.length : 0;
       const k = s.spec.concurrency ?? (s.spec.cpuPerRequest ? Math.max(1, Math.floor(cpu / s.spec.cpuPerRequest)) : 1);
       const key = s.key;

@@ -1,7 +1,9 @@
 // Runs before every test file: invariant checks that are too costly for ordinary runs are on in tests.
 import { DaemonSetController } from '../../src/controllers/daemonset/controller.js';
 import { Scheduler } from '../../src/scheduler/scheduler.js';
+import { FluidTrafficController } from '../../src/traffic/fluid-controller.js';
 
 Scheduler.checkScores = true;
 Scheduler.checkCounts = true;
 DaemonSetController.checkIncremental = true;
+FluidTrafficController.checkServing = true;

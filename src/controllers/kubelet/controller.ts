@@ -147,7 +147,7 @@ export class KubeletController {
     for (const p of node.pods) {
       if (p.phase === 'Pending') this.inits.machineDown(p);
       if (p.phase !== 'Running' || p.containersDown) continue;
-      p.containersDown = true;
+      this.cluster.setPodContainersDown(p, true);
       p.runEpoch++;
     }
   }
@@ -166,7 +166,7 @@ export class KubeletController {
         this.inits.restartAfterMachineDown(p);
         continue;
       }
-      p.containersDown = false;
+      this.cluster.setPodContainersDown(p, false);
       if (p.template.restartPolicy === 'Never') {
         this.cluster.finishPod(p, 'Failed', 'NodeRestarted');
         continue;
