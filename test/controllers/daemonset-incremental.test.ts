@@ -10,21 +10,38 @@ import { loadScenario } from '../../src/scenario/load.js';
 import { prepareRun } from '../../src/run/simulate.js';
 import { tempFiles } from '../helpers/scenario.js';
 
-const agent = (name: string, extra: string, image: string) => `
+/** A DaemonSet whose pods have a readiness probe; `general-only` runs on the general pool alone and surges. */
+const agent = (name: 'everywhere' | 'general-only', image: string) => {
+  const general = name === 'general-only';
+  return `
       - apiVersion: apps/v1
         kind: DaemonSet
         metadata: {name: ${name}}
         spec:
-          selector: {matchLabels: {app: ${name}}}${extra}
+          selector: {matchLabels: {app: ${name}}}${general ? '\n          updateStrategy: {rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}' : ''}
           template:
             metadata: {labels: {app: ${name}}}
-            spec:
+            spec:${general ? '\n              nodeSelector: {kubesim.io/node-pool: general}' : ''}
               terminationGracePeriodSeconds: 5
               containers:
                 - name: c
                   image: ${image}
                   resources: {requests: {cpu: 100m, memory: 64Mi}}
                   readinessProbe: {httpGet: {path: /, port: 80}, periodSeconds: 10}`;
+};
+
+/** The Deployment that fills the general pool and makes the cluster autoscaler add and remove nodes. */
+const web = (replicas: number) => `      - apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web}
+        spec:
+          replicas: ${replicas}
+          selector: {matchLabels: {app: web}}
+          template:
+            metadata: {labels: {app: web}}
+            spec:
+              nodeSelector: {kubesim.io/node-pool: general}
+              containers: [{name: c, image: web, resources: {requests: {cpu: "1", memory: 1Gi}}}]`;
 
 const text = `
 name: daemonsets-under-churn
@@ -44,62 +61,16 @@ cluster:
 faults:
   - zoneOutage: {zone: b, at: 2h, for: 20m}
 workloads:
-  - objects:${agent('everywhere', '', 'agent:1')}${agent(
-    'general-only',
-    `
-          updateStrategy: {rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}`,
-    'general:1',
-  ).replace(
-    'spec:\n              terminationGracePeriodSeconds',
-    'spec:\n              nodeSelector: {kubesim.io/node-pool: general}\n              terminationGracePeriodSeconds',
-  )}
-      - apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: web}
-        spec:
-          replicas: 60
-          selector: {matchLabels: {app: web}}
-          template:
-            metadata: {labels: {app: web}}
-            spec:
-              nodeSelector: {kubesim.io/node-pool: general}
-              containers: [{name: c, image: web, resources: {requests: {cpu: "1", memory: 1Gi}}}]
+  - objects:${agent('everywhere', 'agent:1')}${agent('general-only', 'general:1')}
+${web(60)}
   - at: 1h
     objects:
-      - apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: web}
-        spec:
-          replicas: 90
-          selector: {matchLabels: {app: web}}
-          template:
-            metadata: {labels: {app: web}}
-            spec:
-              nodeSelector: {kubesim.io/node-pool: general}
-              containers: [{name: c, image: web, resources: {requests: {cpu: "1", memory: 1Gi}}}]
+${web(90)}
   - at: 3h
-    objects:${agent(
-      'general-only',
-      `
-          updateStrategy: {rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}`,
-      'general:2',
-    ).replace(
-      'spec:\n              terminationGracePeriodSeconds',
-      'spec:\n              nodeSelector: {kubesim.io/node-pool: general}\n              terminationGracePeriodSeconds',
-    )}
+    objects:${agent('general-only', 'general:2')}
   - at: 5h
     objects:
-      - apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: web}
-        spec:
-          replicas: 10
-          selector: {matchLabels: {app: web}}
-          template:
-            metadata: {labels: {app: web}}
-            spec:
-              nodeSelector: {kubesim.io/node-pool: general}
-              containers: [{name: c, image: web, resources: {requests: {cpu: "1", memory: 1Gi}}}]
+${web(10)}
 `;
 
 describe('DaemonSet syncs that visit only what changed', () => {

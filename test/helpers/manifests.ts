@@ -9,6 +9,8 @@ export interface AppOptions {
   strategy?: string;
   /** More fields of the container, each line indented like `image:`. */
   container?: string[];
+  /** Without the Service (false: a later entry applies the Deployment again). */
+  service?: boolean;
 }
 
 export function serviceApp(name: string, o: AppOptions = {}): string {
@@ -26,9 +28,11 @@ export function serviceApp(name: string, o: AppOptions = {}): string {
               containers:
                 - name: c
                   image: ${o.image ?? name}
-                  resources: {requests: {cpu: ${o.cpu ?? '100m'}, memory: 64Mi}}${pad(o.container ?? [], 18)}
+                  resources: {requests: {cpu: ${o.cpu ?? '100m'}, memory: 64Mi}}${pad(o.container ?? [], 18)}${o.service === false ? '' : SERVICE(name)}`;
+}
+
+const SERVICE = (name: string) => `
       - apiVersion: v1
         kind: Service
         metadata: {name: ${name}}
         spec: {selector: {app: ${name}}, ports: [{port: 80}]}`;
-}
