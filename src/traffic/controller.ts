@@ -85,6 +85,8 @@ interface ServiceState {
   readonly spec: ServingSpec;
   readonly series: TrafficSeries;
   readonly rng: Rng;
+  /** The mean of an exponential service time (the commonest, drawn directly as sample() would), or -1. */
+  readonly exponentialMean: number;
   readonly calls: number[];
   rr: number;
   /** The server of each endpoint, in the order of the Service's endpoints list. */
@@ -139,6 +141,7 @@ export class TrafficController implements TrafficModel {
         spec: serving,
         series: new TrafficSeries(keyOf(i), 'service', spec.slo.latencyMs),
         rng: sim.rng(`traffic:service:${keyOf(i)}`),
+        exponentialMean: serving.serviceTime.kind === 'exponential' ? serving.serviceTime.mean : -1,
         calls: serving.calls.map((k) => index.get(k)!),
         rr: 0,
         servers: [],
@@ -324,9 +327,8 @@ export class TrafficController implements TrafficModel {
     r.state = SERVING;
     r.server = s;
     const svc = s.svc;
-    // An exponential service time (the commonest) is drawn directly, as sample() would.
-    const d = svc.spec.serviceTime;
-    const x = d.kind === 'exponential' ? svc.rng.exponential(d.mean) : sample(d, svc.rng);
+    const mean = svc.exponentialMean;
+    const x = mean >= 0 ? svc.rng.exponential(mean) : sample(svc.spec.serviceTime, svc.rng);
     const ms = Math.max(0, Math.round(x));
     const end = this.sim.now + ms;
     r.endAt = end;
