@@ -6,6 +6,7 @@
 // head and the first timer's event, so the order is exactly that of one heap.
 import FastPriorityQueue from 'fastpriorityqueue';
 import type { SimEvent } from './simulation.js';
+import { objectArray } from './arrays.js';
 
 /** A timer's event (reused each time it is set), and whether it is pending. */
 export interface Timer {
@@ -24,7 +25,7 @@ function before(x: SimEvent, y: SimEvent): boolean {
 export class EventQueue {
   private readonly heap = new FastPriorityQueue<SimEvent>(before);
   /** Events at time `fifoTime`, in seq order, from fifoHead on. */
-  private fifo: SimEvent[] = [];
+  private fifo: SimEvent[] = objectArray();
   private fifoHead = 0;
   private fifoTime = -Infinity;
   /** Every timer, and the pending one whose event comes first (null when none is pending). */

@@ -2,6 +2,7 @@
 // Shape after SimPy's core (simpy/core.py): schedule / step / run, deterministic ordering by insertion id.
 import { EventQueue, type Timer } from './event-queue.js';
 import { RngStreams, type Rng } from './rng.js';
+import { objectArray } from './arrays.js';
 
 /** A handler receives the event's two payload slots; kinds are registered once, so no closure is made per event. */
 export type Handler = (a: number, b: unknown) => void;
@@ -23,7 +24,7 @@ export class Simulation {
   private seq = 0;
   private readonly queue = new EventQueue();
   /** Records of posted events that have run, for reuse. */
-  private readonly pool: SimEvent[] = [];
+  private readonly pool: SimEvent[] = objectArray();
   private readonly handlers: Handler[] = [];
   private readonly kindNames: string[] = [];
   private readonly streams: RngStreams;

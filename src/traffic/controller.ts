@@ -15,6 +15,7 @@ import { ArrivalProcess } from './arrivals.js';
 import { EndpointsTracker } from './endpoints.js';
 import type { ServingSpec, TrafficSpec } from './spec.js';
 import { FAILURES, TrafficSeries, type Failure } from './stats.js';
+import { objectArray } from '../engine/arrays.js';
 
 /** A request's state (Request.state). */
 const FREE = 0;
@@ -120,8 +121,8 @@ export class TrafficController implements TrafficModel {
   private readonly lb: number;
 
   /** Every request record made, in the order made, and those free for reuse. */
-  private readonly requests: Request[] = [];
-  private readonly free: Request[] = [];
+  private readonly requests: Request[] = objectArray();
+  private readonly free: Request[] = objectArray();
   /** Whether a rollout is under way (set by the run), and the whole requests that failed meanwhile. */
   rollingOut: () => boolean = () => false;
   lostDuringRollouts = 0;
