@@ -77,13 +77,19 @@ export function benchScale(opts: BenchOptions & { long?: boolean }): BenchResult
       verdict('a week at 5,000 nodes <= 2 GiB resident', w.maxRssBytes <= WEEK_TARGET_RSS, mib(w.maxRssBytes)),
     );
   } else {
-    // The week target is for 5,000 nodes; a smaller week is scaled to it with the curve's exponent.
+    // The week target is for 5,000 nodes; a smaller week is scaled to it with the curve's exponent. A lower
+    // bound only: at 5,000 nodes the cost of a virtual hour grows over the week, which the one-hour curve does
+    // not see (a 5,000-node week ran for over 11 CPU minutes where this projected 177 s); --long measures it.
     const projected = w.seconds * (5000 / weekNodes) ** Math.max(1, exponent);
     console.log(
-      `projected for 5,000 nodes with the curve's exponent: ${fixed(projected, 0)} s (target ${WEEK_TARGET_S} s; measure with --long)`,
+      `projected for 5,000 nodes with the curve's exponent: at least ${fixed(projected, 0)} s (target ${WEEK_TARGET_S} s; measure with --long)`,
     );
     verdicts.push(
-      verdict(`a week at 5,000 nodes <= ${WEEK_TARGET_S} s (projected)`, projected <= WEEK_TARGET_S, `${fixed(projected, 0)} s`),
+      verdict(
+        `a week at 5,000 nodes <= ${WEEK_TARGET_S} s (projected, a lower bound)`,
+        projected <= WEEK_TARGET_S,
+        `>= ${fixed(projected, 0)} s`,
+      ),
     );
   }
   return { name: 'scale', broken, verdicts };

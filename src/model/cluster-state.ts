@@ -97,6 +97,8 @@ export class ClusterState {
   private readonly podByName = new Map<string, Map<string, Pod>>();
   /** Every workload object ever created, by index (deleted ones stay, so indices are stable). */
   readonly workloads: Workload[] = [];
+  /** The DaemonSets among them (deleted ones included), in order: read for every template node of an autoscaler. */
+  readonly daemonSets: Workload[] = [];
   /** PodDisruptionBudgets, in creation order. */
   readonly budgets: Budget[] = [];
   private readonly workloadByKey = new Map<string, Workload>();
@@ -299,6 +301,7 @@ export class ClusterState {
       init.templateHash ?? '',
     );
     this.workloads.push(w);
+    if (w.kind === 'DaemonSet') this.daemonSets.push(w);
     this.workloadByKey.set(key, w);
     this.emit('WorkloadAdded', undefined, undefined, w);
     return w;

@@ -10,8 +10,8 @@ import { daemonPodTolerations, nodeShouldRunDaemonPod } from '../daemonset/contr
 export function templateAllocatable(cluster: ClusterState, pool: NodePoolSpec, name: string, zone: string): Float64Array {
   const alloc = pool.allocatable.slice();
   const node = { name, labels: poolLabels(pool, zone, name), taints: pool.taints } as unknown as Node;
-  for (const w of cluster.workloads) {
-    if (w.kind !== 'DaemonSet' || w.deletedAt >= 0 || !w.spec.template) continue;
+  for (const w of cluster.daemonSets) {
+    if (w.deletedAt >= 0 || !w.spec.template) continue;
     const t = w.spec.template;
     const tpl = { ...t, tolerations: [...t.tolerations, ...daemonPodTolerations(w.spec.hostNetwork ?? false)] };
     if (!nodeShouldRunDaemonPod(tpl, node).shouldRun) continue;
