@@ -8,6 +8,7 @@
 import type { Simulation } from '../engine/simulation.js';
 import type { ClusterState } from '../model/cluster-state.js';
 import type { Pod } from '../model/pod.js';
+import { grown, grownFloat } from '../model/arrays.js';
 import { CPU } from '../model/resources.js';
 import { EndpointsTracker } from './endpoints.js';
 import { distributionMoments, FLUID_START, fluidInterval, type FluidOutput, type FluidState, type ServiceMoments } from './fluid.js';
@@ -129,36 +130,40 @@ export class FluidTrafficController implements TrafficModel {
   }
 
   /**
-   * Indexed by pod id (ids are dense): the pod's Service, and the Service's usedPerPod and servedPerPod when the
-   * pod was first read. Kept packed (grown with nulls), as metrics-server reads it for every pod at every scrape.
+   * By pod id (ids are dense): 1 + the index of the pod's Service (0: not read yet), and the Service's
+   * usedPerPod and servedPerPod when the pod was first read. Typed columns: metrics-server reads them for every
+   * pod at every scrape, and in a big cluster a separate object per pod would cost a cache miss each.
    */
-  private readonly podStart: ({ svc: FluidService; offset: number; servedOffset: number } | null)[] = [];
+  private startService = new Int32Array(0);
+  private startUsed = new Float64Array(0);
+  private startServed = new Float64Array(0);
 
-  private started(pod: Pod): { svc: FluidService; offset: number; servedOffset: number } | null {
+  /** The index of the pod's Service (found and noted at its first reading), or -1 when no Service lists it. */
+  private started(pod: Pod): number {
     const id = pod.id;
-    const starts = this.podStart;
-    let e = id < starts.length ? (starts[id] ?? null) : null;
-    if (e === null) {
-      const i = this.endpoints.firstListing(pod);
-      const svc = i >= 0 ? this.services[i] : null;
-      if (!svc) return null;
-      e = { svc, offset: svc.usedPerPod, servedOffset: svc.servedPerPod };
-      while (starts.length <= id) starts.push(null);
-      starts[id] = e;
-    }
-    return e;
+    if (id < this.startService.length && this.startService[id] !== 0) return this.startService[id]! - 1;
+    const i = this.endpoints.firstListing(pod);
+    const svc = i >= 0 ? this.services[i] : null;
+    if (!svc) return -1;
+    this.startService = grown(this.startService, id);
+    this.startUsed = grownFloat(this.startUsed, id);
+    this.startServed = grownFloat(this.startServed, id);
+    this.startService[id] = i + 1;
+    this.startUsed[id] = svc.usedPerPod;
+    this.startServed[id] = svc.servedPerPod;
+    return i;
   }
 
   /** metrics-server's reading: the pod's share of its Service's CPU since it was first read (millicore-ms). */
   cpuUsedMilliMs(pod: Pod): number {
-    const e = this.started(pod);
-    return e ? e.svc.usedPerPod - e.offset : 0;
+    const i = this.started(pod);
+    return i >= 0 ? this.services[i]!.usedPerPod - this.startUsed[pod.id]! : 0;
   }
 
   /** The pod's share of the requests its Service served since it was first read. */
   requestsServed(pod: Pod): number {
-    const e = this.started(pod);
-    return e ? e.svc.servedPerPod - e.servedOffset : 0;
+    const i = this.started(pod);
+    return i >= 0 ? this.services[i]!.servedPerPod - this.startServed[pod.id]! : 0;
   }
 
   /** Per entry point: the rate curve's piece now, and its mean rate per ms. */
