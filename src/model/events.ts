@@ -127,6 +127,7 @@ export const WATCHER_ORDER = [
   'traffic',
   'arrivals',
   'metrics',
+  'hpa',
   'invariants',
 ] as const;
 export type WatcherName = (typeof WATCHER_ORDER)[number];

@@ -16,7 +16,7 @@ const HPA = `
           maxReplicas: 10
           metrics: [{type: Resource, resource: {name: cpu, target: {type: Utilization, averageUtilization: 50}}}]`;
 
-function scenario(hpa = HPA) {
+function scenario(hpa = HPA, app = serviceApp('web', { replicas: 2 })) {
   return `
 name: hpa
 duration: 30m
@@ -26,7 +26,7 @@ cluster:
     - {name: p, count: 2, allocatable: {cpu: "8", memory: 32Gi}}
 workloads:
   - cpuLoad: {steps: [{at: 0s, cpu: 100m}, {at: 5m, cpu: 400m}, {at: 20m, cpu: 100m}]}
-    objects:${serviceApp('web', { replicas: 2 })}${hpa}
+    objects:${app}${hpa}
 `;
 }
 
@@ -103,4 +103,19 @@ traffic:
       expect(Number(rescales[0]!.time_s)).toBeLessThanOrEqual(150);
     });
   }
+
+  it('with readiness probes, pods are unready until their probe passes: the views the HPA reads follow them', () => {
+    // HPAController.checkViews (on in the tests) compares every view with its pod at every sync, so a view left
+    // unready after its pod turned Ready would throw. Every pod turns Ready 20 s after it starts; the first
+    // pods long before the load steps up, so the first rescale is that of the run without probes.
+    const probe = 'readinessProbe: {httpGet: {path: /, port: 80}, initialDelaySeconds: 20, periodSeconds: 5}';
+    const text = scenario(HPA, serviceApp('web', { replicas: 2, container: [probe] }));
+    expect(text).toContain('initialDelaySeconds: 20');
+    const { table } = runScenario(text);
+    const rescales = table('events')
+      .filter((e) => e.reason === 'SuccessfulRescale')
+      .map((e) => [e.time_s, String(e.message).split(';')[0]]);
+    expect(rescales[0]).toEqual([315, 'New size: 4']);
+    expect(rescales.length).toBeGreaterThanOrEqual(2);
+  });
 });

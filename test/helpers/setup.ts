@@ -1,5 +1,6 @@
 // Runs before every test file: invariant checks that are too costly for ordinary runs are on in tests.
 import { DaemonSetController } from '../../src/controllers/daemonset/controller.js';
+import { HPAController } from '../../src/controllers/hpa/controller.js';
 import { Scheduler } from '../../src/scheduler/scheduler.js';
 import { FluidTrafficController } from '../../src/traffic/fluid-controller.js';
 
@@ -7,3 +8,4 @@ Scheduler.checkScores = true;
 Scheduler.checkCounts = true;
 DaemonSetController.checkIncremental = true;
 FluidTrafficController.checkServing = true;
+HPAController.checkViews = true;

@@ -59,6 +59,9 @@ export interface HPADecision {
 }
 
 export class HPAController {
+  /** Tests set this: every sync checks each pod view against its pod. */
+  static checkViews = false;
+
   private readonly kSync: number;
   private readonly hpas: Managed[] = [];
   readonly decisions: HPADecision[] = [];
@@ -78,6 +81,9 @@ export class HPAController {
     });
     const kAdd = sim.register('hpa.add', (i) => sim.schedule(0, this.kSync, i));
     this.kAdd = kAdd;
+    // A pod view holds the pod fields the replica calculator reads, refreshed at each change of them.
+    const refresh = (ev: { pod: Pod }) => this.views.get(ev.pod)?.refresh();
+    cluster.watch('hpa', { PodRunning: refresh, PodReadyChanged: refresh, PodTerminating: refresh, PodFinished: refresh });
   }
 
   private readonly kAdd: number;
@@ -133,7 +139,7 @@ export class HPAController {
   >();
 
   /** Each pod's view, made once: it reads the pod's current state. */
-  private readonly views = new WeakMap<Pod, HPAPodView>();
+  private readonly views = new WeakMap<Pod, PodView>();
 
   private view(p: Pod): HPAPodView {
     let v = this.views.get(p);
@@ -178,6 +184,7 @@ export class HPAController {
       reason = 'Current number of replicas below Spec.MinReplicas';
     } else {
       const { views, samples, metrics } = this.pods(target);
+      if (HPAController.checkViews) for (const v of views) (v as PodView).verify();
       const calc = {
         pods: views,
         now,
@@ -265,34 +272,43 @@ function requestsOf(t: PodTemplate): Readonly<Record<string, number>> {
   return r;
 }
 
-/** An HPA's view of a pod (HPAPodView), reading the pod's state as it is now. */
+/**
+ * An HPA's view of a pod (HPAPodView): the fields the replica calculator reads, copied from the pod when it is
+ * made and at every event that changes them (PodRunning, PodReadyChanged, PodTerminating, PodFinished), so a sync
+ * reads one small object per pod rather than the pod itself (in a big cluster, a cache miss each).
+ */
 class PodView implements HPAPodView {
   readonly name: string;
   readonly requests: Readonly<Record<string, number>>;
+  phase: HPAPodView['phase'] = 'Pending';
+  deleting = false;
+  startTime: number | undefined = undefined;
+  ready: HPAPodView['ready'] = undefined;
+  readyTransitionTime: number | undefined = undefined;
 
   constructor(readonly pod: Pod) {
     this.name = pod.name;
     this.requests = requestsOf(pod.template);
+    this.refresh();
   }
 
-  get phase(): HPAPodView['phase'] {
-    return this.pod.phase;
+  refresh(): void {
+    const p = this.pod;
+    const running = p.phase === 'Running';
+    this.phase = p.phase;
+    this.deleting = p.terminating;
+    this.startTime = p.startedAt >= 0 ? p.startedAt : undefined;
+    this.ready = running ? (p.ready ? 'True' : 'False') : undefined;
+    this.readyTransitionTime = running ? p.readySince : undefined;
   }
 
-  get deleting(): boolean {
-    return this.pod.terminating;
-  }
-
-  get startTime(): number | undefined {
-    return this.pod.startedAt >= 0 ? this.pod.startedAt : undefined;
-  }
-
-  get ready(): HPAPodView['ready'] {
-    return this.pod.phase === 'Running' ? (this.pod.ready ? 'True' : 'False') : undefined;
-  }
-
-  get readyTransitionTime(): number | undefined {
-    return this.pod.phase === 'Running' ? this.pod.readySince : undefined;
+  /** Throws unless the view holds what the pod says now. */
+  verify(): void {
+    const v = { phase: this.phase, deleting: this.deleting, start: this.startTime, ready: this.ready, since: this.readyTransitionTime };
+    this.refresh();
+    const now = { phase: this.phase, deleting: this.deleting, start: this.startTime, ready: this.ready, since: this.readyTransitionTime };
+    if (JSON.stringify(v) !== JSON.stringify(now))
+      throw new Error(`bug: HPA view of ${this.name} holds ${JSON.stringify(v)}, the pod ${JSON.stringify(now)}`);
   }
 }
 
