@@ -99,6 +99,12 @@ export class ClusterState {
   readonly workloads: Workload[] = [];
   /** The DaemonSets among them (deleted ones included), in order: read for every template node of an autoscaler. */
   readonly daemonSets: Workload[] = [];
+  /**
+   * Bumped whenever what decides whether a pod answers requests may change (its phase, node, containers,
+   * warm-up and SIGTERM times, its node's health; traffic/endpoints.ts podAnswers): traffic models keep derived
+   * counts while it stays put.
+   */
+  servingVersion = 0;
   /** PodDisruptionBudgets, in creation order. */
   readonly budgets: Budget[] = [];
   private readonly workloadByKey = new Map<string, Workload>();
@@ -486,12 +492,6 @@ export class ClusterState {
     pod.containersDown = down;
     this.servingVersion++;
   }
-
-  /**
-   * Bumped whenever what decides whether a pod answers requests may change (its phase, node, containers,
-   * warm-up and SIGTERM times, its node's health): traffic models keep derived counts while it stays put.
-   */
-  servingVersion = 0;
 
   /** The pod's containers start again on its node (after an exit, or after the node restarted): restarts + 1. */
   restartPod(pod: Pod): void {

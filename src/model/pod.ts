@@ -172,6 +172,7 @@ export class Pod {
   runEpoch = 0;
   /** The workload entry's init container and termination times (simulation inputs); null: their defaults. */
   timings: LifecycleTimings | null = null;
+
   constructor(
     readonly id: number,
     readonly name: string,

@@ -12,7 +12,7 @@ import type { ClusterState } from '../model/cluster-state.js';
 import type { Pod } from '../model/pod.js';
 import { CPU } from '../model/resources.js';
 import { ArrivalProcess } from './arrivals.js';
-import { EndpointsTracker } from './endpoints.js';
+import { EndpointsTracker, podAnswers } from './endpoints.js';
 import type { ServingSpec, TrafficSpec } from './spec.js';
 import { FAILURES, TrafficSeries, type Failure } from './stats.js';
 import { objectArray } from '../engine/arrays.js';
@@ -287,17 +287,10 @@ export class TrafficController implements TrafficModel {
     }
     let server = servers[k]!;
     if (server.gone) server = servers[k] = this.serverFor(server.pod, svc.index);
-    if (!this.accepting(server.pod)) return this.fail(r, 'refused');
+    if (!podAnswers(server.pod, this.sim.now)) return this.fail(r, 'refused');
     if (server.busy < server.slots) this.start(r, server);
     else if (server.length < svc.spec.queueLimit) this.enqueue(r, server);
     else this.fail(r, 'dropped');
-  }
-
-  /** The pod's app containers run and have not been told to stop. */
-  private accepting(pod: Pod): boolean {
-    if (pod.phase !== 'Running' || pod.containersDown || pod.node?.up === false) return false;
-    if (pod.answersFrom < 0 || this.sim.now < pod.answersFrom) return false;
-    return !(pod.sigtermAt >= 0 && this.sim.now >= pod.sigtermAt);
   }
 
   private enqueue(r: Request, s: Server): void {

@@ -21,6 +21,17 @@ export function isReadyEndpoint(pod: Pod): boolean {
   return pod.phase === 'Running' && pod.ready && !pod.terminating;
 }
 
+/**
+ * Whether the pod's app containers answer a request at `now`: running on a live machine, warmed up, and not yet
+ * sent SIGTERM. Request and fluid modes both ask this of the pods kube-proxy sends to; a change of any field read
+ * here bumps ClusterState.servingVersion.
+ */
+export function podAnswers(pod: Pod, now: number): boolean {
+  if (pod.phase !== 'Running' || pod.containersDown || pod.node?.up === false) return false;
+  if (pod.answersFrom < 0 || now < pod.answersFrom) return false;
+  return !(pod.sigtermAt >= 0 && now >= pod.sigtermAt);
+}
+
 export class EndpointsTracker {
   readonly endpoints: Endpoints[];
   private readonly kApply: number;

@@ -8,9 +8,9 @@
 import type { Simulation } from '../engine/simulation.js';
 import type { ClusterState } from '../model/cluster-state.js';
 import type { Pod } from '../model/pod.js';
-import { grown, grownFloat } from '../model/arrays.js';
+import { grown } from '../model/arrays.js';
 import { CPU } from '../model/resources.js';
-import { EndpointsTracker } from './endpoints.js';
+import { EndpointsTracker, podAnswers } from './endpoints.js';
 import { distributionMoments, FLUID_START, fluidInterval, type FluidOutput, type FluidState, type ServiceMoments } from './fluid.js';
 import { expectedRequests, nextRateChange } from './rates.js';
 import type { ServingSpec, TrafficSpec } from './spec.js';
@@ -146,8 +146,8 @@ export class FluidTrafficController implements TrafficModel {
     const svc = i >= 0 ? this.services[i] : null;
     if (!svc) return -1;
     this.startService = grown(this.startService, id);
-    this.startUsed = grownFloat(this.startUsed, id);
-    this.startServed = grownFloat(this.startServed, id);
+    this.startUsed = grown(this.startUsed, id);
+    this.startServed = grown(this.startServed, id);
     this.startService[id] = i + 1;
     this.startUsed[id] = svc.usedPerPod;
     this.startServed[id] = svc.servedPerPod;
@@ -198,11 +198,11 @@ export class FluidTrafficController implements TrafficModel {
     let cpu = 0;
     let until = Infinity;
     for (const p of listed) {
-      if (this.answering(p, from)) {
+      if (podAnswers(p, from)) {
         answering++;
         cpu = p.template.requests[CPU] ?? 0;
       }
-      // The times at which answering(p, t) may change as t grows, all else the same.
+      // The times at which podAnswers(p, t) may change as t grows, all else the same.
       if (p.answersFrom > from && p.answersFrom < until) until = p.answersFrom;
       if (p.sigtermAt > from && p.sigtermAt < until) until = p.sigtermAt;
     }
@@ -212,13 +212,6 @@ export class FluidTrafficController implements TrafficModel {
     sv.listVersion = listVersion;
     sv.answering = answering;
     sv.cpu = cpu;
-  }
-
-  /** The pod answers requests now (as in request mode). */
-  private answering(pod: Pod, now: number): boolean {
-    if (pod.phase !== 'Running' || pod.containersDown || pod.node?.up === false) return false;
-    if (pod.answersFrom < 0 || now < pod.answersFrom) return false;
-    return !(pod.sigtermAt >= 0 && now >= pod.sigtermAt);
   }
 
   private step(from: number, to: number): void {

@@ -9,7 +9,7 @@ import type { ClusterState } from '../../model/cluster-state.js';
 import type { Pod } from '../../model/pod.js';
 import type { PodMetric } from '../hpa/calc.js';
 import { PodsByRoot } from './pods-by-root.js';
-import { grown, grownFloat } from '../../model/arrays.js';
+import { grown } from '../../model/arrays.js';
 
 /** Where CPU usage comes from: a pod's cumulative CPU use (millicore-milliseconds) up to now. */
 export interface UsageSource {
@@ -200,9 +200,9 @@ class ScrapeSlots {
       this.sample.push(null);
       this.rate.push(null);
       if (i >= this.t.length) {
-        this.t = grownFloat(this.t, i);
-        this.used = grownFloat(this.used, i);
-        this.served = grownFloat(this.served, i);
+        this.t = grown(this.t, i);
+        this.used = grown(this.used, i);
+        this.served = grown(this.served, i);
         this.root = grown(this.root, i);
       }
     }
