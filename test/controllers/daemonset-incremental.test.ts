@@ -8,6 +8,7 @@ import { DaemonSetController, nodeShouldRunDaemonPod } from '../../src/controlle
 import { DAEMONSET_REVISION_LABEL } from '../../src/controllers/daemonset/calc.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { prepareRun } from '../../src/run/simulate.js';
+import { serviceApp } from '../helpers/manifests.js';
 import { tempFiles } from '../helpers/scenario.js';
 
 /** A DaemonSet whose pods have a readiness probe; `general-only` runs on the general pool alone and surges. */
@@ -31,17 +32,8 @@ const agent = (name: 'everywhere' | 'general-only', image: string) => {
 };
 
 /** The Deployment that fills the general pool and makes the cluster autoscaler add and remove nodes. */
-const web = (replicas: number) => `      - apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: web}
-        spec:
-          replicas: ${replicas}
-          selector: {matchLabels: {app: web}}
-          template:
-            metadata: {labels: {app: web}}
-            spec:
-              nodeSelector: {kubesim.io/node-pool: general}
-              containers: [{name: c, image: web, resources: {requests: {cpu: "1", memory: 1Gi}}}]`;
+const web = (replicas: number) =>
+  serviceApp('web', { replicas, cpu: '"1"', memory: '1Gi', nodeSelector: '{kubesim.io/node-pool: general}', service: false });
 
 const text = `
 name: daemonsets-under-churn
@@ -61,16 +53,13 @@ cluster:
 faults:
   - zoneOutage: {zone: b, at: 2h, for: 20m}
 workloads:
-  - objects:${agent('everywhere', 'agent:1')}${agent('general-only', 'general:1')}
-${web(60)}
+  - objects:${agent('everywhere', 'agent:1')}${agent('general-only', 'general:1')}${web(60)}
   - at: 1h
-    objects:
-${web(90)}
+    objects:${web(90)}
   - at: 3h
     objects:${agent('general-only', 'general:2')}
   - at: 5h
-    objects:
-${web(10)}
+    objects:${web(10)}
 `;
 
 describe('DaemonSet syncs that visit only what changed', () => {

@@ -5,6 +5,9 @@ export interface AppOptions {
   replicas?: number;
   image?: string;
   cpu?: string;
+  memory?: string;
+  /** A `nodeSelector:` line's value for the pod spec, e.g. `{kubesim.io/node-pool: general}`. */
+  nodeSelector?: string;
   /** A `strategy:` line for the Deployment spec, e.g. `strategy: {rollingUpdate: {maxSurge: 1}}`. */
   strategy?: string;
   /** More fields of the container, each line indented like `image:`. */
@@ -24,11 +27,11 @@ export function serviceApp(name: string, o: AppOptions = {}): string {
           selector: {matchLabels: {app: ${name}}}
           template:
             metadata: {labels: {app: ${name}}}
-            spec:
+            spec:${o.nodeSelector ? pad([`nodeSelector: ${o.nodeSelector}`], 14) : ''}
               containers:
                 - name: c
                   image: ${o.image ?? name}
-                  resources: {requests: {cpu: ${o.cpu ?? '100m'}, memory: 64Mi}}${pad(o.container ?? [], 18)}${o.service === false ? '' : SERVICE(name)}`;
+                  resources: {requests: {cpu: ${o.cpu ?? '100m'}, memory: ${o.memory ?? '64Mi'}}}${pad(o.container ?? [], 18)}${o.service === false ? '' : SERVICE(name)}`;
 }
 
 const SERVICE = (name: string) => `
