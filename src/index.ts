@@ -79,7 +79,7 @@ export {
 export { computeHash, safeEncodeString } from './workload/names.js';
 export { BURST_REPLICAS, deletionOrder as getPodsToDeleteOrder, replicaDiff } from './controllers/replicaset/calc.js';
 export { failedIndexesFailure, jobComplete, jobFailed, wantActive, type JobFailure } from './controllers/job/calc.js';
-export { daemonPodTolerations as addOrUpdateDaemonPodTolerations, nodeShouldRunDaemonPod } from './controllers/daemonset/controller.js';
+export { daemonPodTolerations as addOrUpdateDaemonPodTolerations, nodeShouldRunDaemonPod } from './controllers/daemonset/calc.js';
 export { getOrdinal } from './controllers/statefulset/controller.js';
 // StatefulSet and DaemonSet updates (pkg/controller/statefulset, pkg/controller/daemon).
 export {

@@ -4,8 +4,8 @@
 // (checkIncremental, on in the tests), and the status at the end is counted here from the pods.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DaemonSetController, nodeShouldRunDaemonPod } from '../../src/controllers/daemonset/controller.js';
-import { DAEMONSET_REVISION_LABEL } from '../../src/controllers/daemonset/calc.js';
+import { DaemonSetController } from '../../src/controllers/daemonset/controller.js';
+import { DAEMONSET_REVISION_LABEL, nodeShouldRunDaemonPod } from '../../src/controllers/daemonset/calc.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { prepareRun } from '../../src/run/simulate.js';
 import { serviceApp } from '../helpers/manifests.js';

@@ -4,7 +4,7 @@
 import type { ClusterState } from '../../model/cluster-state.js';
 import { poolLabels, type Node } from '../../model/node.js';
 import type { NodePoolSpec } from '../../scenario/types.js';
-import { daemonPodTolerations, nodeShouldRunDaemonPod } from '../daemonset/controller.js';
+import { daemonPodTolerations, nodeShouldRunDaemonPod } from '../daemonset/calc.js';
 
 /** The allocatable of a fresh node of the pool, less the requests of the DaemonSets that would run there. */
 export function templateAllocatable(cluster: ClusterState, pool: NodePoolSpec, name: string, zone: string): Float64Array {

@@ -1,9 +1,56 @@
-// Pure rules of the DaemonSet controller's updates (pkg/controller/daemon, v1.36): util/daemonset_util.go
-// (SurgeCount, UnavailableCount, AllowsSurge), update.go (updatedDesiredNodeCounts, rollingUpdate,
-// findUpdatedPodsOnNode) and daemon_controller.go (podsShouldBeOnNode, podByCreationTimestampAndPhase), over
-// small views of the daemon pods, keyed by node name.
+// Pure rules of the DaemonSet controller (pkg/controller/daemon, v1.36): util/daemonset_util.go
+// (AddOrUpdateDaemonPodTolerations, SurgeCount, UnavailableCount, AllowsSurge), update.go (updatedDesiredNodeCounts,
+// rollingUpdate, findUpdatedPodsOnNode) and daemon_controller.go (NodeShouldRunDaemonPod, podsShouldBeOnNode,
+// podByCreationTimestampAndPhase), over small views of the daemon pods, keyed by node name.
 import { getScaledValueFromIntOrPercent } from '../disruption/rules.js';
+import type { Node } from '../../model/node.js';
+import { requiredNodeSelectorMatches, type PodTemplate } from '../../model/pod.js';
+import { tolerated, type Toleration } from '../../model/selectors.js';
 import type { UpdateStrategy } from '../../model/workloads.js';
+
+/**
+ * util.AddOrUpdateDaemonPodTolerations (pkg/controller/daemon/util/daemonset_util.go): every daemon pod
+ * tolerates these, and network-unavailable too when it uses the host network.
+ */
+export function daemonPodTolerations(hostNetwork: boolean): Toleration[] {
+  const t = (key: string, effect: 'NoExecute' | 'NoSchedule'): Toleration => ({
+    key: `node.kubernetes.io/${key}`,
+    operator: 'Exists',
+    value: '',
+    effect,
+  });
+  const list = [
+    t('not-ready', 'NoExecute'),
+    t('unreachable', 'NoExecute'),
+    t('disk-pressure', 'NoSchedule'),
+    t('memory-pressure', 'NoSchedule'),
+    t('pid-pressure', 'NoSchedule'),
+    t('unschedulable', 'NoSchedule'),
+  ];
+  if (hostNetwork) list.push(t('network-unavailable', 'NoSchedule'));
+  return list;
+}
+
+/** nodeShouldRunDaemonPod's three answers (shared, frozen). */
+export const RUN = Object.freeze({ shouldRun: true, shouldContinueRunning: true });
+export const STAY = Object.freeze({ shouldRun: false, shouldContinueRunning: true });
+export const NOT = Object.freeze({ shouldRun: false, shouldContinueRunning: false });
+
+/**
+ * daemon_controller.go NodeShouldRunDaemonPod / predicates: whether a new daemon pod should run on the
+ * node (its node selector and required affinity match, and it tolerates the node's NoSchedule and
+ * NoExecute taints), and whether one there may stay (the affinity matches and NoExecute is tolerated).
+ */
+export function nodeShouldRunDaemonPod(template: PodTemplate, node: Node): { shouldRun: boolean; shouldContinueRunning: boolean } {
+  if (!requiredNodeSelectorMatches(template, node.name, node.labels)) return NOT;
+  let schedule = true;
+  for (const taint of node.taints) {
+    if (taint.effect === 'PreferNoSchedule' || tolerated(template.tolerations, taint)) continue;
+    if (taint.effect === 'NoExecute') return NOT;
+    schedule = false;
+  }
+  return schedule ? RUN : STAY;
+}
 
 /** apps/v1 DefaultDaemonSetUniqueLabelKey (= ControllerRevisionHashLabelKey): the template hash a pod was made from. */
 export const DAEMONSET_REVISION_LABEL = 'controller-revision-hash';

@@ -9,63 +9,25 @@ import type { ClusterState } from '../../model/cluster-state.js';
 import type { ClusterEvent } from '../../model/events.js';
 import { grown } from '../../model/arrays.js';
 import type { Node } from '../../model/node.js';
-import { requiredNodeSelectorMatches, type Pod, type PodTemplate } from '../../model/pod.js';
-import { tolerated, type Taint, type Toleration } from '../../model/selectors.js';
+import type { Pod, PodTemplate } from '../../model/pod.js';
+import type { Taint } from '../../model/selectors.js';
 import type { UpdateStrategy, Workload } from '../../model/workloads.js';
 import { computeHash } from '../../workload/names.js';
 import { DEFAULT_DAEMONSET_UPDATE_STRATEGY } from '../../workload/update-strategy.js';
 import {
   allowsSurge,
   DAEMONSET_REVISION_LABEL,
+  daemonPodTolerations,
+  NOT,
+  nodeShouldRunDaemonPod,
+  RUN,
+  STAY,
   podByCreationTimestampAndPhase,
   podsShouldBeOnNode,
   rollingUpdate,
   updatedDesiredNodeCounts,
   type DaemonPodView,
 } from './calc.js';
-
-/**
- * util.AddOrUpdateDaemonPodTolerations (pkg/controller/daemon/util/daemonset_util.go): every daemon pod
- * tolerates these, and network-unavailable too when it uses the host network.
- */
-export function daemonPodTolerations(hostNetwork: boolean): Toleration[] {
-  const t = (key: string, effect: 'NoExecute' | 'NoSchedule'): Toleration => ({
-    key: `node.kubernetes.io/${key}`,
-    operator: 'Exists',
-    value: '',
-    effect,
-  });
-  const list = [
-    t('not-ready', 'NoExecute'),
-    t('unreachable', 'NoExecute'),
-    t('disk-pressure', 'NoSchedule'),
-    t('memory-pressure', 'NoSchedule'),
-    t('pid-pressure', 'NoSchedule'),
-    t('unschedulable', 'NoSchedule'),
-  ];
-  if (hostNetwork) list.push(t('network-unavailable', 'NoSchedule'));
-  return list;
-}
-
-/**
- * daemon_controller.go NodeShouldRunDaemonPod / predicates: whether a new daemon pod should run on the
- * node (its node selector and required affinity match, and it tolerates the node's NoSchedule and
- * NoExecute taints), and whether one there may stay (the affinity matches and NoExecute is tolerated).
- */
-const RUN = Object.freeze({ shouldRun: true, shouldContinueRunning: true });
-const STAY = Object.freeze({ shouldRun: false, shouldContinueRunning: true });
-const NOT = Object.freeze({ shouldRun: false, shouldContinueRunning: false });
-
-export function nodeShouldRunDaemonPod(template: PodTemplate, node: Node): { shouldRun: boolean; shouldContinueRunning: boolean } {
-  if (!requiredNodeSelectorMatches(template, node.name, node.labels)) return NOT;
-  let schedule = true;
-  for (const taint of node.taints) {
-    if (taint.effect === 'PreferNoSchedule' || tolerated(template.tolerations, taint)) continue;
-    if (taint.effect === 'NoExecute') return NOT;
-    schedule = false;
-  }
-  return schedule ? RUN : STAY;
-}
 
 interface Managed {
   ds: Workload;
