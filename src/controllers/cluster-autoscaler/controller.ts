@@ -9,7 +9,7 @@
 // Ready after the scenario's provisioning time; one that would take longer than --max-node-provision-time fails
 // and backs the group off (5 min, doubling to 30 min). No scale-down in a loop that scaled up.
 //
-// Scale-down (core/scaledown/planner, unneeded, actuation): nodes of autoscaled groups below the utilization
+// Scale-down (planner.ts; core/scaledown/planner, unneeded, actuation): nodes of autoscaled groups below the utilization
 // threshold (utilization.ts) whose pods may all move (pods-to-move.ts with the drain rules) and find room on the
 // other nodes, with the scheduler's filters, are unneeded; one unneeded for --scale-down-unneeded-time in a group
 // above its min size is removed when no cool-down holds (eligibility.ts): tainted ToBeDeletedByClusterAutoscaler,
@@ -26,17 +26,14 @@ import type { Pod } from '../../model/pod.js';
 import { CPU, MEMORY } from '../../model/resources.js';
 import type { NodePoolSpec } from '../../scenario/types.js';
 import { addTemplateNode } from './template.js';
-import { ScaleDownActuator, STATUS_CONFIG_MAP } from './actuation.js';
+import { STATUS_CONFIG_MAP } from './actuation.js';
+import { ScaleDownPlanner } from './planner.js';
 import { chainBestOption, type ExpanderContext } from './chain.js';
-import { defaultRules, type DrainabilityRule, type DrainContext } from './drain.js';
-import { isScaleDownInCooldown, unneededNodesLimit, unremovableReason, type UnremovableReason } from './eligibility.js';
 import { binpackingEstimate, calculatePodScore, decreasingPodOrder, estimationNodeLimit, type EstimationSnapshot } from './estimator.js';
 import type { ExpansionOption, TemplateNodeView } from './expanders.js';
 import type { ProvisionerDeps, ProvisionerFigures } from './options.js';
-import { getPodsToMove } from './pods-to-move.js';
 import { simplePreferredNode, type PricingModel } from './price.js';
-import { cachedPodView, controllerViews, gpuResource, pdbViews, resourceList } from './views.js';
-import { calculate, isUtilizationError } from './utilization.js';
+import { resourceList } from './views.js';
 
 /** A node pool the autoscaler may resize (cloudprovider.NodeGroup). */
 export interface NodeGroup {
@@ -71,23 +68,14 @@ export class ClusterAutoscalerController extends Provisioner {
   readonly groups: NodeGroup[] = [];
   private readonly groupByPool = new Map<string, NodeGroup>();
   readonly stats: AutoscalerStats = { scaleUps: 0, nodesAdded: 0, failedNodes: 0, nodesRemoved: 0, failedScaleDowns: 0 };
-  // static_autoscaler.go starts the last scale-up, deletion and failure an hour in the past.
+  // static_autoscaler.go starts the last scale-up an hour in the past (the scale-down times: planner.ts).
   private lastScaleUpTime = -HOUR;
-  private lastScaleDownDeleteTime = -HOUR;
-  private lastScaleDownFailTime = -HOUR;
-  /** Unneeded nodes, with when each was first found unneeded (unneeded/nodes.go). */
-  private readonly unneeded = new Map<Node, number>();
-  /** planner.go latestUpdate and minUpdateInterval (which starts at the unneeded time). */
-  private latestUpdate = -Infinity;
-  private minUpdateInterval: number;
-  /** Nodes found unremovable in simulation, with the time until which they are not checked again. */
-  private readonly unremovableUntil = new Map<Node, number>();
-  private readonly actuator: ScaleDownActuator;
+  /** The scale-down half (planner.ts): unneeded nodes, their removal, and its cool-downs. */
+  private readonly planner: ScaleDownPlanner;
   /** Pods already told why they did not trigger a scale-up (one NotTriggerScaleUp each). */
   private readonly told = new Set<number>();
-  /** FitsAnyNodeMatching's round-robin start. */
-  private lastIndex = 0;
-  private readonly rules: DrainabilityRule[];
+  /** FitsAnyNodeMatching's round-robin start (scale-down's removal simulation advances it too). */
+  private readonly cursor = { lastIndex: 0 };
   private readonly expanderRng: Rng;
   private readonly provisionRng: Rng;
   private readonly kLoop: number;
@@ -97,8 +85,6 @@ export class ClusterAutoscalerController extends Provisioner {
   constructor(d: ProvisionerDeps) {
     super(d);
     const { sim, cluster, opts, pools } = d;
-    // planner.go New: minUpdateInterval starts at the unneeded time (1 ns if that is 0).
-    this.minUpdateInterval = opts.nodeGroup.scaleDownUnneededTime > 0 ? opts.nodeGroup.scaleDownUnneededTime : 1e-6;
     for (const p of pools) {
       if (p.maxCount === null) continue;
       const g: NodeGroup = {
@@ -115,13 +101,12 @@ export class ClusterAutoscalerController extends Provisioner {
       this.groups.push(g);
       this.groupByPool.set(p.name, g);
     }
-    this.rules = defaultRules(opts.deleteOptions);
     this.expanderRng = sim.rng('autoscaler.expander');
     this.provisionRng = sim.rng('autoscaler.provisioning');
     this.kLoop = sim.register('autoscaler.loop', () => this.runOnce());
     this.kRegister = sim.register('autoscaler.register', (index, g) => this.register(g as NodeGroup, index));
     this.kTimeout = sim.register('autoscaler.timeout', (index, g) => this.provisionFailed(g as NodeGroup, index));
-    this.actuator = new ScaleDownActuator(d, this.stats, (now) => (this.lastScaleDownFailTime = now));
+    this.planner = new ScaleDownPlanner(d, this.stats, this.groups, this.groupByPool, (g) => this.targetSize(g), this.cursor);
     cluster.watch('autoscaler', {
       NodeAdded: (ev) => {
         if (!ev.whatIf) this.groupByPool.get(ev.node!.pool)?.nodes.add(ev.node!);
@@ -129,7 +114,7 @@ export class ClusterAutoscalerController extends Provisioner {
       NodeRemoved: (ev) => {
         if (ev.whatIf) return;
         this.groupByPool.get(ev.node!.pool)?.nodes.delete(ev.node!);
-        this.unneeded.delete(ev.node!);
+        this.planner.forget(ev.node!);
       },
     });
     // main.go: the first RunOnce comes one scan interval after the start.
@@ -155,7 +140,7 @@ export class ClusterAutoscalerController extends Provisioner {
     const now = this.sim.now;
     const scaledUp = this.scaleUp(now);
     // static_autoscaler.go: "No scale down in this iteration" after a successful scale-up.
-    if (!scaledUp && this.opts.scaleDownEnabled) this.scaleDown(now);
+    if (!scaledUp && this.opts.scaleDownEnabled) this.planner.run(now, this.lastScaleUpTime);
     this.sim.schedule(this.opts.scanInterval, this.kLoop);
   }
 
@@ -183,9 +168,9 @@ export class ClusterAutoscalerController extends Provisioner {
         const key = this.equivalenceKey(pod);
         if (!failed.has(key)) {
           const nodes = cluster.nodes;
-          const at = this.scheduler.findFit(pod, nodes, this.lastIndex % nodes.length, null);
+          const at = this.scheduler.findFit(pod, nodes, this.cursor.lastIndex % nodes.length, null);
           if (at >= 0) {
-            this.lastIndex = at + 1;
+            this.cursor.lastIndex = at + 1;
             cluster.assumePodBound(pod, nodes[at]!);
             continue;
           }
@@ -392,166 +377,5 @@ export class ClusterAutoscalerController extends Provisioner {
       STATUS_CONFIG_MAP,
       `Scale-up timed out for node group ${g.pool.name} after ${this.opts.nodeGroup.maxNodeProvisionTime / 1000}s: its new nodes did not register; backing off for ${g.backoffMs / 1000}s`,
     );
-  }
-
-  // --- Scale-down ---
-
-  /** info.go Calculate for the node, read from its requested columns when no pod needs to be left out. */
-  private utilization(node: Node): number {
-    const space = this.cluster.resources;
-    const gpu = gpuResource(node, space);
-    if (!this.opts.nodeGroup.ignoreDaemonSetsUtilization) {
-      if (gpu >= 0) return node.requested[gpu]! / node.allocatable[gpu]!;
-      const cpu = node.requested[CPU]! / node.allocatable[CPU]!;
-      const mem = node.requested[MEMORY]! / node.allocatable[MEMORY]!;
-      return cpu > mem ? cpu : mem;
-    }
-    const view = {
-      name: node.name,
-      allocatable: resourceList(node.allocatable, space),
-      ...(gpu >= 0 ? { gpuConfig: { extendedResourceName: space.names[gpu]! } } : {}),
-    };
-    const pods = node.pods.map((p) => cachedPodView(this.cluster, p));
-    const r = calculate(view, pods, true, false, this.sim.now);
-    return isUtilizationError(r) ? 0 : r.utilization;
-  }
-
-  private threshold(node: Node): number {
-    return gpuResource(node, this.cluster.resources) >= 0
-      ? this.opts.nodeGroup.scaleDownGpuUtilizationThreshold
-      : this.opts.nodeGroup.scaleDownUtilizationThreshold;
-  }
-
-  private scaleDown(now: number): void {
-    // planner.go UpdateClusterState: candidates below the threshold; those unneeded before are checked first, and
-    // new ones only up to the candidates pool (--scale-down-candidates-pool-ratio / -min-count).
-    const nodes = this.cluster.nodes.length - this.cluster.removedNodes;
-    const room = Math.max(this.opts.candidatesPoolMinCount, Math.ceil(this.opts.candidatesPoolRatio * nodes));
-    // planner.go UpdateClusterState: the shortest interval between updates seen so far (from the unneeded time).
-    const interval = now - this.latestUpdate;
-    if (interval > 0 && interval < this.minUpdateInterval) this.minUpdateInterval = interval;
-    this.latestUpdate = now;
-    const limit = unneededNodesLimit(
-      this.unneeded.size,
-      this.opts.maxScaleDownParallelism,
-      this.opts.nodeGroup.scaleDownUnneededTime,
-      this.minUpdateInterval,
-    );
-    const previous: Node[] = [];
-    const fresh: Node[] = [];
-    // unremovable/nodes.go Update: timeouts that have passed, and nodes gone, are forgotten.
-    for (const [node, until] of this.unremovableUntil) if (until <= now || node.removedAt >= 0) this.unremovableUntil.delete(node);
-    for (const g of this.groups) {
-      for (const node of g.nodes) {
-        if (this.actuator.deleting(node)) continue;
-        // eligibility.go FilterOutUnremovable: a node found unremovable in simulation is not checked again
-        // before --unremovable-node-recheck-timeout (RecentlyUnremovable).
-        if (this.unremovableUntil.has(node) || this.utilization(node) >= this.threshold(node)) {
-          this.unneeded.delete(node);
-          continue;
-        }
-        (this.unneeded.has(node) ? previous : fresh).push(node);
-      }
-    }
-    previous.sort((a, b) => this.unneeded.get(a)! - this.unneeded.get(b)! || a.index - b.index);
-    fresh.sort((a, b) => a.index - b.index);
-    const candidates = [...previous, ...fresh.slice(0, room)];
-    for (const node of fresh.slice(room)) this.unneeded.delete(node);
-    const ctx: DrainContext = { now, pdbs: pdbViews(this.cluster), controllers: controllerViews(this.cluster) };
-    const removable = new Set<Node>();
-    for (const node of candidates) {
-      // planner.go categorizeNodes: past the limit, candidates are skipped (and so not unneeded).
-      if (removable.size >= limit) {
-        this.unneeded.delete(node);
-        continue;
-      }
-      if (this.canRemove(node, ctx, removable)) {
-        removable.add(node);
-        if (!this.unneeded.has(node)) this.unneeded.set(node, now);
-      } else {
-        this.unneeded.delete(node);
-        // planner.go categorizeNodes: AddTimeout(unremovable, now + UnremovableNodeRecheckTimeout).
-        this.unremovableUntil.set(node, now + this.opts.unremovableNodeRecheckTimeout);
-      }
-    }
-    if (
-      isScaleDownInCooldown(
-        {
-          lastScaleUpTime: this.lastScaleUpTime,
-          lastScaleDownDeleteTime: this.lastScaleDownDeleteTime,
-          lastScaleDownFailTime: this.lastScaleDownFailTime,
-        },
-        this.opts.delays,
-        now,
-      )
-    )
-      return;
-    this.startDeletions(now);
-  }
-
-  /** simulator/cluster.go SimulateNodeRemoval: the node's pods may move, and each finds room on another node. */
-  private canRemove(node: Node, ctx: DrainContext, removable: ReadonlySet<Node>): boolean {
-    const live = node.pods.slice();
-    const views = live.map((p) => cachedPodView(this.cluster, p));
-    const moved = getPodsToMove(views, ctx, this.rules);
-    if ('blockingPod' in moved) return false;
-    const toMove = new Set(moved.pods);
-    const pods = live.filter((_p, i) => toMove.has(views[i]!));
-    if (pods.length === 0) return true;
-    const cluster = this.cluster;
-    const mark = cluster.fork();
-    try {
-      for (const p of node.pods.slice()) cluster.assumePodRemoved(p);
-      const skip = (n: Node) => n === node || removable.has(n) || this.actuator.deleting(n);
-      for (const pod of pods) {
-        const all = cluster.nodes;
-        const at = this.scheduler.findFit(pod, all, this.lastIndex % all.length, skip);
-        if (at < 0) return false;
-        this.lastIndex = at + 1;
-        cluster.assumePodBound(pod, all[at]!);
-      }
-      return true;
-    } finally {
-      cluster.revert(mark);
-    }
-  }
-
-  private startDeletions(now: number): void {
-    let inFlight = this.actuator.inFlight.size;
-    let drains = 0;
-    for (const d of this.actuator.inFlight.values()) if (!d.empty) drains++;
-    const deleting = new Map<NodeGroup, number>();
-    for (const d of this.actuator.inFlight.values()) {
-      const g = this.groupByPool.get(d.node.pool)!;
-      deleting.set(g, (deleting.get(g) ?? 0) + 1);
-    }
-    const ready: { node: Node; group: NodeGroup; empty: boolean }[] = [];
-    for (const [node, since] of this.unneeded) {
-      const g = this.groupByPool.get(node.pool)!;
-      const group = { minSize: g.minSize, size: this.targetSize(g), deletionsInProgress: deleting.get(g) ?? 0 };
-      const reason: UnremovableReason = unremovableReason(
-        { ready: node.ready, nodeGroup: g.pool.name, since },
-        group,
-        this.opts.nodeGroup,
-        now,
-      );
-      if (reason !== 'NoReason') continue;
-      const empty = node.pods.every((p) => this.cluster.isDaemonSetPod(p) || p.terminating);
-      ready.push({ node, group: g, empty });
-      deleting.set(g, (deleting.get(g) ?? 0) + 1);
-    }
-    // budgets.go CropNodes: empty nodes first, within the parallelism limits.
-    ready.sort((a, b) => Number(b.empty) - Number(a.empty));
-    let started = 0;
-    for (const r of ready) {
-      if (inFlight >= this.opts.maxScaleDownParallelism) break;
-      if (!r.empty && drains >= this.opts.maxDrainParallelism) continue;
-      this.unneeded.delete(r.node);
-      this.actuator.start(r.node, r.empty, this.utilization(r.node), now);
-      inFlight++;
-      started++;
-      if (!r.empty) drains++;
-    }
-    if (started > 0) this.lastScaleDownDeleteTime = now;
   }
 }

@@ -1,0 +1,213 @@
+// The cluster autoscaler's scale-down planning (cluster-autoscaler 1.36 core/scaledown/planner, unneeded,
+// eligibility): each loop without a scale-up, the nodes of autoscaled groups below the utilization threshold
+// (utilization.ts) whose pods may all move (pods-to-move.ts with the drain rules) and find room on the other
+// nodes with the scheduler's filters are unneeded; those unneeded long enough, in groups above their min size,
+// are handed to the actuator (actuation.ts) unless a cool-down holds. The scale-up half is in controller.ts.
+import { HOUR } from '../../engine/time.js';
+import type { Node } from '../../model/node.js';
+import { CPU, MEMORY } from '../../model/resources.js';
+import { ScaleDownActuator } from './actuation.js';
+import type { NodeGroup } from './controller.js';
+import { defaultRules, type DrainabilityRule, type DrainContext } from './drain.js';
+import { isScaleDownInCooldown, unneededNodesLimit, unremovableReason, type UnremovableReason } from './eligibility.js';
+import type { ProvisionerDeps } from './options.js';
+import { getPodsToMove } from './pods-to-move.js';
+import { cachedPodView, controllerViews, gpuResource, pdbViews, resourceList } from './views.js';
+import { calculate, isUtilizationError } from './utilization.js';
+
+export class ScaleDownPlanner {
+  // static_autoscaler.go starts the last deletion and failure an hour in the past.
+  private lastScaleDownDeleteTime = -HOUR;
+  private lastScaleDownFailTime = -HOUR;
+  /** Unneeded nodes, with when each was first found unneeded (unneeded/nodes.go). */
+  private readonly unneeded = new Map<Node, number>();
+  /** planner.go latestUpdate and minUpdateInterval (which starts at the unneeded time). */
+  private latestUpdate = -Infinity;
+  private minUpdateInterval: number;
+  /** Nodes found unremovable in simulation, with the time until which they are not checked again. */
+  private readonly unremovableUntil = new Map<Node, number>();
+  private readonly actuator: ScaleDownActuator;
+  private readonly rules: DrainabilityRule[];
+
+  constructor(
+    private readonly d: ProvisionerDeps,
+    stats: { nodesRemoved: number; failedScaleDowns: number },
+    private readonly groups: readonly NodeGroup[],
+    private readonly groupByPool: ReadonlyMap<string, NodeGroup>,
+    /** The group's target size (cloudprovider TargetSize). */
+    private readonly targetSize: (g: NodeGroup) => number,
+    /** The round-robin start of the fit searches, shared with the scale-up's FitsAnyNodeMatching. */
+    private readonly cursor: { lastIndex: number },
+  ) {
+    // planner.go New: minUpdateInterval starts at the unneeded time (1 ns if that is 0).
+    const unneededTime = d.opts.nodeGroup.scaleDownUnneededTime;
+    this.minUpdateInterval = unneededTime > 0 ? unneededTime : 1e-6;
+    this.rules = defaultRules(d.opts.deleteOptions);
+    this.actuator = new ScaleDownActuator(d, stats, (now) => (this.lastScaleDownFailTime = now));
+  }
+
+  /** A node that left the cluster is no longer unneeded. */
+  forget(node: Node): void {
+    this.unneeded.delete(node);
+  }
+
+  /** info.go Calculate for the node, read from its requested columns when no pod needs to be left out. */
+  private utilization(node: Node): number {
+    const space = this.d.cluster.resources;
+    const gpu = gpuResource(node, space);
+    if (!this.d.opts.nodeGroup.ignoreDaemonSetsUtilization) {
+      if (gpu >= 0) return node.requested[gpu]! / node.allocatable[gpu]!;
+      const cpu = node.requested[CPU]! / node.allocatable[CPU]!;
+      const mem = node.requested[MEMORY]! / node.allocatable[MEMORY]!;
+      return cpu > mem ? cpu : mem;
+    }
+    const view = {
+      name: node.name,
+      allocatable: resourceList(node.allocatable, space),
+      ...(gpu >= 0 ? { gpuConfig: { extendedResourceName: space.names[gpu]! } } : {}),
+    };
+    const pods = node.pods.map((p) => cachedPodView(this.d.cluster, p));
+    const r = calculate(view, pods, true, false, this.d.sim.now);
+    return isUtilizationError(r) ? 0 : r.utilization;
+  }
+
+  private threshold(node: Node): number {
+    return gpuResource(node, this.d.cluster.resources) >= 0
+      ? this.d.opts.nodeGroup.scaleDownGpuUtilizationThreshold
+      : this.d.opts.nodeGroup.scaleDownUtilizationThreshold;
+  }
+
+  /** One loop's scale-down (RunOnce without a scale-up): update the unneeded nodes, then delete those due. */
+  run(now: number, lastScaleUpTime: number): void {
+    // planner.go UpdateClusterState: candidates below the threshold; those unneeded before are checked first, and
+    // new ones only up to the candidates pool (--scale-down-candidates-pool-ratio / -min-count).
+    const nodes = this.d.cluster.nodes.length - this.d.cluster.removedNodes;
+    const room = Math.max(this.d.opts.candidatesPoolMinCount, Math.ceil(this.d.opts.candidatesPoolRatio * nodes));
+    // planner.go UpdateClusterState: the shortest interval between updates seen so far (from the unneeded time).
+    const interval = now - this.latestUpdate;
+    if (interval > 0 && interval < this.minUpdateInterval) this.minUpdateInterval = interval;
+    this.latestUpdate = now;
+    const limit = unneededNodesLimit(
+      this.unneeded.size,
+      this.d.opts.maxScaleDownParallelism,
+      this.d.opts.nodeGroup.scaleDownUnneededTime,
+      this.minUpdateInterval,
+    );
+    const previous: Node[] = [];
+    const fresh: Node[] = [];
+    // unremovable/nodes.go Update: timeouts that have passed, and nodes gone, are forgotten.
+    for (const [node, until] of this.unremovableUntil) if (until <= now || node.removedAt >= 0) this.unremovableUntil.delete(node);
+    for (const g of this.groups) {
+      for (const node of g.nodes) {
+        if (this.actuator.deleting(node)) continue;
+        // eligibility.go FilterOutUnremovable: a node found unremovable in simulation is not checked again
+        // before --unremovable-node-recheck-timeout (RecentlyUnremovable).
+        if (this.unremovableUntil.has(node) || this.utilization(node) >= this.threshold(node)) {
+          this.unneeded.delete(node);
+          continue;
+        }
+        (this.unneeded.has(node) ? previous : fresh).push(node);
+      }
+    }
+    previous.sort((a, b) => this.unneeded.get(a)! - this.unneeded.get(b)! || a.index - b.index);
+    fresh.sort((a, b) => a.index - b.index);
+    const candidates = [...previous, ...fresh.slice(0, room)];
+    for (const node of fresh.slice(room)) this.unneeded.delete(node);
+    const ctx: DrainContext = { now, pdbs: pdbViews(this.d.cluster), controllers: controllerViews(this.d.cluster) };
+    const removable = new Set<Node>();
+    for (const node of candidates) {
+      // planner.go categorizeNodes: past the limit, candidates are skipped (and so not unneeded).
+      if (removable.size >= limit) {
+        this.unneeded.delete(node);
+        continue;
+      }
+      if (this.canRemove(node, ctx, removable)) {
+        removable.add(node);
+        if (!this.unneeded.has(node)) this.unneeded.set(node, now);
+      } else {
+        this.unneeded.delete(node);
+        // planner.go categorizeNodes: AddTimeout(unremovable, now + UnremovableNodeRecheckTimeout).
+        this.unremovableUntil.set(node, now + this.d.opts.unremovableNodeRecheckTimeout);
+      }
+    }
+    if (
+      isScaleDownInCooldown(
+        {
+          lastScaleUpTime,
+          lastScaleDownDeleteTime: this.lastScaleDownDeleteTime,
+          lastScaleDownFailTime: this.lastScaleDownFailTime,
+        },
+        this.d.opts.delays,
+        now,
+      )
+    )
+      return;
+    this.startDeletions(now);
+  }
+
+  /** simulator/cluster.go SimulateNodeRemoval: the node's pods may move, and each finds room on another node. */
+  private canRemove(node: Node, ctx: DrainContext, removable: ReadonlySet<Node>): boolean {
+    const live = node.pods.slice();
+    const views = live.map((p) => cachedPodView(this.d.cluster, p));
+    const moved = getPodsToMove(views, ctx, this.rules);
+    if ('blockingPod' in moved) return false;
+    const toMove = new Set(moved.pods);
+    const pods = live.filter((_p, i) => toMove.has(views[i]!));
+    if (pods.length === 0) return true;
+    const cluster = this.d.cluster;
+    const mark = cluster.fork();
+    try {
+      for (const p of node.pods.slice()) cluster.assumePodRemoved(p);
+      const skip = (n: Node) => n === node || removable.has(n) || this.actuator.deleting(n);
+      for (const pod of pods) {
+        const all = cluster.nodes;
+        const at = this.d.scheduler.findFit(pod, all, this.cursor.lastIndex % all.length, skip);
+        if (at < 0) return false;
+        this.cursor.lastIndex = at + 1;
+        cluster.assumePodBound(pod, all[at]!);
+      }
+      return true;
+    } finally {
+      cluster.revert(mark);
+    }
+  }
+
+  private startDeletions(now: number): void {
+    let inFlight = this.actuator.inFlight.size;
+    let drains = 0;
+    for (const d of this.actuator.inFlight.values()) if (!d.empty) drains++;
+    const deleting = new Map<NodeGroup, number>();
+    for (const d of this.actuator.inFlight.values()) {
+      const g = this.groupByPool.get(d.node.pool)!;
+      deleting.set(g, (deleting.get(g) ?? 0) + 1);
+    }
+    const ready: { node: Node; group: NodeGroup; empty: boolean }[] = [];
+    for (const [node, since] of this.unneeded) {
+      const g = this.groupByPool.get(node.pool)!;
+      const group = { minSize: g.minSize, size: this.targetSize(g), deletionsInProgress: deleting.get(g) ?? 0 };
+      const reason: UnremovableReason = unremovableReason(
+        { ready: node.ready, nodeGroup: g.pool.name, since },
+        group,
+        this.d.opts.nodeGroup,
+        now,
+      );
+      if (reason !== 'NoReason') continue;
+      const empty = node.pods.every((p) => this.d.cluster.isDaemonSetPod(p) || p.terminating);
+      ready.push({ node, group: g, empty });
+      deleting.set(g, (deleting.get(g) ?? 0) + 1);
+    }
+    // budgets.go CropNodes: empty nodes first, within the parallelism limits.
+    ready.sort((a, b) => Number(b.empty) - Number(a.empty));
+    let started = 0;
+    for (const r of ready) {
+      if (inFlight >= this.d.opts.maxScaleDownParallelism) break;
+      if (!r.empty && drains >= this.d.opts.maxDrainParallelism) continue;
+      this.unneeded.delete(r.node);
+      this.actuator.start(r.node, r.empty, this.utilization(r.node), now);
+      inFlight++;
+      started++;
+      if (!r.empty) drains++;
+    }
+    if (started > 0) this.lastScaleDownDeleteTime = now;
+  }
+}
