@@ -12,9 +12,7 @@ import {
   type HorizontalPodAutoscalerBehavior,
   type HPAScalingRules,
 } from './defaults.js';
-
-const MAX_INT32 = 2147483647;
-const MIN_INT32 = -2147483648;
+import { MAX_INT32, MIN_INT32 } from './go.js';
 
 /** Go's int32(f) of a float64 in range: truncates toward zero. */
 function int32(f: number): number {

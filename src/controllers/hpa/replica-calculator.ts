@@ -4,19 +4,7 @@
 // Times are integer ms; metric values are milli-units, as Quantity.MilliValue().
 // HPAConfigurableTolerance is beta and on by default in v1.36 (pkg/features/kube_features.go: beta since 1.35).
 import { DEFAULT_TOLERANCE, type HorizontalPodAutoscalerBehavior } from './defaults.js';
-
-const MAX_INT32 = 2147483647;
-const MIN_INT32 = -2147483648;
-
-/** Go's int64 division: truncates toward zero (exact for safe integers). */
-function quo(a: number, b: number): number {
-  return (a - (a % b)) / b + 0;
-}
-
-/** Go's int32(f) of a float64 in range: truncates toward zero. */
-function int32(f: number): number {
-  return Math.trunc(f) + 0;
-}
+import { int32, MAX_INT32, MIN_INT32, quo } from './go.js';
 
 // --- Views ---
 
@@ -412,94 +400,6 @@ export function getMetricReplicas(
   metrics: PodMetricsInfo,
 ): MetricReplicas | ReplicaCalcError {
   return calcPlainMetricReplicas(c, metrics, currentReplicas, targetUsage, tolerances, '');
-}
-
-/** replica_calculator.go getReadyPodsCount: Running pods whose Ready condition is True. */
-export function getReadyPodsCount(pods: readonly HPAPodView[]): number | ReplicaCalcError {
-  if (pods.length === 0) return { error: 'no pods returned by selector while calculating replica count' };
-  let n = 0;
-  for (const pod of pods) if (pod.phase === 'Running' && pod.ready === 'True') n++;
-  return n;
-}
-
-/**
- * replica_calculator.go getUsageRatioReplicaCount: ceil(ratio * ready pods) outside the tolerance (capped at
- * MaxInt32); with currentReplicas 0 (scale to zero), ceil(ratio) without tolerance or pods.
- */
-export function getUsageRatioReplicaCount(
-  c: ReplicaCalculator,
-  currentReplicas: number,
-  usageRatio: number,
-  tolerances: Tolerances,
-): number | ReplicaCalcError {
-  if (currentReplicas === 0) return int32(Math.ceil(usageRatio));
-  if (isWithin(tolerances, usageRatio)) return currentReplicas;
-  const ready = getReadyPodsCount(c.pods);
-  if (isReplicaCalcError(ready)) return { error: `unable to calculate ready pods: ${ready.error}` };
-  const replicas = usageRatio * ready;
-  return replicas > MAX_INT32 ? MAX_INT32 : int32(Math.ceil(replicas));
-}
-
-/** replica_calculator.go GetObjectMetricReplicas: an Object metric with a Value target; usage is the object's value. */
-export function getObjectMetricReplicas(
-  c: ReplicaCalculator,
-  currentReplicas: number,
-  targetUsage: number,
-  tolerances: Tolerances,
-  usage: number,
-): MetricReplicas | ReplicaCalcError {
-  const replicas = getUsageRatioReplicaCount(c, currentReplicas, usage / targetUsage, tolerances);
-  if (isReplicaCalcError(replicas)) return replicas;
-  return { replicas, usage };
-}
-
-/**
- * replica_calculator.go GetObjectPerPodMetricReplicas: an Object metric with an AverageValue target, against
- * status.replicas: ceil(usage / target) outside the tolerance; the reported usage is per replica, rounded up.
- */
-export function getObjectPerPodMetricReplicas(
-  statusReplicas: number,
-  targetAverageUsage: number,
-  tolerances: Tolerances,
-  usage: number,
-): MetricReplicas {
-  let replicas = statusReplicas;
-  const usageRatio = usage / (targetAverageUsage * replicas);
-  if (!isWithin(tolerances, usageRatio)) replicas = int32(Math.ceil(usage / targetAverageUsage));
-  return { replicas, usage: Math.ceil(usage / statusReplicas) };
-}
-
-/** replica_calculator.go GetExternalMetricReplicas: an External metric with a Value target; the samples are summed. */
-export function getExternalMetricReplicas(
-  c: ReplicaCalculator,
-  currentReplicas: number,
-  targetUsage: number,
-  tolerances: Tolerances,
-  values: readonly number[],
-): MetricReplicas | ReplicaCalcError {
-  let usage = 0;
-  for (const v of values) usage += v;
-  const replicas = getUsageRatioReplicaCount(c, currentReplicas, usage / targetUsage, tolerances);
-  if (isReplicaCalcError(replicas)) return replicas;
-  return { replicas, usage };
-}
-
-/**
- * replica_calculator.go GetExternalPerPodMetricReplicas: an External metric with an AverageValue target, against
- * status.replicas; the summed samples give ceil(sum / target) outside the tolerance, capped at MaxInt32.
- */
-export function getExternalPerPodMetricReplicas(
-  statusReplicas: number,
-  targetUsagePerPod: number,
-  tolerances: Tolerances,
-  values: readonly number[],
-): MetricReplicas {
-  let usage = 0;
-  for (const v of values) usage += v;
-  let replicas = statusReplicas;
-  const usageRatio = usage / (targetUsagePerPod * replicas);
-  if (!isWithin(tolerances, usageRatio)) replicas = Math.min(MAX_INT32, Math.ceil(usage / targetUsagePerPod));
-  return { replicas, usage: Math.ceil(usage / statusReplicas) };
 }
 
 /** One metric's proposal for computeReplicasForMetrics: a replica count, or the error computing it. */
