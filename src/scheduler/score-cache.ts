@@ -6,10 +6,13 @@
 // recently used makes way). A shape is kept from its second sighting on: pods of ever new shapes (a stream of
 // batch pods, each with requests of its own) are scored directly, without evicting the shapes that repeat.
 
-/** The scores of one shape, by node index: the node's generation + 1 when scored (0: not scored), and the score. */
+/**
+ * The scores of one shape, by node index: the node's generation + 1 when scored (0: not scored), and the score
+ * (a whole number 0..100, as every score plugin's Score gives: a byte keeps the slots small).
+ */
 export interface ShapeScores {
   readonly gen: Uint32Array;
-  readonly score: Float64Array;
+  readonly score: Uint8Array;
 }
 
 interface Slot extends ShapeScores {
@@ -71,7 +74,7 @@ export class ShapeScoreCache {
     }
     let slot: Slot;
     if (this.count < Math.min(MAX_SHAPES, Math.floor(MAX_ENTRIES / this.size))) {
-      slot = { a, b, lastUse: use, gen: new Uint32Array(this.size), score: new Float64Array(this.size) };
+      slot = { a, b, lastUse: use, gen: new Uint32Array(this.size), score: new Uint8Array(this.size) };
       this.count++;
     } else {
       // The least recently used shape makes way, its scores forgotten.

@@ -107,8 +107,19 @@ export function balancedAllocation(args: BalancedAllocationArgs, handle?: Handle
       if (capA === 0 || capB === 0) return general(pod, nodes[i]!);
       const usedA = used[base + a]!;
       const usedB = used[base + b]!;
-      const w = two((usedA + ra) / capA, (usedB + rb) / capB);
-      return args.legacy ? w : balancedChangeScore(w, two(usedA / capA, usedB / capB));
+      // two() written out: scoreOf is called through the cache, where two() is not inlined, and a double
+      // passed to a call that is not inlined is boxed (a heap number per fraction, per node scored).
+      let x = (usedA + ra) / capA;
+      let y = (usedB + rb) / capB;
+      if (x > 1) x = 1;
+      if (y > 1) y = 1;
+      const w = Math.trunc((1 - Math.abs((x - y) / 2)) * MAX_NODE_SCORE);
+      if (args.legacy) return w;
+      x = usedA / capA;
+      y = usedB / capB;
+      if (x > 1) x = 1;
+      if (y > 1) y = 1;
+      return 50 + Math.trunc((50 + w - Math.trunc((1 - Math.abs((x - y) / 2)) * MAX_NODE_SCORE)) / 2);
     };
     cache.addScores(ra, rb, columns.generation, n, weight, totals, index, scoreOf);
   };
