@@ -17,6 +17,10 @@ export { eventBit, eventMask } from '../model/events.js';
 
 interface Entry {
   pod: Pod;
+  /** The pod's priority (fixed for its life), kept here so that ordering reads the entry alone. */
+  readonly priority: number;
+  /** The pod's backoff end when the entry was made (the backoff queue's order; Pod.backoffUntil too). */
+  readonly backoffUntil: number;
   /** When the pod was (re)queued: PrioritySort's tiebreak. */
   timestamp: number;
   seq: number;
@@ -44,8 +48,7 @@ export const BACKOFF_ORDERING_WINDOW_MS = 1 * SECOND;
 /** PrioritySort: higher priority first, then earlier queued. */
 function activeLess(a: Entry, b: Entry): boolean {
   return (
-    a.pod.priority > b.pod.priority ||
-    (a.pod.priority === b.pod.priority && (a.timestamp < b.timestamp || (a.timestamp === b.timestamp && a.seq < b.seq)))
+    a.priority > b.priority || (a.priority === b.priority && (a.timestamp < b.timestamp || (a.timestamp === b.timestamp && a.seq < b.seq)))
   );
 }
 
@@ -56,8 +59,7 @@ export class SchedulingQueue {
   // active queue orders; lessBackoffCompleted (off): by backoff end alone (insertion order for ties).
   private readonly backoff = new FastPriorityQueue<Entry>(
     (a, b) =>
-      a.pod.backoffUntil < b.pod.backoffUntil ||
-      (a.pod.backoffUntil === b.pod.backoffUntil && (this.popFromBackoff ? activeLess(a, b) : a.seq < b.seq)),
+      a.backoffUntil < b.backoffUntil || (a.backoffUntil === b.backoffUntil && (this.popFromBackoff ? activeLess(a, b) : a.seq < b.seq)),
   );
   private readonly unschedulable = new Map<number, Entry>();
   /** Pod ids currently anywhere in the queue (a pod is in at most one sub-queue). */
@@ -88,7 +90,7 @@ export class SchedulingQueue {
   add(pod: Pod, now: number): void {
     if (this.queued.has(pod.id)) return;
     this.queued.add(pod.id);
-    this.active.add({ pod, timestamp: now, seq: this.seq++, mask: 0, parkedAt: 0, seen: 0 });
+    this.active.add({ pod, priority: pod.priority, backoffUntil: 0, timestamp: now, seq: this.seq++, mask: 0, parkedAt: 0, seen: 0 });
   }
 
   /**
@@ -110,16 +112,25 @@ export class SchedulingQueue {
   addUnschedulable(pod: Pod, mask: number, now: number, seen = 0): void {
     if (this.queued.has(pod.id)) return;
     this.queued.add(pod.id);
-    pod.backoffUntil = this.backoffEnd(pod, now);
-    this.unschedulable.set(pod.id, { pod, timestamp: now, seq: this.seq++, mask, parkedAt: now, seen });
+    const backoffUntil = (pod.backoffUntil = this.backoffEnd(pod, now));
+    this.unschedulable.set(pod.id, {
+      pod,
+      priority: pod.priority,
+      backoffUntil,
+      timestamp: now,
+      seq: this.seq++,
+      mask,
+      parkedAt: now,
+      seen,
+    });
   }
 
   /** A failed pod to retry after backoff regardless of events (e.g. its preemption victims are gone). */
   addBackoff(pod: Pod, now: number): void {
     if (this.queued.has(pod.id)) return;
     this.queued.add(pod.id);
-    pod.backoffUntil = this.backoffEnd(pod, now);
-    this.backoff.add({ pod, timestamp: now, seq: this.seq++, mask: 0, parkedAt: 0, seen: 0 });
+    const backoffUntil = (pod.backoffUntil = this.backoffEnd(pod, now));
+    this.backoff.add({ pod, priority: pod.priority, backoffUntil, timestamp: now, seq: this.seq++, mask: 0, parkedAt: 0, seen: 0 });
   }
 
   /** Removes a pod that was deleted or bound elsewhere. Lazy for the heaps: stale entries are skipped on pop. */
@@ -131,7 +142,7 @@ export class SchedulingQueue {
   /** Moves pods whose backoff has expired to the active queue. */
   private flushBackoff(now: number): void {
     let top = this.backoff.peek();
-    while (top && top.pod.backoffUntil <= now) {
+    while (top && top.backoffUntil <= now) {
       this.backoff.poll();
       if (this.queued.has(top.pod.id)) this.active.add(top);
       top = this.backoff.peek();
@@ -153,7 +164,7 @@ export class SchedulingQueue {
 
   /** Time the earliest backoff expires, for the scheduler's wake-up. */
   nextBackoffAt(): number | undefined {
-    return this.backoff.peek()?.pod.backoffUntil;
+    return this.backoff.peek()?.backoffUntil;
   }
 
   /**
@@ -187,7 +198,7 @@ export class SchedulingQueue {
   private requeue(e: Entry, now: number): void {
     e.seq = this.seq++;
     // The timestamp stays that of the failed attempt (AddUnschedulableIfNotPresent refreshes it there).
-    if (e.pod.backoffUntil > now) this.backoff.add(e);
+    if (e.backoffUntil > now) this.backoff.add(e);
     else this.active.add(e);
   }
 }

@@ -113,19 +113,24 @@ export function nodeResourcesFit(args: FitArgs, handle: Handle): Plugin {
         ? mostRequestedScore
         : (req: number, cap: number) => requestedToCapacityRatioScore(shape, req, cap);
   const round = args.type === 'RequestedToCapacityRatio';
-  // The resources each pod template requests (other than the pod slot), computed once per template.
-  const wanted = new WeakMap<object, Int32Array>();
+  // The resources a pod requests (other than the pod slot), one list per set of resources (a bit mask: few
+  // sets occur, while batch arrivals make a template per pod).
+  const wanted = new Map<number, Int32Array>();
   let lastTemplate: object | null = null;
   let lastWanted: Int32Array = new Int32Array(0);
   const requested = (pod: Pod): Int32Array => {
     // Filtering calls this once per batch of nodes: the last answer is kept at hand.
     if (pod.template === lastTemplate) return lastWanted;
-    let w = wanted.get(pod.template);
+    const req = pod.requests;
+    // (A mask is exact below 53 resources; with more, the list is made afresh.)
+    let mask = req.length > 52 ? -1 : 0;
+    for (let i = 0; i < req.length && mask >= 0; i++) if (i !== PODS && req[i]! > 0) mask += 2 ** i;
+    let w = mask < 0 ? undefined : wanted.get(mask);
     if (!w) {
-      const req = pod.requests;
       const list: number[] = [];
       for (let i = 0; i < req.length; i++) if (i !== PODS && req[i]! > 0) list.push(i);
-      wanted.set(pod.template, (w = Int32Array.from(list)));
+      w = Int32Array.from(list);
+      if (mask >= 0) wanted.set(mask, w);
     }
     lastTemplate = pod.template;
     lastWanted = w;
