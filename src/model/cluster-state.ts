@@ -93,6 +93,8 @@ export class ClusterState {
   readonly nodeByName = new Map<string, Node>();
   /** Pods not yet finished or deleted, in creation order. */
   readonly livePods = new Map<number, Pod>();
+  /** How many live pods (terminating ones too) each workload owns, by workload index. */
+  private readonly liveOwned: number[] = [];
   /** Live pods by namespace, then name (no "namespace/name" key to build and hash for every lookup). */
   private readonly podByName = new Map<string, Map<string, Pod>>();
   /** Every workload object ever created, by index (deleted ones stay, so indices are stable). */
@@ -373,7 +375,7 @@ export class ClusterState {
     if (this.workloadByKey.get(w.key) === w) this.workloadByKey.delete(w.key);
     this.emit('WorkloadSpecChanged', undefined, undefined, w);
     const owned: Pod[] = [];
-    for (const pod of this.livePods.values()) if (pod.workload === w.index) owned.push(pod);
+    if (this.livePodsOf(w) > 0) for (const pod of this.livePods.values()) if (pod.workload === w.index) owned.push(pod);
     for (const pod of owned) this.deletePod(pod, 'OwnerDeleted', pod.template.terminationGracePeriodMs);
   }
 
@@ -592,6 +594,7 @@ export class ClusterState {
     pod.exitCode = exitCode;
     pod.timings = timings;
     this.livePods.set(pod.id, pod);
+    if (pod.workload >= 0) this.liveOwned[pod.workload] = (this.liveOwned[pod.workload] ?? 0) + 1;
     pods.set(name, pod);
     this.emit('PodAdded', pod);
     return pod;
@@ -670,8 +673,7 @@ export class ClusterState {
     pod.outcome = outcome;
     this.servingVersion++;
     pod.finishedAt = this.clock.now;
-    this.livePods.delete(pod.id);
-    this.podByName.get(pod.namespace)?.delete(pod.name);
+    this.forget(pod);
     this.emit('PodFinished', pod, node);
   }
 
@@ -696,9 +698,20 @@ export class ClusterState {
     this.release(pod);
     if (!pod.terminating || !pod.outcome) pod.outcome = outcome;
     pod.finishedAt = this.clock.now;
-    this.livePods.delete(pod.id);
-    this.podByName.get(pod.namespace)?.delete(pod.name);
+    this.forget(pod);
     this.emit('PodDeleted', pod, node);
+  }
+
+  /** The pod is no longer live. */
+  private forget(pod: Pod): void {
+    this.livePods.delete(pod.id);
+    if (pod.workload >= 0) this.liveOwned[pod.workload]!--;
+    this.podByName.get(pod.namespace)?.delete(pod.name);
+  }
+
+  /** How many live pods (terminating ones too) the workload owns. */
+  livePodsOf(w: Workload): number {
+    return this.liveOwned[w.index] ?? 0;
   }
 
   /** The Eviction API: a graceful deletion with the pod's own terminationGracePeriodSeconds unless given. */

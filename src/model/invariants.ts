@@ -254,6 +254,12 @@ export class InvariantChecker {
       if (p.nodeName !== node.name) report(`pod ${p.name} is on node ${node.name} but names ${p.nodeName}`);
       this.checkContainers(p, node, report);
     }
+    const owned = new Map<number, number>();
+    for (const p of c.livePods.values()) if (p.workload >= 0) owned.set(p.workload, (owned.get(p.workload) ?? 0) + 1);
+    for (const w of c.workloads) {
+      if (c.livePodsOf(w) !== (owned.get(w.index) ?? 0))
+        report(`workload ${w.key} owns ${owned.get(w.index) ?? 0} live pods, counted ${c.livePodsOf(w)}`);
+    }
     return { pending, running, bound };
   }
 

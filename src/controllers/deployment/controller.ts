@@ -143,7 +143,7 @@ export class DeploymentController {
     const hash = this.hashOf(m.d);
     const current = m.sets.find((o) => o.rs.templateHash === hash);
     const old = m.sets.filter((o) => o !== current);
-    if (!this.podsOf(old)[Symbol.iterator]().next().done) return;
+    if (old.some((o) => this.cluster.livePodsOf(o.rs) > 0)) return;
     m.draining = false;
     if (current) this.report(m, 'drained', current, old);
   }
@@ -309,6 +309,7 @@ export class DeploymentController {
 
   /** The live pods (terminating ones too) of these ReplicaSets, looked up only once their status reports none. */
   private *podsOf(sets: readonly OwnedReplicaSet[]): Iterable<Pod> {
+    if (!sets.some((o) => this.cluster.livePodsOf(o.rs) > 0)) return;
     const ids = new Set(sets.map((o) => o.rs.index));
     for (const p of this.cluster.livePods.values()) if (ids.has(p.workload)) yield p;
   }
