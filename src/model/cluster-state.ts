@@ -3,7 +3,7 @@
 import { CLUSTER_EVENT_TYPES, WATCHER_ORDER, type ClusterEvent, type ClusterEventType, type Watcher, type WatcherName } from './events.js';
 import { grown } from './arrays.js';
 import { FreeIndex, NodeChanges } from './free-index.js';
-import { Node, type ResourceColumns } from './node.js';
+import { FREE_STRIDE, Node, type ResourceColumns } from './node.js';
 import { Pod, type PodPhase, type PodTemplate } from './pod.js';
 import { podName } from '../workload/names.js';
 import type { ResourceSpace } from './resources.js';
@@ -154,6 +154,7 @@ export class ClusterState {
       alloc: new Float64Array(64 * stride),
       used: new Float64Array(64 * stride),
       nonZero: new Float64Array(128),
+      free: new Float64Array(64 * FREE_STRIDE),
       generation: new Uint32Array(64),
       taintBits: new Uint8Array(64),
       changes: new NodeChanges(),
@@ -172,6 +173,7 @@ export class ClusterState {
     c.alloc = grow(c.alloc, cap * c.stride);
     c.used = grow(c.used, cap * c.stride);
     c.nonZero = grow(c.nonZero, cap * 2);
+    c.free = grow(c.free, cap * FREE_STRIDE);
     const gen = new Uint32Array(cap);
     gen.set(c.generation);
     c.generation = gen;
@@ -390,6 +392,7 @@ export class ClusterState {
     this.ensureCapacity(index + 1);
     c.alloc.set(init.allocatable, index * c.stride);
     const n = new Node(index, init.name, init.pool, init.zone, init.labels, init.taints, c, init.pricePerHour, this.clock.now);
+    n.refreshFree();
     this.nodes.push(n);
     this.nodeByName.set(n.name, n);
     c.changes.mark(index);
@@ -417,6 +420,7 @@ export class ClusterState {
     c.used.fill(0, n.index * c.stride, (n.index + 1) * c.stride);
     c.nonZero[n.index * 2] = 0;
     c.nonZero[n.index * 2 + 1] = 0;
+    n.refreshFree();
     // Caches keyed on (index, generation) must not take a later node at this index for this one.
     c.generation[n.index]!++;
     c.changes.mark(n.index);

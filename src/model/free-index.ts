@@ -233,6 +233,58 @@ export class FreeIndex {
     return false;
   }
 
+  /**
+   * The live nodes in [from, to) where requests `req` fit as NodeResourcesFit decides it (a free pod slot,
+   * room for every resource in `want`), in index order, at most `max` of them, into `out`; returns how many.
+   * Ranges where some resource has room on no node are skipped whole.
+   */
+  fitting(req: Float64Array, want: Int32Array, from: number, to: number, out: Int32Array, max: number): number {
+    this.refresh();
+    this.req = req;
+    this.want = want;
+    this.out = out;
+    this.max = max;
+    this.count = 0;
+    this.fittingUnder(1, 0, this.size, from, Math.min(to, this.nodes.length));
+    return this.count;
+  }
+
+  private out: Int32Array = new Int32Array(0);
+  private max = 0;
+  private count = 0;
+
+  private fittingUnder(k: number, lo: number, span: number, from: number, to: number): void {
+    if (lo + span <= from || lo >= to || this.count >= this.max) return;
+    const t = this.t;
+    const base = k * this.columns.stride * 3;
+    if (t[base + PODS * 3]! < 1) return;
+    const want = this.want;
+    const req = this.req;
+    for (let x = 0; x < want.length; x++) {
+      const i = want[x]!;
+      if (t[base + i * 3]! < req[i]!) return;
+    }
+    if (span > LEAF_BLOCK) {
+      const half = span >> 1;
+      this.fittingUnder(2 * k, lo, half, from, to);
+      this.fittingUnder(2 * k + 1, lo + half, half, from, to);
+      return;
+    }
+    // Node by node, straight from the columns as the filter reads them.
+    const { alloc, used, stride } = this.columns;
+    const end = Math.min(lo + span, to);
+    next: for (let j = Math.max(lo, from); j < end && this.count < this.max; j++) {
+      if (!this.live[j]) continue;
+      const b = j * stride;
+      if (used[b + PODS]! + 1 > alloc[b + PODS]!) continue;
+      for (let x = 0; x < want.length; x++) {
+        const i = want[x]!;
+        if (req[i]! > alloc[b + i]! - used[b + i]!) continue next;
+      }
+      this.out[this.count++] = j;
+    }
+  }
+
   /** Live nodes whose free amount of resource d is below x (for the pod count, x = 1: no slot left). */
   shortOf(d: number, x: number): number {
     this.refresh();

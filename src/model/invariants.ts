@@ -4,8 +4,9 @@
 // A rescan is O(nodes + pods): call it every few hundred events, not on every one.
 import type { ClusterState } from './cluster-state.js';
 import type { ClusterEvent } from './events.js';
-import type { Node } from './node.js';
+import { FREE_STRIDE, type Node } from './node.js';
 import type { Pod } from './pod.js';
+import { CPU, MEMORY, PODS } from './resources.js';
 
 /** The unreachable taint the node lifecycle controller puts on a node it marks Ready=Unknown. */
 const UNREACHABLE = 'node.kubernetes.io/unreachable';
@@ -187,6 +188,13 @@ export class InvariantChecker {
         report(
           `node ${node.name}: non-zero requests ${node.nonZeroCpu}m/${node.nonZeroMemory} differ from its pods' ${nzCpu}m/${nzMemory}`,
         );
+      // The free column holds exactly alloc - used (the filter compares requests with it).
+      const free = c.columns.free;
+      const held = Array.from(free.subarray(node.index * FREE_STRIDE, (node.index + 1) * FREE_STRIDE));
+      const a = node.allocatable;
+      const u = node.requested;
+      const want = [a[CPU]! - u[CPU]!, a[MEMORY]! - u[MEMORY]!, a[PODS]! - u[PODS]!, a[CPU]!, a[MEMORY]!];
+      if (held.some((x, k) => x !== want[k])) report(`node ${node.name}: the free column holds ${String(held)}, not ${String(want)}`);
     });
     const counters: [string, number, number][] = [
       ['preferNoScheduleNodes', c.preferNoScheduleNodes, prefer],

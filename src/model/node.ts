@@ -2,6 +2,7 @@
 import type { NodeChanges } from './free-index.js';
 import type { Pod } from './pod.js';
 import type { Labels, Taint } from './selectors.js';
+import { CPU, MEMORY, PODS } from './resources.js';
 
 export const ZONE_LABEL = 'topology.kubernetes.io/zone';
 export const HOSTNAME_LABEL = 'kubernetes.io/hostname';
@@ -11,12 +12,21 @@ export const INSTANCE_TYPE_LABEL = 'node.kubernetes.io/instance-type';
  * Node resources in columns shared by all nodes (allocatable and requested of node i at
  * [i * stride, (i + 1) * stride)), so the scheduler's per-node loops read contiguous memory.
  */
+/** Numbers per node in ResourceColumns.free. */
+export const FREE_STRIDE = 5;
+
 export interface ResourceColumns {
   stride: number;
   alloc: Float64Array;
   used: Float64Array;
   /** CPU and memory requested with the scheduler's non-zero defaults, 2 per node. */
   nonZero: Float64Array;
+  /**
+   * Per node (FREE_STRIDE numbers): allocatable minus requested cpu, memory and pods (computed as alloc - used
+   * is, so comparisons with it are exactly those with the two), then allocatable cpu and memory.
+   * NodeResourcesFit's filter reads this one small column.
+   */
+  free: Float64Array;
   /** Bumped whenever a node's requested resources change, so plugins can cache per-node figures. */
   generation: Uint32Array;
   /** Per node: 1 if it has a PreferNoSchedule taint, 2 if a NoSchedule or NoExecute one (both may be set). */
@@ -47,6 +57,7 @@ export class Node {
   /** Sum of bound pods' requests, same layout as allocatable: a view into the cluster's columns. */
   requested!: Float64Array;
   private nz!: Float64Array;
+  private fr!: Float64Array;
   private gen!: Uint32Array;
   private changes!: NodeChanges;
   readonly pods: Pod[] = [];
@@ -83,6 +94,7 @@ export class Node {
     this.allocatable = c.alloc.subarray(at, at + c.stride);
     this.requested = c.used.subarray(at, at + c.stride);
     this.nz = c.nonZero;
+    this.fr = c.free;
     this.gen = c.generation;
     this.changes = c.changes;
   }
@@ -91,6 +103,19 @@ export class Node {
   touch(): void {
     this.gen[this.index]!++;
     this.changes.mark(this.index);
+    this.refreshFree();
+  }
+
+  /** Recomputes the node's part of ResourceColumns.free from its columns. */
+  refreshFree(): void {
+    const a = this.allocatable;
+    const u = this.requested;
+    const at = this.index * FREE_STRIDE;
+    this.fr[at] = a[CPU]! - u[CPU]!;
+    this.fr[at + 1] = a[MEMORY]! - u[MEMORY]!;
+    this.fr[at + 2] = a[PODS]! - u[PODS]!;
+    this.fr[at + 3] = a[CPU]!;
+    this.fr[at + 4] = a[MEMORY]!;
   }
 
   /** CPU requested with the scheduler's non-zero defaults (for scoring). */

@@ -15,6 +15,8 @@ export const MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5;
 export const BASE_PERCENTAGE_OF_NODES_TO_SCORE = 50;
 /** Nodes filtered per batch. */
 const CHUNK = 64;
+/** A scan is sparse when it evaluates more than this many nodes per feasible node found. */
+const SPARSE = 2;
 
 /** schedule_one.go numFeasibleNodesToFind: how many feasible nodes are enough to stop filtering. */
 export function numFeasibleNodesToFind(percentageOfNodesToScore: number, numAllNodes: number): number {
@@ -73,10 +75,24 @@ export class Scheduler {
   static countFailures = true;
   /** Checks each answer of the index against filtering every node (the test suite turns it on). */
   static checkCounts = false;
+  /** Off: every scan filters every node in turn, never visiting only those an index finds (Plugin.passing). */
+  static scanByIndex = true;
+  /** Checks every scan made from an index against filtering every node (the test suite turns it on). */
+  static checkScans = false;
+  /** Scans made from an index (scanPassing) that found nodes, in this process (tests read it to know the path ran). */
+  static indexScans = 0;
   /** Attempts the index answered, in this process (tests read it to know the path ran). */
   static countedFailures = 0;
   /** schedule_one.go nextStartNodeIndex: filtering resumes where the last cycle stopped. */
   nextStartNodeIndex = 0;
+  /** Whether the last pod scheduled for the first time fit nowhere (then first attempts ask the index too). */
+  private firstAttemptFailed = false;
+  /** Whether few nodes passed the last scan's filters (then the next scan visits those an index finds). */
+  private sparse = false;
+  /** Feasible nodes the last scan found. */
+  private found = 0;
+  /** The nodes an index found passing (scanPassing). */
+  private readonly passed = new Int32Array(CHUNK);
   private readonly state = new CycleState();
   private feasible: Node[] = [];
   private scores = new Float64Array(0);
@@ -271,16 +287,13 @@ export class Scheduler {
     const selection = this.profile.spec.selection;
     const first = selection === 'first';
     if (only !== null) return this.scheduleAmong(pod, only, restrictedBy, first);
-    // Only a retry asks the index: a first attempt mostly succeeds, and keeping the index up to date for it would
-    // cost every run with spare room (either way the answer is the same).
-    if (Scheduler.countFailures && pod.attempts > 1 && this.nominator.size === 0 && this.noDryRun(pod)) {
-      const diagnosis = this.countedFailure(pod, active, na);
-      if (diagnosis) {
-        if (!first) this.nextStartNodeIndex %= n;
-        Scheduler.countedFailures++;
-        if (Scheduler.checkCounts) this.checkAgainstScan(pod, diagnosis);
-        return { node: null, feasible: 0, evaluated: n, diagnosis };
-      }
+    // A retry asks the index, and so does a first attempt while the last first attempt failed: first attempts
+    // mostly succeed where there is room, and keeping the index up to date for them would cost every run with
+    // spare room; in an overloaded cluster many fail, each filtering every node (either way the answer is the same).
+    const firstAttempt = pod.attempts <= 1;
+    if ((!firstAttempt || this.firstAttemptFailed) && this.nominator.size === 0) {
+      const counted = this.counted(pod, first, n);
+      if (counted) return counted;
     }
     const toFind = this.toFind(first, n);
     const start = first ? 0 : this.nextStartNodeIndex % n;
@@ -291,45 +304,21 @@ export class Scheduler {
     let m = 0;
     let evaluated = 0;
     if (this.nominator.size === 0) {
-      // Filters run over chunks of nodes, plugin by plugin, which keeps each plugin's loop tight; the
-      // result is exactly that of filtering node by node and stopping at the toFind-th feasible node.
-      const cand = this.cand;
-      const anyRemoved = this.cluster.removedNodes > 0;
-      let k = 0;
-      while (k < n && m < toFind) {
-        const c = Math.min(CHUNK, n - k);
-        let count = 0;
-        for (let j = 0; j < c; j++) {
-          let idx = start + k + j;
-          if (idx >= n) idx -= n;
-          if (anyRemoved && nodes[idx]!.removedAt >= 0) status[idx] = NO_NODES;
-          else cand[count++] = idx;
-        }
-        for (let a = 0; a < na && count > 0; a++) {
-          const p = active[a]!;
-          count = p.filterBatch
-            ? p.filterBatch(state, pod, nodes, cand, count, status)
-            : filterEach(p, state, pod, nodes, cand, count, status);
-        }
-        const need = toFind - m;
-        if (count >= need) {
-          for (let j = 0; j < need; j++) {
-            feasibleIdx[m] = cand[j]!;
-            feasible[m++] = nodes[cand[j]!]!;
-          }
-          // The scan stops at the last feasible node taken: its position in the scan order.
-          let pos = cand[need - 1]! - start - k;
-          if (pos < 0) pos += n;
-          evaluated = k + pos + 1;
-          break;
-        }
-        for (let j = 0; j < count; j++) {
-          feasibleIdx[m] = cand[j]!;
-          feasible[m++] = nodes[cand[j]!]!;
-        }
-        k += c;
-        evaluated = k;
+      const passing = this.sparse && Scheduler.scanByIndex ? this.indexedFilter(active, na) : null;
+      evaluated = passing ? this.scanPassing(pod, passing, start, toFind, n) : -1;
+      if (evaluated >= 0) {
+        m = this.found;
+        Scheduler.indexScans++;
+        if (Scheduler.checkScans) this.checkScan(pod, start, toFind, n, evaluated, m);
+      } else {
+        // No node passes: the index may know why without reading every node's status.
+        const counted = passing ? this.counted(pod, first, n) : null;
+        if (counted) return counted;
+        evaluated = this.scanAll(pod, start, toFind, n);
+        m = this.found;
       }
+      // Few nodes pass: the next scan visits only those the index finds (same nodes, same order, fewer reads).
+      this.sparse = evaluated > SPARSE * Math.max(m, 1);
     } else {
       for (let k = 0; k < n; k++) {
         let idx = start + k;
@@ -351,10 +340,149 @@ export class Scheduler {
     }
     if (!first) this.nextStartNodeIndex = (start + evaluated) % n;
     feasible.length = m;
+    if (firstAttempt) this.firstAttemptFailed = m === 0;
     if (m === 0) return { node: null, feasible: 0, evaluated, diagnosis };
     // schedule_one.go: with one feasible node there is nothing to score.
     const node = m === 1 ? feasible[0]! : this.prioritizeAndSelect(pod, feasible, m);
     return { node, feasible: m, evaluated, diagnosis: null };
+  }
+
+  /**
+   * Filters nodes from `start` in scan order until toFind pass (schedule_one.go findNodesThatPassFilters):
+   * over chunks of nodes, plugin by plugin, which keeps each plugin's loop tight; the result is exactly that
+   * of filtering node by node and stopping at the toFind-th feasible node. The feasible nodes go to
+   * feasible/feasibleIdx (this.found of them), every failing node's status to this.status; returns the
+   * number of nodes evaluated.
+   */
+  private scanAll(pod: Pod, start: number, toFind: number, n: number): number {
+    const nodes = this.cluster.nodes;
+    const active = this.active;
+    const na = this.activeCount;
+    const state = this.state;
+    const status = this.status;
+    const feasible = this.feasible;
+    const feasibleIdx = this.feasibleIdx;
+    const cand = this.cand;
+    const anyRemoved = this.cluster.removedNodes > 0;
+    let m = 0;
+    let evaluated = 0;
+    let k = 0;
+    while (k < n && m < toFind) {
+      const c = Math.min(CHUNK, n - k);
+      let count = 0;
+      for (let j = 0; j < c; j++) {
+        let idx = start + k + j;
+        if (idx >= n) idx -= n;
+        if (anyRemoved && nodes[idx]!.removedAt >= 0) status[idx] = NO_NODES;
+        else cand[count++] = idx;
+      }
+      for (let a = 0; a < na && count > 0; a++) {
+        const p = active[a]!;
+        count = p.filterBatch
+          ? p.filterBatch(state, pod, nodes, cand, count, status)
+          : filterEach(p, state, pod, nodes, cand, count, status);
+      }
+      const need = toFind - m;
+      if (count >= need) {
+        for (let j = 0; j < need; j++) {
+          feasibleIdx[m] = cand[j]!;
+          feasible[m++] = nodes[cand[j]!]!;
+        }
+        // The scan stops at the last feasible node taken: its position in the scan order.
+        let pos = cand[need - 1]! - start - k;
+        if (pos < 0) pos += n;
+        evaluated = k + pos + 1;
+        break;
+      }
+      for (let j = 0; j < count; j++) {
+        feasibleIdx[m] = cand[j]!;
+        feasible[m++] = nodes[cand[j]!]!;
+      }
+      k += c;
+      evaluated = k;
+    }
+    this.found = m;
+    return evaluated;
+  }
+
+  /** The active filter that finds the nodes it passes from an index (Plugin.passing), if any. */
+  private indexedFilter(active: readonly Plugin[], na: number): Plugin | null {
+    for (let i = 0; i < na; i++) if (active[i]!.passing) return active[i]!;
+    return null;
+  }
+
+  /**
+   * scanAll's feasible nodes and evaluated count, visiting only the nodes `passing` passes (found from its
+   * index, in scan order); the other filters run on those alone. Every node skipped fails a filter, so the
+   * feasible nodes, their order and the node the scan stops at are scanAll's. Skipped nodes get no status:
+   * when no node passes, returns -1 and scanAll must run (the diagnosis reads every node's status).
+   */
+  private scanPassing(pod: Pod, passing: Plugin, start: number, toFind: number, n: number): number {
+    const nodes = this.cluster.nodes;
+    const active = this.active;
+    const na = this.activeCount;
+    const state = this.state;
+    const status = this.status;
+    const feasible = this.feasible;
+    const feasibleIdx = this.feasibleIdx;
+    const cand = this.cand;
+    let m = 0;
+    // The scan order from start: [start, n), then [0, start).
+    let seg = 0;
+    let from = start;
+    let to = n;
+    let done = false;
+    while (!done && m < toFind) {
+      let count = 0;
+      while (count < CHUNK) {
+        const got = passing.passing!(state, pod, from, to, this.passed, CHUNK - count);
+        for (let x = 0; x < got; x++) cand[count++] = this.passed[x]!;
+        if (got > 0 && count === CHUNK) {
+          from = cand[count - 1]! + 1;
+          break;
+        }
+        if (seg === 0 && start > 0) {
+          seg = 1;
+          from = 0;
+          to = start;
+          continue;
+        }
+        done = true;
+        break;
+      }
+      for (let a = 0; a < na && count > 0; a++) {
+        const p = active[a]!;
+        if (p === passing) continue;
+        count = p.filterBatch
+          ? p.filterBatch(state, pod, nodes, cand, count, status)
+          : filterEach(p, state, pod, nodes, cand, count, status);
+      }
+      const need = toFind - m;
+      const take = Math.min(count, need);
+      for (let j = 0; j < take; j++) {
+        feasibleIdx[m] = cand[j]!;
+        feasible[m++] = nodes[cand[j]!]!;
+      }
+      if (count >= need) {
+        let pos = cand[need - 1]! - start;
+        if (pos < 0) pos += n;
+        this.found = m;
+        return pos + 1;
+      }
+    }
+    this.found = m;
+    return m === 0 ? -1 : n;
+  }
+
+  /** Throws unless scanPassing's answer (evaluated, and the found nodes) is scanAll's (checkScans). */
+  private checkScan(pod: Pod, start: number, toFind: number, n: number, evaluated: number, m: number): void {
+    const got = Array.from(this.feasibleIdx.subarray(0, m));
+    const all = this.scanAll(pod, start, toFind, n);
+    const scanned = Array.from(this.feasibleIdx.subarray(0, this.found));
+    if (all !== evaluated || scanned.length !== got.length || scanned.some((x, i) => x !== got[i]))
+      throw new Error(
+        `bug: the index scan for pod ${pod.name} found nodes ${String(got)} (${evaluated} evaluated), filtering every node ${String(scanned)} (${all})`,
+      );
   }
 
   /**
@@ -498,6 +626,18 @@ export class Scheduler {
     const removed = this.cluster.removedNodes;
     if (removed > 0) reasons.set(NO_NODES.reason, (reasons.get(NO_NODES.reason) ?? 0) + removed);
     return { reasons, mask, nodeStatus: [], preFilterStatus: null, potential };
+  }
+
+  /** The failure the free-resource index answers (countedFailure), when it may answer and does. */
+  private counted(pod: Pod, first: boolean, n: number): Attempt | null {
+    if (!Scheduler.countFailures || !this.noDryRun(pod)) return null;
+    const diagnosis = this.countedFailure(pod, this.active, this.activeCount);
+    if (!diagnosis) return null;
+    if (pod.attempts <= 1) this.firstAttemptFailed = true;
+    if (!first) this.nextStartNodeIndex %= n;
+    Scheduler.countedFailures++;
+    if (Scheduler.checkCounts) this.checkAgainstScan(pod, diagnosis);
+    return { node: null, feasible: 0, evaluated: n, diagnosis };
   }
 
   /**

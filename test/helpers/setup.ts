@@ -6,6 +6,7 @@ import { FluidTrafficController } from '../../src/traffic/fluid-controller.js';
 
 Scheduler.checkScores = true;
 Scheduler.checkCounts = true;
+Scheduler.checkScans = true;
 DaemonSetController.checkIncremental = true;
 FluidTrafficController.checkServing = true;
 HPAController.checkViews = true;

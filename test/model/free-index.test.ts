@@ -2,7 +2,7 @@
 // the pod fits somewhere, and if not the reasons with their node counts and the nodes where preemption
 // might help. This drives varied clusters (odd sizes, nodes with two pod slots, an extended resource on
 // some, nodes leaving and joining) through binds and deletions, and after each change compares both for
-// many request shapes.
+// many request shapes; also the nodes it lists as passing in a range (the scheduler's sparse scans).
 import { describe, expect, it } from 'vitest';
 import { RngStreams, type Rng } from '../../src/engine/rng.js';
 import type { ClusterState } from '../../src/model/cluster-state.js';
@@ -90,6 +90,21 @@ describe('FreeIndex', () => {
           const got: FailureCounts = { reasons: new Map(), potential: -1 };
           const fitsSomewhere = fit.countFailures!(new CycleState(), p, got);
           expect(fitsSomewhere).toBe(want.fits);
+          // The nodes it lists as passing, from a random range, a few at a time: those the filter passes.
+          const from = rng.int(c.nodes.length);
+          const to = from + rng.int(c.nodes.length - from + 1);
+          const passes = c.nodes
+            .filter((x, i) => i >= from && i < to && x.removedAt < 0 && fit.filter!(new CycleState(), p, x) === null)
+            .map((x) => x.index);
+          const listed: number[] = [];
+          const out = new Int32Array(3);
+          for (let at = from; ; ) {
+            const k = fit.passing!(new CycleState(), p, at, to, out, 3);
+            listed.push(...out.subarray(0, k));
+            if (k < 3) break;
+            at = out[2]! + 1;
+          }
+          expect(listed).toEqual(passes);
           if (want.fits) fitting++;
           else
             expect({ reasons: [...got.reasons].sort(), potential: got.potential }).toEqual({

@@ -2,6 +2,7 @@
 // them without filtering node by node (Scheduler.countFailures). The answers must be those of filtering
 // every node: the same files byte for byte (placements, pending pods over time, attempts), and the same
 // reasons for the pods still pending. The test suite also checks every single answer (Scheduler.checkCounts).
+// Sparse scans visit only the nodes the index finds fitting (Scheduler.scanByIndex): the same outputs again.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,20 +65,23 @@ workloads:
 `;
 
 /** Runs the scenario file into a directory of its own (the files name the scenario file, so it is the same one). */
-function run(file: string, countFailures: boolean): { out: RunOutput; files: Record<string, string> } {
+function run(file: string, countFailures: boolean, scanByIndex = countFailures): { out: RunOutput; files: Record<string, string> } {
   const dir = tmp();
   Scheduler.countFailures = countFailures;
+  Scheduler.scanByIndex = scanByIndex;
   try {
     const out = runToDirectory(loadScenario(file), join(dir, 'out'), 't');
     return { out, files: fileHashes(join(dir, 'out')) };
   } finally {
     Scheduler.countFailures = true;
+    Scheduler.scanByIndex = true;
   }
 }
 
 describe('an overloaded cluster', () => {
   afterEach(() => {
     Scheduler.countFailures = true;
+    Scheduler.scanByIndex = true;
   });
 
   it('gives the same outputs and pending reasons whether failures are counted by the index or by filtering every node', () => {
@@ -94,5 +98,19 @@ describe('an overloaded cluster', () => {
     expect(fast.files).toEqual(slow.files);
     expect([...fast.out.pendingReasons]).toEqual([...slow.out.pendingReasons]);
     expect(fast.out.pendingReasons.size).toBeGreaterThan(1);
+  });
+
+  it('gives the same outputs whether sparse scans visit only the nodes the index finds fitting or filter every node', () => {
+    const file = join(tmp(), 'overloaded.yaml');
+    writeFileSync(file, OVERLOADED);
+    const before = Scheduler.indexScans;
+    const fast = run(file, true, true);
+    const scans = Scheduler.indexScans - before;
+    const slow = run(file, true, false);
+    expect(Scheduler.indexScans - before).toBe(scans);
+    // Many scans went by the index (the test suite also checks each against filtering every node).
+    expect(scans).toBeGreaterThan(100);
+    expect(fast.files).toEqual(slow.files);
+    expect([...fast.out.pendingReasons]).toEqual([...slow.out.pendingReasons]);
   });
 });

@@ -4,7 +4,7 @@
 // Score: a strategy over (resource, weight) pairs; CPU and memory use the non-zero request defaults
 // (100m, 200Mi) for pods that request none, as the scheduler does for scoring only.
 import { CPU, MEMORY, PODS } from '../../model/resources.js';
-import type { Node } from '../../model/node.js';
+import { FREE_STRIDE, type Node } from '../../model/node.js';
 import type { Pod } from '../../model/pod.js';
 import { Code, MAX_NODE_SCORE, status, type Handle, type Plugin, type Status } from '../framework.js';
 import { ShapeScoreCache } from '../score-cache.js';
@@ -238,8 +238,34 @@ export function nodeResourcesFit(args: FitArgs, handle: Handle): Plugin {
       const req = pod.requests;
       const want = requested(pod);
       let out = 0;
+      if (want.length === 2 && want[0] === CPU && want[1] === MEMORY) {
+        // cpu and memory (nearly every pod): the free column holds alloc - used of both and of the pods and the
+        // allocatable of both, five numbers a node where the two columns take 2 x stride.
+        const free = handle.cluster.columns.free;
+        const rc = req[CPU]!;
+        const rm = req[MEMORY]!;
+        const bitC = resourceBit(CPU);
+        const bitM = resourceBit(MEMORY);
+        const bitPods = resourceBit(PODS);
+        for (let j = 0; j < count; j++) {
+          const idx = cand[j]!;
+          const at = idx * FREE_STRIDE;
+          const shortC = rc > free[at]!;
+          const shortM = rm > free[at + 1]!;
+          const full = 1 > free[at + 2]!;
+          if (full || shortC || shortM) {
+            status[idx] = statusFor(
+              (full ? bitPods : 0) +
+                (shortC ? bitC : 0) +
+                (shortM ? bitM : 0) +
+                ((shortC && rc > free[at + 3]!) || (shortM && rm > free[at + 4]!) ? 1 : 0),
+            );
+          } else cand[out++] = idx;
+        }
+        return out;
+      }
       if (want.length === 2) {
-        // Two resources (cpu and memory, mostly), written out.
+        // Two other resources, written out.
         const a = want[0]!;
         const b = want[1]!;
         const ra = req[a]!;
@@ -281,6 +307,9 @@ export function nodeResourcesFit(args: FitArgs, handle: Handle): Plugin {
         cand[out++] = idx;
       }
       return out;
+    },
+    passing(_s, pod, from, to, out, max) {
+      return handle.cluster.freeIndex().fitting(pod.requests, requested(pod), from, to, out, max);
     },
     countFailures(_s, pod, out) {
       const cluster = handle.cluster;
