@@ -98,7 +98,7 @@ describe('FreeIndex', () => {
             .map((x) => x.index);
           const listed: number[] = [];
           const out = new Int32Array(3);
-          for (let at = from; ; ) {
+          for (let at = from; ;) {
             const k = fit.passing!(new CycleState(), p, at, to, out, 3);
             listed.push(...out.subarray(0, k));
             if (k < 3) break;
