@@ -36,6 +36,7 @@ import {
   type PodMetric,
   type PodMetricsInfo,
 } from './calc.js';
+import { getResourceReplicasFromColumns, PodColumns } from './columns.js';
 
 /** An HPA as the controller keeps it: its spec and the state horizontal.go keeps per HPA. */
 interface Managed {
@@ -106,7 +107,12 @@ export class HPAController {
   }
 
   /** The pods of the target: live pods whose top-level owner it is, as views for the replica calculator. */
-  private pods(target: Workload): { views: HPAPodView[]; samples: (PodMetric | undefined)[]; metrics: Map<string, PodMetric> } {
+  private pods(target: Workload): {
+    views: HPAPodView[];
+    samples: (PodMetric | undefined)[];
+    metrics: Map<string, PodMetric>;
+    columns: PodColumns;
+  } {
     // The lists hold views and samples that read the current state: they change only when a pod comes or goes,
     // or gains or loses a sample.
     const cached = this.lists.get(target.index);
@@ -116,13 +122,18 @@ export class HPAController {
     const views: HPAPodView[] = [];
     const samples: (PodMetric | undefined)[] = [];
     const metrics = new Map<string, PodMetric>();
-    for (const p of this.metrics.pods.of(target.index).values()) {
-      views.push(this.view(p));
+    const pods = this.metrics.pods.of(target.index);
+    const columns = new PodColumns(pods.size);
+    for (const p of pods.values()) {
+      const v = this.view(p);
+      v.attach(columns, views.length);
       const s = this.metrics.cpu(p);
+      if (s) columns.slot[views.length] = p.metricsSlot;
+      views.push(v);
       samples.push(s);
       if (s) metrics.set(p.name, s);
     }
-    const lists = { views, samples, metrics, podsVersion: pv, samplesVersion: sv };
+    const lists = { views, samples, metrics, columns, podsVersion: pv, samplesVersion: sv };
     this.lists.set(target.index, lists);
     return lists;
   }
@@ -133,6 +144,7 @@ export class HPAController {
       views: HPAPodView[];
       samples: (PodMetric | undefined)[];
       metrics: Map<string, PodMetric>;
+      columns: PodColumns;
       podsVersion: number;
       samplesVersion: number;
     }
@@ -141,7 +153,7 @@ export class HPAController {
   /** Each pod's view, made once: it reads the pod's current state. */
   private readonly views = new WeakMap<Pod, PodView>();
 
-  private view(p: Pod): HPAPodView {
+  private view(p: Pod): PodView {
     let v = this.views.get(p);
     if (!v) this.views.set(p, (v = new PodView(p)));
     return v;
@@ -183,8 +195,12 @@ export class HPAController {
       desired = h.minReplicas;
       reason = 'Current number of replicas below Spec.MinReplicas';
     } else {
-      const { views, samples, metrics } = this.pods(target);
-      if (HPAController.checkViews) for (const v of views) (v as PodView).verify();
+      const { views, samples, metrics, columns } = this.pods(target);
+      if (HPAController.checkViews)
+        views.forEach((v, i) => {
+          if (columns.differs(i, v)) throw new Error(`bug: HPA ${h.name}: the pod columns at ${i} are not ${v.name}'s view`);
+          (v as PodView).verify();
+        });
       const calc = {
         pods: views,
         now,
@@ -226,7 +242,22 @@ export class HPAController {
         }
         const name = 'cpu resource utilization (percentage of request)';
         if (mt.target.type === 'Utilization') {
-          const r = getResourceReplicas({ ...calc, samples }, current, mt.target.averageUtilization, 'cpu', tolerances, info);
+          const r = getResourceReplicasFromColumns(
+            columns,
+            this.metrics.sampleColumns(),
+            info.size,
+            now,
+            calc.cpuInitializationPeriod,
+            calc.delayOfInitialReadinessStatus,
+            current,
+            mt.target.averageUtilization,
+            tolerances,
+          );
+          if (HPAController.checkViews) {
+            const o = getResourceReplicas({ ...calc, samples }, current, mt.target.averageUtilization, 'cpu', tolerances, info);
+            if (JSON.stringify(o) !== JSON.stringify(r))
+              throw new Error(`bug: HPA ${h.name}: the pod columns give ${JSON.stringify(r)}, the views ${JSON.stringify(o)}`);
+          }
           if (isReplicaCalcError(r)) return r;
           metric = `${name}: ${r.utilization}% of request, target ${mt.target.averageUtilization}%`;
           return { replicas: r.replicas, metric: name };
@@ -286,10 +317,21 @@ class PodView implements HPAPodView {
   ready: HPAPodView['ready'] = undefined;
   readyTransitionTime: number | undefined = undefined;
 
+  /** The columns of the pod list it is in (the latest built), and its position there. */
+  private columns: PodColumns | null = null;
+  private at = 0;
+
   constructor(readonly pod: Pod) {
     this.name = pod.name;
     this.requests = requestsOf(pod.template);
     this.refresh();
+  }
+
+  /** The view is at position `at` of a new pod list: its fields go to that list's columns from now on. */
+  attach(columns: PodColumns, at: number): void {
+    this.columns = columns;
+    this.at = at;
+    columns.set(at, this);
   }
 
   refresh(): void {
@@ -300,6 +342,7 @@ class PodView implements HPAPodView {
     this.startTime = p.startedAt >= 0 ? p.startedAt : undefined;
     this.ready = running ? (p.ready ? 'True' : 'False') : undefined;
     this.readyTransitionTime = running ? p.readySince : undefined;
+    this.columns?.set(this.at, this);
   }
 
   /** Throws unless the view holds what the pod says now. */

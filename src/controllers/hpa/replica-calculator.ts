@@ -147,10 +147,11 @@ export function groupPods(
 /** getResourceReplicas' per-pod groups, reused from call to call (every entry it reads is written first). */
 let groupScratch = new Uint8Array(64);
 
-const READY = 0;
-const IGNORED = 1;
-const UNREADY = 2;
-const MISSING = 3;
+/** groupPods' groups of a pod. */
+export const READY = 0;
+export const IGNORED = 1;
+export const UNREADY = 2;
+export const MISSING = 3;
 
 /** groupPods' verdict for one pod, given its sample (undefined: none). */
 function podGroup(
@@ -272,16 +273,8 @@ export function getResourceReplicas(
   const pods = c.pods;
   if (pods.length === 0) return { error: 'no pods returned by selector while calculating replica count' };
   const n = pods.length;
-  if (groupScratch.length < n) groupScratch = new Uint8Array(Math.max(n, groupScratch.length * 2));
-  const group = groupScratch;
-  let readyPodCount = 0;
-  let unready = 0;
-  let missing = 0;
-  /** Samples of ignored or unready pods (deleted from the copy upstream). */
-  let dropped = 0;
-  let noRequest: HPAPodView | null = null;
-  let metricsTotal = 0;
-  let requestsTotal = 0;
+  const group = groupsFor(n);
+  const t = newTally();
   const samples = c.samples;
   for (let i = 0; i < n; i++) {
     const pod = pods[i]!;
@@ -289,37 +282,90 @@ export function getResourceReplicas(
     const k = podGroup(pod, metric, resource, c.cpuInitializationPeriod, c.delayOfInitialReadinessStatus, c.now);
     group[i] = k;
     const request = pod.requests?.[resource];
-    if (request === undefined) noRequest ??= pod;
+    if (request === undefined && t.noRequest === null) t.noRequest = pod.name;
     if (k === READY) {
-      readyPodCount++;
-      metricsTotal += metric!.value;
-      requestsTotal += request ?? 0;
+      t.readyPodCount++;
+      t.metricsTotal += metric!.value;
+      t.requestsTotal += request ?? 0;
     } else {
-      if (metric && (k === IGNORED || k === UNREADY)) dropped++;
-      if (k === UNREADY) unready++;
-      else if (k === MISSING) missing++;
+      if (metric && (k === IGNORED || k === UNREADY)) t.dropped++;
+      if (k === UNREADY) t.unready++;
+      else if (k === MISSING) t.missing++;
     }
   }
+  return finishResourceReplicas(
+    t,
+    group,
+    n,
+    (i) => pods[i]!.requests![resource]!,
+    podMetrics.size,
+    currentReplicas,
+    targetUtilization,
+    resource,
+    tolerances,
+  );
+}
+
+/** getResourceReplicas' first pass: the counts of each group of pods, and the sums over the ready ones. */
+export interface ResourceTally {
+  readyPodCount: number;
+  unready: number;
+  missing: number;
+  /** Samples of ignored or unready pods (deleted from the copy upstream). */
+  dropped: number;
+  /** The first pod without a request for the resource. */
+  noRequest: string | null;
+  metricsTotal: number;
+  requestsTotal: number;
+}
+
+export function newTally(): ResourceTally {
+  return { readyPodCount: 0, unready: 0, missing: 0, dropped: 0, noRequest: null, metricsTotal: 0, requestsTotal: 0 };
+}
+
+/** Scratch for the group of each of n pods (reused from call to call: every entry read is written first). */
+export function groupsFor(n: number): Uint8Array {
+  if (groupScratch.length < n) groupScratch = new Uint8Array(Math.max(n, groupScratch.length * 2));
+  return groupScratch;
+}
+
+/**
+ * The rest of getResourceReplicas after the first pass: `group` holds each pod's group, `requestAt(i)` the i-th
+ * pod's request (read only for missing and unready pods, which all have one once the check for it passed), and
+ * `metricsSize` the number of samples.
+ */
+export function finishResourceReplicas(
+  t: ResourceTally,
+  group: Uint8Array,
+  n: number,
+  requestAt: (i: number) => number,
+  metricsSize: number,
+  currentReplicas: number,
+  targetUtilization: number,
+  resource: string,
+  tolerances: Tolerances,
+): ResourceReplicas | ReplicaCalcError {
   // Samples of pods the selector did not list stay in the copy (they count in its size, not in the sums).
-  const size = podMetrics.size - dropped;
+  const size = metricsSize - t.dropped;
   if (size === 0) return { error: 'did not receive metrics for targeted pods (pods might be unready)' };
-  if (noRequest) return { error: `missing request for ${resource} in Pod ${noRequest.name}` };
+  if (t.noRequest !== null) return { error: `missing request for ${resource} in Pod ${t.noRequest}` };
+  let { metricsTotal, requestsTotal } = t;
   if (requestsTotal === 0) return { error: 'no metrics returned matched known pods' };
   const utilization = Math.min(MAX_INT32, Math.max(MIN_INT32, quo(metricsTotal * 100, requestsTotal)));
   const usageRatio = utilization / targetUtilization;
-  const rawUtilization = quo(metricsTotal, readyPodCount);
+  const rawUtilization = quo(metricsTotal, t.readyPodCount);
 
-  const scaleUpWithUnready = unready > 0 && usageRatio > 1.0;
-  if (!scaleUpWithUnready && missing === 0) {
+  const scaleUpWithUnready = t.unready > 0 && usageRatio > 1.0;
+  if (!scaleUpWithUnready && t.missing === 0) {
     if (isWithin(tolerances, usageRatio)) return { replicas: currentReplicas, utilization, rawUtilization };
-    return { replicas: int32(Math.ceil(usageRatio * readyPodCount)), utilization, rawUtilization };
+    return { replicas: int32(Math.ceil(usageRatio * t.readyPodCount)), utilization, rawUtilization };
   }
   let entries = size;
-  if (missing > 0 && usageRatio !== 1.0) {
+  if (t.missing > 0 && usageRatio !== 1.0) {
     const fallbackUtilization = Math.max(100, targetUtilization);
     for (let i = 0; i < n; i++) {
       if (group[i] !== MISSING) continue;
-      const request = pods[i]!.requests![resource]!;
+      const request = requestAt(i);
       if (usageRatio < 1.0) metricsTotal += quo(request * fallbackUtilization, 100);
       requestsTotal += request;
       entries++;
@@ -328,7 +374,7 @@ export function getResourceReplicas(
   if (scaleUpWithUnready) {
     for (let i = 0; i < n; i++) {
       if (group[i] !== UNREADY) continue;
-      requestsTotal += pods[i]!.requests![resource]!;
+      requestsTotal += requestAt(i);
       entries++;
     }
   }

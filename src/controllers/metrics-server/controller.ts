@@ -101,6 +101,14 @@ export class MetricsServer {
     this.watched.add(workload);
   }
 
+  /**
+   * The latest CPU samples' fields by slot (Pod.metricsSlot), as cpu() gives them, for a pod that has a sample;
+   * the arrays are replaced as they grow, so read them afresh after a scrape.
+   */
+  sampleColumns(): { readonly value: Float64Array; readonly timestamp: Float64Array; readonly window: Float64Array } {
+    return this.slots;
+  }
+
   /** The pod's latest CPU sample (millicores), or undefined before it has two scrapes. */
   cpu(pod: Pod): PodMetric | undefined {
     return pod.metricsSlot < 0 ? undefined : (this.slots.sample[pod.metricsSlot] ?? undefined);
@@ -140,14 +148,13 @@ export class MetricsServer {
         if (now > prevT) {
           const window = now - prevT;
           const value = (used - sl.used[i]!) / window;
-          // Samples are updated in place (the HPA holds them between scrapes).
-          const sample = sl.sample[i];
-          if (sample) {
-            sample.value = value;
-            sample.timestamp = now;
-            sample.window = window;
-          } else {
-            sl.sample[i] = { value, timestamp: now, window };
+          // The sample's fields go to the columns; a pod's sample object reads them there (the HPA holds it
+          // between scrapes), made at its first sample.
+          sl.value[i] = value;
+          sl.timestamp[i] = now;
+          sl.window[i] = window;
+          if (sl.sample[i] === null) {
+            sl.sample[i] = new SlotSample(sl, i);
             this.bump(root);
           }
           if (this.ratesWanted) {
@@ -175,6 +182,24 @@ export class MetricsServer {
   }
 }
 
+/** A pod's latest CPU sample, read from its slot's columns (valid while the slot is the pod's: see bump()). */
+class SlotSample implements PodMetric {
+  constructor(
+    private readonly slots: ScrapeSlots,
+    private readonly i: number,
+  ) {}
+
+  get value(): number {
+    return this.slots.value[this.i]!;
+  }
+  get timestamp(): number {
+    return this.slots.timestamp[this.i]!;
+  }
+  get window(): number {
+    return this.slots.window[this.i]!;
+  }
+}
+
 /**
  * metrics-server's readings of the pods it scrapes, one slot per pod (its index in Pod.metricsSlot): the time,
  * cumulative CPU use and requests served at the last scrape, the workload it belongs to, and the samples it
@@ -186,6 +211,10 @@ class ScrapeSlots {
   used = new Float64Array(64);
   served = new Float64Array(64);
   root = new Int32Array(64);
+  /** The latest CPU sample's fields, as in `sample` (valid where it is set). */
+  value = new Float64Array(64);
+  timestamp = new Float64Array(64);
+  window = new Float64Array(64);
   readonly pod: (Pod | null)[] = [];
   readonly sample: (PodMetric | null)[] = [];
   readonly rate: (PodMetric | null)[] = [];
@@ -204,6 +233,9 @@ class ScrapeSlots {
         this.used = grown(this.used, i);
         this.served = grown(this.served, i);
         this.root = grown(this.root, i);
+        this.value = grown(this.value, i);
+        this.timestamp = grown(this.timestamp, i);
+        this.window = grown(this.window, i);
       }
     }
     this.pod[i] = pod;
