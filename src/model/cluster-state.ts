@@ -107,6 +107,12 @@ export class ClusterState {
    * counts while it stays put.
    */
   servingVersion = 0;
+  /**
+   * When a traffic model sets it to a list: every pod whose answering may have changed (as servingVersion counts
+   * it) is added, for it to take (pods on a node whose health changed, each); what-if changes are not (they are
+   * undone).
+   */
+  servingLog: Pod[] | null = null;
   /** PodDisruptionBudgets, in creation order. */
   readonly budgets: Budget[] = [];
   private readonly workloadByKey = new Map<string, Workload>();
@@ -469,6 +475,7 @@ export class ClusterState {
     node.up = up;
     node.reachable = reachable;
     this.servingVersion++;
+    if (this.servingLog !== null && this.forks === 0) for (const p of node.pods) this.servingLog.push(p);
     this.emit('NodeHealthChanged', undefined, node);
   }
 
@@ -484,19 +491,19 @@ export class ClusterState {
   /** The pod's app containers (re)started and answer requests from `at` (after their warm-up). */
   setPodAnswersFrom(pod: Pod, at: number): void {
     pod.answersFrom = at;
-    this.servingVersion++;
+    this.servingChanged(pod);
   }
 
   /** The kubelet began stopping the pod: its app containers get SIGTERM at `at` (a serving pod stops accepting then). */
   setPodSigterm(pod: Pod, at: number): void {
     pod.sigtermAt = at;
-    this.servingVersion++;
+    this.servingChanged(pod);
   }
 
   /** The pod's containers died with their machine (true), or the kubelet has dealt with that (false). */
   setPodContainersDown(pod: Pod, down: boolean): void {
     pod.containersDown = down;
-    this.servingVersion++;
+    this.servingChanged(pod);
   }
 
   /** The pod's containers start again on its node (after an exit, or after the node restarted): restarts + 1. */
@@ -642,7 +649,7 @@ export class ClusterState {
     pod.slot = node.pods.length;
     node.pods.push(pod);
     pod.node = node;
-    this.servingVersion++;
+    this.servingChanged(pod);
   }
 
   startPod(pod: Pod, ready = true): void {
@@ -650,7 +657,7 @@ export class ClusterState {
     if (pod.phase !== 'Pending' || !pod.node) throw new Error(`bug: starting pod ${pod.name} in phase ${pod.phase}`);
     pod.phase = 'Running';
     pod.startedAt = this.clock.now;
-    this.servingVersion++;
+    this.servingChanged(pod);
     // Ready at once without readiness or startup probes (PodRunning says so; no PodReadyChanged), else false
     // until the kubelet's prober says otherwise (setPodReady).
     pod.ready = ready;
@@ -675,7 +682,7 @@ export class ClusterState {
     this.release(pod);
     pod.phase = phase;
     pod.outcome = outcome;
-    this.servingVersion++;
+    this.servingChanged(pod);
     pod.finishedAt = this.clock.now;
     this.forget(pod);
     this.emit('PodFinished', pod, node);
@@ -704,6 +711,12 @@ export class ClusterState {
     pod.finishedAt = this.clock.now;
     this.forget(pod);
     this.emit('PodDeleted', pod, node);
+  }
+
+  /** What decides whether the pod answers requests may have changed (servingVersion, servingLog). */
+  private servingChanged(pod: Pod): void {
+    this.servingVersion++;
+    if (this.servingLog !== null && this.forks === 0) this.servingLog.push(pod);
   }
 
   /** The pod is no longer live. */
@@ -744,6 +757,6 @@ export class ClusterState {
     pod.slot = -1;
     // pod.nodeName keeps the record (pods.csv); the pod no longer counts on the node.
     pod.node = null;
-    this.servingVersion++;
+    this.servingChanged(pod);
   }
 }

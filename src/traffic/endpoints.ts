@@ -60,7 +60,12 @@ export class EndpointsTracker {
     });
   }
 
-  private servicesOf(pod: Pod): number[] {
+  /** The indices of the Services whose selector matches the pod (computed once per pod). */
+  servicesOf(pod: Pod): readonly number[] {
+    return this.selectingOf(pod);
+  }
+
+  private selectingOf(pod: Pod): number[] {
     let list = this.selecting.get(pod.id);
     if (list === undefined) {
       list = [];
@@ -77,14 +82,14 @@ export class EndpointsTracker {
 
   /** The first Service (by index) whose endpoints list the pod now, or -1: only Services selecting it can. */
   firstListing(pod: Pod): number {
-    const list = this.servicesOf(pod);
+    const list = this.selectingOf(pod);
     for (let j = 0; j < list.length; j++) if (this.endpoints[list[j]!]!.pods.includes(pod)) return list[j]!;
     return -1;
   }
 
   /** A pod changed: each Service selecting it lists it (or not) after the delay. */
   private check(pod: Pod): void {
-    const list = this.servicesOf(pod);
+    const list = this.selectingOf(pod);
     if (list.length === 0) return;
     const w = this.wanted.get(pod.id)!;
     const ready = isReadyEndpoint(pod) ? 1 : 0;

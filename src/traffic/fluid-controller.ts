@@ -44,7 +44,8 @@ interface FluidService {
   /**
    * The count of its listed pods that answer, and the CPU request of the last of them, as computed at `from`:
    * the same at any time before `until` (the next warm-up end or SIGTERM among the pods) while the endpoints
-   * list and the cluster's servingVersion stay as they were.
+   * list and the Service's serving version (bumped when the cluster logs a change of one of its pods:
+   * ClusterState.servingLog) stay as they were.
    */
   serving: { from: number; until: number; version: number; listVersion: number; answering: number; cpu: number };
 }
@@ -57,6 +58,9 @@ export class FluidTrafficController implements TrafficModel {
   /** Services in call order: every caller before the Services it calls. */
   private readonly order: number[];
   private readonly endpoints: EndpointsTracker;
+  /** Per Service: bumped when a pod it selects may have changed whether it answers (from ClusterState.servingLog). */
+  private readonly servingVersions: Uint32Array;
+  private readonly servingLog: Pod[] = [];
   rollingOut: () => boolean = () => false;
   lostDuringRollouts = 0;
 
@@ -99,6 +103,8 @@ export class FluidTrafficController implements TrafficModel {
     this.weights = spec.entrypoints.map((e) => Float64Array.from(e.backends, (b) => b.weight));
     this.order = this.callOrder();
     this.endpoints = new EndpointsTracker(sim, cluster, spec.services, spec.endpointDelayMs);
+    this.servingVersions = new Uint32Array(spec.services.length);
+    cluster.servingLog = this.servingLog;
     const kStep = sim.register('traffic.fluid', () => {
       const from = sim.now;
       this.step(from, Math.min(from + stepMs, endMs));
@@ -208,7 +214,6 @@ export class FluidTrafficController implements TrafficModel {
     }
     sv.from = from;
     sv.until = until;
-    sv.version = this.cluster.servingVersion;
     sv.listVersion = listVersion;
     sv.answering = answering;
     sv.cpu = cpu;
@@ -225,16 +230,25 @@ export class FluidTrafficController implements TrafficModel {
       const backends = this.backends[i]!;
       for (let j = 0; j < backends.length; j++) this.services[backends[j]!]!.arrivals += (n * w[j]!) / 100;
     }
+    // The Services whose pods changed since the last step.
+    const log = this.servingLog;
+    for (let x = 0; x < log.length; x++) {
+      const list = this.endpoints.servicesOf(log[x]!);
+      for (let j = 0; j < list.length; j++) this.servingVersions[list[j]!]!++;
+    }
+    log.length = 0;
     // Callers first: what a Service answers without error calls downstream in the same step.
     for (const i of this.order) {
       const s = this.services[i]!;
       const ep = this.endpoints.endpoints[i]!;
       const listed = ep.pods;
       const sv = s.serving;
-      const kept = sv.version === this.cluster.servingVersion && sv.listVersion === ep.version && from >= sv.from && from < sv.until;
+      const version = this.servingVersions[i]!;
+      const kept = sv.version === version && sv.listVersion === ep.version && from >= sv.from && from < sv.until;
       if (!kept || FluidTrafficController.checkServing) {
         const { answering, cpu } = sv;
         this.countServing(sv, listed, from, ep.version);
+        sv.version = version;
         if (kept && (sv.answering !== answering || sv.cpu !== cpu))
           throw new Error(`bug: ${s.series.name} kept ${answering} answering pods at ${from} ms, the count gives ${sv.answering}`);
       }
