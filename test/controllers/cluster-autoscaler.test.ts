@@ -158,6 +158,38 @@ describe('scale-down', () => {
     expect(Number(summary.cost_idle)).toBeCloseTo(Number(summary.cost) - share * podHours, 9);
   });
 
+  // Two pods of 1 GPU (and 1 cpu) on two nodes of 4 GPUs, one each (spread by the default topology spreading): a
+  // GPU node's utilization is its GPU's, 25%, judged against the GPU threshold alone (planner.go / eligibility.go:
+  // --scale-down-gpu-utilization-threshold), whatever the cpu threshold says.
+  it('judges a GPU node by its GPU utilization against the GPU threshold', () => {
+    const gpu = (thresholds: string) => `
+name: ca-gpu
+duration: 40m
+metrics: {interval: 1m}
+cluster:
+  nodePools:
+    - {name: gpu, count: 2, minCount: 1, maxCount: 2, allocatable: {cpu: "8", memory: 32Gi, nvidia.com/gpu: "4"}}
+  autoscaler: {provisioningTime: 2m, ${thresholds}}
+workloads:
+  - objects:
+      - apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: train}
+        spec:
+          replicas: 2
+          selector: {matchLabels: {app: train}}
+          template:
+            metadata: {labels: {app: train}}
+            spec:
+              containers: [{name: c, image: train, resources: {requests: {cpu: "1", memory: 1Gi, nvidia.com/gpu: "1"}}}]
+`;
+    const removed = (thresholds: string) => runScenario(gpu(thresholds)).summary.autoscaler_nodes_removed;
+    // 25% is below a GPU threshold of 30%: one node is drained (its pod fits on the other) and removed.
+    expect(removed('scaleDownGpuUtilizationThreshold: 0.3, scaleDownUtilizationThreshold: 0.1')).toBe(1);
+    // 25% is not below 20%, even with a cpu threshold of 90% (the cpu and memory utilization are lower still).
+    expect(removed('scaleDownGpuUtilizationThreshold: 0.2, scaleDownUtilizationThreshold: 0.9')).toBe(0);
+  });
+
   // Three 1-cpu pods on three 4-cpu nodes (one each, spread by the default topology spreading): each node is at
   // 25%, below 50%. The first candidate's pod fits on another node, so small-0... is drained and removed.
   it('drains an underused node whose pods fit elsewhere, and keeps one whose pod has local storage', () => {

@@ -12,7 +12,7 @@ import { defaultRules, type DrainabilityRule, type DrainContext } from './drain.
 import { isScaleDownInCooldown, unneededNodesLimit, unremovableReason, type UnremovableReason } from './eligibility.js';
 import type { ProvisionerDeps } from './options.js';
 import { getPodsToMove } from './pods-to-move.js';
-import { cachedPodView, controllerViews, gpuResource, pdbViews, resourceList } from './views.js';
+import { cachedPodView, controllerViews, GPU, gpuResource, pdbViews, resourceList } from './views.js';
 import { calculate, isUtilizationError } from './utilization.js';
 
 export class ScaleDownPlanner {
@@ -97,12 +97,31 @@ export class ScaleDownPlanner {
     const fresh: Node[] = [];
     // unremovable/nodes.go Update: timeouts that have passed, and nodes gone, are forgotten.
     for (const [node, until] of this.unremovableUntil) if (until <= now || node.removedAt >= 0) this.unremovableUntil.delete(node);
+    // (Every node is visited at every loop: the maps are asked only when they hold anything, and utilization is
+    // read from the cluster's columns where utilization() would read the node's own views of them.)
+    const deleting = this.actuator.inFlight.size > 0;
+    const unremovable = this.unremovableUntil.size > 0;
+    const fast = !this.d.opts.nodeGroup.ignoreDaemonSetsUtilization;
+    const { alloc, used, stride } = this.d.cluster.columns;
+    const gpu = this.d.cluster.resources.indexOf(GPU) ?? -1;
+    const { scaleDownGpuUtilizationThreshold, scaleDownUtilizationThreshold } = this.d.opts.nodeGroup;
     for (const g of this.groups) {
       for (const node of g.nodes) {
-        if (this.actuator.deleting(node)) continue;
+        if (deleting && this.actuator.deleting(node)) continue;
+        let above: boolean;
+        if (fast) {
+          // utilization() and threshold(), written out.
+          const b = node.index * stride;
+          if (gpu >= 0 && alloc[b + gpu]! > 0) above = used[b + gpu]! / alloc[b + gpu]! >= scaleDownGpuUtilizationThreshold;
+          else {
+            const cpu = used[b + CPU]! / alloc[b + CPU]!;
+            const mem = used[b + MEMORY]! / alloc[b + MEMORY]!;
+            above = (cpu > mem ? cpu : mem) >= scaleDownUtilizationThreshold;
+          }
+        } else above = this.utilization(node) >= this.threshold(node);
         // eligibility.go FilterOutUnremovable: a node found unremovable in simulation is not checked again
         // before --unremovable-node-recheck-timeout (RecentlyUnremovable).
-        if (this.unremovableUntil.has(node) || this.utilization(node) >= this.threshold(node)) {
+        if ((unremovable && this.unremovableUntil.has(node)) || above) {
           this.unneeded.delete(node);
           continue;
         }

@@ -72,7 +72,10 @@ export function controllerViews(cluster: ClusterState): Pick<ReadonlyMap<string,
 }
 
 /** The node's GPU resource, if its pool offers one (cloudprovider GetNodeGpuConfig). */
+/** The GPU resource the autoscaler looks for on nodes. */
+export const GPU = 'nvidia.com/gpu';
+
 export function gpuResource(node: Node, space: ResourceSpace): number {
-  const i = space.indexOf('nvidia.com/gpu');
+  const i = space.indexOf(GPU);
   return i !== undefined && node.allocatable[i]! > 0 ? i : -1;
 }
