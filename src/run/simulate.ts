@@ -21,7 +21,7 @@ import { TrafficController, type TrafficModel } from '../traffic/controller.js';
 import { FluidTrafficController } from '../traffic/fluid-controller.js';
 import { CanaryController } from '../traffic/canary.js';
 import { HPAController } from '../controllers/hpa/controller.js';
-import { MetricsServer, type UsageSource } from '../controllers/metrics-server/controller.js';
+import { MetricsServer, type MeteredSource, type UsageSource } from '../controllers/metrics-server/controller.js';
 import { LoadUsage } from '../controllers/metrics-server/load-usage.js';
 import { KubeletController } from '../controllers/kubelet/controller.js';
 import { ReplicaSetController } from '../controllers/replicaset/controller.js';
@@ -171,7 +171,9 @@ export function prepareRun(s: Scenario, sinks: Sinks): PreparedRun {
         : new TrafficController(sim, cluster, s.traffic);
     traffic.rollingOut = () => rollouts.active;
     if (usage && 'cpuUsedMilliMs' in traffic) {
-      usage.addSource(traffic as unknown as UsageSource);
+      // Fluid mode's pods share their Service's meter (MeteredSource: metrics-server reads its slots' columns).
+      const metered: MeteredSource | null = traffic instanceof FluidTrafficController ? traffic : null;
+      usage.addSource(metered ?? (traffic as unknown as UsageSource));
       usage.setServiceRequests((key) => {
         const i = traffic.serviceIndex(key);
         return i < 0 ? undefined : traffic.services[i]!.series.total.requests;

@@ -172,6 +172,23 @@ export class FluidTrafficController implements TrafficModel {
     return i >= 0 ? this.services[i]!.servedPerPod - this.startServed[pod.id]! : 0;
   }
 
+  // As a MeteredSource: a pod's meter is its Service, the readings per answering pod.
+  meterOf(pod: Pod): number {
+    return this.started(pod);
+  }
+  baseUsed(pod: Pod): number {
+    return this.startUsed[pod.id]!;
+  }
+  baseServed(pod: Pod): number {
+    return this.startServed[pod.id]!;
+  }
+  meterUsed(meter: number): number {
+    return this.services[meter]!.usedPerPod;
+  }
+  meterServed(meter: number): number {
+    return this.services[meter]!.servedPerPod;
+  }
+
   /** Per entry point: the rate curve's piece now, and its mean rate per ms. */
   private readonly pieces: { end: number; perMs: number }[] = [];
 

@@ -1,6 +1,7 @@
 // Runs before every test file: invariant checks that are too costly for ordinary runs are on in tests.
 import { DaemonSetController } from '../../src/controllers/daemonset/controller.js';
 import { HPAController } from '../../src/controllers/hpa/controller.js';
+import { MetricsServer } from '../../src/controllers/metrics-server/controller.js';
 import { Scheduler } from '../../src/scheduler/scheduler.js';
 import { FluidTrafficController } from '../../src/traffic/fluid-controller.js';
 
@@ -10,3 +11,4 @@ Scheduler.checkScans = true;
 DaemonSetController.checkIncremental = true;
 FluidTrafficController.checkServing = true;
 HPAController.checkViews = true;
+MetricsServer.checkMeters = true;

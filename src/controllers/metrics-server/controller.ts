@@ -18,6 +18,26 @@ export interface UsageSource {
   requestsServed?(pod: Pod): number;
 }
 
+/**
+ * A usage source whose pods share meters (fluid mode: a Service's CPU and requests per answering pod): a pod's
+ * cumulative use is its meter's reading minus the reading when the pod was first read (0 before it has a meter).
+ * metrics-server then scrapes its slots' columns without reading the pods.
+ */
+export interface MeteredSource extends UsageSource {
+  /** The pod's meter, fixing its base readings when first found; -1 while it has none. */
+  meterOf(pod: Pod): number;
+  /** The pod's base readings (once meterOf has found its meter). */
+  baseUsed(pod: Pod): number;
+  baseServed(pod: Pod): number;
+  /** A meter's readings now: CPU (millicore-ms) and requests, per pod. */
+  meterUsed(meter: number): number;
+  meterServed(meter: number): number;
+}
+
+function isMetered(s: UsageSource): s is MeteredSource {
+  return 'meterOf' in s;
+}
+
 /** The cumulative requests a Service has received, by "namespace/name" (undefined: no such Service). */
 export type ServiceRequests = (key: string) => number | undefined;
 
@@ -57,6 +77,12 @@ export class MetricsServer {
     private readonly resolutionMs = DEFAULT_METRIC_RESOLUTION_MS,
   ) {
     this.pods = new PodsByRoot(cluster);
+    this.pods.onRunning = (pod, root) => {
+      if (this.watched.has(root)) this.startedPods.push(pod);
+    };
+    this.pods.onGone = (pod) => {
+      if (pod.metricsSlot >= 0) this.slots.running[pod.metricsSlot] = 0;
+    };
     const kScrape = sim.register('metrics-server.scrape', () => {
       this.scrape();
       sim.schedule(this.resolutionMs, kScrape);
@@ -98,8 +124,17 @@ export class MetricsServer {
 
   /** Scrape the pods of this workload (its top-level owner) from now on. */
   watch(workload: number): void {
+    if (this.watched.has(workload)) return;
     this.watched.add(workload);
+    for (const p of this.pods.of(workload).values()) if (p.phase === 'Running') this.startedPods.push(p);
   }
+
+  /** Off: a metered source's pods are scraped pod by pod as any other's (the tests compare the two). */
+  static meteredScrape = true;
+  /** Tests set this: every metered scrape is checked against the sources' per-pod readings and the pods running. */
+  static checkMeters = false;
+  /** Pods that started running (in a watched workload) since the last scrape: their slots open at the next one. */
+  private readonly startedPods: Pod[] = [];
 
   /**
    * The latest CPU samples' fields by slot (Pod.metricsSlot), as cpu() gives them, for a pod that has a sample;
@@ -130,6 +165,14 @@ export class MetricsServer {
       e.count = count;
     }
     if (this.watched.size === 0) return;
+    const src = this.sources.length === 1 ? this.sources[0]! : null;
+    if (src !== null && isMetered(src) && MetricsServer.meteredScrape) this.scrapeMetered(src, now);
+    else this.scrapePods(now);
+    this.startedPods.length = 0;
+  }
+
+  /** Each running pod of the watched workloads: its readings, from the sources. */
+  private scrapePods(now: number): void {
     let scraped = 0;
     const sl = this.slots;
     for (const root of this.watched)
@@ -139,37 +182,9 @@ export class MetricsServer {
         const used = this.used(pod, now);
         const served = this.ratesWanted ? this.served(pod) : 0;
         const i = pod.metricsSlot;
-        if (i < 0) {
-          // The first scrape of a pod only starts its window (the kubelet needs two cumulative readings).
-          sl.open(pod, root, now, used, served);
-          continue;
-        }
-        const prevT = sl.t[i]!;
-        if (now > prevT) {
-          const window = now - prevT;
-          const value = (used - sl.used[i]!) / window;
-          // The sample's fields go to the columns; a pod's sample object reads them there (the HPA holds it
-          // between scrapes), made at its first sample.
-          sl.value[i] = value;
-          sl.timestamp[i] = now;
-          sl.window[i] = window;
-          if (sl.sample[i] === null) {
-            sl.sample[i] = new SlotSample(sl, i);
-            this.bump(root);
-          }
-          if (this.ratesWanted) {
-            const rate = ((served - sl.served[i]!) / window) * 1e6;
-            const r = sl.rate[i];
-            if (r) {
-              r.value = rate;
-              r.timestamp = now;
-              r.window = window;
-            } else sl.rate[i] = { value: rate, timestamp: now, window };
-          }
-        }
-        sl.t[i] = now;
-        sl.used[i] = used;
-        sl.served[i] = served;
+        // The first scrape of a pod only starts its window (the kubelet needs two cumulative readings).
+        if (i < 0) sl.open(pod, root, now, used, served);
+        else this.record(i, now, used, served);
       }
     // Pods not scraped now (gone, or no longer running) lose their readings: there are some only when more pods
     // have readings than were scraped (each pod scraped has one, read now).
@@ -179,6 +194,99 @@ export class MetricsServer {
       if (sl.sample[i]) this.bump(sl.root[i]!);
       sl.close(i);
     }
+  }
+
+  /**
+   * scrapePods for a metered source, slot by slot from the columns: pods that started running since the last
+   * scrape open their slots (a pod's first reading), slots of pods that stopped close, and every other slot
+   * reads its meter. The same slots are read, closed and opened at the same scrapes as scrapePods does, with the
+   * same readings (a meter's reading minus the same base).
+   */
+  private scrapeMetered(src: MeteredSource, now: number): void {
+    const sl = this.slots;
+    const rates = this.ratesWanted;
+    for (let i = 0; i < sl.pod.length; i++) {
+      if (sl.pod[i] === null) continue;
+      if (sl.running[i] === 0) {
+        if (sl.sample[i]) this.bump(sl.root[i]!);
+        sl.close(i);
+        continue;
+      }
+      let m = sl.meter[i]!;
+      if (m < 0) m = this.findMeter(src, i);
+      const used = m < 0 ? 0 : src.meterUsed(m) - sl.baseUsed[i]!;
+      const served = !rates || m < 0 ? 0 : src.meterServed(m) - sl.baseServed[i]!;
+      this.record(i, now, used, served);
+    }
+    for (const pod of this.startedPods) {
+      if (pod.phase !== 'Running' || pod.metricsSlot >= 0 || pod.finishedAt >= 0) continue;
+      const i = sl.open(pod, this.pods.rootOf(pod), now, 0, 0);
+      const m = this.findMeter(src, i);
+      sl.used[i] = m < 0 ? 0 : src.meterUsed(m) - sl.baseUsed[i]!;
+      sl.served[i] = !rates || m < 0 ? 0 : src.meterServed(m) - sl.baseServed[i]!;
+    }
+    if (MetricsServer.checkMeters) this.checkMetered(now);
+  }
+
+  /** The slot's pod's meter, with its bases, once the source has one for it (else -1). */
+  private findMeter(src: MeteredSource, i: number): number {
+    const sl = this.slots;
+    const pod = sl.pod[i]!;
+    const m = src.meterOf(pod);
+    if (m < 0) return -1;
+    sl.meter[i] = m;
+    sl.baseUsed[i] = src.baseUsed(pod);
+    sl.baseServed[i] = src.baseServed(pod);
+    return m;
+  }
+
+  /** Throws unless the slots are those of the running pods of the watched workloads, read as the sources read them. */
+  private checkMetered(now: number): void {
+    const sl = this.slots;
+    let running = 0;
+    for (const root of this.watched)
+      for (const pod of this.pods.of(root).values()) {
+        if (pod.phase !== 'Running') continue;
+        running++;
+        const i = pod.metricsSlot;
+        if (i < 0 || sl.pod[i] !== pod || sl.t[i] !== now) throw new Error(`bug: metrics-server did not read running pod ${pod.name}`);
+        const used = this.used(pod, now);
+        const served = this.ratesWanted ? this.served(pod) : 0;
+        if (used !== sl.used[i] || served !== sl.served[i])
+          throw new Error(`bug: metrics-server read ${sl.used[i]}/${sl.served[i]} for ${pod.name}, its source says ${used}/${served}`);
+      }
+    if (running !== sl.live) throw new Error(`bug: metrics-server holds ${sl.live} slots for ${running} running pods`);
+  }
+
+  /** The slot's readings now: a sample (and a request rate) over the window since the last. */
+  private record(i: number, now: number, used: number, served: number): void {
+    const sl = this.slots;
+    const prevT = sl.t[i]!;
+    if (now > prevT) {
+      const window = now - prevT;
+      const value = (used - sl.used[i]!) / window;
+      // The sample's fields go to the columns; a pod's sample object reads them there (the HPA holds it
+      // between scrapes), made at its first sample.
+      sl.value[i] = value;
+      sl.timestamp[i] = now;
+      sl.window[i] = window;
+      if (sl.sample[i] === null) {
+        sl.sample[i] = new SlotSample(sl, i);
+        this.bump(sl.root[i]!);
+      }
+      if (this.ratesWanted) {
+        const rate = ((served - sl.served[i]!) / window) * 1e6;
+        const r = sl.rate[i];
+        if (r) {
+          r.value = rate;
+          r.timestamp = now;
+          r.window = window;
+        } else sl.rate[i] = { value: rate, timestamp: now, window };
+      }
+    }
+    sl.t[i] = now;
+    sl.used[i] = used;
+    sl.served[i] = served;
   }
 }
 
@@ -215,6 +323,12 @@ class ScrapeSlots {
   value = new Float64Array(64);
   timestamp = new Float64Array(64);
   window = new Float64Array(64);
+  /** 1 while the slot's pod runs (cleared when it finishes or goes: the slot closes at the next scrape). */
+  running = new Uint8Array(64);
+  /** A metered source's meter of the pod (-1: none yet), and the pod's base readings. */
+  meter = new Int32Array(64);
+  baseUsed = new Float64Array(64);
+  baseServed = new Float64Array(64);
   readonly pod: (Pod | null)[] = [];
   readonly sample: (PodMetric | null)[] = [];
   readonly rate: (PodMetric | null)[] = [];
@@ -222,7 +336,7 @@ class ScrapeSlots {
   live = 0;
   private readonly free: number[] = [];
 
-  open(pod: Pod, root: number, t: number, used: number, served: number): void {
+  open(pod: Pod, root: number, t: number, used: number, served: number): number {
     const i = this.free.length > 0 ? this.free.pop()! : this.pod.length;
     if (i === this.pod.length) {
       this.pod.push(null);
@@ -236,6 +350,10 @@ class ScrapeSlots {
         this.value = grown(this.value, i);
         this.timestamp = grown(this.timestamp, i);
         this.window = grown(this.window, i);
+        this.running = grown(this.running, i);
+        this.meter = grown(this.meter, i);
+        this.baseUsed = grown(this.baseUsed, i);
+        this.baseServed = grown(this.baseServed, i);
       }
     }
     this.pod[i] = pod;
@@ -243,8 +361,11 @@ class ScrapeSlots {
     this.used[i] = used;
     this.served[i] = served;
     this.root[i] = root;
+    this.running[i] = 1;
+    this.meter[i] = -1;
     pod.metricsSlot = i;
     this.live++;
+    return i;
   }
 
   close(i: number): void {

@@ -16,6 +16,7 @@ export class PodsByRoot {
       if (!pod || pod.workload < 0) return;
       const root = this.rootOf(pod);
       if (this.byRoot.get(root)?.delete(pod.id)) this.bump(root);
+      this.onGone?.(pod);
     };
     cluster.watch('metrics', {
       PodAdded: (ev) => {
@@ -27,10 +28,17 @@ export class PodsByRoot {
         m.set(pod.id, pod);
         this.bump(root);
       },
+      PodRunning: (ev) => {
+        if (ev.pod && ev.pod.workload >= 0) this.onRunning?.(ev.pod, this.rootOf(ev.pod));
+      },
       PodFinished: (ev) => gone(ev.pod),
       PodDeleted: (ev) => gone(ev.pod),
     });
   }
+
+  /** Called when a pod of a workload starts running, and when a pod leaves its list. */
+  onRunning: ((pod: Pod, root: number) => void) | null = null;
+  onGone: ((pod: Pod) => void) | null = null;
 
   private bump(root: number): void {
     this.versions.set(root, (this.versions.get(root) ?? 0) + 1);
@@ -41,7 +49,7 @@ export class PodsByRoot {
     return this.versions.get(root) ?? 0;
   }
 
-  private rootOf(pod: Pod): number {
+  rootOf(pod: Pod): number {
     return this.cluster.workloads[pod.workload]!.root.index;
   }
 
