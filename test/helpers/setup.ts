@@ -4,6 +4,7 @@ import { HPAController } from '../../src/controllers/hpa/controller.js';
 import { MetricsServer } from '../../src/controllers/metrics-server/controller.js';
 import { Scheduler } from '../../src/scheduler/scheduler.js';
 import { FluidTrafficController } from '../../src/traffic/fluid-controller.js';
+import { topologySpreadChecks } from '../../src/scheduler/plugins/pod-topology-spread.js';
 
 Scheduler.checkScores = true;
 Scheduler.checkCounts = true;
@@ -12,3 +13,4 @@ DaemonSetController.checkIncremental = true;
 FluidTrafficController.checkServing = true;
 HPAController.checkViews = true;
 MetricsServer.checkMeters = true;
+topologySpreadChecks.groups = true;

@@ -138,7 +138,7 @@ export class SelectorIndex {
   }
 
   /** Sum of the per-node counts over a group of node indices. */
-  sum(group: Int32Array): number {
+  sum(group: readonly number[]): number {
     let s = 0;
     for (let i = 0; i < group.length; i++) s += this.count(group[i]!);
     return s;
@@ -241,7 +241,32 @@ export class PodCounts {
     }
   }
 
+  /**
+   * The node changes, change v taking nodesVersion from v to v + 1: index + 1 for a node added, -(index + 1) for
+   * one removed; only the changes from logStart on are kept (readers further behind start afresh).
+   */
+  private nodeLog = new Int32Array(1024);
+  logStart = 0;
+
+  /** Change v (see nodeLog), for logStart <= v < nodesVersion. */
+  nodeChange(v: number): number {
+    return this.nodeLog[v - this.logStart]!;
+  }
+
+  private logNode(entry: number): void {
+    let at = this.nodesVersion - this.logStart;
+    if (at === this.nodeLog.length) {
+      // Keep the latest half.
+      const keep = this.nodeLog.length >> 1;
+      this.nodeLog.copyWithin(0, at - keep, at);
+      this.logStart += at - keep;
+      at = keep;
+    }
+    this.nodeLog[at] = entry;
+  }
+
   private onNode(node: Node, d: 1 | -1): void {
+    this.logNode(d > 0 ? node.index + 1 : -(node.index + 1));
     this.nodesVersion++;
     if (d < 0) {
       // The node's pods stop counting in every domain, then the domains it alone held vanish.
@@ -327,12 +352,47 @@ export class PodCounts {
   }
 
   /** Present nodes passing include, grouped by domain id (nodes without the key go to missingId, if given). */
-  groups(topo: TopologyKey, include: (n: Node) => boolean, missingId = -1): Int32Array[] {
+  groups(topo: TopologyKey, include: (n: Node) => boolean, missingId = -1): number[][] {
     const lists: number[][] = topo.values.map(() => []);
-    for (const n of this.present()) {
+    const nodes = this.cluster.nodes;
+    for (let j = 0; j < nodes.length; j++) {
+      const n = nodes[j]!;
+      if (this.gone.has(n)) continue;
       const i = topo.id(n) < 0 ? missingId : topo.id(n);
       if (i >= 0 && include(n)) lists[i]!.push(n.index);
     }
-    return lists.map((l) => Int32Array.from(l));
+    return lists;
+  }
+
+  /**
+   * Brings groups made by groups() (in any order within a domain) from nodesVersion `from` to now; false when the
+   * changes since then are no longer kept (make them afresh).
+   */
+  updateGroups(lists: number[][], from: number, topo: TopologyKey, include: (n: Node) => boolean, missingId: number): boolean {
+    if (from < this.logStart) return false;
+    const nodes = this.cluster.nodes;
+    for (let v = from; v < this.nodesVersion; v++) {
+      const e = this.nodeChange(v);
+      if (e < 0) {
+        // Removed (or a hypothetical node dropped): out of whichever domain holds it.
+        const index = -e - 1;
+        for (const l of lists) {
+          const at = l.lastIndexOf(index);
+          if (at >= 0) {
+            l.splice(at, 1);
+            break;
+          }
+        }
+        continue;
+      }
+      // Added: the node now at that index, if it is still there (a later change removes it otherwise).
+      const n = nodes[e - 1];
+      if (n === undefined || this.gone.has(n)) continue;
+      const i = topo.id(n) < 0 ? missingId : topo.id(n);
+      if (i < 0 || !include(n)) continue;
+      while (lists.length <= i) lists.push([]);
+      lists[i]!.push(n.index);
+    }
+    return true;
   }
 }

@@ -74,8 +74,18 @@ interface Compiled {
   taintsVersion: number;
   hardFast: boolean;
   softFast: boolean;
-  readonly groups: Map<Constraint, Int32Array[]>;
+  readonly groups: Map<Constraint, NodeGroups>;
 }
+
+/** A restricted constraint's eligible nodes by domain id (any order within one), and what decides them. */
+interface NodeGroups {
+  readonly lists: number[][];
+  readonly include: (n: Node) => boolean;
+  readonly missingId: number;
+}
+
+/** Tests set this: every node group kept up to date from the node changes is checked against groups made afresh. */
+export const topologySpreadChecks = { groups: false };
 
 /** Per DoNotSchedule constraint: domain counts from the index (dc) or per eligible domain (sums), and the global minimum. */
 type HardCounts = { readonly dc: DomainCounts | null; readonly sums: Int32Array | null; readonly min: number };
@@ -165,35 +175,56 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
     }
     lastTemplate = t;
     lastCompiled = cp;
-    if (cp.version !== counts.nodesVersion) {
-      cp.version = counts.nodesVersion;
-      // filtering.go counts only nodes with every key; scoring.go too when requireAllTopologies. When nodes with
-      // one key have all of them and no policy restricts the nodes, the index's per-key sums are exactly those counts.
-      const keys = (ks: Constraint[]) => ks.map((k) => k.c.topologyKey);
-      cp.hardFast = cp.hard.every((k) => !k.restricted) && counts.consistent(keys(cp.hard));
-      cp.softFast = cp.soft.every((k) => !k.restricted) && (!cp.requireAll || counts.consistent(keys(cp.soft)));
-      cp.groups.clear();
-    }
     // Node groups of constraints with nodeTaintsPolicy Honor depend on taints too.
     if (cp.taintsVersion !== counts.taintsVersion) {
       cp.taintsVersion = counts.taintsVersion;
       // (Clearing a Map makes it a new table: an empty one is left alone.)
       if (cp.groups.size > 0) cp.groups.clear();
     }
+    if (cp.version !== counts.nodesVersion) {
+      // The node groups follow the nodes added and removed since (or are made afresh when next asked).
+      for (const [k, g] of cp.groups) {
+        if (!counts.updateGroups(g.lists, cp.version, k.topo, g.include, g.missingId)) cp.groups.delete(k);
+        else if (topologySpreadChecks.groups) checkGroups(k, g);
+      }
+      cp.version = counts.nodesVersion;
+      // filtering.go counts only nodes with every key; scoring.go too when requireAllTopologies. When nodes with
+      // one key have all of them and no policy restricts the nodes, the index's per-key sums are exactly those counts.
+      const keys = (ks: Constraint[]) => ks.map((k) => k.c.topologyKey);
+      cp.hardFast = cp.hard.every((k) => !k.restricted) && counts.consistent(keys(cp.hard));
+      cp.softFast = cp.soft.every((k) => !k.restricted) && (!cp.requireAll || counts.consistent(keys(cp.soft)));
+    }
     return cp;
   }
 
-  /** Eligible nodes of a restricted constraint, by domain id (cached per template, nodesVersion and taintsVersion). */
-  function groupsOf(cp: Compiled, t: PodTemplate, k: Constraint, hard: boolean, emptyId: number): Int32Array[] {
+  /**
+   * Eligible nodes of a restricted constraint, by domain id (cached per template and taintsVersion, and kept up to
+   * date with the nodes added and removed: a node's labels, hence whether it is eligible, do not change).
+   */
+  function groupsOf(cp: Compiled, t: PodTemplate, k: Constraint, hard: boolean, emptyId: number): readonly (readonly number[])[] {
     let g = cp.groups.get(k);
     if (!g) {
       const all = hard ? cp.hard : cp.soft;
       // filtering.go: nodes need every key; scoring.go: only with requireAllTopologies, else '' is a domain.
       const needAll = hard || cp.requireAll;
-      g = counts.groups(k.topo, (n) => (!needAll || hasAll(n, all)) && included(k.c, t, n), needAll ? -1 : emptyId);
+      const include = (n: Node) => (!needAll || hasAll(n, all)) && included(k.c, t, n);
+      const missingId = needAll ? -1 : emptyId;
+      g = { lists: counts.groups(k.topo, include, missingId), include, missingId };
       cp.groups.set(k, g);
     }
-    return g;
+    return g.lists;
+  }
+
+  /** Throws unless groups kept up to date hold the nodes groups made afresh hold (topologySpreadChecks). */
+  function checkGroups(k: Constraint, g: NodeGroups): void {
+    const fresh = counts.groups(k.topo, g.include, g.missingId);
+    const norm = (ls: readonly (readonly number[])[]) => {
+      const out = ls.map((l) => [...l].sort((a, b) => a - b));
+      while (out.length > 0 && out[out.length - 1]!.length === 0) out.pop();
+      return JSON.stringify(out);
+    };
+    if (norm(g.lists) !== norm(fresh))
+      throw new Error(`bug: node groups of ${k.c.topologyKey} kept ${norm(g.lists)}, made afresh ${norm(fresh)}`);
   }
 
   const dcOf = (k: Constraint): DomainCounts => (k.dc ??= counts.domains(k.ix!, k.c.topologyKey));
