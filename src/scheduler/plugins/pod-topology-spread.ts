@@ -178,8 +178,7 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
     // Node groups of constraints with nodeTaintsPolicy Honor depend on taints too.
     if (cp.taintsVersion !== counts.taintsVersion) {
       cp.taintsVersion = counts.taintsVersion;
-      // (Clearing a Map makes it a new table: an empty one is left alone.)
-      if (cp.groups.size > 0) cp.groups.clear();
+      for (const k of cp.groups.keys()) if (k.c.nodeTaintsPolicy === 'Honor') cp.groups.delete(k);
     }
     if (cp.version !== counts.nodesVersion) {
       // The node groups follow the nodes added and removed since (or are made afresh when next asked).
@@ -198,8 +197,9 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
   }
 
   /**
-   * Eligible nodes of a restricted constraint, by domain id (cached per template and taintsVersion, and kept up to
-   * date with the nodes added and removed: a node's labels, hence whether it is eligible, do not change).
+   * Eligible nodes of a restricted constraint, by domain id (cached per template, and kept up to date with the
+   * nodes added and removed: a node's labels do not change; with nodeTaintsPolicy Honor, made afresh when taints
+   * change).
    */
   function groupsOf(cp: Compiled, t: PodTemplate, k: Constraint, hard: boolean, emptyId: number): readonly (readonly number[])[] {
     let g = cp.groups.get(k);
