@@ -157,6 +157,10 @@ interface TemplateCounts {
   pods: number;
 }
 
+function guardKey(namespace: string, key: string, value: string): string {
+  return `${namespace}\n${key}\n${value}`;
+}
+
 export class PodCounts {
   private static readonly shared = new WeakMap<ClusterState, PodCounts>();
   /** One set of indexes per cluster, shared by every plugin instance that asks. */
@@ -216,12 +220,36 @@ export class PodCounts {
     let c = this.byTemplate.get(pod.template);
     if (!c) this.byTemplate.set(pod.template, (c = { seen: 0, list: [], pods: 0 }));
     const all = this.indexList;
-    for (; c.seen < all.length; c.seen++) {
-      const ix = all[c.seen]!;
+    if (all.length - c.seen <= 8) {
+      for (; c.seen < all.length; c.seen++) {
+        const ix = all[c.seen]!;
+        if (podMatches(ix.selector, ix.namespaces, pod)) c.list.push(ix);
+      }
+      return c;
+    }
+    // Many indexes to catch up with (a new template): only those whose guard the pod's labels meet can match.
+    const from = c.seen;
+    const candidates: number[] = [];
+    for (const at of this.unguarded) if (at >= from) candidates.push(at);
+    for (const [k, v] of pod.labels) {
+      const guarded = this.guarded.get(guardKey(pod.namespace, k, v));
+      if (guarded) for (const at of guarded) if (at >= from) candidates.push(at);
+    }
+    candidates.sort((a, b) => a - b);
+    for (const at of candidates) {
+      const ix = all[at]!;
       if (podMatches(ix.selector, ix.namespaces, pod)) c.list.push(ix);
     }
+    c.seen = all.length;
     return c;
   }
+
+  /**
+   * The indexes (their positions in indexList) by guard: one requirement `key In (value)` of the selector, which a pod
+   * must meet (with the namespace) to match; those without such a requirement are unguarded.
+   */
+  private readonly guarded = new Map<string, number[]>();
+  private readonly unguarded: number[] = [];
 
   /** The pod starts (d = 1) or stops (d = -1) counting. */
   private count(c: TemplateCounts, pod: Pod, d: number): void {
@@ -319,6 +347,13 @@ export class PodCounts {
           }
       }
       this.indexes.set(id, ix);
+      const guard = selector.requirements.find((r) => r.operator === 'In' && r.values.length === 1);
+      if (guard) {
+        const g = guardKey(namespace, guard.key, guard.values[0]!);
+        const list = this.guarded.get(g);
+        if (list) list.push(this.indexList.length);
+        else this.guarded.set(g, [this.indexList.length]);
+      } else this.unguarded.push(this.indexList.length);
       this.indexList.push(ix);
     }
     return ix;

@@ -587,3 +587,48 @@ describe('PodTopologySpread follows node and pod changes of the model', () => {
     expect(runFilter(plugin, p, nodes)).toEqual(['ok', 'ok', 'ok']);
   });
 });
+
+describe('PodCounts with many selector indexes', () => {
+  // A new template catches up with the indexes made before it by looking only at those whose guard (a `key In
+  // (value)` requirement) its labels meet, and at the unguarded ones: each index's counts must still be those of
+  // matching every pod against every selector.
+  it('counts every pod in every index it matches, guarded or not, in any namespace', () => {
+    const rng = new RngStreams(5).get('many-indexes');
+    const cluster = makeCluster([
+      { name: 'a', cpu: '64', memory: '256Gi' },
+      { name: 'b', cpu: '64', memory: '256Gi' },
+    ]);
+    const counts = PodCounts.of(cluster);
+    const apps = ['a', 'b', 'c', 'd'];
+    const selectors: [string, LabelSelector][] = [];
+    for (const ns of ['default', 'other'])
+      for (const app of apps) {
+        selectors.push([ns, makeSelector([{ key: 'app', operator: 'In', values: [app] }])]);
+        selectors.push([
+          ns,
+          makeSelector([
+            { key: 'app', operator: 'In', values: [app] },
+            { key: 'tier', operator: 'In', values: ['web'] },
+          ]),
+        ]);
+        selectors.push([ns, makeSelector([{ key: 'app', operator: 'NotIn', values: [app] }])]);
+      }
+    selectors.push(['default', exists('tier')], ['default', makeSelector([{ key: 'app', operator: 'In', values: ['a', 'b'] }])]);
+    const indexes = selectors.map(([ns, sel]) => counts.index(ns, sel));
+    for (let i = 0; i < 60; i++) {
+      const labels: Record<string, string> = { app: apps[rng.int(apps.length)]! };
+      if (rng.random() < 0.5) labels.tier = rng.random() < 0.5 ? 'web' : 'db';
+      const ns = rng.random() < 0.7 ? 'default' : 'other';
+      boundPod(cluster, rng.random() < 0.5 ? 'a' : 'b', { labels, namespace: ns });
+    }
+    let counted = 0;
+    selectors.forEach(([ns, sel], i) => {
+      for (const n of cluster.nodes) {
+        const want = n.pods.filter((q) => podMatches(sel, [ns], q)).length;
+        expect(indexes[i]!.count(n.index), `${ns} ${sel.key} on ${n.name}`).toBe(want);
+        counted += want;
+      }
+    });
+    expect(counted).toBeGreaterThan(100);
+  });
+});
