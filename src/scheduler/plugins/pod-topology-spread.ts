@@ -74,14 +74,23 @@ interface Compiled {
   taintsVersion: number;
   hardFast: boolean;
   softFast: boolean;
-  readonly groups: Map<Constraint, NodeGroups>;
+  /** Per restricted constraint, for filtering (hard) or scoring: the key of its node groups (groupsKey). */
+  readonly groupKeys: Map<Constraint, string>;
 }
 
-/** A restricted constraint's eligible nodes by domain id (any order within one), and what decides them. */
+/**
+ * A restricted constraint's eligible nodes by domain id (any order within one), what decides them, and the
+ * nodesVersion and taintsVersion they are up to date with. Shared by the templates whose constraints include the
+ * same nodes (the replicas of a Job generator, a Deployment's revisions).
+ */
 interface NodeGroups {
   readonly lists: number[][];
   readonly include: (n: Node) => boolean;
   readonly missingId: number;
+  readonly topo: TopologyKey;
+  readonly taints: boolean;
+  version: number;
+  taintsVersion: number;
 }
 
 /** Tests set this: every node group kept up to date from the node changes is checked against groups made afresh. */
@@ -101,6 +110,24 @@ interface SoftState {
 function hasAll(n: Node, ks: readonly Constraint[]): boolean {
   for (const k of ks) if (k.topo.id(n) < 0) return false;
   return true;
+}
+
+/**
+ * What decides a constraint's node groups, as text: its key, the keys a node must have (with needAll), the domain of
+ * nodes without the key, its inclusion policies, and what they read of the template (node selector and required
+ * affinity; tolerations with nodeTaintsPolicy Honor).
+ */
+function groupsKey(t: PodTemplate, k: Constraint, needAll: readonly Constraint[] | null, missingId: number): string {
+  const c = k.c;
+  return JSON.stringify([
+    c.topologyKey,
+    needAll ? needAll.map((x) => x.c.topologyKey) : null,
+    missingId,
+    c.nodeAffinityPolicy,
+    c.nodeTaintsPolicy,
+    c.nodeAffinityPolicy === 'Honor' ? [[...t.nodeSelector].sort(), t.requiredNodeAffinity] : null,
+    c.nodeTaintsPolicy === 'Honor' ? t.tolerations : null,
+  ]);
 }
 
 /** nodeaffinity.GetRequiredNodeAffinity(pod).Match(node): nodeSelector and required node affinity. */
@@ -142,7 +169,7 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
     taintsVersion: -1,
     hardFast: true,
     softFast: true,
-    groups: new Map(),
+    groupKeys: new Map(),
   };
   // PreFilter and PreScore of one cycle compile the same template: the last answer is kept at hand.
   let lastTemplate: PodTemplate | null = null;
@@ -170,22 +197,12 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
         });
       }
       const requireAll = !t.topologySpreadDefaulted || args.defaultingType !== 'System';
-      cp = { hard, soft, requireAll, version: -1, taintsVersion: -1, hardFast: false, softFast: false, groups: new Map() };
+      cp = { hard, soft, requireAll, version: -1, taintsVersion: -1, hardFast: false, softFast: false, groupKeys: new Map() };
       compiledByTemplate.set(t, cp);
     }
     lastTemplate = t;
     lastCompiled = cp;
-    // Node groups of constraints with nodeTaintsPolicy Honor depend on taints too.
-    if (cp.taintsVersion !== counts.taintsVersion) {
-      cp.taintsVersion = counts.taintsVersion;
-      for (const k of cp.groups.keys()) if (k.c.nodeTaintsPolicy === 'Honor') cp.groups.delete(k);
-    }
     if (cp.version !== counts.nodesVersion) {
-      // The node groups follow the nodes added and removed since (or are made afresh when next asked).
-      for (const [k, g] of cp.groups) {
-        if (!counts.updateGroups(g.lists, cp.version, k.topo, g.include, g.missingId)) cp.groups.delete(k);
-        else if (topologySpreadChecks.groups) checkGroups(k, g);
-      }
       cp.version = counts.nodesVersion;
       // filtering.go counts only nodes with every key; scoring.go too when requireAllTopologies. When nodes with
       // one key have all of them and no policy restricts the nodes, the index's per-key sums are exactly those counts.
@@ -196,35 +213,55 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
     return cp;
   }
 
+  /** Node groups by the inclusion they stand for (groupsKey). */
+  const sharedGroups = new Map<string, NodeGroups>();
+
   /**
-   * Eligible nodes of a restricted constraint, by domain id (cached per template, and kept up to date with the
-   * nodes added and removed: a node's labels do not change; with nodeTaintsPolicy Honor, made afresh when taints
-   * change).
+   * Eligible nodes of a restricted constraint, by domain id: kept up to date with the nodes added and removed (a
+   * node's labels do not change), made afresh when taints change if nodeTaintsPolicy is Honor.
    */
   function groupsOf(cp: Compiled, t: PodTemplate, k: Constraint, hard: boolean, emptyId: number): readonly (readonly number[])[] {
-    let g = cp.groups.get(k);
+    const all = hard ? cp.hard : cp.soft;
+    // filtering.go: nodes need every key; scoring.go: only with requireAllTopologies, else '' is a domain.
+    const needAll = hard || cp.requireAll;
+    const missingId = needAll ? -1 : emptyId;
+    let key = cp.groupKeys.get(k);
+    if (key === undefined) cp.groupKeys.set(k, (key = groupsKey(t, k, needAll ? all : null, missingId)));
+    let g = sharedGroups.get(key);
+    if (g && g.taints && g.taintsVersion !== counts.taintsVersion) g = undefined;
+    if (g && g.version !== counts.nodesVersion) {
+      if (!counts.updateGroups(g.lists, g.version, g.topo, g.include, g.missingId)) g = undefined;
+      else {
+        g.version = counts.nodesVersion;
+        if (topologySpreadChecks.groups) checkGroups(g);
+      }
+    }
     if (!g) {
-      const all = hard ? cp.hard : cp.soft;
-      // filtering.go: nodes need every key; scoring.go: only with requireAllTopologies, else '' is a domain.
-      const needAll = hard || cp.requireAll;
       const include = (n: Node) => (!needAll || hasAll(n, all)) && included(k.c, t, n);
-      const missingId = needAll ? -1 : emptyId;
-      g = { lists: counts.groups(k.topo, include, missingId), include, missingId };
-      cp.groups.set(k, g);
+      g = {
+        lists: counts.groups(k.topo, include, missingId),
+        include,
+        missingId,
+        topo: k.topo,
+        taints: k.c.nodeTaintsPolicy === 'Honor',
+        version: counts.nodesVersion,
+        taintsVersion: counts.taintsVersion,
+      };
+      sharedGroups.set(key, g);
     }
     return g.lists;
   }
 
   /** Throws unless groups kept up to date hold the nodes groups made afresh hold (topologySpreadChecks). */
-  function checkGroups(k: Constraint, g: NodeGroups): void {
-    const fresh = counts.groups(k.topo, g.include, g.missingId);
+  function checkGroups(g: NodeGroups): void {
+    const fresh = counts.groups(g.topo, g.include, g.missingId);
     const norm = (ls: readonly (readonly number[])[]) => {
       const out = ls.map((l) => [...l].sort((a, b) => a - b));
       while (out.length > 0 && out[out.length - 1]!.length === 0) out.pop();
       return JSON.stringify(out);
     };
     if (norm(g.lists) !== norm(fresh))
-      throw new Error(`bug: node groups of ${k.c.topologyKey} kept ${norm(g.lists)}, made afresh ${norm(fresh)}`);
+      throw new Error(`bug: node groups of ${g.topo.key} kept ${norm(g.lists)}, made afresh ${norm(fresh)}`);
   }
 
   const dcOf = (k: Constraint): DomainCounts => (k.dc ??= counts.domains(k.ix!, k.c.topologyKey));

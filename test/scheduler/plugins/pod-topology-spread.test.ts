@@ -573,6 +573,38 @@ describe('PodTopologySpread follows node and pod changes of the model', () => {
     expect(runFilter(plugin, p, nodes)).toEqual(['skew', 'ok', 'ok']);
   });
 
+  it('templates whose node selectors or tolerations differ count different nodes (node groups are shared only alike)', () => {
+    const cluster = makeCluster([]);
+    const TAINT: Taint = { key: 'dedicated', value: 'x', effect: 'NoSchedule' };
+    const nodes = [
+      addBareNode(cluster, { name: 'n1', labels: { [ZONE]: 'z1', [HOST]: 'n1', pool: 'p1' } }),
+      addBareNode(cluster, { name: 'n2', labels: { [ZONE]: 'z2', [HOST]: 'n2', pool: 'p1' } }),
+      addBareNode(cluster, { name: 'n3', labels: { [ZONE]: 'z1', [HOST]: 'n3', pool: 'p2' }, taints: [TAINT] }),
+      addBareNode(cluster, { name: 'n4', labels: { [ZONE]: 'z3', [HOST]: 'n4', pool: 'p2' }, taints: [TAINT] }),
+    ];
+    const plugin = podTopologySpread({ defaultingType: 'List' }, { cluster, rng: new RngStreams(1).get('s') });
+    // Matching pods: one in z2 (on p1), one in z1 and two in z3 (on p2).
+    for (const at of ['n2', 'n3', 'n4', 'n4']) boundPod(cluster, at, { labels: { foo: '' } });
+    const zone = [tsc(1, ZONE, true, foo)];
+    const honor = [tsc(1, ZONE, true, foo, { nodeTaintsPolicy: 'Honor' })];
+    const tolerate = [{ key: 'dedicated', operator: 'Exists' as const, value: '', effect: 'NoSchedule' as const }];
+    const cases: [PodDesc, string[]][] = [
+      // p1 counts z1 0, z2 1: min 0.
+      [{ nodeSelector: { pool: 'p1' }, topologySpread: zone }, ['ok', 'skew', 'ok', 'ok']],
+      // p2 counts z1 1, z3 2: min 1, so z3 (2 + 1 - 1) is too skewed.
+      [{ nodeSelector: { pool: 'p2' }, topologySpread: zone }, ['ok', 'ok', 'ok', 'skew']],
+      // Honoring taints it does not tolerate, a pod counts only n1 and n2, as p1 does.
+      [{ topologySpread: honor }, ['ok', 'skew', 'ok', 'ok']],
+      // Tolerating them, it counts every node: z1 1, z2 1, z3 2, min 1.
+      [{ topologySpread: honor, tolerations: tolerate }, ['ok', 'ok', 'ok', 'skew']],
+    ];
+    for (const [desc, want] of cases) {
+      const p = pod(cluster, { labels: { foo: '' }, ...desc });
+      expect(runFilter(plugin, p, nodes), JSON.stringify(desc)).toEqual(want);
+      expect(nodes.map((n) => bruteFilter(cluster, p, n))).toEqual(want);
+    }
+  });
+
   it('a terminating pod stops counting when its graceful deletion begins (common.go countPodsMatchSelector)', () => {
     const { cluster, nodes, plugin, existing } = setupZones();
     const p = pod(cluster, { labels: { foo: '' }, topologySpread: [tsc(1, ZONE, true, foo)] });
