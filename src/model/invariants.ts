@@ -190,11 +190,19 @@ export class InvariantChecker {
         );
       // The free column holds exactly alloc - used (the filter compares requests with it).
       const free = c.columns.free;
-      const held = Array.from(free.subarray(node.index * FREE_STRIDE, (node.index + 1) * FREE_STRIDE));
       const a = node.allocatable;
       const u = node.requested;
-      const want = [a[CPU]! - u[CPU]!, a[MEMORY]! - u[MEMORY]!, a[PODS]! - u[PODS]!, a[CPU]!, a[MEMORY]!];
-      if (held.some((x, k) => x !== want[k])) report(`node ${node.name}: the free column holds ${String(held)}, not ${String(want)}`);
+      const at = node.index * FREE_STRIDE;
+      if (
+        free[at] !== a[CPU]! - u[CPU]! ||
+        free[at + 1] !== a[MEMORY]! - u[MEMORY]! ||
+        free[at + 2] !== a[PODS]! - u[PODS]! ||
+        free[at + 3] !== a[CPU] ||
+        free[at + 4] !== a[MEMORY]
+      )
+        report(
+          `node ${node.name}: the free column holds ${String(free.subarray(at, at + FREE_STRIDE))}, not its allocatable less requested`,
+        );
     });
     const counters: [string, number, number][] = [
       ['preferNoScheduleNodes', c.preferNoScheduleNodes, prefer],
@@ -240,7 +248,9 @@ export class InvariantChecker {
     let pending = 0;
     let running = 0;
     let bound = 0;
+    const owned = new Int32Array(c.workloads.length);
     for (const [id, p] of c.livePods) {
+      if (p.workload >= 0) owned[p.workload]!++;
       if (p.id !== id) report(`livePods holds pod ${p.name} (id ${p.id}) under id ${id}`);
       if (c.podNamed(p.namespace, p.name) !== p) report(`pod ${p.namespace}/${p.name} is not found by its name`);
       if (p.phase === 'Pending') {
@@ -262,11 +272,8 @@ export class InvariantChecker {
       if (p.nodeName !== node.name) report(`pod ${p.name} is on node ${node.name} but names ${p.nodeName}`);
       this.checkContainers(p, node, report);
     }
-    const owned = new Map<number, number>();
-    for (const p of c.livePods.values()) if (p.workload >= 0) owned.set(p.workload, (owned.get(p.workload) ?? 0) + 1);
     for (const w of c.workloads) {
-      if (c.livePodsOf(w) !== (owned.get(w.index) ?? 0))
-        report(`workload ${w.key} owns ${owned.get(w.index) ?? 0} live pods, counted ${c.livePodsOf(w)}`);
+      if (c.livePodsOf(w) !== owned[w.index]) report(`workload ${w.key} owns ${owned[w.index]} live pods, counted ${c.livePodsOf(w)}`);
     }
     return { pending, running, bound };
   }

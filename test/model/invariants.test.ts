@@ -182,7 +182,7 @@ describe('whole runs keep every invariant', () => {
   it.each(files)('%s (2 h)', (file) => {
     const s = loadScenario(join(dir, file), { set: ['duration=2h'] });
     // Request traffic adds millions of events that change nothing the invariants read: check less often.
-    const every = s.traffic?.mode === 'requests' ? 50 : 5;
+    const every = s.traffic?.mode === 'requests' ? 200 : 5;
     const r = runChecked(s, {}, every);
     expect(r.checks).toBeGreaterThan(r.eventsProcessed / every);
     expect(r.summary.pods_created).toBeGreaterThan(0);
