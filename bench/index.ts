@@ -1,7 +1,12 @@
 // Runs the benchmarks: all of them, or those named on argv (`npm run bench -- engine sched`); `--quick` uses
 // fewer repetitions, customers and pods; `--long` adds the scale benchmark's largest runs. Figures are ratios against baselines measured in the same run; a missed
-// target prints MISS, and only a broken invariant makes the exit code non-zero.
+// target prints MISS, and only a broken invariant makes the exit code non-zero. With several benchmarks selected,
+// each runs in a process of its own (one benchmark's heap and compiled code do not skew the next one's figures).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { benchAutoscale } from './autoscale.js';
 import { benchEngine } from './engine.js';
 import { benchFailures } from './failures.js';
@@ -26,7 +31,33 @@ const BENCHES: Record<string, (o: BenchOptions & { long?: boolean }) => BenchRes
   scale: benchScale,
 };
 
+/** Set in a benchmark's own process: the file its result goes to. */
+const RESULT_ENV = 'KUBESIM_BENCH_RESULT';
+
+/** Runs one benchmark in a process of its own (its tables go to this process's output) and returns its result. */
+function runChild(name: string, flags: string[]): BenchResult {
+  const dir = mkdtempSync(join(os.tmpdir(), 'kubesim-bench-'));
+  const file = join(dir, 'result.json');
+  try {
+    const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), name, ...flags], {
+      stdio: 'inherit',
+      env: { ...process.env, [RESULT_ENV]: file },
+    });
+    if (r.status !== 0) return { name, broken: [`${name}: its process exited with ${r.status ?? r.signal}`], verdicts: [] };
+    return JSON.parse(readFileSync(file, 'utf8')) as BenchResult;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
+  const child = process.env[RESULT_ENV];
+  if (child) {
+    // One benchmark in its own process: its result goes to the file the parent reads.
+    const name = argv.find((a) => !a.startsWith('--'))!;
+    writeFileSync(child, JSON.stringify(await BENCHES[name]!({ quick: argv.includes('--quick'), long: argv.includes('--long') })));
+    return 0;
+  }
   const quick = argv.includes('--quick');
   // --long: the scale benchmark's 10,000-node point and its week at 5,000 nodes (many minutes).
   const long = argv.includes('--long');
@@ -53,9 +84,10 @@ async function main(argv: string[]): Promise<number> {
 
   const results: BenchResult[] = [];
   const t0 = performance.now();
+  const flags = argv.filter((a) => a.startsWith('--'));
   for (const name of selected) {
     const t = performance.now();
-    results.push(await BENCHES[name]!({ quick, long }));
+    results.push(selected.length > 1 ? runChild(name, flags) : await BENCHES[name]!({ quick, long }));
     console.log(`[${name}: ${((performance.now() - t) / 1000).toFixed(1)} s]`);
   }
 
