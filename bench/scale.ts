@@ -80,7 +80,8 @@ export function benchScale(opts: BenchOptions & { long?: boolean }): BenchResult
     // The week target is for 5,000 nodes; a smaller week is scaled to it with the curve's exponent. A lower
     // bound only: the curve's hour is mostly the first placement, while the rest of the week is the HPAs' and
     // metrics-server's work on every pod, which costs more per pod in a bigger cluster (its pods no longer fit in
-    // the caches): a 5,000-node week ran for over 11 CPU minutes where this projected 177 s. --long measures it.
+    // the caches): a 5,000-node week took 149 CPU s where this projected 130 s (it once took 679 s where this
+    // projected 183 s). --long measures it.
     const projected = w.seconds * (5000 / weekNodes) ** Math.max(1, exponent);
     console.log(
       `projected for 5,000 nodes with the curve's exponent: at least ${fixed(projected, 0)} s (target ${WEEK_TARGET_S} s; measure with --long)`,

@@ -356,13 +356,7 @@ export class Scheduler {
    */
   private scanAll(pod: Pod, start: number, toFind: number, n: number): number {
     const nodes = this.cluster.nodes;
-    const active = this.active;
-    const na = this.activeCount;
-    const state = this.state;
-    const status = this.status;
-    const feasible = this.feasible;
-    const feasibleIdx = this.feasibleIdx;
-    const cand = this.cand;
+    const { status, feasible, feasibleIdx, cand } = this;
     const anyRemoved = this.cluster.removedNodes > 0;
     let m = 0;
     let evaluated = 0;
@@ -376,12 +370,7 @@ export class Scheduler {
         if (anyRemoved && nodes[idx]!.removedAt >= 0) status[idx] = NO_NODES;
         else cand[count++] = idx;
       }
-      for (let a = 0; a < na && count > 0; a++) {
-        const p = active[a]!;
-        count = p.filterBatch
-          ? p.filterBatch(state, pod, nodes, cand, count, status)
-          : filterEach(p, state, pod, nodes, cand, count, status);
-      }
+      count = this.filterChunk(pod, count, null);
       const need = toFind - m;
       if (count >= need) {
         for (let j = 0; j < need; j++) {
@@ -405,6 +394,18 @@ export class Scheduler {
     return evaluated;
   }
 
+  /** Runs this cycle's filters (but `skip`) on the candidates cand[0..count); returns how many pass (kept in order). */
+  private filterChunk(pod: Pod, count: number, skip: Plugin | null): number {
+    const { active, state, status, cand } = this;
+    const nodes = this.cluster.nodes;
+    for (let a = 0; a < this.activeCount && count > 0; a++) {
+      const p = active[a]!;
+      if (p === skip) continue;
+      count = p.filterBatch ? p.filterBatch(state, pod, nodes, cand, count, status) : filterEach(p, state, pod, nodes, cand, count, status);
+    }
+    return count;
+  }
+
   /** The active filter that finds the nodes it passes from an index (Plugin.passing), if any. */
   private indexedFilter(active: readonly Plugin[], na: number): Plugin | null {
     for (let i = 0; i < na; i++) if (active[i]!.passing) return active[i]!;
@@ -419,13 +420,7 @@ export class Scheduler {
    */
   private scanPassing(pod: Pod, passing: Plugin, start: number, toFind: number, n: number): number {
     const nodes = this.cluster.nodes;
-    const active = this.active;
-    const na = this.activeCount;
-    const state = this.state;
-    const status = this.status;
-    const feasible = this.feasible;
-    const feasibleIdx = this.feasibleIdx;
-    const cand = this.cand;
+    const { state, feasible, feasibleIdx, cand } = this;
     let m = 0;
     // The scan order from start: [start, n), then [0, start).
     let seg = 0;
@@ -450,13 +445,7 @@ export class Scheduler {
         done = true;
         break;
       }
-      for (let a = 0; a < na && count > 0; a++) {
-        const p = active[a]!;
-        if (p === passing) continue;
-        count = p.filterBatch
-          ? p.filterBatch(state, pod, nodes, cand, count, status)
-          : filterEach(p, state, pod, nodes, cand, count, status);
-      }
+      count = this.filterChunk(pod, count, passing);
       const need = toFind - m;
       const take = Math.min(count, need);
       for (let j = 0; j < take; j++) {
