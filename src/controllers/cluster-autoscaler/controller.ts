@@ -42,6 +42,8 @@ export interface NodeGroup {
   readonly maxSize: number;
   /** Registered nodes (not yet deleted). */
   readonly nodes: Set<Node>;
+  /** Bumped whenever `nodes` changes. */
+  version: number;
   /** Indices of nodes asked for and not yet registered. */
   readonly upcoming: Set<number>;
   nextIndex: number;
@@ -92,6 +94,7 @@ export class ClusterAutoscalerController extends Provisioner {
         minSize: p.minCount ?? 0,
         maxSize: p.maxCount,
         nodes: new Set(),
+        version: 0,
         upcoming: new Set(),
         nextIndex: p.count,
         backoffUntil: -Infinity,
@@ -109,11 +112,19 @@ export class ClusterAutoscalerController extends Provisioner {
     this.planner = new ScaleDownPlanner(d, this.stats, this.groups, this.groupByPool, (g) => this.targetSize(g), this.cursor);
     cluster.watch('autoscaler', {
       NodeAdded: (ev) => {
-        if (!ev.whatIf) this.groupByPool.get(ev.node!.pool)?.nodes.add(ev.node!);
+        const g = ev.whatIf ? undefined : this.groupByPool.get(ev.node!.pool);
+        if (g) {
+          g.nodes.add(ev.node!);
+          g.version++;
+        }
       },
       NodeRemoved: (ev) => {
         if (ev.whatIf) return;
-        this.groupByPool.get(ev.node!.pool)?.nodes.delete(ev.node!);
+        const g = this.groupByPool.get(ev.node!.pool);
+        if (g) {
+          g.nodes.delete(ev.node!);
+          g.version++;
+        }
         this.planner.forget(ev.node!);
       },
     });

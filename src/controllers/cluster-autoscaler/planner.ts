@@ -4,6 +4,7 @@
 // nodes with the scheduler's filters are unneeded; those unneeded long enough, in groups above their min size,
 // are handed to the actuator (actuation.ts) unless a cool-down holds. The scale-up half is in controller.ts.
 import { HOUR } from '../../engine/time.js';
+import { grown } from '../../model/arrays.js';
 import type { Node } from '../../model/node.js';
 import { CPU, MEMORY } from '../../model/resources.js';
 import { ScaleDownActuator } from './actuation.js';
@@ -46,9 +47,36 @@ export class ScaleDownPlanner {
     this.actuator = new ScaleDownActuator(d, stats, (now) => (this.lastScaleDownFailTime = now));
   }
 
+  /** Per node index: 1 while the node is in `unneeded` (the scale-down loop asks this rather than the map). */
+  private unneededFlag = new Uint8Array(64);
+  /** Per group: its nodes' indices, made again when the group's membership changes (NodeGroup.version). */
+  private readonly indices = new Map<NodeGroup, { version: number; of: Int32Array }>();
+
+  private setUnneeded(node: Node, since: number): void {
+    this.unneeded.set(node, since);
+    this.unneededFlag = grown(this.unneededFlag, node.index);
+    this.unneededFlag[node.index] = 1;
+  }
+
+  private dropUnneeded(node: Node): void {
+    if (node.index < this.unneededFlag.length && this.unneededFlag[node.index] === 1) {
+      this.unneededFlag[node.index] = 0;
+      this.unneeded.delete(node);
+    }
+  }
+
+  private indicesOf(g: NodeGroup): Int32Array {
+    let c = this.indices.get(g);
+    if (!c || c.version !== g.version) {
+      c = { version: g.version, of: Int32Array.from(g.nodes, (n) => n.index) };
+      this.indices.set(g, c);
+    }
+    return c.of;
+  }
+
   /** A node that left the cluster is no longer unneeded. */
   forget(node: Node): void {
-    this.unneeded.delete(node);
+    this.dropUnneeded(node);
   }
 
   /** info.go Calculate for the node, read from its requested columns when no pod needs to be left out. */
@@ -105,13 +133,18 @@ export class ScaleDownPlanner {
     const { alloc, used, stride } = this.d.cluster.columns;
     const gpu = this.d.cluster.resources.indexOf(GPU) ?? -1;
     const { scaleDownGpuUtilizationThreshold, scaleDownUtilizationThreshold } = this.d.opts.nodeGroup;
+    const all = this.d.cluster.nodes;
     for (const g of this.groups) {
-      for (const node of g.nodes) {
+      // (By index: a node object is read only when it is below the threshold or in a map.)
+      const indices = this.indicesOf(g);
+      for (let x = 0; x < indices.length; x++) {
+        const k = indices[x]!;
+        const node = all[k]!;
         if (deleting && this.actuator.deleting(node)) continue;
         let above: boolean;
         if (fast) {
           // utilization() and threshold(), written out.
-          const b = node.index * stride;
+          const b = k * stride;
           if (gpu >= 0 && alloc[b + gpu]! > 0) above = used[b + gpu]! / alloc[b + gpu]! >= scaleDownGpuUtilizationThreshold;
           else {
             const cpu = used[b + CPU]! / alloc[b + CPU]!;
@@ -122,29 +155,29 @@ export class ScaleDownPlanner {
         // eligibility.go FilterOutUnremovable: a node found unremovable in simulation is not checked again
         // before --unremovable-node-recheck-timeout (RecentlyUnremovable).
         if ((unremovable && this.unremovableUntil.has(node)) || above) {
-          this.unneeded.delete(node);
+          this.dropUnneeded(node);
           continue;
         }
-        (this.unneeded.has(node) ? previous : fresh).push(node);
+        (this.unneededFlag[k] === 1 ? previous : fresh).push(node);
       }
     }
     previous.sort((a, b) => this.unneeded.get(a)! - this.unneeded.get(b)! || a.index - b.index);
     fresh.sort((a, b) => a.index - b.index);
     const candidates = [...previous, ...fresh.slice(0, room)];
-    for (const node of fresh.slice(room)) this.unneeded.delete(node);
+    for (const node of fresh.slice(room)) this.dropUnneeded(node);
     const ctx: DrainContext = { now, pdbs: pdbViews(this.d.cluster), controllers: controllerViews(this.d.cluster) };
     const removable = new Set<Node>();
     for (const node of candidates) {
       // planner.go categorizeNodes: past the limit, candidates are skipped (and so not unneeded).
       if (removable.size >= limit) {
-        this.unneeded.delete(node);
+        this.dropUnneeded(node);
         continue;
       }
       if (this.canRemove(node, ctx, removable)) {
         removable.add(node);
-        if (!this.unneeded.has(node)) this.unneeded.set(node, now);
+        if (!this.unneeded.has(node)) this.setUnneeded(node, now);
       } else {
-        this.unneeded.delete(node);
+        this.dropUnneeded(node);
         // planner.go categorizeNodes: AddTimeout(unremovable, now + UnremovableNodeRecheckTimeout).
         this.unremovableUntil.set(node, now + this.d.opts.unremovableNodeRecheckTimeout);
       }
@@ -221,7 +254,7 @@ export class ScaleDownPlanner {
     for (const r of ready) {
       if (inFlight >= this.d.opts.maxScaleDownParallelism) break;
       if (!r.empty && drains >= this.d.opts.maxDrainParallelism) continue;
-      this.unneeded.delete(r.node);
+      this.dropUnneeded(r.node);
       this.actuator.start(r.node, r.empty, this.utilization(r.node), now);
       inFlight++;
       started++;
