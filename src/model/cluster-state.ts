@@ -102,15 +102,10 @@ export class ClusterState {
   /** The DaemonSets among them (deleted ones included), in order: read for every template node of an autoscaler. */
   readonly daemonSets: Workload[] = [];
   /**
-   * Bumped whenever what decides whether a pod answers requests may change (its phase, node, containers,
-   * warm-up and SIGTERM times, its node's health; traffic/endpoints.ts podAnswers): traffic models keep derived
-   * counts while it stays put.
-   */
-  servingVersion = 0;
-  /**
-   * When a traffic model sets it to a list: every pod whose answering may have changed (as servingVersion counts
-   * it) is added, for it to take (pods on a node whose health changed, each); what-if changes are not (they are
-   * undone).
+   * When a traffic model sets it to a list: every pod for which what decides whether it answers requests may have
+   * changed (its phase, node, containers, warm-up and SIGTERM times, its node's health; traffic/endpoints.ts
+   * podAnswers) is added, for the model to take (pods on a node whose health changed, each), so it keeps derived
+   * counts while none of their pods changes. What-if changes are not logged (they are undone).
    */
   servingLog: Pod[] | null = null;
   /** PodDisruptionBudgets, in creation order. */
@@ -474,7 +469,6 @@ export class ClusterState {
     if (node.up === up && node.reachable === reachable) return;
     node.up = up;
     node.reachable = reachable;
-    this.servingVersion++;
     if (this.servingLog !== null && this.forks === 0) for (const p of node.pods) this.servingLog.push(p);
     this.emit('NodeHealthChanged', undefined, node);
   }
@@ -713,9 +707,8 @@ export class ClusterState {
     this.emit('PodDeleted', pod, node);
   }
 
-  /** What decides whether the pod answers requests may have changed (servingVersion, servingLog). */
+  /** What decides whether the pod answers requests may have changed (servingLog). */
   private servingChanged(pod: Pod): void {
-    this.servingVersion++;
     if (this.servingLog !== null && this.forks === 0) this.servingLog.push(pod);
   }
 

@@ -24,7 +24,7 @@ export function isReadyEndpoint(pod: Pod): boolean {
 /**
  * Whether the pod's app containers answer a request at `now`: running on a live machine, warmed up, and not yet
  * sent SIGTERM. Request and fluid modes both ask this of the pods kube-proxy sends to; a change of any field read
- * here bumps ClusterState.servingVersion.
+ * here logs the pod in ClusterState.servingLog.
  */
 export function podAnswers(pod: Pod, now: number): boolean {
   if (pod.phase !== 'Running' || pod.containersDown || pod.node?.up === false) return false;
@@ -62,10 +62,6 @@ export class EndpointsTracker {
 
   /** The indices of the Services whose selector matches the pod (computed once per pod). */
   servicesOf(pod: Pod): readonly number[] {
-    return this.selectingOf(pod);
-  }
-
-  private selectingOf(pod: Pod): number[] {
     let list = this.selecting.get(pod.id);
     if (list === undefined) {
       list = [];
@@ -82,14 +78,14 @@ export class EndpointsTracker {
 
   /** The first Service (by index) whose endpoints list the pod now, or -1: only Services selecting it can. */
   firstListing(pod: Pod): number {
-    const list = this.selectingOf(pod);
+    const list = this.servicesOf(pod);
     for (let j = 0; j < list.length; j++) if (this.endpoints[list[j]!]!.pods.includes(pod)) return list[j]!;
     return -1;
   }
 
   /** A pod changed: each Service selecting it lists it (or not) after the delay. */
   private check(pod: Pod): void {
-    const list = this.selectingOf(pod);
+    const list = this.servicesOf(pod);
     if (list.length === 0) return;
     const w = this.wanted.get(pod.id)!;
     const ready = isReadyEndpoint(pod) ? 1 : 0;

@@ -28,10 +28,8 @@ describe('ClusterState.servingLog', () => {
       ['setPodSigterm', () => c.setPodSigterm(p, 9_000), [p]],
     ];
     for (const [what, change, logged] of cases) {
-      const before = c.servingVersion;
       change();
       expect(log, what).toEqual(logged);
-      expect(c.servingVersion, what).toBeGreaterThan(before);
       log.length = 0;
     }
     const q = boundPod(c, 'a', { cpu: '1' });
