@@ -212,20 +212,26 @@ export class MetricsServer {
         sl.close(i);
         continue;
       }
-      let m = sl.meter[i]!;
-      if (m < 0) m = this.findMeter(src, i);
-      const used = m < 0 ? 0 : src.meterUsed(m) - sl.baseUsed[i]!;
-      const served = !rates || m < 0 ? 0 : src.meterServed(m) - sl.baseServed[i]!;
-      this.record(i, now, used, served);
+      const m = sl.meter[i]! >= 0 ? sl.meter[i]! : this.findMeter(src, i);
+      this.record(i, now, this.meterUsed(src, i, m), rates ? this.meterServed(src, i, m) : 0);
     }
     for (const pod of this.startedPods) {
       if (pod.phase !== 'Running' || pod.metricsSlot >= 0 || pod.finishedAt >= 0) continue;
       const i = sl.open(pod, this.pods.rootOf(pod), now, 0, 0);
       const m = this.findMeter(src, i);
-      sl.used[i] = m < 0 ? 0 : src.meterUsed(m) - sl.baseUsed[i]!;
-      sl.served[i] = !rates || m < 0 ? 0 : src.meterServed(m) - sl.baseServed[i]!;
+      sl.used[i] = this.meterUsed(src, i, m);
+      sl.served[i] = rates ? this.meterServed(src, i, m) : 0;
     }
     if (MetricsServer.checkMeters) this.checkMetered(now);
+  }
+
+  /** Slot i's pod's cumulative CPU use and requests served from its meter m (0 without one). */
+  private meterUsed(src: MeteredSource, i: number, m: number): number {
+    return m < 0 ? 0 : src.meterUsed(m) - this.slots.baseUsed[i]!;
+  }
+
+  private meterServed(src: MeteredSource, i: number, m: number): number {
+    return m < 0 ? 0 : src.meterServed(m) - this.slots.baseServed[i]!;
   }
 
   /** The slot's pod's meter, with its bases, once the source has one for it (else -1). */
