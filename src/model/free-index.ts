@@ -235,16 +235,16 @@ export class FreeIndex {
 
   /**
    * The live nodes in [from, to) where requests `req` fit as NodeResourcesFit decides it (a free pod slot,
-   * room for every resource in `want`), in index order, at most `max` of them, into `out`; returns how many.
-   * Ranges where some resource has room on no node are skipped whole.
+   * room for every resource in `want`), in index order, into out[at..end) as far as they go; returns the position
+   * after the last one written. Ranges where some resource has room on no node are skipped whole.
    */
-  fitting(req: Float64Array, want: Int32Array, from: number, to: number, out: Int32Array, max: number): number {
+  fitting(req: Float64Array, want: Int32Array, from: number, to: number, out: Int32Array, at: number, end: number): number {
     this.refresh();
     this.req = req;
     this.want = want;
     this.out = out;
-    this.max = max;
-    this.count = 0;
+    this.max = end;
+    this.count = at;
     this.fittingUnder(1, 0, this.size, from, Math.min(to, this.nodes.length));
     return this.count;
   }

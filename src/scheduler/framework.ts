@@ -106,11 +106,10 @@ export interface Plugin {
    */
   countFailures?(state: CycleState, pod: Pod, out: FailureCounts): boolean;
   /**
-   * Optional: the live nodes in [from, to) that filter would pass, in index order, at most `max` of them, into
-   * `out` (returns how many), found without reading every node (an index). The scheduler's scan then visits
-   * only such nodes (see Scheduler.scanPassing).
+   * Optional: the live nodes in [from, to) that filter would pass, in index order, into out[at..end) as far as
+   * they go (returns the position after the last one written), found without reading every node (an index).
    */
-  passing?(state: CycleState, pod: Pod, from: number, to: number, out: Int32Array, max: number): number;
+  passing?(state: CycleState, pod: Pod, from: number, to: number, out: Int32Array, at: number, end: number): number;
   /** Filter passes every node outside ClusterState.restrictedNodes (tainted NoSchedule or NoExecute, or cordoned). */
   readonly rejectsRestrictedOnly?: boolean;
   /** nodes[0..n) are the feasible nodes (the array may be longer). */

@@ -91,8 +91,6 @@ export class Scheduler {
   private sparse = false;
   /** Feasible nodes the last scan found. */
   private found = 0;
-  /** The nodes an index found passing (scanPassing). */
-  private readonly passed = new Int32Array(CHUNK);
   private readonly state = new CycleState();
   private feasible: Node[] = [];
   private scores = new Float64Array(0);
@@ -356,7 +354,7 @@ export class Scheduler {
    */
   private scanAll(pod: Pod, start: number, toFind: number, n: number): number {
     const nodes = this.cluster.nodes;
-    const { status, feasible, feasibleIdx, cand } = this;
+    const { status, cand } = this;
     const anyRemoved = this.cluster.removedNodes > 0;
     let m = 0;
     let evaluated = 0;
@@ -372,26 +370,28 @@ export class Scheduler {
       }
       count = this.filterChunk(pod, count, null);
       const need = toFind - m;
+      m = this.take(count, m, toFind);
       if (count >= need) {
-        for (let j = 0; j < need; j++) {
-          feasibleIdx[m] = cand[j]!;
-          feasible[m++] = nodes[cand[j]!]!;
-        }
-        // The scan stops at the last feasible node taken: its position in the scan order.
-        let pos = cand[need - 1]! - start - k;
-        if (pos < 0) pos += n;
-        evaluated = k + pos + 1;
+        evaluated = stopsAt(cand[need - 1]!, start, n);
         break;
-      }
-      for (let j = 0; j < count; j++) {
-        feasibleIdx[m] = cand[j]!;
-        feasible[m++] = nodes[cand[j]!]!;
       }
       k += c;
       evaluated = k;
     }
     this.found = m;
     return evaluated;
+  }
+
+  /** Takes the candidates cand[0..count) that passed as feasible nodes m, m + 1, ..., up to toFind; returns the new m. */
+  private take(count: number, m: number, toFind: number): number {
+    const { feasible, feasibleIdx, cand } = this;
+    const nodes = this.cluster.nodes;
+    const end = Math.min(count, toFind - m);
+    for (let j = 0; j < end; j++) {
+      feasibleIdx[m] = cand[j]!;
+      feasible[m++] = nodes[cand[j]!]!;
+    }
+    return m;
   }
 
   /** Runs this cycle's filters (but `skip`) on the candidates cand[0..count); returns how many pass (kept in order). */
@@ -419,8 +419,7 @@ export class Scheduler {
    * when no node passes, returns -1 and scanAll must run (the diagnosis reads every node's status).
    */
   private scanPassing(pod: Pod, passing: Plugin, start: number, toFind: number, n: number): number {
-    const nodes = this.cluster.nodes;
-    const { state, feasible, feasibleIdx, cand } = this;
+    const { state, cand } = this;
     let m = 0;
     // The scan order from start: [start, n), then [0, start).
     let seg = 0;
@@ -430,9 +429,8 @@ export class Scheduler {
     while (!done && m < toFind) {
       let count = 0;
       while (count < CHUNK) {
-        const got = passing.passing!(state, pod, from, to, this.passed, CHUNK - count);
-        for (let x = 0; x < got; x++) cand[count++] = this.passed[x]!;
-        if (got > 0 && count === CHUNK) {
+        count = passing.passing!(state, pod, from, to, cand, count, CHUNK);
+        if (count === CHUNK) {
           from = cand[count - 1]! + 1;
           break;
         }
@@ -447,16 +445,10 @@ export class Scheduler {
       }
       count = this.filterChunk(pod, count, passing);
       const need = toFind - m;
-      const take = Math.min(count, need);
-      for (let j = 0; j < take; j++) {
-        feasibleIdx[m] = cand[j]!;
-        feasible[m++] = nodes[cand[j]!]!;
-      }
+      m = this.take(count, m, toFind);
       if (count >= need) {
-        let pos = cand[need - 1]! - start;
-        if (pos < 0) pos += n;
         this.found = m;
-        return pos + 1;
+        return stopsAt(cand[need - 1]!, start, n);
       }
     }
     this.found = m;
@@ -765,6 +757,11 @@ function addReason(reasons: Map<string, number>, reason: string, d: number): voi
   const n = (reasons.get(reason) ?? 0) + d;
   if (n === 0) reasons.delete(reason);
   else reasons.set(reason, n);
+}
+
+/** Nodes evaluated by a scan from `start` (over n nodes, wrapping round) that stops at node `idx`. */
+function stopsAt(idx: number, start: number, n: number): number {
+  return ((idx - start + n) % n) + 1;
 }
 
 /** The batch form of filtering for a plugin that filters one node at a time. */

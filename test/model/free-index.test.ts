@@ -97,12 +97,14 @@ describe('FreeIndex', () => {
             .filter((x, i) => i >= from && i < to && x.removedAt < 0 && fit.filter!(new CycleState(), p, x) === null)
             .map((x) => x.index);
           const listed: number[] = [];
-          const out = new Int32Array(3);
+          // Into places 1..4 of the list (the first is left alone), three at a time.
+          const out = new Int32Array(4).fill(-7);
           for (let at = from; ;) {
-            const k = fit.passing!(new CycleState(), p, at, to, out, 3);
-            listed.push(...out.subarray(0, k));
-            if (k < 3) break;
-            at = out[2]! + 1;
+            const end = fit.passing!(new CycleState(), p, at, to, out, 1, 4);
+            listed.push(...out.subarray(1, end));
+            expect(out[0]).toBe(-7);
+            if (end < 4) break;
+            at = out[3]! + 1;
           }
           expect(listed).toEqual(passes);
           if (want.fits) fitting++;

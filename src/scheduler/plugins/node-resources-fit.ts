@@ -308,8 +308,8 @@ export function nodeResourcesFit(args: FitArgs, handle: Handle): Plugin {
       }
       return out;
     },
-    passing(_s, pod, from, to, out, max) {
-      return handle.cluster.freeIndex().fitting(pod.requests, requested(pod), from, to, out, max);
+    passing(_s, pod, from, to, out, at, end) {
+      return handle.cluster.freeIndex().fitting(pod.requests, requested(pod), from, to, out, at, end);
     },
     countFailures(_s, pod, out) {
       const cluster = handle.cluster;
