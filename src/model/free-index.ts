@@ -200,7 +200,8 @@ export class FreeIndex {
     return this.fitsUnder(1, this.size);
   }
 
-  private fitsUnder(k: number, span: number): boolean {
+  /** Whether some node under tree node k has a free pod slot, and some (maybe another) room for each of `want`. */
+  private roomUnder(k: number): boolean {
     const t = this.t;
     const base = k * this.columns.stride * 3;
     if (t[base + PODS * 3]! < 1) return false;
@@ -210,27 +211,32 @@ export class FreeIndex {
       const i = want[x]!;
       if (t[base + i * 3]! < req[i]!) return false;
     }
-    if (span === 1) return true;
-    if (span <= LEAF_BLOCK) return this.fitsAmong(k * span - this.size, span);
-    return this.fitsUnder(2 * k, span >> 1) || this.fitsUnder(2 * k + 1, span >> 1);
+    return true;
   }
 
-  /** fitsUnder for nodes [from, from + span), straight from the columns as the filter reads them. */
-  private fitsAmong(from: number, span: number): boolean {
+  /** Whether `req` fits on live node j, straight from the columns as the filter reads them. */
+  private fitsOn(j: number): boolean {
+    if (!this.live[j]) return false;
     const { alloc, used, stride } = this.columns;
     const want = this.want;
     const req = this.req;
-    next: for (let j = from; j < from + span; j++) {
-      if (!this.live[j]) continue;
-      const base = j * stride;
-      if (used[base + PODS]! + 1 > alloc[base + PODS]!) continue;
-      for (let x = 0; x < want.length; x++) {
-        const i = want[x]!;
-        if (req[i]! > alloc[base + i]! - used[base + i]!) continue next;
-      }
-      return true;
+    const base = j * stride;
+    if (used[base + PODS]! + 1 > alloc[base + PODS]!) return false;
+    for (let x = 0; x < want.length; x++) {
+      const i = want[x]!;
+      if (req[i]! > alloc[base + i]! - used[base + i]!) return false;
     }
-    return false;
+    return true;
+  }
+
+  private fitsUnder(k: number, span: number): boolean {
+    if (!this.roomUnder(k)) return false;
+    if (span === 1) return true;
+    if (span <= LEAF_BLOCK) {
+      for (let j = k * span - this.size, end = j + span; j < end; j++) if (this.fitsOn(j)) return true;
+      return false;
+    }
+    return this.fitsUnder(2 * k, span >> 1) || this.fitsUnder(2 * k + 1, span >> 1);
   }
 
   /**
@@ -254,35 +260,15 @@ export class FreeIndex {
   private count = 0;
 
   private fittingUnder(k: number, lo: number, span: number, from: number, to: number): void {
-    if (lo + span <= from || lo >= to || this.count >= this.max) return;
-    const t = this.t;
-    const base = k * this.columns.stride * 3;
-    if (t[base + PODS * 3]! < 1) return;
-    const want = this.want;
-    const req = this.req;
-    for (let x = 0; x < want.length; x++) {
-      const i = want[x]!;
-      if (t[base + i * 3]! < req[i]!) return;
-    }
+    if (lo + span <= from || lo >= to || this.count >= this.max || !this.roomUnder(k)) return;
     if (span > LEAF_BLOCK) {
       const half = span >> 1;
       this.fittingUnder(2 * k, lo, half, from, to);
       this.fittingUnder(2 * k + 1, lo + half, half, from, to);
       return;
     }
-    // Node by node, straight from the columns as the filter reads them.
-    const { alloc, used, stride } = this.columns;
     const end = Math.min(lo + span, to);
-    next: for (let j = Math.max(lo, from); j < end && this.count < this.max; j++) {
-      if (!this.live[j]) continue;
-      const b = j * stride;
-      if (used[b + PODS]! + 1 > alloc[b + PODS]!) continue;
-      for (let x = 0; x < want.length; x++) {
-        const i = want[x]!;
-        if (req[i]! > alloc[b + i]! - used[b + i]!) continue next;
-      }
-      this.out[this.count++] = j;
-    }
+    for (let j = Math.max(lo, from); j < end && this.count < this.max; j++) if (this.fitsOn(j)) this.out[this.count++] = j;
   }
 
   /** Live nodes whose free amount of resource d is below x (for the pod count, x = 1: no slot left). */
