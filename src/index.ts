@@ -198,13 +198,8 @@ export {
 // Deployment and ReplicaSet rollout arithmetic (pkg/controller/deployment, pkg/controller/replicaset). IntOrString and
 // getScaledValueFromIntOrPercent are exported above with the disruption rules.
 export {
-  calculateStatus,
-  checkPausedConditions,
   cleanupDeployment,
   cleanupUnhealthyReplicas,
-  deploymentComplete,
-  deploymentProgressing,
-  deploymentTimedOut,
   filterActiveReplicaSets,
   findActiveOrLatest,
   getActualReplicaCountForReplicaSets,
@@ -214,14 +209,12 @@ export {
   getReplicaCountForReplicaSets,
   getReplicaSetFraction,
   getTerminatingReplicaCountForReplicaSets,
-  hasProgressDeadline,
   isRollingUpdate,
   isSaturated,
   isScalingEvent,
   maxSurge,
   maxUnavailable,
   minAvailable,
-  newReplicaSetProgressing,
   newRSNewReplicas,
   oldPodsRunning,
   reconcileNewReplicaSet,
@@ -232,11 +225,9 @@ export {
   replicaSetsBySizeOlderLess,
   replicasAnnotations,
   replicasAnnotationsNeedUpdate,
-  requeueStuckDeployment,
   resolveFenceposts,
   scale,
   scaleDownOldReplicaSetsForRollingUpdate,
-  syncRolloutProgressing,
   DEFAULT_MAX_SURGE,
   DEFAULT_MAX_UNAVAILABLE,
   DEFAULT_PROGRESS_DEADLINE_SECONDS,
@@ -256,6 +247,17 @@ export {
   type DeploymentView,
   type ReplicaSetView,
 } from './controllers/deployment/calc.js';
+export {
+  calculateStatus,
+  checkPausedConditions,
+  deploymentComplete,
+  deploymentProgressing,
+  deploymentTimedOut,
+  hasProgressDeadline,
+  newReplicaSetProgressing,
+  requeueStuckDeployment,
+  syncRolloutProgressing,
+} from './controllers/deployment/progress.js';
 export {
   activePodsWithRanksLess,
   getPodsRankedByRelatedPodsOnSameNode,

@@ -3,13 +3,8 @@
 // staging/src/k8s.io/apimachinery/pkg/util/intstr/intstr_test.go.
 import { describe, expect, it } from 'vitest';
 import {
-  calculateStatus,
-  checkPausedConditions,
   cleanupDeployment,
   cleanupUnhealthyReplicas,
-  deploymentComplete,
-  deploymentProgressing,
-  deploymentTimedOut,
   getProportion,
   getReplicaCountForReplicaSets,
   getActualReplicaCountForReplicaSets,
@@ -26,11 +21,9 @@ import {
   reconcileNewReplicaSet,
   reconcileOldReplicaSets,
   replicasAnnotations,
-  requeueStuckDeployment,
   resolveFenceposts,
   scale,
   scaleDownOldReplicaSetsForRollingUpdate,
-  syncRolloutProgressing,
   NEW_RS_AVAILABLE_REASON,
   PAUSED_DEPLOY_REASON,
   REPLICA_SET_UPDATED_REASON,
@@ -42,6 +35,15 @@ import {
   type IntOrString,
   type ReplicaSetView,
 } from '../../src/controllers/deployment/calc.js';
+import {
+  calculateStatus,
+  checkPausedConditions,
+  deploymentComplete,
+  deploymentProgressing,
+  deploymentTimedOut,
+  requeueStuckDeployment,
+  syncRolloutProgressing,
+} from '../../src/controllers/deployment/progress.js';
 import {
   activePodsWithRanksLess,
   getPodsRankedByRelatedPodsOnSameNode,

@@ -13,28 +13,30 @@ import type { Workload } from '../../model/workloads.js';
 import type { EventRecorder } from '../../metrics/collectors/events.js';
 import { computeHash } from '../../workload/names.js';
 import {
-  calculateStatus,
-  checkPausedConditions,
   cleanupDeployment,
-  deploymentComplete,
   filterActiveReplicaSets,
   isScalingEvent,
   newRSNewReplicas,
-  newReplicaSetProgressing,
   oldPodsRunning,
   reconcileNewReplicaSet,
   reconcileOldReplicaSets,
   replicasAnnotations,
   replicasAnnotationsNeedUpdate,
-  requeueStuckDeployment,
   scale,
-  syncRolloutProgressing,
   NEW_RS_AVAILABLE_REASON,
   TIMED_OUT_REASON,
   type DeploymentCondition,
   type DeploymentView,
   type ReplicaSetView,
 } from './calc.js';
+import {
+  calculateStatus,
+  checkPausedConditions,
+  deploymentComplete,
+  newReplicaSetProgressing,
+  requeueStuckDeployment,
+  syncRolloutProgressing,
+} from './progress.js';
 import { deploymentView, replicaSetView, type OwnedReplicaSet } from './views.js';
 
 /** apps/v1 DefaultDeploymentUniqueLabelKey. */
