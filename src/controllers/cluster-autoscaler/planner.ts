@@ -134,13 +134,13 @@ export class ScaleDownPlanner {
     const gpu = this.d.cluster.resources.indexOf(GPU) ?? -1;
     const { scaleDownGpuUtilizationThreshold, scaleDownUtilizationThreshold } = this.d.opts.nodeGroup;
     const all = this.d.cluster.nodes;
+    if (all.length > 0) this.unneededFlag = grown(this.unneededFlag, all.length - 1);
     for (const g of this.groups) {
       // (By index: a node object is read only when it is below the threshold or in a map.)
       const indices = this.indicesOf(g);
       for (let x = 0; x < indices.length; x++) {
         const k = indices[x]!;
-        const node = all[k]!;
-        if (deleting && this.actuator.deleting(node)) continue;
+        if (deleting && this.actuator.deleting(all[k]!)) continue;
         let above: boolean;
         if (fast) {
           // utilization() and threshold(), written out.
@@ -151,10 +151,17 @@ export class ScaleDownPlanner {
             const mem = used[b + MEMORY]! / alloc[b + MEMORY]!;
             above = (cpu > mem ? cpu : mem) >= scaleDownUtilizationThreshold;
           }
-        } else above = this.utilization(node) >= this.threshold(node);
+        } else above = this.utilization(all[k]!) >= this.threshold(all[k]!);
+        // (A node above the threshold is dropped by its index: most nodes are, and reading each one's object,
+        // as the map below would, costs a cache miss each.)
+        if (above) {
+          if (this.unneededFlag[k] === 1) this.dropUnneeded(all[k]!);
+          continue;
+        }
+        const node = all[k]!;
         // eligibility.go FilterOutUnremovable: a node found unremovable in simulation is not checked again
         // before --unremovable-node-recheck-timeout (RecentlyUnremovable).
-        if ((unremovable && this.unremovableUntil.has(node)) || above) {
+        if (unremovable && this.unremovableUntil.has(node)) {
           this.dropUnneeded(node);
           continue;
         }
