@@ -19,6 +19,7 @@ import {
   isPodLongTerminating,
   isPodTerminal,
   type CAPodView,
+  type ControllerRef,
 } from './pod.js';
 
 /** drainability.OutcomeType. */
@@ -131,7 +132,8 @@ function groupOf(apiVersion: string | undefined): string | undefined {
  * only when controlled by an apps DaemonSet.
  */
 export function replicaCountRule(minReplicaCount: number): DrainabilityRule {
-  const get = (ctx: DrainContext, kind: string, ns: string, name: string) => ctx.controllers?.get(controllerKey(kind, ns, name));
+  const get = (ctx: DrainContext, kind: string, ns: string, name: string, ref: ControllerRef) =>
+    ctx.controllers?.get(ref.key !== undefined && kind === ref.kind && name === ref.name ? ref.key : controllerKey(kind, ns, name));
   const p = (pod: CAPodView) => `${pod.namespace}/${pod.name}`;
   const notFound = (resource: string, name: string) => `${resource} "${name}" not found`;
   const tooFew = (pod: CAPodView, replicas: number) =>
@@ -145,7 +147,7 @@ export function replicaCountRule(minReplicaCount: number): DrainabilityRule {
       if (group === undefined) return UNDEFINED;
       const ns = pod.namespace;
       if (ref.kind === 'ReplicationController') {
-        const rc = get(ctx, ref.kind, ns, ref.name);
+        const rc = get(ctx, ref.kind, ns, ref.name, ref);
         if (!rc)
           return blocked(
             'ControllerNotFound',
@@ -154,13 +156,13 @@ export function replicaCountRule(minReplicaCount: number): DrainabilityRule {
         if (rc.replicas !== undefined && rc.replicas < minReplicaCount) return tooFew(pod, rc.replicas);
       } else if (isDaemonSetPod(pod)) {
         if (group !== 'apps' || ref.kind !== 'DaemonSet') return UNDEFINED;
-        if (!get(ctx, 'DaemonSet', ns, ref.name))
+        if (!get(ctx, 'DaemonSet', ns, ref.name, ref))
           return blocked('ControllerNotFound', `daemonset for ${p(pod)} is not present, err: ${notFound('daemonsets.apps', ref.name)}`);
       } else if (ref.kind === 'Job') {
-        if (!get(ctx, 'Job', ns, ref.name))
+        if (!get(ctx, 'Job', ns, ref.name, ref))
           return blocked('ControllerNotFound', `job for ${p(pod)} is not available: err: ${notFound('jobs.batch', ref.name)}`);
       } else if (ref.kind === 'ReplicaSet') {
-        const rs = get(ctx, 'ReplicaSet', ns, ref.name);
+        const rs = get(ctx, 'ReplicaSet', ns, ref.name, ref);
         if (!rs)
           return blocked(
             'ControllerNotFound',
@@ -168,7 +170,7 @@ export function replicaCountRule(minReplicaCount: number): DrainabilityRule {
           );
         if (rs.replicas !== undefined && rs.replicas < minReplicaCount) return tooFew(pod, rs.replicas);
       } else if (ref.kind === 'StatefulSet') {
-        if (!get(ctx, 'StatefulSet', ns, ref.name))
+        if (!get(ctx, 'StatefulSet', ns, ref.name, ref))
           return blocked(
             'ControllerNotFound',
             `statefulset for ${p(pod)} is not available: err: ${notFound('statefulsets.apps', ref.name)}`,

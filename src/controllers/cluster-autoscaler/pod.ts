@@ -14,6 +14,8 @@ export interface ControllerRef {
   name: string;
   /** e.g. "apps/v1"; absent reads as "v1". */
   apiVersion?: string;
+  /** The controller's key in DrainContext.controllers (drain.ts controllerKey) in the pod's namespace, when known. */
+  key?: string;
 }
 
 /** A pod volume, as far as local storage goes. */

@@ -19,7 +19,10 @@ export function resourceList(v: Float64Array, space: ResourceSpace): Record<stri
 export function controllerRefOf(cluster: ClusterState, pod: Pod): ControllerRef | undefined {
   if (pod.workload < 0) return undefined;
   const w = cluster.workloads[pod.workload]!;
-  return { kind: w.kind, name: w.name, apiVersion: API_VERSION[w.kind] ?? 'apps/v1' };
+  const ref: ControllerRef = { kind: w.kind, name: w.name, apiVersion: API_VERSION[w.kind] ?? 'apps/v1' };
+  // The workload's own key, made once (the drain rules look the controller up for every pod they check).
+  if (w.namespace === pod.namespace) ref.key = w.key;
+  return ref;
 }
 
 export function podView(cluster: ClusterState, pod: Pod, requests: ResourceList): CAPodView {
