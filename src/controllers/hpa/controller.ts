@@ -44,6 +44,8 @@ interface Managed {
   state: BehaviorState;
   /** The reason of the last FailedGetScale or FailedComputeMetricsReplicas event, so each is recorded once in a row. */
   failing: string;
+  /** The target as last found (looked up again once it is deleted: a workload's key is not reused while it lives). */
+  target: Workload | undefined;
 }
 
 /** Kinds an HPA may scale (their scale subresource), in API group apps. */
@@ -92,7 +94,7 @@ export class HPAController {
   /** Applies an HPA at `at` (its workloads entry's time); its first sync follows at once. */
   add(spec: HPASpec, at: number): void {
     if (spec.metrics.some((m) => m.type === 'Pods')) this.metrics.wantRequestRates();
-    this.hpas.push({ spec, state: { recommendations: [], scaleUpEvents: [], scaleDownEvents: [] }, failing: '' });
+    this.hpas.push({ spec, state: { recommendations: [], scaleUpEvents: [], scaleDownEvents: [] }, failing: '', target: undefined });
     this.sim.scheduleAt(Math.max(at, this.sim.now), this.kAdd, this.hpas.length - 1);
   }
 
@@ -107,12 +109,7 @@ export class HPAController {
   }
 
   /** The pods of the target: live pods whose top-level owner it is, as views for the replica calculator. */
-  private pods(target: Workload): {
-    views: HPAPodView[];
-    samples: (PodMetric | undefined)[];
-    metrics: Map<string, PodMetric>;
-    columns: PodColumns;
-  } {
+  private pods(target: Workload): PodLists {
     // The lists hold views and samples that read the current state: they change only when a pod comes or goes,
     // or gains or loses a sample.
     const cached = this.lists.get(target.index);
@@ -121,34 +118,26 @@ export class HPAController {
     if (cached && cached.podsVersion === pv && cached.samplesVersion === sv) return cached;
     const views: HPAPodView[] = [];
     const samples: (PodMetric | undefined)[] = [];
-    const metrics = new Map<string, PodMetric>();
     const pods = this.metrics.pods.of(target.index);
     const columns = new PodColumns(pods.size);
+    let sampled = 0;
     for (const p of pods.values()) {
       const v = this.view(p);
       v.attach(columns, views.length);
       const s = this.metrics.cpu(p);
-      if (s) columns.slot[views.length] = p.metricsSlot;
+      if (s) {
+        columns.slot[views.length] = p.metricsSlot;
+        sampled++;
+      }
       views.push(v);
       samples.push(s);
-      if (s) metrics.set(p.name, s);
     }
-    const lists = { views, samples, metrics, columns, podsVersion: pv, samplesVersion: sv };
+    const lists: PodLists = { views, samples, sampled, byName: null, columns, podsVersion: pv, samplesVersion: sv };
     this.lists.set(target.index, lists);
     return lists;
   }
 
-  private readonly lists = new Map<
-    number,
-    {
-      views: HPAPodView[];
-      samples: (PodMetric | undefined)[];
-      metrics: Map<string, PodMetric>;
-      columns: PodColumns;
-      podsVersion: number;
-      samplesVersion: number;
-    }
-  >();
+  private readonly lists = new Map<number, PodLists>();
 
   /** Each pod's view, made once: it reads the pod's current state. */
   private readonly views = new WeakMap<Pod, PodView>();
@@ -172,20 +161,22 @@ export class HPAController {
   private sync(m: Managed): void {
     const h = m.spec;
     const now = this.sim.now;
-    const target =
-      SCALABLE.includes(h.target.kind as WorkloadKind) && h.target.apiGroup === 'apps'
-        ? this.cluster.findWorkload(h.target.kind as WorkloadKind, h.namespace, h.target.name)
-        : undefined;
+    let target = m.target;
+    if (!target || target.deletedAt >= 0)
+      target = m.target =
+        SCALABLE.includes(h.target.kind as WorkloadKind) && h.target.apiGroup === 'apps'
+          ? this.cluster.findWorkload(h.target.kind as WorkloadKind, h.namespace, h.target.name)
+          : undefined;
     if (!target || target.deletedAt >= 0) {
       const resource = `${h.target.kind.toLowerCase()}s${h.target.apiGroup ? `.${h.target.apiGroup}` : ''}`;
       return this.fail(m, 'FailedGetScale', `${resource} "${h.target.name}" not found`);
     }
     this.metrics.watch(target.index);
     const current = target.spec.replicas;
-    if (m.state.recommendations.length === 0)
-      m.state = { ...m.state, recommendations: recordInitialRecommendation(current, undefined, now) };
+    if (m.state.recommendations.length === 0) m.state.recommendations = recordInitialRecommendation(current, undefined, now);
     let desired: number;
-    let metric = '';
+    // The chosen metric's description, made only for a rescale (events.csv, decisions).
+    let describe = (): string => '';
     let reason: string;
     if (current === 0 && h.minReplicas !== 0) return; // scaling is disabled since the replica count of the target is zero
     if (current > h.maxReplicas) {
@@ -195,7 +186,8 @@ export class HPAController {
       desired = h.minReplicas;
       reason = 'Current number of replicas below Spec.MinReplicas';
     } else {
-      const { views, samples, metrics, columns } = this.pods(target);
+      const lists = this.pods(target);
+      const { views, samples, columns } = lists;
       if (HPAController.checkViews)
         views.forEach((v, i) => {
           if (columns.differs(i, v)) throw new Error(`bug: HPA ${h.name}: the pod columns at ${i} are not ${v.name}'s view`);
@@ -208,7 +200,8 @@ export class HPAController {
         delayOfInitialReadinessStatus: DEFAULT_INITIAL_READINESS_DELAY_MS,
       };
       const tolerances = tolerancesForHpa(h.behavior ?? undefined);
-      const info: PodMetricsInfo = metrics;
+      // The samples by pod name (PodMetricsInfo), made when a calculation other than the columns' asks for it.
+      const info = (): PodMetricsInfo => (lists.byName ??= metricsByName(views, samples));
       const proposals: MetricProposal[] = h.metrics.map((mt) => {
         const milli = (t: typeof mt.target) => ('averageValue' in t ? t.averageValue : 'value' in t ? t.value : 0) * 1000;
         const perPod = mt.target.type === 'AverageValue';
@@ -221,7 +214,7 @@ export class HPAController {
           }
           const r = getMetricReplicas(calc, current, milli(mt.target), tolerances, rates);
           if (isReplicaCalcError(r)) return r;
-          metric = `pods metric ${mt.metric}: ${fmtMilli(r.usage)} per pod, target ${fmtMilli(milli(mt.target))}`;
+          describe = () => `pods metric ${mt.metric}: ${fmtMilli(r.usage)} per pod, target ${fmtMilli(milli(mt.target))}`;
           return { replicas: r.replicas, metric: `pods metric ${mt.metric}` };
         }
         if (mt.type === 'Object' || mt.type === 'External') {
@@ -237,7 +230,7 @@ export class HPAController {
               ? getObjectMetricReplicas(calc, current, milli(mt.target), tolerances, usage)
               : getExternalMetricReplicas(calc, current, milli(mt.target), tolerances, [usage]);
           if (isReplicaCalcError(r)) return r;
-          metric = `${name}: ${fmtMilli(r.usage)}${perPod ? ' per pod' : ''}, target ${fmtMilli(milli(mt.target))}`;
+          describe = () => `${name}: ${fmtMilli(r.usage)}${perPod ? ' per pod' : ''}, target ${fmtMilli(milli(mt.target))}`;
           return { replicas: r.replicas, metric: name };
         }
         const name = 'cpu resource utilization (percentage of request)';
@@ -245,7 +238,7 @@ export class HPAController {
           const r = getResourceReplicasFromColumns(
             columns,
             this.metrics.sampleColumns(),
-            info.size,
+            lists.sampled,
             now,
             calc.cpuInitializationPeriod,
             calc.delayOfInitialReadinessStatus,
@@ -254,18 +247,19 @@ export class HPAController {
             tolerances,
           );
           if (HPAController.checkViews) {
-            const o = getResourceReplicas({ ...calc, samples }, current, mt.target.averageUtilization, 'cpu', tolerances, info);
+            const o = getResourceReplicas({ ...calc, samples }, current, mt.target.averageUtilization, 'cpu', tolerances, info());
             if (JSON.stringify(o) !== JSON.stringify(r))
               throw new Error(`bug: HPA ${h.name}: the pod columns give ${JSON.stringify(r)}, the views ${JSON.stringify(o)}`);
           }
           if (isReplicaCalcError(r)) return r;
-          metric = `${name}: ${r.utilization}% of request, target ${mt.target.averageUtilization}%`;
+          const target = mt.target.averageUtilization;
+          describe = () => `${name}: ${r.utilization}% of request, target ${target}%`;
           return { replicas: r.replicas, metric: name };
         }
         const targetMilli = milli(mt.target);
-        const r = getRawResourceReplicas(calc, current, targetMilli, 'cpu', tolerances, info);
+        const r = getRawResourceReplicas(calc, current, targetMilli, 'cpu', tolerances, info());
         if (isReplicaCalcError(r)) return r;
-        metric = `cpu resource: ${Math.round(r.usage)}m per pod, target ${Math.round(targetMilli)}m`;
+        describe = () => `cpu resource: ${Math.round(r.usage)}m per pod, target ${Math.round(targetMilli)}m`;
         return { replicas: r.replicas, metric: 'cpu resource' };
       });
       const best = computeReplicasForMetrics(current, proposals);
@@ -274,13 +268,14 @@ export class HPAController {
       const normalized = h.behavior
         ? normalizeDesiredReplicasWithBehaviors(h.behavior, current, best.replicas, h.minReplicas, h.maxReplicas, m.state, now)
         : normalizeDesiredReplicas(current, best.replicas, h.minReplicas, h.maxReplicas, m.state.recommendations, now);
-      m.state = { ...m.state, recommendations: normalized.recommendations };
+      m.state.recommendations = normalized.recommendations;
       desired = normalized.desiredReplicas;
-      reason = `${best.metric} above target`;
-      if (desired < current) reason = 'All metrics below target';
+      if (desired === current) return;
+      reason = desired < current ? 'All metrics below target' : `${best.metric} above target`;
       if (normalized.scalingLimited.status === 'True') reason += `; limited: ${normalized.scalingLimited.reason}`;
     }
     if (desired === current) return;
+    const metric = describe();
     if (h.behavior)
       m.state = { ...m.state, ...storeScaleEvent(h.behavior, m.state.scaleUpEvents, m.state.scaleDownEvents, current, desired, now) };
     this.cluster.scaleWorkload(target, desired);
@@ -292,6 +287,27 @@ export class HPAController {
       `New size: ${desired}; reason: ${reason}${metric ? ` (${metric}; ${current} replicas)` : ''}`,
     );
   }
+}
+
+/** The lists a sync reads of a target's pods: they change only when a pod comes or goes, or gains or loses a sample. */
+interface PodLists {
+  views: HPAPodView[];
+  samples: (PodMetric | undefined)[];
+  /** How many pods have a sample, and the samples by pod name (made on demand). */
+  sampled: number;
+  byName: Map<string, PodMetric> | null;
+  columns: PodColumns;
+  podsVersion: number;
+  samplesVersion: number;
+}
+
+function metricsByName(views: readonly HPAPodView[], samples: readonly (PodMetric | undefined)[]): Map<string, PodMetric> {
+  const m = new Map<string, PodMetric>();
+  views.forEach((v, i) => {
+    const s = samples[i];
+    if (s) m.set(v.name, s);
+  });
+  return m;
 }
 
 /** The template's requests by name, one object shared by the views of its pods (read for each pod at each sync). */

@@ -84,7 +84,7 @@ function recordRecommendation(
   recommendation: number,
   now: number,
 ): TimestampedRecommendation[] {
-  const out = [...recommendations];
+  const out = recommendations.slice();
   const entry = { recommendation, timestamp: now };
   if (oldIndex >= 0) out[oldIndex] = entry;
   else out.push(entry);
@@ -106,10 +106,11 @@ export function stabilizeRecommendation(
   let maxRecommendation = prenormalizedDesiredReplicas;
   let oldIndex = -1;
   const cutoff = now - downscaleStabilisationWindow;
-  recommendations.forEach((rec, i) => {
+  for (let i = 0; i < recommendations.length; i++) {
+    const rec = recommendations[i]!;
     if (rec.timestamp < cutoff) oldIndex = i;
     else if (rec.recommendation > maxRecommendation) maxRecommendation = rec.recommendation;
-  });
+  }
   return {
     recommendation: maxRecommendation,
     recommendations: recordRecommendation(recommendations, oldIndex, prenormalizedDesiredReplicas, now),
@@ -129,10 +130,12 @@ export function convertDesiredReplicasWithRules(
   hpaMaxReplicas: number,
 ): { replicas: number; reason: string; message: string } {
   const scaleUpLimit = calculateScaleUpLimit(currentReplicas);
-  const [maximumAllowedReplicas, limit] = hpaMaxReplicas > scaleUpLimit ? [scaleUpLimit, SCALE_UP_LIMIT] : [hpaMaxReplicas, TOO_MANY];
-  if (desiredReplicas < hpaMinReplicas) return { replicas: hpaMinReplicas, ...TOO_FEW };
-  if (desiredReplicas > maximumAllowedReplicas) return { replicas: maximumAllowedReplicas, ...limit };
-  return { replicas: desiredReplicas, ...WITHIN_RANGE };
+  const upLimited = hpaMaxReplicas > scaleUpLimit;
+  const maximumAllowedReplicas = upLimited ? scaleUpLimit : hpaMaxReplicas;
+  const limit = upLimited ? SCALE_UP_LIMIT : TOO_MANY;
+  if (desiredReplicas < hpaMinReplicas) return { replicas: hpaMinReplicas, reason: TOO_FEW.reason, message: TOO_FEW.message };
+  if (desiredReplicas > maximumAllowedReplicas) return { replicas: maximumAllowedReplicas, reason: limit.reason, message: limit.message };
+  return { replicas: desiredReplicas, reason: WITHIN_RANGE.reason, message: WITHIN_RANGE.message };
 }
 
 /**
@@ -154,7 +157,7 @@ export function normalizeDesiredReplicas(
   return {
     desiredReplicas: converted.replicas,
     recommendations: stabilized.recommendations,
-    ableToScale: { status: 'True', ...able },
+    ableToScale: { status: 'True', reason: able.reason, message: able.message },
     scalingLimited: {
       status: converted.replicas === stabilized.recommendation ? 'False' : 'True',
       reason: converted.reason,
