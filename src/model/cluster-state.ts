@@ -299,8 +299,8 @@ export class ClusterState {
 
   createWorkload(init: WorkloadInit): Workload {
     this.requireReal('createWorkload');
-    const key = workloadKey(init.kind, init.namespace, init.name);
-    if (this.workloadByKey.has(key)) throw new Error(`bug: duplicate workload ${key}`);
+    if (this.workloadByKey.has(workloadKey(init.kind, init.namespace, init.name)))
+      throw new Error(`bug: duplicate workload ${workloadKey(init.kind, init.namespace, init.name)}`);
     const w = new Workload(
       this.workloads.length,
       init.kind,
@@ -313,7 +313,7 @@ export class ClusterState {
     );
     this.workloads.push(w);
     if (w.kind === 'DaemonSet') this.daemonSets.push(w);
-    this.workloadByKey.set(key, w);
+    this.workloadByKey.set(w.key, w);
     this.emit('WorkloadAdded', undefined, undefined, w);
     return w;
   }

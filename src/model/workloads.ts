@@ -191,12 +191,15 @@ export class Workload {
     readonly createdAt: number,
     /** Label pod-template-hash (a Deployment's ReplicaSets), or ''. */
     readonly templateHash = '',
-  ) {}
-
-  /** "Deployment/default/frontend". */
-  get key(): string {
-    return workloadKey(this.kind, this.namespace, this.name);
+  ) {
+    this.key = workloadKey(kind, namespace, name);
   }
+
+  /**
+   * "Deployment/default/frontend", made once: ClusterState's map is keyed by this very string, so a lookup with it
+   * compares one pointer rather than the characters of a string built anew.
+   */
+  readonly key: string;
 
   /** The object at the top of the owner chain (a ReplicaSet's Deployment; itself when it has no owner). */
   get root(): Workload {
