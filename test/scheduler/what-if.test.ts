@@ -103,6 +103,63 @@ describe('ClusterState.fork / revert', () => {
   });
 });
 
+describe('PodCounts during a what-if', () => {
+  // A what-if's pod changes reach the counts when they are read: one undone at once (a pod moved and moved back)
+  // never does, and every reader sees the counts as if each change had been applied as it came.
+  function run(defer: boolean): string[] {
+    const was = PodCounts.deferWhatIf;
+    PodCounts.deferWhatIf = defer;
+    try {
+      const cluster = makeCluster([
+        { name: 'a', cpu: '8', labels: { [ZONE]: 'z1' } },
+        { name: 'b', cpu: '8', labels: { [ZONE]: 'z2' } },
+      ]);
+      const foos = ['f0', 'f1'].map((n) => boundPod(cluster, 'a', { cpu: '100m', labels: { foo: '' } }, n));
+      const others = ['g0', 'g1'].map((n) => boundPod(cluster, 'b', { cpu: '100m', labels: { foo: '' } }, n));
+      const s = scheduler(cluster);
+      const spreadOut = pod(cluster, { cpu: '100m', labels: { foo: '' }, topologySpread: spread }, 'spread');
+      const answer = () => cluster.nodes.map((n) => s.checkNode(spreadOut, n)?.reason ?? 'fits').join(',');
+      const seen = [answer(), snapshot(cluster)];
+      const mark = cluster.fork();
+      cluster.assumePodRemoved(foos[0]!);
+      cluster.assumePodBound(foos[0]!, cluster.nodes[1]!);
+      cluster.assumePodRemoved(foos[0]!); // undoes the bind just made
+      seen.push(answer()); // PodTopologySpread reads the counts: the pending removal applies first
+      cluster.assumePodRemoved(foos[1]!);
+      seen.push(answer(), snapshot(cluster));
+      cluster.assumePodBound(foos[1]!, cluster.nodes[1]!);
+      cluster.revert(mark);
+      seen.push(answer(), snapshot(cluster));
+      // The domain with the fewest pods loses one: the global minimum falls (preFilter reads it).
+      const m2 = cluster.fork();
+      cluster.assumePodRemoved(others[0]!);
+      seen.push(answer(), snapshot(cluster));
+      cluster.revert(m2);
+      seen.push(answer(), snapshot(cluster));
+      return seen;
+    } finally {
+      PodCounts.deferWhatIf = was;
+    }
+  }
+
+  it('gives the same counts deferred as applied at once', () => {
+    const deferred = run(true);
+    expect(deferred).toEqual(run(false));
+    // Two foo pods in z1 and two in z2 at first (skew 2 + 1 - 2 on either); f0 moved to b and back changes nothing;
+    // without f0, z1 has the fewest (a: 1 + 1 - 1, b: 2 + 1 - 1); without f1 too, a: 0 + 1 - 0, b: 2 + 1 - 0.
+    const skew = "node(s) didn't match pod topology spread constraints";
+    expect(deferred[0]).toBe('fits,fits');
+    expect(deferred[2]).toBe(`fits,${skew}`);
+    expect(deferred[3]).toBe(`fits,${skew}`);
+    expect(deferred[5]).toBe(deferred[0]);
+    expect(deferred[6]).toBe(deferred[1]);
+    // Without g0 the global minimum is 1 (z2): a: 2 + 1 - 1 no longer fits.
+    expect(deferred[7]).toBe(`${skew},fits`);
+    expect(deferred[9]).toBe(deferred[0]);
+    expect(deferred[10]).toBe(deferred[1]);
+  });
+});
+
 describe('preemption in a what-if', () => {
   it('sees PodTopologySpread without the victims (upstream updates its PreFilter state with RemovePod)', () => {
     // a (z1) holds two low-priority foo pods; b (z2) is full with a pod that may not be preempted.

@@ -192,17 +192,21 @@ export class PodCounts {
     cluster.watch('index', {
       // (Only a what-if puts a terminating pod back on its node.)
       PodBound: (ev) => {
-        if (!ev.pod.terminating) this.onPod(ev.pod, ev.node, 1);
+        if (!ev.pod.terminating) this.podChange(ev.pod, ev.node, 1, ev.whatIf === true);
       },
       // common.go countPodsMatchSelector bypasses terminating pods: a pod stops counting when its
       // graceful deletion begins, not when its object goes.
       PodTerminating: (ev) => {
-        if (ev.node) this.onPod(ev.pod, ev.node, -1);
+        if (ev.node) this.podChange(ev.pod, ev.node, -1, false);
       },
-      PodDeleted: (ev) => this.onPodEnd(ev.pod, ev.node),
-      PodFinished: (ev) => this.onPodEnd(ev.pod, ev.node),
-      NodeAdded: (ev) => this.onNode(ev.node, 1),
+      PodDeleted: (ev) => this.onPodEnd(ev.pod, ev.node, ev.whatIf === true),
+      PodFinished: (ev) => this.onPodEnd(ev.pod, ev.node, false),
+      NodeAdded: (ev) => {
+        this.settle();
+        this.onNode(ev.node, 1);
+      },
       NodeRemoved: (ev) => {
+        this.settle();
         if (!this.gone.has(ev.node)) this.onNode(ev.node, -1);
         // A hypothetical node (which has no pods left) leaves cluster.nodes altogether: its index may be taken again.
         if (ev.whatIf) this.gone.delete(ev.node);
@@ -211,8 +215,50 @@ export class PodCounts {
     });
   }
 
-  private onPodEnd(pod: Pod, node: Node | null): void {
-    if (node && !pod.terminating) this.onPod(pod, node, -1);
+  private onPodEnd(pod: Pod, node: Node | null, whatIf: boolean): void {
+    if (node && !pod.terminating) this.podChange(pod, node, -1, whatIf);
+  }
+
+  /**
+   * What-if changes of bound pods not applied yet, oldest first (pod, node, +1 or -1). A what-if mostly undoes what it
+   * did before anyone reads the counts (the cluster autoscaler moves a node's pods elsewhere and back to ask whether the
+   * node could go; preemption removes victims and puts them back): a change that undoes the latest pending one drops
+   * it, and the rest is applied, in order, before the counts are read (settle). Readers call settle() first:
+   * PodTopologySpread where it reads counts, and this class where it reads pods or makes indexes.
+   */
+  private readonly pendingPods: Pod[] = [];
+  private readonly pendingNodes: Node[] = [];
+  private readonly pendingD: number[] = [];
+
+  /** Tests turn this off: what-if changes then apply at once (the counts must come out the same). */
+  static deferWhatIf = true;
+
+  private podChange(pod: Pod, node: Node, d: number, whatIf: boolean): void {
+    if (!whatIf || !PodCounts.deferWhatIf) {
+      this.settle();
+      this.onPod(pod, node, d);
+      return;
+    }
+    const n = this.pendingPods.length - 1;
+    if (n >= 0 && this.pendingPods[n] === pod && this.pendingNodes[n] === node && this.pendingD[n] === -d) {
+      this.pendingPods.pop();
+      this.pendingNodes.pop();
+      this.pendingD.pop();
+      return;
+    }
+    this.pendingPods.push(pod);
+    this.pendingNodes.push(node);
+    this.pendingD.push(d);
+  }
+
+  /** Applies the pending what-if changes: call before reading any count. */
+  settle(): void {
+    const n = this.pendingPods.length;
+    if (n === 0) return;
+    for (let i = 0; i < n; i++) this.onPod(this.pendingPods[i]!, this.pendingNodes[i]!, this.pendingD[i]!);
+    this.pendingPods.length = 0;
+    this.pendingNodes.length = 0;
+    this.pendingD.length = 0;
   }
 
   /** The template's entry, its list of indexes up to date (pods of one template match alike). */
@@ -309,6 +355,7 @@ export class PodCounts {
   }
 
   presentCount(): number {
+    this.settle();
     return this.cluster.nodes.length - this.gone.size;
   }
 
@@ -318,6 +365,7 @@ export class PodCounts {
 
   /** The domains of a topology key over the present nodes. */
   key(key: string): TopologyKey {
+    this.settle();
     let topo = this.keys.get(key);
     if (!topo) {
       topo = new TopologyKey(key);
@@ -330,6 +378,7 @@ export class PodCounts {
   /** The index of (namespace, selector), built by one scan of the bound pods (if any it matches) when first asked for. */
   index(namespace: string, selector: LabelSelector): SelectorIndex {
     const id = `${namespace}\n${selector.key}`;
+    this.settle();
     let ix = this.indexes.get(id);
     if (!ix) {
       ix = new SelectorIndex(namespace, selector);
@@ -361,6 +410,7 @@ export class PodCounts {
 
   /** Per-domain sums of an index over every present node, for one topology key. */
   domains(ix: SelectorIndex, key: string): DomainCounts {
+    this.settle();
     let dc = ix.byKey.get(key);
     if (!dc) {
       const topo = this.key(key);

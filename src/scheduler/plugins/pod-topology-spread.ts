@@ -274,6 +274,8 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
     preFilter(state, pod) {
       const cp = compile(pod);
       if (cp.hard.length === 0) return SKIP;
+      // (The counts are read from here on: a what-if's pending changes apply first. Compiling reads none.)
+      counts.settle();
       const per = cp.hard.map((k): HardCounts => {
         // No pods counted: every domain has 0, and so has the global minimum.
         if (!k.ix) return { dc: null, sums: null, min: 0 };
@@ -302,6 +304,7 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
     filter(state, _pod, node) {
       const st = state.read<{ hard: Constraint[]; per: HardCounts[] }>(FILTER_KEY);
       if (!st) return null;
+      counts.settle();
       const { hard, per } = st;
       for (let i = 0; i < hard.length; i++) {
         const k = hard[i]!;
@@ -319,6 +322,7 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
       const cp = compile(pod);
       const { soft, requireAll } = cp;
       if (soft.length === 0 || handle.cluster.nodes.length === 0) return SKIP;
+      counts.settle();
       const present = counts.presentCount();
       // Per constraint: the domain '' that nodes lacking the key join when not requireAllTopologies, the
       // candidate domains seen, and the most there can be (the scan stops once nothing more can change).
@@ -373,6 +377,7 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
     // scoring.go Score and scoreForCount: cnt * weight + (maxSkew - 1), summed over the node's keys, rounded.
     score(state, _pod, node) {
       const st = state.read<SoftState>(SCORE_KEY);
+      counts.settle();
       return st ? scoreNode(st, node) : 0;
     },
 
@@ -383,6 +388,7 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
         out.fill(0, 0, n);
         return;
       }
+      counts.settle();
       // Constraint by constraint over all candidates: each node's terms are still added in constraint
       // order, so every sum is the one scoreNode makes.
       const { soft, weight, domainScore } = st;
