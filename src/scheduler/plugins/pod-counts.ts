@@ -300,8 +300,25 @@ export class PodCounts {
   /** The pod starts (d = 1) or stops (d = -1) counting. */
   private count(c: TemplateCounts, pod: Pod, d: number): void {
     c.pods += d;
-    if (c.pods === 0) this.counting.delete(pod.template);
-    else if (d > 0 && c.pods === 1) this.counting.set(pod.template, pod);
+    if (c.pods === 0) {
+      this.counting.delete(pod.template);
+      this.countLabels(pod, -1);
+    } else if (d > 0 && c.pods === 1) {
+      this.counting.set(pod.template, pod);
+      this.countLabels(pod, 1);
+    }
+  }
+
+  /** Per (namespace, label key, value) as guardKey: how many templates in `counting` have that label. */
+  private readonly countingLabels = new Map<string, number>();
+
+  private countLabels(pod: Pod, d: number): void {
+    for (const [k, v] of pod.labels) {
+      const g = guardKey(pod.namespace, k, v);
+      const n = (this.countingLabels.get(g) ?? 0) + d;
+      if (n === 0) this.countingLabels.delete(g);
+      else this.countingLabels.set(g, n);
+    }
   }
 
   private onPod(pod: Pod, node: Node, d: number): void {
@@ -382,8 +399,13 @@ export class PodCounts {
     let ix = this.indexes.get(id);
     if (!ix) {
       ix = new SelectorIndex(namespace, selector);
+      const guard = selector.requirements.find((r) => r.operator === 'In' && r.values.length === 1);
+      // A pod that counts can match only if its template has the guard's label: most new selectors (a new
+      // workload's) have no such template yet, and the templates that count are not matched one by one.
+      const g = guard ? guardKey(namespace, guard.key, guard.values[0]!) : '';
       let any = false;
-      for (const p of this.counting.values()) if ((any = podMatches(selector, ix.namespaces, p))) break;
+      if (!guard || this.countingLabels.has(g))
+        for (const p of this.counting.values()) if ((any = podMatches(selector, ix.namespaces, p))) break;
       if (any) {
         // Pods of one template share its labels and namespace: match each template once.
         const matches = new Map<object, boolean>();
@@ -396,9 +418,7 @@ export class PodCounts {
           }
       }
       this.indexes.set(id, ix);
-      const guard = selector.requirements.find((r) => r.operator === 'In' && r.values.length === 1);
       if (guard) {
-        const g = guardKey(namespace, guard.key, guard.values[0]!);
         const list = this.guarded.get(g);
         if (list) list.push(this.indexList.length);
         else this.guarded.set(g, [this.indexList.length]);

@@ -663,4 +663,48 @@ describe('PodCounts with many selector indexes', () => {
     });
     expect(counted).toBeGreaterThan(100);
   });
+
+  it('an index made after the pods are bound counts them, whether or not a counting template has its guard label', () => {
+    // index() scans the bound pods only when some template that counts has the guard's label in the namespace:
+    // templates start and stop counting as their pods come and go, and the labels counted must follow.
+    const rng = new RngStreams(7).get('late-indexes');
+    const cluster = makeCluster([
+      { name: 'a', cpu: '64', memory: '256Gi' },
+      { name: 'b', cpu: '64', memory: '256Gi' },
+    ]);
+    const counts = PodCounts.of(cluster);
+    const apps = ['a', 'b', 'c', 'd', 'e'];
+    const pods = [];
+    for (let i = 0; i < 80; i++) {
+      const labels: Record<string, string> = { app: apps[rng.int(4)]! };
+      if (rng.random() < 0.5) labels.tier = rng.random() < 0.5 ? 'web' : 'db';
+      pods.push(boundPod(cluster, rng.random() < 0.5 ? 'a' : 'b', { labels, namespace: rng.random() < 0.7 ? 'default' : 'other' }));
+    }
+    // Every pod of app c goes, and some of app a.
+    for (const q of pods)
+      if (q.labels.get('app') === 'c' || (q.labels.get('app') === 'a' && rng.random() < 0.5)) cluster.deletePod(q, 'test');
+    let counted = 0;
+    let empty = 0;
+    for (const ns of ['default', 'other', 'third'])
+      for (const app of apps)
+        for (const sel of [
+          makeSelector([{ key: 'app', operator: 'In', values: [app] }]),
+          makeSelector([
+            { key: 'tier', operator: 'In', values: ['web'] },
+            { key: 'app', operator: 'In', values: [app] },
+          ]),
+        ]) {
+          const ix = counts.index(ns, sel);
+          let total = 0;
+          for (const n of cluster.nodes) {
+            const want = n.pods.filter((q) => !q.terminating && podMatches(sel, [ns], q)).length;
+            expect(ix.count(n.index), `${ns} ${sel.key} on ${n.name}`).toBe(want);
+            total += want;
+          }
+          counted += total;
+          if (total === 0) empty++;
+        }
+    expect(counted).toBeGreaterThan(40);
+    expect(empty).toBeGreaterThan(10); // apps c and e, namespace third
+  });
 });
