@@ -14,3 +14,4 @@ FluidTrafficController.checkServing = true;
 HPAController.checkViews = true;
 MetricsServer.checkMeters = true;
 topologySpreadChecks.groups = true;
+topologySpreadChecks.sums = true;

@@ -147,6 +147,54 @@ export class SelectorIndex {
   addOnNode(nodeIndex: number, d: number): void {
     this.perNode = grown(this.perNode, nodeIndex);
     this.perNode[nodeIndex]! += d;
+    const entry = d > 0 ? nodeIndex + 1 : -(nodeIndex + 1);
+    for (let k = d > 0 ? d : -d; k > 0; k--) this.logChange(entry);
+  }
+
+  /**
+   * The changes to the per-node counts, one pod at a time, change v taking `version` from v to v + 1: node index
+   * + 1 for a pod more, -(index + 1) for one less. Kept only once asked for (keepChanges), and then only from
+   * logStart on (readers further behind sum afresh).
+   */
+  private log: Int32Array | null = null;
+  logStart = 0;
+  version = 0;
+
+  /** Starts keeping the changes from the current version on. */
+  keepChanges(): void {
+    if (this.log !== null) return;
+    this.log = new Int32Array(64);
+    this.logStart = this.version;
+  }
+
+  /** Change v (see log), for logStart <= v < version. */
+  change(v: number): number {
+    return this.log![v - this.logStart]!;
+  }
+
+  private logChange(entry: number): void {
+    const log = this.log;
+    if (log === null) {
+      this.version++;
+      this.logStart = this.version;
+      return;
+    }
+    let at = this.version - this.logStart;
+    if (at === log.length) {
+      if (log.length < 1024) {
+        const bigger = new Int32Array(log.length * 2);
+        bigger.set(log);
+        this.log = bigger;
+      } else {
+        // Keep the latest half.
+        const keep = log.length >> 1;
+        log.copyWithin(0, at - keep, at);
+        this.logStart += at - keep;
+        at = keep;
+      }
+    }
+    this.log![at] = entry;
+    this.version++;
   }
 }
 

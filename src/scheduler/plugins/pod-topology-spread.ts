@@ -91,10 +91,17 @@ interface NodeGroups {
   readonly taints: boolean;
   version: number;
   taintsVersion: number;
+  /** While the lists stay as they are: each node's domain (-1: in none), made on first use. */
+  domainOf: Int32Array | null;
+  /** While the lists stay as they are: per index, its pods summed per domain, and the index's version they are at. */
+  readonly sums: Map<SelectorIndex, { sums: Int32Array; version: number }>;
 }
 
-/** Tests set this: every node group kept up to date from the node changes is checked against groups made afresh. */
-export const topologySpreadChecks = { groups: false };
+/**
+ * Tests set these: every node group kept up to date from the node changes is checked against groups made afresh,
+ * and every per-domain sum kept up to date from an index's changes against a sum made afresh.
+ */
+export const topologySpreadChecks = { groups: false, sums: false };
 
 /** Per DoNotSchedule constraint: domain counts from the index (dc) or per eligible domain (sums), and the global minimum. */
 type HardCounts = { readonly dc: DomainCounts | null; readonly sums: Int32Array | null; readonly min: number };
@@ -220,7 +227,7 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
    * Eligible nodes of a restricted constraint, by domain id: kept up to date with the nodes added and removed (a
    * node's labels do not change), made afresh when taints change if nodeTaintsPolicy is Honor.
    */
-  function groupsOf(cp: Compiled, t: PodTemplate, k: Constraint, hard: boolean, emptyId: number): readonly (readonly number[])[] {
+  function groupsOf(cp: Compiled, t: PodTemplate, k: Constraint, hard: boolean, emptyId: number): NodeGroups {
     const all = hard ? cp.hard : cp.soft;
     // filtering.go: nodes need every key; scoring.go: only with requireAllTopologies, else '' is a domain.
     const needAll = hard || cp.requireAll;
@@ -233,6 +240,8 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
       if (!counts.updateGroups(g.lists, g.version, g.topo, g.include, g.missingId)) g = undefined;
       else {
         g.version = counts.nodesVersion;
+        g.domainOf = null;
+        g.sums.clear();
         if (topologySpreadChecks.groups) checkGroups(g);
       }
     }
@@ -246,10 +255,43 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
         taints: k.c.nodeTaintsPolicy === 'Honor',
         version: counts.nodesVersion,
         taintsVersion: counts.taintsVersion,
+        domainOf: null,
+        sums: new Map(),
       };
       sharedGroups.set(key, g);
     }
-    return g.lists;
+    return g;
+  }
+
+  /**
+   * The index's pods summed per domain of the groups (upstream counts them over every eligible node each cycle):
+   * kept per (groups, index) while the groups stay, brought up to date from the index's changes since.
+   */
+  function domainSums(g: NodeGroups, ix: SelectorIndex): Int32Array {
+    let e = g.sums.get(ix);
+    if (e && e.version >= ix.logStart) {
+      if (e.version !== ix.version) {
+        const domainOf = (g.domainOf ??= domainsOf(g.lists));
+        const sums = e.sums;
+        for (let v = e.version; v < ix.version; v++) {
+          const c = ix.change(v);
+          const n = c > 0 ? c - 1 : -c - 1;
+          const d = n < domainOf.length ? domainOf[n]! : -1;
+          if (d >= 0) sums[d]! += c > 0 ? 1 : -1;
+        }
+        e.version = ix.version;
+      }
+    } else {
+      const sums = new Int32Array(g.lists.length);
+      for (let d = 0; d < g.lists.length; d++) sums[d] = ix.sum(g.lists[d]!);
+      ix.keepChanges();
+      g.sums.set(ix, (e = { sums, version: ix.version }));
+    }
+    if (topologySpreadChecks.sums)
+      g.lists.forEach((l, d) => {
+        if (e.sums[d] !== ix.sum(l)) throw new Error(`bug: PodTopologySpread kept ${e.sums[d]} pods in domain ${d}, counted ${ix.sum(l)}`);
+      });
+    return e.sums;
   }
 
   /** Throws unless groups kept up to date hold the nodes groups made afresh hold (topologySpreadChecks). */
@@ -284,14 +326,16 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
           const dc = dcOf(k);
           return { dc, sums: null, min: k.topo.size < k.c.minDomains ? 0 : dc.min };
         }
-        const groups = groupsOf(cp, pod.template, k, true, -1);
+        const g = groupsOf(cp, pod.template, k, true, -1);
+        const groups = g.lists;
+        const kept = domainSums(g, k.ix);
         const sums = new Int32Array(groups.length);
         let domains = 0;
         let min = Infinity;
         for (let d = 0; d < groups.length; d++) {
           if (groups[d]!.length === 0) continue;
           domains++;
-          sums[d] = k.ix.sum(groups[d]!);
+          sums[d] = kept[d]!;
           if (sums[d]! < min) min = sums[d]!;
         }
         return { dc: null, sums, min: domains < k.c.minDomains ? 0 : min };
@@ -359,13 +403,13 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
         const mark = seen[i];
         if (!mark) return null;
         const dc = k.ix && cp.softFast ? dcOf(k) : null;
-        const groups = k.ix && !cp.softFast ? groupsOf(cp, pod.template, k, false, emptyId[i]!) : null;
+        const groups = k.ix && !cp.softFast ? domainSums(groupsOf(cp, pod.template, k, false, emptyId[i]!), k.ix) : null;
         const out = new Float64Array(mark.length);
         for (let d = 0; d < mark.length; d++) {
           if (mark[d] === 0) continue;
           let c = 0;
           if (dc) c = dc.get(d) + (d === emptyId[i] ? dc.missing : 0);
-          else if (groups && d < groups.length) c = k.ix!.sum(groups[d]!);
+          else if (groups && d < groups.length) c = groups[d]!;
           out[d] = c * weight[i]! + (k.c.maxSkew - 1);
         }
         return out;
@@ -437,6 +481,17 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
       }
     },
   };
+}
+
+/** Each node's domain in the groups (-1: none). */
+function domainsOf(lists: readonly (readonly number[])[]): Int32Array {
+  let size = 0;
+  for (const l of lists) for (const n of l) if (n >= size) size = n + 1;
+  const out = new Int32Array(size).fill(-1);
+  lists.forEach((l, d) => {
+    for (const n of l) out[n] = d;
+  });
+  return out;
 }
 
 /** scoring.go Score for one node, from the PreScore state. */
