@@ -117,14 +117,30 @@ export function servicePhases(s: ServiceMoments): ServicePhase[] {
   ];
 }
 
-/** Served requests' waits: atoms (w[i] ms, weight p[i]) plus expP·θe^(−θw) on (0, limit]. */
+/** Served requests' waits: atoms (w[i] ms, weight p[i], i < n) plus expP·θe^(−θw) on (0, limit]. */
 interface Waits {
-  w: number[];
-  p: number[];
+  w: Float64Array;
+  p: Float64Array;
+  n: number;
   expP: number;
   theta: number;
   limit: number;
 }
+
+/** Points per fluid phase at which the queue q(t) is sampled (midpoints); an arrival at t waits q(t)/(kμ). */
+const FLUID_POINTS = 16;
+
+/** The waits of the interval being computed (fluidInterval returns nothing that holds them). */
+const WAITS: Waits = {
+  w: new Float64Array(FLUID_POINTS + 1),
+  p: new Float64Array(FLUID_POINTS + 1),
+  n: 0,
+  expP: 0,
+  theta: 0,
+  limit: 0,
+};
+
+const QUANTILES = [0.5, 0.9, 0.99, 0.999] as const;
 
 /** P(S > y). */
 function serviceTail(phases: readonly ServicePhase[], y: number): number {
@@ -150,24 +166,39 @@ function expPartTail(phases: readonly ServicePhase[], theta: number, limit: numb
   return t;
 }
 
+/** P(W + S > x) among the served. */
+function latencyTail(waits: Waits, phases: readonly ServicePhase[], served: number, x: number): number {
+  let t = waits.expP > 0 ? waits.expP * expPartTail(phases, waits.theta, waits.limit, x) : 0;
+  for (let i = 0; i < waits.n; i++) t += waits.p[i]! * serviceTail(phases, x - waits.w[i]!);
+  return t / served;
+}
+
 /** Smallest x with P(W + S > x) <= 1 − q among the served, to 1e-6 relative. */
 function latencyQuantile(waits: Waits, phases: readonly ServicePhase[], served: number, q: number, from: number): number {
-  const tail = (x: number): number => {
-    let t = waits.expP > 0 ? waits.expP * expPartTail(phases, waits.theta, waits.limit, x) : 0;
-    for (let i = 0; i < waits.w.length; i++) t += waits.p[i]! * serviceTail(phases, x - waits.w[i]!);
-    return t / served;
-  };
   let lo = from;
   let hi = Math.max(2 * from, 1);
-  for (let i = 0; i < 200 && tail(hi) > 1 - q; i++) [lo, hi] = [hi, hi * 2];
+  for (let i = 0; i < 200 && latencyTail(waits, phases, served, hi) > 1 - q; i++) {
+    lo = hi;
+    hi = hi * 2;
+  }
   // Illinois (regula falsi that halves the stale end's value): superlinear, and it keeps the bracket.
-  let [flo, fhi] = [tail(lo) - (1 - q), tail(hi) - (1 - q)];
+  let flo = latencyTail(waits, phases, served, lo) - (1 - q);
+  let fhi = latencyTail(waits, phases, served, hi) - (1 - q);
   let side = 0;
   for (let i = 0; i < 100 && hi - lo > 1e-6 * hi; i++) {
     const x = flo > 0 && fhi < 0 ? (lo * fhi - hi * flo) / (fhi - flo) : (lo + hi) / 2;
-    const fx = tail(x) - (1 - q);
-    if (fx > 0) [lo, flo, fhi, side] = [x, fx, side === 1 ? fhi / 2 : fhi, 1];
-    else [hi, fhi, flo, side] = [x, fx, side === -1 ? flo / 2 : flo, -1];
+    const fx = latencyTail(waits, phases, served, x) - (1 - q);
+    if (fx > 0) {
+      lo = x;
+      flo = fx;
+      if (side === 1) fhi = fhi / 2;
+      side = 1;
+    } else {
+      hi = x;
+      fhi = fx;
+      if (side === -1) flo = flo / 2;
+      side = -1;
+    }
     if (fx === 0) return x;
   }
   return (lo + hi) / 2;
@@ -202,13 +233,18 @@ export function mmkk(k: number, a: number, queueLimit: number): MMkK {
   return { blocking: (b * pL) / (1 - b + b * (g + pL)), waiting: (b * g) / (1 - b + b * g), meanAhead: meanAhead(rho, queueLimit) };
 }
 
-/** Points per fluid phase at which the queue q(t) is sampled (midpoints); an arrival at t waits q(t)/(kμ). */
-const FLUID_POINTS = 16;
-
 function validate(i: FluidInput, s: FluidState): void {
-  const nonNegative = [i.arrivals, i.pods, i.queueLimit, i.timeoutMs, i.service.scv, i.arrivalScv ?? 1, s.pods, s.backlog];
+  const nonNegative =
+    i.arrivals >= 0 &&
+    i.pods >= 0 &&
+    i.queueLimit >= 0 &&
+    i.timeoutMs >= 0 &&
+    i.service.scv >= 0 &&
+    (i.arrivalScv ?? 1) >= 0 &&
+    s.pods >= 0 &&
+    s.backlog >= 0;
   const counts = Number.isSafeInteger(i.pods) && Number.isSafeInteger(i.concurrency) && i.concurrency >= 1;
-  const ok = counts && i.dtMs > 0 && Number.isFinite(i.dtMs + i.arrivals) && i.service.meanMs > 0 && nonNegative.every((x) => x >= 0);
+  const ok = counts && i.dtMs > 0 && Number.isFinite(i.dtMs + i.arrivals) && i.service.meanMs > 0 && nonNegative;
   if (!ok) throw new Error(`fluidInterval: bad input ${JSON.stringify({ ...i, state: s })}`);
 }
 
@@ -230,7 +266,11 @@ export function fluidInterval(input: FluidInput, state: FluidState): { output: F
   let timedOut = Math.max(0, Math.min(b, L) - room);
   b = Math.min(b, room);
   let served = 0;
-  const waits: Waits = { w: [], p: [], expP: 0, theta: 0, limit: T };
+  const waits = WAITS;
+  waits.n = 0;
+  waits.expP = 0;
+  waits.theta = 0;
+  waits.limit = T;
   // Fluid phase: the whole interval when overloaded, else until the backlog has drained at kμ − λ.
   const drift = lam - cap;
   const fluidMs = drift >= 0 ? dtMs : Math.min(dtMs, b / -drift);
@@ -242,8 +282,8 @@ export function fluidInterval(input: FluidInput, state: FluidState): { output: F
     served += cap * fluidMs; // every slot busy
     for (let i = 0; i < FLUID_POINTS; i++) {
       const q = Math.min(room, Math.max(0, b + drift * ((i + 0.5) / FLUID_POINTS) * fluidMs));
-      waits.w.push(q / cap);
-      waits.p.push((cap * fluidMs) / FLUID_POINTS);
+      waits.w[waits.n] = q / cap;
+      waits.p[waits.n++] = (cap * fluidMs) / FLUID_POINTS;
     }
     b = Math.min(room, Math.max(0, end));
   }
@@ -258,20 +298,33 @@ export function fluidInterval(input: FluidInput, state: FluidState): { output: F
     const late = accepted * waiting * Math.exp(-waits.theta * T);
     timedOut += late;
     served += accepted - late;
-    waits.w.push(0);
-    waits.p.push(accepted * (1 - waiting));
+    waits.w[waits.n] = 0;
+    waits.p[waits.n++] = accepted * (1 - waiting);
     waits.expP = accepted * waiting;
   }
   // Mean wait: Σ atoms + expP·E[W; W <= T] for density θe^(−θw), E = (1 − e^(−θT)(1 + θT))/θ.
   let waitSum = 0;
-  for (let i = 0; i < waits.w.length; i++) waitSum += waits.w[i]! * waits.p[i]!;
+  for (let i = 0; i < waits.n; i++) waitSum += waits.w[i]! * waits.p[i]!;
   const th = waits.theta * T;
   if (waits.expP > 0) waitSum += (waits.expP * (T === Infinity ? 1 : -Math.expm1(-th) - th * Math.exp(-th))) / waits.theta;
   const phases = servicePhases(input.service);
-  const at: number[] = []; // each quantile's search starts at the one before
-  for (const q of [0.5, 0.9, 0.99, 0.999]) at.push(served > 0 ? latencyQuantile(waits, phases, served, q, at.at(-1) ?? 0) : NaN);
-  const [p50Ms, p90Ms, p99Ms, p999Ms] = at as [number, number, number, number];
-  const counts = { arrivals, served: served * n, dropped: dropped * n, timedOut: timedOut * n, noEndpoints: 0, backlog: b };
-  const output: FluidOutput = { ...counts, meanWaitMs: served > 0 ? waitSum / served : NaN, p50Ms, p90Ms, p99Ms, p999Ms };
+  // Each quantile's search starts at the one before.
+  const p50Ms = served > 0 ? latencyQuantile(waits, phases, served, QUANTILES[0], 0) : NaN;
+  const p90Ms = served > 0 ? latencyQuantile(waits, phases, served, QUANTILES[1], p50Ms) : NaN;
+  const p99Ms = served > 0 ? latencyQuantile(waits, phases, served, QUANTILES[2], p90Ms) : NaN;
+  const p999Ms = served > 0 ? latencyQuantile(waits, phases, served, QUANTILES[3], p99Ms) : NaN;
+  const output: FluidOutput = {
+    arrivals,
+    served: served * n,
+    dropped: dropped * n,
+    timedOut: timedOut * n,
+    noEndpoints: 0,
+    backlog: b,
+    meanWaitMs: served > 0 ? waitSum / served : NaN,
+    p50Ms,
+    p90Ms,
+    p99Ms,
+    p999Ms,
+  };
   return { output, state: { pods: n, backlog: b } };
 }
