@@ -1493,6 +1493,8 @@ function runSyncs(
   maxReplicas: number,
   initial: number,
   recommendations: number[],
+  /** Keep the recommendation log in one array updated in place, as the controller does. */
+  inPlace = false,
 ): { replicas: number[]; reasons: string[] } {
   let current = initial;
   let state: BehaviorState = { recommendations: [], scaleUpEvents: [], scaleDownEvents: [] };
@@ -1500,10 +1502,25 @@ function runSyncs(
   const reasons: string[] = [];
   recommendations.forEach((raw, i) => {
     const now = i * DEFAULT_SYNC_PERIOD_MS;
-    const recs = recordInitialRecommendation(current, state.recommendations, now);
+    const recs =
+      inPlace && state.recommendations.length > 0
+        ? state.recommendations
+        : recordInitialRecommendation(current, state.recommendations, now);
     const r = behavior
-      ? normalizeDesiredReplicasWithBehaviors(behavior, current, raw, minReplicas, maxReplicas, { ...state, recommendations: recs }, now)
-      : normalizeDesiredReplicas(current, raw, minReplicas, maxReplicas, recs, now);
+      ? normalizeDesiredReplicasWithBehaviors(
+          behavior,
+          current,
+          raw,
+          minReplicas,
+          maxReplicas,
+          { ...state, recommendations: recs },
+          now,
+          undefined,
+          inPlace,
+        )
+      : normalizeDesiredReplicas(current, raw, minReplicas, maxReplicas, recs, now, undefined, inPlace);
+    if (inPlace) expect(r.recommendations).toBe(recs);
+    else expect(r.recommendations).not.toBe(recs);
     state = { ...state, recommendations: r.recommendations };
     if (r.desiredReplicas !== current) {
       state = { ...state, ...storeScaleEvent(behavior, state.scaleUpEvents, state.scaleDownEvents, current, r.desiredReplicas, now) };
@@ -1517,6 +1534,26 @@ function runSyncs(
 
 describe('normalization over a sequence of syncs (15 s apart)', () => {
   const repeat = (n: number, v: number) => Array.from({ length: n }, () => v);
+
+  it('gives the same sequence with the log updated in place (the controller) as with copies (horizontal.go)', () => {
+    const cases: Parameters<typeof runSyncs>[] = [
+      [{}, 1, 20, 2, [10, 10, ...repeat(20, 3)]],
+      [
+        { scaleDown: { stabilizationWindowSeconds: 0, policies: [{ type: 'Pods', value: 1, periodSeconds: 60 }] } },
+        1,
+        20,
+        10,
+        repeat(9, 3),
+      ],
+      [{ scaleUp: { stabilizationWindowSeconds: 30 } }, 1, 20, 2, [5, 5, 8, 8, 8, 3, 9, 9, 2, 2]],
+      [undefined, 1, 20, 1, [10, 10, 10, ...repeat(21, 2), 7, 7, ...repeat(25, 1)]],
+    ];
+    for (const c of cases) {
+      const copies = runSyncs(...c);
+      expect(runSyncs(c[0], c[1], c[2], c[3], c[4], true)).toEqual(copies);
+      expect(new Set(copies.replicas).size).toBeGreaterThan(1);
+    }
+  });
 
   it('default behavior: scale-up by max(4 pods, 100%) per 15 s, scale-down held for the 300 s window', () => {
     // t=0: 2 -> 6 (2 + 4 pods beats 2 * 2); t=15 s: 10. From t=30 s the metrics ask for 3, but the 10s recorded

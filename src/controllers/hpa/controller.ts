@@ -35,6 +35,7 @@ import {
   type MetricProposal,
   type PodMetric,
   type PodMetricsInfo,
+  type Tolerances,
 } from './calc.js';
 import { getResourceReplicasFromColumns, PodColumns } from './columns.js';
 
@@ -46,6 +47,8 @@ interface Managed {
   failing: string;
   /** The target as last found (looked up again once it is deleted: a workload's key is not reused while it lives). */
   target: Workload | undefined;
+  /** The spec's tolerances (tolerancesForHpa), made at the first sync. */
+  tolerances?: Tolerances;
 }
 
 /** Kinds an HPA may scale (their scale subresource), in API group apps. */
@@ -199,7 +202,7 @@ export class HPAController {
         cpuInitializationPeriod: DEFAULT_CPU_INITIALIZATION_PERIOD_MS,
         delayOfInitialReadinessStatus: DEFAULT_INITIAL_READINESS_DELAY_MS,
       };
-      const tolerances = tolerancesForHpa(h.behavior ?? undefined);
+      const tolerances = (m.tolerances ??= tolerancesForHpa(h.behavior ?? undefined));
       // The samples by pod name (PodMetricsInfo), made when a calculation other than the columns' asks for it.
       const info = (): PodMetricsInfo => (lists.byName ??= metricsByName(views, samples));
       const proposals: MetricProposal[] = h.metrics.map((mt) => {
@@ -265,9 +268,20 @@ export class HPAController {
       const best = computeReplicasForMetrics(current, proposals);
       if (best.replicas < 0) return this.fail(m, 'FailedComputeMetricsReplicas', best.error ?? 'no metric');
       m.failing = '';
+      // (The controller's recommendation log is updated in place: its entries live for the stabilization window.)
       const normalized = h.behavior
-        ? normalizeDesiredReplicasWithBehaviors(h.behavior, current, best.replicas, h.minReplicas, h.maxReplicas, m.state, now)
-        : normalizeDesiredReplicas(current, best.replicas, h.minReplicas, h.maxReplicas, m.state.recommendations, now);
+        ? normalizeDesiredReplicasWithBehaviors(
+            h.behavior,
+            current,
+            best.replicas,
+            h.minReplicas,
+            h.maxReplicas,
+            m.state,
+            now,
+            undefined,
+            true,
+          )
+        : normalizeDesiredReplicas(current, best.replicas, h.minReplicas, h.maxReplicas, m.state.recommendations, now, undefined, true);
       m.state.recommendations = normalized.recommendations;
       desired = normalized.desiredReplicas;
       if (desired === current) return;

@@ -77,13 +77,26 @@ export function recordInitialRecommendation(
   return [{ recommendation: currentReplicas, timestamp: now }];
 }
 
-/** Records a recommendation in place of the last outdated one (oldIndex), or appends it. */
+/**
+ * Records a recommendation in place of the last outdated one (oldIndex), or appends it: in a copy, or with `inPlace`
+ * in the given array itself (its outdated entry rewritten), as the controller keeps its log.
+ */
 function recordRecommendation(
   recommendations: readonly TimestampedRecommendation[],
   oldIndex: number,
   recommendation: number,
   now: number,
+  inPlace = false,
 ): TimestampedRecommendation[] {
+  if (inPlace) {
+    const log = recommendations as TimestampedRecommendation[];
+    if (oldIndex < 0) log.push({ recommendation, timestamp: now });
+    else {
+      log[oldIndex]!.recommendation = recommendation;
+      log[oldIndex]!.timestamp = now;
+    }
+    return log;
+  }
   const out = recommendations.slice();
   const entry = { recommendation, timestamp: now };
   if (oldIndex >= 0) out[oldIndex] = entry;
@@ -102,6 +115,7 @@ export function stabilizeRecommendation(
   prenormalizedDesiredReplicas: number,
   downscaleStabilisationWindow: number,
   now: number,
+  inPlace = false,
 ): { recommendation: number; recommendations: TimestampedRecommendation[] } {
   let maxRecommendation = prenormalizedDesiredReplicas;
   let oldIndex = -1;
@@ -113,7 +127,7 @@ export function stabilizeRecommendation(
   }
   return {
     recommendation: maxRecommendation,
-    recommendations: recordRecommendation(recommendations, oldIndex, prenormalizedDesiredReplicas, now),
+    recommendations: recordRecommendation(recommendations, oldIndex, prenormalizedDesiredReplicas, now, inPlace),
   };
 }
 
@@ -150,8 +164,10 @@ export function normalizeDesiredReplicas(
   recommendations: readonly TimestampedRecommendation[],
   now: number,
   downscaleStabilisationWindow = DEFAULT_DOWNSCALE_STABILIZATION_WINDOW_MS,
+  /** Updates `recommendations` itself rather than a copy (the controller's own log). */
+  inPlace = false,
 ): NormalizedReplicas {
-  const stabilized = stabilizeRecommendation(recommendations, prenormalizedDesiredReplicas, downscaleStabilisationWindow, now);
+  const stabilized = stabilizeRecommendation(recommendations, prenormalizedDesiredReplicas, downscaleStabilisationWindow, now, inPlace);
   const able = stabilized.recommendation !== prenormalizedDesiredReplicas ? SCALE_DOWN_STABILIZED : READY_FOR_NEW_SCALE;
   const converted = convertDesiredReplicasWithRules(currentReplicas, stabilized.recommendation, minReplicas, maxReplicas);
   return {
@@ -187,6 +203,7 @@ export function stabilizeRecommendationWithBehaviors(
   args: NormalizationArg,
   recommendations: readonly TimestampedRecommendation[],
   now: number,
+  inPlace = false,
 ): { recommendation: number; reason: string; message: string; recommendations: TimestampedRecommendation[] } {
   let upRecommendation = args.desiredReplicas;
   const upCutoff = now - (args.scaleUpBehavior.stabilizationWindowSeconds ?? 0) * 1000;
@@ -202,7 +219,12 @@ export function stabilizeRecommendationWithBehaviors(
   if (recommendation < upRecommendation) recommendation = upRecommendation;
   if (recommendation > downRecommendation) recommendation = downRecommendation;
   const why = args.desiredReplicas >= args.currentReplicas ? SCALE_UP_STABILIZED : SCALE_DOWN_STABILIZED;
-  return { recommendation, ...why, recommendations: recordRecommendation(recommendations, oldIndex, args.desiredReplicas, now) };
+  return {
+    recommendation,
+    reason: why.reason,
+    message: why.message,
+    recommendations: recordRecommendation(recommendations, oldIndex, args.desiredReplicas, now, inPlace),
+  };
 }
 
 /** horizontal.go getReplicasChangePerPeriod: the replicas changed by events within the last periodSeconds. */
@@ -333,6 +355,8 @@ export function normalizeDesiredReplicasWithBehaviors(
   state: BehaviorState,
   now: number,
   downscaleStabilisationWindow = DEFAULT_DOWNSCALE_STABILIZATION_WINDOW_MS,
+  /** Updates state.recommendations itself rather than a copy (the controller's own log). */
+  inPlace = false,
 ): NormalizedReplicas {
   const scaleDownBehavior = generateHPAScaleDownRules(behavior.scaleDown);
   if (scaleDownBehavior.stabilizationWindowSeconds === undefined) {
@@ -346,7 +370,7 @@ export function normalizeDesiredReplicasWithBehaviors(
     currentReplicas,
     desiredReplicas: prenormalizedDesiredReplicas,
   };
-  const stabilized = stabilizeRecommendationWithBehaviors(args, state.recommendations, now);
+  const stabilized = stabilizeRecommendationWithBehaviors(args, state.recommendations, now, inPlace);
   const able = stabilized.recommendation !== prenormalizedDesiredReplicas ? stabilized : READY_FOR_NEW_SCALE;
   args.desiredReplicas = stabilized.recommendation;
   const converted = convertDesiredReplicasWithBehaviorRate(args, state.scaleUpEvents, state.scaleDownEvents, now);
