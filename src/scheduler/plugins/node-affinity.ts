@@ -99,7 +99,9 @@ export function nodeAffinity(handle?: Handle): Plugin {
       let out = 0;
       for (let j = 0; j < count; j++) {
         const idx = cand[j]!;
-        const st = answer(t, nodes[idx]!, a);
+        // A known answer is read by the node's index alone (reading each node's object costs a cache miss).
+        const known = a !== null && idx < a.v.length ? a.v[idx]! : 0;
+        const st = known === 1 ? null : known === 2 ? MISMATCH : answer(t, nodes[idx]!, a);
         if (st === null) cand[out++] = idx;
         else status[idx] = st;
       }
