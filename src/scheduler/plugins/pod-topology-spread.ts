@@ -91,8 +91,9 @@ interface NodeGroups {
   readonly taints: boolean;
   version: number;
   taintsVersion: number;
-  /** While the lists stay as they are: each node's domain (-1: in none), made on first use. */
+  /** Each node's domain (-1: in none), made on first use and again (in the same array) once the lists change. */
   domainOf: Int32Array | null;
+  domainOfStale: boolean;
   /** While the lists stay as they are: per index, its pods summed per domain, and the index's version they are at. */
   readonly sums: Map<SelectorIndex, { sums: Int32Array; version: number }>;
 }
@@ -240,7 +241,7 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
       if (!counts.updateGroups(g.lists, g.version, g.topo, g.include, g.missingId)) g = undefined;
       else {
         g.version = counts.nodesVersion;
-        g.domainOf = null;
+        g.domainOfStale = true;
         g.sums.clear();
         if (topologySpreadChecks.groups) checkGroups(g);
       }
@@ -256,6 +257,7 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
         version: counts.nodesVersion,
         taintsVersion: counts.taintsVersion,
         domainOf: null,
+        domainOfStale: true,
         sums: new Map(),
       };
       sharedGroups.set(key, g);
@@ -271,7 +273,11 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
     let e = g.sums.get(ix);
     if (e && e.version >= ix.logStart) {
       if (e.version !== ix.version) {
-        const domainOf = (g.domainOf ??= domainsOf(g.lists));
+        if (g.domainOfStale) {
+          g.domainOf = domainsOf(g.lists, g.domainOf);
+          g.domainOfStale = false;
+        }
+        const domainOf = g.domainOf!;
         const sums = e.sums;
         for (let v = e.version; v < ix.version; v++) {
           const c = ix.change(v);
@@ -483,11 +489,11 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
   };
 }
 
-/** Each node's domain in the groups (-1: none). */
-function domainsOf(lists: readonly (readonly number[])[]): Int32Array {
+/** Each node's domain in the groups (-1: none), written into `into` when it is large enough. */
+function domainsOf(lists: readonly (readonly number[])[], into: Int32Array | null): Int32Array {
   let size = 0;
   for (const l of lists) for (const n of l) if (n >= size) size = n + 1;
-  const out = new Int32Array(size).fill(-1);
+  const out = into !== null && into.length >= size ? into.fill(-1) : new Int32Array(size + (size >> 3)).fill(-1);
   lists.forEach((l, d) => {
     for (const n of l) out[n] = d;
   });
