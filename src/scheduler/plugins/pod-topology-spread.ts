@@ -442,6 +442,32 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
       // Constraint by constraint over all candidates: each node's terms are still added in constraint
       // order, so every sum is the one scoreNode makes.
       const { soft, weight, domainScore } = st;
+      if (soft.length === 2) {
+        // Two constraints (the system defaults: hostname and zone), both terms of a node in one pass, in order.
+        const k0 = soft[0]!;
+        const k1 = soft[1]!;
+        const ids0 = k0.topo.ids;
+        const ids1 = k1.topo.ids;
+        const ds0 = domainScore[0]!;
+        const ds1 = domainScore[1]!;
+        const per0 = k0.ix ? k0.ix.perNode : null;
+        const per1 = k1.ix ? k1.ix.perNode : null;
+        const w0 = weight[0]!;
+        const w1 = weight[1]!;
+        const skew0 = k0.c.maxSkew - 1;
+        const skew1 = k1.c.maxSkew - 1;
+        for (let j = 0; j < n; j++) {
+          const ni = index[j]!;
+          let acc = 0;
+          const id0 = ni < ids0.length ? ids0[ni]! : -1;
+          if (id0 >= 0) acc += ds0 ? (id0 < ds0.length ? ds0[id0]! : 0) : (per0 !== null && ni < per0.length ? per0[ni]! : 0) * w0 + skew0;
+          const id1 = ni < ids1.length ? ids1[ni]! : -1;
+          if (id1 >= 0) acc += ds1 ? (id1 < ds1.length ? ds1[id1]! : 0) : (per1 !== null && ni < per1.length ? per1[ni]! : 0) * w1 + skew1;
+          out[j] = Math.round(acc);
+        }
+        if (st.requireAll) for (let j = 0; j < n; j++) if (!hasAll(nodes[j]!, soft)) out[j] = INVALID_SCORE;
+        return;
+      }
       out.fill(0, 0, n);
       for (let i = 0; i < soft.length; i++) {
         const k = soft[i]!;
