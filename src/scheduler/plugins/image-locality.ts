@@ -23,10 +23,9 @@ export function imageLocality(_args: Record<string, unknown>, handle: Handle): P
   /** Per image of the pod: which nodes hold it, by node index (ClusterState.nodesWithImage). */
   let holders: (Uint8Array | undefined)[] = [];
   let anywhere = false;
-  const score = (imgs: PodTemplate['images'], node: Node): number => {
+  const score = (imgs: PodTemplate['images'], at: number): number => {
     if (imgs.length === 0) return 0;
     let sum = 0;
-    const at = node.index;
     for (let i = 0; i < imgs.length; i++) {
       const on = holders[i];
       if (on !== undefined && at < on.length && on[at] === 1) sum += Math.trunc(imgs[i]!.sizeBytes * spread[i]!);
@@ -46,13 +45,14 @@ export function imageLocality(_args: Record<string, unknown>, handle: Handle): P
       return anywhere && !spread.every((x) => x === 1) ? null : SKIP;
     },
     score(_s, pod, node: Node) {
-      return score(pod.template.images, node);
+      return score(pod.template.images, node.index);
     },
-    scoreAll(_s, pod, nodes, n, out) {
+    scoreAll(_s, pod, _nodes, n, out, index) {
       const imgs = pod.template.images;
       // No node has any of the images: every node scores imageLocalityScore(0) = 0.
       if (!anywhere) out.fill(0, 0, n);
-      else for (let i = 0; i < n; i++) out[i] = score(imgs, nodes[i]!);
+      // (By the nodes' indices: reading each node's object costs a cache miss.)
+      else for (let i = 0; i < n; i++) out[i] = score(imgs, index[i]!);
     },
   };
 }
