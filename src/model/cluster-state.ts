@@ -118,9 +118,12 @@ export class ClusterState {
   unschedulableNodes = 0;
   /** Nodes removed from the cluster (kept in `nodes` so indices stay stable); 0 lets the scheduler skip the check. */
   removedNodes = 0;
-  /** How many nodes hold each image (for ImageLocality), kept incrementally. */
+  /**
+   * How many nodes of the cluster hold each image (for ImageLocality), kept incrementally: a removed node's images
+   * leave the count, as they leave upstream's scheduler cache (cache.go removeNodeImageStates).
+   */
   readonly imageNodeCount = new Map<string, number>();
-  /** Per image: 1 at the index of each node holding it (images are never removed from a node). */
+  /** Per image: 1 at the index of each node of the cluster holding it (a node keeps its images until removed). */
   private readonly imageNodes = new Map<string, Uint8Array<ArrayBuffer>>();
 
   /** Which nodes hold the image, by node index (0 or past the end: not held); undefined when no node does. */
@@ -550,6 +553,13 @@ export class ClusterState {
     while (node.pods.length > 0) this.deletePod(node.pods[node.pods.length - 1]!, 'NodeRemoved');
     node.removedAt = this.clock.now;
     this.removedNodes++;
+    for (const img of node.images) {
+      const left = this.imageNodeCount.get(img)! - 1;
+      if (left > 0) this.imageNodeCount.set(img, left);
+      else this.imageNodeCount.delete(img);
+      const on = this.imageNodes.get(img);
+      if (on && node.index < on.length) on[node.index] = 0;
+    }
     this.columns.changes.mark(node.index);
     if (node.unschedulable) this.unschedulableNodes--;
     this.countTaints(node, node.taints, -1);

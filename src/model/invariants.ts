@@ -144,7 +144,7 @@ export class InvariantChecker {
     const images = new Map<string, number>();
     c.nodes.forEach((node, i) => {
       if (node.index !== i) report(`node ${node.name} has index ${node.index} at position ${i}`);
-      for (const img of node.images) images.set(img, (images.get(img) ?? 0) + 1);
+      if (node.removedAt < 0) for (const img of node.images) images.set(img, (images.get(img) ?? 0) + 1);
       if (node.removedAt >= 0) {
         removed++;
         if (node.pods.length > 0) report(`removed node ${node.name} still holds ${node.pods.length} pod(s)`);
@@ -212,13 +212,14 @@ export class InvariantChecker {
       ['nodeByName.size', c.nodeByName.size, c.nodes.length - removed],
     ];
     for (const [name, kept, actual] of counters) if (kept !== actual) report(`cluster.${name} is ${kept}, but ${actual} nodes count`);
-    // Removed nodes keep their images (and their count) as the model leaves them.
+    // A removed node keeps its images, but they no longer count.
     for (const [img, count] of c.imageNodeCount)
       if ((images.get(img) ?? 0) !== count) report(`image ${img}: imageNodeCount is ${count}, but ${images.get(img) ?? 0} nodes hold it`);
     for (const [img, count] of images) if (!c.imageNodeCount.has(img)) report(`image ${img} on ${count} node(s) is not counted`);
     for (const node of c.nodes)
       for (const img of node.images)
-        if (c.nodesWithImage(img)?.[node.index] !== 1) report(`image ${img} on node ${node.name} is missing from nodesWithImage`);
+        if ((c.nodesWithImage(img)?.[node.index] === 1) !== node.removedAt < 0)
+          report(`image ${img} on node ${node.name} is ${node.removedAt < 0 ? 'missing from' : 'still in'} nodesWithImage`);
     for (const [img, count] of c.imageNodeCount) {
       const on = c.nodesWithImage(img);
       const marked = on ? on.reduce((n, x) => n + x, 0) : 0;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { CycleState, defaultNormalizeScore } from '../../src/scheduler/framework.js';
 import { nodeResourcesFit, brokenLinear, type FitArgs } from '../../src/scheduler/plugins/node-resources-fit.js';
 import { balancedAllocation, balancedScore } from '../../src/scheduler/plugins/balanced-allocation.js';
-import { imageLocalityScore, MIN_THRESHOLD, MAX_CONTAINER_THRESHOLD } from '../../src/scheduler/plugins/image-locality.js';
+import { imageLocality, imageLocalityScore, MIN_THRESHOLD, MAX_CONTAINER_THRESHOLD } from '../../src/scheduler/plugins/image-locality.js';
 import { RngStreams } from '../../src/engine/rng.js';
 import { boundPod, makeCluster, pod } from '../helpers/builders.js';
 
@@ -208,5 +208,24 @@ describe('ImageLocality', () => {
     expect(imageLocalityScore(MAX_CONTAINER_THRESHOLD * 2, 1)).toBe(100);
     // half way between the thresholds
     expect(imageLocalityScore((MIN_THRESHOLD + MAX_CONTAINER_THRESHOLD) / 2, 1)).toBe(50);
+  });
+
+  it("scales by the share of the cluster's nodes holding the image; a removed node leaves both counts (cache.go removeNodeImageStates)", () => {
+    const MB = 1024 * 1024;
+    const image = { name: 'shop/app:v1', sizeBytes: 500 * MB };
+    const cluster = makeCluster(['a', 'b', 'c', 'd'].map((name) => ({ name, cpu: '4', memory: '8Gi' })));
+    for (const n of ['a', 'b']) cluster.startPod(boundPod(cluster, n, { cpu: '100m', images: [image] }));
+    const plugin = imageLocality({}, { cluster, rng: new RngStreams(1).get('t') });
+    const scores = () => {
+      const p = pod(cluster, { cpu: '100m', images: [image] });
+      const state = new CycleState();
+      expect(plugin.preScore!(state, p, cluster.nodes, cluster.nodes.length)).toBeNull();
+      return cluster.nodes.filter((n) => n.removedAt < 0).map((n) => plugin.score!(state, p, n));
+    };
+    // 2 of 4 nodes: trunc(500 MB x 0.5) = 250 MB; (250 - 23) x 100 / (1000 - 23) = 23.2.
+    expect(scores()).toEqual([23, 23, 0, 0]);
+    cluster.removeNode(cluster.nodeByName.get('b')!);
+    // 1 of the 3 nodes left: trunc(500 MB / 3) = 174,762,666 bytes; (that - 23 MB) x 100 / 977 MB = 14.7.
+    expect(scores()).toEqual([14, 0, 0]);
   });
 });

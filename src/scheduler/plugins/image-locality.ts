@@ -35,9 +35,11 @@ export function imageLocality(_args: Record<string, unknown>, handle: Handle): P
   return {
     name: IMAGE_LOCALITY,
     preScore(_s, pod) {
-      // The fraction of nodes holding each image (upstream keeps these counts in its snapshot, as we do).
-      const { nodes, imageNodeCount } = handle.cluster;
-      spread = pod.template.images.map((img) => (nodes.length ? (imageNodeCount.get(img.name) ?? 0) / nodes.length : 0));
+      // The fraction of the cluster's nodes holding each image (upstream keeps these counts in its snapshot, as we
+      // do; removed nodes are in neither count).
+      const { nodes, imageNodeCount, removedNodes } = handle.cluster;
+      const total = nodes.length - removedNodes;
+      spread = pod.template.images.map((img) => (total > 0 ? (imageNodeCount.get(img.name) ?? 0) / total : 0));
       holders = pod.template.images.map((img) => handle.cluster.nodesWithImage(img.name));
       anywhere = spread.some((x) => x > 0);
       // No node holds any of the images, or every node holds all of them: every node scores the same,
