@@ -28,6 +28,15 @@ interface NodeImages {
 export class ImagePuller {
   private readonly kPulled: number;
   private readonly nodes = new Map<number, NodeImages>();
+  /** Each image's defaulted pull policy when the pod sets none (parsing the name is the cost of a pod start). */
+  private readonly defaultPolicy = new Map<string, ReturnType<typeof setDefaultsContainerImagePullPolicy>>();
+
+  private policyOf(img: ContainerImage): ReturnType<typeof setDefaultsContainerImagePullPolicy> {
+    if (img.pullPolicy) return img.pullPolicy;
+    let p = this.defaultPolicy.get(img.name);
+    if (p === undefined) this.defaultPolicy.set(img.name, (p = setDefaultsContainerImagePullPolicy(img.name)));
+    return p;
+  }
 
   constructor(
     private readonly sim: Simulation,
@@ -53,7 +62,7 @@ export class ImagePuller {
     if (!state) this.nodes.set(node.index, (state = { availableAt: new Map(), busyUntil: 0 }));
     let ready = now;
     for (const img of images) {
-      const policy = setDefaultsContainerImagePullPolicy(img.name, img.pullPolicy);
+      const policy = this.policyOf(img);
       const at = state.availableAt.get(img.name);
       const present = node.images.has(img.name) || (at !== undefined && at <= now);
       if (policy === 'Never' && !present && at === undefined) {
