@@ -17,7 +17,14 @@ import {
   type ReplicaCalculator,
   type Tolerances,
 } from '../../src/controllers/hpa/calc.js';
-import { getResourceReplicasFromColumns, PodColumns } from '../../src/controllers/hpa/columns.js';
+import {
+  getResourceReplicasFromColumns,
+  PodColumns,
+  SAMPLE_STRIDE,
+  SAMPLE_TIMESTAMP,
+  SAMPLE_VALUE,
+  SAMPLE_WINDOW,
+} from '../../src/controllers/hpa/columns.js';
 
 /** replica_calculator.go GetResourceReplicas, step by step as upstream writes it. */
 function reference(
@@ -101,15 +108,15 @@ describe('getResourceReplicas against upstream step by step', () => {
       expect(getResourceReplicas(c, current, target, 'cpu', tol, metrics), `case ${k}`).toEqual(want);
       // The same over columns (the controller's path): each listed pod's sample in slot i.
       const columns = new PodColumns(count);
-      const samples = { value: new Float64Array(count), timestamp: new Float64Array(count), window: new Float64Array(count) };
+      const samples = { f: new Float64Array(count * SAMPLE_STRIDE) };
       pods.forEach((p, i) => {
         columns.set(i, p);
         const m = metrics.get(p.name);
         if (!m) return;
         columns.slot[i] = i;
-        samples.value[i] = m.value;
-        samples.timestamp[i] = m.timestamp!;
-        samples.window[i] = m.window!;
+        samples.f[i * SAMPLE_STRIDE + SAMPLE_VALUE] = m.value;
+        samples.f[i * SAMPLE_STRIDE + SAMPLE_TIMESTAMP] = m.timestamp!;
+        samples.f[i * SAMPLE_STRIDE + SAMPLE_WINDOW] = m.window!;
       });
       const viaColumns = getResourceReplicasFromColumns(columns, samples, metrics.size, now, 300_000, 30_000, current, target, tol);
       expect(viaColumns, `case ${k} over columns`).toEqual(want);

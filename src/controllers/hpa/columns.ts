@@ -73,12 +73,18 @@ export class PodColumns {
   }
 }
 
-/** The samples' fields by metrics slot. */
+/**
+ * The samples' fields by metrics slot s: value, timestamp and window at f[s * SAMPLE_STRIDE + SAMPLE_VALUE],
+ * [... + SAMPLE_TIMESTAMP] and [... + SAMPLE_WINDOW] (metrics-server keeps each slot's numbers side by side).
+ */
 export interface SampleColumns {
-  readonly value: Float64Array;
-  readonly timestamp: Float64Array;
-  readonly window: Float64Array;
+  readonly f: Float64Array;
 }
+
+export const SAMPLE_STRIDE = 8;
+export const SAMPLE_VALUE = 3;
+export const SAMPLE_TIMESTAMP = 4;
+export const SAMPLE_WINDOW = 5;
 
 /**
  * getResourceReplicas for cpu over columns: `metricsSize` is the number of samples (the metrics map's size), the
@@ -100,7 +106,7 @@ export function getResourceReplicasFromColumns(
   const group = groupsFor(n);
   const t = newTally();
   const { state, start, transition, request, slot } = cols;
-  const { value, timestamp, window } = samples;
+  const f = samples.f;
   for (let i = 0; i < n; i++) {
     // podGroup, field by field.
     const code = state[i]!;
@@ -118,7 +124,8 @@ export function getResourceReplicasFromColumns(
       else {
         const tr = transition[i]!;
         const since = tr !== tr ? 0 : tr;
-        if (st + cpuInitializationPeriod > now) unready = ready === READY_FALSE || timestamp[s]! < since + window[s]!;
+        if (st + cpuInitializationPeriod > now)
+          unready = ready === READY_FALSE || f[s * SAMPLE_STRIDE + SAMPLE_TIMESTAMP]! < since + f[s * SAMPLE_STRIDE + SAMPLE_WINDOW]!;
         else unready = ready === READY_FALSE && st + delayOfInitialReadinessStatus > since;
       }
       k = unready ? UNREADY : READY;
@@ -128,7 +135,7 @@ export function getResourceReplicasFromColumns(
     if (r !== r && t.noRequest === null) t.noRequest = cols.names[i]!;
     if (k === READY) {
       t.readyPodCount++;
-      t.metricsTotal += value[s]!;
+      t.metricsTotal += f[s * SAMPLE_STRIDE + SAMPLE_VALUE]!;
       t.requestsTotal += r !== r ? 0 : r;
     } else {
       if (s >= 0 && (k === IGNORED || k === UNREADY)) t.dropped++;

@@ -10,6 +10,20 @@ import type { Pod } from '../../model/pod.js';
 import type { PodMetric } from '../hpa/calc.js';
 import { PodsByRoot } from './pods-by-root.js';
 import { grown } from '../../model/arrays.js';
+import {
+  SAMPLE_STRIDE,
+  SAMPLE_TIMESTAMP as TIMESTAMP,
+  SAMPLE_VALUE as VALUE,
+  SAMPLE_WINDOW as WINDOW,
+  type SampleColumns,
+} from '../hpa/columns.js';
+
+/** The other numbers of a slot in ScrapeSlots.f (the sample's are placed by the HPA's SampleColumns). */
+const T = 0;
+const USED = 1;
+const SERVED = 2;
+const BASE_USED = 6;
+const BASE_SERVED = 7;
 
 /** Where CPU usage comes from: a pod's cumulative CPU use (millicore-milliseconds) up to now. */
 export interface UsageSource {
@@ -140,7 +154,7 @@ export class MetricsServer {
    * The latest CPU samples' fields by slot (Pod.metricsSlot), as cpu() gives them, for a pod that has a sample;
    * the arrays are replaced as they grow, so read them afresh after a scrape.
    */
-  sampleColumns(): { readonly value: Float64Array; readonly timestamp: Float64Array; readonly window: Float64Array } {
+  sampleColumns(): SampleColumns {
     return this.slots;
   }
 
@@ -190,7 +204,7 @@ export class MetricsServer {
     // have readings than were scraped (each pod scraped has one, read now).
     if (sl.live === scraped) return;
     for (let i = 0; i < sl.pod.length; i++) {
-      if (sl.pod[i] === null || sl.t[i] === now) continue;
+      if (sl.pod[i] === null || sl.f[i * SAMPLE_STRIDE + T] === now) continue;
       if (sl.sample[i]) this.bump(sl.root[i]!);
       sl.close(i);
     }
@@ -219,19 +233,19 @@ export class MetricsServer {
       if (pod.phase !== 'Running' || pod.metricsSlot >= 0 || pod.finishedAt >= 0) continue;
       const i = sl.open(pod, this.pods.rootOf(pod), now, 0, 0);
       const m = this.findMeter(src, i);
-      sl.used[i] = this.meterUsed(src, i, m);
-      sl.served[i] = rates ? this.meterServed(src, i, m) : 0;
+      sl.f[i * SAMPLE_STRIDE + USED] = this.meterUsed(src, i, m);
+      sl.f[i * SAMPLE_STRIDE + SERVED] = rates ? this.meterServed(src, i, m) : 0;
     }
     if (MetricsServer.checkMeters) this.checkMetered(now);
   }
 
   /** Slot i's pod's cumulative CPU use and requests served from its meter m (0 without one). */
   private meterUsed(src: MeteredSource, i: number, m: number): number {
-    return m < 0 ? 0 : src.meterUsed(m) - this.slots.baseUsed[i]!;
+    return m < 0 ? 0 : src.meterUsed(m) - this.slots.f[i * SAMPLE_STRIDE + BASE_USED]!;
   }
 
   private meterServed(src: MeteredSource, i: number, m: number): number {
-    return m < 0 ? 0 : src.meterServed(m) - this.slots.baseServed[i]!;
+    return m < 0 ? 0 : src.meterServed(m) - this.slots.f[i * SAMPLE_STRIDE + BASE_SERVED]!;
   }
 
   /** The slot's pod's meter, with its bases, once the source has one for it (else -1). */
@@ -241,8 +255,8 @@ export class MetricsServer {
     const m = src.meterOf(pod);
     if (m < 0) return -1;
     sl.meter[i] = m;
-    sl.baseUsed[i] = src.baseUsed(pod);
-    sl.baseServed[i] = src.baseServed(pod);
+    sl.f[i * SAMPLE_STRIDE + BASE_USED] = src.baseUsed(pod);
+    sl.f[i * SAMPLE_STRIDE + BASE_SERVED] = src.baseServed(pod);
     return m;
   }
 
@@ -255,11 +269,14 @@ export class MetricsServer {
         if (pod.phase !== 'Running') continue;
         running++;
         const i = pod.metricsSlot;
-        if (i < 0 || sl.pod[i] !== pod || sl.t[i] !== now) throw new Error(`bug: metrics-server did not read running pod ${pod.name}`);
+        if (i < 0 || sl.pod[i] !== pod || sl.f[i * SAMPLE_STRIDE + T] !== now)
+          throw new Error(`bug: metrics-server did not read running pod ${pod.name}`);
         const used = this.used(pod, now);
         const served = this.ratesWanted ? this.served(pod) : 0;
-        if (used !== sl.used[i] || served !== sl.served[i])
-          throw new Error(`bug: metrics-server read ${sl.used[i]}/${sl.served[i]} for ${pod.name}, its source says ${used}/${served}`);
+        if (used !== sl.f[i * SAMPLE_STRIDE + USED] || served !== sl.f[i * SAMPLE_STRIDE + SERVED])
+          throw new Error(
+            `bug: metrics-server read ${sl.f[i * SAMPLE_STRIDE + USED]}/${sl.f[i * SAMPLE_STRIDE + SERVED]} for ${pod.name}, its source says ${used}/${served}`,
+          );
       }
     if (running !== sl.live) throw new Error(`bug: metrics-server holds ${sl.live} slots for ${running} running pods`);
   }
@@ -267,21 +284,22 @@ export class MetricsServer {
   /** The slot's readings now: a sample (and a request rate) over the window since the last. */
   private record(i: number, now: number, used: number, served: number): void {
     const sl = this.slots;
-    const prevT = sl.t[i]!;
+    const f = sl.f;
+    const b = i * SAMPLE_STRIDE;
+    const prevT = f[b + T]!;
     if (now > prevT) {
       const window = now - prevT;
-      const value = (used - sl.used[i]!) / window;
       // The sample's fields go to the columns; a pod's sample object reads them there (the HPA holds it
       // between scrapes), made at its first sample.
-      sl.value[i] = value;
-      sl.timestamp[i] = now;
-      sl.window[i] = window;
+      f[b + VALUE] = (used - f[b + USED]!) / window;
+      f[b + TIMESTAMP] = now;
+      f[b + WINDOW] = window;
       if (sl.sample[i] === null) {
         sl.sample[i] = new SlotSample(sl, i);
         this.bump(sl.root[i]!);
       }
       if (this.ratesWanted) {
-        const rate = ((served - sl.served[i]!) / window) * 1e6;
+        const rate = ((served - f[b + SERVED]!) / window) * 1e6;
         const r = sl.rate[i];
         if (r) {
           r.value = rate;
@@ -290,9 +308,9 @@ export class MetricsServer {
         } else sl.rate[i] = { value: rate, timestamp: now, window };
       }
     }
-    sl.t[i] = now;
-    sl.used[i] = used;
-    sl.served[i] = served;
+    f[b + T] = now;
+    f[b + USED] = used;
+    f[b + SERVED] = served;
   }
 }
 
@@ -304,13 +322,13 @@ class SlotSample implements PodMetric {
   ) {}
 
   get value(): number {
-    return this.slots.value[this.i]!;
+    return this.slots.f[this.i * SAMPLE_STRIDE + VALUE]!;
   }
   get timestamp(): number {
-    return this.slots.timestamp[this.i]!;
+    return this.slots.f[this.i * SAMPLE_STRIDE + TIMESTAMP]!;
   }
   get window(): number {
-    return this.slots.window[this.i]!;
+    return this.slots.f[this.i * SAMPLE_STRIDE + WINDOW]!;
   }
 }
 
@@ -320,21 +338,18 @@ class SlotSample implements PodMetric {
  * gave (null before its second scrape). Columns rather than an object per pod in a map keyed by id: a scrape
  * reads them for every running pod every resolution.
  */
-class ScrapeSlots {
-  t = new Float64Array(64);
-  used = new Float64Array(64);
-  served = new Float64Array(64);
+class ScrapeSlots implements SampleColumns {
+  /**
+   * A slot's numbers side by side (a scrape reads and writes most of them for every slot), SAMPLE_STRIDE apart: the
+   * time, cumulative CPU use and requests served at the last scrape; the latest CPU sample's value, timestamp and
+   * window, as in `sample` (valid where it is set); a metered source's base readings of the pod.
+   */
+  f = new Float64Array(64 * SAMPLE_STRIDE);
   root = new Int32Array(64);
-  /** The latest CPU sample's fields, as in `sample` (valid where it is set). */
-  value = new Float64Array(64);
-  timestamp = new Float64Array(64);
-  window = new Float64Array(64);
   /** 1 while the slot's pod runs (cleared when it finishes or goes: the slot closes at the next scrape). */
   running = new Uint8Array(64);
-  /** A metered source's meter of the pod (-1: none yet), and the pod's base readings. */
+  /** A metered source's meter of the pod (-1: none yet). */
   meter = new Int32Array(64);
-  baseUsed = new Float64Array(64);
-  baseServed = new Float64Array(64);
   readonly pod: (Pod | null)[] = [];
   readonly sample: (PodMetric | null)[] = [];
   readonly rate: (PodMetric | null)[] = [];
@@ -348,24 +363,17 @@ class ScrapeSlots {
       this.pod.push(null);
       this.sample.push(null);
       this.rate.push(null);
-      if (i >= this.t.length) {
-        this.t = grown(this.t, i);
-        this.used = grown(this.used, i);
-        this.served = grown(this.served, i);
+      if (i >= this.root.length) {
+        this.f = grown(this.f, (i + 1) * SAMPLE_STRIDE - 1);
         this.root = grown(this.root, i);
-        this.value = grown(this.value, i);
-        this.timestamp = grown(this.timestamp, i);
-        this.window = grown(this.window, i);
         this.running = grown(this.running, i);
         this.meter = grown(this.meter, i);
-        this.baseUsed = grown(this.baseUsed, i);
-        this.baseServed = grown(this.baseServed, i);
       }
     }
     this.pod[i] = pod;
-    this.t[i] = t;
-    this.used[i] = used;
-    this.served[i] = served;
+    this.f[i * SAMPLE_STRIDE + T] = t;
+    this.f[i * SAMPLE_STRIDE + USED] = used;
+    this.f[i * SAMPLE_STRIDE + SERVED] = served;
     this.root[i] = root;
     this.running[i] = 1;
     this.meter[i] = -1;
