@@ -121,8 +121,8 @@ export interface Plugin {
    */
   scoreAll?(state: CycleState, pod: Pod, nodes: readonly Node[], n: number, out: Float64Array, index: Int32Array): void;
   /**
-   * Optional, for a plugin without normalizeScore: adds weight × its score of nodes[i] to totals[i] for
-   * nodes[0..n), exactly as the scheduler would add scoreAll's answers, saving the scheduler a pass.
+   * Optional: adds weight × its score of nodes[i] (normalized, for a plugin with normalizeScore) to totals[i] for
+   * nodes[0..n), exactly as the scheduler would add scoreAll's answers after normalizeScore, saving passes.
    */
   addScores?(state: CycleState, pod: Pod, nodes: readonly Node[], n: number, weight: number, totals: Float64Array, index: Int32Array): void;
   /** Rewrites scores[0..n) in place to 0..MAX_NODE_SCORE. */

@@ -690,7 +690,7 @@ export class Scheduler {
           throw new Error(`bug: PreScore ${plugin.name} failed: ${st.reason}`);
         }
       }
-      if (plugin.addScores && !plugin.normalizeScore) {
+      if (plugin.addScores) {
         if (Scheduler.checkScores) this.checkAddScores(plugin, pod, feasible, m, weight);
         plugin.addScores(state, pod, feasible, m, weight, totals, this.feasibleIdx);
         continue;
@@ -704,11 +704,12 @@ export class Scheduler {
     return this.selectHost(feasible, totals, m);
   }
 
-  /** Tests: addScores must add what scoreAll (or score) gives, and those scores must be in range. */
+  /** Tests: addScores must add what scoreAll (or score) gives, normalized if the plugin normalizes, and those scores must be in range. */
   private checkAddScores(plugin: Plugin, pod: Pod, feasible: Node[], m: number, weight: number): void {
     const scores = this.scores;
     if (plugin.scoreAll) plugin.scoreAll(this.state, pod, feasible, m, scores, this.feasibleIdx);
     else scoreEach(plugin, this.state, pod, feasible, m, scores);
+    if (plugin.normalizeScore) plugin.normalizeScore(this.state, pod, scores, m);
     checkRange(plugin, scores, m);
     const base = this.totals.slice(0, m);
     const added = base.slice();

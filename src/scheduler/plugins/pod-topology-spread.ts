@@ -6,7 +6,7 @@
 import { HOSTNAME_LABEL, ZONE_LABEL, type Node } from '../../model/node.js';
 import { podMatches, type Pod, type PodTemplate, type TopologySpreadConstraint } from '../../model/pod.js';
 import { makeSelector, matchNodeSelectorTerms, tolerated, type LabelSelector, type Requirement } from '../../model/selectors.js';
-import { Code, MAX_NODE_SCORE, SKIP, status, type Handle, type Plugin } from '../framework.js';
+import { Code, MAX_NODE_SCORE, SKIP, status, type CycleState, type Handle, type Plugin } from '../framework.js';
 import { PodCounts, type DomainCounts, type SelectorIndex, type TopologyKey } from './pod-counts.js';
 
 export const POD_TOPOLOGY_SPREAD = 'PodTopologySpread';
@@ -314,6 +314,72 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
 
   const dcOf = (k: Constraint): DomainCounts => (k.dc ??= counts.domains(k.ix!, k.c.topologyKey));
 
+  /** The raw scores of addScores, before they are normalized. */
+  let scratch = new Float64Array(0);
+
+  // scoring.go Score for nodes[0..n) at once, with one state read (scoreAll, addScores).
+  function scoreAllInto(state: CycleState, nodes: readonly Node[], n: number, out: Float64Array, index: Int32Array): void {
+    const st = state.read<SoftState>(SCORE_KEY);
+    if (!st) {
+      out.fill(0, 0, n);
+      return;
+    }
+    counts.settle();
+    // Constraint by constraint over all candidates: each node's terms are still added in constraint
+    // order, so every sum is the one scoreNode makes.
+    const { soft, weight, domainScore } = st;
+    if (soft.length === 2) {
+      // Two constraints (the system defaults: hostname and zone), both terms of a node in one pass, in order.
+      const k0 = soft[0]!;
+      const k1 = soft[1]!;
+      const ids0 = k0.topo.ids;
+      const ids1 = k1.topo.ids;
+      const ds0 = domainScore[0]!;
+      const ds1 = domainScore[1]!;
+      const per0 = k0.ix ? k0.ix.perNode : null;
+      const per1 = k1.ix ? k1.ix.perNode : null;
+      const w0 = weight[0]!;
+      const w1 = weight[1]!;
+      const skew0 = k0.c.maxSkew - 1;
+      const skew1 = k1.c.maxSkew - 1;
+      for (let j = 0; j < n; j++) {
+        const ni = index[j]!;
+        let acc = 0;
+        const id0 = ni < ids0.length ? ids0[ni]! : -1;
+        if (id0 >= 0) acc += ds0 ? (id0 < ds0.length ? ds0[id0]! : 0) : (per0 !== null && ni < per0.length ? per0[ni]! : 0) * w0 + skew0;
+        const id1 = ni < ids1.length ? ids1[ni]! : -1;
+        if (id1 >= 0) acc += ds1 ? (id1 < ds1.length ? ds1[id1]! : 0) : (per1 !== null && ni < per1.length ? per1[ni]! : 0) * w1 + skew1;
+        out[j] = Math.round(acc);
+      }
+      if (st.requireAll) for (let j = 0; j < n; j++) if (!hasAll(nodes[j]!, soft)) out[j] = INVALID_SCORE;
+      return;
+    }
+    out.fill(0, 0, n);
+    for (let i = 0; i < soft.length; i++) {
+      const k = soft[i]!;
+      const ids = k.topo.ids;
+      const ds = domainScore[i];
+      if (ds) {
+        for (let j = 0; j < n; j++) {
+          const ni = index[j]!;
+          const id = ni < ids.length ? ids[ni]! : -1;
+          if (id >= 0) out[j]! += id < ds.length ? ds[id]! : 0;
+        }
+        continue;
+      }
+      const per = k.ix ? k.ix.perNode : null;
+      const w = weight[i]!;
+      const skew = k.c.maxSkew - 1;
+      for (let j = 0; j < n; j++) {
+        const ni = index[j]!;
+        if (!(ni < ids.length && ids[ni]! >= 0)) continue;
+        out[j]! += (per !== null && ni < per.length ? per[ni]! : 0) * w + skew;
+      }
+    }
+    for (let j = 0; j < n; j++) out[j] = Math.round(out[j]!);
+    if (st.requireAll) for (let j = 0; j < n; j++) if (!hasAll(nodes[j]!, soft)) out[j] = INVALID_SCORE;
+  }
+
   return {
     name: POD_TOPOLOGY_SPREAD,
     events: ['PodBound', 'PodDeleted', 'PodFinished', 'NodeAdded', 'NodeRemoved', 'NodeTaintsChanged', 'NodeUnschedulableChanged'],
@@ -433,86 +499,48 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
 
     // The same for the candidates nodes[0..n) at once, with one state read.
     scoreAll(state, _pod, nodes, n, out, index) {
-      const st = state.read<SoftState>(SCORE_KEY);
-      if (!st) {
-        out.fill(0, 0, n);
+      scoreAllInto(state, nodes, n, out, index);
+    },
+
+    // Score, NormalizeScore and the weighted sum in two passes over the candidates (the scheduler's addScores).
+    addScores(state, _pod, nodes, n, weight, totals, index) {
+      if (scratch.length < n) scratch = new Float64Array(Math.max(n, scratch.length * 2));
+      scoreAllInto(state, nodes, n, scratch, index);
+      if (!state.read<SoftState>(SCORE_KEY)) {
+        for (let i = 0; i < n; i++) totals[i]! += scratch[i]! * weight;
         return;
       }
-      counts.settle();
-      // Constraint by constraint over all candidates: each node's terms are still added in constraint
-      // order, so every sum is the one scoreNode makes.
-      const { soft, weight, domainScore } = st;
-      if (soft.length === 2) {
-        // Two constraints (the system defaults: hostname and zone), both terms of a node in one pass, in order.
-        const k0 = soft[0]!;
-        const k1 = soft[1]!;
-        const ids0 = k0.topo.ids;
-        const ids1 = k1.topo.ids;
-        const ds0 = domainScore[0]!;
-        const ds1 = domainScore[1]!;
-        const per0 = k0.ix ? k0.ix.perNode : null;
-        const per1 = k1.ix ? k1.ix.perNode : null;
-        const w0 = weight[0]!;
-        const w1 = weight[1]!;
-        const skew0 = k0.c.maxSkew - 1;
-        const skew1 = k1.c.maxSkew - 1;
-        for (let j = 0; j < n; j++) {
-          const ni = index[j]!;
-          let acc = 0;
-          const id0 = ni < ids0.length ? ids0[ni]! : -1;
-          if (id0 >= 0) acc += ds0 ? (id0 < ds0.length ? ds0[id0]! : 0) : (per0 !== null && ni < per0.length ? per0[ni]! : 0) * w0 + skew0;
-          const id1 = ni < ids1.length ? ids1[ni]! : -1;
-          if (id1 >= 0) acc += ds1 ? (id1 < ds1.length ? ds1[id1]! : 0) : (per1 !== null && ni < per1.length ? per1[ni]! : 0) * w1 + skew1;
-          out[j] = Math.round(acc);
-        }
-        if (st.requireAll) for (let j = 0; j < n; j++) if (!hasAll(nodes[j]!, soft)) out[j] = INVALID_SCORE;
-        return;
-      }
-      out.fill(0, 0, n);
-      for (let i = 0; i < soft.length; i++) {
-        const k = soft[i]!;
-        const ids = k.topo.ids;
-        const ds = domainScore[i];
-        if (ds) {
-          for (let j = 0; j < n; j++) {
-            const ni = index[j]!;
-            const id = ni < ids.length ? ids[ni]! : -1;
-            if (id >= 0) out[j]! += id < ds.length ? ds[id]! : 0;
-          }
-          continue;
-        }
-        const per = k.ix ? k.ix.perNode : null;
-        const w = weight[i]!;
-        const skew = k.c.maxSkew - 1;
-        for (let j = 0; j < n; j++) {
-          const ni = index[j]!;
-          if (!(ni < ids.length && ids[ni]! >= 0)) continue;
-          out[j]! += (per !== null && ni < per.length ? per[ni]! : 0) * w + skew;
-        }
-      }
-      for (let j = 0; j < n; j++) out[j] = Math.round(out[j]!);
-      if (st.requireAll) for (let j = 0; j < n; j++) if (!hasAll(nodes[j]!, soft)) out[j] = INVALID_SCORE;
+      const { min, max } = scoreRange(scratch, n);
+      for (let i = 0; i < n; i++) totals[i]! += normalized(scratch[i]!, min, max) * weight;
     },
 
     // scoring.go NormalizeScore: ignored nodes 0; else MaxNodeScore * (max + min - s) / max, integer division.
     normalizeScore(state, _pod, scores, n) {
       if (!state.read<SoftState>(SCORE_KEY)) return;
-      let min = Infinity;
-      let max = 0;
-      for (let i = 0; i < n; i++) {
-        const s = scores[i]!;
-        if (s === INVALID_SCORE) continue;
-        if (s < min) min = s;
-        if (s > max) max = s;
-      }
-      for (let i = 0; i < n; i++) {
-        const s = scores[i]!;
-        if (s === INVALID_SCORE) scores[i] = 0;
-        else if (max === 0) scores[i] = MAX_NODE_SCORE;
-        else scores[i] = Math.trunc((MAX_NODE_SCORE * (max + min - s)) / max);
-      }
+      const { min, max } = scoreRange(scores, n);
+      for (let i = 0; i < n; i++) scores[i] = normalized(scores[i]!, min, max);
     },
   };
+}
+
+/** The lowest and highest of scores[0..n) that are not INVALID_SCORE (Infinity and 0 when none is). */
+function scoreRange(scores: Float64Array, n: number): { min: number; max: number } {
+  let min = Infinity;
+  let max = 0;
+  for (let i = 0; i < n; i++) {
+    const s = scores[i]!;
+    if (s === INVALID_SCORE) continue;
+    if (s < min) min = s;
+    if (s > max) max = s;
+  }
+  return { min, max };
+}
+
+/** scoring.go NormalizeScore of one score: ignored nodes 0; else MaxNodeScore * (max + min - s) / max, integer division. */
+function normalized(s: number, min: number, max: number): number {
+  if (s === INVALID_SCORE) return 0;
+  if (max === 0) return MAX_NODE_SCORE;
+  return Math.trunc((MAX_NODE_SCORE * (max + min - s)) / max);
 }
 
 /** Each node's domain in the groups (-1: none), written into `into` when it is large enough. */
