@@ -79,6 +79,12 @@ describe('intstr_test.go TestGetIntFromIntOrPercent, TestGetValueFromIntOrPercen
     ['90%', 100, true, 90],
     ['90%', 95, true, 86],
     ['90%', 95, false, 85],
+    // strconv.Atoi's forms: a sign, leading zeros, and values past 2^53 (parsed as int64, then scaled in float64:
+    // float64(value) * float64(total) / 100 rounds to ...660).
+    ['+25%', 8, true, 2],
+    ['-0%', 8, true, 0],
+    ['000000000000000025%', 8, true, 2],
+    ['123456789012345678%', 100, false, 123456789012345660],
   ])('%o of %i (roundUp %o) is %i', (input, total, roundUp, want) => {
     expect(getScaledValueFromIntOrPercent(input, total, roundUp)).toBe(want);
   });
@@ -87,6 +93,10 @@ describe('intstr_test.go TestGetIntFromIntOrPercent, TestGetValueFromIntOrPercen
     ['90#', 'invalid value for IntOrString: invalid type: string is not a percentage'],
     ['#%', 'invalid value for IntOrString: invalid value "#%": strconv.Atoi: parsing "#": invalid syntax'],
     ['90', 'invalid value for IntOrString: invalid type: string is not a percentage'],
+    [
+      '9223372036854775808%',
+      'invalid value for IntOrString: invalid value "9223372036854775808%": strconv.Atoi: parsing "9223372036854775808": value out of range',
+    ],
   ])('%o throws upstream error', (input, message) => {
     expect(() => getScaledValueFromIntOrPercent(input, 0, false)).toThrow(new Error(message));
   });

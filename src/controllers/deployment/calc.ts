@@ -111,13 +111,19 @@ function quote(s: string): string {
   return JSON.stringify(s);
 }
 
+const DECIMAL = /^[+-]?[0-9]+$/;
+
+function atoiError(s: string, whole: string, why: string): Error {
+  return new Error(`invalid value for IntOrString: invalid value ${quote(whole)}: strconv.Atoi: parsing ${quote(s)}: ${why}`);
+}
+
 /** strconv.Atoi on a 64-bit platform; the error is wrapped as intstr's getIntOrPercentValueSafely does. */
 function atoi(s: string, whole: string): number {
-  const fail = (why: string) =>
-    new Error(`invalid value for IntOrString: invalid value ${quote(whole)}: strconv.Atoi: parsing ${quote(s)}: ${why}`);
-  if (!/^[+-]?[0-9]+$/.test(s)) throw fail('invalid syntax');
+  if (!DECIMAL.test(s)) throw atoiError(s, whole, 'invalid syntax');
+  // Up to 15 digits a double holds the value exactly and no range check is needed (every sync reads "25%").
+  if (s.length <= 15) return Number(s) + 0;
   const n = BigInt(s);
-  if (n > 9223372036854775807n || n < -9223372036854775808n) throw fail('value out of range');
+  if (n > 9223372036854775807n || n < -9223372036854775808n) throw atoiError(s, whole, 'value out of range');
   return Number(n);
 }
 
