@@ -20,22 +20,27 @@ const DEFAULT_STRATEGY: DeploymentView['strategy'] = {
   maxUnavailable: DEFAULT_MAX_UNAVAILABLE,
 };
 
+// (The views are built field by field, without object spread: a Deployment's sync makes one of each per ReplicaSet.)
 export function deploymentView(d: Workload): DeploymentView {
   const r = d.spec.rollout;
-  return {
+  const v: DeploymentView = {
     replicas: d.spec.replicas,
     strategy: r ? { type: r.type, maxSurge: r.maxSurge, maxUnavailable: r.maxUnavailable } : DEFAULT_STRATEGY,
     minReadySeconds: d.spec.minReadySeconds ?? 0,
-    ...(r ? { progressDeadlineSeconds: r.progressDeadlineSeconds, revisionHistoryLimit: r.revisionHistoryLimit } : {}),
     paused: r?.paused ?? false,
     generation: d.generation,
     statusReplicas: d.status.replicas,
   };
+  if (r) {
+    v.progressDeadlineSeconds = r.progressDeadlineSeconds;
+    v.revisionHistoryLimit = r.revisionHistoryLimit;
+  }
+  return v;
 }
 
 export function replicaSetView(o: OwnedReplicaSet): ReplicaSetView {
   const rs = o.rs;
-  return {
+  const v: ReplicaSetView = {
     name: rs.name,
     replicas: rs.spec.replicas,
     statusReplicas: rs.status.replicas,
@@ -43,10 +48,11 @@ export function replicaSetView(o: OwnedReplicaSet): ReplicaSetView {
     readyReplicas: rs.status.readyReplicas,
     createdAt: rs.createdAt,
     revision: o.revision,
-    ...(o.desired !== undefined ? { desiredReplicasAnnotation: o.desired } : {}),
-    ...(o.max !== undefined ? { maxReplicasAnnotation: o.max } : {}),
     generation: rs.generation,
     observedGeneration: rs.status.observedGeneration,
     deleting: rs.deletedAt >= 0,
   };
+  if (o.desired !== undefined) v.desiredReplicasAnnotation = o.desired;
+  if (o.max !== undefined) v.maxReplicasAnnotation = o.max;
+  return v;
 }
