@@ -246,7 +246,7 @@ export class AvailabilityCollector implements Collector {
 
   /** A workload object was applied or changed: its desired count may have moved. */
   private onWorkload(w: Workload): void {
-    const i = this.names.series.findIndex((s) => s.kind === w.kind && s.namespace === w.namespace && s.name === w.name);
+    const i = this.names.indexOfObject(w);
     if (i < 0) return;
     const t = this.advance(i);
     if (t) this.settle(i, t);

@@ -47,6 +47,11 @@ export class WorkloadNames {
     return i;
   }
 
+  /** The index of the declared workload that is this object (not its owner), or -1. */
+  indexOfObject(w: { readonly key: string }): number {
+    return this.byKey.get(w.key) ?? -1;
+  }
+
   /** "namespace/name" of the declared workload the pod counts for, or ''. */
   of(pod: Pod): string {
     const i = this.indexOf(pod);
