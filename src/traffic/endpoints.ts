@@ -4,7 +4,7 @@
 // (`traffic.endpointDelay`) from the pod's change to the moment requests stop or start going to it.
 import type { Simulation } from '../engine/simulation.js';
 import type { ClusterState } from '../model/cluster-state.js';
-import type { Pod } from '../model/pod.js';
+import type { Pod, PodTemplate } from '../model/pod.js';
 import { matchSelector } from '../model/selectors.js';
 import type { ServiceSpec } from '../workload/service-spec.js';
 
@@ -35,9 +35,12 @@ export function podAnswers(pod: Pod, now: number): boolean {
 export class EndpointsTracker {
   readonly endpoints: Endpoints[];
   private readonly kApply: number;
-  /** Per pod id: the indices of the Services selecting it (computed once), and whether it is listed in each. */
-  private readonly selecting = new Map<number, number[]>();
-  /** Per "pod:service": the state last asked for (listed or not), so a change is scheduled once. */
+  /**
+   * Per pod template: the indices of the Services selecting its pods (computed once: a pod's labels and namespace are
+   * its template's).
+   */
+  private readonly selecting = new WeakMap<PodTemplate, number[]>();
+  /** Per pod id, for each Service selecting it: the state last asked for (listed or not), so a change is scheduled once. */
   private readonly wanted = new Map<number, Uint8Array>();
   /** Called when a pod joins or leaves a Service's endpoints, with its index in the list (before it left). */
   onChange: ((service: number, pod: Pod, added: boolean, index: number) => void) | null = null;
@@ -62,7 +65,7 @@ export class EndpointsTracker {
 
   /** The indices of the Services whose selector matches the pod (computed once per pod). */
   servicesOf(pod: Pod): readonly number[] {
-    let list = this.selecting.get(pod.id);
+    let list = this.selecting.get(pod.template);
     if (list === undefined) {
       list = [];
       const ns = pod.template.namespace;
@@ -70,8 +73,7 @@ export class EndpointsTracker {
         const sel = e.service.selector;
         if (sel && e.service.namespace === ns && matchSelector(sel, pod.labels)) list!.push(i);
       });
-      this.selecting.set(pod.id, list);
-      if (list.length > 0) this.wanted.set(pod.id, new Uint8Array(list.length));
+      this.selecting.set(pod.template, list);
     }
     return list;
   }
@@ -87,7 +89,8 @@ export class EndpointsTracker {
   private check(pod: Pod): void {
     const list = this.servicesOf(pod);
     if (list.length === 0) return;
-    const w = this.wanted.get(pod.id)!;
+    let w = this.wanted.get(pod.id);
+    if (w === undefined) this.wanted.set(pod.id, (w = new Uint8Array(list.length)));
     const ready = isReadyEndpoint(pod) ? 1 : 0;
     for (let j = 0; j < list.length; j++) {
       if (w[j] === ready) continue;
