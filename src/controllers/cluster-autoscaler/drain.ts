@@ -132,8 +132,8 @@ function groupOf(apiVersion: string | undefined): string | undefined {
  * only when controlled by an apps DaemonSet.
  */
 export function replicaCountRule(minReplicaCount: number): DrainabilityRule {
-  const get = (ctx: DrainContext, kind: string, ns: string, name: string, ref: ControllerRef) =>
-    ctx.controllers?.get(ref.key !== undefined && kind === ref.kind && name === ref.name ? ref.key : controllerKey(kind, ns, name));
+  /** The pod's controller as the listers find it (every branch below looks up ref.kind/ref.name in the pod's namespace). */
+  const get = (ctx: DrainContext, ref: ControllerRef, ns: string) => ctx.controllers?.get(ref.key ?? controllerKey(ref.kind, ns, ref.name));
   const p = (pod: CAPodView) => `${pod.namespace}/${pod.name}`;
   const notFound = (resource: string, name: string) => `${resource} "${name}" not found`;
   const tooFew = (pod: CAPodView, replicas: number) =>
@@ -147,7 +147,7 @@ export function replicaCountRule(minReplicaCount: number): DrainabilityRule {
       if (group === undefined) return UNDEFINED;
       const ns = pod.namespace;
       if (ref.kind === 'ReplicationController') {
-        const rc = get(ctx, ref.kind, ns, ref.name, ref);
+        const rc = get(ctx, ref, ns);
         if (!rc)
           return blocked(
             'ControllerNotFound',
@@ -156,13 +156,13 @@ export function replicaCountRule(minReplicaCount: number): DrainabilityRule {
         if (rc.replicas !== undefined && rc.replicas < minReplicaCount) return tooFew(pod, rc.replicas);
       } else if (isDaemonSetPod(pod)) {
         if (group !== 'apps' || ref.kind !== 'DaemonSet') return UNDEFINED;
-        if (!get(ctx, 'DaemonSet', ns, ref.name, ref))
+        if (!get(ctx, ref, ns))
           return blocked('ControllerNotFound', `daemonset for ${p(pod)} is not present, err: ${notFound('daemonsets.apps', ref.name)}`);
       } else if (ref.kind === 'Job') {
-        if (!get(ctx, 'Job', ns, ref.name, ref))
+        if (!get(ctx, ref, ns))
           return blocked('ControllerNotFound', `job for ${p(pod)} is not available: err: ${notFound('jobs.batch', ref.name)}`);
       } else if (ref.kind === 'ReplicaSet') {
-        const rs = get(ctx, 'ReplicaSet', ns, ref.name, ref);
+        const rs = get(ctx, ref, ns);
         if (!rs)
           return blocked(
             'ControllerNotFound',
@@ -170,7 +170,7 @@ export function replicaCountRule(minReplicaCount: number): DrainabilityRule {
           );
         if (rs.replicas !== undefined && rs.replicas < minReplicaCount) return tooFew(pod, rs.replicas);
       } else if (ref.kind === 'StatefulSet') {
-        if (!get(ctx, 'StatefulSet', ns, ref.name, ref))
+        if (!get(ctx, ref, ns))
           return blocked(
             'ControllerNotFound',
             `statefulset for ${p(pod)} is not available: err: ${notFound('statefulsets.apps', ref.name)}`,
