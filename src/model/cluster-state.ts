@@ -302,8 +302,8 @@ export class ClusterState {
 
   createWorkload(init: WorkloadInit): Workload {
     this.requireReal('createWorkload');
-    if (this.workloadByKey.has(workloadKey(init.kind, init.namespace, init.name)))
-      throw new Error(`bug: duplicate workload ${workloadKey(init.kind, init.namespace, init.name)}`);
+    const key = workloadKey(init.kind, init.namespace, init.name);
+    if (this.workloadByKey.has(key)) throw new Error(`bug: duplicate workload ${key}`);
     const w = new Workload(
       this.workloads.length,
       init.kind,
