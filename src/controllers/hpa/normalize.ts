@@ -131,6 +131,11 @@ export function stabilizeRecommendation(
   };
 }
 
+/** A converted replica count with the ScalingLimited reason and message that go with it. */
+function limited(replicas: number, why: { reason: string; message: string }): { replicas: number; reason: string; message: string } {
+  return { replicas, reason: why.reason, message: why.message };
+}
+
 /** horizontal.go calculateScaleUpLimit: max(2 * current, 4). */
 export function calculateScaleUpLimit(currentReplicas: number): number {
   return int32(Math.max(SCALE_UP_LIMIT_FACTOR * currentReplicas, SCALE_UP_LIMIT_MINIMUM));
@@ -147,9 +152,9 @@ export function convertDesiredReplicasWithRules(
   const upLimited = hpaMaxReplicas > scaleUpLimit;
   const maximumAllowedReplicas = upLimited ? scaleUpLimit : hpaMaxReplicas;
   const limit = upLimited ? SCALE_UP_LIMIT : TOO_MANY;
-  if (desiredReplicas < hpaMinReplicas) return { replicas: hpaMinReplicas, reason: TOO_FEW.reason, message: TOO_FEW.message };
-  if (desiredReplicas > maximumAllowedReplicas) return { replicas: maximumAllowedReplicas, reason: limit.reason, message: limit.message };
-  return { replicas: desiredReplicas, reason: WITHIN_RANGE.reason, message: WITHIN_RANGE.message };
+  if (desiredReplicas < hpaMinReplicas) return limited(hpaMinReplicas, TOO_FEW);
+  if (desiredReplicas > maximumAllowedReplicas) return limited(maximumAllowedReplicas, limit);
+  return limited(desiredReplicas, WITHIN_RANGE);
 }
 
 /**
@@ -318,7 +323,7 @@ export function convertDesiredReplicasWithBehaviorRate(
     );
     if (scaleUpLimit < args.currentReplicas) scaleUpLimit = args.currentReplicas;
     const [maximumAllowed, limit] = args.maxReplicas > scaleUpLimit ? [scaleUpLimit, SCALE_UP_LIMIT] : [args.maxReplicas, TOO_MANY];
-    if (args.desiredReplicas > maximumAllowed) return { replicas: maximumAllowed, ...limit };
+    if (args.desiredReplicas > maximumAllowed) return limited(maximumAllowed, limit);
   } else if (args.desiredReplicas < args.currentReplicas) {
     let scaleDownLimit = calculateScaleDownLimitWithBehaviors(
       args.currentReplicas,
@@ -329,9 +334,9 @@ export function convertDesiredReplicasWithBehaviorRate(
     );
     if (scaleDownLimit > args.currentReplicas) scaleDownLimit = args.currentReplicas;
     const [minimumAllowed, limit] = args.minReplicas < scaleDownLimit ? [scaleDownLimit, SCALE_DOWN_LIMIT] : [args.minReplicas, TOO_FEW];
-    if (args.desiredReplicas < minimumAllowed) return { replicas: minimumAllowed, ...limit };
+    if (args.desiredReplicas < minimumAllowed) return limited(minimumAllowed, limit);
   }
-  return { replicas: args.desiredReplicas, ...WITHIN_RANGE };
+  return limited(args.desiredReplicas, WITHIN_RANGE);
 }
 
 /** The per-HPA memory of the behavior path: recommendation log and scale events. */
