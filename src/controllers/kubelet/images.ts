@@ -9,7 +9,7 @@ import type { Simulation } from '../../engine/simulation.js';
 import type { Node } from '../../model/node.js';
 import type { ContainerImage, Pod, PodTemplate } from '../../model/pod.js';
 import type { EventRecorder } from '../../metrics/collectors/events.js';
-import { setDefaultsContainerImagePullPolicy, shouldPullImage } from './rules.js';
+import { setDefaultsContainerImagePullPolicy, shouldPullImage, type PullPolicy } from './rules.js';
 
 export interface ImagePullConfig {
   /** Bytes per second a node of the pool pulls at; null: pulls take no time (and are not reported). */
@@ -29,9 +29,9 @@ export class ImagePuller {
   private readonly kPulled: number;
   private readonly nodes = new Map<number, NodeImages>();
   /** Each image's defaulted pull policy when the pod sets none (parsing the name is the cost of a pod start). */
-  private readonly defaultPolicy = new Map<string, ReturnType<typeof setDefaultsContainerImagePullPolicy>>();
+  private readonly defaultPolicy = new Map<string, PullPolicy>();
 
-  private policyOf(img: ContainerImage): ReturnType<typeof setDefaultsContainerImagePullPolicy> {
+  private policyOf(img: ContainerImage): PullPolicy {
     if (img.pullPolicy) return img.pullPolicy;
     let p = this.defaultPolicy.get(img.name);
     if (p === undefined) this.defaultPolicy.set(img.name, (p = setDefaultsContainerImagePullPolicy(img.name)));
