@@ -119,6 +119,59 @@ export class DomainCounts {
   }
 }
 
+/**
+ * Changes numbered by a version (change v takes `version` from v to v + 1), kept from `start` on: the latest of them,
+ * at least half of MAX_CHANGES once that many were made. Readers further behind than `start` start afresh. Until
+ * `keep` is called (or when made with `kept`), only the version counts.
+ */
+export class ChangeLog {
+  private log: Int32Array | null;
+  start = 0;
+  version = 0;
+
+  constructor(kept: boolean) {
+    this.log = kept ? new Int32Array(64) : null;
+  }
+
+  /** Keeps the changes from the current version on. */
+  keep(): void {
+    if (this.log !== null) return;
+    this.log = new Int32Array(64);
+    this.start = this.version;
+  }
+
+  /** Change v, for start <= v < version. */
+  at(v: number): number {
+    return this.log![v - this.start]!;
+  }
+
+  push(entry: number): void {
+    const log = this.log;
+    if (log === null) {
+      this.start = ++this.version;
+      return;
+    }
+    let at = this.version - this.start;
+    if (at === log.length) {
+      if (log.length < MAX_CHANGES) {
+        const bigger = new Int32Array(log.length * 2);
+        bigger.set(log);
+        this.log = bigger;
+      } else {
+        // Keep the latest half.
+        const keep = log.length >> 1;
+        log.copyWithin(0, at - keep, at);
+        this.start += at - keep;
+        at = keep;
+      }
+    }
+    this.log![at] = entry;
+    this.version++;
+  }
+}
+
+const MAX_CHANGES = 1024;
+
 /** The bound pods of one namespace that match one selector. */
 export class SelectorIndex {
   perNode = new Int32Array(0);
@@ -148,54 +201,14 @@ export class SelectorIndex {
     this.perNode = grown(this.perNode, nodeIndex);
     this.perNode[nodeIndex]! += d;
     const entry = d > 0 ? nodeIndex + 1 : -(nodeIndex + 1);
-    for (let k = d > 0 ? d : -d; k > 0; k--) this.logChange(entry);
+    for (let k = d > 0 ? d : -d; k > 0; k--) this.changes.push(entry);
   }
 
   /**
-   * The changes to the per-node counts, one pod at a time, change v taking `version` from v to v + 1: node index
-   * + 1 for a pod more, -(index + 1) for one less. Kept only once asked for (keepChanges), and then only from
-   * logStart on (readers further behind sum afresh).
+   * The changes to the per-node counts, one pod at a time: node index + 1 for a pod more, -(index + 1) for one less.
+   * Kept only once a reader asks (ChangeLog.keep).
    */
-  private log: Int32Array | null = null;
-  logStart = 0;
-  version = 0;
-
-  /** Starts keeping the changes from the current version on. */
-  keepChanges(): void {
-    if (this.log !== null) return;
-    this.log = new Int32Array(64);
-    this.logStart = this.version;
-  }
-
-  /** Change v (see log), for logStart <= v < version. */
-  change(v: number): number {
-    return this.log![v - this.logStart]!;
-  }
-
-  private logChange(entry: number): void {
-    const log = this.log;
-    if (log === null) {
-      this.version++;
-      this.logStart = this.version;
-      return;
-    }
-    let at = this.version - this.logStart;
-    if (at === log.length) {
-      if (log.length < 1024) {
-        const bigger = new Int32Array(log.length * 2);
-        bigger.set(log);
-        this.log = bigger;
-      } else {
-        // Keep the latest half.
-        const keep = log.length >> 1;
-        log.copyWithin(0, at - keep, at);
-        this.logStart += at - keep;
-        at = keep;
-      }
-    }
-    this.log![at] = entry;
-    this.version++;
-  }
+  readonly changes = new ChangeLog(false);
 }
 
 /** Per pod template: the indexes that count its pods (of the first `seen` made), and how many of its pods count. */
@@ -231,7 +244,9 @@ export class PodCounts {
   /** The indexes in the order they were made (they are never dropped): a template's list is brought up to date from where it stopped. */
   private readonly indexList: SelectorIndex[] = [];
   /** Bumped whenever a node is added or removed (for caches of node groups). */
-  nodesVersion = 0;
+  get nodesVersion(): number {
+    return this.nodeChanges.version;
+  }
   /** Bumped whenever a node's taints change (node groups of constraints with nodeTaintsPolicy Honor depend on them). */
   taintsVersion = 0;
 
@@ -380,33 +395,11 @@ export class PodCounts {
     }
   }
 
-  /**
-   * The node changes, change v taking nodesVersion from v to v + 1: index + 1 for a node added, -(index + 1) for
-   * one removed; only the changes from logStart on are kept (readers further behind start afresh).
-   */
-  private nodeLog = new Int32Array(1024);
-  logStart = 0;
-
-  /** Change v (see nodeLog), for logStart <= v < nodesVersion. */
-  nodeChange(v: number): number {
-    return this.nodeLog[v - this.logStart]!;
-  }
-
-  private logNode(entry: number): void {
-    let at = this.nodesVersion - this.logStart;
-    if (at === this.nodeLog.length) {
-      // Keep the latest half.
-      const keep = this.nodeLog.length >> 1;
-      this.nodeLog.copyWithin(0, at - keep, at);
-      this.logStart += at - keep;
-      at = keep;
-    }
-    this.nodeLog[at] = entry;
-  }
+  /** The node changes (nodesVersion is their version): index + 1 for a node added, -(index + 1) for one removed. */
+  private readonly nodeChanges = new ChangeLog(true);
 
   private onNode(node: Node, d: 1 | -1): void {
-    this.logNode(d > 0 ? node.index + 1 : -(node.index + 1));
-    this.nodesVersion++;
+    this.nodeChanges.push(d > 0 ? node.index + 1 : -(node.index + 1));
     if (d < 0) {
       // The node's pods stop counting in every domain, then the domains it alone held vanish.
       for (const ix of this.indexes.values()) {
@@ -522,10 +515,10 @@ export class PodCounts {
    * changes since then are no longer kept (make them afresh).
    */
   updateGroups(lists: number[][], from: number, topo: TopologyKey, include: (n: Node) => boolean, missingId: number): boolean {
-    if (from < this.logStart) return false;
+    if (from < this.nodeChanges.start) return false;
     const nodes = this.cluster.nodes;
     for (let v = from; v < this.nodesVersion; v++) {
-      const e = this.nodeChange(v);
+      const e = this.nodeChanges.at(v);
       if (e < 0) {
         // Removed (or a hypothetical node dropped): out of whichever domain holds it.
         const index = -e - 1;

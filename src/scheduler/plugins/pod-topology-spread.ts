@@ -271,27 +271,28 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
    */
   function domainSums(g: NodeGroups, ix: SelectorIndex): Int32Array {
     let e = g.sums.get(ix);
-    if (e && e.version >= ix.logStart) {
-      if (e.version !== ix.version) {
+    const changes = ix.changes;
+    if (e && e.version >= changes.start) {
+      if (e.version !== changes.version) {
         if (g.domainOfStale) {
           g.domainOf = domainsOf(g.lists, g.domainOf);
           g.domainOfStale = false;
         }
         const domainOf = g.domainOf!;
         const sums = e.sums;
-        for (let v = e.version; v < ix.version; v++) {
-          const c = ix.change(v);
+        for (let v = e.version; v < changes.version; v++) {
+          const c = changes.at(v);
           const n = c > 0 ? c - 1 : -c - 1;
           const d = n < domainOf.length ? domainOf[n]! : -1;
           if (d >= 0) sums[d]! += c > 0 ? 1 : -1;
         }
-        e.version = ix.version;
+        e.version = changes.version;
       }
     } else {
       const sums = new Int32Array(g.lists.length);
       for (let d = 0; d < g.lists.length; d++) sums[d] = ix.sum(g.lists[d]!);
-      ix.keepChanges();
-      g.sums.set(ix, (e = { sums, version: ix.version }));
+      changes.keep();
+      g.sums.set(ix, (e = { sums, version: changes.version }));
     }
     if (topologySpreadChecks.sums)
       g.lists.forEach((l, d) => {
