@@ -330,7 +330,8 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
     // order, so every sum is the one scoreNode makes.
     const { soft, weight, domainScore } = st;
     if (soft.length === 2) {
-      // Two constraints (the system defaults: hostname and zone), both terms of a node in one pass, in order.
+      // Two constraints (the system defaults: hostname and zone), both terms of a node in one pass, in order. (A
+      // node-by-node loop over any number of constraints measured 10-15% slower on the Deployments scheduling bench.)
       const k0 = soft[0]!;
       const k1 = soft[1]!;
       const ids0 = k0.topo.ids;
