@@ -9,7 +9,7 @@ import type { Simulation } from '../../engine/simulation.js';
 import type { Node } from '../../model/node.js';
 import type { ContainerImage, Pod, PodTemplate } from '../../model/pod.js';
 import type { EventRecorder } from '../../metrics/collectors/events.js';
-import { setDefaultsContainerImagePullPolicy, shouldPullImage, type PullPolicy } from './rules.js';
+import { setDefaultsContainerImagePullPolicy, shouldPullImage, type PullPolicy } from './image-rules.js';
 
 export interface ImagePullConfig {
   /** Bytes per second a node of the pool pulls at; null: pulls take no time (and are not reported). */
