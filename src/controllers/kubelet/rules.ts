@@ -1,6 +1,7 @@
 // The kubelet's rules in Kubernetes v1.36 with default feature gates, as pure functions under their upstream
 // names: container restart backoff, restart decisions and pod phase, probe defaults and the prober worker,
-// and the grace period of a kill; the image pull policy rules are in image-rules.ts, exported from here too. Times are integer ms; upstream seconds are × SECOND.
+// and the grace period of a kill (the image pull policy rules are in image-rules.ts, exported from here too).
+// Times are integer ms; upstream seconds are × SECOND.
 import { SECOND } from '../../engine/time.js';
 
 export { parseImageName, setDefaultsContainerImagePullPolicy, shouldPullImage, type ImageName, type PullPolicy } from './image-rules.js';
