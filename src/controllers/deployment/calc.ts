@@ -3,9 +3,10 @@
 // Progressing condition, sync.go calculateStatus and progress.go, are in progress.ts).
 // Functions return the ReplicaSet sizes the controller would write; the caller applies them. Times are integer ms.
 // This is the behaviour with the alpha DeploymentPodReplacementPolicy gate off (the v1.36 default).
+import { getScaledValueFromIntOrPercent, type IntOrString } from './intstr.js';
 
-/** An intstr.IntOrString: a count, or a percentage such as "25%". */
-export type IntOrString = number | string;
+// IntOrString and its scaling are in intstr.ts, exported from here too.
+export { getScaledValueFromIntOrPercent, type IntOrString };
 
 /** pkg/apis/apps/v1/defaults.go SetDefaults_Deployment. */
 export const DEFAULT_MAX_SURGE: IntOrString = '25%';
@@ -104,40 +105,6 @@ export function apiTime(ms: number): number {
 /** k8s.io/utils/integer RoundToInt32: math.Round, halves away from zero. */
 function roundToInt32(x: number): number {
   return Math.sign(x) * Math.round(Math.abs(x)) + 0;
-}
-
-/** Go's %q for the ASCII strings these messages quote. */
-function quote(s: string): string {
-  return JSON.stringify(s);
-}
-
-const DECIMAL = /^[+-]?[0-9]+$/;
-
-function atoiError(s: string, whole: string, why: string): Error {
-  return new Error(`invalid value for IntOrString: invalid value ${quote(whole)}: strconv.Atoi: parsing ${quote(s)}: ${why}`);
-}
-
-/** strconv.Atoi on a 64-bit platform; the error is wrapped as intstr's getIntOrPercentValueSafely does. */
-function atoi(s: string, whole: string): number {
-  if (!DECIMAL.test(s)) throw atoiError(s, whole, 'invalid syntax');
-  // Up to 15 digits a double holds the value exactly and no range check is needed (every sync reads "25%").
-  if (s.length <= 15) return Number(s) + 0;
-  const n = BigInt(s);
-  if (n > 9223372036854775807n || n < -9223372036854775808n) throw atoiError(s, whole, 'value out of range');
-  return Number(n);
-}
-
-/**
- * intstr.GetScaledValueFromIntOrPercent (staging/src/k8s.io/apimachinery/pkg/util/intstr/intstr.go): a number is
- * returned as is; "N%" is N * total / 100 rounded up or down; any other string throws upstream's error.
- */
-export function getScaledValueFromIntOrPercent(v: IntOrString | null | undefined, total: number, roundUp: boolean): number {
-  if (v === null || v === undefined) throw new Error('nil value for IntOrString');
-  if (typeof v === 'number') return v;
-  if (!v.endsWith('%')) throw new Error('invalid value for IntOrString: invalid type: string is not a percentage');
-  const value = atoi(v.slice(0, -1), v);
-  const scaled = (value * total) / 100;
-  return (roundUp ? Math.ceil(scaled) : Math.floor(scaled)) + 0;
 }
 
 /**
