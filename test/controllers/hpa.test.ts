@@ -40,12 +40,15 @@ describe('the HPA in a run', () => {
     // recommended, the scale-up limit max(2 x 2, 4) = 4. 330 s: the two new pods have no sample yet and count
     // as 0 on a scale-up: (100 + 100 + 0 + 0) / 4 = 50%, so 4 is recommended; but stabilizeRecommendation takes
     // the highest recommendation of the last 300 s, the 8 of 315 s, within the new limit max(2 x 4, 4) = 8.
-    // 1215 s: 100m over 8 pods = 12%, 2 recommended; the 8 recommended at 1200 s (a scrape of the old load)
-    // holds until it is before the cutoff now - 300 s, which first happens at 1515 s.
+    // 1215 s: 100m over 8 pods is 12.5m each, which metrics-server reports as 12,500,000n and the metrics client
+    // reads as 13m (MilliValue rounds up): 104m of 800m = 13%, ratio 0.26, ceil(0.26 x 8) = ceil(2.08) = 3
+    // recommended (with 12.5m it would be 12% and 2); the 8 recommended at 1200 s (a scrape of the old load)
+    // holds until it is before the cutoff now - 300 s, which first happens at 1515 s. At 3 pods, 33.3…m each
+    // reads as 34m: 34%, ratio 0.68, ceil(2.04) = 3, so 3 stays.
     expect(rescales).toEqual([
       [315, 'New size: 4'],
       [330, 'New size: 8'],
-      [1515, 'New size: 2'],
+      [1515, 'New size: 3'],
     ]);
     expect(summary.hpa_rescales).toBe(3);
     // Before the pods exist, then before they have two scrapes, there is no metric: a warning for each, not one per sync.

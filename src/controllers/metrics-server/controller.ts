@@ -58,6 +58,33 @@ export type ServiceRequests = (key: string) => number | undefined;
 /** The metric name the simulation produces for Pods and Object (Service) metrics. */
 export const REQUESTS_PER_SECOND = 'requests_per_second';
 
+/**
+ * metrics-server's resourceUsage (pkg/storage/types.go): a container's CPU use over a window in whole nanocores,
+ * `uint64(float64(Δcumulative ns) / window.Seconds())`, truncated. kubesim's cumulative use is in millicore-ms
+ * (1 millicore-ms is 1,000 ns of CPU), so the rate in nanocores is Δ × 10^6 / window (ms).
+ */
+export function resourceUsage(usedMilliMs: number, windowMs: number): number {
+  return Math.trunc((usedMilliMs * 1e6) / windowMs) + 0;
+}
+
+/**
+ * resource.Quantity's MilliValue (apimachinery pkg/api/resource/quantity.go: ScaledValue(Milli), "ceil(q / 10^-3)")
+ * of a quantity in whole nano-units, as metrics-server's CPU usage is (NewScaledQuantity(n, -9)): rounded up. The
+ * HPA's metrics client sums a pod's containers' usage this way (pkg/controller/podautoscaler/metrics/client.go).
+ */
+export function milliValueOfNanos(nanos: number): number {
+  return Math.ceil(nanos / 1e6) + 0;
+}
+
+/**
+ * A custom metrics adapter's value as a Quantity: prometheus-adapter's `resource.NewMilliQuantity(int64(value *
+ * 1000.0), resource.DecimalSI)` (pkg/custom-provider/provider.go), whole milli-units, truncated; the HPA then reads
+ * its MilliValue, the same number. `perMs` is the value per millisecond (requests per ms).
+ */
+export function newMilliQuantityOfRate(perMs: number): number {
+  return Math.trunc(perMs * 1e6) + 0;
+}
+
 /** metrics-server's default --metric-resolution. */
 export const DEFAULT_METRIC_RESOLUTION_MS = 15_000;
 
@@ -174,7 +201,7 @@ export class MetricsServer {
     for (const [key, e] of this.serviceRates) {
       const count = this.serviceRequests?.(key);
       if (count === undefined) continue;
-      if (e.t >= 0 && now > e.t) e.rate = ((count - e.count) / (now - e.t)) * 1e6;
+      if (e.t >= 0 && now > e.t) e.rate = newMilliQuantityOfRate((count - e.count) / (now - e.t));
       e.t = now;
       e.count = count;
     }
@@ -291,7 +318,7 @@ export class MetricsServer {
       const window = now - prevT;
       // The sample's fields go to the columns; a pod's sample object reads them there (the HPA holds it
       // between scrapes), made at its first sample.
-      f[b + VALUE] = (used - f[b + USED]!) / window;
+      f[b + VALUE] = milliValueOfNanos(resourceUsage(used - f[b + USED]!, window));
       f[b + TIMESTAMP] = now;
       f[b + WINDOW] = window;
       if (sl.sample[i] === null) {
@@ -299,7 +326,7 @@ export class MetricsServer {
         this.bump(sl.root[i]!);
       }
       if (this.ratesWanted) {
-        const rate = ((served - f[b + SERVED]!) / window) * 1e6;
+        const rate = newMilliQuantityOfRate((served - f[b + SERVED]!) / window);
         const r = sl.rate[i];
         if (r) {
           r.value = rate;

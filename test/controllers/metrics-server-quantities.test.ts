@@ -1,0 +1,55 @@
+// The numbers metrics-server and a custom metrics adapter hand the HPA, as upstream makes them: metrics-server's
+// resourceUsage (pkg/storage/types.go) truncates a CPU rate to whole nanocores; the HPA's metrics client reads a
+// container's usage as Quantity.MilliValue(), rounded up (apimachinery quantity.go ScaledValue: "ceil"); a
+// prometheus-adapter value is NewMilliQuantity(int64(value * 1000)), truncated. Cases worked out by hand.
+import { describe, expect, it } from 'vitest';
+import { milliValueOfNanos, newMilliQuantityOfRate, resourceUsage } from '../../src/controllers/metrics-server/controller.js';
+
+describe('resourceUsage (metrics-server pkg/storage/types.go)', () => {
+  // Cumulative use in millicore-ms (1 = 1,000 ns of CPU) over a window in ms, to whole nanocores.
+  it.each([
+    // [name, Δ used (millicore-ms), window (ms), nanocores]
+    ['250m for 15 s', 250 * 15_000, 15_000, 250_000_000],
+    ['nothing used', 0, 15_000, 0],
+    ['a third of a millicore: truncated', 5_000, 15_000, 333_333],
+    ['one nanocore-second short of 1m over 1 s', 1_000 - 1e-3, 1_000, 999_999],
+    ['2 cores for 30 s', 2_000 * 30_000, 30_000, 2_000_000_000],
+    ['7,001 millicore-ms over 7 s: 1.000142857m', 7_001, 7_000, 1_000_142],
+  ])('%s', (_name, used, window, want) => {
+    expect(resourceUsage(used, window)).toBe(want);
+  });
+});
+
+describe('MilliValue of a nano quantity (apimachinery ScaledValue(Milli): rounded up)', () => {
+  it.each([
+    ['0n', 0, 0],
+    ['1n is 1m', 1, 1],
+    ['999999n is 1m', 999_999, 1],
+    ['1000000n is exactly 1m', 1_000_000, 1],
+    ['1000001n is 2m', 1_000_001, 2],
+    ['250000000n is 250m', 250_000_000, 250],
+    ['333333n is 1m', 333_333, 1],
+    ['1.5 cores and 1n', 1_500_000_001, 1_501],
+  ])('%s', (_name, nanos, want) => {
+    expect(milliValueOfNanos(nanos)).toBe(want);
+  });
+
+  it('a CPU sample is whole millicores, never below the exact rate minus 1n', () => {
+    // 1m and a third over 15 s: 1,333,333n, so 2m; 100m exactly: 100m.
+    expect(milliValueOfNanos(resourceUsage(20_000, 15_000))).toBe(2);
+    expect(milliValueOfNanos(resourceUsage(1_500_000, 15_000))).toBe(100);
+  });
+});
+
+describe('NewMilliQuantity(int64(value * 1000)) (prometheus-adapter): whole milli-units, truncated', () => {
+  // The argument is the value per ms (requests per ms), the result milli-requests per second.
+  it.each([
+    ['20 per second', 300 / 15_000, 20_000],
+    ['no requests', 0, 0],
+    ['one request in 15 s: 66.666…m, truncated', 1 / 15_000, 66],
+    ['two requests in 15 s: 133.333…m', 2 / 15_000, 133],
+    ['1,500 per second', 1.5, 1_500_000],
+  ])('%s', (_name, perMs, want) => {
+    expect(newMilliQuantityOfRate(perMs)).toBe(want);
+  });
+});
