@@ -127,6 +127,22 @@ export interface Plugin {
   addScores?(state: CycleState, pod: Pod, nodes: readonly Node[], n: number, weight: number, totals: Float64Array, index: Int32Array): void;
   /** Rewrites scores[0..n) in place to 0..MAX_NODE_SCORE. */
   normalizeScore?(state: CycleState, pod: Pod, scores: Float64Array, n: number): void;
+  /**
+   * Optional, for a score that depends only on two numbers of the pod (its shape) and on the node's resource columns
+   * (ResourceColumns, whose generation changes with them): the pod's scorer, or null where the score depends on more
+   * for this pod (the scheduler then uses addScores, scoreAll or score). The scheduler keeps the weighted sum of
+   * every such score per (shapes, node generation): see score-cache.ts.
+   */
+  shapeScorer?(state: CycleState, pod: Pod): ShapeScorer | null;
+}
+
+/** A plugin's score for one pod by node column index, while the node's generation stays (Plugin.shapeScorer). */
+export interface ShapeScorer {
+  /** The pod's numbers the score depends on. */
+  readonly a: number;
+  readonly b: number;
+  /** The score (0..MAX_NODE_SCORE) of the node of column index k as the columns are now. */
+  scoreAt(k: number): number;
 }
 
 /** Builds a plugin from its arguments (from a profile's pluginConfig). */

@@ -4,7 +4,8 @@ import type { ClusterState } from '../model/cluster-state.js';
 import type { Node } from '../model/node.js';
 import type { Pod } from '../model/pod.js';
 import type { Rng } from '../engine/rng.js';
-import { Code, CycleState, MAX_NODE_SCORE, status, type FailureCounts, type Plugin, type Status } from './framework.js';
+import { Code, CycleState, MAX_NODE_SCORE, status, type FailureCounts, type Plugin, type ShapeScorer, type Status } from './framework.js';
+import { ShapeScoring } from './score-cache.js';
 import type { Profile } from './profiles.js';
 import { eventMask, eventBit } from './queue.js';
 import { Nominator } from './nominator.js';
@@ -95,6 +96,8 @@ export class Scheduler {
   private feasible: Node[] = [];
   private scores = new Float64Array(0);
   private totals = new Float64Array(0);
+  /** The shape scorers of the current cycle, and the sums they keep (score-cache.ts). */
+  private readonly shapeScoring = new ShapeScoring();
   private readonly filterMasks: number[];
   /** Filter plugins that run this cycle. */
   private readonly active: Plugin[] = [];
@@ -682,13 +685,25 @@ export class Scheduler {
     const totals = this.totals;
     totals.fill(0, 0, m);
     const state = this.state;
-    for (const { plugin, weight } of this.profile.scorers) {
+    const shaped = this.shapeScoring;
+    shaped.begin();
+    const scorers = this.profile.scorers;
+    for (let at = 0; at < scorers.length; at++) {
+      const { plugin, weight } = scorers[at]!;
       if (plugin.preScore) {
         const st = plugin.preScore(state, pod, feasible, m);
         if (st !== null) {
           if (st.code === Code.Skip) continue;
           throw new Error(`bug: PreScore ${plugin.name} failed: ${st.reason}`);
         }
+      }
+      // Scores that depend on the pod's shape alone are summed together after the others (a sum of whole numbers,
+      // in any order the same), read back per node where the shape's sum was kept.
+      const scorer = plugin.shapeScorer?.(state, pod) ?? null;
+      if (scorer !== null) {
+        if (Scheduler.checkScores) this.checkShapeScorer(plugin, scorer, pod, feasible, m);
+        shaped.add(at, scorer, weight);
+        continue;
       }
       if (plugin.addScores) {
         if (Scheduler.checkScores) this.checkAddScores(plugin, pod, feasible, m, weight);
@@ -701,7 +716,21 @@ export class Scheduler {
       if (Scheduler.checkScores) checkRange(plugin, scores, m);
       for (let i = 0; i < m; i++) totals[i]! += scores[i]! * weight;
     }
+    if (shaped.count > 0) shaped.addTo(this.cluster.columns.generation, m, totals, this.feasibleIdx);
     return this.selectHost(feasible, totals, m);
+  }
+
+  /** Tests: a shape scorer must give each node the plugin's own score (scoreAll, or score), in range. */
+  private checkShapeScorer(plugin: Plugin, scorer: ShapeScorer, pod: Pod, feasible: Node[], m: number): void {
+    const scores = this.scores;
+    if (plugin.scoreAll) plugin.scoreAll(this.state, pod, feasible, m, scores, this.feasibleIdx);
+    else scoreEach(plugin, this.state, pod, feasible, m, scores);
+    checkRange(plugin, scores, m);
+    for (let i = 0; i < m; i++) {
+      const got = scorer.scoreAt(feasible[i]!.index);
+      if (got !== scores[i])
+        throw new Error(`bug: ${plugin.name} shapeScorer scored ${got} for node ${feasible[i]!.name}, its score is ${scores[i]}`);
+    }
   }
 
   /** Tests: addScores must add what scoreAll (or score) gives, normalized if the plugin normalizes, and those scores must be in range. */

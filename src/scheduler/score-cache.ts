@@ -1,132 +1,164 @@
-// A plugin's scores per (pod shape, node), for a score that depends only on two numbers of the pod (its
-// "shape", e.g. its cpu and memory requests) and on the node's resource columns: a score is kept while the
-// node's generation (ResourceColumns.generation, bumped on every change to what it has requested) stays.
-// The replicas of a workload share a shape, and between two cycles of one shape few nodes change, so most
-// scores of a cycle are read back instead of computed. A bounded number of shapes is kept (the least
-// recently used makes way). A shape is kept from its second sighting on: pods of ever new shapes (a stream of
-// batch pods, each with requests of its own) are scored directly, without evicting the shapes that repeat.
+// Scores that depend only on the pod's shape (a few numbers of its requests) and on the node's resource columns
+// (NodeResourcesFit's and NodeResourcesBalancedAllocation's default strategies), kept per (shape, node): a kept
+// score holds while the node's generation (ResourceColumns.generation, bumped on every change to what it has
+// requested) stays. The replicas of a workload share a shape, and between two cycles of one shape few nodes
+// change, so most scores of a cycle are read back instead of computed. The scheduler sums the weighted scores
+// of every such plugin of a cycle and keeps the sum, so a node costs one read for all of them. A bounded number
+// of shapes is kept (the least recently used makes way). A shape is kept from its second sighting on: pods of
+// ever new shapes (a stream of batch pods, each with requests of its own) are scored directly, without evicting
+// the shapes that repeat.
+import type { ShapeScorer } from './framework.js';
 
 /**
- * The scores of one shape, by node index: the node's generation + 1 when scored (0: not scored), and the score
- * (a whole number 0..100, as every score plugin's Score gives: a byte keeps the slots small).
+ * The kept sums of one shape, by node index: the node's generation + 1 when scored (0: not scored), and the
+ * weighted sum of the scores (whole numbers).
  */
 export interface ShapeScores {
   readonly gen: Uint32Array;
-  readonly score: Uint8Array;
+  readonly sum: Float64Array;
 }
 
 interface Slot extends ShapeScores {
-  a: number;
-  b: number;
+  key: string;
   lastUse: number;
 }
 
-/** Scores kept at most (shapes x nodes), and shapes kept at most. */
+/** Sums kept at most (shapes x nodes), and shapes kept at most. */
 const MAX_ENTRIES = 1 << 21;
 const MAX_SHAPES = 1024;
 
 export class ShapeScoreCache {
-  /** The kept shapes by their two numbers. */
-  private readonly byShape = new Map<number, Map<number, Slot>>();
-  private count = 0;
+  /** The kept shapes by key. */
+  private readonly byShape = new Map<string, Slot>();
   /** Node indices each slot holds. */
   private size = 0;
   private uses = 0;
   /** Shapes seen once and not kept: a shape is kept from its second sighting on (forgotten once many are seen). */
-  private readonly seen = new Map<number, Set<number>>();
-  private seenCount = 0;
-
-  private find(a: number, b: number): Slot | undefined {
-    return this.byShape.get(a)?.get(b);
-  }
+  private readonly seen = new Set<string>();
 
   /**
-   * The scores of shape (a, b) for node indices below `nodes`, or null for a shape seen for the first time lately
+   * The sums of shape `key` for node indices below `nodes`, or null for a shape seen for the first time lately
    * (pods of ever new shapes are scored without evicting the kept shapes).
    */
-  ofRepeated(a: number, b: number, nodes: number): ShapeScores | null {
-    if (nodes <= this.size && this.find(a, b)) return this.of(a, b, nodes);
-    const seen = this.seen.get(a);
-    if (seen?.has(b)) return this.of(a, b, nodes);
-    if (this.seenCount >= MAX_SHAPES) {
-      this.seen.clear();
-      this.seenCount = 0;
-    }
-    if (seen) seen.add(b);
-    else this.seen.set(a, new Set([b]));
-    this.seenCount++;
+  ofRepeated(key: string, nodes: number): ShapeScores | null {
+    if ((nodes <= this.size && this.byShape.has(key)) || this.seen.has(key)) return this.of(key, nodes);
+    if (this.seen.size >= MAX_SHAPES) this.seen.clear();
+    this.seen.add(key);
     return null;
   }
 
-  /** The scores of shape (a, b) for node indices below `nodes`; a shape not kept starts with none. */
-  of(a: number, b: number, nodes: number): ShapeScores {
+  /** The sums of shape `key` for node indices below `nodes`; a shape not kept starts with none. */
+  of(key: string, nodes: number): ShapeScores {
     const use = ++this.uses;
     if (nodes > this.size) {
       // More nodes than the slots hold: start over.
       this.byShape.clear();
-      this.count = 0;
       this.size = nodes;
     }
-    const hit = this.find(a, b);
+    const hit = this.byShape.get(key);
     if (hit) {
       hit.lastUse = use;
       return hit;
     }
     let slot: Slot;
-    if (this.count < Math.min(MAX_SHAPES, Math.floor(MAX_ENTRIES / this.size))) {
-      slot = { a, b, lastUse: use, gen: new Uint32Array(this.size), score: new Uint8Array(this.size) };
-      this.count++;
+    if (this.byShape.size < Math.min(MAX_SHAPES, Math.floor(MAX_ENTRIES / this.size))) {
+      slot = { key, lastUse: use, gen: new Uint32Array(this.size), sum: new Float64Array(this.size) };
     } else {
-      // The least recently used shape makes way, its scores forgotten.
+      // The least recently used shape makes way, its sums forgotten.
       let oldest: Slot | null = null;
-      for (const m of this.byShape.values()) for (const x of m.values()) if (oldest === null || x.lastUse < oldest.lastUse) oldest = x;
+      for (const x of this.byShape.values()) if (oldest === null || x.lastUse < oldest.lastUse) oldest = x;
       slot = oldest!;
-      const m = this.byShape.get(slot.a)!;
-      m.delete(slot.b);
-      if (m.size === 0) this.byShape.delete(slot.a);
-      slot.a = a;
-      slot.b = b;
+      this.byShape.delete(slot.key);
+      slot.key = key;
       slot.lastUse = use;
       slot.gen.fill(0);
     }
-    let m = this.byShape.get(a);
-    if (!m) this.byShape.set(a, (m = new Map()));
-    m.set(b, slot);
+    this.byShape.set(key, slot);
     return slot;
   }
 
   /**
-   * Adds weight x scoreOf(i) for i in [0, n) to totals[i], where scoreOf(i) scores the i-th node, whose column index
-   * is index[i]: a score kept for shape (a, b) at the node's current generation is read back, any other is
-   * computed (and kept, unless the shape is seen for the first time lately).
+   * Adds sumOf(i) for i in [0, n) to totals[i], where sumOf(i) is the sum for the i-th node, whose column index is
+   * index[i]: a sum kept for shape `key` at the node's current generation is read back, any other is computed (and
+   * kept, unless the shape is seen for the first time lately).
    */
-  addScores(
-    a: number,
-    b: number,
-    generation: Uint32Array,
-    n: number,
-    weight: number,
-    totals: Float64Array,
-    index: Int32Array,
-    scoreOf: (i: number) => number,
-  ): void {
-    const slot = this.ofRepeated(a, b, generation.length);
+  addScores(key: string, generation: Uint32Array, n: number, totals: Float64Array, index: Int32Array, sumOf: (i: number) => number): void {
+    const slot = this.ofRepeated(key, generation.length);
     if (slot === null) {
-      for (let i = 0; i < n; i++) totals[i]! += scoreOf(i) * weight;
+      for (let i = 0; i < n; i++) totals[i]! += sumOf(i);
       return;
     }
-    const { gen, score: kept } = slot;
+    const { gen, sum } = slot;
     for (let i = 0; i < n; i++) {
       const k = index[i]!;
       const g = generation[k]! + 1;
-      let sc: number;
-      if (gen[k] === g) sc = kept[k]!;
+      let s: number;
+      if (gen[k] === g) s = sum[k]!;
       else {
-        sc = scoreOf(i);
-        kept[k] = sc;
+        s = sumOf(i);
+        sum[k] = s;
         gen[k] = g;
       }
-      totals[i]! += sc * weight;
+      totals[i]! += s;
     }
+  }
+}
+
+/**
+ * The shape scorers of one scheduling cycle (the plugins whose shapeScorer answered for the pod), added to the
+ * totals together: one kept sum per (their shapes and weights, node).
+ */
+export class ShapeScoring {
+  private readonly cache = new ShapeScoreCache();
+  private readonly scorers: ShapeScorer[] = [];
+  private readonly weights: number[] = [];
+  private key = '';
+
+  /** Starts a cycle: no scorers yet. */
+  begin(): void {
+    this.scorers.length = 0;
+    this.weights.length = 0;
+    this.key = '';
+  }
+
+  /** Adds the scorer of the profile's scorer at position `at`, with its weight. */
+  add(at: number, scorer: ShapeScorer, weight: number): void {
+    this.scorers.push(scorer);
+    this.weights.push(weight);
+    this.key += `${at}:${scorer.a},${scorer.b};`;
+  }
+
+  get count(): number {
+    return this.scorers.length;
+  }
+
+  /** Adds the weighted sum of every scorer added this cycle for each of the n nodes of index[0..n) to totals. */
+  addTo(generation: Uint32Array, n: number, totals: Float64Array, index: Int32Array): void {
+    const scorers = this.scorers;
+    const weights = this.weights;
+    if (scorers.length === 0) return;
+    let sumOf: (i: number) => number;
+    if (scorers.length === 1) {
+      const s = scorers[0]!;
+      const w = weights[0]!;
+      sumOf = (i) => s.scoreAt(index[i]!) * w;
+    } else if (scorers.length === 2) {
+      const s0 = scorers[0]!;
+      const s1 = scorers[1]!;
+      const w0 = weights[0]!;
+      const w1 = weights[1]!;
+      sumOf = (i) => {
+        const k = index[i]!;
+        return s0.scoreAt(k) * w0 + s1.scoreAt(k) * w1;
+      };
+    } else {
+      sumOf = (i) => {
+        const k = index[i]!;
+        let s = 0;
+        for (let j = 0; j < scorers.length; j++) s += scorers[j]!.scoreAt(k) * weights[j]!;
+        return s;
+      };
+    }
+    this.cache.addScores(this.key, generation, n, totals, index, sumOf);
   }
 }

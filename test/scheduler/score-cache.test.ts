@@ -1,6 +1,6 @@
-// addScores reads NodeResourcesFit's and NodeResourcesBalancedAllocation's scores back from a cache per pod
-// shape and node (ShapeScoreCache), kept while the node's generation stays: whatever the cluster does between
-// cycles, what it adds must be exactly weight × the per-node score.
+// NodeResourcesFit's and NodeResourcesBalancedAllocation's scores by pod shape (their shapeScorer), summed by the
+// scheduler and kept per shape and node (ShapeScoreCache, ShapeScoring) while the node's generation stays: whatever
+// the cluster does between cycles, what the sum adds must be exactly the weighted per-node scores.
 import { describe, expect, it } from 'vitest';
 import { RngStreams, type Rng } from '../../src/engine/rng.js';
 import type { ClusterState } from '../../src/model/cluster-state.js';
@@ -8,30 +8,30 @@ import type { Pod } from '../../src/model/pod.js';
 import { CycleState, type Plugin } from '../../src/scheduler/framework.js';
 import { nodeResourcesFit, type FitArgs } from '../../src/scheduler/plugins/node-resources-fit.js';
 import { balancedAllocation } from '../../src/scheduler/plugins/balanced-allocation.js';
-import { ShapeScoreCache } from '../../src/scheduler/score-cache.js';
+import { ShapeScoreCache, ShapeScoring } from '../../src/scheduler/score-cache.js';
 import { addNode, makeCluster, pod } from '../helpers/builders.js';
 
 describe('ShapeScoreCache', () => {
-  it('keeps the scores of a shape until it makes way for a new one', () => {
+  it('keeps the sums of a shape until it makes way for a new one', () => {
     const cache = new ShapeScoreCache();
-    const a = cache.of(100, 200, 10);
+    const a = cache.of('100,200', 10);
     a.gen[3] = 7;
-    a.score[3] = 42;
-    expect(cache.of(100, 200, 10)).toBe(a);
+    a.sum[3] = 42;
+    expect(cache.of('100,200', 10)).toBe(a);
     expect(a.gen[3]).toBe(7);
-    // A new shape starts with no scores.
-    const b = cache.of(100, 300, 10);
+    // A new shape starts with no sums.
+    const b = cache.of('100,300', 10);
     expect(b).not.toBe(a);
     expect([...b.gen]).toEqual(new Array(10).fill(0));
   });
 
-  it('reuses the least recently used shape once full, with its scores forgotten', () => {
+  it('reuses the least recently used shape once full, with its sums forgotten', () => {
     const cache = new ShapeScoreCache();
-    const first = cache.of(0, 0, 8);
+    const first = cache.of('0', 8);
     first.gen[0] = 5;
     const kept = [first];
     for (let i = 1; ; i++) {
-      const s = cache.of(i, 0, 8);
+      const s = cache.of(String(i), 8);
       if (kept.includes(s)) {
         // The first shape, least recently used, made way.
         expect(s).toBe(first);
@@ -45,29 +45,43 @@ describe('ShapeScoreCache', () => {
 
   it('keeps a shape from its second sighting: a shape seen once is scored without evicting any', () => {
     const cache = new ShapeScoreCache();
-    expect(cache.ofRepeated(7, 7, 8)).toBeNull();
-    const kept = cache.ofRepeated(7, 7, 8);
+    expect(cache.ofRepeated('7,7', 8)).toBeNull();
+    const kept = cache.ofRepeated('7,7', 8);
     expect(kept).not.toBeNull();
-    expect(cache.ofRepeated(7, 7, 8)).toBe(kept);
-    // Scores of a shape seen once are computed for every node, and nothing is kept for them.
+    expect(cache.ofRepeated('7,7', 8)).toBe(kept);
+    // Sums of a shape seen once are computed for every node, and nothing is kept for them.
     const totals = new Float64Array(3);
     const index = Int32Array.from([0, 1, 2]);
     let calls = 0;
-    const scoreOf = (i: number) => (calls++, 10 * (i + 1));
-    cache.addScores(9, 9, new Uint32Array(3), 3, 2, totals, index, scoreOf);
+    const sumOf = (i: number) => (calls++, 20 * (i + 1));
+    cache.addScores('9,9', new Uint32Array(3), 3, totals, index, sumOf);
     expect([...totals]).toEqual([20, 40, 60]);
-    cache.addScores(9, 9, new Uint32Array(3), 3, 2, totals, index, scoreOf);
-    cache.addScores(9, 9, new Uint32Array(3), 3, 2, totals, index, scoreOf);
-    // The second sighting kept the scores; the third read them back.
+    cache.addScores('9,9', new Uint32Array(3), 3, totals, index, sumOf);
+    cache.addScores('9,9', new Uint32Array(3), 3, totals, index, sumOf);
+    // The second sighting kept the sums; the third read them back.
     expect(calls).toBe(6);
     expect([...totals]).toEqual([60, 120, 180]);
   });
 
+  it('computes again a sum whose node changed generation', () => {
+    const cache = new ShapeScoreCache();
+    const generation = new Uint32Array(2);
+    const index = Int32Array.from([0, 1]);
+    let value = 5;
+    const totals = new Float64Array(2);
+    for (let r = 0; r < 3; r++) cache.addScores('s', generation, 2, totals.fill(0), index, () => value);
+    value = 9;
+    generation[1]!++;
+    cache.addScores('s', generation, 2, totals.fill(0), index, () => value);
+    // Node 0 kept its sum (5); node 1 changed and was scored again (9).
+    expect([...totals]).toEqual([5, 9]);
+  });
+
   it('starts over when there are more nodes than it holds', () => {
     const cache = new ShapeScoreCache();
-    const a = cache.of(1, 1, 4);
+    const a = cache.of('1,1', 4);
     a.gen[1] = 3;
-    const b = cache.of(1, 1, 9);
+    const b = cache.of('1,1', 9);
     expect(b.gen.length).toBeGreaterThanOrEqual(9);
     expect([...b.gen]).toEqual(new Array(b.gen.length).fill(0));
   });
@@ -86,21 +100,39 @@ function randomPod(cluster: ClusterState, rng: Rng): Pod {
   return pod(cluster, { cpu, memory });
 }
 
-/** addScores onto random totals over a random subset of nodes, against weight × score of each node. */
-function compare(cluster: ClusterState, plugins: Plugin[], p: Pod, rng: Rng): void {
+/**
+ * The shape scorers of a random choice of the plugins that answer for the pod, summed onto random totals over a
+ * random subset of nodes through one ShapeScoring (as the scheduler does), against the weighted per-node scores;
+ * each plugin alone through its own ShapeScoring too.
+ */
+function compare(cluster: ClusterState, plugins: Plugin[], together: ShapeScoring, alone: ShapeScoring[], p: Pod, rng: Rng): void {
   const state = new CycleState();
   const nodes = cluster.nodes.filter(() => rng.int(3) > 0);
   const n = nodes.length;
   const index = Int32Array.from(nodes, (x) => x.index);
-  for (const plugin of plugins) {
-    if (plugin.preScore && plugin.preScore(state, p, nodes, n) !== null) continue;
-    const weight = 1 + rng.int(3);
-    const base = Float64Array.from(nodes, () => rng.int(500));
+  const base = Float64Array.from(nodes, () => rng.int(500));
+  const want = base.slice();
+  together.begin();
+  plugins.forEach((plugin, at) => {
+    if (plugin.preScore && plugin.preScore(state, p, nodes, n) !== null) return;
+    const scorer = plugin.shapeScorer!(state, p);
+    expect(scorer, plugin.name).not.toBeNull();
+    const weight = 1 + (at % 3);
+    // A random choice of the plugins go together (one, two or three scorers of a cycle), each weighted.
+    const chosen = rng.int(3) > 0;
+    if (chosen) together.add(at, scorer!, weight);
+    const one = alone[at]!;
+    one.begin();
+    one.add(0, scorer!, weight);
     const totals = base.slice();
-    plugin.addScores!(state, p, nodes, n, weight, totals, index);
-    const want = nodes.map((x, i) => base[i]! + plugin.score!(state, p, x) * weight);
-    expect([...totals], plugin.name).toEqual(want);
-  }
+    one.addTo(cluster.columns.generation, n, totals, index);
+    const own = nodes.map((x, i) => base[i]! + plugin.score!(state, p, x) * weight);
+    expect([...totals], plugin.name).toEqual(own);
+    if (chosen) nodes.forEach((x, i) => (want[i]! += plugin.score!(state, p, x) * weight));
+  });
+  const totals = base.slice();
+  together.addTo(cluster.columns.generation, n, totals, index);
+  expect([...totals]).toEqual([...want]);
 }
 
 const cpuMem = [
@@ -108,7 +140,7 @@ const cpuMem = [
   { index: 1, weight: 1 },
 ];
 
-describe('addScores with the shape cache agrees with the per-node scores', () => {
+describe('the shape scorers with the kept sums agree with the per-node scores', () => {
   const fitArgs: FitArgs[] = [
     { type: 'LeastAllocated', resources: cpuMem, shape: [] },
     {
@@ -138,9 +170,11 @@ describe('addScores with the shape cache agrees with the per-node scores', () =>
         balancedAllocation({ resources: cpuMem }, handle),
         balancedAllocation({ resources: cpuMem, legacy: true }, handle),
       ];
+      const together = new ShapeScoring();
+      const alone = plugins.map(() => new ShapeScoring());
       for (let step = 0; step < 400; step++) {
         const p = randomPod(cluster, rng);
-        compare(cluster, plugins, p, rng);
+        compare(cluster, plugins, together, alone, p, rng);
         const fit = cluster.nodes.filter((x) => plugins[0]!.filter!(new CycleState(), p, x) === null);
         if (fit.length > 0) cluster.bindPod(p, fit[rng.int(fit.length)]!);
         if (step % 5 === 4) {

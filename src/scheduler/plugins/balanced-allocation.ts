@@ -7,9 +7,8 @@
 import type { Node } from '../../model/node.js';
 import { PODS } from '../../model/resources.js';
 import type { Pod } from '../../model/pod.js';
-import { MAX_NODE_SCORE, SKIP, type Handle, type Plugin } from '../framework.js';
+import { MAX_NODE_SCORE, SKIP, type Handle, type Plugin, type ShapeScorer } from '../framework.js';
 import type { ResourceWeight } from './node-resources-fit.js';
-import { ShapeScoreCache } from '../score-cache.js';
 
 export const BALANCED_ALLOCATION = 'NodeResourcesBalancedAllocation';
 
@@ -88,40 +87,39 @@ export function balancedAllocation(args: BalancedAllocationArgs, handle?: Handle
     const w = two((usedA + pod.requests[a]!) / capA, (usedB + pod.requests[b]!) / capB);
     return args.legacy ? w : balancedChangeScore(w, two(usedA / capA, usedB / capB));
   };
-  // On the fast path a score depends on the pod's requests of the two resources alone.
-  const cache = new ShapeScoreCache();
-  /** Adds weight × the score of each of nodes[0..n) to totals, read back from the cache where it holds them. */
-  const addScores = (pod: Pod, nodes: readonly Node[], n: number, weight: number, totals: Float64Array, index: Int32Array): void => {
-    if (!fast(pod) || !columns) {
-      for (let i = 0; i < n; i++) totals[i]! += score(pod, nodes[i]!) * weight;
-      return;
-    }
+  // On the fast path a score depends on the pod's requests of the two resources alone: score's fast path by node
+  // column index, reading the columns directly.
+  const shapeScorer = (pod: Pod): ShapeScorer | null => {
+    if (!fast(pod) || !columns) return null;
     const ra = pod.requests[a]!;
     const rb = pod.requests[b]!;
-    // score's fast path for nodes[i], reading the columns directly.
     const { alloc, used, stride } = columns;
-    const scoreOf = (i: number): number => {
-      const base = index[i]! * stride;
-      const capA = alloc[base + a]!;
-      const capB = alloc[base + b]!;
-      if (capA === 0 || capB === 0) return general(pod, nodes[i]!);
-      const usedA = used[base + a]!;
-      const usedB = used[base + b]!;
-      // two() written out: scoreOf is called through the cache, where two() is not inlined, and a double
-      // passed to a call that is not inlined is boxed (a heap number per fraction, per node scored).
-      let x = (usedA + ra) / capA;
-      let y = (usedB + rb) / capB;
-      if (x > 1) x = 1;
-      if (y > 1) y = 1;
-      const w = Math.trunc((1 - Math.abs((x - y) / 2)) * MAX_NODE_SCORE);
-      if (args.legacy) return w;
-      x = usedA / capA;
-      y = usedB / capB;
-      if (x > 1) x = 1;
-      if (y > 1) y = 1;
-      return 50 + Math.trunc((50 + w - Math.trunc((1 - Math.abs((x - y) / 2)) * MAX_NODE_SCORE)) / 2);
+    const nodes = handle!.cluster.nodes;
+    return {
+      a: ra,
+      b: rb,
+      scoreAt(k: number): number {
+        const base = k * stride;
+        const capA = alloc[base + a]!;
+        const capB = alloc[base + b]!;
+        if (capA === 0 || capB === 0) return general(pod, nodes[k]!);
+        const usedA = used[base + a]!;
+        const usedB = used[base + b]!;
+        // two() written out: scoreAt is called through the scheduler's shape cache, where two() is not inlined,
+        // and a double passed to a call that is not inlined is boxed (a heap number per fraction, per node scored).
+        let x = (usedA + ra) / capA;
+        let y = (usedB + rb) / capB;
+        if (x > 1) x = 1;
+        if (y > 1) y = 1;
+        const w = Math.trunc((1 - Math.abs((x - y) / 2)) * MAX_NODE_SCORE);
+        if (args.legacy) return w;
+        x = usedA / capA;
+        y = usedB / capB;
+        if (x > 1) x = 1;
+        if (y > 1) y = 1;
+        return 50 + Math.trunc((50 + w - Math.trunc((1 - Math.abs((x - y) / 2)) * MAX_NODE_SCORE)) / 2);
+      },
     };
-    cache.addScores(ra, rb, columns.generation, n, weight, totals, index, scoreOf);
   };
   return {
     name: BALANCED_ALLOCATION,
@@ -135,8 +133,8 @@ export function balancedAllocation(args: BalancedAllocationArgs, handle?: Handle
     scoreAll(_s, pod, nodes, n, out) {
       for (let i = 0; i < n; i++) out[i] = score(pod, nodes[i]!);
     },
-    addScores(_s, pod, nodes, n, weight, totals, index) {
-      addScores(pod, nodes, n, weight, totals, index);
+    shapeScorer(_s, pod) {
+      return shapeScorer(pod);
     },
   };
 }

@@ -6,8 +6,7 @@
 import { CPU, MEMORY, PODS } from '../../model/resources.js';
 import { FREE_STRIDE, type Node } from '../../model/node.js';
 import type { Pod } from '../../model/pod.js';
-import { Code, MAX_NODE_SCORE, status, type Handle, type Plugin, type Status } from '../framework.js';
-import { ShapeScoreCache } from '../score-cache.js';
+import { Code, MAX_NODE_SCORE, status, type Handle, type Plugin, type ShapeScorer, type Status } from '../framework.js';
 
 export const NODE_RESOURCES_FIT = 'NodeResourcesFit';
 const TOO_MANY_PODS = 'Too many pods';
@@ -186,36 +185,32 @@ export function nodeResourcesFit(args: FitArgs, handle: Handle): Plugin {
     if (weights === 0) return 0;
     return round ? Math.round(total / weights) : Math.trunc(total / weights);
   };
-  // The default strategies over cpu and memory depend on the pod's non-zero cpu and memory requests alone.
-  const cache = cpuMemOnly ? new ShapeScoreCache() : null;
-  /** Adds weight × the score of each of nodes[0..n) to totals, read back from the cache where it holds them. */
-  const addScores = (pod: Pod, nodes: readonly Node[], n: number, weight: number, totals: Float64Array, index: Int32Array): void => {
-    if (!cache) {
-      for (let i = 0; i < n; i++) totals[i]! += score(pod, nodes[i]!) * weight;
-      return;
-    }
-    const columns = handle.cluster.columns;
+  // The default strategies over cpu and memory depend on the pod's non-zero cpu and memory requests alone: score's
+  // cpu and memory path by node column index, reading the columns directly.
+  const shapeScorer = (pod: Pod): ShapeScorer | null => {
+    if (!cpuMemOnly) return null;
     const pc = pod.template.nonZeroCpu;
     const pm = pod.template.nonZeroMemory;
-    // score's cpu and memory path for nodes[i], reading the columns directly.
-    const { alloc, nonZero, stride } = columns;
-    const scoreOf = (i: number): number => {
-      const k = index[i]!;
-      const capC = alloc[k * stride + CPU]!;
-      const capM = alloc[k * stride + MEMORY]!;
-      let total = 0;
-      let weights = 0;
-      if (capC !== 0) {
-        total += perResource(nonZero[k * 2]! + pc, capC) * wCpu;
-        weights += wCpu;
-      }
-      if (capM !== 0) {
-        total += perResource(nonZero[k * 2 + 1]! + pm, capM) * wMem;
-        weights += wMem;
-      }
-      return weights === 0 ? 0 : Math.trunc(total / weights);
+    const { alloc, nonZero, stride } = handle.cluster.columns;
+    return {
+      a: pc,
+      b: pm,
+      scoreAt(k: number): number {
+        const capC = alloc[k * stride + CPU]!;
+        const capM = alloc[k * stride + MEMORY]!;
+        let total = 0;
+        let weights = 0;
+        if (capC !== 0) {
+          total += perResource(nonZero[k * 2]! + pc, capC) * wCpu;
+          weights += wCpu;
+        }
+        if (capM !== 0) {
+          total += perResource(nonZero[k * 2 + 1]! + pm, capM) * wMem;
+          weights += wMem;
+        }
+        return weights === 0 ? 0 : Math.trunc(total / weights);
+      },
     };
-    cache.addScores(pc, pm, columns.generation, n, weight, totals, index, scoreOf);
   };
   return {
     name: NODE_RESOURCES_FIT,
@@ -339,8 +334,8 @@ export function nodeResourcesFit(args: FitArgs, handle: Handle): Plugin {
     scoreAll(_s, pod, nodes, n, out) {
       for (let i = 0; i < n; i++) out[i] = score(pod, nodes[i]!);
     },
-    addScores(_s, pod, nodes, n, weight, totals, index) {
-      addScores(pod, nodes, n, weight, totals, index);
+    shapeScorer(_s, pod) {
+      return shapeScorer(pod);
     },
   };
 }
