@@ -3,7 +3,13 @@
 // container's usage as Quantity.MilliValue(), rounded up (apimachinery quantity.go ScaledValue: "ceil"); a
 // prometheus-adapter value is NewMilliQuantity(int64(value * 1000)), truncated. Cases worked out by hand.
 import { describe, expect, it } from 'vitest';
-import { milliValueOfNanos, newMilliQuantityOfRate, resourceUsage } from '../../src/controllers/metrics-server/controller.js';
+import { RngStreams } from '../../src/engine/rng.js';
+import {
+  cpuSampleMilli,
+  milliValueOfNanos,
+  newMilliQuantityOfRate,
+  resourceUsage,
+} from '../../src/controllers/metrics-server/controller.js';
 
 describe('resourceUsage (metrics-server pkg/storage/types.go)', () => {
   // Cumulative use in millicore-ms (1 = 1,000 ns of CPU) over a window in ms, to whole nanocores.
@@ -51,5 +57,33 @@ describe('NewMilliQuantity(int64(value * 1000)) (prometheus-adapter): whole mill
     ['1,500 per second', 1.5, 1_500_000],
   ])('%s', (_name, perMs, want) => {
     expect(newMilliQuantityOfRate(perMs)).toBe(want);
+  });
+});
+
+describe('cpuSampleMilli: the sample in one division where it can', () => {
+  it('equals MilliValue of resourceUsage over rates near and far from whole millicores, windows and sizes', () => {
+    const rng = new RngStreams(11).get('quantities');
+    const windows = [15_000, 14_999, 15_001, 30_000, 60_000, 1_000, 7, 1];
+    let near = 0;
+    for (let k = 0; k < 200_000; k++) {
+      const window = windows[rng.int(windows.length)]!;
+      const whole = rng.int(4) === 0 ? rng.int(100) : rng.int(4) === 0 ? rng.int(1_000_000) : rng.int(5_000);
+      // Rates at, just below and just above whole millicores (by a few nanocores, or by a last bit), and anywhere.
+      const kind = rng.int(6);
+      let rate: number;
+      if (kind === 0) rate = whole;
+      else if (kind === 1) rate = whole + (1 + rng.int(30)) * 1e-6;
+      else if (kind === 2) rate = whole - (1 + rng.int(30)) * 1e-6;
+      else if (kind === 3) rate = whole + rng.random() * 2e-5;
+      else if (kind === 4) rate = whole * (1 + (rng.int(5) - 2) * Number.EPSILON);
+      else rate = whole + rng.random();
+      if (rate < 0) continue;
+      const used = rate * window;
+      const want = milliValueOfNanos(resourceUsage(used, window));
+      if (Math.abs(used / window - Math.round(used / window)) < 1e-5) near++;
+      expect(cpuSampleMilli(used, window), `${used} over ${window}`).toBe(want);
+    }
+    // Many cases within 10^-5 of a whole millicore (the exact path).
+    expect(near).toBeGreaterThan(50_000);
   });
 });

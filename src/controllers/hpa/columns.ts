@@ -42,6 +42,17 @@ export class PodColumns {
   /** The pod's metrics slot where it has a CPU sample (MetricsServer.sampleColumns), else -1. */
   readonly slot: Int32Array;
   readonly names: string[];
+  /**
+   * 1 where the pod is settled ready: past the CPU initialization period and grouped ready, which holds until one
+   * of its fields changes (set) or its sample goes (the list is then made again). A settled pod's request is in
+   * `settledRequests` and its sample in the sample columns' sum `settledSum`, so a calculation does not visit it.
+   */
+  readonly settled: Uint8Array;
+  settledCount = 0;
+  settledRequests = 0;
+  /** The sample columns' sum of the settled pods' samples (-1 until the first pod settles), and where it is kept. */
+  private settledSum = -1;
+  private sums: SampleSums | null = null;
 
   constructor(readonly n: number) {
     this.state = new Uint8Array(n);
@@ -50,10 +61,61 @@ export class PodColumns {
     this.request = new Float64Array(n);
     this.slot = new Int32Array(n).fill(-1);
     this.names = new Array<string>(n).fill('');
+    this.settled = new Uint8Array(n);
   }
 
-  /** Writes the view's fields at position i. */
+  /** Settles the pod at position i (grouped ready past the initialization period, with a sample and a request). */
+  settle(i: number, sums: SampleSums): void {
+    if (this.settledSum < 0) {
+      this.sums = sums;
+      this.settledSum = sums.newSum();
+    }
+    this.settled[i] = 1;
+    this.settledCount++;
+    this.settledRequests += this.request[i]!;
+    sums.link(this.slot[i]!, this.settledSum);
+  }
+
+  private unsettle(i: number): void {
+    this.settled[i] = 0;
+    this.settledCount--;
+    this.settledRequests -= this.request[i]!;
+    this.sums!.unlink(this.slot[i]!, this.settledSum);
+  }
+
+  /** The sum of the settled pods' samples now. */
+  settledSamples(): number {
+    return this.settledSum < 0 ? 0 : this.sums!.sum(this.settledSum);
+  }
+
+  /** Throws unless the settled pods' count, requests and sum of samples (read from the columns `f`) are those kept. */
+  verifySettled(f: Float64Array): void {
+    let count = 0;
+    let requests = 0;
+    let samples = 0;
+    for (let i = 0; i < this.n; i++) {
+      if (this.settled[i] !== 1) continue;
+      count++;
+      requests += this.request[i]!;
+      samples += f[this.slot[i]! * SAMPLE_STRIDE + SAMPLE_VALUE]!;
+    }
+    if (count !== this.settledCount || requests !== this.settledRequests || samples !== this.settledSamples())
+      throw new Error(
+        `bug: HPA settled pods: ${count} pods, ${requests}m requested, ${samples}m used; kept ${this.settledCount}, ${this.settledRequests}m, ${this.settledSamples()}m`,
+      );
+  }
+
+  /** The list is made again: its settled pods' samples leave the sum, and the sum is given back. */
+  release(): void {
+    if (this.settledSum < 0) return;
+    for (let i = 0; i < this.n; i++) if (this.settled[i] === 1) this.unsettle(i);
+    this.sums!.freeSum(this.settledSum);
+    this.settledSum = -1;
+  }
+
+  /** Writes the view's fields at position i (a settled pod is settled no more: its group is worked out again). */
   set(i: number, v: HPAPodView): void {
+    if (this.settled[i] === 1) this.unsettle(i);
     this.state[i] = stateOf(v);
     this.start[i] = v.startTime ?? NaN;
     this.transition[i] = v.readyTransitionTime ?? NaN;
@@ -79,6 +141,22 @@ export class PodColumns {
  */
 export interface SampleColumns {
   readonly f: Float64Array;
+  /** Where the columns keep sums of samples for the calculation (absent: it reads every pod's sample). */
+  readonly sums?: SampleSums;
+}
+
+/**
+ * Sums of samples kept by the sample columns: a slot linked to a sum adds its sample's value to it, and the sum
+ * follows the value as later scrapes change it, until the slot is unlinked or closes. Samples are whole
+ * milli-units, so a sum is exact in any order.
+ */
+export interface SampleSums {
+  newSum(): number;
+  freeSum(sum: number): void;
+  sum(sum: number): number;
+  link(slot: number, sum: number): void;
+  /** Unlinks the slot if it is (still) linked to this sum. */
+  unlink(slot: number, sum: number): void;
 }
 
 export const SAMPLE_STRIDE = 8;
@@ -105,9 +183,15 @@ export function getResourceReplicasFromColumns(
   if (n === 0) return { error: 'no pods returned by selector while calculating replica count' };
   const group = groupsFor(n);
   const t = newTally();
-  const { state, start, transition, request, slot } = cols;
+  const { state, start, transition, request, slot, settled } = cols;
   const f = samples.f;
+  const sums = samples.sums ?? null;
   for (let i = 0; i < n; i++) {
+    // A settled pod is ready and counted in the sums below.
+    if (settled[i] === 1) {
+      group[i] = READY;
+      continue;
+    }
     // podGroup, field by field.
     const code = state[i]!;
     const phase = code & 7;
@@ -120,15 +204,25 @@ export function getResourceReplicasFromColumns(
       const ready = (code >> READY_SHIFT) & 3;
       const st = start[i]!;
       let unready: boolean;
+      let initialized = false;
       if (ready === 0 || st !== st) unready = true;
       else {
         const tr = transition[i]!;
         const since = tr !== tr ? 0 : tr;
         if (st + cpuInitializationPeriod > now)
           unready = ready === READY_FALSE || f[s * SAMPLE_STRIDE + SAMPLE_TIMESTAMP]! < since + f[s * SAMPLE_STRIDE + SAMPLE_WINDOW]!;
-        else unready = ready === READY_FALSE && st + delayOfInitialReadinessStatus > since;
+        else {
+          // Past the initialization period the group depends on the pod's fields alone, whatever the time.
+          unready = ready === READY_FALSE && st + delayOfInitialReadinessStatus > since;
+          initialized = true;
+        }
       }
       k = unready ? UNREADY : READY;
+      if (k === READY && initialized && sums !== null && request[i] === request[i]) {
+        cols.settle(i, sums);
+        group[i] = READY;
+        continue;
+      }
     }
     group[i] = k;
     const r = request[i]!;
@@ -143,5 +237,9 @@ export function getResourceReplicasFromColumns(
       else if (k === MISSING) t.missing++;
     }
   }
+  // The settled pods: whole numbers, so the sums are those of the pod-by-pod pass.
+  t.readyPodCount += cols.settledCount;
+  t.metricsTotal += cols.settledSamples();
+  t.requestsTotal += cols.settledRequests;
   return finishResourceReplicas(t, group, n, (i) => request[i]!, metricsSize, currentReplicas, targetUtilization, 'cpu', tolerances);
 }

@@ -119,6 +119,7 @@ export class HPAController {
     const pv = this.metrics.pods.versionOf(target.index);
     const sv = this.metrics.samplesVersionOf(target.index);
     if (cached && cached.podsVersion === pv && cached.samplesVersion === sv) return cached;
+    cached?.columns.release();
     const views: HPAPodView[] = [];
     const samples: (PodMetric | undefined)[] = [];
     const pods = this.metrics.pods.of(target.index);
@@ -191,11 +192,13 @@ export class HPAController {
     } else {
       const lists = this.pods(target);
       const { views, samples, columns } = lists;
-      if (HPAController.checkViews)
+      if (HPAController.checkViews) {
         views.forEach((v, i) => {
           if (columns.differs(i, v)) throw new Error(`bug: HPA ${h.name}: the pod columns at ${i} are not ${v.name}'s view`);
           (v as PodView).verify();
         });
+        columns.verifySettled(this.metrics.sampleColumns().f);
+      }
       const calc = {
         pods: views,
         now,
@@ -375,11 +378,18 @@ class PodView implements HPAPodView {
     this.columns?.set(this.at, this);
   }
 
-  /** Throws unless the view holds what the pod says now. */
+  /** Throws unless the view holds what the pod says now (without writing to the columns: a settled pod stays). */
   verify(): void {
+    const p = this.pod;
+    const running = p.phase === 'Running';
     const held = [this.phase, this.deleting, this.startTime, this.ready, this.readyTransitionTime];
-    this.refresh();
-    const now = [this.phase, this.deleting, this.startTime, this.ready, this.readyTransitionTime];
+    const now = [
+      p.phase,
+      p.terminating,
+      p.startedAt >= 0 ? p.startedAt : undefined,
+      running ? (p.ready ? 'True' : 'False') : undefined,
+      running ? p.readySince : undefined,
+    ];
     if (held.some((v, i) => v !== now[i])) throw new Error(`bug: HPA view of ${this.name} holds ${String(held)}, the pod ${String(now)}`);
   }
 }

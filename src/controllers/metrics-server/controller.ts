@@ -16,6 +16,7 @@ import {
   SAMPLE_VALUE as VALUE,
   SAMPLE_WINDOW as WINDOW,
   type SampleColumns,
+  type SampleSums,
 } from '../hpa/columns.js';
 
 /** The other numbers of a slot in ScrapeSlots.f (the sample's are placed by the HPA's SampleColumns). */
@@ -83,6 +84,20 @@ export function milliValueOfNanos(nanos: number): number {
  */
 export function newMilliQuantityOfRate(perMs: number): number {
   return Math.trunc(perMs * 1e6) + 0;
+}
+
+/**
+ * A CPU sample as the HPA reads it: milliValueOfNanos(resourceUsage(used, window)), with one division where the
+ * rate in millicores (y) is a whole number or at least 10^-5 above one. There both give ceil(y): the rate in
+ * nanocores is within 2 of y × 10^6 for y below 10^9 (two roundings of a double), so it rounds up to the same
+ * whole millicores unless y is within 2 × 10^-6 above a whole number. test/controllers/metrics-server-quantities
+ * compares the two.
+ */
+export function cpuSampleMilli(usedMilliMs: number, windowMs: number): number {
+  const y = usedMilliMs / windowMs;
+  const c = Math.ceil(y);
+  if (y < 1e9 && (c === y || y - (c - 1) >= 1e-5)) return c + 0;
+  return milliValueOfNanos(resourceUsage(usedMilliMs, windowMs));
 }
 
 /** metrics-server's default --metric-resolution. */
@@ -318,7 +333,10 @@ export class MetricsServer {
       const window = now - prevT;
       // The sample's fields go to the columns; a pod's sample object reads them there (the HPA holds it
       // between scrapes), made at its first sample.
-      f[b + VALUE] = milliValueOfNanos(resourceUsage(used - f[b + USED]!, window));
+      const value = cpuSampleMilli(used - f[b + USED]!, window);
+      const sum = sl.linked[i]!;
+      if (sum >= 0) sl.sumOf[sum] += value - f[b + VALUE]!;
+      f[b + VALUE] = value;
       f[b + TIMESTAMP] = now;
       f[b + WINDOW] = window;
       if (sl.sample[i] === null) {
@@ -365,7 +383,7 @@ class SlotSample implements PodMetric {
  * gave (null before its second scrape). Columns rather than an object per pod in a map keyed by id: a scrape
  * reads them for every running pod every resolution.
  */
-class ScrapeSlots implements SampleColumns {
+class ScrapeSlots implements SampleColumns, SampleSums {
   /**
    * A slot's numbers side by side (a scrape reads and writes most of them for every slot), SAMPLE_STRIDE apart: the
    * time, cumulative CPU use and requests served at the last scrape; the latest CPU sample's value, timestamp and
@@ -377,6 +395,11 @@ class ScrapeSlots implements SampleColumns {
   running = new Uint8Array(64);
   /** A metered source's meter of the pod (-1: none yet). */
   meter = new Int32Array(64);
+  /** The sum the slot's sample is linked to (-1: none), and the sums (SampleSums: the HPA's settled pods). */
+  linked = new Int32Array(64);
+  readonly sumOf: number[] = [];
+  private readonly freeSums: number[] = [];
+  readonly sums: SampleSums = this;
   readonly pod: (Pod | null)[] = [];
   readonly sample: (PodMetric | null)[] = [];
   readonly rate: (PodMetric | null)[] = [];
@@ -395,6 +418,7 @@ class ScrapeSlots implements SampleColumns {
         this.root = grown(this.root, i);
         this.running = grown(this.running, i);
         this.meter = grown(this.meter, i);
+        this.linked = grown(this.linked, i);
       }
     }
     this.pod[i] = pod;
@@ -404,17 +428,46 @@ class ScrapeSlots implements SampleColumns {
     this.root[i] = root;
     this.running[i] = 1;
     this.meter[i] = -1;
+    this.linked[i] = -1;
     pod.metricsSlot = i;
     this.live++;
     return i;
   }
 
   close(i: number): void {
+    this.unlink(i, this.linked[i]!);
     this.pod[i]!.metricsSlot = -1;
     this.pod[i] = null;
     this.sample[i] = null;
     this.rate[i] = null;
     this.free.push(i);
     this.live--;
+  }
+
+  newSum(): number {
+    const k = this.freeSums.length > 0 ? this.freeSums.pop()! : this.sumOf.length;
+    this.sumOf[k] = 0;
+    return k;
+  }
+
+  freeSum(sum: number): void {
+    if (this.sumOf[sum] !== 0) throw new Error(`bug: metrics-server freed sum ${sum} holding ${this.sumOf[sum]}`);
+    this.freeSums.push(sum);
+  }
+
+  sum(sum: number): number {
+    return this.sumOf[sum]!;
+  }
+
+  link(slot: number, sum: number): void {
+    if (this.linked[slot] !== -1 || this.sample[slot] === null) throw new Error(`bug: metrics-server cannot link slot ${slot}`);
+    this.linked[slot] = sum;
+    this.sumOf[sum]! += this.f[slot * SAMPLE_STRIDE + VALUE]!;
+  }
+
+  unlink(slot: number, sum: number): void {
+    if (sum < 0 || this.linked[slot] !== sum) return;
+    this.sumOf[sum]! -= this.f[slot * SAMPLE_STRIDE + VALUE]!;
+    this.linked[slot] = -1;
   }
 }
