@@ -1,7 +1,7 @@
 // Table tests shaped like upstream's (pkg/scheduler/framework/plugins/noderesources/*_test.go),
 // with expected scores worked out from the formulas in the comments.
 import { describe, expect, it } from 'vitest';
-import { CycleState, defaultNormalizeScore } from '../../src/scheduler/framework.js';
+import { Code, CycleState, defaultNormalizeScore } from '../../src/scheduler/framework.js';
 import { nodeResourcesFit, brokenLinear, type FitArgs } from '../../src/scheduler/plugins/node-resources-fit.js';
 import { balancedAllocation, balancedScore } from '../../src/scheduler/plugins/balanced-allocation.js';
 import { imageLocality, imageLocalityScore, MIN_THRESHOLD, MAX_CONTAINER_THRESHOLD } from '../../src/scheduler/plugins/image-locality.js';
@@ -227,5 +227,26 @@ describe('ImageLocality', () => {
     cluster.removeNode(cluster.nodeByName.get('b')!);
     // 1 of the 3 nodes left: trunc(500 MB / 3) = 174,762,666 bytes; (that - 23 MB) x 100 / 977 MB = 14.7.
     expect(scores()).toEqual([14, 0, 0]);
+  });
+
+  it('skips a pod whose images score 0 even on a node holding them all (the sum below the thresholds)', () => {
+    const MB = 1024 * 1024;
+    const cluster = makeCluster(['a', 'b', 'c', 'd'].map((name) => ({ name, cpu: '4', memory: '8Gi' })));
+    const small = { name: 'shop/small:v1', sizeBytes: 100 * MB };
+    const big = { name: 'shop/big:v1', sizeBytes: 200 * MB };
+    cluster.startPod(boundPod(cluster, 'a', { cpu: '100m', images: [small, big] }));
+    const plugin = imageLocality({}, { cluster, rng: new RngStreams(1).get('t') });
+    const run = (images: (typeof small)[]) => {
+      const p = pod(cluster, { cpu: '100m', images });
+      const state = new CycleState();
+      const st = plugin.preScore!(state, p, cluster.nodes, cluster.nodes.length);
+      return { skipped: st?.code === Code.Skip, scores: cluster.nodes.map((n) => plugin.score!(state, p, n)) };
+    };
+    // 100 MB on 1 of 4 nodes: trunc(100 MB / 4) = 25 MB; (25 - 23) x 100 / 977 = 0.2, so 0 on every node: skipped.
+    expect(run([small])).toEqual({ skipped: true, scores: [0, 0, 0, 0] });
+    // 200 MB on 1 of 4: 50 MB; (50 - 23) x 100 / 977 = 2.8: 2 on the node holding it, not skipped.
+    expect(run([big])).toEqual({ skipped: false, scores: [2, 0, 0, 0] });
+    // Both (two containers): 75 MB against 23 MB .. 2,000 MB: (75 - 23) x 100 / 1,977 = 2.6: 2, not skipped.
+    expect(run([small, big])).toEqual({ skipped: false, scores: [2, 0, 0, 0] });
   });
 });

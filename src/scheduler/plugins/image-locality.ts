@@ -44,7 +44,13 @@ export function imageLocality(_args: Record<string, unknown>, handle: Handle): P
       anywhere = spread.some((x) => x > 0);
       // No node holds any of the images, or every node holds all of them: every node scores the same,
       // which changes no ranking and no tie.
-      return anywhere && !spread.every((x) => x === 1) ? null : SKIP;
+      if (!anywhere || spread.every((x) => x === 1)) return SKIP;
+      // A node holding every image scores highest (the sum only grows with the images held); when even that
+      // node scores 0 (images small or rare: the sum stays below the 23 MB threshold), so does every node.
+      const imgs = pod.template.images;
+      let most = 0;
+      for (let i = 0; i < imgs.length; i++) most += Math.trunc(imgs[i]!.sizeBytes * spread[i]!);
+      return imageLocalityScore(most, imgs.length) > 0 ? null : SKIP;
     },
     score(_s, pod, node: Node) {
       return score(pod.template.images, node.index);
