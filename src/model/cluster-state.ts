@@ -161,6 +161,7 @@ export class ClusterState {
       free: new Float64Array(64 * FREE_STRIDE),
       generation: new Uint32Array(64),
       taintBits: new Uint8Array(64),
+      removed: new Uint8Array(64),
       changes: new NodeChanges(),
     };
   }
@@ -184,6 +185,9 @@ export class ClusterState {
     const bits = new Uint8Array(cap);
     bits.set(c.taintBits);
     c.taintBits = bits;
+    const removed = new Uint8Array(cap);
+    removed.set(c.removed);
+    c.removed = removed;
     for (const n of this.nodes) n.bind(c);
   }
 
@@ -552,6 +556,7 @@ export class ClusterState {
     if (node.removedAt >= 0) return;
     while (node.pods.length > 0) this.deletePod(node.pods[node.pods.length - 1]!, 'NodeRemoved');
     node.removedAt = this.clock.now;
+    this.columns.removed[node.index] = 1;
     this.removedNodes++;
     for (const img of node.images) {
       const left = this.imageNodeCount.get(img)! - 1;

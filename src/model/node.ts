@@ -31,6 +31,8 @@ export interface ResourceColumns {
   generation: Uint32Array;
   /** Per node: 1 if it has a PreferNoSchedule taint, 2 if a NoSchedule or NoExecute one (both may be set). */
   taintBits: Uint8Array;
+  /** Per node: 1 once it is removed (Node.removedAt set), so scans need not read the node's object. */
+  removed: Uint8Array;
   /** Nodes whose resources changed, for the free-resource index (FreeIndex); one object for the cluster's life. */
   changes: NodeChanges;
 }

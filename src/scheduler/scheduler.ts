@@ -356,9 +356,9 @@ export class Scheduler {
    * number of nodes evaluated.
    */
   private scanAll(pod: Pod, start: number, toFind: number, n: number): number {
-    const nodes = this.cluster.nodes;
     const { status, cand } = this;
     const anyRemoved = this.cluster.removedNodes > 0;
+    const removed = this.cluster.columns.removed;
     let m = 0;
     let evaluated = 0;
     let k = 0;
@@ -368,7 +368,7 @@ export class Scheduler {
       for (let j = 0; j < c; j++) {
         let idx = start + k + j;
         if (idx >= n) idx -= n;
-        if (anyRemoved && nodes[idx]!.removedAt >= 0) status[idx] = NO_NODES;
+        if (anyRemoved && removed[idx] === 1) status[idx] = NO_NODES;
         else cand[count++] = idx;
       }
       count = this.filterChunk(pod, count, null);
