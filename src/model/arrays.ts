@@ -1,7 +1,7 @@
 // Typed arrays indexed by node (or pod) index, grown as the indices do.
 
 /** a, or a copy of it long enough to hold index i (at least doubled), its new entries set to fill. */
-export function grown<T extends Int32Array<ArrayBuffer> | Uint8Array<ArrayBuffer> | Float64Array<ArrayBuffer>>(
+export function grown<T extends Int32Array<ArrayBuffer> | Uint32Array<ArrayBuffer> | Uint8Array<ArrayBuffer> | Float64Array<ArrayBuffer>>(
   a: T,
   i: number,
   fill = 0,

@@ -1,4 +1,5 @@
 // Runs before every test file: invariant checks that are too costly for ordinary runs are on in tests.
+import { ScaleDownPlanner } from '../../src/controllers/cluster-autoscaler/planner.js';
 import { DaemonSetController } from '../../src/controllers/daemonset/controller.js';
 import { HPAController } from '../../src/controllers/hpa/controller.js';
 import { MetricsServer } from '../../src/controllers/metrics-server/controller.js';
@@ -15,3 +16,4 @@ HPAController.checkViews = true;
 MetricsServer.checkMeters = true;
 topologySpreadChecks.groups = true;
 topologySpreadChecks.sums = true;
+ScaleDownPlanner.checkAbove = true;

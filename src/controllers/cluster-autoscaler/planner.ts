@@ -49,6 +49,11 @@ export class ScaleDownPlanner {
 
   /** Per node index: 1 while the node is in `unneeded` (the scale-down loop asks this rather than the map). */
   private unneededFlag = new Uint8Array(64);
+  /** Tests set this: a verdict kept for a node's generation is checked against its utilization now. */
+  static checkAbove = false;
+  /** Per node index: whether it is at or above its threshold (1) or not (0), worked out at generation aboveAt - 1. */
+  private aboveAt = new Uint32Array(64);
+  private aboveVerdict = new Uint8Array(64);
   /** Per group: its nodes' indices, made again when the group's membership changes (NodeGroup.version). */
   private readonly indices = new Map<NodeGroup, { version: number; of: Int32Array }>();
 
@@ -130,11 +135,19 @@ export class ScaleDownPlanner {
     const deleting = this.actuator.inFlight.size > 0;
     const unremovable = this.unremovableUntil.size > 0;
     const fast = !this.d.opts.nodeGroup.ignoreDaemonSetsUtilization;
-    const { alloc, used, stride } = this.d.cluster.columns;
+    const { alloc, used, stride, generation } = this.d.cluster.columns;
     const gpu = this.d.cluster.resources.indexOf(GPU) ?? -1;
     const { scaleDownGpuUtilizationThreshold, scaleDownUtilizationThreshold } = this.d.opts.nodeGroup;
     const all = this.d.cluster.nodes;
-    if (all.length > 0) this.unneededFlag = grown(this.unneededFlag, all.length - 1);
+    if (all.length > 0) {
+      this.unneededFlag = grown(this.unneededFlag, all.length - 1);
+      this.aboveAt = grown(this.aboveAt, all.length - 1);
+      this.aboveVerdict = grown(this.aboveVerdict, all.length - 1);
+    }
+    const { aboveAt, aboveVerdict } = this;
+    // (dropUnneeded clears a flag in this array; nothing in the loop replaces it.)
+    const flags = this.unneededFlag;
+    const check = ScaleDownPlanner.checkAbove;
     for (const g of this.groups) {
       // (By index: a node object is read only when it is below the threshold or in a map.)
       const indices = this.indicesOf(g);
@@ -143,19 +156,28 @@ export class ScaleDownPlanner {
         if (deleting && this.actuator.deleting(all[k]!)) continue;
         let above: boolean;
         if (fast) {
-          // utilization() and threshold(), written out.
-          const b = k * stride;
-          if (gpu >= 0 && alloc[b + gpu]! > 0) above = used[b + gpu]! / alloc[b + gpu]! >= scaleDownGpuUtilizationThreshold;
-          else {
-            const cpu = used[b + CPU]! / alloc[b + CPU]!;
-            const mem = used[b + MEMORY]! / alloc[b + MEMORY]!;
-            above = (cpu > mem ? cpu : mem) >= scaleDownUtilizationThreshold;
+          // utilization() and threshold(), written out, and kept while the node's generation stays (its
+          // requests and allocatable are what they were).
+          if (aboveAt[k] === generation[k]! + 1) {
+            above = aboveVerdict[k] === 1;
+            if (check && above !== this.utilization(all[k]!) >= this.threshold(all[k]!))
+              throw new Error(`bug: the autoscaler kept node ${all[k]!.name} ${above ? 'above' : 'below'} its threshold`);
+          } else {
+            const b = k * stride;
+            if (gpu >= 0 && alloc[b + gpu]! > 0) above = used[b + gpu]! / alloc[b + gpu]! >= scaleDownGpuUtilizationThreshold;
+            else {
+              const cpu = used[b + CPU]! / alloc[b + CPU]!;
+              const mem = used[b + MEMORY]! / alloc[b + MEMORY]!;
+              above = (cpu > mem ? cpu : mem) >= scaleDownUtilizationThreshold;
+            }
+            aboveAt[k] = generation[k]! + 1;
+            aboveVerdict[k] = above ? 1 : 0;
           }
         } else above = this.utilization(all[k]!) >= this.threshold(all[k]!);
         // (A node above the threshold is dropped by its index: most nodes are, and reading each one's object,
         // as the map below would, costs a cache miss each.)
         if (above) {
-          if (this.unneededFlag[k] === 1) this.dropUnneeded(all[k]!);
+          if (flags[k] === 1) this.dropUnneeded(all[k]!);
           continue;
         }
         const node = all[k]!;
@@ -165,7 +187,7 @@ export class ScaleDownPlanner {
           this.dropUnneeded(node);
           continue;
         }
-        (this.unneededFlag[k] === 1 ? previous : fresh).push(node);
+        (flags[k] === 1 ? previous : fresh).push(node);
       }
     }
     previous.sort((a, b) => this.unneeded.get(a)! - this.unneeded.get(b)! || a.index - b.index);
