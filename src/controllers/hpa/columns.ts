@@ -5,7 +5,6 @@
 // (the test suite compares the two at every sync: HPAController.checkViews).
 import {
   finishResourceReplicas,
-  groupsFor,
   IGNORED,
   MISSING,
   newTally,
@@ -50,6 +49,12 @@ export class PodColumns {
   readonly settled: Uint8Array;
   settledCount = 0;
   settledRequests = 0;
+  /** Each pod's group at the last calculation (a settled pod's stays READY). */
+  readonly group: Uint8Array;
+  /** The positions not settled, in order (remade when a pod settles or unsettles: see unsettledPositions). */
+  private unsettledList: Int32Array;
+  private unsettledLength = 0;
+  private unsettledStale = true;
   /** The sample columns' sum of the settled pods' samples (-1 until the first pod settles), and where it is kept. */
   private settledSum = -1;
   private sums: SampleSums | null = null;
@@ -62,6 +67,19 @@ export class PodColumns {
     this.slot = new Int32Array(n).fill(-1);
     this.names = new Array<string>(n).fill('');
     this.settled = new Uint8Array(n);
+    this.group = new Uint8Array(n);
+    this.unsettledList = new Int32Array(n);
+  }
+
+  /** The positions not settled, in order, in list[0..length). */
+  unsettledPositions(): { list: Int32Array; length: number } {
+    if (this.unsettledStale) {
+      let k = 0;
+      for (let i = 0; i < this.n; i++) if (this.settled[i] === 0) this.unsettledList[k++] = i;
+      this.unsettledLength = k;
+      this.unsettledStale = false;
+    }
+    return { list: this.unsettledList, length: this.unsettledLength };
   }
 
   /** Settles the pod at position i (grouped ready past the initialization period, with a sample and a request). */
@@ -71,6 +89,8 @@ export class PodColumns {
       this.settledSum = sums.newSum();
     }
     this.settled[i] = 1;
+    this.group[i] = READY;
+    this.unsettledStale = true;
     this.settledCount++;
     this.settledRequests += this.request[i]!;
     sums.link(this.slot[i]!, this.settledSum);
@@ -78,6 +98,7 @@ export class PodColumns {
 
   private unsettle(i: number): void {
     this.settled[i] = 0;
+    this.unsettledStale = true;
     this.settledCount--;
     this.settledRequests -= this.request[i]!;
     this.sums!.unlink(this.slot[i]!, this.settledSum);
@@ -181,17 +202,17 @@ export function getResourceReplicasFromColumns(
 ): ResourceReplicas | ReplicaCalcError {
   const n = cols.n;
   if (n === 0) return { error: 'no pods returned by selector while calculating replica count' };
-  const group = groupsFor(n);
+  // The list's own groups: a settled pod's stays READY, and it is counted in the sums below, not visited.
+  const group = cols.group;
   const t = newTally();
-  const { state, start, transition, request, slot, settled } = cols;
+  const { state, start, transition, request, slot } = cols;
   const f = samples.f;
   const sums = samples.sums ?? null;
-  for (let i = 0; i < n; i++) {
-    // A settled pod is ready and counted in the sums below.
-    if (settled[i] === 1) {
-      group[i] = READY;
-      continue;
-    }
+  const open = cols.unsettledPositions();
+  const positions = open.list;
+  const count = open.length;
+  for (let x = 0; x < count; x++) {
+    const i = positions[x]!;
     // podGroup, field by field.
     const code = state[i]!;
     const phase = code & 7;
@@ -220,7 +241,6 @@ export function getResourceReplicasFromColumns(
       k = unready ? UNREADY : READY;
       if (k === READY && initialized && sums !== null && request[i] === request[i]) {
         cols.settle(i, sums);
-        group[i] = READY;
         continue;
       }
     }
