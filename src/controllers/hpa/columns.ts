@@ -126,6 +126,12 @@ export class PodColumns {
       );
   }
 
+  /** Position i's pod has another sample (in slot `slot`, or none: -1); a settled pod unsettles first. */
+  setSlot(i: number, slot: number): void {
+    if (this.settled[i] === 1) this.unsettle(i);
+    this.slot[i] = slot;
+  }
+
   /** The list is made again: its settled pods' samples leave the sum, and the sum is given back. */
   release(): void {
     if (this.settledSum < 0) return;

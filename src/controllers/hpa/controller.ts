@@ -113,12 +113,15 @@ export class HPAController {
 
   /** The pods of the target: live pods whose top-level owner it is, as views for the replica calculator. */
   private pods(target: Workload): PodLists {
-    // The lists hold views and samples that read the current state: they change only when a pod comes or goes,
-    // or gains or loses a sample.
+    // The lists hold views and samples that read the current state: they are made again when a pod comes or goes,
+    // and their samples are read again when a pod gains or loses one.
     const cached = this.lists.get(target.index);
     const pv = this.metrics.pods.versionOf(target.index);
     const sv = this.metrics.samplesVersionOf(target.index);
-    if (cached && cached.podsVersion === pv && cached.samplesVersion === sv) return cached;
+    if (cached && cached.podsVersion === pv) {
+      if (cached.samplesVersion !== sv) this.refreshSamples(cached, sv);
+      return cached;
+    }
     cached?.columns.release();
     const views: HPAPodView[] = [];
     const samples: (PodMetric | undefined)[] = [];
@@ -142,6 +145,27 @@ export class HPAController {
   }
 
   private readonly lists = new Map<number, PodLists>();
+
+  /**
+   * The same pods, some of which gained or lost a sample: each pod's sample is read again, and a pod whose sample
+   * is another (or none) than the one the list holds takes its slot afresh (a settled one unsettles first).
+   */
+  private refreshSamples(lists: PodLists, samplesVersion: number): void {
+    const { views, samples, columns } = lists;
+    let sampled = 0;
+    for (let i = 0; i < views.length; i++) {
+      const p = (views[i] as PodView).pod;
+      const s = this.metrics.cpu(p);
+      if (s !== samples[i]) {
+        columns.setSlot(i, s ? p.metricsSlot : -1);
+        samples[i] = s;
+      }
+      if (s) sampled++;
+    }
+    lists.sampled = sampled;
+    lists.byName = null;
+    lists.samplesVersion = samplesVersion;
+  }
 
   /** Each pod's view, made once: it reads the pod's current state. */
   private readonly views = new WeakMap<Pod, PodView>();
