@@ -2,7 +2,9 @@
 // the target's pods, so that a sync reads contiguous memory rather than an object per pod (in a big cluster, a
 // cache miss each). The controller keeps one set of columns per target's pod list, written by the views as pod
 // events refresh them; getResourceReplicasFromColumns is getResourceReplicas over them, with the same result
-// (the test suite compares the two at every sync: HPAController.checkViews).
+// (the test suite compares the two at every sync: HPAController.checkViews). A pod past the CPU initialization
+// period and grouped ready is settled: its group depends on its fields alone, so it is counted through sums
+// (its request here, its sample in metrics-server's slots) and not visited until one of them changes.
 import {
   finishResourceReplicas,
   IGNORED,
@@ -43,7 +45,7 @@ export class PodColumns {
   readonly names: string[];
   /**
    * 1 where the pod is settled ready: past the CPU initialization period and grouped ready, which holds until one
-   * of its fields changes (set) or its sample goes (the list is then made again). A settled pod's request is in
+   * of its fields changes (set) or its sample does (setSlot, or the list made again). A settled pod's request is in
    * `settledRequests` and its sample in the sample columns' sum `settledSum`, so a calculation does not visit it.
    */
   readonly settled: Uint8Array;
