@@ -136,6 +136,8 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
 
   /** The raw scores of addScores, before they are normalized. */
   let scratch = new Float64Array(0);
+  /** addScores' normalized score of each raw score min + v, at v. */
+  let normal = new Float64Array(0);
 
   // scoring.go Score for nodes[0..n) at once, with one state read (scoreAll, addScores).
   function scoreAllInto(state: CycleState, nodes: readonly Node[], n: number, out: Float64Array, index: Int32Array): void {
@@ -332,6 +334,18 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
         return;
       }
       const { min, max } = scoreRange(scratch, n);
+      // The raw scores are whole numbers (rounded) in [min, max]: where there are fewer of those than nodes, each
+      // one's normalized score is worked out once (a division each) and looked up per node.
+      const span = max - min;
+      if (span >= 0 && span < n) {
+        if (normal.length <= span) normal = new Float64Array(Math.max(span + 1, normal.length * 2));
+        for (let v = 0; v <= span; v++) normal[v] = normalized(min + v, min, max);
+        for (let i = 0; i < n; i++) {
+          const sc = scratch[i]!;
+          if (sc !== INVALID_SCORE) totals[i]! += normal[(sc - min) | 0]! * weight;
+        }
+        return;
+      }
       for (let i = 0; i < n; i++) totals[i]! += normalized(scratch[i]!, min, max) * weight;
     },
 
