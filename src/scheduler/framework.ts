@@ -112,8 +112,11 @@ export interface Plugin {
   passing?(state: CycleState, pod: Pod, from: number, to: number, out: Int32Array, at: number, end: number): number;
   /** Filter passes every node outside ClusterState.restrictedNodes (tainted NoSchedule or NoExecute, or cordoned). */
   readonly rejectsRestrictedOnly?: boolean;
-  /** nodes[0..n) are the feasible nodes (the array may be longer). */
-  preScore?(state: CycleState, pod: Pod, nodes: readonly Node[], n: number): Status | null;
+  /**
+   * index[0..n) are the feasible nodes' indices in ClusterState.nodes (the array may be longer): by index, so that a
+   * cycle whose plugins skip or score by index reads no node's object.
+   */
+  preScore?(state: CycleState, pod: Pod, index: Int32Array, n: number): Status | null;
   score?(state: CycleState, pod: Pod, node: Node): number;
   /**
    * Optional batch form of score: fills out[i] for nodes[0..n); one call per cycle instead of one per

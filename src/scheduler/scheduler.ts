@@ -298,7 +298,6 @@ export class Scheduler {
     }
     const toFind = this.toFind(first, n);
     const start = first ? 0 : this.nextStartNodeIndex % n;
-    const feasible = this.feasible;
     const status = this.statusOf(n);
     if (this.feasibleIdx.length < n) this.feasibleIdx = new Int32Array(n);
     const feasibleIdx = this.feasibleIdx;
@@ -328,8 +327,7 @@ export class Scheduler {
         evaluated++;
         const st = node.removedAt >= 0 ? NO_NODES : this.runFilters(pod, node);
         if (st === null) {
-          feasibleIdx[m] = idx;
-          feasible[m++] = node;
+          feasibleIdx[m++] = idx;
           if (m >= toFind) break;
         } else status[idx] = st;
       }
@@ -340,11 +338,10 @@ export class Scheduler {
       diagnosis = this.diagnose(status, n);
     }
     if (!first) this.nextStartNodeIndex = (start + evaluated) % n;
-    feasible.length = m;
     if (firstAttempt) this.firstAttemptFailed = m === 0;
     if (m === 0) return { node: null, feasible: 0, evaluated, diagnosis };
     // schedule_one.go: with one feasible node there is nothing to score.
-    const node = m === 1 ? feasible[0]! : this.prioritizeAndSelect(pod, feasible, m);
+    const node = m === 1 ? nodes[feasibleIdx[0]!]! : this.prioritizeAndSelect(pod, m);
     return { node, feasible: m, evaluated, diagnosis: null };
   }
 
@@ -387,13 +384,9 @@ export class Scheduler {
 
   /** Takes the candidates cand[0..count) that passed as feasible nodes m, m + 1, ..., up to toFind; returns the new m. */
   private take(count: number, m: number, toFind: number): number {
-    const { feasible, feasibleIdx, cand } = this;
-    const nodes = this.cluster.nodes;
+    const { feasibleIdx, cand } = this;
     const end = Math.min(count, toFind - m);
-    for (let j = 0; j < end; j++) {
-      feasibleIdx[m] = cand[j]!;
-      feasible[m++] = nodes[cand[j]!]!;
-    }
+    for (let j = 0; j < end; j++) feasibleIdx[m++] = cand[j]!;
     return m;
   }
 
@@ -488,20 +481,16 @@ export class Scheduler {
     const start = first || ns === 0 ? 0 : this.nextStartNodeIndex % ns;
     const status = this.statusOf(n);
     if (this.feasibleIdx.length < n) this.feasibleIdx = new Int32Array(n);
-    const feasible = this.feasible;
     let m = 0;
     let evaluated = 0;
     for (let k = 0; k < ns && m < toFind; k++) {
       const node = nodes[(start + k) % ns]!;
       evaluated++;
       const st = this.runFilters(pod, node);
-      if (st === null) {
-        this.feasibleIdx[m] = node.index;
-        feasible[m++] = node;
-      } else status[node.index] = st;
+      if (st === null) this.feasibleIdx[m++] = node.index;
+      else status[node.index] = st;
     }
     if (!first && n > 0) this.nextStartNodeIndex = (this.nextStartNodeIndex + evaluated) % n;
-    feasible.length = m;
     if (m === 0) {
       const absent = absentStatus(plugin);
       const evaluatedNodes = new Set<Node>();
@@ -509,7 +498,7 @@ export class Scheduler {
       for (const node of all) if (!evaluatedNodes.has(node)) status[node.index] = node.removedAt >= 0 ? NO_NODES : absent;
       return { node: null, feasible: 0, evaluated, diagnosis: this.diagnose(status, n) };
     }
-    const node = m === 1 ? feasible[0]! : this.prioritizeAndSelect(pod, feasible, m);
+    const node = m === 1 ? all[this.feasibleIdx[0]!]! : this.prioritizeAndSelect(pod, m);
     return { node, feasible: m, evaluated, diagnosis: null };
   }
 
@@ -676,7 +665,26 @@ export class Scheduler {
     return { node: null, feasible: 0, evaluated, diagnosis: { reasons, mask, nodeStatus: [], preFilterStatus: st, potential: 0 } };
   }
 
-  private prioritizeAndSelect(pod: Pod, feasible: Node[], m: number): Node {
+  /**
+   * The feasible nodes' objects, feasibleIdx[0..m) of the cluster's nodes, for the scoring hooks that take them
+   * (made once a cycle, when the first such hook runs: a cycle whose scores all come from shape scorers, or whose
+   * other plugins skip, reads no node's object).
+   */
+  private feasibleNodes(m: number): Node[] {
+    const feasible = this.feasible;
+    if (this.feasibleMade) return feasible;
+    const nodes = this.cluster.nodes;
+    const idx = this.feasibleIdx;
+    for (let i = 0; i < m; i++) feasible[i] = nodes[idx[i]!]!;
+    feasible.length = m;
+    this.feasibleMade = true;
+    return feasible;
+  }
+
+  private feasibleMade = false;
+
+  private prioritizeAndSelect(pod: Pod, m: number): Node {
+    this.feasibleMade = false;
     if (this.scores.length < m) {
       this.scores = new Float64Array(Math.max(m, this.scores.length * 2));
       this.totals = new Float64Array(this.scores.length);
@@ -691,7 +699,7 @@ export class Scheduler {
     for (let at = 0; at < scorers.length; at++) {
       const { plugin, weight } = scorers[at]!;
       if (plugin.preScore) {
-        const st = plugin.preScore(state, pod, feasible, m);
+        const st = plugin.preScore(state, pod, this.feasibleIdx, m);
         if (st !== null) {
           if (st.code === Code.Skip) continue;
           throw new Error(`bug: PreScore ${plugin.name} failed: ${st.reason}`);
@@ -701,15 +709,17 @@ export class Scheduler {
       // in any order the same), read back per node where the shape's sum was kept.
       const scorer = plugin.shapeScorer?.(state, pod) ?? null;
       if (scorer !== null) {
-        if (Scheduler.checkScores) this.checkShapeScorer(plugin, scorer, pod, feasible, m);
+        if (Scheduler.checkScores) this.checkShapeScorer(plugin, scorer, pod, this.feasibleNodes(m), m);
         shaped.add(at, scorer, weight);
         continue;
       }
       if (plugin.addScores) {
+        const feasible = this.feasibleNodes(m);
         if (Scheduler.checkScores) this.checkAddScores(plugin, pod, feasible, m, weight);
         plugin.addScores(state, pod, feasible, m, weight, totals, this.feasibleIdx);
         continue;
       }
+      const feasible = this.feasibleNodes(m);
       if (plugin.scoreAll) plugin.scoreAll(state, pod, feasible, m, scores, this.feasibleIdx);
       else scoreEach(plugin, state, pod, feasible, m, scores);
       if (plugin.normalizeScore) plugin.normalizeScore(state, pod, scores, m);
@@ -717,7 +727,7 @@ export class Scheduler {
       for (let i = 0; i < m; i++) totals[i]! += scores[i]! * weight;
     }
     if (shaped.count > 0) shaped.addTo(this.cluster.columns.generation, m, totals, this.feasibleIdx);
-    return this.selectHost(feasible, totals, m);
+    return this.selectHost(totals, m);
   }
 
   /** Tests: a shape scorer must give each node the plugin's own score (scoreAll, or score), in range. */
@@ -755,7 +765,9 @@ export class Scheduler {
    * schedule_one.go selectHost: the highest total, ties broken uniformly at random. v1.30–v1.34 drew once
    * per tie (reservoir sampling); one draw among the counted ties gives the same uniform choice (docs/MODEL.md).
    */
-  private selectHost(feasible: Node[], totals: Float64Array, m: number): Node {
+  private selectHost(totals: Float64Array, m: number): Node {
+    const nodes = this.cluster.nodes;
+    const idx = this.feasibleIdx;
     let max = totals[0]!;
     let at = 0;
     let ties = 1;
@@ -767,10 +779,10 @@ export class Scheduler {
         ties = 1;
       } else if (t === max) ties++;
     }
-    if (ties === 1) return feasible[at]!;
+    if (ties === 1) return nodes[idx[at]!]!;
     let pick = this.rng.int(ties);
     for (let i = 0; i < m; i++) {
-      if (totals[i] === max && pick-- === 0) return feasible[i]!;
+      if (totals[i] === max && pick-- === 0) return nodes[idx[i]!]!;
     }
     throw new Error('bug: selectHost found no node with the highest score');
   }

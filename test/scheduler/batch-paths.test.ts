@@ -65,7 +65,7 @@ function compare(cluster: ClusterState, plugins: Plugin[], p: Pod): number {
   }
   for (const plugin of plugins) {
     if (!plugin.scoreAll) continue;
-    if (plugin.preScore && plugin.preScore(state, p, nodes, n) !== null) continue;
+    if (plugin.preScore && plugin.preScore(state, p, index, n) !== null) continue;
     const one = nodes.map((x) => plugin.score!(state, p, x));
     const out = new Float64Array(n);
     plugin.scoreAll(state, p, nodes, n, out, index);

@@ -114,7 +114,7 @@ function compare(cluster: ClusterState, plugins: Plugin[], together: ShapeScorin
   const want = base.slice();
   together.begin();
   plugins.forEach((plugin, at) => {
-    if (plugin.preScore && plugin.preScore(state, p, nodes, n) !== null) return;
+    if (plugin.preScore && plugin.preScore(state, p, index, n) !== null) return;
     const scorer = plugin.shapeScorer!(state, p);
     expect(scorer, plugin.name).not.toBeNull();
     const weight = 1 + (at % 3);

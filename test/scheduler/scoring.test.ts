@@ -27,6 +27,9 @@ function fitScores(
   return cluster.nodes.map((n) => plugin.score!(state, p, n));
 }
 
+/** The nodes' indices, as the scheduler passes the feasible nodes to PreScore. */
+const indices = (nodes: readonly { index: number }[]) => Int32Array.from(nodes, (x) => x.index);
+
 describe('NodeResourcesFit scoring', () => {
   const nodes = [
     { name: 'node1', cpu: '4000m', memory: '10000' },
@@ -179,7 +182,7 @@ describe('NodeResourcesBalancedAllocation', () => {
   it('skips best-effort pods', () => {
     const cluster = sized();
     const plugin = balancedAllocation({ resources: cpuMem });
-    expect(plugin.preScore!(new CycleState(), pod(cluster, {}), cluster.nodes)?.code).toBe(3);
+    expect(plugin.preScore!(new CycleState(), pod(cluster, {}), indices(cluster.nodes), cluster.nodes.length)?.code).toBe(3);
   });
   it('uses half the difference for two resources and the population standard deviation beyond two resources', () => {
     expect(balancedScore([1, 0.5])).toBe(75);
@@ -219,7 +222,7 @@ describe('ImageLocality', () => {
     const scores = () => {
       const p = pod(cluster, { cpu: '100m', images: [image] });
       const state = new CycleState();
-      expect(plugin.preScore!(state, p, cluster.nodes, cluster.nodes.length)).toBeNull();
+      expect(plugin.preScore!(state, p, indices(cluster.nodes), cluster.nodes.length)).toBeNull();
       return cluster.nodes.filter((n) => n.removedAt < 0).map((n) => plugin.score!(state, p, n));
     };
     // 2 of 4 nodes: trunc(500 MB x 0.5) = 250 MB; (250 - 23) x 100 / (1000 - 23) = 23.2.
@@ -239,7 +242,7 @@ describe('ImageLocality', () => {
     const run = (images: (typeof small)[]) => {
       const p = pod(cluster, { cpu: '100m', images });
       const state = new CycleState();
-      const st = plugin.preScore!(state, p, cluster.nodes, cluster.nodes.length);
+      const st = plugin.preScore!(state, p, indices(cluster.nodes), cluster.nodes.length);
       return { skipped: st?.code === Code.Skip, scores: cluster.nodes.map((n) => plugin.score!(state, p, n)) };
     };
     // 100 MB on 1 of 4 nodes: trunc(100 MB / 4) = 25 MB; (25 - 23) x 100 / 977 = 0.2, so 0 on every node: skipped.

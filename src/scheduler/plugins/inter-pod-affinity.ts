@@ -175,7 +175,7 @@ export function interPodAffinity(args: InterPodAffinityArgs, handle: Handle): Pl
     },
 
     // scoring.go PreScore and processExistingPod.
-    preScore(state, pod, nodes, n = nodes.length) {
+    preScore(state, pod, _index, n) {
       if (n === 0) return SKIP;
       const t = pod.template;
       const hasConstraints = t.preferredPodAffinity.length > 0 || t.preferredPodAntiAffinity.length > 0;

@@ -24,7 +24,12 @@ export class TopologyKey {
   constructor(readonly key: string) {}
 
   id(n: Node): number {
-    return n.index < this.ids.length ? this.ids[n.index]! : -1;
+    return this.idAt(n.index);
+  }
+
+  /** The domain of the node of index ni (-1: none). */
+  idAt(ni: number): number {
+    return ni < this.ids.length ? this.ids[ni]! : -1;
   }
 
   /** The id of a value, numbering it if new; a value no node holds is not a domain. */

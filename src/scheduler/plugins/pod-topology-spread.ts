@@ -8,7 +8,7 @@ import { podMatches, type Pod, type PodTemplate, type TopologySpreadConstraint }
 import { makeSelector, type LabelSelector, type Requirement } from '../../model/selectors.js';
 import { Code, MAX_NODE_SCORE, SKIP, status, type CycleState, type Handle, type Plugin } from '../framework.js';
 import { PodCounts, type DomainCounts } from './pod-counts.js';
-import { hasAll, SpreadNodeGroups, topologySpreadChecks, type Compiled, type Constraint } from './spread-groups.js';
+import { hasAll, hasAllAt, SpreadNodeGroups, topologySpreadChecks, type Compiled, type Constraint } from './spread-groups.js';
 
 export { topologySpreadChecks };
 
@@ -140,7 +140,7 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
   let normal = new Float64Array(0);
 
   // scoring.go Score for nodes[0..n) at once, with one state read (scoreAll, addScores).
-  function scoreAllInto(state: CycleState, nodes: readonly Node[], n: number, out: Float64Array, index: Int32Array): void {
+  function scoreAllInto(state: CycleState, n: number, out: Float64Array, index: Int32Array): void {
     const st = state.read<SoftState>(SCORE_KEY);
     if (!st) {
       out.fill(0, 0, n);
@@ -174,7 +174,7 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
         if (id1 >= 0) acc += ds1 ? (id1 < ds1.length ? ds1[id1]! : 0) : (per1 !== null && ni < per1.length ? per1[ni]! : 0) * w1 + skew1;
         out[j] = Math.round(acc);
       }
-      if (st.requireAll) for (let j = 0; j < n; j++) if (!hasAll(nodes[j]!, soft)) out[j] = INVALID_SCORE;
+      if (st.requireAll) for (let j = 0; j < n; j++) if (!hasAllAt(index[j]!, soft)) out[j] = INVALID_SCORE;
       return;
     }
     out.fill(0, 0, n);
@@ -200,7 +200,7 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
       }
     }
     for (let j = 0; j < n; j++) out[j] = Math.round(out[j]!);
-    if (st.requireAll) for (let j = 0; j < n; j++) if (!hasAll(nodes[j]!, soft)) out[j] = INVALID_SCORE;
+    if (st.requireAll) for (let j = 0; j < n; j++) if (!hasAllAt(index[j]!, soft)) out[j] = INVALID_SCORE;
   }
 
   return {
@@ -256,8 +256,9 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
       return null;
     },
 
-    // scoring.go PreScore / initPreScoreState: domains and weights from the candidates nodes[0..n), counts from all nodes.
-    preScore(state, pod, nodes, n = nodes.length) {
+    // scoring.go PreScore / initPreScoreState: domains and weights from the candidates (node indices index[0..n)),
+    // counts from all nodes.
+    preScore(state, pod, index, n) {
       const cp = compile(pod);
       const { soft, requireAll } = cp;
       if (soft.length === 0 || handle.cluster.nodes.length === 0) return SKIP;
@@ -276,15 +277,15 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
       let open = most.filter((m) => m > 0).length;
       let ignored = 0;
       for (let j = 0; j < n && !(noneIgnored && open === 0); j++) {
-        const node = nodes[j]!;
-        if (requireAll && !hasAll(node, soft)) {
+        const ni = index[j]!;
+        if (requireAll && !hasAllAt(ni, soft)) {
           ignored++;
           continue;
         }
         for (let i = 0; i < soft.length; i++) {
           const mark = seen[i];
           if (!mark) continue;
-          const id = soft[i]!.topo.id(node);
+          const id = soft[i]!.topo.idAt(ni);
           const d = id < 0 ? emptyId[i]! : id;
           if (mark[d] === 0) {
             mark[d] = 1;
@@ -321,14 +322,14 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
     },
 
     // The same for the candidates nodes[0..n) at once, with one state read.
-    scoreAll(state, _pod, nodes, n, out, index) {
-      scoreAllInto(state, nodes, n, out, index);
+    scoreAll(state, _pod, _nodes, n, out, index) {
+      scoreAllInto(state, n, out, index);
     },
 
     // Score, NormalizeScore and the weighted sum in two passes over the candidates (the scheduler's addScores).
-    addScores(state, _pod, nodes, n, weight, totals, index) {
+    addScores(state, _pod, _nodes, n, weight, totals, index) {
       if (scratch.length < n) scratch = new Float64Array(Math.max(n, scratch.length * 2));
-      scoreAllInto(state, nodes, n, scratch, index);
+      scoreAllInto(state, n, scratch, index);
       if (!state.read<SoftState>(SCORE_KEY)) {
         for (let i = 0; i < n; i++) totals[i]! += scratch[i]! * weight;
         return;

@@ -64,7 +64,12 @@ export interface NodeGroups {
 export const topologySpreadChecks = { groups: false, sums: false };
 
 export function hasAll(n: Node, ks: readonly Constraint[]): boolean {
-  for (const k of ks) if (k.topo.id(n) < 0) return false;
+  return hasAllAt(n.index, ks);
+}
+
+/** hasAll for the node of index `ni`. */
+export function hasAllAt(ni: number, ks: readonly Constraint[]): boolean {
+  for (const k of ks) if (k.topo.idAt(ni) < 0) return false;
   return true;
 }
 

@@ -75,7 +75,15 @@ function runFilter(plugin: Plugin, p: Pod, nodes: readonly Node[]): string[] | '
 function runScore(plugin: Plugin, p: Pod, nodes: readonly Node[]): number[] | 'skip' {
   const state = new CycleState();
   // The scheduler passes nodes[0..n) in an array that may be longer: the extra node must be ignored.
-  if (plugin.preScore!(state, p, [...nodes, nodes[0]!], nodes.length)?.code === Code.Skip) return 'skip';
+  if (
+    plugin.preScore!(
+      state,
+      p,
+      Int32Array.from([...nodes, nodes[0]!], (x) => x.index),
+      nodes.length,
+    )?.code === Code.Skip
+  )
+    return 'skip';
   const scores = Float64Array.from(nodes, (n) => plugin.score!(state, p, n));
   plugin.normalizeScore!(state, p, scores, nodes.length);
   return Array.from(scores);
