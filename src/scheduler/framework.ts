@@ -124,10 +124,11 @@ export interface Plugin {
    */
   scoreAll?(state: CycleState, pod: Pod, nodes: readonly Node[], n: number, out: Float64Array, index: Int32Array): void;
   /**
-   * Optional: adds weight × its score of nodes[i] (normalized, for a plugin with normalizeScore) to totals[i] for
-   * nodes[0..n), exactly as the scheduler would add scoreAll's answers after normalizeScore, saving passes.
+   * Optional: adds weight × its score of the node of index index[i] (normalized, for a plugin with normalizeScore)
+   * to totals[i] for i in [0, n), exactly as the scheduler would add scoreAll's answers after normalizeScore,
+   * saving passes. By index only: the scheduler need not gather the nodes' objects for it.
    */
-  addScores?(state: CycleState, pod: Pod, nodes: readonly Node[], n: number, weight: number, totals: Float64Array, index: Int32Array): void;
+  addScores?(state: CycleState, pod: Pod, index: Int32Array, n: number, weight: number, totals: Float64Array): void;
   /** Rewrites scores[0..n) in place to 0..MAX_NODE_SCORE. */
   normalizeScore?(state: CycleState, pod: Pod, scores: Float64Array, n: number): void;
   /**

@@ -696,6 +696,7 @@ export class Scheduler {
     const shaped = this.shapeScoring;
     shaped.begin();
     const scorers = this.profile.scorers;
+    const check = Scheduler.checkScores;
     for (let at = 0; at < scorers.length; at++) {
       const { plugin, weight } = scorers[at]!;
       if (plugin.preScore) {
@@ -709,21 +710,20 @@ export class Scheduler {
       // in any order the same), read back per node where the shape's sum was kept.
       const scorer = plugin.shapeScorer?.(state, pod) ?? null;
       if (scorer !== null) {
-        if (Scheduler.checkScores) this.checkShapeScorer(plugin, scorer, pod, this.feasibleNodes(m), m);
+        if (check) this.checkShapeScorer(plugin, scorer, pod, this.feasibleNodes(m), m);
         shaped.add(at, scorer, weight);
         continue;
       }
       if (plugin.addScores) {
-        const feasible = this.feasibleNodes(m);
-        if (Scheduler.checkScores) this.checkAddScores(plugin, pod, feasible, m, weight);
-        plugin.addScores(state, pod, feasible, m, weight, totals, this.feasibleIdx);
+        if (check) this.checkAddScores(plugin, pod, this.feasibleNodes(m), m, weight);
+        plugin.addScores(state, pod, this.feasibleIdx, m, weight, totals);
         continue;
       }
       const feasible = this.feasibleNodes(m);
       if (plugin.scoreAll) plugin.scoreAll(state, pod, feasible, m, scores, this.feasibleIdx);
       else scoreEach(plugin, state, pod, feasible, m, scores);
       if (plugin.normalizeScore) plugin.normalizeScore(state, pod, scores, m);
-      if (Scheduler.checkScores) checkRange(plugin, scores, m);
+      if (check) checkRange(plugin, scores, m);
       for (let i = 0; i < m; i++) totals[i]! += scores[i]! * weight;
     }
     if (shaped.count > 0) shaped.addTo(this.cluster.columns.generation, m, totals, this.feasibleIdx);
@@ -752,7 +752,7 @@ export class Scheduler {
     checkRange(plugin, scores, m);
     const base = this.totals.slice(0, m);
     const added = base.slice();
-    plugin.addScores!(this.state, pod, feasible, m, weight, added, this.feasibleIdx);
+    plugin.addScores!(this.state, pod, this.feasibleIdx, m, weight, added);
     for (let i = 0; i < m; i++) {
       if (added[i] !== base[i]! + scores[i]! * weight)
         throw new Error(
@@ -768,24 +768,24 @@ export class Scheduler {
   private selectHost(totals: Float64Array, m: number): Node {
     const nodes = this.cluster.nodes;
     const idx = this.feasibleIdx;
+    // The positions holding the highest total so far, in order (one pass: the pick-th of them is the pick-th tie).
+    if (this.tied.length < m) this.tied = new Int32Array(Math.max(m, this.tied.length * 2));
+    const tied = this.tied;
     let max = totals[0]!;
-    let at = 0;
+    tied[0] = 0;
     let ties = 1;
     for (let i = 1; i < m; i++) {
       const t = totals[i]!;
       if (t > max) {
         max = t;
-        at = i;
+        tied[0] = i;
         ties = 1;
-      } else if (t === max) ties++;
+      } else if (t === max) tied[ties++] = i;
     }
-    if (ties === 1) return nodes[idx[at]!]!;
-    let pick = this.rng.int(ties);
-    for (let i = 0; i < m; i++) {
-      if (totals[i] === max && pick-- === 0) return nodes[idx[i]!]!;
-    }
-    throw new Error('bug: selectHost found no node with the highest score');
+    return nodes[idx[tied[ties === 1 ? 0 : this.rng.int(ties)]!]!]!;
   }
+
+  private tied = new Int32Array(0);
 }
 
 /** Counts a status's reasons (each of them, for a status with several) d more times; a reason counted down to 0 goes. */

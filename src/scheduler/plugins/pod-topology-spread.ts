@@ -327,7 +327,7 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
     },
 
     // Score, NormalizeScore and the weighted sum in two passes over the candidates (the scheduler's addScores).
-    addScores(state, _pod, _nodes, n, weight, totals, index) {
+    addScores(state, _pod, index, n, weight, totals) {
       if (scratch.length < n) scratch = new Float64Array(Math.max(n, scratch.length * 2));
       scoreAllInto(state, n, scratch, index);
       if (!state.read<SoftState>(SCORE_KEY)) {
