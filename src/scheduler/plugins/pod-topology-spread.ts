@@ -140,7 +140,13 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
   let normal = new Float64Array(0);
 
   // scoring.go Score for nodes[0..n) at once, with one state read (scoreAll, addScores).
+  /** Set by scoreAllInto where it found scoreRange(out, n) as it went (rangeMin, rangeMax). */
+  let rangeKnown = false;
+  let rangeMin = 0;
+  let rangeMax = 0;
+
   function scoreAllInto(state: CycleState, n: number, out: Float64Array, index: Int32Array): void {
+    rangeKnown = false;
     const st = state.read<SoftState>(SCORE_KEY);
     if (!st) {
       out.fill(0, 0, n);
@@ -165,6 +171,9 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
       const w1 = weight[1]!;
       const skew0 = k0.c.maxSkew - 1;
       const skew1 = k1.c.maxSkew - 1;
+      // (scoreRange's lowest and highest as it goes: no score here is INVALID_SCORE unless requireAll marks some.)
+      let min = Infinity;
+      let max = 0;
       for (let j = 0; j < n; j++) {
         const ni = index[j]!;
         let acc = 0;
@@ -172,9 +181,18 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
         if (id0 >= 0) acc += ds0 ? (id0 < ds0.length ? ds0[id0]! : 0) : (per0 !== null && ni < per0.length ? per0[ni]! : 0) * w0 + skew0;
         const id1 = ni < ids1.length ? ids1[ni]! : -1;
         if (id1 >= 0) acc += ds1 ? (id1 < ds1.length ? ds1[id1]! : 0) : (per1 !== null && ni < per1.length ? per1[ni]! : 0) * w1 + skew1;
-        out[j] = Math.round(acc);
+        const r = Math.round(acc);
+        out[j] = r;
+        if (r < min) min = r;
+        if (r > max) max = r;
       }
-      if (st.requireAll) for (let j = 0; j < n; j++) if (!hasAllAt(index[j]!, soft)) out[j] = INVALID_SCORE;
+      if (st.requireAll) {
+        for (let j = 0; j < n; j++) if (!hasAllAt(index[j]!, soft)) out[j] = INVALID_SCORE;
+      } else {
+        rangeKnown = true;
+        rangeMin = min;
+        rangeMax = max;
+      }
       return;
     }
     out.fill(0, 0, n);
@@ -334,7 +352,7 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
         for (let i = 0; i < n; i++) totals[i]! += scratch[i]! * weight;
         return;
       }
-      const { min, max } = scoreRange(scratch, n);
+      const { min, max } = rangeKnown ? { min: rangeMin, max: rangeMax } : scoreRange(scratch, n);
       // The raw scores are whole numbers (rounded) in [min, max]: where there are fewer of those than nodes, each
       // one's normalized score is worked out once (a division each) and looked up per node.
       const span = max - min;
