@@ -4,6 +4,7 @@
 // start time and Ready transition at Go's zero time unless set, resource samples at time 0 with a 1 min window,
 // a 2 min CPU initialization period and a 10 s readiness delay (defaultTesting*).
 import { describe, expect, it } from 'vitest';
+import { RngStreams } from '../../src/engine/rng.js';
 import {
   calcPlainMetricReplicas,
   calculateScaleDownLimitWithBehaviors,
@@ -25,6 +26,8 @@ import {
   isReplicaCalcError,
   isWithin,
   normalizeDesiredReplicas,
+  normalizeDesiredReplicasOnLog,
+  RecommendationLog,
   normalizeDesiredReplicasWithBehaviors,
   recordInitialRecommendation,
   setDefaultsHorizontalPodAutoscalerBehavior,
@@ -1493,11 +1496,15 @@ function runSyncs(
   maxReplicas: number,
   initial: number,
   recommendations: number[],
-  /** Keep the recommendation log in one array updated in place, as the controller does. */
-  inPlace = false,
-): { replicas: number[]; reasons: string[] } {
+  /**
+   * Keep the recommendation log in one array updated in place, as the controller does with behavior, or (without
+   * behavior) in the columns of a RecommendationLog.
+   */
+  inPlace: boolean | 'log' = false,
+): { replicas: number[]; reasons: string[]; log: TimestampedRecommendation[] } {
   let current = initial;
   let state: BehaviorState = { recommendations: [], scaleUpEvents: [], scaleDownEvents: [] };
+  let log: RecommendationLog | null = null;
   const replicas: number[] = [];
   const reasons: string[] = [];
   recommendations.forEach((raw, i) => {
@@ -1506,6 +1513,15 @@ function runSyncs(
       inPlace && state.recommendations.length > 0
         ? state.recommendations
         : recordInitialRecommendation(current, state.recommendations, now);
+    if (inPlace === 'log' && !behavior) {
+      log ??= new RecommendationLog(recs);
+      state = { ...state, recommendations: recs };
+      const r = normalizeDesiredReplicasOnLog(current, raw, minReplicas, maxReplicas, log, now);
+      current = r.desiredReplicas;
+      replicas.push(current);
+      reasons.push(r.ableToScale.reason);
+      return;
+    }
     const r = behavior
       ? normalizeDesiredReplicasWithBehaviors(
           behavior,
@@ -1529,7 +1545,7 @@ function runSyncs(
     replicas.push(current);
     reasons.push(r.ableToScale.reason);
   });
-  return { replicas, reasons };
+  return { replicas, reasons, log: log ? (log as RecommendationLog).entries() : state.recommendations };
 }
 
 describe('normalization over a sequence of syncs (15 s apart)', () => {
@@ -1552,6 +1568,22 @@ describe('normalization over a sequence of syncs (15 s apart)', () => {
       const copies = runSyncs(...c);
       expect(runSyncs(c[0], c[1], c[2], c[3], c[4], true)).toEqual(copies);
       expect(new Set(copies.replicas).size).toBeGreaterThan(1);
+    }
+  });
+
+  it('gives the same sequence and log with the log in columns (RecommendationLog: the controller without behavior)', () => {
+    const rng = new RngStreams(3).get('hpa-log');
+    for (let k = 0; k < 40; k++) {
+      // Random recommendations, with runs that stay (scale-downs held by the window) and jumps.
+      const raws: number[] = [];
+      let v = 1 + rng.int(10);
+      for (let i = 0; i < 80; i++) {
+        if (rng.int(4) === 0) v = 1 + rng.int(20);
+        raws.push(v);
+      }
+      const initial = 1 + rng.int(10);
+      const copies = runSyncs(undefined, 1, 20, initial, raws);
+      expect(runSyncs(undefined, 1, 20, initial, raws, 'log'), `case ${k}`).toEqual(copies);
     }
   });
 

@@ -25,7 +25,7 @@ import {
   getRawResourceReplicas,
   getResourceReplicas,
   isReplicaCalcError,
-  normalizeDesiredReplicas,
+  normalizeDesiredReplicasOnLog,
   normalizeDesiredReplicasWithBehaviors,
   recordInitialRecommendation,
   storeScaleEvent,
@@ -33,6 +33,8 @@ import {
   type BehaviorState,
   type HPAPodView,
   type MetricProposal,
+  type NormalizedReplicas,
+  RecommendationLog,
   type PodMetric,
   type PodMetricsInfo,
   type Tolerances,
@@ -49,6 +51,8 @@ interface Managed {
   target: Workload | undefined;
   /** The spec's tolerances (tolerancesForHpa), made at the first sync. */
   tolerances?: Tolerances;
+  /** Without spec.behavior: the recommendation log (state.recommendations holds only the first entry then). */
+  log?: RecommendationLog;
 }
 
 /** Kinds an HPA may scale (their scale subresource), in API group apps. */
@@ -202,6 +206,8 @@ export class HPAController {
     this.metrics.watch(target.index);
     const current = target.spec.replicas;
     if (m.state.recommendations.length === 0) m.state.recommendations = recordInitialRecommendation(current, undefined, now);
+    // Without behavior, the log lives in columns from here on (the same entries: RecommendationLog).
+    if (!h.behavior) m.log ??= new RecommendationLog(m.state.recommendations);
     let desired: number;
     // The chosen metric's description, made only for a rescale (events.csv, decisions).
     let describe = (): string => '';
@@ -296,20 +302,22 @@ export class HPAController {
       if (best.replicas < 0) return this.fail(m, 'FailedComputeMetricsReplicas', best.error ?? 'no metric');
       m.failing = '';
       // (The controller's recommendation log is updated in place: its entries live for the stabilization window.)
-      const normalized = h.behavior
-        ? normalizeDesiredReplicasWithBehaviors(
-            h.behavior,
-            current,
-            best.replicas,
-            h.minReplicas,
-            h.maxReplicas,
-            m.state,
-            now,
-            undefined,
-            true,
-          )
-        : normalizeDesiredReplicas(current, best.replicas, h.minReplicas, h.maxReplicas, m.state.recommendations, now, undefined, true);
-      m.state.recommendations = normalized.recommendations;
+      let normalized: Omit<NormalizedReplicas, 'recommendations'>;
+      if (h.behavior) {
+        const n = normalizeDesiredReplicasWithBehaviors(
+          h.behavior,
+          current,
+          best.replicas,
+          h.minReplicas,
+          h.maxReplicas,
+          m.state,
+          now,
+          undefined,
+          true,
+        );
+        m.state.recommendations = n.recommendations;
+        normalized = n;
+      } else normalized = normalizeDesiredReplicasOnLog(current, best.replicas, h.minReplicas, h.maxReplicas, m.log!, now);
       desired = normalized.desiredReplicas;
       if (desired === current) return;
       reason = desired < current ? 'All metrics below target' : `${best.metric} above target`;
