@@ -10,6 +10,7 @@ import { makeSelector, type LabelSelector, type Requirement } from '../../../src
 import { Code, CycleState, type Plugin } from '../../../src/scheduler/framework.js';
 import { interPodAffinity, type InterPodAffinityArgs } from '../../../src/scheduler/plugins/inter-pod-affinity.js';
 import { boundPod, makeCluster, pod, type PodDesc } from '../../helpers/builders.js';
+import { runScore } from '../../helpers/scoring.js';
 
 const HOST = 'kubernetes.io/hostname';
 const ZONE = 'topology.kubernetes.io/zone';
@@ -70,23 +71,6 @@ function runFilter(plugin: Plugin, p: Pod, nodes: readonly Node[]): string[] | '
     const hit = Object.entries(REASONS).find(([, [code, reason]]) => s.code === code && s.reason === reason);
     return hit ? hit[0] : `unexpected ${s.code} ${s.reason}`;
   });
-}
-
-function runScore(plugin: Plugin, p: Pod, nodes: readonly Node[]): number[] | 'skip' {
-  const state = new CycleState();
-  // The scheduler passes nodes[0..n) in an array that may be longer: the extra node must be ignored.
-  if (
-    plugin.preScore!(
-      state,
-      p,
-      Int32Array.from([...nodes, nodes[0]!], (x) => x.index),
-      nodes.length,
-    )?.code === Code.Skip
-  )
-    return 'skip';
-  const scores = Float64Array.from(nodes, (n) => plugin.score!(state, p, n));
-  plugin.normalizeScore!(state, p, scores, nodes.length);
-  return Array.from(scores);
 }
 
 const zones: [string, Record<string, string>][] = [

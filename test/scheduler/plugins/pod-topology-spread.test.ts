@@ -11,6 +11,7 @@ import { Code, CycleState, type Plugin } from '../../../src/scheduler/framework.
 import { PodCounts } from '../../../src/scheduler/plugins/pod-counts.js';
 import { podTopologySpread, systemDefaultConstraints } from '../../../src/scheduler/plugins/pod-topology-spread.js';
 import { addNode, boundPod, makeCluster, pod, template, type PodDesc } from '../../helpers/builders.js';
+import { runScore } from '../../helpers/scoring.js';
 
 const HOST = 'kubernetes.io/hostname';
 const ZONE = 'topology.kubernetes.io/zone';
@@ -82,23 +83,6 @@ function runFilter(plugin: Plugin, p: Pod, nodes: readonly Node[]): string[] | '
     if (s.code === Code.UnschedulableAndUnresolvable && s.reason.endsWith('(missing required label)')) return 'label';
     return `unexpected ${s.code} ${s.reason}`;
   });
-}
-
-function runScore(plugin: Plugin, p: Pod, nodes: readonly Node[]): number[] | 'skip' {
-  const state = new CycleState();
-  // The scheduler passes nodes[0..n) in an array that may be longer: the extra node must be ignored.
-  if (
-    plugin.preScore!(
-      state,
-      p,
-      Int32Array.from([...nodes, nodes[0]!], (x) => x.index),
-      nodes.length,
-    )?.code === Code.Skip
-  )
-    return 'skip';
-  const scores = Float64Array.from(nodes, (n) => plugin.score!(state, p, n));
-  plugin.normalizeScore!(state, p, scores, nodes.length);
-  return Array.from(scores);
 }
 
 const zones4 = [
