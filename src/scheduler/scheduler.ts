@@ -719,23 +719,29 @@ export class Scheduler {
         plugin.addScores(state, pod, this.feasibleIdx, m, weight, totals);
         continue;
       }
-      const feasible = this.feasibleNodes(m);
-      if (plugin.scoreAll) plugin.scoreAll(state, pod, feasible, m, scores, this.feasibleIdx);
-      else scoreEach(plugin, state, pod, feasible, m, scores);
-      if (plugin.normalizeScore) plugin.normalizeScore(state, pod, scores, m);
-      if (check) checkRange(plugin, scores, m);
+      this.ownScores(plugin, pod, this.feasibleNodes(m), m, check);
       for (let i = 0; i < m; i++) totals[i]! += scores[i]! * weight;
     }
     if (shaped.count > 0) shaped.addTo(this.cluster.columns.generation, m, totals, this.feasibleIdx);
     return this.selectHost(totals, m);
   }
 
-  /** Tests: a shape scorer must give each node the plugin's own score (scoreAll, or score), in range. */
-  private checkShapeScorer(plugin: Plugin, scorer: ShapeScorer, pod: Pod, feasible: Node[], m: number): void {
+  /**
+   * The plugin's scores of feasible[0..m) into this.scores, the per-node way: scoreAll (or score), then
+   * normalizeScore where it has one; checked to be in range when `check`.
+   */
+  private ownScores(plugin: Plugin, pod: Pod, feasible: Node[], m: number, check: boolean): Float64Array {
     const scores = this.scores;
     if (plugin.scoreAll) plugin.scoreAll(this.state, pod, feasible, m, scores, this.feasibleIdx);
     else scoreEach(plugin, this.state, pod, feasible, m, scores);
-    checkRange(plugin, scores, m);
+    if (plugin.normalizeScore) plugin.normalizeScore(this.state, pod, scores, m);
+    if (check) checkRange(plugin, scores, m);
+    return scores;
+  }
+
+  /** Tests: a shape scorer must give each node the plugin's own score (scoreAll, or score), in range. */
+  private checkShapeScorer(plugin: Plugin, scorer: ShapeScorer, pod: Pod, feasible: Node[], m: number): void {
+    const scores = this.ownScores(plugin, pod, feasible, m, true);
     for (let i = 0; i < m; i++) {
       const got = scorer.scoreAt(feasible[i]!.index);
       if (got !== scores[i])
@@ -745,11 +751,7 @@ export class Scheduler {
 
   /** Tests: addScores must add what scoreAll (or score) gives, normalized if the plugin normalizes, and those scores must be in range. */
   private checkAddScores(plugin: Plugin, pod: Pod, feasible: Node[], m: number, weight: number): void {
-    const scores = this.scores;
-    if (plugin.scoreAll) plugin.scoreAll(this.state, pod, feasible, m, scores, this.feasibleIdx);
-    else scoreEach(plugin, this.state, pod, feasible, m, scores);
-    if (plugin.normalizeScore) plugin.normalizeScore(this.state, pod, scores, m);
-    checkRange(plugin, scores, m);
+    const scores = this.ownScores(plugin, pod, feasible, m, true);
     const base = this.totals.slice(0, m);
     const added = base.slice();
     plugin.addScores!(this.state, pod, this.feasibleIdx, m, weight, added);
