@@ -3,7 +3,7 @@
 //
 // Scale-up (core/scaleup/orchestrator): the unschedulable pods (PodScheduled False, as the scheduler left them;
 // not nominated, not expendable) are first placed, in a what-if, on the nodes that exist and on the nodes being
-// provisioned (filter_out_schedulable.go); for what is left, each node group below its max size and not backed off
+// provisioned (filter_out_schedulable.go; each pod first on its hinted node: hints.ts); for what is left, each node group below its max size and not backed off
 // gets an option from the binpacking estimator over template nodes (estimator.ts), the expanders pick one
 // (chain.ts), and the group grows by its node count, capped by its max size and --max-nodes-total. A new node is
 // Ready after the scenario's provisioning time; one that would take longer than --max-node-provision-time fails
@@ -26,6 +26,7 @@ import type { Pod } from '../../model/pod.js';
 import { CPU, MEMORY } from '../../model/resources.js';
 import type { NodePoolSpec } from '../../scenario/types.js';
 import { addTemplateNode } from './template.js';
+import { HintingSimulator, type FitCursor } from './hints.js';
 import { STATUS_CONFIG_MAP } from './actuation.js';
 import { ScaleDownPlanner } from './planner.js';
 import { chainBestOption, type ExpanderContext } from './chain.js';
@@ -77,7 +78,9 @@ export class ClusterAutoscalerController extends Provisioner {
   /** Pods already told why they did not trigger a scale-up (one NotTriggerScaleUp each). */
   private readonly told = new Set<number>();
   /** FitsAnyNodeMatching's round-robin start (scale-down's removal simulation advances it too). */
-  private readonly cursor = { lastIndex: 0 };
+  private readonly cursor: FitCursor = { lastIndex: 0 };
+  /** filter_out_schedulable.go's scheduling simulator, with its hints. */
+  private readonly filterOut: HintingSimulator;
   private readonly expanderRng: Rng;
   private readonly provisionRng: Rng;
   private readonly kLoop: number;
@@ -110,6 +113,7 @@ export class ClusterAutoscalerController extends Provisioner {
     this.kRegister = sim.register('autoscaler.register', (index, g) => this.register(g as NodeGroup, index));
     this.kTimeout = sim.register('autoscaler.timeout', (index, g) => this.provisionFailed(g as NodeGroup, index));
     this.planner = new ScaleDownPlanner(d, this.stats, this.groups, this.groupByPool, (g) => this.targetSize(g), this.cursor);
+    this.filterOut = new HintingSimulator(cluster, d.scheduler, this.cursor);
     cluster.watch('autoscaler', {
       NodeAdded: (ev) => {
         const g = ev.whatIf ? undefined : this.groupByPool.get(ev.node!.pool);
@@ -165,31 +169,22 @@ export class ClusterAutoscalerController extends Provisioner {
 
   private scaleUp(now: number): boolean {
     const pending = this.pendingPods().filter((pod) => pod.priority >= this.opts.expendablePodsPriorityCutoff);
-    if (pending.length === 0) return false;
-    if (this.opts.maxNodesTotal > 0 && this.totalTarget() >= this.opts.maxNodesTotal) return false;
+    // filter_out_schedulable.go runs every loop (and drops its old hints at the end), before the max-total check.
+    if (pending.length === 0) {
+      this.filterOut.dropOldHints();
+      return false;
+    }
     // filter_out_schedulable.go: the more important pods first.
     pending.sort((a, b) => b.priority - a.priority);
     const cluster = this.cluster;
     const mark = cluster.fork();
     try {
       for (const g of this.groups) for (const index of g.upcoming) this.addTemplateNode(g, index);
-      const failed = new Set<string>();
-      const remaining: Pod[] = [];
-      for (const pod of pending) {
-        const key = this.equivalenceKey(pod);
-        if (!failed.has(key)) {
-          const nodes = cluster.nodes;
-          const at = this.scheduler.findFit(pod, nodes, this.cursor.lastIndex % nodes.length, null);
-          if (at >= 0) {
-            this.cursor.lastIndex = at + 1;
-            cluster.assumePodBound(pod, nodes[at]!);
-            continue;
-          }
-          failed.add(key);
-        }
-        remaining.push(pod);
-      }
+      const placed = new Set(this.filterOut.trySchedulePods(pending, null, false, (p) => this.equivalenceKey(p)).map((s) => s.pod));
+      const remaining = pending.filter((p) => !placed.has(p));
+      this.filterOut.dropOldHints();
       if (remaining.length === 0) return false;
+      if (this.opts.maxNodesTotal > 0 && this.totalTarget() >= this.opts.maxNodesTotal) return false;
       const byKey = new Map<string, Pod[]>();
       for (const pod of remaining) {
         const key = this.equivalenceKey(pod);

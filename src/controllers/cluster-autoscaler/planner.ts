@@ -1,7 +1,7 @@
 // The cluster autoscaler's scale-down planning (cluster-autoscaler 1.36 core/scaledown/planner, unneeded,
 // eligibility): each loop without a scale-up, the nodes of autoscaled groups below the utilization threshold
 // (utilization.ts) whose pods may all move (pods-to-move.ts with the drain rules) and find room on the other
-// nodes with the scheduler's filters are unneeded; those unneeded long enough, in groups above their min size,
+// nodes with the scheduler's filters (hints.ts: each first on its hinted node) are unneeded; those unneeded long enough, in groups above their min size,
 // are handed to the actuator (actuation.ts) unless a cool-down holds. The scale-up half is in controller.ts.
 import { HOUR } from '../../engine/time.js';
 import { grown } from '../../model/arrays.js';
@@ -13,6 +13,7 @@ import { defaultRules, type DrainabilityRule, type DrainContext } from './drain.
 import { isScaleDownInCooldown, unneededNodesLimit, unremovableReason, type UnremovableReason } from './eligibility.js';
 import type { ProvisionerDeps } from './options.js';
 import { getPodsToMove } from './pods-to-move.js';
+import { HintingSimulator, type FitCursor } from './hints.js';
 import { cachedPodView, controllerViews, GPU, gpuResource, pdbViews, resourceList } from './views.js';
 import { calculate, isUtilizationError } from './utilization.js';
 
@@ -29,6 +30,8 @@ export class ScaleDownPlanner {
   private readonly unremovableUntil = new Map<Node, number>();
   private readonly actuator: ScaleDownActuator;
   private readonly rules: DrainabilityRule[];
+  /** The removal simulator's scheduling simulator, with its hints (RemovalSimulator.schedulingSimulator). */
+  private readonly simulator: HintingSimulator;
 
   constructor(
     private readonly d: ProvisionerDeps,
@@ -38,8 +41,9 @@ export class ScaleDownPlanner {
     /** The group's target size (cloudprovider TargetSize). */
     private readonly targetSize: (g: NodeGroup) => number,
     /** The round-robin start of the fit searches, shared with the scale-up's FitsAnyNodeMatching. */
-    private readonly cursor: { lastIndex: number },
+    cursor: FitCursor,
   ) {
+    this.simulator = new HintingSimulator(d.cluster, d.scheduler, cursor);
     // planner.go New: minUpdateInterval starts at the unneeded time (1 ns if that is 0).
     const unneededTime = d.opts.nodeGroup.scaleDownUnneededTime;
     this.minUpdateInterval = unneededTime > 0 ? unneededTime : 1e-6;
@@ -211,6 +215,8 @@ export class ScaleDownPlanner {
         this.unremovableUntil.set(node, now + this.d.opts.unremovableNodeRecheckTimeout);
       }
     }
+    // planner.go UpdateClusterState, after categorizeNodes.
+    this.simulator.dropOldHints();
     if (
       isScaleDownInCooldown(
         {
@@ -240,14 +246,7 @@ export class ScaleDownPlanner {
     try {
       for (const p of node.pods.slice()) cluster.assumePodRemoved(p);
       const skip = (n: Node) => n === node || removable.has(n) || this.actuator.deleting(n);
-      for (const pod of pods) {
-        const all = cluster.nodes;
-        const at = this.d.scheduler.findFit(pod, all, this.cursor.lastIndex % all.length, skip);
-        if (at < 0) return false;
-        this.cursor.lastIndex = at + 1;
-        cluster.assumePodBound(pod, all[at]!);
-      }
-      return true;
+      return this.simulator.trySchedulePods(pods, skip, true).length === pods.length;
     } finally {
       cluster.revert(mark);
     }
