@@ -39,6 +39,7 @@ import {
   getPodsToMove,
   INITIAL_SCALE_TIME_OFFSET_MS,
   isScaleDownInCooldown,
+  allPodsAreNew,
   unneededNodesLimit,
   isUtilizationError,
   leastNodesBestOptions,
@@ -288,6 +289,46 @@ describe('scale-down eligibility (eligibility.go, unneeded/nodes.go)', () => {
   ])('isScaleDownInCooldown: %s', (_name, up, del, fail, want) => {
     const t = { lastScaleUpTime: up, lastScaleDownDeleteTime: del, lastScaleDownFailTime: fail };
     expect(isScaleDownInCooldown(t, delays, TEST_TIME)).toBe(want);
+  });
+
+  it('isScaleDownInCooldown: a loop that disabled scale-down is in cool-down, with local delays too', () => {
+    const t = { lastScaleUpTime: start, lastScaleDownDeleteTime: start, lastScaleDownFailTime: start };
+    expect([
+      isScaleDownInCooldown(t, delays, TEST_TIME, true),
+      isScaleDownInCooldown(t, { ...delays, scaleDownDelayTypeLocal: true }, TEST_TIME, true),
+    ]).toEqual([true, true]);
+  });
+
+  // static_autoscaler.go allPodsAreNew: pod ages in ms before now (a GPU pod marked g).
+  it.each<[string, [number, boolean][], boolean]>([
+    ['no pods (the oldest time starts at now)', [], true],
+    ['one pod 1 s old', [[1_000, false]], true],
+    ['one pod exactly 2 s old (After is strict)', [[2_000, false]], false],
+    [
+      'a new pod and one 3 s old: the oldest counts',
+      [
+        [500, false],
+        [3_000, false],
+      ],
+      false,
+    ],
+    ['a GPU pod 10 s old waits for 30 s', [[10_000, true]], true],
+    ['a GPU pod 30 s old', [[30_000, true]], false],
+    [
+      'an old pod and a GPU pod 20 s old',
+      [
+        [60_000, false],
+        [20_000, true],
+      ],
+      true,
+    ],
+  ])('allPodsAreNew: %s', (_name, ages, want) => {
+    expect(
+      allPodsAreNew(
+        ages.map(([age, gpu]) => ({ createdAt: TEST_TIME - age, requestsGpu: gpu })),
+        TEST_TIME,
+      ),
+    ).toBe(want);
   });
 });
 

@@ -74,6 +74,29 @@ describe('scale-up', () => {
     for (const p of placed) expect(Number(p.scheduled_s)).toBeGreaterThanOrEqual(130);
   });
 
+  // static_autoscaler.go allPodsAreNew: pods created less than 2 s before a loop (unschedulablePodTimeBuffer) may
+  // have more coming, so that loop waits. web's 4 pods fill small-0; 6 more arrive at 7 s or at 9 s, and the
+  // scheduler finds no room at once. The loop at 10 s scales up for those 3 s old; those 1 s old wait for 20 s.
+  it('waits a loop for pods created less than 2 s before it', () => {
+    const burst = (at: string) => `
+  - at: ${at}
+    objects:
+      - apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: burst}
+        spec:
+          replicas: 6
+          selector: {matchLabels: {app: burst}}
+          template:
+            metadata: {labels: {app: burst}}
+            spec:
+              containers: [{name: c, image: burst, resources: {requests: {cpu: "1", memory: 1Gi}}}]`;
+    const scaledUpAt = (at: string) =>
+      events(runScenario(scenario({ replicas: 4, pools: `    - ${SMALL}`, extra: burst(at) })).table, 'ScaledUpGroup').map((e) => e[0]);
+    expect(scaledUpAt('7s')).toEqual([10]);
+    expect(scaledUpAt('9s')).toEqual([20]);
+  });
+
   it('least-nodes takes one big node; priority follows the ConfigMap; price the cheaper small nodes', () => {
     const sized = (expander: string) =>
       events(runScenario(scenario({ autoscaler: expander, later: '' })).table, 'ScaledUpGroup').map((e) => e[2]);

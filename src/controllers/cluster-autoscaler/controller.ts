@@ -34,7 +34,8 @@ import { binpackingEstimate, calculatePodScore, decreasingPodOrder, estimationNo
 import type { ExpansionOption, TemplateNodeView } from './expanders.js';
 import type { ProvisionerDeps, ProvisionerFigures } from './options.js';
 import { simplePreferredNode, type PricingModel } from './price.js';
-import { resourceList } from './views.js';
+import { GPU, resourceList } from './views.js';
+import { allPodsAreNew } from './eligibility.js';
 
 /** A node pool the autoscaler may resize (cloudprovider.NodeGroup). */
 export interface NodeGroup {
@@ -153,9 +154,10 @@ export class ClusterAutoscalerController extends Provisioner {
 
   private runOnce(): void {
     const now = this.sim.now;
-    const scaledUp = this.scaleUp(now);
-    // static_autoscaler.go: "No scale down in this iteration" after a successful scale-up.
-    if (!scaledUp && this.opts.scaleDownEnabled) this.planner.run(now, this.lastScaleUpTime);
+    const up = this.scaleUp(now);
+    // static_autoscaler.go: "No scale down in this iteration" after a successful scale-up; after one held back for
+    // new pods, unneeded nodes are still found but none is removed (DisableScaleDownForLoop).
+    if (up !== 'ScaleUpSuccessful' && this.opts.scaleDownEnabled) this.planner.run(now, this.lastScaleUpTime, up === 'ScaleUpInCooldown');
     this.sim.schedule(this.opts.scanInterval, this.kLoop);
   }
 
@@ -167,12 +169,13 @@ export class ClusterAutoscalerController extends Provisioner {
     return n;
   }
 
-  private scaleUp(now: number): boolean {
+  /** The loop's scale-up, with its result as upstream's status.ScaleUpResult names it. */
+  private scaleUp(now: number): 'ScaleUpSuccessful' | 'ScaleUpNotNeeded' | 'ScaleUpInCooldown' | 'ScaleUpNoOptionsAvailable' {
     const pending = this.pendingPods().filter((pod) => pod.priority >= this.opts.expendablePodsPriorityCutoff);
     // filter_out_schedulable.go runs every loop (and drops its old hints at the end), before the max-total check.
     if (pending.length === 0) {
       this.filterOut.dropOldHints();
-      return false;
+      return 'ScaleUpNotNeeded';
     }
     // filter_out_schedulable.go: the more important pods first.
     pending.sort((a, b) => b.priority - a.priority);
@@ -183,8 +186,12 @@ export class ClusterAutoscalerController extends Provisioner {
       const placed = new Set(this.filterOut.trySchedulePods(pending, null, false, (p) => this.equivalenceKey(p)).map((s) => s.pod));
       const remaining = pending.filter((p) => !placed.has(p));
       this.filterOut.dropOldHints();
-      if (remaining.length === 0) return false;
-      if (this.opts.maxNodesTotal > 0 && this.totalTarget() >= this.opts.maxNodesTotal) return false;
+      if (remaining.length === 0) return 'ScaleUpNotNeeded';
+      if (this.opts.maxNodesTotal > 0 && this.totalTarget() >= this.opts.maxNodesTotal) return 'ScaleUpNoOptionsAvailable';
+      // static_autoscaler.go: "Unschedulable pods are very new, waiting one iteration for more".
+      const gpu = cluster.resources.indexOf(GPU) ?? -1;
+      const views = remaining.map((p) => ({ createdAt: p.createdAt, requestsGpu: gpu >= 0 && p.requests[gpu]! > 0 }));
+      if (allPodsAreNew(views, now)) return 'ScaleUpInCooldown';
       const byKey = new Map<string, Pod[]>();
       for (const pod of remaining) {
         const key = this.equivalenceKey(pod);
@@ -202,11 +209,11 @@ export class ClusterAutoscalerController extends Provisioner {
       const best = chainBestOption(this.opts.expanders, options, this.expanderContext()) as Option | undefined;
       if (!best) {
         this.tellNotTriggered(remaining, why);
-        return false;
+        return 'ScaleUpNoOptionsAvailable';
       }
       // Pods this scale-up does not help are told at a later loop, if no option helps them then either.
       this.execute(best, now);
-      return true;
+      return 'ScaleUpSuccessful';
     } finally {
       cluster.revert(mark);
     }

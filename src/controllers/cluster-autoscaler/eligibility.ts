@@ -1,7 +1,7 @@
 // Which nodes the cluster autoscaler may scale down, and when (cluster-autoscaler 1.36):
 // core/scaledown/eligibility/eligibility.go (unremovableReasonAndNodeUtilization, isNodeBelowUtilizationThreshold),
 // core/scaledown/unneeded/nodes.go (unremovableReason, verifyMinSize) and core/static_autoscaler.go
-// (isScaleDownInCooldown). Times are integer ms.
+// (isScaleDownInCooldown, allPodsAreNew). Times are integer ms.
 import { DEFAULT_SCALE_DOWN_UNREADY_ENABLED, type NodeGroupAutoscalingOptions } from './defaults.js';
 import type { CAPodView } from './pod.js';
 import { calculate, isUtilizationError, type CANodeView, type UtilizationInfo } from './utilization.js';
@@ -155,6 +155,38 @@ export function isScaleDownInCooldown(t: ScaleDownTimes, d: ScaleDownDelays, now
     t.lastScaleDownFailTime + d.scaleDownDelayAfterFailure > now ||
     t.lastScaleDownDeleteTime + d.scaleDownDelayAfterDelete > now
   );
+}
+
+/** static_autoscaler.go unschedulablePodTimeBuffer: how old the oldest unschedulable pod must be before a scale-up. */
+export const UNSCHEDULABLE_POD_TIME_BUFFER = 2_000;
+/** static_autoscaler.go unschedulablePodWithGpuTimeBuffer: the same for the oldest one that requests a GPU. */
+export const UNSCHEDULABLE_POD_WITH_GPU_TIME_BUFFER = 30_000;
+
+/** An unschedulable pod as allPodsAreNew reads it: its creation time (ms) and whether it requests a GPU. */
+export interface NewPodView {
+  createdAt: number;
+  requestsGpu: boolean;
+}
+
+/**
+ * static_autoscaler.go allPodsAreNew: the oldest of the pods was created less than unschedulablePodTimeBuffer
+ * (2 s) ago, or some request a GPU and the oldest of those less than 30 s ago ("probably there are more pods to
+ * come"): the loop neither scales up nor removes nodes (DisableScaleDownForLoop). GetOldestCreateTime starts from
+ * now, so an empty list counts as new.
+ */
+export function allPodsAreNew(pods: readonly NewPodView[], now: number): boolean {
+  let oldest = now;
+  let oldestGpu = now;
+  let gpu = false;
+  for (const p of pods) {
+    if (p.createdAt < oldest) oldest = p.createdAt;
+    if (p.requestsGpu) {
+      gpu = true;
+      if (p.createdAt < oldestGpu) oldestGpu = p.createdAt;
+    }
+  }
+  if (oldest + UNSCHEDULABLE_POD_TIME_BUFFER > now) return true;
+  return gpu && oldestGpu + UNSCHEDULABLE_POD_WITH_GPU_TIME_BUFFER > now;
 }
 
 /**

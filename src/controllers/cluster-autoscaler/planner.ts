@@ -114,8 +114,11 @@ export class ScaleDownPlanner {
       : this.d.opts.nodeGroup.scaleDownUtilizationThreshold;
   }
 
-  /** One loop's scale-down (RunOnce without a scale-up): update the unneeded nodes, then delete those due. */
-  run(now: number, lastScaleUpTime: number): void {
+  /**
+   * One loop's scale-down (RunOnce without a scale-up): update the unneeded nodes, then delete those due unless a
+   * cool-down holds or the loop disabled scale-down (it held a scale-up back for new pods).
+   */
+  run(now: number, lastScaleUpTime: number, disableScaleDownForLoop = false): void {
     // planner.go UpdateClusterState: candidates below the threshold; those unneeded before are checked first, and
     // new ones only up to the candidates pool (--scale-down-candidates-pool-ratio / -min-count).
     const nodes = this.d.cluster.nodes.length - this.d.cluster.removedNodes;
@@ -226,6 +229,7 @@ export class ScaleDownPlanner {
         },
         this.d.opts.delays,
         now,
+        disableScaleDownForLoop,
       )
     )
       return;
