@@ -9,6 +9,7 @@ import { makeSelector } from '../../src/model/selectors.js';
 import {
   calculate,
   canRemovePods,
+  removePods,
   chainBestOption,
   controllerKey,
   CONFIG_MIRROR_ANNOTATION_KEY,
@@ -609,6 +610,13 @@ describe('rules.go Default and simulator/drain.go GetPodsToMove', () => {
     expect(canRemovePods([labelled('a1'), labelled('a2')], [budget(2)])).toEqual({ canRemove: true, inParallel: true });
     expect(canRemovePods([labelled('a1'), labelled('a2')], [budget(1)]).inParallel).toBe(false);
     expect(canRemovePods([labelled('a1')], [budget(0)]).canRemove).toBe(false);
+    // RemovePods: each matching PDB allows one disruption less per pod; others and other namespaces keep theirs.
+    const other: PdbView = { ...budget(3), selector: makeSelector([{ key: 'app', operator: 'In', values: ['b'] }]) };
+    const elsewhere: PdbView = { ...budget(3), namespace: 'prod' };
+    const pdbs = [budget(2), other, elsewhere];
+    removePods([labelled('a1'), labelled('a2')], pdbs);
+    expect(pdbs.map((p) => p.disruptionsAllowed)).toEqual([0, 3, 3]);
+    expect(canRemovePods([labelled('a3')], pdbs).canRemove).toBe(false);
   });
 });
 

@@ -261,6 +261,42 @@ workloads:
     expect(summary.nodes).toBe(3);
   });
 
+  // planner.go categorizeNodes with the RemainingPdbTracker: a 2-cpu filler on small-0 (50%: no candidate) and one
+  // web pod on each of small-1 and small-2 (25%), under a PDB allowing 1 disruption. At 10 s small-1 is removable
+  // and its pod spends the budget, so small-2 is blocked (NotEnoughPdb) and not rechecked for 5 min; at 320 and
+  // 620 s small-1, unneeded before, is checked first and spends the budget again. small-1 is drained at 620 s and
+  // gone at 680 s; at 920 s small-2 is removable (the replacement pod runs: 1 disruption allowed), and it is
+  // removed 10 min later. Without the tracker both would be unneeded from 10 s and small-2 drained at 680 s.
+  it("spends a PDB's disruptions on the nodes found removable first in a loop", () => {
+    const three = `    - {name: small, count: 3, minCount: 1, maxCount: 3, allocatable: {cpu: "4", memory: 16Gi}}`;
+    const filler = `
+      - apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: filler}
+        spec:
+          replicas: 1
+          selector: {matchLabels: {app: filler}}
+          template:
+            metadata: {labels: {app: filler}}
+            spec:
+              containers: [{name: c, image: filler, resources: {requests: {cpu: "2", memory: 1Gi}}}]`;
+    const pdb = `
+      - apiVersion: policy/v1
+        kind: PodDisruptionBudget
+        metadata: {name: web}
+        spec: {maxUnavailable: 1, selector: {matchLabels: {app: web}}}`;
+    const text = scenario({ pools: three, replicas: 2, duration: '1h', podSpec: pdb }).replace(
+      'workloads:',
+      `workloads:\n  - objects:${filler}`,
+    );
+    const { table } = runScenario(text);
+    expect(table('pods').find((p) => String(p.pod).startsWith('filler-'))!.node).toBe('small-0');
+    expect(events(table, 'RemovingNode').map((e) => [e[0], e[1]])).toEqual([
+      [680, 'node/small-1'],
+      [1580, 'node/small-2'],
+    ]);
+  });
+
   // Two 4-cpu nodes: a 3.5-cpu filler pod on one (B, 87.5%: no candidate) and a 1-cpu web pod on the other
   // (A, 25%: a candidate whose pod has nowhere to go). At 30 min the filler is replaced by a 500m pod, so both
   // nodes are candidates and either one's pod fits on the other: the first one checked becomes unneeded and

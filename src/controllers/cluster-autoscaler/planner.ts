@@ -12,7 +12,8 @@ import type { NodeGroup } from './controller.js';
 import { defaultRules, type DrainabilityRule, type DrainContext } from './drain.js';
 import { isScaleDownInCooldown, unneededNodesLimit, unremovableReason, type UnremovableReason } from './eligibility.js';
 import type { ProvisionerDeps } from './options.js';
-import { getPodsToMove } from './pods-to-move.js';
+import { canRemovePods, getPodsToMove, removePods } from './pods-to-move.js';
+import type { CAPodView } from './pod.js';
 import { HintingSimulator, type FitCursor } from './hints.js';
 import { cachedPodView, controllerViews, GPU, gpuResource, pdbViews, resourceList } from './views.js';
 import { calculate, isUtilizationError } from './utilization.js';
@@ -51,6 +52,8 @@ export class ScaleDownPlanner {
     this.actuator = new ScaleDownActuator(d, stats, (now) => (this.lastScaleDownFailTime = now));
   }
 
+  /** Per node index: 1 if its pods could not all go at once the last time it was found removable (IsRisky). */
+  private risky = new Uint8Array(64);
   /** Per node index: 1 while the node is in `unneeded` (the scale-down loop asks this rather than the map). */
   private unneededFlag = new Uint8Array(64);
   /** Tests set this: a verdict kept for a node's generation is checked against its utilization now. */
@@ -209,7 +212,13 @@ export class ScaleDownPlanner {
         this.dropUnneeded(node);
         continue;
       }
-      if (this.canRemove(node, ctx, removable)) {
+      const moved = this.canRemove(node, ctx, removable);
+      if (moved !== null) {
+        // planner.go categorizeNodes: a node whose pods the budgets let go only one at a time is risky (drained
+        // after the others); the budgets left for the nodes after it lose its pods (RemainingPdbTracker).
+        this.risky = grown(this.risky, node.index);
+        this.risky[node.index] = canRemovePods(moved, ctx.pdbs!).inParallel ? 0 : 1;
+        removePods(moved, ctx.pdbs!);
         removable.add(node);
         if (!this.unneeded.has(node)) this.setUnneeded(node, now);
       } else {
@@ -236,21 +245,24 @@ export class ScaleDownPlanner {
     this.startDeletions(now);
   }
 
-  /** simulator/cluster.go SimulateNodeRemoval: the node's pods may move, and each finds room on another node. */
-  private canRemove(node: Node, ctx: DrainContext, removable: ReadonlySet<Node>): boolean {
+  /**
+   * simulator/cluster.go SimulateNodeRemoval: the node's pods may move, and each finds room on another node. The
+   * pods to reschedule (NodeToBeRemoved.PodsToReschedule), or null if the node is not removable.
+   */
+  private canRemove(node: Node, ctx: DrainContext, removable: ReadonlySet<Node>): CAPodView[] | null {
     const live = node.pods.slice();
     const views = live.map((p) => cachedPodView(this.d.cluster, p));
     const moved = getPodsToMove(views, ctx, this.rules);
-    if ('blockingPod' in moved) return false;
+    if ('blockingPod' in moved) return null;
     const toMove = new Set(moved.pods);
     const pods = live.filter((_p, i) => toMove.has(views[i]!));
-    if (pods.length === 0) return true;
+    if (pods.length === 0) return moved.pods;
     const cluster = this.d.cluster;
     const mark = cluster.fork();
     try {
       for (const p of node.pods.slice()) cluster.assumePodRemoved(p);
       const skip = (n: Node) => n === node || removable.has(n) || this.actuator.deleting(n);
-      return this.simulator.trySchedulePods(pods, skip, true).length === pods.length;
+      return this.simulator.trySchedulePods(pods, skip, true).length === pods.length ? moved.pods : null;
     } finally {
       cluster.revert(mark);
     }
@@ -280,8 +292,10 @@ export class ScaleDownPlanner {
       ready.push({ node, group: g, empty });
       deleting.set(g, (deleting.get(g) ?? 0) + 1);
     }
-    // budgets.go CropNodes: empty nodes first, within the parallelism limits.
-    ready.sort((a, b) => Number(b.empty) - Number(a.empty));
+    // planner.go NodesToDelete: empty nodes, then those to drain, the risky ones last (sortByRisk); budgets.go
+    // CropNodes keeps them within the parallelism limits.
+    const risky = (r: { node: Node; empty: boolean }) => (r.empty ? 0 : this.risky[r.node.index]!);
+    ready.sort((a, b) => Number(b.empty) - Number(a.empty) || risky(a) - risky(b));
     let started = 0;
     for (const r of ready) {
       if (inFlight >= this.d.opts.maxScaleDownParallelism) break;

@@ -1,5 +1,5 @@
 // The pods a scale-down drain moves (cluster-autoscaler 1.36): simulator/drain.go GetPodsToMove, which runs the
-// drainability rules of drain.ts over a node's pods, and core/scaledown/pdb/basic.go CanRemovePods.
+// drainability rules of drain.ts over a node's pods, and core/scaledown/pdb/basic.go CanRemovePods and RemovePods.
 import {
   defaultRules,
   drainable,
@@ -78,4 +78,13 @@ export function canRemovePods(
     }
   }
   return blockingPod ? { canRemove: true, inParallel, blockingPod } : { canRemove: true, inParallel };
+}
+
+/**
+ * pdb/basic.go RemovePods: the pods are gone as far as the remaining budgets go; each matching PDB allows one
+ * disruption less per pod (planner.go does this for each node it finds removable, so the nodes after it in the
+ * same loop see what is left).
+ */
+export function removePods(pods: readonly CAPodView[], pdbs: readonly PdbView[]): void {
+  for (const pdb of pdbs) for (const pod of pods) if (matchingPdbs(pod, [pdb]).length > 0) pdb.disruptionsAllowed -= 1;
 }
