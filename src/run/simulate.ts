@@ -176,7 +176,9 @@ export function prepareRun(s: Scenario, sinks: Sinks): PreparedRun {
       usage.addSource(metered ?? (traffic as unknown as UsageSource));
       usage.setServiceRequests((key) => {
         const i = traffic.serviceIndex(key);
-        return i < 0 ? undefined : traffic.services[i]!.series.total.requests;
+        if (i < 0) return undefined;
+        // (Fluid mode's counts accrue over each step; request mode's count each request as it arrives.)
+        return traffic instanceof FluidTrafficController ? traffic.requestsReceived(i) : traffic.services[i]!.series.total.requests;
       });
     }
     const canaries = new CanaryController(sim, traffic, s.traffic.canaries, recorder);

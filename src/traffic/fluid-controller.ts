@@ -37,10 +37,21 @@ interface FluidService {
   reused: boolean;
   own: { meanMs: number; p: number[]; success: number };
   endToEnd: { success: number };
-  /** CPU used per answering pod since the start (millicore-ms): the served requests' work, shared evenly. */
+  /**
+   * CPU used per answering pod since the start (millicore-ms), the served requests' work shared evenly, up to
+   * the start of the current step (`from`); the current step adds usedStep, accrued evenly over it (stepMs).
+   */
   usedPerPod: number;
-  /** Requests served per answering pod since the start (expected counts, shared evenly). */
+  usedStep: number;
+  /** Requests served per answering pod (expected counts, shared evenly), as usedPerPod. */
   servedPerPod: number;
+  servedStep: number;
+  /** Requests the Service received up to `from`, and in the current step. */
+  requestsBefore: number;
+  requestsStep: number;
+  /** The current step: its start and length (ms). */
+  from: number;
+  stepMs: number;
   /**
    * The count of its listed pods that answer, and the CPU request of the last of them, as computed at `from`:
    * the same at any time before `until` (the next warm-up end or SIGTERM among the pods) while the endpoints
@@ -93,7 +104,13 @@ export class FluidTrafficController implements TrafficModel {
         own: { meanMs: 0, p: [0, 0, 0, 0], success: 1 },
         endToEnd: { success: 1 },
         usedPerPod: 0,
+        usedStep: 0,
         servedPerPod: 0,
+        servedStep: 0,
+        requestsBefore: 0,
+        requestsStep: 0,
+        from: 0,
+        stepMs: 1,
         serving: { from: -1, until: -1, version: -1, listVersion: -1, answering: 0, cpu: 0 },
       };
     });
@@ -155,21 +172,21 @@ export class FluidTrafficController implements TrafficModel {
     this.startUsed = grown(this.startUsed, id);
     this.startServed = grown(this.startServed, id);
     this.startService[id] = i + 1;
-    this.startUsed[id] = svc.usedPerPod;
-    this.startServed[id] = svc.servedPerPod;
+    this.startUsed[id] = this.reading(svc, svc.usedPerPod, svc.usedStep);
+    this.startServed[id] = this.reading(svc, svc.servedPerPod, svc.servedStep);
     return i;
   }
 
   /** metrics-server's reading: the pod's share of its Service's CPU since it was first read (millicore-ms). */
   cpuUsedMilliMs(pod: Pod): number {
     const i = this.started(pod);
-    return i >= 0 ? this.services[i]!.usedPerPod - this.startUsed[pod.id]! : 0;
+    return i >= 0 ? this.meterUsed(i) - this.startUsed[pod.id]! : 0;
   }
 
   /** The pod's share of the requests its Service served since it was first read. */
   requestsServed(pod: Pod): number {
     const i = this.started(pod);
-    return i >= 0 ? this.services[i]!.servedPerPod - this.startServed[pod.id]! : 0;
+    return i >= 0 ? this.meterServed(i) - this.startServed[pod.id]! : 0;
   }
 
   // As a MeteredSource: a pod's meter is its Service, the readings per answering pod.
@@ -183,10 +200,30 @@ export class FluidTrafficController implements TrafficModel {
     return this.startServed[pod.id]!;
   }
   meterUsed(meter: number): number {
-    return this.services[meter]!.usedPerPod;
+    const s = this.services[meter]!;
+    return this.reading(s, s.usedPerPod, s.usedStep);
   }
   meterServed(meter: number): number {
-    return this.services[meter]!.servedPerPod;
+    const s = this.services[meter]!;
+    return this.reading(s, s.servedPerPod, s.servedStep);
+  }
+
+  /** The requests the Service has received so far (a custom metrics adapter's counter), or undefined if none. */
+  requestsReceived(service: number): number | undefined {
+    const s = this.services[service];
+    return s ? this.reading(s, s.requestsBefore, s.requestsStep) : undefined;
+  }
+
+  /**
+   * A cumulative figure now: `before` at the current step's start plus the step's `step`, accrued evenly over it
+   * (a step's expected counts are spread over its span, so a reading between two steps sees part of one). At or
+   * after the step's end it is the whole, the same number the next step starts from, whichever runs first.
+   */
+  private reading(s: FluidService, before: number, step: number): number {
+    const t = this.sim.now;
+    if (t <= s.from) return before;
+    if (t >= s.from + s.stepMs) return before + step;
+    return before + step * ((t - s.from) / s.stepMs);
   }
 
   /** Per entry point: the rate curve's piece now, and its mean rate per ms. */
@@ -304,10 +341,15 @@ export class FluidTrafficController implements TrafficModel {
       key[3] = k;
       key[4] = dt;
       s.output = o;
-      if (answering > 0) {
-        s.usedPerPod += (o.served * s.moments.meanMs * (s.spec.cpuPerRequest ?? cpu / k)) / answering;
-        s.servedPerPod += o.served / answering;
-      }
+      // The last step's figures are whole now; this step's accrue over it.
+      s.usedPerPod += s.usedStep;
+      s.servedPerPod += s.servedStep;
+      s.requestsBefore += s.requestsStep;
+      s.usedStep = answering > 0 ? (o.served * s.moments.meanMs * (s.spec.cpuPerRequest ?? cpu / k)) / answering : 0;
+      s.servedStep = answering > 0 ? o.served / answering : 0;
+      s.requestsStep = s.arrivals;
+      s.from = from;
+      s.stepMs = dt;
       s.state = state;
       const errors = o.served * s.spec.errorRate;
       const ok = o.served - errors;

@@ -59,4 +59,32 @@ describe('metrics-server over a metered source', () => {
     for (const name of ['events', 'pods', 'timeseries', 'requests'] as const) expect(fast.table(name), name).toEqual(slow.table(name));
     expect(fast.summary).toEqual(slow.summary);
   });
+
+  // Fluid steps of 40 s against scrapes every 15 s: a step's CPU accrues over its span, so under a constant load
+  // every sample is the same. 160 requests/s over 4 pods, 20 ms each at 50m: 40 requests/s × 0.02 s × 50m = 40m
+  // a pod, 40% of its 100m request, below the HPA's 50%: no rescale. Were a step's CPU counted at its start, a
+  // window would hold one step or none: samples of 107m or 0 (or 53m), and the HPA would scale up on them.
+  it('reads a fluid step as used evenly over its span, whatever the step and the scrape intervals', () => {
+    const text = `
+name: steps
+duration: 30m
+metrics: {interval: 5m}
+cluster:
+  nodePools:
+    - {name: p, count: 4, allocatable: {cpu: "8", memory: 32Gi}}
+workloads:
+  - objects:${serviceApp('web', { replicas: 4, cpu: '100m' })}${hpa('web', 50).replace('minReplicas: 2', 'minReplicas: 4')}
+traffic:
+  mode: fluid
+  interval: 40s
+  entrypoints:
+    - {service: web, rate: 160}
+  services:
+    web: {serviceTime: {exponential: {mean: 20ms}}, cpuPerRequest: 50m}
+`;
+    const { summary, table } = runScenario(text);
+    expect(Number(summary.requests)).toBeCloseTo(160 * 1800, 0);
+    expect(summary.hpa_rescales).toBe(0);
+    expect(table('events').filter((e) => e.reason === 'SuccessfulRescale')).toEqual([]);
+  });
 });
