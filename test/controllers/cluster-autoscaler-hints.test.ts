@@ -2,7 +2,7 @@
 // (TestTrySchedulePods, TestPodSchedulesOnHintedNode; cpu in millicores, memory in bytes as there), then Hints'
 // generations (hints.go DropOld) and the round-robin cursor shared with FitsAnyNodeMatching.
 import { describe, expect, it } from 'vitest';
-import { Hints, HintingSimulator, type FitCursor } from '../../src/controllers/cluster-autoscaler/hints.js';
+import { fitsAnyNodeMatching, Hints, HintingSimulator, type FitCursor } from '../../src/controllers/cluster-autoscaler/hints.js';
 import type { ClusterState } from '../../src/model/cluster-state.js';
 import type { Node } from '../../src/model/node.js';
 import type { Pod } from '../../src/model/pod.js';
@@ -12,10 +12,14 @@ import { translateArgs } from '../../src/scenario/profiles.js';
 import { Simulation } from '../../src/engine/simulation.js';
 import { addNode, boundPod, makeCluster, pod } from '../helpers/builders.js';
 
-function simulator(cluster: ClusterState, cursor: FitCursor = { lastIndex: 0 }) {
+function scheduler(cluster: ClusterState): Scheduler {
   const rng = new Simulation(1).rng('scheduler.select');
   const profile = buildProfile(BUILTIN_PROFILES.default!(), { cluster, rng }, translateArgs(cluster.resources, null, []));
-  return new HintingSimulator(cluster, new Scheduler(profile, cluster, rng, 0), cursor);
+  return new Scheduler(profile, cluster, rng, 0);
+}
+
+function simulator(cluster: ClusterState, cursor: FitCursor = { lastIndex: 0 }) {
+  return new HintingSimulator(cluster, scheduler(cluster), cursor);
 }
 
 /** BuildTestPod(name, cpu millicores, memory bytes). */
@@ -221,5 +225,27 @@ describe('hints and the search', () => {
     s.hints.set(twin.id, nodeNamed(cluster, 'n1'));
     const again = s.trySchedulePods([pods[0]!, twin], null, false, (p) => (p.name.startsWith('a') ? 'a' : p.name));
     expect(again.map((st) => st.pod.name)).toEqual(['a2']);
+  });
+
+  // binpacking_estimator.go tryToScheduleOnExistingNodes searches the whole snapshot from the lastIndex the
+  // autoscaler's other searches share, accepting only the nodes the estimation added: not first fit over them.
+  it("the estimator's search over its new nodes starts at the shared cursor and moves it", () => {
+    const cluster = makeCluster([readyNode('n0', 1000, 2_000_000)]);
+    boundPod(cluster, 'n0', { cpu: '1', memory: '1000' }, 'full');
+    const p = testPod(cluster, 'p', 1000, 1000);
+    const huge = testPod(cluster, 'huge', 8000, 1);
+    const sched = scheduler(cluster);
+    cluster.fork();
+    const fresh = [addNode(cluster, readyNode('e-0', 4000, 2_000_000)), addNode(cluster, readyNode('e-1', 4000, 2_000_000))];
+    const onlyNew = (n: Node) => !fresh.includes(n);
+    const cursor = { lastIndex: fresh[1]!.index };
+    expect(fitsAnyNodeMatching(sched, p, cluster.nodes, cursor, onlyNew)).toBe(fresh[1]!.index);
+    expect(cursor.lastIndex).toBe(3);
+    // From 3 (0 round the list of 3): n0 is not a new node, e-0 is next.
+    expect(fitsAnyNodeMatching(sched, p, cluster.nodes, cursor, onlyNew)).toBe(fresh[0]!.index);
+    expect(cursor.lastIndex).toBe(2);
+    // No node takes a pod too big for all: -1, and the cursor stays.
+    expect(fitsAnyNodeMatching(sched, huge, cluster.nodes, cursor, onlyNew)).toBe(-1);
+    expect(cursor.lastIndex).toBe(2);
   });
 });

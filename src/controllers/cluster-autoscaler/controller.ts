@@ -26,7 +26,7 @@ import type { Pod } from '../../model/pod.js';
 import { CPU, MEMORY } from '../../model/resources.js';
 import type { NodePoolSpec } from '../../scenario/types.js';
 import { addTemplateNode } from './template.js';
-import { HintingSimulator, type FitCursor } from './hints.js';
+import { fitsAnyNodeMatching, HintingSimulator, type FitCursor } from './hints.js';
 import { STATUS_CONFIG_MAP } from './actuation.js';
 import { ScaleDownPlanner } from './planner.js';
 import { chainBestOption, type ExpanderContext } from './chain.js';
@@ -268,14 +268,22 @@ export class ClusterAutoscalerController extends Provisioner {
     const clusterRoom = this.opts.maxNodesTotal > 0 ? this.opts.maxNodesTotal - this.totalTarget() : 0;
     const limit = estimationNodeLimit(this.opts.maxNodesPerScaleUp, g.maxSize - target, clusterRoom);
     let added = 0;
+    // The estimation's nodes come after every node of the snapshot (the what-if below adds them in order).
+    let base = 0;
     const snapshot: EstimationSnapshot<Pod, Node> = {
-      fitsAny: (pod, nodes) => this.scheduler.findFit(pod, nodes, 0, null),
+      // FitsAnyNodeMatching over the whole snapshot, round and round from the lastIndex every search in it shares,
+      // accepting the estimation's new nodes only (binpacking_estimator.go tryToScheduleOnExistingNodes).
+      fitsAny: (pod) => {
+        const at = fitsAnyNodeMatching(this.scheduler, pod, cluster.nodes, this.cursor, (n) => n.index < base);
+        return at < 0 ? -1 : at - base;
+      },
       fits: (pod, node) => this.scheduler.checkNode(pod, node) === null,
       addNode: () => this.addTemplateNode(g, g.nextIndex + added++),
       addPod: (pod, node) => cluster.assumePodBound(pod, node),
     };
     let est: { nodeCount: number; scheduled: Pod[] };
     mark = cluster.fork();
+    base = cluster.nodes.length;
     try {
       est = binpackingEstimate(
         ordered.map((pods) => ({ pods })),

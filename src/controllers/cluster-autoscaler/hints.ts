@@ -44,6 +44,24 @@ export interface FitCursor {
   lastIndex: number;
 }
 
+/**
+ * predicatechecker / SchedulerPluginRunner FitsAnyNodeMatching: the first of `nodes`, round and round from the
+ * shared lastIndex, that `skip` does not refuse and on which the pod passes PreFilter and Filter; the cursor then
+ * moves past it. Its position, or -1 (the cursor stays).
+ */
+export function fitsAnyNodeMatching(
+  scheduler: Scheduler,
+  pod: Pod,
+  nodes: readonly Node[],
+  cursor: FitCursor,
+  skip: ((n: Node) => boolean) | null,
+): number {
+  if (nodes.length === 0) return -1;
+  const at = scheduler.findFit(pod, nodes, cursor.lastIndex % nodes.length, skip);
+  if (at >= 0) cursor.lastIndex = at + 1;
+  return at;
+}
+
 export class HintingSimulator {
   /** By pod id (the pod's UID), the node it was placed on, read by name (see tryHinted). */
   readonly hints = new Hints<Node>();
@@ -105,10 +123,8 @@ export class HintingSimulator {
   /** trySchedule: the first node from the cursor that takes the pod (the cursor moves past it), its hint set. */
   private tryAny(pod: Pod, skip: ((n: Node) => boolean) | null): Node | null {
     const nodes = this.cluster.nodes;
-    if (nodes.length === 0) return null;
-    const at = this.scheduler.findFit(pod, nodes, this.cursor.lastIndex % nodes.length, skip);
+    const at = fitsAnyNodeMatching(this.scheduler, pod, nodes, this.cursor, skip);
     if (at < 0) return null;
-    this.cursor.lastIndex = at + 1;
     const node = nodes[at]!;
     this.cluster.assumePodBound(pod, node);
     this.hints.set(pod.id, node);
