@@ -101,7 +101,12 @@ export interface DrainabilityRule {
 
 /** RemainingPdbTracker.MatchingPdbs: PDBs of the pod's namespace whose selector matches its labels. */
 export function matchingPdbs(pod: CAPodView, pdbs: readonly PdbView[]): PdbView[] {
-  return pdbs.filter((p) => p.namespace === pod.namespace && p.selector !== null && matchSelector(p.selector, pod.labels ?? NO_LABELS));
+  return pdbs.filter((p) => pdbMatches(p, pod));
+}
+
+/** The PDB is of the pod's namespace and its selector matches the pod's labels. */
+export function pdbMatches(pdb: PdbView, pod: CAPodView): boolean {
+  return pdb.namespace === pod.namespace && pdb.selector !== null && matchSelector(pdb.selector, pod.labels ?? NO_LABELS);
 }
 
 /** rules/mirror: mirror pods are skipped (neither moved nor blocking). */
@@ -227,7 +232,7 @@ export function replicatedRule(skipNodesWithCustomControllerPods: boolean): Drai
 export const systemRule: DrainabilityRule = {
   name: 'System',
   drainable(ctx, pod) {
-    if (pod.namespace === 'kube-system' && matchingPdbs(pod, ctx.pdbs ?? []).length === 0) {
+    if (pod.namespace === 'kube-system' && !(ctx.pdbs ?? []).some((p) => pdbMatches(p, pod))) {
       return blocked('UnmovableKubeSystemPod', `non-daemonset, non-mirrored, non-pdb-assigned kube-system pod present: ${pod.name}`);
     }
     return UNDEFINED;
@@ -254,8 +259,8 @@ export const localStorageRule: DrainabilityRule = {
 export const pdbRule: DrainabilityRule = {
   name: 'PDB',
   drainable(ctx, pod) {
-    for (const pdb of matchingPdbs(pod, ctx.pdbs ?? [])) {
-      if (pdb.disruptionsAllowed < 1) {
+    for (const pdb of ctx.pdbs ?? []) {
+      if (pdbMatches(pdb, pod) && pdb.disruptionsAllowed < 1) {
         return blocked('NotEnoughPdb', `not enough pod disruption budget to move ${pod.namespace}/${pod.name}`);
       }
     }
@@ -289,14 +294,14 @@ export function defaultRules(o: NodeDeleteOptions = DEFAULT_NODE_DELETE_OPTIONS)
  * that outcome among its overrides, in which case the earlier status wins.
  */
 export function drainable(rules: readonly DrainabilityRule[], ctx: DrainContext, pod: CAPodView): DrainabilityStatus {
-  const candidates: DrainabilityStatus[] = [];
+  let candidates: DrainabilityStatus[] | null = null;
   for (const rule of rules) {
     const status = rule.drainable(ctx, pod);
     if (status.overrides && status.overrides.length > 0) {
-      candidates.push(status);
+      (candidates ??= []).push(status);
       continue;
     }
-    for (const c of candidates) if (c.overrides?.includes(status.outcome)) return c;
+    if (candidates !== null) for (const c of candidates) if (c.overrides?.includes(status.outcome)) return c;
     if (status.outcome !== 'UndefinedOutcome') return status;
   }
   return UNDEFINED;

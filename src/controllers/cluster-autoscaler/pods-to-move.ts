@@ -3,7 +3,7 @@
 import {
   defaultRules,
   drainable,
-  matchingPdbs,
+  pdbMatches,
   type BlockingPodReason,
   type DrainabilityRule,
   type DrainContext,
@@ -68,7 +68,7 @@ export function canRemovePods(
   for (const pdb of pdbs) {
     let count = 0;
     for (const pod of pods) {
-      if (matchingPdbs(pod, [pdb]).length === 0) continue;
+      if (!pdbMatches(pdb, pod)) continue;
       count += 1;
       if (pdb.disruptionsAllowed < 1) return { canRemove: false, inParallel: false, blockingPod: pod };
       if (pdb.disruptionsAllowed < count) {
@@ -86,5 +86,5 @@ export function canRemovePods(
  * same loop see what is left).
  */
 export function removePods(pods: readonly CAPodView[], pdbs: readonly PdbView[]): void {
-  for (const pdb of pdbs) for (const pod of pods) if (matchingPdbs(pod, [pdb]).length > 0) pdb.disruptionsAllowed -= 1;
+  for (const pdb of pdbs) for (const pod of pods) if (pdbMatches(pdb, pod)) pdb.disruptionsAllowed -= 1;
 }
