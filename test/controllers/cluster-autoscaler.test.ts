@@ -97,6 +97,26 @@ describe('scale-up', () => {
     expect(scaledUpAt('9s')).toEqual([20]);
   });
 
+  // filter_out_daemon_sets.go: a DaemonSet pod that does not fit its node (web's 4 pods fill small-0 before the
+  // DaemonSet comes at 1 min) is left out of the scale-up: no node is added for it, and it is not told.
+  it('leaves pending DaemonSet pods out of scale-up', () => {
+    const agent = `
+      - apiVersion: apps/v1
+        kind: DaemonSet
+        metadata: {name: agent}
+        spec:
+          selector: {matchLabels: {app: agent}}
+          template:
+            metadata: {labels: {app: agent}}
+            spec:
+              containers: [{name: c, image: agent, resources: {requests: {cpu: 500m, memory: 64Mi}}}]`;
+    const { table } = runScenario(scenario({ replicas: 4, pools: `    - ${SMALL}`, later: `\n  - at: 1m\n    objects:${agent}` }));
+    const agentPods = table('pods').filter((p) => String(p.pod).startsWith('agent-'));
+    expect(agentPods.some((p) => p.node === '')).toBe(true);
+    expect(table('events').filter((e) => e.reason === 'NotTriggerScaleUp' || e.reason === 'TriggeredScaleUp')).toEqual([]);
+    expect(events(table, 'ScaledUpGroup')).toEqual([]);
+  });
+
   it('least-nodes takes one big node; priority follows the ConfigMap; price the cheaper small nodes', () => {
     const sized = (expander: string) =>
       events(runScenario(scenario({ autoscaler: expander, later: '' })).table, 'ScaledUpGroup').map((e) => e[2]);

@@ -184,7 +184,8 @@ export class ClusterAutoscalerController extends Provisioner {
     try {
       for (const g of this.groups) for (const index of g.upcoming) this.addTemplateNode(g, index);
       const placed = new Set(this.filterOut.trySchedulePods(pending, null, false, (p) => this.equivalenceKey(p)).map((s) => s.pod));
-      const remaining = pending.filter((p) => !placed.has(p));
+      // filter_out_daemon_sets.go, after it: a DaemonSet pod is not helped by a scale-up (nor told it was not).
+      const remaining = pending.filter((p) => !placed.has(p) && !cluster.isDaemonSetPod(p));
       this.filterOut.dropOldHints();
       if (remaining.length === 0) return 'ScaleUpNotNeeded';
       if (this.opts.maxNodesTotal > 0 && this.totalTarget() >= this.opts.maxNodesTotal) return 'ScaleUpNoOptionsAvailable';
