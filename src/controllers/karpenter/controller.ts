@@ -136,7 +136,8 @@ export class KarpenterController extends Provisioner {
 
   private batch(): void {
     const now = this.sim.now;
-    const pods = this.pendingPods();
+    // utils/pod IsProvisionable: failed to schedule, not preempting, not owned by a DaemonSet.
+    const pods = this.pendingPods().filter((p) => !this.cluster.isDaemonSetPod(p));
     if (pods.length === 0) this.batchStart = -1;
     else {
       if (this.batchStart < 0 || pods.length > this.batchSize) {
