@@ -2,6 +2,7 @@
 // (cluster-autoscaler 1.36), scale-down after the unneeded time, the group limits, failed provisioning with
 // backoff, and the drain rules that keep a node (local storage, PDBs).
 import { describe, expect, it } from 'vitest';
+import { serviceApp } from '../helpers/manifests.js';
 import { runScenario } from '../helpers/scenario.js';
 
 interface Options {
@@ -31,6 +32,10 @@ function web(replicas: number, podSpec = '', at = '') {
             spec:
               containers: [{name: c, image: web, resources: {requests: {cpu: "1", memory: 1Gi}}}]${podSpec}`;
 }
+
+/** A workload entry of one Deployment (1Gi a pod), at a time or from the start. */
+const app = (name: string, replicas: number, cpu: string, at = '') =>
+  `\n  - ${at ? `at: ${at}\n    ` : ''}objects:${serviceApp(name, { replicas, cpu, memory: '1Gi', service: false })}`;
 
 function scenario(o: Options = {}) {
   return `
@@ -78,21 +83,10 @@ describe('scale-up', () => {
   // have more coming, so that loop waits. web's 4 pods fill small-0; 6 more arrive at 7 s or at 9 s, and the
   // scheduler finds no room at once. The loop at 10 s scales up for those 3 s old; those 1 s old wait for 20 s.
   it('waits a loop for pods created less than 2 s before it', () => {
-    const burst = (at: string) => `
-  - at: ${at}
-    objects:
-      - apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: burst}
-        spec:
-          replicas: 6
-          selector: {matchLabels: {app: burst}}
-          template:
-            metadata: {labels: {app: burst}}
-            spec:
-              containers: [{name: c, image: burst, resources: {requests: {cpu: "1", memory: 1Gi}}}]`;
     const scaledUpAt = (at: string) =>
-      events(runScenario(scenario({ replicas: 4, pools: `    - ${SMALL}`, extra: burst(at) })).table, 'ScaledUpGroup').map((e) => e[0]);
+      events(runScenario(scenario({ replicas: 4, pools: `    - ${SMALL}`, extra: app('burst', 6, '"1"', at) })).table, 'ScaledUpGroup').map(
+        (e) => e[0],
+      );
     expect(scaledUpAt('7s')).toEqual([10]);
     expect(scaledUpAt('9s')).toEqual([20]);
   });
@@ -289,17 +283,6 @@ workloads:
   // removed 10 min later. Without the tracker both would be unneeded from 10 s and small-2 drained at 680 s.
   it("spends a PDB's disruptions on the nodes found removable first in a loop", () => {
     const three = `    - {name: small, count: 3, minCount: 1, maxCount: 3, allocatable: {cpu: "4", memory: 16Gi}}`;
-    const filler = `
-      - apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: filler}
-        spec:
-          replicas: 1
-          selector: {matchLabels: {app: filler}}
-          template:
-            metadata: {labels: {app: filler}}
-            spec:
-              containers: [{name: c, image: filler, resources: {requests: {cpu: "2", memory: 1Gi}}}]`;
     const pdb = `
       - apiVersion: policy/v1
         kind: PodDisruptionBudget
@@ -307,7 +290,7 @@ workloads:
         spec: {maxUnavailable: 1, selector: {matchLabels: {app: web}}}`;
     const text = scenario({ pools: three, replicas: 2, duration: '1h', podSpec: pdb }).replace(
       'workloads:',
-      `workloads:\n  - objects:${filler}`,
+      `workloads:${app('filler', 1, '"2"')}`,
     );
     const { table } = runScenario(text);
     expect(table('pods').find((p) => String(p.pod).startsWith('filler-'))!.node).toBe('small-0');
@@ -325,23 +308,13 @@ workloads:
   // since, so B is checked first and is the one removed. With a timeout of 0, A is checked first and goes.
   it('does not simulate a node found unremovable again before the recheck timeout', () => {
     const two = `    - {name: small, count: 2, minCount: 1, maxCount: 2, allocatable: {cpu: "4", memory: 16Gi}}`;
-    const filler = (cpu: string, at = '') => `
-  - ${at ? `at: ${at}\n    ` : ''}objects:
-      - apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: filler}
-        spec:
-          replicas: 1
-          selector: {matchLabels: {app: filler}}
-          template:
-            metadata: {labels: {app: filler}}
-            spec:
-              containers: [{name: c, image: filler, resources: {requests: {cpu: ${cpu}, memory: 1Gi}}}]`;
     const removed = (timeout: string) => {
-      const text = scenario({ pools: two, replicas: 1, duration: '1h', extra: filler('3500m') + filler('500m', '30m') }).replace(
-        'autoscaler: {provisioningTime: 2m',
-        `autoscaler: {provisioningTime: 2m, unremovableNodeRecheckTimeout: ${timeout}`,
-      );
+      const text = scenario({
+        pools: two,
+        replicas: 1,
+        duration: '1h',
+        extra: app('filler', 1, '3500m') + app('filler', 1, '500m', '30m'),
+      }).replace('autoscaler: {provisioningTime: 2m', `autoscaler: {provisioningTime: 2m, unremovableNodeRecheckTimeout: ${timeout}`);
       const { table } = runScenario(text);
       const first = (name: string) => String(table('pods').find((p) => String(p.pod).startsWith(name))!.node);
       const gone = events(table, 'RemovingNode').map((e) => String(e[1]).replace('node/', ''));
