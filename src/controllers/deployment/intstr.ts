@@ -25,6 +25,10 @@ function atoi(s: string, whole: string): number {
   return Number(n);
 }
 
+/** The last percentage parsed and its value (controllers read the same few, "25%" above all, at every sync). */
+let lastPercent = '';
+let lastValue = 0;
+
 /**
  * intstr.GetScaledValueFromIntOrPercent (staging/src/k8s.io/apimachinery/pkg/util/intstr/intstr.go): a number is
  * returned as is; "N%" is N * total / 100 rounded up or down; any other string throws upstream's error.
@@ -32,8 +36,14 @@ function atoi(s: string, whole: string): number {
 export function getScaledValueFromIntOrPercent(v: IntOrString | null | undefined, total: number, roundUp: boolean): number {
   if (v === null || v === undefined) throw new Error('nil value for IntOrString');
   if (typeof v === 'number') return v;
-  if (!v.endsWith('%')) throw new Error('invalid value for IntOrString: invalid type: string is not a percentage');
-  const value = atoi(v.slice(0, -1), v);
+  let value: number;
+  if (v === lastPercent) value = lastValue;
+  else {
+    if (!v.endsWith('%')) throw new Error('invalid value for IntOrString: invalid type: string is not a percentage');
+    value = atoi(v.slice(0, -1), v);
+    lastPercent = v;
+    lastValue = value;
+  }
   const scaled = (value * total) / 100;
   return (roundUp ? Math.ceil(scaled) : Math.floor(scaled)) + 0;
 }
