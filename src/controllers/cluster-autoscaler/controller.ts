@@ -3,7 +3,8 @@
 //
 // Scale-up (core/scaleup/orchestrator): the unschedulable pods (PodScheduled False, as the scheduler left them;
 // not nominated, not expendable) are first placed, in a what-if, on the nodes that exist and on the nodes being
-// provisioned (filter_out_schedulable.go; each pod first on its hinted node: hints.ts); for what is left, each node group below its max size and not backed off
+// provisioned (filter_out_schedulable.go; each pod first on its hinted node: hints.ts); for what is left but
+// DaemonSet pods, unless all are very new (allPodsAreNew), each node group below its max size and not backed off
 // gets an option from the binpacking estimator over template nodes (estimator.ts), the expanders pick one
 // (chain.ts), and the group grows by its node count, capped by its max size and --max-nodes-total. A new node is
 // Ready after the scenario's provisioning time; one that would take longer than --max-node-provision-time fails

@@ -1,8 +1,9 @@
 // The cluster autoscaler's scale-down planning (cluster-autoscaler 1.36 core/scaledown/planner, unneeded,
 // eligibility): each loop without a scale-up, the nodes of autoscaled groups below the utilization threshold
-// (utilization.ts) whose pods may all move (pods-to-move.ts with the drain rules) and find room on the other
-// nodes with the scheduler's filters (hints.ts: each first on its hinted node) are unneeded; those unneeded long enough, in groups above their min size,
-// are handed to the actuator (actuation.ts) unless a cool-down holds. The scale-up half is in controller.ts.
+// (utilization.ts) whose pods may all move (pods-to-move.ts with the drain rules, the PDBs' disruptions spent by
+// the nodes found removable before in the loop) and find room on the other nodes with the scheduler's filters
+// (hints.ts: each first on its hinted node) are unneeded; those unneeded long enough, in groups above their min
+// size, are handed to the actuator (actuation.ts) unless a cool-down holds. The scale-up half is in controller.ts.
 import { HOUR } from '../../engine/time.js';
 import { grown } from '../../model/arrays.js';
 import type { Node } from '../../model/node.js';
