@@ -255,13 +255,18 @@ export class ScaleDownPlanner {
     const views = live.map((p) => cachedPodView(this.d.cluster, p));
     const moved = getPodsToMove(views, ctx, this.rules);
     if ('blockingPod' in moved) return null;
-    const toMove = new Set(moved.pods);
-    const pods = live.filter((_p, i) => toMove.has(views[i]!));
+    // (Most often every pod moves.)
+    let pods = live;
+    if (moved.pods.length < live.length) {
+      const toMove = new Set(moved.pods);
+      pods = live.filter((_p, i) => toMove.has(views[i]!));
+    }
     if (pods.length === 0) return moved.pods;
     const cluster = this.d.cluster;
     const mark = cluster.fork();
     try {
-      for (const p of node.pods.slice()) cluster.assumePodRemoved(p);
+      // simulator/cluster.go findPlaceFor: the pods to move leave the node (DaemonSet pods and those skipped stay).
+      for (const p of pods) cluster.assumePodRemoved(p);
       const skip = (n: Node) => n === node || removable.has(n) || this.actuator.deleting(n);
       return this.simulator.trySchedulePods(pods, skip, true).length === pods.length ? moved.pods : null;
     } finally {
