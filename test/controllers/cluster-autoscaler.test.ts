@@ -300,6 +300,53 @@ workloads:
     ]);
   });
 
+  // simulator/cluster.go findPlaceFor takes only the pods to move off a node: its DaemonSet pods stay and count.
+  // small-0 and small-2 are in zone-a, small-1 in zone-b (full: a 3.5-cpu filler). web's one pod (on small-0)
+  // spreads over zones (maxSkew 1) counting every tier=x pod, the agent DaemonSet's too: zone-a holds 2 agents
+  // and zone-b 1. Moving web's pod off small-0, with small-0's agent still counted, zone-a would hold 3 against
+  // zone-b's 1: small-0 is not removable, and only small-2 (agent only) goes. Were the agent taken off too, the pod
+  // would fit small-2 (2 against 1), and small-0 would be drained with small-2 deleted: a scale-up to follow.
+  it("leaves a node's DaemonSet pods on it when simulating its removal", () => {
+    const text = `
+name: ds-spread
+duration: 40m
+metrics: {interval: 1m}
+cluster:
+  nodePools:
+    - {name: small, count: 3, minCount: 1, maxCount: 3, zones: [zone-a, zone-b], allocatable: {cpu: "4", memory: 16Gi}}
+  autoscaler: {provisioningTime: 2m}
+workloads:
+  - objects:${serviceApp('filler', { cpu: '3500m', memory: '1Gi', service: false, nodeSelector: '{kubernetes.io/hostname: small-1}' })}
+      - apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web}
+        spec:
+          replicas: 1
+          selector: {matchLabels: {app: web}}
+          template:
+            metadata: {labels: {app: web, tier: x}}
+            spec:
+              topologySpreadConstraints:
+                - {maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {tier: x}}}
+              containers: [{name: c, image: web, resources: {requests: {cpu: "1", memory: 1Gi}}}]
+  - at: 30s
+    objects:
+      - apiVersion: apps/v1
+        kind: DaemonSet
+        metadata: {name: agent}
+        spec:
+          selector: {matchLabels: {app: agent}}
+          template:
+            metadata: {labels: {app: agent, tier: x}}
+            spec:
+              containers: [{name: c, image: agent, resources: {requests: {cpu: 100m, memory: 64Mi}}}]
+`;
+    const { table } = runScenario(text);
+    expect(table('pods').find((p) => String(p.pod).startsWith('web-'))!.node).toBe('small-0');
+    expect(events(table, 'RemovingNode').map((e) => [e[0], e[1]])).toEqual([[625, 'node/small-2']]);
+    expect(events(table, 'ScaledUpGroup')).toEqual([]);
+  });
+
   // Two 4-cpu nodes: a 3.5-cpu filler pod on one (B, 87.5%: no candidate) and a 1-cpu web pod on the other
   // (A, 25%: a candidate whose pod has nowhere to go). At 30 min the filler is replaced by a 500m pod, so both
   // nodes are candidates and either one's pod fits on the other: the first one checked becomes unneeded and
