@@ -5,7 +5,7 @@ import { matchNodeSelectorTerms, tolerated } from '../model/selectors.js';
 import type { PodTemplate } from '../model/pod.js';
 import type { Distribution } from '../engine/distributions.js';
 import type { NodePoolSpec, Scenario } from './types.js';
-import { poolLabels } from '../model/node.js';
+import { HOSTNAME_LABEL, poolLabels } from '../model/node.js';
 
 /**
  * Why the template cannot run on an empty node of the pool, or null if it can: a phrase whose subject is
@@ -23,10 +23,10 @@ export function whyNot(t: PodTemplate, p: NodePoolSpec, names: readonly string[]
   }
   let selAny = false;
   let affAny = false;
-  for (const zone of p.zones) {
-    const labels = poolLabels(p, zone, `${p.name}-0`);
+  for (const [name, zone] of candidateNodes(t, p)) {
+    const labels = poolLabels(p, zone, name);
     const sel = [...t.nodeSelector].every(([k, v]) => labels.get(k) === v);
-    const aff = !t.requiredNodeAffinity || matchNodeSelectorTerms(t.requiredNodeAffinity, `${p.name}-0`, labels);
+    const aff = !t.requiredNodeAffinity || matchNodeSelectorTerms(t.requiredNodeAffinity, name, labels);
     if (sel && aff) {
       const bad = p.taints.find((x) => x.effect !== 'PreferNoSchedule' && !tolerated(t.tolerations, x));
       return bad ? `the pod does not tolerate the nodes' taint ${bad.key}${bad.value ? `=${bad.value}` : ''}:${bad.effect}` : null;
@@ -43,6 +43,29 @@ export function whyNot(t: PodTemplate, p: NodePoolSpec, names: readonly string[]
           ? 'required node affinity matches'
           : 'nodeSelector and required node affinity together match';
   return `the pod's ${what} no node in the pool`;
+}
+
+/**
+ * Nodes of the pool that stand for all its nodes, as [name, zone]: one per zone (nodes differ only in their name,
+ * hostname label and zone), and each node the pod names (a kubernetes.io/hostname in its nodeSelector, a hostname
+ * or metadata.name value in its required node affinity) that the pool has or may have: <pool>-<n>, in zone n of
+ * its zones in turn, below its count, or any n for a pool an autoscaler grows.
+ */
+function candidateNodes(t: PodTemplate, p: NodePoolSpec): [string, string][] {
+  const out: [string, string][] = p.zones.map((zone, i) => [`${p.name}-${i}`, zone]);
+  const named = new Set<string>();
+  const host = t.nodeSelector.get(HOSTNAME_LABEL);
+  if (host !== undefined) named.add(host);
+  for (const term of t.requiredNodeAffinity ?? [])
+    for (const r of [...term.matchExpressions.filter((x) => x.key === HOSTNAME_LABEL), ...term.matchFields])
+      if (r.operator === 'In') for (const v of r.values) named.add(v);
+  for (const name of named) {
+    const m = /^(.*)-(0|[1-9][0-9]*)$/.exec(name);
+    if (!m || m[1] !== p.name) continue;
+    const i = Number(m[2]);
+    if (i < p.count || p.maxCount !== null) out.push([name, p.zones[i % p.zones.length]!]);
+  }
+  return out;
 }
 
 export function fitWarnings(s: Scenario): string[] {

@@ -41,6 +41,47 @@ describe('stream pods that can never fit', () => {
   });
 });
 
+describe('pods pinned to one node by its name', () => {
+  // Nodes differ in their hostname label (and zone): a pod pinned to a node the pool has fits; to one it does
+  // not have (past its count, or of another pool), it never does. An autoscaled pool may add any <pool>-<n>.
+  const pinned = (spec: string, pool = '{name: general, count: 2, allocatable: {cpu: "4", memory: 16Gi}}', autoscaler = '') => `duration: 1h
+cluster:
+  nodePools:
+    - ${pool}${autoscaler}
+workloads:
+  - objects:
+      - apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web}
+        spec:
+          selector: {matchLabels: {app: web}}
+          template:
+            metadata: {labels: {app: web}}
+            spec:
+              ${spec}
+              containers: [{name: c, image: web}]
+`;
+  const bySelector = (host: string) => `nodeSelector: {kubernetes.io/hostname: ${host}}`;
+  const byAffinity = (key: string, host: string) =>
+    `affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{${key}: [{key: ${key === 'matchFields' ? 'metadata.name' : 'kubernetes.io/hostname'}, operator: In, values: [${host}]}]}]}}}`;
+
+  it.each([
+    ['nodeSelector, the second node', bySelector('general-1'), 0],
+    ['nodeSelector, a node past the count', bySelector('general-2'), 1],
+    ['nodeSelector, a node of no pool', bySelector('other-0'), 1],
+    ['affinity on the hostname label', byAffinity('matchExpressions', 'general-1'), 0],
+    ['affinity on metadata.name', byAffinity('matchFields', 'general-1'), 0],
+    ['affinity on metadata.name past the count', byAffinity('matchFields', 'general-5'), 1],
+  ])('%s', (_name, spec, warnings) => {
+    expect(load({ 's.yaml': pinned(spec) }).warnings).toHaveLength(warnings);
+  });
+
+  it('a pool an autoscaler grows may have the node later', () => {
+    const autoscaled = '{name: general, count: 2, maxCount: 6, allocatable: {cpu: "4", memory: 16Gi}}';
+    expect(load({ 's.yaml': pinned(bySelector('general-5'), autoscaled, '\n  autoscaler: {}') }).warnings).toEqual([]);
+  });
+});
+
 describe('objects accepted but not simulated', () => {
   const objects = (kinds: string[]) =>
     kinds
