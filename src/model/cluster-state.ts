@@ -170,24 +170,14 @@ export class ClusterState {
     const c = this.columns;
     if (nodes * c.stride <= c.alloc.length) return;
     const cap = Math.max(nodes, (c.alloc.length / c.stride) * 2);
-    const grow = (a: Float64Array, size: number) => {
-      const b = new Float64Array(size);
-      b.set(a);
-      return b;
-    };
-    c.alloc = grow(c.alloc, cap * c.stride);
-    c.used = grow(c.used, cap * c.stride);
-    c.nonZero = grow(c.nonZero, cap * 2);
-    c.free = grow(c.free, cap * FREE_STRIDE);
-    const gen = new Uint32Array(cap);
-    gen.set(c.generation);
-    c.generation = gen;
-    const bits = new Uint8Array(cap);
-    bits.set(c.taintBits);
-    c.taintBits = bits;
-    const removed = new Uint8Array(cap);
-    removed.set(c.removed);
-    c.removed = removed;
+    // (grown gives each column its length for cap nodes: at least doubled, as cap is.)
+    c.alloc = grown(c.alloc, cap * c.stride - 1);
+    c.used = grown(c.used, cap * c.stride - 1);
+    c.nonZero = grown(c.nonZero, cap * 2 - 1);
+    c.free = grown(c.free, cap * FREE_STRIDE - 1);
+    c.generation = grown(c.generation, cap - 1);
+    c.taintBits = grown(c.taintBits, cap - 1);
+    c.removed = grown(c.removed, cap - 1);
     for (const n of this.nodes) n.bind(c);
   }
 

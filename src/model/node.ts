@@ -17,22 +17,22 @@ export const FREE_STRIDE = 5;
 
 export interface ResourceColumns {
   stride: number;
-  alloc: Float64Array;
-  used: Float64Array;
+  alloc: Float64Array<ArrayBuffer>;
+  used: Float64Array<ArrayBuffer>;
   /** CPU and memory requested with the scheduler's non-zero defaults, 2 per node. */
-  nonZero: Float64Array;
+  nonZero: Float64Array<ArrayBuffer>;
   /**
    * Per node (FREE_STRIDE numbers): allocatable minus requested cpu, memory and pods (computed as alloc - used
    * is, so comparisons with it are exactly those with the two), then allocatable cpu and memory.
    * NodeResourcesFit's filter reads this one small column.
    */
-  free: Float64Array;
+  free: Float64Array<ArrayBuffer>;
   /** Bumped whenever a node's requested resources change, so plugins can cache per-node figures. */
-  generation: Uint32Array;
+  generation: Uint32Array<ArrayBuffer>;
   /** Per node: 1 if it has a PreferNoSchedule taint, 2 if a NoSchedule or NoExecute one (both may be set). */
-  taintBits: Uint8Array;
+  taintBits: Uint8Array<ArrayBuffer>;
   /** Per node: 1 once it is removed (Node.removedAt set), so scans need not read the node's object. */
-  removed: Uint8Array;
+  removed: Uint8Array<ArrayBuffer>;
   /** Nodes whose resources changed, for the free-resource index (FreeIndex); one object for the cluster's life. */
   changes: NodeChanges;
 }
