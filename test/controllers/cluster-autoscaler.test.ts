@@ -2,7 +2,7 @@
 // (cluster-autoscaler 1.36), scale-down after the unneeded time, the group limits, failed provisioning with
 // backoff, and the drain rules that keep a node (local storage, PDBs).
 import { describe, expect, it } from 'vitest';
-import { serviceApp } from '../helpers/manifests.js';
+import { daemonSet, serviceApp } from '../helpers/manifests.js';
 import { runScenario } from '../helpers/scenario.js';
 
 interface Options {
@@ -32,6 +32,16 @@ function web(replicas: number, podSpec = '', at = '') {
             spec:
               containers: [{name: c, image: web, resources: {requests: {cpu: "1", memory: 1Gi}}}]${podSpec}`;
 }
+
+/** Three small nodes, one of them the group's minimum. */
+const THREE = `    - {name: small, count: 3, minCount: 1, maxCount: 3, allocatable: {cpu: "4", memory: 16Gi}}`;
+
+/** A PodDisruptionBudget over web's pods. */
+const webPdb = (maxUnavailable: number) => `
+      - apiVersion: policy/v1
+        kind: PodDisruptionBudget
+        metadata: {name: web}
+        spec: {maxUnavailable: ${maxUnavailable}, selector: {matchLabels: {app: web}}}`;
 
 /** A workload entry of one Deployment (1Gi a pod), at a time or from the start. */
 const app = (name: string, replicas: number, cpu: string, at = '') =>
@@ -94,17 +104,9 @@ describe('scale-up', () => {
   // filter_out_daemon_sets.go: a DaemonSet pod that does not fit its node (web's 4 pods fill small-0 before the
   // DaemonSet comes at 1 min) is left out of the scale-up: no node is added for it, and it is not told.
   it('leaves pending DaemonSet pods out of scale-up', () => {
-    const agent = `
-      - apiVersion: apps/v1
-        kind: DaemonSet
-        metadata: {name: agent}
-        spec:
-          selector: {matchLabels: {app: agent}}
-          template:
-            metadata: {labels: {app: agent}}
-            spec:
-              containers: [{name: c, image: agent, resources: {requests: {cpu: 500m, memory: 64Mi}}}]`;
-    const { table } = runScenario(scenario({ replicas: 4, pools: `    - ${SMALL}`, later: `\n  - at: 1m\n    objects:${agent}` }));
+    const { table } = runScenario(
+      scenario({ replicas: 4, pools: `    - ${SMALL}`, later: `\n  - at: 1m\n    objects:${daemonSet('agent', '500m')}` }),
+    );
     const agentPods = table('pods').filter((p) => String(p.pod).startsWith('agent-'));
     expect(agentPods.some((p) => p.node === '')).toBe(true);
     expect(table('events').filter((e) => e.reason === 'NotTriggerScaleUp' || e.reason === 'TriggeredScaleUp')).toEqual([]);
@@ -230,8 +232,7 @@ workloads:
   // Three 1-cpu pods on three 4-cpu nodes (one each, spread by the default topology spreading): each node is at
   // 25%, below 50%. The first candidate's pod fits on another node, so small-0... is drained and removed.
   it('drains an underused node whose pods fit elsewhere, and keeps one whose pod has local storage', () => {
-    const three = `    - {name: small, count: 3, minCount: 1, maxCount: 3, allocatable: {cpu: "4", memory: 16Gi}}`;
-    const moved = runScenario(scenario({ pools: three, replicas: 3, duration: '1h' }));
+    const moved = runScenario(scenario({ pools: THREE, replicas: 3, duration: '1h' }));
     const drains = events(moved.table, 'ScaleDown').filter((e) => String(e[1]).startsWith('configmap'));
     expect(drains.length).toBeGreaterThan(0);
     expect(events(moved.table, 'RemovingNode').length).toBeGreaterThan(0);
@@ -240,7 +241,7 @@ workloads:
 
     const local = runScenario(
       scenario({
-        pools: three,
+        pools: THREE,
         replicas: 3,
         duration: '1h',
         podSpec: '\n              volumes: [{name: cache, emptyDir: {}}]',
@@ -251,7 +252,7 @@ workloads:
     // safe-to-evict-local-volumes naming the volume lifts the block.
     const allowed = runScenario(
       scenario({
-        pools: three,
+        pools: THREE,
         replicas: 3,
         duration: '1h',
         podSpec: '\n              volumes: [{name: cache, emptyDir: {}}]',
@@ -264,13 +265,7 @@ workloads:
   });
 
   it('a PDB that allows no disruption keeps the nodes', () => {
-    const three = `    - {name: small, count: 3, minCount: 1, maxCount: 3, allocatable: {cpu: "4", memory: 16Gi}}`;
-    const pdb = `
-      - apiVersion: policy/v1
-        kind: PodDisruptionBudget
-        metadata: {name: web}
-        spec: {maxUnavailable: 0, selector: {matchLabels: {app: web}}}`;
-    const { table, summary } = runScenario(scenario({ pools: three, replicas: 3, duration: '1h', podSpec: pdb }));
+    const { table, summary } = runScenario(scenario({ pools: THREE, replicas: 3, duration: '1h', podSpec: webPdb(0) }));
     expect(events(table, 'RemovingNode')).toEqual([]);
     expect(summary.nodes).toBe(3);
   });
@@ -282,13 +277,7 @@ workloads:
   // gone at 680 s; at 920 s small-2 is removable (the replacement pod runs: 1 disruption allowed), and it is
   // removed 10 min later. Without the tracker both would be unneeded from 10 s and small-2 drained at 680 s.
   it("spends a PDB's disruptions on the nodes found removable first in a loop", () => {
-    const three = `    - {name: small, count: 3, minCount: 1, maxCount: 3, allocatable: {cpu: "4", memory: 16Gi}}`;
-    const pdb = `
-      - apiVersion: policy/v1
-        kind: PodDisruptionBudget
-        metadata: {name: web}
-        spec: {maxUnavailable: 1, selector: {matchLabels: {app: web}}}`;
-    const text = scenario({ pools: three, replicas: 2, duration: '1h', podSpec: pdb }).replace(
+    const text = scenario({ pools: THREE, replicas: 2, duration: '1h', podSpec: webPdb(1) }).replace(
       'workloads:',
       `workloads:${app('filler', 1, '"2"')}`,
     );
@@ -330,16 +319,7 @@ workloads:
                 - {maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {tier: x}}}
               containers: [{name: c, image: web, resources: {requests: {cpu: "1", memory: 1Gi}}}]
   - at: 30s
-    objects:
-      - apiVersion: apps/v1
-        kind: DaemonSet
-        metadata: {name: agent}
-        spec:
-          selector: {matchLabels: {app: agent}}
-          template:
-            metadata: {labels: {app: agent, tier: x}}
-            spec:
-              containers: [{name: c, image: agent, resources: {requests: {cpu: 100m, memory: 64Mi}}}]
+    objects:${daemonSet('agent', '100m', 'tier: x')}
 `;
     const { table } = runScenario(text);
     expect(table('pods').find((p) => String(p.pod).startsWith('web-'))!.node).toBe('small-0');

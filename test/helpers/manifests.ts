@@ -1,5 +1,5 @@
-// Manifest text for scenario tests: a Deployment with a Service selecting its pods, as list items of a
-// workloads entry's `objects:` (indented to sit under it).
+// Manifest text for scenario tests: a Deployment with a Service selecting its pods, and a DaemonSet, as list items
+// of a workloads entry's `objects:` (indented to sit under it).
 
 export interface AppOptions {
   replicas?: number;
@@ -39,3 +39,17 @@ const SERVICE = (name: string) => `
         kind: Service
         metadata: {name: ${name}}
         spec: {selector: {app: ${name}}, ports: [{port: 80}]}`;
+
+/** A DaemonSet of one container (64Mi) whose pods carry app: <name> and the extra labels given (`tier: x`). */
+export function daemonSet(name: string, cpu: string, labels = ''): string {
+  return `
+      - apiVersion: apps/v1
+        kind: DaemonSet
+        metadata: {name: ${name}}
+        spec:
+          selector: {matchLabels: {app: ${name}}}
+          template:
+            metadata: {labels: {app: ${name}${labels ? `, ${labels}` : ''}}}
+            spec:
+              containers: [{name: c, image: ${name}, resources: {requests: {cpu: ${cpu}, memory: 64Mi}}}]`;
+}
