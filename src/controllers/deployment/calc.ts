@@ -4,9 +4,28 @@
 // Functions return the ReplicaSet sizes the controller would write; the caller applies them. Times are integer ms.
 // This is the behaviour with the alpha DeploymentPodReplacementPolicy gate off (the v1.36 default).
 import { getScaledValueFromIntOrPercent, type IntOrString } from './intstr.js';
+import {
+  byLess,
+  filterActiveReplicaSets,
+  findActiveOrLatest,
+  replicaSetsByCreationTimestampLess,
+  replicaSetsByRevisionLess,
+  replicaSetsBySizeNewerLess,
+  replicaSetsBySizeOlderLess,
+} from './orders.js';
 
-// IntOrString and its scaling are in intstr.ts, exported from here too.
+// IntOrString and its scaling are in intstr.ts, the API's times and the ReplicaSets' orders in orders.ts, all
+// exported from here too.
 export { getScaledValueFromIntOrPercent, type IntOrString };
+export {
+  apiTime,
+  filterActiveReplicaSets,
+  findActiveOrLatest,
+  replicaSetsByCreationTimestampLess,
+  replicaSetsByRevisionLess,
+  replicaSetsBySizeNewerLess,
+  replicaSetsBySizeOlderLess,
+} from './orders.js';
 
 /** pkg/apis/apps/v1/defaults.go SetDefaults_Deployment. */
 export const DEFAULT_MAX_SURGE: IntOrString = '25%';
@@ -95,11 +114,6 @@ export interface DeploymentCondition {
   reason: string;
   lastUpdateMs: number;
   lastTransitionMs: number;
-}
-
-/** metav1.Time as stored by the API server: whole seconds (time_proto.go drops the nanoseconds). */
-export function apiTime(ms: number): number {
-  return Math.floor(ms / 1000) * 1000;
 }
 
 /** k8s.io/utils/integer RoundToInt32: math.Round, halves away from zero. */
@@ -259,58 +273,6 @@ export function getProportion(
   const rsFraction = getReplicaSetFraction(rs, d);
   const allowed = deploymentReplicasToAdd - deploymentReplicasAdded;
   return deploymentReplicasToAdd > 0 ? Math.min(rsFraction, allowed) : Math.max(rsFraction, allowed);
-}
-
-// Orders of pkg/controller/controller_utils.go and deployment_util.go, as Less functions and comparators.
-
-/** controller_utils.go ReplicaSetsByCreationTimestamp.Less: older first; the same second: by name. */
-export function replicaSetsByCreationTimestampLess(a: ReplicaSetView, b: ReplicaSetView): boolean {
-  const ta = apiTime(a.createdAt);
-  const tb = apiTime(b.createdAt);
-  if (ta === tb) return a.name < b.name;
-  return ta < tb;
-}
-
-/** controller_utils.go ReplicaSetsBySizeOlder.Less: larger first; equal sizes: older first. */
-export function replicaSetsBySizeOlderLess(a: ReplicaSetView, b: ReplicaSetView): boolean {
-  if (a.replicas === b.replicas) return replicaSetsByCreationTimestampLess(a, b);
-  return a.replicas > b.replicas;
-}
-
-/** controller_utils.go ReplicaSetsBySizeNewer.Less: larger first; equal sizes: newer first. */
-export function replicaSetsBySizeNewerLess(a: ReplicaSetView, b: ReplicaSetView): boolean {
-  if (a.replicas === b.replicas) return replicaSetsByCreationTimestampLess(b, a);
-  return a.replicas > b.replicas;
-}
-
-/** deployment_util.go ReplicaSetsByRevision.Less: lower revision first; equal revisions: by creation. */
-export function replicaSetsByRevisionLess(a: ReplicaSetView, b: ReplicaSetView): boolean {
-  if (a.revision === b.revision) return replicaSetsByCreationTimestampLess(a, b);
-  return a.revision < b.revision;
-}
-
-/** An Array.prototype.sort comparator from a Go sort Less (the orders above are total, so sort.Sort agrees). */
-function byLess<T>(less: (a: T, b: T) => boolean): (a: T, b: T) => number {
-  return (a, b) => (less(a, b) ? -1 : less(b, a) ? 1 : 0);
-}
-
-/** controller_utils.go FilterActiveReplicaSets: those with spec.replicas > 0. */
-export function filterActiveReplicaSets(rss: readonly (ReplicaSetView | null | undefined)[]): ReplicaSetView[] {
-  const out: ReplicaSetView[] = [];
-  for (const rs of rss) if (rs && rs.replicas > 0) out.push(rs);
-  return out;
-}
-
-/**
- * deployment_util.go FindActiveOrLatest: the only active ReplicaSet; with none active, the new one or else the
- * newest old one; null when several are active (or there are none at all).
- */
-export function findActiveOrLatest(newRS: ReplicaSetView | null, oldRSs: readonly ReplicaSetView[]): ReplicaSetView | null {
-  if (!newRS && oldRSs.length === 0) return null;
-  const newestFirst = [...oldRSs].sort(byLess((a: ReplicaSetView, b: ReplicaSetView) => replicaSetsByCreationTimestampLess(b, a)));
-  const active = filterActiveReplicaSets([...newestFirst, newRS]);
-  if (active.length === 0) return newRS ?? newestFirst[0]!;
-  return active.length === 1 ? active[0]! : null;
 }
 
 // rolling.go: one step of a rolling update.
