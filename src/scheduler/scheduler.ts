@@ -9,6 +9,7 @@ import { ShapeScoring } from './score-cache.js';
 import type { Profile } from './profiles.js';
 import { eventMask, eventBit } from './queue.js';
 import { Nominator } from './nominator.js';
+import { FilterChecks } from './checks.js';
 
 /** schedule_one.go: minFeasibleNodesToFind, minFeasibleNodesPercentageToFind; config DefaultPercentageOfNodesToScore. */
 export const MIN_FEASIBLE_NODES_TO_FIND = 100;
@@ -127,7 +128,11 @@ export class Scheduler {
     readonly nominator: Nominator = new Nominator(),
   ) {
     this.filterMasks = profile.filters.map((p) => eventMask(p.events));
+    this.checks = new FilterChecks(profile.filters, cluster, nominator);
   }
+
+  /** The checks other controllers ask between cycles (preemption, the cluster autoscaler). */
+  private readonly checks: FilterChecks;
 
   /**
    * Runs this cycle's filters for one node, counting the pods nominated there that the pod must leave
@@ -137,103 +142,17 @@ export class Scheduler {
     if (this.nominator.size === 0) return this.runFiltersOnly(pod, node);
     const blocking = this.nominator.blocking(node, pod);
     if (!blocking) return this.runFiltersOnly(pod, node);
-    return this.checkWithNominated(pod, node, blocking);
+    return this.checks.withNominated(pod, node, blocking);
   }
 
-  /**
-   * Would the pod pass every filter on the node as the cluster is now? PreFilter runs again, in a state
-   * of its own, so what-if changes made since the cycle began are seen (upstream updates its cycle state
-   * with the PreFilter extensions' AddPod / RemovePod): preemption asks with victims assumed gone
-   * (ClusterState.assumePodRemoved), a cluster autoscaler about a hypothetical node. Pods nominated to the
-   * node count as in runFilters. Does not disturb the current cycle's state.
-   */
+  /** Would the pod pass every filter on the node as the cluster is now? (checks.ts FilterChecks.checkNode.) */
   checkNode(pod: Pod, node: Node): Status | null {
-    const blocking = this.nominator.size === 0 ? null : this.nominator.blocking(node, pod);
-    return blocking ? this.checkWithNominated(pod, node, blocking) : this.preFilterAndFilter(pod, node);
+    return this.checks.checkNode(pod, node);
   }
 
-  /**
-   * The first of `nodes`, from position `start` round and round, on which the pod passes every filter as the
-   * cluster is now (checkNode's answer), skipping those `skip` refuses; its position, or -1. PreFilter runs once
-   * for the pod, not once per node, unless pods are nominated to a node (then that node is checked as
-   * checkNode does). The cluster autoscaler's simulator asks this (predicatechecker FitsAnyNodeMatching).
-   */
+  /** The first of `nodes` from `start` round and round that takes the pod, or -1 (checks.ts FilterChecks.findFit). */
   findFit(pod: Pod, nodes: readonly Node[], start: number, skip: ((n: Node) => boolean) | null): number {
-    const n = nodes.length;
-    if (n === 0) return -1;
-    const state = this.checkState;
-    const pre = this.checkPreFilter(pod);
-    if (pre !== null) return -1;
-    const filters = this.profile.filters;
-    const filtersActive = this.checkActive.slice(0, this.checkActiveCount);
-    for (let k = 0; k < n; k++) {
-      const at = (start + k) % n;
-      const node = nodes[at]!;
-      if (node.removedAt >= 0 || (skip !== null && skip(node))) continue;
-      const blocking = this.nominator.size === 0 ? null : this.nominator.blocking(node, pod);
-      if (blocking) {
-        if (this.checkWithNominated(pod, node, blocking) === null) return at;
-        // checkWithNominated ran PreFilter in the same state: run it again for the nodes after this one.
-        state.reset();
-        for (const p of filters) if (p.preFilter) p.preFilter(state, pod);
-        continue;
-      }
-      let ok = true;
-      for (let i = 0; i < filtersActive.length; i++) {
-        if (filtersActive[i]!.filter!(state, pod, node) !== null) {
-          ok = false;
-          break;
-        }
-      }
-      if (ok) return at;
-    }
-    return -1;
-  }
-
-  /** The nominated pods are assumed on the node for the check, then the state is reverted. */
-  private checkWithNominated(pod: Pod, node: Node, nominated: readonly Pod[]): Status | null {
-    const mark = this.cluster.fork();
-    try {
-      for (const p of nominated) this.cluster.assumePodBound(p, node);
-      return this.preFilterAndFilter(pod, node);
-    } finally {
-      this.cluster.revert(mark);
-    }
-  }
-
-  private readonly checkState = new CycleState();
-  private readonly checkActive: Plugin[] = [];
-  private checkActiveCount = 0;
-
-  /** PreFilter in checkState: the rejection (for every node), or null with the filters to run in checkActive. */
-  private checkPreFilter(pod: Pod): Status | null {
-    const state = this.checkState;
-    state.reset();
-    const filters = this.profile.filters;
-    const active = this.checkActive;
-    let na = 0;
-    for (let i = 0; i < filters.length; i++) {
-      const p = filters[i]!;
-      const st = p.preFilter ? p.preFilter(state, pod) : null;
-      if (st !== null && st.code !== Code.Skip) return st;
-      if (st === null && p.filter) active[na++] = p;
-    }
-    this.checkActiveCount = na;
-    return null;
-  }
-
-  /** PreFilter then Filter for one node, in checkState (a PreFilter rejection is the answer for every node). */
-  private preFilterAndFilter(pod: Pod, node: Node): Status | null {
-    const pre = this.checkPreFilter(pod);
-    if (pre !== null) return pre;
-    const state = this.checkState;
-    const active = this.checkActive;
-    const na = this.checkActiveCount;
-    for (let i = 0; i < na; i++) {
-      const st = active[i]!.filter!(state, pod, node);
-      if (st !== null) return st;
-    }
-    return null;
+    return this.checks.findFit(pod, nodes, start, skip);
   }
 
   /** Runs this cycle's filters (those PreFilter did not skip) for one node; the first failing status or null. */
