@@ -199,13 +199,17 @@ export class FluidTrafficController implements TrafficModel {
   baseServed(pod: Pod): number {
     return this.startServed[pod.id]!;
   }
+  // (0 for a number that is no meter: a Service without traffic.)
   meterUsed(meter: number): number {
-    const s = this.services[meter]!;
-    return this.reading(s, s.usedPerPod, s.usedStep);
+    const s = this.services[meter];
+    return s ? this.reading(s, s.usedPerPod, s.usedStep) : 0;
   }
   meterServed(meter: number): number {
-    const s = this.services[meter]!;
-    return this.reading(s, s.servedPerPod, s.servedStep);
+    const s = this.services[meter];
+    return s ? this.reading(s, s.servedPerPod, s.servedStep) : 0;
+  }
+  meterCount(): number {
+    return this.services.length;
   }
 
   /** The requests the Service has received so far (a custom metrics adapter's counter), or undefined if none. */

@@ -17,14 +17,7 @@ import {
   type ReplicaCalculator,
   type Tolerances,
 } from '../../src/controllers/hpa/calc.js';
-import {
-  getResourceReplicasFromColumns,
-  PodColumns,
-  SAMPLE_STRIDE,
-  SAMPLE_TIMESTAMP,
-  SAMPLE_VALUE,
-  SAMPLE_WINDOW,
-} from '../../src/controllers/hpa/columns.js';
+import { getResourceReplicasFromColumns, PodColumns } from '../../src/controllers/hpa/columns.js';
 
 /** replica_calculator.go GetResourceReplicas, step by step as upstream writes it. */
 function reference(
@@ -108,15 +101,17 @@ describe('getResourceReplicas against upstream step by step', () => {
       expect(getResourceReplicas(c, current, target, 'cpu', tol, metrics), `case ${k}`).toEqual(want);
       // The same over columns (the controller's path): each listed pod's sample in slot i.
       const columns = new PodColumns(count);
-      const samples = { f: new Float64Array(count * SAMPLE_STRIDE) };
+      const stamps = new Float64Array(count);
+      const windows = new Float64Array(count);
+      const samples = { value: new Float64Array(count), timestamp: (s: number) => stamps[s]!, window: (s: number) => windows[s]! };
       pods.forEach((p, i) => {
         columns.set(i, p);
         const m = metrics.get(p.name);
         if (!m) return;
         columns.slot[i] = i;
-        samples.f[i * SAMPLE_STRIDE + SAMPLE_VALUE] = m.value;
-        samples.f[i * SAMPLE_STRIDE + SAMPLE_TIMESTAMP] = m.timestamp!;
-        samples.f[i * SAMPLE_STRIDE + SAMPLE_WINDOW] = m.window!;
+        samples.value[i] = m.value;
+        stamps[i] = m.timestamp!;
+        windows[i] = m.window!;
       });
       const viaColumns = getResourceReplicasFromColumns(columns, samples, metrics.size, now, 300_000, 30_000, current, target, tol);
       expect(viaColumns, `case ${k} over columns`).toEqual(want);

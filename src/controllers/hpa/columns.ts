@@ -111,8 +111,8 @@ export class PodColumns {
     return this.settledSum < 0 ? 0 : this.sums!.sum(this.settledSum);
   }
 
-  /** Throws unless the settled pods' count, requests and sum of samples (read from the columns `f`) are those kept. */
-  verifySettled(f: Float64Array): void {
+  /** Throws unless the settled pods' count, requests and sum of samples (read from `value` by slot) are those kept. */
+  verifySettled(value: Float64Array): void {
     let count = 0;
     let requests = 0;
     let samples = 0;
@@ -120,7 +120,7 @@ export class PodColumns {
       if (this.settled[i] !== 1) continue;
       count++;
       requests += this.request[i]!;
-      samples += f[this.slot[i]! * SAMPLE_STRIDE + SAMPLE_VALUE]!;
+      samples += value[this.slot[i]!]!;
     }
     if (count !== this.settledCount || requests !== this.settledRequests || samples !== this.settledSamples())
       throw new Error(
@@ -164,12 +164,11 @@ export class PodColumns {
   }
 }
 
-/**
- * The samples' fields by metrics slot s: value, timestamp and window at f[s * SAMPLE_STRIDE + SAMPLE_VALUE],
- * [... + SAMPLE_TIMESTAMP] and [... + SAMPLE_WINDOW] (metrics-server keeps each slot's numbers side by side).
- */
+/** The samples by metrics slot s: value[s], and its sample's timestamp and window. */
 export interface SampleColumns {
-  readonly f: Float64Array;
+  readonly value: Float64Array;
+  timestamp(slot: number): number;
+  window(slot: number): number;
   /** Where the columns keep sums of samples for the calculation (absent: it reads every pod's sample). */
   readonly sums?: SampleSums;
 }
@@ -187,11 +186,6 @@ export interface SampleSums {
   /** Unlinks the slot if it is (still) linked to this sum. */
   unlink(slot: number, sum: number): void;
 }
-
-export const SAMPLE_STRIDE = 8;
-export const SAMPLE_VALUE = 3;
-export const SAMPLE_TIMESTAMP = 4;
-export const SAMPLE_WINDOW = 5;
 
 /**
  * getResourceReplicas for cpu over columns: `metricsSize` is the number of samples (the metrics map's size), the
@@ -214,7 +208,7 @@ export function getResourceReplicasFromColumns(
   const group = cols.group;
   const t = newTally();
   const { state, start, transition, request, slot } = cols;
-  const f = samples.f;
+  const value = samples.value;
   const sums = samples.sums ?? null;
   const open = cols.unsettledPositions();
   const positions = open.list;
@@ -238,8 +232,7 @@ export function getResourceReplicasFromColumns(
       else {
         const tr = transition[i]!;
         const since = tr !== tr ? 0 : tr;
-        if (st + cpuInitializationPeriod > now)
-          unready = ready === READY_FALSE || f[s * SAMPLE_STRIDE + SAMPLE_TIMESTAMP]! < since + f[s * SAMPLE_STRIDE + SAMPLE_WINDOW]!;
+        if (st + cpuInitializationPeriod > now) unready = ready === READY_FALSE || samples.timestamp(s) < since + samples.window(s);
         else {
           // Past the initialization period the group depends on the pod's fields alone, whatever the time.
           unready = ready === READY_FALSE && st + delayOfInitialReadinessStatus > since;
@@ -257,7 +250,7 @@ export function getResourceReplicasFromColumns(
     if (r !== r && t.noRequest === null) t.noRequest = cols.names[i]!;
     if (k === READY) {
       t.readyPodCount++;
-      t.metricsTotal += f[s * SAMPLE_STRIDE + SAMPLE_VALUE]!;
+      t.metricsTotal += value[s]!;
       t.requestsTotal += r !== r ? 0 : r;
     } else {
       if (s >= 0 && (k === IGNORED || k === UNREADY)) t.dropped++;

@@ -227,7 +227,7 @@ export class HPAController {
           if (columns.differs(i, v)) throw new Error(`bug: HPA ${h.name}: the pod columns at ${i} are not ${v.name}'s view`);
           (v as PodView).verify();
         });
-        columns.verifySettled(this.metrics.sampleColumns().f);
+        columns.verifySettled(this.metrics.sampleColumns().value);
       }
       const calc = {
         pods: views,

@@ -10,21 +10,7 @@ import type { Pod } from '../../model/pod.js';
 import type { PodMetric } from '../hpa/calc.js';
 import { PodsByRoot } from './pods-by-root.js';
 import { grown } from '../../model/arrays.js';
-import {
-  SAMPLE_STRIDE,
-  SAMPLE_TIMESTAMP as TIMESTAMP,
-  SAMPLE_VALUE as VALUE,
-  SAMPLE_WINDOW as WINDOW,
-  type SampleColumns,
-  type SampleSums,
-} from '../hpa/columns.js';
-
-/** The other numbers of a slot in ScrapeSlots.f (the sample's are placed by the HPA's SampleColumns). */
-const T = 0;
-const USED = 1;
-const SERVED = 2;
-const BASE_USED = 6;
-const BASE_SERVED = 7;
+import type { SampleColumns, SampleSums } from '../hpa/columns.js';
 
 /** Where CPU usage comes from: a pod's cumulative CPU use (millicore-milliseconds) up to now. */
 export interface UsageSource {
@@ -47,6 +33,8 @@ export interface MeteredSource extends UsageSource {
   /** A meter's readings now: CPU (millicore-ms) and requests, per pod. */
   meterUsed(meter: number): number;
   meterServed(meter: number): number;
+  /** Meters are numbered from 0 to meterCount() - 1 (a number that is no meter reads 0). */
+  meterCount(): number;
 }
 
 function isMetered(s: UsageSource): s is MeteredSource {
@@ -137,7 +125,7 @@ export class MetricsServer {
       if (this.watched.has(root)) this.startedPods.push(pod);
     };
     this.pods.onGone = (pod) => {
-      if (pod.metricsSlot >= 0) this.slots.running[pod.metricsSlot] = 0;
+      if (pod.metricsSlot >= 0) this.slots.stop(pod.metricsSlot);
     };
     const kScrape = sim.register('metrics-server.scrape', () => {
       this.scrape();
@@ -224,6 +212,7 @@ export class MetricsServer {
     const src = this.sources.length === 1 ? this.sources[0]! : null;
     if (src !== null && isMetered(src) && MetricsServer.meteredScrape) this.scrapeMetered(src, now);
     else this.scrapePods(now);
+    this.slots.scraped(now);
     this.startedPods.length = 0;
   }
 
@@ -246,10 +235,16 @@ export class MetricsServer {
     // have readings than were scraped (each pod scraped has one, read now).
     if (sl.live === scraped) return;
     for (let i = 0; i < sl.pod.length; i++) {
-      if (sl.pod[i] === null || sl.f[i * SAMPLE_STRIDE + T] === now) continue;
-      if (sl.sample[i]) this.bump(sl.root[i]!);
-      sl.close(i);
+      if (sl.state[i] === FREE || sl.readAt[i] === now) continue;
+      this.close(i);
     }
+  }
+
+  /** Closes slot i (its pod is gone or stopped running): a sample it had goes. */
+  private close(i: number): void {
+    const sl = this.slots;
+    if (sl.sampled[i] === 1) this.bump(sl.root[i]!);
+    sl.close(i);
   }
 
   /**
@@ -261,34 +256,60 @@ export class MetricsServer {
   private scrapeMetered(src: MeteredSource, now: number): void {
     const sl = this.slots;
     const rates = this.ratesWanted;
-    for (let i = 0; i < sl.pod.length; i++) {
-      if (sl.pod[i] === null) continue;
-      if (sl.running[i] === 0) {
-        if (sl.sample[i]) this.bump(sl.root[i]!);
-        sl.close(i);
+    // Each meter's readings now, read once.
+    const meters = src.meterCount();
+    if (this.meterUsedNow.length < meters) {
+      this.meterUsedNow = new Float64Array(meters);
+      this.meterServedNow = new Float64Array(meters);
+    }
+    const mUsed = this.meterUsedNow;
+    const mServed = this.meterServedNow;
+    for (let m = 0; m < meters; m++) {
+      mUsed[m] = src.meterUsed(m);
+      mServed[m] = rates ? src.meterServed(m) : 0;
+    }
+    // record(), written out over the columns: every live slot was read at the last scrape, so each sample's
+    // window is the same.
+    const fresh = now > sl.at;
+    const window = now - sl.at;
+    const { state, meter, used, baseUsed, value, linked, sampled } = sl;
+    const sumOf = sl.sumOf;
+    const n = sl.pod.length;
+    for (let i = 0; i < n; i++) {
+      const st = state[i]!;
+      if (st !== RUNNING) {
+        if (st === STOPPED) this.close(i);
         continue;
       }
-      const m = sl.meter[i]! >= 0 ? sl.meter[i]! : this.findMeter(src, i);
-      this.record(i, now, this.meterUsed(src, i, m), rates ? this.meterServed(src, i, m) : 0);
+      let m = meter[i]!;
+      if (m < 0) m = this.findMeter(src, i);
+      if (rates) {
+        this.record(i, now, m < 0 ? 0 : mUsed[m]! - baseUsed[i]!, m < 0 ? 0 : mServed[m]! - sl.baseServed[i]!);
+        continue;
+      }
+      const u = m < 0 ? 0 : mUsed[m]! - baseUsed[i]!;
+      if (fresh) {
+        const v = cpuSampleMilli(u - used[i]!, window);
+        const sum = linked[i]!;
+        if (sum >= 0) sumOf[sum] += v - value[i]!;
+        value[i] = v;
+        if (sampled[i] === 0) this.firstSample(i);
+      }
+      used[i] = u;
     }
     for (const pod of this.startedPods) {
       if (pod.phase !== 'Running' || pod.metricsSlot >= 0 || pod.finishedAt >= 0) continue;
       const i = sl.open(pod, this.pods.rootOf(pod), now, 0, 0);
       const m = this.findMeter(src, i);
-      sl.f[i * SAMPLE_STRIDE + USED] = this.meterUsed(src, i, m);
-      sl.f[i * SAMPLE_STRIDE + SERVED] = rates ? this.meterServed(src, i, m) : 0;
+      sl.used[i] = m < 0 ? 0 : mUsed[m]! - sl.baseUsed[i]!;
+      sl.served[i] = m < 0 || !rates ? 0 : mServed[m]! - sl.baseServed[i]!;
     }
     if (MetricsServer.checkMeters) this.checkMetered(now);
   }
 
-  /** Slot i's pod's cumulative CPU use and requests served from its meter m (0 without one). */
-  private meterUsed(src: MeteredSource, i: number, m: number): number {
-    return m < 0 ? 0 : src.meterUsed(m) - this.slots.f[i * SAMPLE_STRIDE + BASE_USED]!;
-  }
-
-  private meterServed(src: MeteredSource, i: number, m: number): number {
-    return m < 0 ? 0 : src.meterServed(m) - this.slots.f[i * SAMPLE_STRIDE + BASE_SERVED]!;
-  }
+  /** The meters' readings at the current scrape (by meter). */
+  private meterUsedNow = new Float64Array(0);
+  private meterServedNow = new Float64Array(0);
 
   /** The slot's pod's meter, with its bases, once the source has one for it (else -1). */
   private findMeter(src: MeteredSource, i: number): number {
@@ -297,8 +318,8 @@ export class MetricsServer {
     const m = src.meterOf(pod);
     if (m < 0) return -1;
     sl.meter[i] = m;
-    sl.f[i * SAMPLE_STRIDE + BASE_USED] = src.baseUsed(pod);
-    sl.f[i * SAMPLE_STRIDE + BASE_SERVED] = src.baseServed(pod);
+    sl.baseUsed[i] = src.baseUsed(pod);
+    sl.baseServed[i] = src.baseServed(pod);
     return m;
   }
 
@@ -311,40 +332,37 @@ export class MetricsServer {
         if (pod.phase !== 'Running') continue;
         running++;
         const i = pod.metricsSlot;
-        if (i < 0 || sl.pod[i] !== pod || sl.f[i * SAMPLE_STRIDE + T] !== now)
+        if (i < 0 || sl.pod[i] !== pod || sl.state[i] !== RUNNING)
           throw new Error(`bug: metrics-server did not read running pod ${pod.name}`);
         const used = this.used(pod, now);
         const served = this.ratesWanted ? this.served(pod) : 0;
-        if (used !== sl.f[i * SAMPLE_STRIDE + USED] || served !== sl.f[i * SAMPLE_STRIDE + SERVED])
-          throw new Error(
-            `bug: metrics-server read ${sl.f[i * SAMPLE_STRIDE + USED]}/${sl.f[i * SAMPLE_STRIDE + SERVED]} for ${pod.name}, its source says ${used}/${served}`,
-          );
+        if (used !== sl.used[i] || served !== sl.served[i])
+          throw new Error(`bug: metrics-server read ${sl.used[i]}/${sl.served[i]} for ${pod.name}, its source says ${used}/${served}`);
       }
     if (running !== sl.live) throw new Error(`bug: metrics-server holds ${sl.live} slots for ${running} running pods`);
   }
 
-  /** The slot's readings now: a sample (and a request rate) over the window since the last. */
+  /** Slot i has its first sample: the pod's sample object (the HPA holds it between scrapes) reads the columns. */
+  private firstSample(i: number): void {
+    const sl = this.slots;
+    sl.sampled[i] = 1;
+    sl.sample[i] = new SlotSample(sl, i);
+    this.bump(sl.root[i]!);
+  }
+
+  /** The slot's readings now: a sample (and a request rate) over the window since the last scrape. */
   private record(i: number, now: number, used: number, served: number): void {
     const sl = this.slots;
-    const f = sl.f;
-    const b = i * SAMPLE_STRIDE;
-    const prevT = f[b + T]!;
-    if (now > prevT) {
-      const window = now - prevT;
-      // The sample's fields go to the columns; a pod's sample object reads them there (the HPA holds it
-      // between scrapes), made at its first sample.
-      const value = cpuSampleMilli(used - f[b + USED]!, window);
+    sl.readAt[i] = now;
+    if (now > sl.at) {
+      const window = now - sl.at;
+      const value = cpuSampleMilli(used - sl.used[i]!, window);
       const sum = sl.linked[i]!;
-      if (sum >= 0) sl.sumOf[sum] += value - f[b + VALUE]!;
-      f[b + VALUE] = value;
-      f[b + TIMESTAMP] = now;
-      f[b + WINDOW] = window;
-      if (sl.sample[i] === null) {
-        sl.sample[i] = new SlotSample(sl, i);
-        this.bump(sl.root[i]!);
-      }
+      if (sum >= 0) sl.sumOf[sum] += value - sl.value[i]!;
+      sl.value[i] = value;
+      if (sl.sampled[i] === 0) this.firstSample(i);
       if (this.ratesWanted) {
-        const rate = newMilliQuantityOfRate((served - f[b + SERVED]!) / window);
+        const rate = newMilliQuantityOfRate((served - sl.served[i]!) / window);
         const r = sl.rate[i];
         if (r) {
           r.value = rate;
@@ -353,9 +371,8 @@ export class MetricsServer {
         } else sl.rate[i] = { value: rate, timestamp: now, window };
       }
     }
-    f[b + T] = now;
-    f[b + USED] = used;
-    f[b + SERVED] = served;
+    sl.used[i] = used;
+    sl.served[i] = served;
   }
 }
 
@@ -367,34 +384,46 @@ class SlotSample implements PodMetric {
   ) {}
 
   get value(): number {
-    return this.slots.f[this.i * SAMPLE_STRIDE + VALUE]!;
+    return this.slots.value[this.i]!;
   }
   get timestamp(): number {
-    return this.slots.f[this.i * SAMPLE_STRIDE + TIMESTAMP]!;
+    return this.slots.timestamp(this.i);
   }
   get window(): number {
-    return this.slots.f[this.i * SAMPLE_STRIDE + WINDOW]!;
+    return this.slots.window(this.i);
   }
 }
 
+/** A slot's state (ScrapeSlots.state). */
+const FREE = 0;
+const RUNNING = 1;
+/** Its pod finished or went: the slot closes at the next scrape. */
+const STOPPED = 2;
+
 /**
- * metrics-server's readings of the pods it scrapes, one slot per pod (its index in Pod.metricsSlot): the time,
+ * metrics-server's readings of the pods it scrapes, one slot per pod (its index in Pod.metricsSlot): the
  * cumulative CPU use and requests served at the last scrape, the workload it belongs to, and the samples it
  * gave (null before its second scrape). Columns rather than an object per pod in a map keyed by id: a scrape
- * reads them for every running pod every resolution.
+ * reads them for every running pod every resolution, so each column holds only what a scrape reads or writes.
+ * Every live slot is read at every scrape (a slot opens at one), so the time of a slot's last reading, and its
+ * sample's timestamp and window, are those of the last scrape.
  */
 class ScrapeSlots implements SampleColumns, SampleSums {
-  /**
-   * A slot's numbers side by side (a scrape reads and writes most of them for every slot), SAMPLE_STRIDE apart: the
-   * time, cumulative CPU use and requests served at the last scrape; the latest CPU sample's value, timestamp and
-   * window, as in `sample` (valid where it is set); a metered source's base readings of the pod.
-   */
-  f = new Float64Array(64 * SAMPLE_STRIDE);
-  root = new Int32Array(64);
-  /** 1 while the slot's pod runs (cleared when it finishes or goes: the slot closes at the next scrape). */
-  running = new Uint8Array(64);
-  /** A metered source's meter of the pod (-1: none yet). */
+  /** FREE, RUNNING or STOPPED. */
+  state = new Uint8Array(64);
+  /** Cumulative CPU use and requests served at the last scrape. */
+  used = new Float64Array(64);
+  served = new Float64Array(64);
+  /** The latest CPU sample's value (valid where `sampled` is 1), and whether there is one. */
+  value = new Float64Array(64);
+  sampled = new Uint8Array(64);
+  /** A metered source's meter of the pod (-1: none yet), and its base readings of the pod. */
   meter = new Int32Array(64);
+  baseUsed = new Float64Array(64);
+  baseServed = new Float64Array(64);
+  /** The time of the slot's last reading (read by the pod-by-pod scrape, which closes slots it did not read). */
+  readAt = new Float64Array(64);
+  root = new Int32Array(64);
   /** The sum the slot's sample is linked to (-1: none), and the sums (SampleSums: the HPA's settled pods). */
   linked = new Int32Array(64);
   readonly sumOf: number[] = [];
@@ -406,6 +435,25 @@ class ScrapeSlots implements SampleColumns, SampleSums {
   /** Slots in use. */
   live = 0;
   private readonly free: number[] = [];
+  /** The time of the last scrape (every live slot's last reading), and its samples' window. */
+  at = -Infinity;
+  private lastWindow = 0;
+
+  /** A scrape at `now` has read every live slot. */
+  scraped(now: number): void {
+    if (now > this.at) {
+      this.lastWindow = now - this.at;
+      this.at = now;
+    }
+  }
+
+  timestamp(_slot: number): number {
+    return this.at;
+  }
+
+  window(_slot: number): number {
+    return this.lastWindow;
+  }
 
   open(pod: Pod, root: number, t: number, used: number, served: number): number {
     const i = this.free.length > 0 ? this.free.pop()! : this.pod.length;
@@ -414,24 +462,36 @@ class ScrapeSlots implements SampleColumns, SampleSums {
       this.sample.push(null);
       this.rate.push(null);
       if (i >= this.root.length) {
-        this.f = grown(this.f, (i + 1) * SAMPLE_STRIDE - 1);
-        this.root = grown(this.root, i);
-        this.running = grown(this.running, i);
+        this.state = grown(this.state, i);
+        this.used = grown(this.used, i);
+        this.served = grown(this.served, i);
+        this.value = grown(this.value, i);
+        this.sampled = grown(this.sampled, i);
         this.meter = grown(this.meter, i);
+        this.baseUsed = grown(this.baseUsed, i);
+        this.baseServed = grown(this.baseServed, i);
+        this.readAt = grown(this.readAt, i);
+        this.root = grown(this.root, i);
         this.linked = grown(this.linked, i);
       }
     }
     this.pod[i] = pod;
-    this.f[i * SAMPLE_STRIDE + T] = t;
-    this.f[i * SAMPLE_STRIDE + USED] = used;
-    this.f[i * SAMPLE_STRIDE + SERVED] = served;
+    this.state[i] = RUNNING;
+    this.readAt[i] = t;
+    this.used[i] = used;
+    this.served[i] = served;
+    this.sampled[i] = 0;
     this.root[i] = root;
-    this.running[i] = 1;
     this.meter[i] = -1;
     this.linked[i] = -1;
     pod.metricsSlot = i;
     this.live++;
     return i;
+  }
+
+  /** The slot's pod finished or went: it closes at the next scrape. */
+  stop(i: number): void {
+    this.state[i] = STOPPED;
   }
 
   close(i: number): void {
@@ -440,6 +500,8 @@ class ScrapeSlots implements SampleColumns, SampleSums {
     this.pod[i] = null;
     this.sample[i] = null;
     this.rate[i] = null;
+    this.state[i] = FREE;
+    this.sampled[i] = 0;
     this.free.push(i);
     this.live--;
   }
@@ -460,14 +522,14 @@ class ScrapeSlots implements SampleColumns, SampleSums {
   }
 
   link(slot: number, sum: number): void {
-    if (this.linked[slot] !== -1 || this.sample[slot] === null) throw new Error(`bug: metrics-server cannot link slot ${slot}`);
+    if (this.linked[slot] !== -1 || this.sampled[slot] === 0) throw new Error(`bug: metrics-server cannot link slot ${slot}`);
     this.linked[slot] = sum;
-    this.sumOf[sum]! += this.f[slot * SAMPLE_STRIDE + VALUE]!;
+    this.sumOf[sum]! += this.value[slot]!;
   }
 
   unlink(slot: number, sum: number): void {
     if (sum < 0 || this.linked[slot] !== sum) return;
-    this.sumOf[sum]! -= this.f[slot * SAMPLE_STRIDE + VALUE]!;
+    this.sumOf[sum]! -= this.value[slot]!;
     this.linked[slot] = -1;
   }
 }
