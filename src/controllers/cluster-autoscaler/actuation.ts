@@ -8,6 +8,7 @@ import type { Node } from '../../model/node.js';
 import type { Pod } from '../../model/pod.js';
 import { DEFAULT_EVICTION_RETRY_TIME_MS, DEFAULT_POD_EVICTION_HEADROOM_MS, TO_BE_DELETED_TAINT } from './defaults.js';
 import type { ProvisionerDeps } from './options.js';
+import { grown } from '../../model/arrays.js';
 
 /** The object the autoscaler's status events are about (its status ConfigMap). */
 export const STATUS_CONFIG_MAP = 'configmap/kube-system/cluster-autoscaler-status';
@@ -37,14 +38,25 @@ export class ScaleDownActuator {
     this.kDelete = d.sim.register('autoscaler.delete', (_i, x) => this.deleteNode(x as Deletion));
   }
 
+  /** 1 by node index while the node is in inFlight (the planner asks for every node each loop: no map lookup). */
+  private deletingFlag = new Uint8Array(64);
+
   deleting(node: Node): boolean {
-    return this.inFlight.has(node);
+    return this.deletingFlag[node.index] === 1;
+  }
+
+  /** Starts (d) or ends (null) the node's deletion in flight. */
+  private track(node: Node, d: Deletion | null): void {
+    this.deletingFlag = grown(this.deletingFlag, node.index);
+    this.deletingFlag[node.index] = d === null ? 0 : 1;
+    if (d === null) this.inFlight.delete(node);
+    else this.inFlight.set(node, d);
   }
 
   start(node: Node, empty: boolean, utilization: number, now: number): void {
     const { cluster, recorder, sim, opts } = this.d;
     const d: Deletion = { node, empty, startedAt: now, blocked: new Set() };
-    this.inFlight.set(node, d);
+    this.track(node, d);
     cluster.addTaint(node, { key: TO_BE_DELETED_TAINT, value: String(Math.floor(now / 1000)), effect: 'NoSchedule' });
     recorder.event('Normal', 'ScaleDown', node, 'marked the node as toBeDeleted/unschedulable');
     if (empty) {
@@ -89,7 +101,7 @@ export class ScaleDownActuator {
 
   /** The drain failed: the taint comes off and scale-down waits --scale-down-delay-after-failure. */
   private fail(d: Deletion): void {
-    this.inFlight.delete(d.node);
+    this.track(d.node, null);
     this.stats.failedScaleDowns++;
     this.onFailure(this.d.sim.now);
     if (d.node.removedAt < 0) this.d.cluster.removeTaint(d.node, TO_BE_DELETED_TAINT);
@@ -99,7 +111,7 @@ export class ScaleDownActuator {
 
   private deleteNode(d: Deletion): void {
     if (this.inFlight.get(d.node) !== d) return;
-    this.inFlight.delete(d.node);
+    this.track(d.node, null);
     if (d.node.removedAt >= 0) return;
     this.stats.nodesRemoved++;
     this.d.recorder.event('Normal', 'RemovingNode', d.node, `Node ${d.node.name} event: Removing Node ${d.node.name} from Controller`);

@@ -53,6 +53,8 @@ export class ScaleDownPlanner {
     this.actuator = new ScaleDownActuator(d, stats, (now) => (this.lastScaleDownFailTime = now));
   }
 
+  /** Per node index: 1 while the loop has found the node removable (the nodes after it do not take its pods). */
+  private removableFlag = new Uint8Array(64);
   /** Per node index: 1 if its pods could not all go at once the last time it was found removable (IsRisky). */
   private risky = new Uint8Array(64);
   /** Per node index: 1 while the node is in `unneeded` (the scale-down loop asks this rather than the map). */
@@ -207,13 +209,14 @@ export class ScaleDownPlanner {
     for (const node of fresh.slice(room)) this.dropUnneeded(node);
     const ctx: DrainContext = { now, pdbs: pdbViews(this.d.cluster), controllers: controllerViews(this.d.cluster) };
     const removable = new Set<Node>();
+    this.removableFlag = grown(this.removableFlag, all.length - 1);
     for (const node of candidates) {
       // planner.go categorizeNodes: past the limit, candidates are skipped (and so not unneeded).
       if (removable.size >= limit) {
         this.dropUnneeded(node);
         continue;
       }
-      const moved = this.canRemove(node, ctx, removable);
+      const moved = this.canRemove(node, ctx);
       if (moved !== null) {
         // planner.go categorizeNodes: a node whose pods the budgets let go only one at a time is risky (drained
         // after the others); the budgets left for the nodes after it lose its pods (RemainingPdbTracker).
@@ -221,6 +224,7 @@ export class ScaleDownPlanner {
         this.risky[node.index] = canRemovePods(moved, ctx.pdbs!).inParallel ? 0 : 1;
         removePods(moved, ctx.pdbs!);
         removable.add(node);
+        this.removableFlag[node.index] = 1;
         if (!this.unneeded.has(node)) this.setUnneeded(node, now);
       } else {
         this.dropUnneeded(node);
@@ -228,6 +232,7 @@ export class ScaleDownPlanner {
         this.unremovableUntil.set(node, now + this.d.opts.unremovableNodeRecheckTimeout);
       }
     }
+    for (const node of removable) this.removableFlag[node.index] = 0;
     // planner.go UpdateClusterState, after categorizeNodes.
     this.simulator.dropOldHints();
     if (
@@ -250,16 +255,20 @@ export class ScaleDownPlanner {
    * simulator/cluster.go SimulateNodeRemoval: the node's pods may move, and each finds room on another node. The
    * pods to reschedule (NodeToBeRemoved.PodsToReschedule), or null if the node is not removable.
    */
-  private canRemove(node: Node, ctx: DrainContext, removable: ReadonlySet<Node>): CAPodView[] | null {
+  private canRemove(node: Node, ctx: DrainContext): CAPodView[] | null {
     const live = node.pods.slice();
     const views = live.map((p) => cachedPodView(this.d.cluster, p));
     const moved = getPodsToMove(views, ctx, this.rules);
     if ('blockingPod' in moved) return null;
-    // (Most often every pod moves.)
+    // The pods of the views to move (moved.pods keeps the views' order; most often every pod moves).
     let pods = live;
     if (moved.pods.length < live.length) {
-      const toMove = new Set(moved.pods);
-      pods = live.filter((_p, i) => toMove.has(views[i]!));
+      pods = [];
+      for (let i = 0, j = 0; j < moved.pods.length; i++) {
+        if (views[i] !== moved.pods[j]) continue;
+        pods.push(live[i]!);
+        j++;
+      }
     }
     if (pods.length === 0) return moved.pods;
     const cluster = this.d.cluster;
@@ -267,7 +276,8 @@ export class ScaleDownPlanner {
     try {
       // simulator/cluster.go findPlaceFor: the pods to move leave the node (DaemonSet pods and those skipped stay).
       for (const p of pods) cluster.assumePodRemoved(p);
-      const skip = (n: Node) => n === node || removable.has(n) || this.actuator.deleting(n);
+      const flag = this.removableFlag;
+      const skip = (n: Node) => n === node || flag[n.index] === 1 || this.actuator.deleting(n);
       return this.simulator.trySchedulePods(pods, skip, true).length === pods.length ? moved.pods : null;
     } finally {
       cluster.revert(mark);
