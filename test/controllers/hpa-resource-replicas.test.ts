@@ -103,13 +103,14 @@ describe('getResourceReplicas against upstream step by step', () => {
       const columns = new PodColumns(count);
       const stamps = new Float64Array(count);
       const windows = new Float64Array(count);
-      const samples = { value: new Float64Array(count), timestamp: (s: number) => stamps[s]!, window: (s: number) => windows[s]! };
+      const values = new Float64Array(count);
+      const samples = { value: (s: number) => values[s]!, timestamp: (s: number) => stamps[s]!, window: (s: number) => windows[s]! };
       pods.forEach((p, i) => {
         columns.set(i, p);
         const m = metrics.get(p.name);
         if (!m) return;
         columns.slot[i] = i;
-        samples.value[i] = m.value;
+        values[i] = m.value;
         stamps[i] = m.timestamp!;
         windows[i] = m.window!;
       });

@@ -9,6 +9,7 @@ import {
   milliValueOfNanos,
   newMilliQuantityOfRate,
   resourceUsage,
+  uniformSample,
 } from '../../src/controllers/metrics-server/controller.js';
 
 describe('resourceUsage (metrics-server pkg/storage/types.go)', () => {
@@ -88,5 +89,62 @@ describe('cpuSampleMilli: the sample in one division where it can', () => {
     expect(wrong).toEqual([]);
     // Many cases within 10^-5 of a whole millicore (the exact path).
     expect(near).toBeGreaterThan(50_000);
+  });
+});
+
+describe("uniformSample: one sample for every pod of a meter, or none where the pods' samples may differ", () => {
+  /** What a pod with base b samples from the meter's readings m0 then m1 (the scrape's arithmetic). */
+  const own = (m0: number, m1: number, b: number, w: number) => cpuSampleMilli(m1 - b - (m0 - b), w);
+
+  it('gives the sample every base gives, over readings near and far from whole millicores and large ones', () => {
+    const rng = new RngStreams(12).get('uniform');
+    const windows = [15_000, 14_999, 30_000, 60_000, 1_000, 7];
+    const offsets = [0, 1e-7, -1e-7, 3e-6, -3e-6, 1e-5, 2.5e-5];
+    const wrong: string[] = [];
+    let shared = 0;
+    let differing = 0;
+    for (let k = 0; k < 60_000; k++) {
+      const w = windows[rng.int(windows.length)]!;
+      // Cumulative readings from 10^3 to 10^16 millicore-ms (a meter read for years at thousands of cores).
+      const m0 = (1 + rng.random()) * 10 ** (3 + rng.int(13));
+      const kind = rng.int(3);
+      const whole = rng.int(4) === 0 ? rng.int(3) : rng.int(5_000);
+      const y = kind === 0 ? whole + rng.random() : whole + offsets[rng.int(offsets.length)]!;
+      if (y < 0) continue;
+      const m1 = m0 + y * w;
+      // Bases that put m0 - b and m1 - b in different binades (their roundings then differ), and others.
+      const p = 2 ** Math.floor(Math.log2(m0 * (0.2 + 0.6 * rng.random())));
+      const bases = [
+        0,
+        m0,
+        m0 / 2,
+        rng.random() * m0,
+        m0 - p,
+        m0 - p + 0.3,
+        m0 - p - 0.7,
+        m0 - p + rng.random(),
+        m0 - 2 * p + rng.random(),
+      ];
+      const samples = bases.filter((b) => b >= 0 && b <= m0).map((b) => own(m0, m1, b, w));
+      if (!samples.every((v) => v === samples[0])) differing++;
+      const u = uniformSample(m0, m1, w);
+      if (Number.isNaN(u)) continue;
+      shared++;
+      if (!samples.every((v) => v === u) && wrong.length < 5) wrong.push(`m0 ${m0}, m1 ${m1}, w ${w}: ${u}, bases give ${samples}`);
+    }
+    expect(wrong).toEqual([]);
+    // The shared sample is the common case, and readings whose bases disagree occur (and are refused).
+    expect(shared).toBeGreaterThan(20_000);
+    expect(differing).toBeGreaterThan(200);
+  });
+
+  it.each([
+    // [name, m0, m1, window, shared sample]
+    ['no use: 0 for every pod', 5e12, 5e12, 15_000, 0],
+    ['150.5m over 15 s', 1e6, 1e6 + 150.5 * 15_000, 15_000, 151],
+    ['exactly 2m: every base may read just above or at it', 1e15, 1e15 + 2 * 15_000, 15_000, NaN],
+    ['within 10^-5 above a whole millicore: the exact path, refused', 1e6, 1e6 + (7 + 5e-6) * 15_000, 15_000, NaN],
+  ])('%s', (_name, m0, m1, w, want) => {
+    expect(uniformSample(m0, m1, w)).toBe(want);
   });
 });

@@ -111,8 +111,8 @@ export class PodColumns {
     return this.settledSum < 0 ? 0 : this.sums!.sum(this.settledSum);
   }
 
-  /** Throws unless the settled pods' count, requests and sum of samples (read from `value` by slot) are those kept. */
-  verifySettled(value: Float64Array): void {
+  /** Throws unless the settled pods' count, requests and sum of samples (each read by value(slot)) are those kept. */
+  verifySettled(value: (slot: number) => number): void {
     let count = 0;
     let requests = 0;
     let samples = 0;
@@ -120,7 +120,7 @@ export class PodColumns {
       if (this.settled[i] !== 1) continue;
       count++;
       requests += this.request[i]!;
-      samples += value[this.slot[i]!]!;
+      samples += value(this.slot[i]!);
     }
     if (count !== this.settledCount || requests !== this.settledRequests || samples !== this.settledSamples())
       throw new Error(
@@ -164,9 +164,9 @@ export class PodColumns {
   }
 }
 
-/** The samples by metrics slot s: value[s], and its sample's timestamp and window. */
+/** The samples by metrics slot: a slot's sample's value, timestamp and window. */
 export interface SampleColumns {
-  readonly value: Float64Array;
+  value(slot: number): number;
   timestamp(slot: number): number;
   window(slot: number): number;
   /** Where the columns keep sums of samples for the calculation (absent: it reads every pod's sample). */
@@ -208,7 +208,6 @@ export function getResourceReplicasFromColumns(
   const group = cols.group;
   const t = newTally();
   const { state, start, transition, request, slot } = cols;
-  const value = samples.value;
   const sums = samples.sums ?? null;
   const open = cols.unsettledPositions();
   const positions = open.list;
@@ -250,7 +249,7 @@ export function getResourceReplicasFromColumns(
     if (r !== r && t.noRequest === null) t.noRequest = cols.names[i]!;
     if (k === READY) {
       t.readyPodCount++;
-      t.metricsTotal += value[s]!;
+      t.metricsTotal += samples.value(s);
       t.requestsTotal += r !== r ? 0 : r;
     } else {
       if (s >= 0 && (k === IGNORED || k === UNREADY)) t.dropped++;

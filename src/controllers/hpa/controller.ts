@@ -227,7 +227,8 @@ export class HPAController {
           if (columns.differs(i, v)) throw new Error(`bug: HPA ${h.name}: the pod columns at ${i} are not ${v.name}'s view`);
           (v as PodView).verify();
         });
-        columns.verifySettled(this.metrics.sampleColumns().value);
+        const sampleColumns = this.metrics.sampleColumns();
+        columns.verifySettled((slot) => sampleColumns.value(slot));
       }
       const calc = {
         pods: views,

@@ -88,6 +88,25 @@ export function cpuSampleMilli(usedMilliMs: number, windowMs: number): number {
   return milliValueOfNanos(resourceUsage(usedMilliMs, windowMs));
 }
 
+/**
+ * The sample cpuSampleMilli gives every pod of a meter, or NaN where the pods' samples may differ. A pod's sample
+ * is cpuSampleMilli((m1 - b) - (m0 - b), w) for the meter's readings m0 <= m1 at the last two scrapes and the
+ * pod's base b (an earlier reading, 0 <= b <= m0), each difference rounded; it is y = (m1 - m0) / w up to the
+ * roundings, which move it by less than delta = 2^-50 (y + m1 / w) (four roundings of at most 2^-53 relative
+ * each, on terms no larger than m1 / w, with room to spare). Where [y - delta, y + delta] holds no whole number
+ * and lies more than 2e-5 above the one below it, every pod's sample is the same whole number of millicores,
+ * taken at cpuSampleMilli's first return; with m0 = m1 every pod reads exactly 0. test/controllers
+ * (MetricsServer.checkMeters) compares it with the pods' own samples at every scrape.
+ */
+export function uniformSample(m0: number, m1: number, windowMs: number): number {
+  if (m1 === m0) return 0;
+  const y = (m1 - m0) / windowMs;
+  if (!(y > 0)) return NaN;
+  const delta = 2 ** -50 * (y + m1 / windowMs);
+  const c = Math.ceil(y + delta);
+  return y + delta < 1e9 && y - delta - (c - 1) >= 2e-5 ? c : NaN;
+}
+
 /** metrics-server's default --metric-resolution. */
 export const DEFAULT_METRIC_RESOLUTION_MS = 15_000;
 
@@ -121,6 +140,7 @@ export class MetricsServer {
     private readonly resolutionMs = DEFAULT_METRIC_RESOLUTION_MS,
   ) {
     this.pods = new PodsByRoot(cluster);
+    if (MetricsServer.checkMeters) this.slots.materialized = (i) => this.checkMaterialized(i);
     this.pods.onRunning = (pod, root) => {
       if (this.watched.has(root)) this.startedPods.push(pod);
     };
@@ -251,28 +271,34 @@ export class MetricsServer {
    * scrapePods for a metered source, slot by slot from the columns: pods that started running since the last
    * scrape open their slots (a pod's first reading), slots of pods that stopped close, and every other slot
    * reads its meter. The same slots are read, closed and opened at the same scrapes as scrapePods does, with the
-   * same readings (a meter's reading minus the same base).
+   * same readings (a meter's reading minus the same base) and samples.
+   *
+   * A slot whose sample is in an HPA's sum, and equals its meter's shared sample (uniformSample), follows the
+   * meter (ScrapeSlots.lazy): its readings and sample are the meter's, worked out when read, and a scrape passes
+   * it by while the meter's next sample is again the same for every slot of it.
    */
   private scrapeMetered(src: MeteredSource, now: number): void {
     const sl = this.slots;
     const rates = this.ratesWanted;
-    // Each meter's readings now, read once.
+    const fresh = now > sl.at;
+    const window = now - sl.at;
+    // Each meter's reading now, read once, and its sample for every slot that follows it (NaN: none).
     const meters = src.meterCount();
-    if (this.meterUsedNow.length < meters) {
-      this.meterUsedNow = new Float64Array(meters);
-      this.meterServedNow = new Float64Array(meters);
-    }
-    const mUsed = this.meterUsedNow;
-    const mServed = this.meterServedNow;
+    sl.ensureMeters(meters);
+    const mUsed = sl.nextUsed;
+    const mValue = sl.nextValue;
+    const mServed = this.meterServedNow.length >= meters ? this.meterServedNow : (this.meterServedNow = new Float64Array(meters));
     for (let m = 0; m < meters; m++) {
-      mUsed[m] = src.meterUsed(m);
+      const used = src.meterUsed(m);
+      mUsed[m] = used;
       mServed[m] = rates ? src.meterServed(m) : 0;
+      if (rates) mValue[m] = NaN;
+      else if (fresh) mValue[m] = uniformSample(sl.mUsed[m]!, used, window);
+      else mValue[m] = used === sl.mUsed[m] ? sl.mValue[m]! : NaN;
     }
     // record(), written out over the columns: every live slot was read at the last scrape, so each sample's
     // window is the same.
-    const fresh = now > sl.at;
-    const window = now - sl.at;
-    const { state, meter, used, baseUsed, value, linked, sampled } = sl;
+    const { state, meter, used, baseUsed, sampleValue: value, linked, sampled, lazy } = sl;
     const sumOf = sl.sumOf;
     const n = sl.pod.length;
     for (let i = 0; i < n; i++) {
@@ -282,6 +308,10 @@ export class MetricsServer {
         continue;
       }
       let m = meter[i]!;
+      if (lazy[i] === 1) {
+        if (mValue[m] === mValue[m]) continue;
+        sl.materialize(i);
+      }
       if (m < 0) m = this.findMeter(src, i);
       if (rates) {
         this.record(i, now, m < 0 ? 0 : mUsed[m]! - baseUsed[i]!, m < 0 ? 0 : mServed[m]! - sl.baseServed[i]!);
@@ -294,21 +324,23 @@ export class MetricsServer {
         if (sum >= 0) sumOf[sum] += v - value[i]!;
         value[i] = v;
         if (sampled[i] === 0) this.firstSample(i);
-      }
-      used[i] = u;
+        used[i] = u;
+        // Its readings are now the meter's (the reading minus its base, and the shared sample).
+        if (sum >= 0 && m >= 0 && v === mValue[m]) sl.follow(i, m);
+      } else used[i] = u;
     }
+    sl.meterRead();
     for (const pod of this.startedPods) {
       if (pod.phase !== 'Running' || pod.metricsSlot >= 0 || pod.finishedAt >= 0) continue;
       const i = sl.open(pod, this.pods.rootOf(pod), now, 0, 0);
       const m = this.findMeter(src, i);
-      sl.used[i] = m < 0 ? 0 : mUsed[m]! - sl.baseUsed[i]!;
+      sl.used[i] = m < 0 ? 0 : sl.mUsed[m]! - sl.baseUsed[i]!;
       sl.served[i] = m < 0 || !rates ? 0 : mServed[m]! - sl.baseServed[i]!;
     }
     if (MetricsServer.checkMeters) this.checkMetered(now);
   }
 
-  /** The meters' readings at the current scrape (by meter). */
-  private meterUsedNow = new Float64Array(0);
+  /** The meters' requests served at the current scrape (by meter). */
   private meterServedNow = new Float64Array(0);
 
   /** The slot's pod's meter, with its bases, once the source has one for it (else -1). */
@@ -336,10 +368,37 @@ export class MetricsServer {
           throw new Error(`bug: metrics-server did not read running pod ${pod.name}`);
         const used = this.used(pod, now);
         const served = this.ratesWanted ? this.served(pod) : 0;
-        if (used !== sl.used[i] || served !== sl.served[i])
-          throw new Error(`bug: metrics-server read ${sl.used[i]}/${sl.served[i]} for ${pod.name}, its source says ${used}/${served}`);
+        if (used !== sl.usedOf(i) || served !== sl.served[i])
+          throw new Error(`bug: metrics-server read ${sl.usedOf(i)}/${sl.served[i]} for ${pod.name}, its source says ${used}/${served}`);
+        // The sample as the pod's own readings give it (record()), whether or not its slot follows a meter.
+        if (this.shadowPod[i] === pod && now > this.shadowAt) {
+          const own = cpuSampleMilli(used - this.shadowUsed[i]!, now - this.shadowAt);
+          if (sl.sampled[i] !== 1 || sl.value(i) !== own)
+            throw new Error(`bug: metrics-server's sample of ${pod.name} is ${sl.value(i)}, its readings give ${own}`);
+        }
+        this.shadowPod[i] = pod;
+        this.shadowUsed = grown(this.shadowUsed, i);
+        this.shadowUsed[i] = used;
+        this.shadowValue = grown(this.shadowValue, i);
+        this.shadowValue[i] = sl.sampled[i] === 1 ? sl.value(i) : NaN;
       }
     if (running !== sl.live) throw new Error(`bug: metrics-server holds ${sl.live} slots for ${running} running pods`);
+    this.shadowAt = now;
+  }
+
+  /** checkMetered's own record of each slot's pod and reading at the last scrape. */
+  private readonly shadowPod: (Pod | null)[] = [];
+  private shadowUsed = new Float64Array(64);
+  private shadowValue = new Float64Array(64);
+  private shadowAt = -Infinity;
+
+  /** Throws unless slot i's readings and sample, back in its columns, are those checkMetered saw at the last scrape. */
+  private checkMaterialized(i: number): void {
+    const sl = this.slots;
+    if (this.shadowPod[i] !== sl.pod[i] || sl.used[i] !== this.shadowUsed[i] || sl.sampleValue[i] !== this.shadowValue[i])
+      throw new Error(
+        `bug: metrics-server gave slot ${i} back ${sl.used[i]}/${sl.sampleValue[i]}, read ${this.shadowUsed[i]}/${this.shadowValue[i]}`,
+      );
   }
 
   /** Slot i has its first sample: the pod's sample object (the HPA holds it between scrapes) reads the columns. */
@@ -358,8 +417,8 @@ export class MetricsServer {
       const window = now - sl.at;
       const value = cpuSampleMilli(used - sl.used[i]!, window);
       const sum = sl.linked[i]!;
-      if (sum >= 0) sl.sumOf[sum] += value - sl.value[i]!;
-      sl.value[i] = value;
+      if (sum >= 0) sl.sumOf[sum] += value - sl.sampleValue[i]!;
+      sl.sampleValue[i] = value;
       if (sl.sampled[i] === 0) this.firstSample(i);
       if (this.ratesWanted) {
         const rate = newMilliQuantityOfRate((served - sl.served[i]!) / window);
@@ -384,7 +443,7 @@ class SlotSample implements PodMetric {
   ) {}
 
   get value(): number {
-    return this.slots.value[this.i]!;
+    return this.slots.value(this.i);
   }
   get timestamp(): number {
     return this.slots.timestamp(this.i);
@@ -415,7 +474,7 @@ class ScrapeSlots implements SampleColumns, SampleSums {
   used = new Float64Array(64);
   served = new Float64Array(64);
   /** The latest CPU sample's value (valid where `sampled` is 1), and whether there is one. */
-  value = new Float64Array(64);
+  sampleValue = new Float64Array(64);
   sampled = new Uint8Array(64);
   /** A metered source's meter of the pod (-1: none yet), and its base readings of the pod. */
   meter = new Int32Array(64);
@@ -438,6 +497,77 @@ class ScrapeSlots implements SampleColumns, SampleSums {
   /** The time of the last scrape (every live slot's last reading), and its samples' window. */
   at = -Infinity;
   private lastWindow = 0;
+
+  /**
+   * 1 where the slot follows its meter (see MetricsServer.scrapeMetered): its cumulative use is its meter's reading
+   * at the last scrape minus its base, and its sample the meter's sample then (`used` and `value` are stale). Only
+   * a slot linked to a sum follows a meter; its sum counts it by meter (lazyCounts).
+   */
+  lazy = new Uint8Array(64);
+  /** Each meter's reading at the last scrape, and its sample then for the slots that follow it (NaN: none). */
+  mUsed = new Float64Array(0);
+  mValue = new Float64Array(0);
+  /** The same being made by a scrape (swapped in by meterRead). */
+  nextUsed = new Float64Array(0);
+  nextValue = new Float64Array(0);
+  /** Per sum: how many of its slots follow each meter. */
+  private readonly lazyCounts: Map<number, number>[] = [];
+
+  ensureMeters(meters: number): void {
+    if (this.mUsed.length >= meters) return;
+    const grow = (a: Float64Array<ArrayBuffer>, fill: number) => {
+      const b = new Float64Array(meters).fill(fill);
+      b.set(a);
+      return b;
+    };
+    this.mUsed = grow(this.mUsed, 0);
+    this.mValue = grow(this.mValue, NaN);
+    this.nextUsed = grow(this.nextUsed, 0);
+    this.nextValue = grow(this.nextValue, NaN);
+  }
+
+  /** The scrape's meter readings are now the last scrape's. */
+  meterRead(): void {
+    [this.mUsed, this.nextUsed] = [this.nextUsed, this.mUsed];
+    [this.mValue, this.nextValue] = [this.nextValue, this.mValue];
+  }
+
+  /** Slot i (linked, read now: its sample is its meter m's, its reading the meter's minus its base) follows m. */
+  follow(i: number, m: number): void {
+    const sum = this.linked[i]!;
+    this.lazy[i] = 1;
+    this.sumOf[sum]! -= this.sampleValue[i]!;
+    const counts = (this.lazyCounts[sum] ??= new Map());
+    counts.set(m, (counts.get(m) ?? 0) + 1);
+  }
+
+  /** Slot i stops following its meter: its readings and sample as of the last scrape go back to its columns. */
+  materialize(i: number): void {
+    const m = this.meter[i]!;
+    const sum = this.linked[i]!;
+    this.lazy[i] = 0;
+    this.used[i] = this.mUsed[m]! - this.baseUsed[i]!;
+    this.sampleValue[i] = this.mValue[m]!;
+    this.sumOf[sum]! += this.sampleValue[i]!;
+    const counts = this.lazyCounts[sum]!;
+    const left = counts.get(m)! - 1;
+    if (left > 0) counts.set(m, left);
+    else counts.delete(m);
+    this.materialized?.(i);
+  }
+
+  /** Tests: told of each slot given back its columns. */
+  materialized: ((i: number) => void) | null = null;
+
+  /** The slot's cumulative CPU use at the last scrape. */
+  usedOf(i: number): number {
+    return this.lazy[i] === 1 ? this.mUsed[this.meter[i]!]! - this.baseUsed[i]! : this.used[i]!;
+  }
+
+  /** The slot's sample's value (valid where `sampled` is 1). */
+  value(i: number): number {
+    return this.lazy[i] === 1 ? this.mValue[this.meter[i]!]! : this.sampleValue[i]!;
+  }
 
   /** A scrape at `now` has read every live slot. */
   scraped(now: number): void {
@@ -465,7 +595,7 @@ class ScrapeSlots implements SampleColumns, SampleSums {
         this.state = grown(this.state, i);
         this.used = grown(this.used, i);
         this.served = grown(this.served, i);
-        this.value = grown(this.value, i);
+        this.sampleValue = grown(this.sampleValue, i);
         this.sampled = grown(this.sampled, i);
         this.meter = grown(this.meter, i);
         this.baseUsed = grown(this.baseUsed, i);
@@ -473,6 +603,7 @@ class ScrapeSlots implements SampleColumns, SampleSums {
         this.readAt = grown(this.readAt, i);
         this.root = grown(this.root, i);
         this.linked = grown(this.linked, i);
+        this.lazy = grown(this.lazy, i);
       }
     }
     this.pod[i] = pod;
@@ -513,23 +644,29 @@ class ScrapeSlots implements SampleColumns, SampleSums {
   }
 
   freeSum(sum: number): void {
-    if (this.sumOf[sum] !== 0) throw new Error(`bug: metrics-server freed sum ${sum} holding ${this.sumOf[sum]}`);
+    if (this.sumOf[sum] !== 0 || (this.lazyCounts[sum]?.size ?? 0) > 0)
+      throw new Error(`bug: metrics-server freed sum ${sum} holding ${this.sum(sum)}`);
     this.freeSums.push(sum);
   }
 
+  /** The linked slots' samples: those in their columns, and those that follow a meter, the meter's times how many. */
   sum(sum: number): number {
-    return this.sumOf[sum]!;
+    let total = this.sumOf[sum]!;
+    const counts = this.lazyCounts[sum];
+    if (counts !== undefined) for (const [m, k] of counts) total += k * this.mValue[m]!;
+    return total;
   }
 
   link(slot: number, sum: number): void {
     if (this.linked[slot] !== -1 || this.sampled[slot] === 0) throw new Error(`bug: metrics-server cannot link slot ${slot}`);
     this.linked[slot] = sum;
-    this.sumOf[sum]! += this.value[slot]!;
+    this.sumOf[sum]! += this.sampleValue[slot]!;
   }
 
   unlink(slot: number, sum: number): void {
     if (sum < 0 || this.linked[slot] !== sum) return;
-    this.sumOf[sum]! -= this.value[slot]!;
+    if (this.lazy[slot] === 1) this.materialize(slot);
+    this.sumOf[sum]! -= this.sampleValue[slot]!;
     this.linked[slot] = -1;
   }
 }
