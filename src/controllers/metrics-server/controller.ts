@@ -274,7 +274,7 @@ export class MetricsServer {
    * same readings (a meter's reading minus the same base) and samples.
    *
    * A slot whose sample is in an HPA's sum, and equals its meter's shared sample (uniformSample), follows the
-   * meter (ScrapeSlots.lazy): its readings and sample are the meter's, worked out when read, and a scrape passes
+   * meter (state FOLLOWING): its readings and sample are the meter's, worked out when read, and a scrape passes
    * it by while the meter's next sample is again the same for every slot of it.
    */
   private scrapeMetered(src: MeteredSource, now: number): void {
@@ -298,20 +298,22 @@ export class MetricsServer {
     }
     // record(), written out over the columns: every live slot was read at the last scrape, so each sample's
     // window is the same.
-    const { state, meter, used, baseUsed, sampleValue: value, linked, sampled, lazy } = sl;
+    const { state, meter, used, baseUsed, sampleValue: value, linked, sampled } = sl;
     const sumOf = sl.sumOf;
+    let shared = true;
+    for (let m = 0; m < meters; m++) if (mValue[m] !== mValue[m]) shared = false;
     const n = sl.pod.length;
     for (let i = 0; i < n; i++) {
       const st = state[i]!;
-      if (st !== RUNNING) {
+      if (st === FOLLOWING) {
+        // Still following while its meter's pods share a sample; else back to its own readings.
+        if (shared || mValue[meter[i]!] === mValue[meter[i]!]) continue;
+        sl.materialize(i);
+      } else if (st !== RUNNING) {
         if (st === STOPPED) this.close(i);
         continue;
       }
       let m = meter[i]!;
-      if (lazy[i] === 1) {
-        if (mValue[m] === mValue[m]) continue;
-        sl.materialize(i);
-      }
       if (m < 0) m = this.findMeter(src, i);
       if (rates) {
         this.record(i, now, m < 0 ? 0 : mUsed[m]! - baseUsed[i]!, m < 0 ? 0 : mServed[m]! - sl.baseServed[i]!);
@@ -364,7 +366,7 @@ export class MetricsServer {
         if (pod.phase !== 'Running') continue;
         running++;
         const i = pod.metricsSlot;
-        if (i < 0 || sl.pod[i] !== pod || sl.state[i] !== RUNNING)
+        if (i < 0 || sl.pod[i] !== pod || (sl.state[i] !== RUNNING && sl.state[i] !== FOLLOWING))
           throw new Error(`bug: metrics-server did not read running pod ${pod.name}`);
         const used = this.used(pod, now);
         const served = this.ratesWanted ? this.served(pod) : 0;
@@ -458,6 +460,12 @@ const FREE = 0;
 const RUNNING = 1;
 /** Its pod finished or went: the slot closes at the next scrape. */
 const STOPPED = 2;
+/**
+ * Running, and following its meter (see MetricsServer.scrapeMetered): its cumulative use is its meter's reading at
+ * the last scrape minus its base, and its sample the meter's sample then (`used` and `sampleValue` are stale). Only
+ * a slot linked to a sum follows a meter; its sum counts it by meter (followers).
+ */
+const FOLLOWING = 3;
 
 /**
  * metrics-server's readings of the pods it scrapes, one slot per pod (its index in Pod.metricsSlot): the
@@ -468,7 +476,7 @@ const STOPPED = 2;
  * sample's timestamp and window, are those of the last scrape.
  */
 class ScrapeSlots implements SampleColumns, SampleSums {
-  /** FREE, RUNNING or STOPPED. */
+  /** FREE, RUNNING, STOPPED or FOLLOWING. */
   state = new Uint8Array(64);
   /** Cumulative CPU use and requests served at the last scrape. */
   used = new Float64Array(64);
@@ -498,12 +506,6 @@ class ScrapeSlots implements SampleColumns, SampleSums {
   at = -Infinity;
   private lastWindow = 0;
 
-  /**
-   * 1 where the slot follows its meter (see MetricsServer.scrapeMetered): its cumulative use is its meter's reading
-   * at the last scrape minus its base, and its sample the meter's sample then (`used` and `value` are stale). Only
-   * a slot linked to a sum follows a meter; its sum counts it by meter (lazyCounts).
-   */
-  lazy = new Uint8Array(64);
   /** Each meter's reading at the last scrape, and its sample then for the slots that follow it (NaN: none). */
   mUsed = new Float64Array(0);
   mValue = new Float64Array(0);
@@ -511,7 +513,7 @@ class ScrapeSlots implements SampleColumns, SampleSums {
   nextUsed = new Float64Array(0);
   nextValue = new Float64Array(0);
   /** Per sum: how many of its slots follow each meter. */
-  private readonly lazyCounts: Map<number, number>[] = [];
+  private readonly followers: Map<number, number>[] = [];
 
   ensureMeters(meters: number): void {
     if (this.mUsed.length >= meters) return;
@@ -535,9 +537,9 @@ class ScrapeSlots implements SampleColumns, SampleSums {
   /** Slot i (linked, read now: its sample is its meter m's, its reading the meter's minus its base) follows m. */
   follow(i: number, m: number): void {
     const sum = this.linked[i]!;
-    this.lazy[i] = 1;
+    this.state[i] = FOLLOWING;
     this.sumOf[sum]! -= this.sampleValue[i]!;
-    const counts = (this.lazyCounts[sum] ??= new Map());
+    const counts = (this.followers[sum] ??= new Map());
     counts.set(m, (counts.get(m) ?? 0) + 1);
   }
 
@@ -545,11 +547,11 @@ class ScrapeSlots implements SampleColumns, SampleSums {
   materialize(i: number): void {
     const m = this.meter[i]!;
     const sum = this.linked[i]!;
-    this.lazy[i] = 0;
+    this.state[i] = RUNNING;
     this.used[i] = this.mUsed[m]! - this.baseUsed[i]!;
     this.sampleValue[i] = this.mValue[m]!;
     this.sumOf[sum]! += this.sampleValue[i]!;
-    const counts = this.lazyCounts[sum]!;
+    const counts = this.followers[sum]!;
     const left = counts.get(m)! - 1;
     if (left > 0) counts.set(m, left);
     else counts.delete(m);
@@ -561,12 +563,12 @@ class ScrapeSlots implements SampleColumns, SampleSums {
 
   /** The slot's cumulative CPU use at the last scrape. */
   usedOf(i: number): number {
-    return this.lazy[i] === 1 ? this.mUsed[this.meter[i]!]! - this.baseUsed[i]! : this.used[i]!;
+    return this.state[i] === FOLLOWING ? this.mUsed[this.meter[i]!]! - this.baseUsed[i]! : this.used[i]!;
   }
 
   /** The slot's sample's value (valid where `sampled` is 1). */
   value(i: number): number {
-    return this.lazy[i] === 1 ? this.mValue[this.meter[i]!]! : this.sampleValue[i]!;
+    return this.state[i] === FOLLOWING ? this.mValue[this.meter[i]!]! : this.sampleValue[i]!;
   }
 
   /** A scrape at `now` has read every live slot. */
@@ -603,7 +605,6 @@ class ScrapeSlots implements SampleColumns, SampleSums {
         this.readAt = grown(this.readAt, i);
         this.root = grown(this.root, i);
         this.linked = grown(this.linked, i);
-        this.lazy = grown(this.lazy, i);
       }
     }
     this.pod[i] = pod;
@@ -622,6 +623,7 @@ class ScrapeSlots implements SampleColumns, SampleSums {
 
   /** The slot's pod finished or went: it closes at the next scrape. */
   stop(i: number): void {
+    if (this.state[i] === FOLLOWING) this.materialize(i);
     this.state[i] = STOPPED;
   }
 
@@ -644,7 +646,7 @@ class ScrapeSlots implements SampleColumns, SampleSums {
   }
 
   freeSum(sum: number): void {
-    if (this.sumOf[sum] !== 0 || (this.lazyCounts[sum]?.size ?? 0) > 0)
+    if (this.sumOf[sum] !== 0 || (this.followers[sum]?.size ?? 0) > 0)
       throw new Error(`bug: metrics-server freed sum ${sum} holding ${this.sum(sum)}`);
     this.freeSums.push(sum);
   }
@@ -652,7 +654,7 @@ class ScrapeSlots implements SampleColumns, SampleSums {
   /** The linked slots' samples: those in their columns, and those that follow a meter, the meter's times how many. */
   sum(sum: number): number {
     let total = this.sumOf[sum]!;
-    const counts = this.lazyCounts[sum];
+    const counts = this.followers[sum];
     if (counts !== undefined) for (const [m, k] of counts) total += k * this.mValue[m]!;
     return total;
   }
@@ -665,7 +667,7 @@ class ScrapeSlots implements SampleColumns, SampleSums {
 
   unlink(slot: number, sum: number): void {
     if (sum < 0 || this.linked[slot] !== sum) return;
-    if (this.lazy[slot] === 1) this.materialize(slot);
+    if (this.state[slot] === FOLLOWING) this.materialize(slot);
     this.sumOf[sum]! -= this.sampleValue[slot]!;
     this.linked[slot] = -1;
   }
