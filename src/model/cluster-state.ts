@@ -621,7 +621,6 @@ export class ClusterState {
     this.emit('PodBound', pod, node);
   }
 
-  /** The pod takes its requests on the node and joins its pod list. */
   /** The pod is a DaemonSet's (its controller is one): drains leave it, and it goes with its node. */
   isDaemonSetPod(pod: Pod): boolean {
     return pod.workload >= 0 && this.workloads[pod.workload]!.kind === 'DaemonSet';
@@ -636,6 +635,7 @@ export class ClusterState {
     return false;
   }
 
+  /** The pod takes its requests on the node and joins its pod list. */
   private occupy(pod: Pod, node: Node): void {
     const prio = pod.priority;
     this.boundPriorities.set(prio, (this.boundPriorities.get(prio) ?? 0) + 1);
