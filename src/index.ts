@@ -325,7 +325,7 @@ export {
 } from './controllers/hpa/calc.js';
 export { readHPA, type HPASpec } from './workload/hpa-spec.js';
 // metrics-server's usage rate and the quantities the HPA's metrics client reads (whole milli-units).
-export { resourceUsage, milliValueOfNanos, newMilliQuantityOfRate } from './controllers/metrics-server/controller.js';
+export { resourceUsage, milliValueOfNanos, newMilliQuantityOfRate } from './controllers/metrics-server/quantities.js';
 
 // Cluster autoscaler (kubernetes/autoscaler cluster-autoscaler 1.36): utilization, scale-down eligibility,
 // drainability and expanders, under their upstream names in one namespace (several names, such as

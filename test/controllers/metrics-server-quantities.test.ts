@@ -10,7 +10,7 @@ import {
   newMilliQuantityOfRate,
   resourceUsage,
   uniformSample,
-} from '../../src/controllers/metrics-server/controller.js';
+} from '../../src/controllers/metrics-server/quantities.js';
 
 describe('resourceUsage (metrics-server pkg/storage/types.go)', () => {
   // Cumulative use in millicore-ms (1 = 1,000 ns of CPU) over a window in ms, to whole nanocores.
