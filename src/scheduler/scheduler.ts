@@ -104,8 +104,10 @@ export class Scheduler {
   private readonly active: Plugin[] = [];
   private activeCount = 0;
   private readonly cand = new Int32Array(CHUNK);
-  /** Node indices of the feasible nodes, in the order of `feasible`. */
+  /** Node indices of the feasible nodes, in the order of `feasible` (CHUNK more places: see windowAt). */
   private feasibleIdx = new Int32Array(0);
+  /** Views of feasibleIdx[m..m + CHUNK) by m, made as needed: scanAll filters a chunk in place where its passing nodes go. */
+  private windows: Int32Array[] = [];
   private status: (Status | null)[] = [];
   /**
    * The last failure's runs of identical node statuses (plugins hand out shared Status objects, so
@@ -218,7 +220,7 @@ export class Scheduler {
     const toFind = this.toFind(first, n);
     const start = first ? 0 : this.nextStartNodeIndex % n;
     const status = this.statusOf(n);
-    if (this.feasibleIdx.length < n) this.feasibleIdx = new Int32Array(n);
+    if (this.feasibleIdx.length < n + CHUNK) this.growFeasible(n);
     const feasibleIdx = this.feasibleIdx;
     let m = 0;
     let evaluated = 0;
@@ -272,7 +274,7 @@ export class Scheduler {
    * number of nodes evaluated.
    */
   private scanAll(pod: Pod, start: number, toFind: number, n: number): number {
-    const { status, cand } = this;
+    const status = this.status;
     const anyRemoved = this.cluster.removedNodes > 0;
     const removed = this.cluster.columns.removed;
     let m = 0;
@@ -280,6 +282,9 @@ export class Scheduler {
     let k = 0;
     while (k < n && m < toFind) {
       const c = Math.min(CHUNK, n - k);
+      // The chunk is filtered where its passing nodes belong, feasibleIdx[m..): they stay in place (those past
+      // toFind are left beyond this.found).
+      const cand = this.windowAt(m);
       let count = 0;
       for (let j = 0; j < c; j++) {
         let idx = start + k + j;
@@ -287,13 +292,14 @@ export class Scheduler {
         if (anyRemoved && removed[idx] === 1) status[idx] = NO_NODES;
         else cand[count++] = idx;
       }
-      count = this.filterChunk(pod, count, null);
+      count = this.filterChunk(pod, cand, count, null);
       const need = toFind - m;
-      m = this.take(count, m, toFind);
       if (count >= need) {
+        m = toFind;
         evaluated = stopsAt(cand[need - 1]!, start, n);
         break;
       }
+      m += count;
       k += c;
       evaluated = k;
     }
@@ -309,9 +315,20 @@ export class Scheduler {
     return m;
   }
 
+  /** feasibleIdx[m..m + CHUNK), as a view kept for the next scans. */
+  private windowAt(m: number): Int32Array {
+    return (this.windows[m] ??= this.feasibleIdx.subarray(m, m + CHUNK));
+  }
+
+  /** Room in feasibleIdx for n nodes and a chunk past them (the views of it made again). */
+  private growFeasible(n: number): void {
+    this.feasibleIdx = new Int32Array(n + CHUNK);
+    this.windows = new Array<Int32Array>(n + 1);
+  }
+
   /** Runs this cycle's filters (but `skip`) on the candidates cand[0..count); returns how many pass (kept in order). */
-  private filterChunk(pod: Pod, count: number, skip: Plugin | null): number {
-    const { active, state, status, cand } = this;
+  private filterChunk(pod: Pod, cand: Int32Array, count: number, skip: Plugin | null): number {
+    const { active, state, status } = this;
     const nodes = this.cluster.nodes;
     for (let a = 0; a < this.activeCount && count > 0; a++) {
       const p = active[a]!;
@@ -358,7 +375,7 @@ export class Scheduler {
         done = true;
         break;
       }
-      count = this.filterChunk(pod, count, passing);
+      count = this.filterChunk(pod, cand, count, passing);
       const need = toFind - m;
       m = this.take(count, m, toFind);
       if (count >= need) {
@@ -399,7 +416,7 @@ export class Scheduler {
     const toFind = this.toFind(first, ns);
     const start = first || ns === 0 ? 0 : this.nextStartNodeIndex % ns;
     const status = this.statusOf(n);
-    if (this.feasibleIdx.length < n) this.feasibleIdx = new Int32Array(n);
+    if (this.feasibleIdx.length < n + CHUNK) this.growFeasible(n);
     let m = 0;
     let evaluated = 0;
     for (let k = 0; k < ns && m < toFind; k++) {
@@ -641,8 +658,13 @@ export class Scheduler {
       this.ownScores(plugin, pod, this.feasibleNodes(m), m, check);
       for (let i = 0; i < m; i++) totals[i]! += scores[i]! * weight;
     }
-    if (shaped.count > 0) shaped.addTo(this.cluster.columns.generation, m, totals, this.feasibleIdx);
-    return this.selectHost(totals, m);
+    // schedule_one.go selectHost: the highest total, ties broken uniformly at random. v1.30–v1.34 drew once per tie
+    // (reservoir sampling); one draw among the counted ties gives the same uniform choice (docs/MODEL.md). The
+    // positions holding the highest total, in order, are found in the last pass that adds to the totals.
+    if (this.tied.length < m) this.tied = new Int32Array(Math.max(m, this.tied.length * 2));
+    const tied = this.tied;
+    const ties = shaped.addTo(this.cluster.columns.generation, m, totals, this.feasibleIdx, tied);
+    return this.cluster.nodes[this.feasibleIdx[tied[ties === 1 ? 0 : this.rng.int(ties)]!]!]!;
   }
 
   /**
@@ -680,30 +702,6 @@ export class Scheduler {
           `bug: ${plugin.name} addScores added ${added[i]! - base[i]!} for node ${feasible[i]!.name}, not ${scores[i]! * weight}`,
         );
     }
-  }
-
-  /**
-   * schedule_one.go selectHost: the highest total, ties broken uniformly at random. v1.30–v1.34 drew once
-   * per tie (reservoir sampling); one draw among the counted ties gives the same uniform choice (docs/MODEL.md).
-   */
-  private selectHost(totals: Float64Array, m: number): Node {
-    const nodes = this.cluster.nodes;
-    const idx = this.feasibleIdx;
-    // The positions holding the highest total so far, in order (one pass: the pick-th of them is the pick-th tie).
-    if (this.tied.length < m) this.tied = new Int32Array(Math.max(m, this.tied.length * 2));
-    const tied = this.tied;
-    let max = totals[0]!;
-    tied[0] = 0;
-    let ties = 1;
-    for (let i = 1; i < m; i++) {
-      const t = totals[i]!;
-      if (t > max) {
-        max = t;
-        tied[0] = i;
-        ties = 1;
-      } else if (t === max) tied[ties++] = i;
-    }
-    return nodes[idx[tied[ties === 1 ? 0 : this.rng.int(ties)]!]!]!;
   }
 
   private tied = new Int32Array(0);

@@ -14,8 +14,8 @@ import type { ShapeScorer } from './framework.js';
  * weighted sum of the scores (whole numbers).
  */
 export interface ShapeScores {
-  readonly gen: Uint32Array;
-  readonly sum: Float64Array;
+  /** By node index k: cells[2k] the generation + 1 when scored (0: not scored), cells[2k + 1] the sum (side by side, one read). */
+  readonly cells: Int32Array;
 }
 
 interface Slot extends ShapeScores {
@@ -62,7 +62,7 @@ export class ShapeScoreCache {
     }
     let slot: Slot;
     if (this.byShape.size < Math.min(MAX_SHAPES, Math.floor(MAX_ENTRIES / this.size))) {
-      slot = { key, lastUse: use, gen: new Uint32Array(this.size), sum: new Float64Array(this.size) };
+      slot = { key, lastUse: use, cells: new Int32Array(2 * this.size) };
     } else {
       // The least recently used shape makes way, its sums forgotten.
       let oldest: Slot | null = null;
@@ -71,7 +71,7 @@ export class ShapeScoreCache {
       this.byShape.delete(slot.key);
       slot.key = key;
       slot.lastUse = use;
-      slot.gen.fill(0);
+      slot.cells.fill(0);
     }
     this.byShape.set(key, slot);
     return slot;
@@ -80,28 +80,66 @@ export class ShapeScoreCache {
   /**
    * Adds sumOf(i) for i in [0, n) to totals[i], where sumOf(i) is the sum for the i-th node, whose column index is
    * index[i]: a sum kept for shape `key` at the node's current generation is read back, any other is computed (and
-   * kept, unless the shape is seen for the first time lately).
+   * kept, unless the shape is seen for the first time lately). With `tied`, the positions of the highest total go
+   * to tied[0..t) in order, t returned (selectHost's pass, made in this one); without, 0 is returned.
    */
-  addScores(key: string, generation: Uint32Array, n: number, totals: Float64Array, index: Int32Array, sumOf: (i: number) => number): void {
+  addScores(
+    key: string,
+    generation: Uint32Array,
+    n: number,
+    totals: Float64Array,
+    index: Int32Array,
+    sumOf: (i: number) => number,
+    tied: Int32Array | null = null,
+  ): number {
     const slot = this.ofRepeated(key, generation.length);
     if (slot === null) {
       for (let i = 0; i < n; i++) totals[i]! += sumOf(i);
-      return;
+      return tied === null ? 0 : highest(totals, n, tied);
     }
-    const { gen, sum } = slot;
+    const cells = slot.cells;
+    let max = -Infinity;
+    let ties = 0;
     for (let i = 0; i < n; i++) {
-      const k = index[i]!;
-      const g = generation[k]! + 1;
+      const c = index[i]! << 1;
+      const g = (generation[c >> 1]! + 1) | 0;
       let s: number;
-      if (gen[k] === g) s = sum[k]!;
+      if (cells[c] === g) s = cells[c + 1]!;
       else {
         s = sumOf(i);
-        sum[k] = s;
-        gen[k] = g;
+        // (A sum that is not a 32-bit integer is not kept: weights and scores are whole and small.)
+        if ((s | 0) === s) {
+          cells[c + 1] = s;
+          cells[c] = g;
+        }
       }
-      totals[i]! += s;
+      const t = totals[i]! + s;
+      totals[i] = t;
+      if (tied === null) continue;
+      if (t > max) {
+        max = t;
+        tied[0] = i;
+        ties = 1;
+      } else if (t === max) tied[ties++] = i;
     }
+    return ties;
   }
+}
+
+/** The positions of the highest of totals[0..n) to tied[0..t) in order; returns t (n >= 1). */
+export function highest(totals: Float64Array, n: number, tied: Int32Array): number {
+  let max = totals[0]!;
+  tied[0] = 0;
+  let ties = 1;
+  for (let i = 1; i < n; i++) {
+    const t = totals[i]!;
+    if (t > max) {
+      max = t;
+      tied[0] = i;
+      ties = 1;
+    } else if (t === max) tied[ties++] = i;
+  }
+  return ties;
 }
 
 /**
@@ -132,11 +170,14 @@ export class ShapeScoring {
     return this.scorers.length;
   }
 
-  /** Adds the weighted sum of every scorer added this cycle for each of the n nodes of index[0..n) to totals. */
-  addTo(generation: Uint32Array, n: number, totals: Float64Array, index: Int32Array): void {
+  /**
+   * Adds the weighted sum of every scorer added this cycle for each of the n nodes of index[0..n) to totals; with
+   * `tied`, the positions of the highest total go there, their number returned (see ShapeScoreCache.addScores).
+   */
+  addTo(generation: Uint32Array, n: number, totals: Float64Array, index: Int32Array, tied: Int32Array | null = null): number {
     const scorers = this.scorers;
     const weights = this.weights;
-    if (scorers.length === 0) return;
+    if (scorers.length === 0) return tied === null ? 0 : highest(totals, n, tied);
     let sumOf: (i: number) => number;
     if (scorers.length === 1) {
       const s = scorers[0]!;
@@ -159,6 +200,6 @@ export class ShapeScoring {
         return s;
       };
     }
-    this.cache.addScores(this.key, generation, n, totals, index, sumOf);
+    return this.cache.addScores(this.key, generation, n, totals, index, sumOf, tied);
   }
 }

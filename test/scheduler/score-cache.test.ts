@@ -15,27 +15,27 @@ describe('ShapeScoreCache', () => {
   it('keeps the sums of a shape until it makes way for a new one', () => {
     const cache = new ShapeScoreCache();
     const a = cache.of('100,200', 10);
-    a.gen[3] = 7;
-    a.sum[3] = 42;
+    a.cells[2 * 3] = 7;
+    a.cells[2 * 3 + 1] = 42;
     expect(cache.of('100,200', 10)).toBe(a);
-    expect(a.gen[3]).toBe(7);
+    expect(a.cells[2 * 3]).toBe(7);
     // A new shape starts with no sums.
     const b = cache.of('100,300', 10);
     expect(b).not.toBe(a);
-    expect([...b.gen]).toEqual(new Array(10).fill(0));
+    expect([...b.cells]).toEqual(new Array(20).fill(0));
   });
 
   it('reuses the least recently used shape once full, with its sums forgotten', () => {
     const cache = new ShapeScoreCache();
     const first = cache.of('0', 8);
-    first.gen[0] = 5;
+    first.cells[0] = 5;
     const kept = [first];
     for (let i = 1; ; i++) {
       const s = cache.of(String(i), 8);
       if (kept.includes(s)) {
         // The first shape, least recently used, made way.
         expect(s).toBe(first);
-        expect(s.gen[0]).toBe(0);
+        expect(s.cells[0]).toBe(0);
         break;
       }
       kept.push(s);
@@ -80,10 +80,10 @@ describe('ShapeScoreCache', () => {
   it('starts over when there are more nodes than it holds', () => {
     const cache = new ShapeScoreCache();
     const a = cache.of('1,1', 4);
-    a.gen[1] = 3;
+    a.cells[2] = 3;
     const b = cache.of('1,1', 9);
-    expect(b.gen.length).toBeGreaterThanOrEqual(9);
-    expect([...b.gen]).toEqual(new Array(b.gen.length).fill(0));
+    expect(b.cells.length).toBeGreaterThanOrEqual(2 * 9);
+    expect([...b.cells]).toEqual(new Array(b.cells.length).fill(0));
   });
 });
 
@@ -133,7 +133,29 @@ function compare(cluster: ClusterState, plugins: Plugin[], together: ShapeScorin
   const totals = base.slice();
   together.addTo(cluster.columns.generation, n, totals, index);
   expect([...totals]).toEqual([...want]);
+  if (n === 0) return;
+  // Again with the positions of the highest total asked for (the scheduler's selectHost pass): the same totals,
+  // and every position holding the highest, in order.
+  const again = base.slice();
+  const tied = new Int32Array(n);
+  const ties = together.addTo(cluster.columns.generation, n, again, index, tied);
+  expect([...again]).toEqual([...want]);
+  const top = Math.max(...want);
+  expect([...tied.subarray(0, ties)]).toEqual([...want.keys()].filter((i) => want[i] === top));
 }
+
+describe('ShapeScoring.addTo with the positions of the highest total', () => {
+  it('finds every tie in order, with scorers and without any', () => {
+    const none = new ShapeScoring();
+    none.begin();
+    const totals = Float64Array.from([3, 9, 1, 9, 9, 2]);
+    const tied = new Int32Array(6);
+    const ties = none.addTo(new Uint32Array(6), 6, totals, Int32Array.from([0, 1, 2, 3, 4, 5]), tied);
+    expect([...tied.subarray(0, ties)]).toEqual([1, 3, 4]);
+    // Nothing added when no scorer answered.
+    expect([...totals]).toEqual([3, 9, 1, 9, 9, 2]);
+  });
+});
 
 const cpuMem = [
   { index: 0, weight: 1 },
