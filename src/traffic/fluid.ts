@@ -125,6 +125,8 @@ interface Waits {
   expP: number;
   theta: number;
   limit: number;
+  /** e^(−θ·limit), once per interval. */
+  expLimit: number;
 }
 
 /** Points per fluid phase at which the queue q(t) is sampled (midpoints); an arrival at t waits q(t)/(kμ). */
@@ -138,6 +140,7 @@ const WAITS: Waits = {
   expP: 0,
   theta: 0,
   limit: 0,
+  expLimit: 0,
 };
 
 const QUANTILES = [0.5, 0.9, 0.99, 0.999] as const;
@@ -166,8 +169,28 @@ function expPartTail(phases: readonly ServicePhase[], theta: number, limit: numb
   return t;
 }
 
+/** Tests turn the exponential-service path of latencyTail off to compare it with the general one, bit by bit. */
+export const fluidPaths = { exponential: true };
+
 /** P(W + S > x) among the served. */
 function latencyTail(waits: Waits, phases: readonly ServicePhase[], served: number, x: number): number {
+  const f = phases[0]!;
+  if (fluidPaths.exponential && phases.length === 1 && f.shift === 0 && f.q === 1 && f.rate < Infinity && x > 0 && x < waits.limit) {
+    // Exponential service (one phase, no shift) below the timeout: what expPartTail and serviceTail compute, with
+    // each exponential worked out once. Its terms are the very same numbers (e^(−ν(y−m)−θm) is e^(−θx) at m = y = x,
+    // and an atom at w = 0 needs e^(−νx) again), added in the same order, so the result is the same to the bit.
+    const theta = waits.theta;
+    const e2 = Math.exp(-f.rate * x);
+    let t = 0;
+    if (waits.expP > 0) {
+      const e1 = Math.exp(-theta * x);
+      const r = f.rate - theta;
+      const head = Math.abs(r * x) < 1e-9 ? x * e2 : (e1 - e2) / r;
+      t = waits.expP * (e1 - waits.expLimit + theta * head);
+    }
+    for (let i = 0; i < waits.n; i++) t += waits.p[i]! * (waits.w[i] === 0 ? e2 : serviceTail(phases, x - waits.w[i]!));
+    return t / served;
+  }
   let t = waits.expP > 0 ? waits.expP * expPartTail(phases, waits.theta, waits.limit, x) : 0;
   for (let i = 0; i < waits.n; i++) t += waits.p[i]! * serviceTail(phases, x - waits.w[i]!);
   return t / served;
@@ -308,6 +331,7 @@ export function fluidInterval(input: FluidInput, state: FluidState): { output: F
   const th = waits.theta * T;
   if (waits.expP > 0) waitSum += (waits.expP * (T === Infinity ? 1 : -Math.expm1(-th) - th * Math.exp(-th))) / waits.theta;
   const phases = servicePhases(input.service);
+  waits.expLimit = Math.exp(-waits.theta * waits.limit);
   // Each quantile's search starts at the one before.
   const p50Ms = served > 0 ? latencyQuantile(waits, phases, served, QUANTILES[0], 0) : NaN;
   const p90Ms = served > 0 ? latencyQuantile(waits, phases, served, QUANTILES[1], p50Ms) : NaN;

@@ -7,6 +7,7 @@ import {
   FLUID_START,
   distributionMoments,
   fluidInterval,
+  fluidPaths,
   mmkk,
   servicePhases,
   type FluidInput,
@@ -320,5 +321,45 @@ describe('every request accounted for', () => {
     expect(output.backlog).toBeLessThanOrEqual(limit);
     const p = [output.p50Ms, output.p90Ms, output.p99Ms, output.p999Ms];
     for (let i = 1; i < p.length; i++) expect(p[i]!).toBeGreaterThanOrEqual(p[i - 1]!);
+  });
+});
+
+describe('the exponential-service path gives what the general path gives, to the bit', () => {
+  it('over random exponential services, loads from light to overloaded, timeouts, queue limits and backlogs', () => {
+    const rng = stream('fluid-paths');
+    const pick = <T>(xs: readonly T[]): T => xs[rng.int(xs.length)]!;
+    let compared = 0;
+    try {
+      for (let i = 0; i < 3000; i++) {
+        const meanMs = pick([1, 5, 20, 100, 1000]) * (0.5 + rng.next());
+        const pods = 1 + rng.int(40);
+        const k = 1 + rng.int(12);
+        const rho = pick([0.05, 0.5, 0.9, 0.99, 1.2, 2]) * (0.9 + 0.2 * rng.next());
+        const dtMs = pick([1000, 30_000]);
+        const fi: FluidInput = {
+          dtMs,
+          arrivals: (((rho * pods * k) / meanMs) * dtMs) / pick([1, 1, 1, 10]),
+          pods,
+          concurrency: k,
+          service: { meanMs, scv: 1 },
+          queueLimit: pick([0, 1, 10, 1000, Infinity]),
+          timeoutMs: pick([10, 100, 10_000, Infinity]),
+          arrivalScv: pick([1, 0.5, 2]),
+        };
+        const state = { pods: pick([0, pods]), backlog: pick([0, 0, 3 * rng.next()]) };
+        fluidPaths.exponential = true;
+        const fast = fluidInterval(fi, state);
+        fluidPaths.exponential = false;
+        const general = fluidInterval(fi, state);
+        for (const key of Object.keys(general.output) as (keyof FluidOutput)[]) {
+          expect(Object.is(fast.output[key], general.output[key]), `${key} of ${JSON.stringify(fi)}`).toBe(true);
+        }
+        expect(Object.is(fast.state.backlog, general.state.backlog)).toBe(true);
+        if (fast.output.served > 0) compared++;
+      }
+    } finally {
+      fluidPaths.exponential = true;
+    }
+    expect(compared).toBeGreaterThan(2000);
   });
 });
