@@ -143,6 +143,8 @@ export class Pod {
   startedAt = -1;
   /** metrics-server's slot of the pod's readings while it scrapes the pod, or -1. */
   metricsSlot = -1;
+  /** The HPA controller's view of the pod once it made one (hpa/controller.ts), or null; it goes with the pod. */
+  hpaView: unknown = null;
   node: Node | null = null;
   /** The containers died with their machine and have not been restarted yet (the kubelet's view). */
   containersDown = false;

@@ -92,7 +92,7 @@ export class HPAController {
     const kAdd = sim.register('hpa.add', (i) => sim.schedule(0, this.kSync, i));
     this.kAdd = kAdd;
     // A pod view holds the pod fields the replica calculator reads, refreshed at each change of them.
-    const refresh = (ev: { pod: Pod }) => this.views.get(ev.pod)?.refresh();
+    const refresh = (ev: { pod: Pod }) => (ev.pod.hpaView as PodView | null)?.refresh();
     cluster.watch('hpa', { PodRunning: refresh, PodReadyChanged: refresh, PodTerminating: refresh, PodFinished: refresh });
   }
 
@@ -171,13 +171,9 @@ export class HPAController {
     lists.samplesVersion = samplesVersion;
   }
 
-  /** Each pod's view, made once: it reads the pod's current state. */
-  private readonly views = new WeakMap<Pod, PodView>();
-
+  /** Each pod's view, made once and kept on the pod (Pod.hpaView): it reads the pod's current state. */
   private view(p: Pod): PodView {
-    let v = this.views.get(p);
-    if (!v) this.views.set(p, (v = new PodView(p)));
-    return v;
+    return (p.hpaView ??= new PodView(p)) as PodView;
   }
 
   /** An external metric's value now (milli-units), or undefined when the scenario does not define it. */
