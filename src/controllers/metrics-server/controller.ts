@@ -244,8 +244,12 @@ export class MetricsServer {
     const sumOf = sl.sumOf;
     let shared = true;
     for (let m = 0; m < meters; m++) if (mValue[m] !== mValue[m]) shared = false;
-    const n = sl.pod.length;
-    for (let i = 0; i < n; i++) {
+    // While every meter's pods share their sample no following slot changes: only the others are visited, in
+    // the order of the full pass (a visit changes nothing but its own slot).
+    const n = shared ? sl.awakeInOrder() : sl.pod.length;
+    const inOrder = shared ? sl.inOrder : null;
+    for (let x = 0; x < n; x++) {
+      const i = inOrder !== null ? inOrder[x]! : x;
       const st = state[i]!;
       if (st === FOLLOWING) {
         // Still following while its meter's pods share a sample; else back to its own readings.
@@ -327,6 +331,7 @@ export class MetricsServer {
         this.shadowValue[i] = sl.sampled[i] === 1 ? sl.value(i) : NaN;
       }
     if (running !== sl.live) throw new Error(`bug: metrics-server holds ${sl.live} slots for ${running} running pods`);
+    sl.checkAwake();
     this.shadowAt = now;
   }
 
