@@ -23,8 +23,17 @@ export class NodeChanges {
   private flags = new Uint8Array(64);
   readonly list: number[] = [];
   on = false;
+  /** Another reader, told of every mark (see also()). */
+  private next: NodeChanges | null = null;
+
+  /** Adds a reader of its own: it is told of every change marked here from now on. */
+  also(reader: NodeChanges): void {
+    if (this.next === null) this.next = reader;
+    else this.next.also(reader);
+  }
 
   mark(index: number): void {
+    if (this.next !== null) this.next.mark(index);
     if (!this.on) return;
     this.flags = grown(this.flags, index);
     if (this.flags[index]) return;

@@ -45,6 +45,11 @@ export class ScaleDownActuator {
     return this.deletingFlag[node.index] === 1;
   }
 
+  /** deleting() of the node at index k (no read of the node's object). */
+  deletingAt(k: number): boolean {
+    return this.deletingFlag[k] === 1;
+  }
+
   /** Starts (d) or ends (null) the node's deletion in flight. */
   private track(node: Node, d: Deletion | null): void {
     this.deletingFlag = grown(this.deletingFlag, node.index);

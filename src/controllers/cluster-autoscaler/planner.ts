@@ -18,6 +18,7 @@ import type { CAPodView } from './pod.js';
 import { HintingSimulator, type FitCursor } from './hints.js';
 import { cachedPodView, controllerViews, GPU, gpuResource, pdbViews, resourceList } from './views.js';
 import { calculate, isUtilizationError } from './utilization.js';
+import { NodeChanges } from '../../model/free-index.js';
 
 export class ScaleDownPlanner {
   // static_autoscaler.go starts the last deletion and failure an hour in the past.
@@ -51,6 +52,8 @@ export class ScaleDownPlanner {
     this.minUpdateInterval = unneededTime > 0 ? unneededTime : 1e-6;
     this.rules = defaultRules(d.opts.deleteOptions);
     this.actuator = new ScaleDownActuator(d, stats, (now) => (this.lastScaleDownFailTime = now));
+    this.changed.on = true;
+    d.cluster.columns.changes.also(this.changed);
   }
 
   /** Per node index: 1 while the loop has found the node removable (the nodes after it do not take its pods). */
@@ -66,6 +69,17 @@ export class ScaleDownPlanner {
   private aboveVerdict = new Uint8Array(64);
   /** Per group: its nodes' indices, made again when the group's membership changes (NodeGroup.version). */
   private readonly indices = new Map<NodeGroup, { version: number; of: Int32Array }>();
+  /**
+   * The nodes of the groups below their threshold, kept from loop to loop (the fast path of run: utilization from
+   * the columns): a list in no order, and each node's place in it by index (-1: not in it). Nodes whose columns
+   * changed since the last loop (`changed`) are looked at again; the list is made anew when a group's membership
+   * changes (`membership`).
+   */
+  private belowList = new Int32Array(64);
+  private belowCount = 0;
+  private belowAt = new Int32Array(0);
+  private readonly changed = new NodeChanges();
+  private membership = '';
 
   private setUnneeded(node: Node, since: number): void {
     this.unneeded.set(node, since);
@@ -143,73 +157,18 @@ export class ScaleDownPlanner {
     const fresh: Node[] = [];
     // unremovable/nodes.go Update: timeouts that have passed, and nodes gone, are forgotten.
     for (const [node, until] of this.unremovableUntil) if (until <= now || node.removedAt >= 0) this.unremovableUntil.delete(node);
-    // (Every node is visited at every loop: the maps are asked only when they hold anything, and utilization is
-    // read from the cluster's columns where utilization() would read the node's own views of them.)
-    const deleting = this.actuator.inFlight.size > 0;
-    const unremovable = this.unremovableUntil.size > 0;
     const fast = !this.d.opts.nodeGroup.ignoreDaemonSetsUtilization;
-    const { alloc, used, stride, generation } = this.d.cluster.columns;
-    const gpu = this.d.cluster.resources.indexOf(GPU) ?? -1;
-    const { scaleDownGpuUtilizationThreshold, scaleDownUtilizationThreshold } = this.d.opts.nodeGroup;
-    const all = this.d.cluster.nodes;
-    if (all.length > 0) {
-      this.unneededFlag = grown(this.unneededFlag, all.length - 1);
-      this.aboveAt = grown(this.aboveAt, all.length - 1);
-      this.aboveVerdict = grown(this.aboveVerdict, all.length - 1);
-    }
-    const { aboveAt, aboveVerdict } = this;
-    // (dropUnneeded clears a flag in this array; nothing in the loop replaces it.)
-    const flags = this.unneededFlag;
-    const check = ScaleDownPlanner.checkAbove;
-    for (const g of this.groups) {
-      // (By index: a node object is read only when it is below the threshold or in a map.)
-      const indices = this.indicesOf(g);
-      for (let x = 0; x < indices.length; x++) {
-        const k = indices[x]!;
-        if (deleting && this.actuator.deleting(all[k]!)) continue;
-        let above: boolean;
-        if (fast) {
-          // utilization() and threshold(), written out, and kept while the node's generation stays (its
-          // requests and allocatable are what they were).
-          if (aboveAt[k] === generation[k]! + 1) {
-            above = aboveVerdict[k] === 1;
-            if (check && above !== this.utilization(all[k]!) >= this.threshold(all[k]!))
-              throw new Error(`bug: the autoscaler kept node ${all[k]!.name} ${above ? 'above' : 'below'} its threshold`);
-          } else {
-            const b = k * stride;
-            if (gpu >= 0 && alloc[b + gpu]! > 0) above = used[b + gpu]! / alloc[b + gpu]! >= scaleDownGpuUtilizationThreshold;
-            else {
-              const cpu = used[b + CPU]! / alloc[b + CPU]!;
-              const mem = used[b + MEMORY]! / alloc[b + MEMORY]!;
-              above = (cpu > mem ? cpu : mem) >= scaleDownUtilizationThreshold;
-            }
-            aboveAt[k] = generation[k]! + 1;
-            aboveVerdict[k] = above ? 1 : 0;
-          }
-        } else above = this.utilization(all[k]!) >= this.threshold(all[k]!);
-        // (A node above the threshold is dropped by its index: most nodes are, and reading each one's object,
-        // as the map below would, costs a cache miss each.)
-        if (above) {
-          if (flags[k] === 1) this.dropUnneeded(all[k]!);
-          continue;
-        }
-        const node = all[k]!;
-        // eligibility.go FilterOutUnremovable: a node found unremovable in simulation is not checked again
-        // before --unremovable-node-recheck-timeout (RecentlyUnremovable).
-        if (unremovable && this.unremovableUntil.has(node)) {
-          this.dropUnneeded(node);
-          continue;
-        }
-        (flags[k] === 1 ? previous : fresh).push(node);
-      }
-    }
+    if (fast) {
+      this.belowCandidates(previous, fresh);
+      if (ScaleDownPlanner.checkAbove) this.checkCandidates(previous, fresh);
+    } else this.scanCandidates(previous, fresh, false);
     previous.sort((a, b) => this.unneeded.get(a)! - this.unneeded.get(b)! || a.index - b.index);
     fresh.sort((a, b) => a.index - b.index);
     const candidates = [...previous, ...fresh.slice(0, room)];
     for (const node of fresh.slice(room)) this.dropUnneeded(node);
     const ctx: DrainContext = { now, pdbs: pdbViews(this.d.cluster), controllers: controllerViews(this.d.cluster) };
     const removable = new Set<Node>();
-    this.removableFlag = grown(this.removableFlag, all.length - 1);
+    this.removableFlag = grown(this.removableFlag, this.d.cluster.nodes.length - 1);
     for (const node of candidates) {
       // planner.go categorizeNodes: past the limit, candidates are skipped (and so not unneeded).
       if (removable.size >= limit) {
@@ -249,6 +208,174 @@ export class ScaleDownPlanner {
     )
       return;
     this.startDeletions(now);
+  }
+
+  /**
+   * Every node of the groups, visited in turn (the maps are asked only when they hold anything, and utilization is
+   * read from the cluster's columns where utilization() would read the node's own views of them): nodes at or above
+   * their threshold are no longer unneeded, and those below (neither being deleted nor recently unremovable) are
+   * candidates, to `previous` if unneeded before, else to `fresh`.
+   */
+  private scanCandidates(previous: Node[], fresh: Node[], fast: boolean): void {
+    const deleting = this.actuator.inFlight.size > 0;
+    const unremovable = this.unremovableUntil.size > 0;
+    const all = this.d.cluster.nodes;
+    this.growFlags(all.length);
+    // (dropUnneeded clears a flag in this array; nothing in the loop replaces it.)
+    const flags = this.unneededFlag;
+    for (const g of this.groups) {
+      // (By index: a node object is read only when it is below the threshold or in a map.)
+      const indices = this.indicesOf(g);
+      for (let x = 0; x < indices.length; x++) {
+        const k = indices[x]!;
+        if (deleting && this.actuator.deletingAt(k)) continue;
+        const above = fast ? this.aboveNow(k) : this.utilization(all[k]!) >= this.threshold(all[k]!);
+        // (A node above the threshold is dropped by its index: most nodes are, and reading each one's object,
+        // as the map below would, costs a cache miss each.)
+        if (above) {
+          if (flags[k] === 1) this.dropUnneeded(all[k]!);
+          continue;
+        }
+        const node = all[k]!;
+        // eligibility.go FilterOutUnremovable: a node found unremovable in simulation is not checked again
+        // before --unremovable-node-recheck-timeout (RecentlyUnremovable).
+        if (unremovable && this.unremovableUntil.has(node)) {
+          this.dropUnneeded(node);
+          continue;
+        }
+        (flags[k] === 1 ? previous : fresh).push(node);
+      }
+    }
+  }
+  /** The per-node arrays, long enough for n nodes. */
+  private growFlags(n: number): void {
+    if (n === 0) return;
+    this.unneededFlag = grown(this.unneededFlag, n - 1);
+    this.aboveAt = grown(this.aboveAt, n - 1);
+    this.aboveVerdict = grown(this.aboveVerdict, n - 1);
+    if (this.belowAt.length < n) {
+      const at = new Int32Array(Math.max(n, this.belowAt.length * 2)).fill(-1);
+      at.set(this.belowAt);
+      this.belowAt = at;
+    }
+  }
+
+  /**
+   * utilization() >= threshold() for node k, written out over the cluster's columns, and kept while the node's
+   * generation stays (its requests and allocatable are what they were).
+   */
+  private aboveNow(k: number): boolean {
+    const { alloc, used, stride, generation } = this.d.cluster.columns;
+    if (this.aboveAt[k] === generation[k]! + 1) {
+      const above = this.aboveVerdict[k] === 1;
+      const node = this.d.cluster.nodes[k]!;
+      if (ScaleDownPlanner.checkAbove && above !== this.utilization(node) >= this.threshold(node))
+        throw new Error(`bug: the autoscaler kept node ${node.name} ${above ? 'above' : 'below'} its threshold`);
+      return above;
+    }
+    const gpu = this.d.cluster.resources.indexOf(GPU) ?? -1;
+    const { scaleDownGpuUtilizationThreshold, scaleDownUtilizationThreshold } = this.d.opts.nodeGroup;
+    const b = k * stride;
+    let above: boolean;
+    if (gpu >= 0 && alloc[b + gpu]! > 0) above = used[b + gpu]! / alloc[b + gpu]! >= scaleDownGpuUtilizationThreshold;
+    else {
+      const cpu = used[b + CPU]! / alloc[b + CPU]!;
+      const mem = used[b + MEMORY]! / alloc[b + MEMORY]!;
+      above = (cpu > mem ? cpu : mem) >= scaleDownUtilizationThreshold;
+    }
+    this.aboveAt[k] = generation[k]! + 1;
+    this.aboveVerdict[k] = above ? 1 : 0;
+    return above;
+  }
+
+  private setBelow(k: number, below: boolean): void {
+    const at = this.belowAt[k]!;
+    if (below === at >= 0) return;
+    if (below) {
+      this.belowList = grown(this.belowList, this.belowCount);
+      this.belowAt[k] = this.belowCount;
+      this.belowList[this.belowCount++] = k;
+    } else {
+      const last = this.belowList[--this.belowCount]!;
+      this.belowList[at] = last;
+      this.belowAt[last] = at;
+      this.belowAt[k] = -1;
+    }
+  }
+
+  /**
+   * scanCandidates' answer without visiting every node: the nodes below their threshold are kept in a list, and
+   * only the nodes whose columns changed since the last loop are looked at again (a node no longer below is no
+   * longer unneeded). The candidates are sorted afterwards, so the order they are found in does not matter; a
+   * node being deleted is never unneeded (startDeletions drops it first), so it has nothing to drop.
+   */
+  private belowCandidates(previous: Node[], fresh: Node[]): void {
+    const all = this.d.cluster.nodes;
+    this.growFlags(all.length);
+    const flags = this.unneededFlag;
+    let membership = '';
+    for (const g of this.groups) membership += `${g.version},`;
+    if (membership !== this.membership) {
+      // The groups' nodes changed: the list anew.
+      this.membership = membership;
+      for (let x = 0; x < this.belowCount; x++) this.belowAt[this.belowList[x]!] = -1;
+      this.belowCount = 0;
+      this.inGroup.fill(0);
+      for (const g of this.groups) {
+        const indices = this.indicesOf(g);
+        for (let x = 0; x < indices.length; x++) {
+          const k = indices[x]!;
+          this.inGroup = grown(this.inGroup, k);
+          this.inGroup[k] = 1;
+          const above = this.aboveNow(k);
+          this.setBelow(k, !above);
+          if (above && flags[k] === 1 && !this.actuator.deletingAt(k)) this.dropUnneeded(all[k]!);
+        }
+      }
+    } else {
+      for (const k of this.changed.list) {
+        if (k >= this.inGroup.length || this.inGroup[k] === 0) continue;
+        const above = this.aboveNow(k);
+        this.setBelow(k, !above);
+        if (above && flags[k] === 1 && !this.actuator.deletingAt(k)) this.dropUnneeded(all[k]!);
+      }
+    }
+    this.changed.clear();
+    const deleting = this.actuator.inFlight.size > 0;
+    const unremovable = this.unremovableUntil.size > 0;
+    for (let x = 0; x < this.belowCount; x++) {
+      const k = this.belowList[x]!;
+      if (deleting && this.actuator.deletingAt(k)) continue;
+      const node = all[k]!;
+      // eligibility.go FilterOutUnremovable: a node found unremovable in simulation is not checked again
+      // before --unremovable-node-recheck-timeout (RecentlyUnremovable).
+      if (unremovable && this.unremovableUntil.has(node)) {
+        this.dropUnneeded(node);
+        continue;
+      }
+      (flags[k] === 1 ? previous : fresh).push(node);
+    }
+  }
+
+  /** Per node index: 1 if it is a node of one of the groups (as of the last time the list was made anew). */
+  private inGroup = new Uint8Array(64);
+
+  /** Tests: scanCandidates, run after belowCandidates, must find the same candidates and nothing to drop. */
+  private checkCandidates(previous: Node[], fresh: Node[]): void {
+    const p: Node[] = [];
+    const f: Node[] = [];
+    const unneeded = this.unneeded.size;
+    this.scanCandidates(p, f, true);
+    const names = (xs: Node[]) =>
+      xs
+        .map((n) => n.index)
+        .sort((a, b) => a - b)
+        .join(',');
+    if (names(p) !== names(previous) || names(f) !== names(fresh) || this.unneeded.size !== unneeded)
+      throw new Error(
+        `bug: the autoscaler's kept list of nodes below their threshold found ${names(previous)} / ${names(fresh)}, ` +
+          `a scan of every node ${names(p)} / ${names(f)} (unneeded ${unneeded} -> ${this.unneeded.size})`,
+      );
   }
 
   /**
