@@ -220,6 +220,7 @@ export class ClusterState {
    */
   fork(): number {
     this.forks++;
+    this.columns.changes.whatIf = true;
     return this.undo.length;
   }
 
@@ -227,6 +228,7 @@ export class ClusterState {
     if (this.forks === 0 || mark > this.undo.length) throw new Error('bug: revert without a matching fork');
     while (this.undo.length > mark) this.undo.pop()!();
     this.forks--;
+    this.columns.changes.whatIf = this.forks > 0;
   }
 
   get inWhatIf(): boolean {

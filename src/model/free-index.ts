@@ -23,17 +23,19 @@ export class NodeChanges {
   private flags = new Uint8Array(64);
   readonly list: number[] = [];
   on = false;
-  /** Another reader, told of every mark (see also()). */
+  /** Further readers, told of every change made outside a what-if (see also()). */
   private next: NodeChanges | null = null;
+  /** Set by the cluster while a what-if is open (ClusterState.fork): its changes are undone, so further readers are not told. */
+  whatIf = false;
 
-  /** Adds a reader of its own: it is told of every change marked here from now on. */
+  /** Adds a reader of its own: it is told of every change marked here from now on, but for those of what-ifs. */
   also(reader: NodeChanges): void {
     if (this.next === null) this.next = reader;
     else this.next.also(reader);
   }
 
   mark(index: number): void {
-    if (this.next !== null) this.next.mark(index);
+    if (this.next !== null && !this.whatIf) this.next.mark(index);
     if (!this.on) return;
     this.flags = grown(this.flags, index);
     if (this.flags[index]) return;
