@@ -79,22 +79,12 @@ export function benchScale(opts: BenchOptions & { long?: boolean }): BenchResult
       verdict('a week at 5,000 nodes <= 2 GiB resident', w.maxRssBytes <= WEEK_TARGET_RSS, mib(w.maxRssBytes)),
     );
   } else {
-    // The week target is for 5,000 nodes; a smaller week is scaled to it with the curve's exponent. A lower
-    // bound only: the curve's hour is mostly the first placement, while the rest of the week is the HPAs' and
-    // metrics-server's work on every pod, which costs more per pod in a bigger cluster (its pods no longer fit in
-    // the caches): a 5,000-node week took 149 CPU s where this projected 130 s (it once took 679 s where this
-    // projected 183 s). --long measures it.
-    const projected = w.seconds * (5000 / weekNodes) ** Math.max(1, exponent);
-    console.log(
-      `projected for 5,000 nodes with the curve's exponent: at least ${fixed(projected, 0)} s (target ${WEEK_TARGET_S} s; measure with --long)`,
-    );
-    verdicts.push(
-      verdict(
-        `a week at 5,000 nodes <= ${WEEK_TARGET_S} s (projected, a lower bound)`,
-        projected <= WEEK_TARGET_S,
-        `>= ${fixed(projected, 0)} s`,
-      ),
-    );
+    // The week target is for 5,000 nodes, and a smaller week says little about it: scaling it up by the curve's
+    // exponent once gave a lower bound, but the week's fixed costs (each Service's fluid step, each HPA's sync,
+    // the autoscaler's loop) are the same at 500 nodes, so such a projection now overstates the 5,000-node week
+    // (a 500-node week of 9.5 CPU s projects 95 s where the 5,000-node week takes 52-60 s). No verdict without
+    // --long.
+    console.log(`the week's target (${WEEK_TARGET_S} s and 2 GiB at 5,000 nodes) is measured with: npm run bench -- scale --long`);
   }
   return { name: 'scale', broken, verdicts };
 }
