@@ -116,6 +116,7 @@ export class ShapeScoreCache {
       const t = totals[i]! + s;
       totals[i] = t;
       if (tied === null) continue;
+      // highest()'s step, made in this pass rather than in one of its own.
       if (t > max) {
         max = t;
         tied[0] = i;
