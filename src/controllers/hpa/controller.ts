@@ -36,7 +36,6 @@ import {
   type NormalizedReplicas,
   RecommendationLog,
   type PodMetric,
-  type PodMetricsInfo,
   type Tolerances,
 } from './calc.js';
 import { getResourceReplicasFromColumns, PodColumns } from './columns.js';
@@ -87,7 +86,8 @@ export class HPAController {
   ) {
     this.kSync = sim.register('hpa.sync', (i) => {
       this.sync(this.hpas[i]!);
-      sim.schedule(this.syncPeriodMs, this.kSync, i);
+      // (A posted event: nobody cancels a sync, and its record is reused.)
+      sim.postAt(sim.now + Math.round(this.syncPeriodMs), this.kSync, i);
     });
     const kAdd = sim.register('hpa.add', (i) => sim.schedule(0, this.kSync, i));
     this.kAdd = kAdd;
@@ -185,6 +185,121 @@ export class HPAController {
     return v ?? 0;
   }
 
+  /** The proposals of a sync, reused from sync to sync. */
+  private readonly proposalList: MetricProposal[] = [];
+  /** What the last metric computed found, for the message of a rescale (set by proposal()). */
+  private readonly said: Said = { kind: NOTHING, metric: '', name: '', usage: 0, target: 0, perPod: false };
+
+  /** The message of the last metric computed ('' when none was). */
+  private describe(): string {
+    const s = this.said;
+    switch (s.kind) {
+      case PODS:
+        return `pods metric ${s.metric}: ${fmtMilli(s.usage)} per pod, target ${fmtMilli(s.target)}`;
+      case OBJECT:
+        return `${s.name}: ${fmtMilli(s.usage)}${s.perPod ? ' per pod' : ''}, target ${fmtMilli(s.target)}`;
+      case UTILIZATION:
+        return `${s.name}: ${s.usage}% of request, target ${s.target}%`;
+      case RAW:
+        return `cpu resource: ${Math.round(s.usage)}m per pod, target ${Math.round(s.target)}m`;
+      default:
+        return '';
+    }
+  }
+
+  private say(kind: number, metric: string, name: string, usage: number, target: number, perPod: boolean): void {
+    const s = this.said;
+    s.kind = kind;
+    s.metric = metric;
+    s.name = name;
+    s.usage = usage;
+    s.target = target;
+    s.perPod = perPod;
+  }
+
+  /** One metric's proposal (horizontal.go computeReplicasForMetric). */
+  private proposal(
+    h: HPASpec,
+    mt: HPASpec['metrics'][number],
+    target: Workload,
+    lists: PodLists,
+    current: number,
+    now: number,
+    tolerances: Tolerances,
+  ): MetricProposal {
+    const { views, samples, columns } = lists;
+    const perPod = mt.target.type === 'AverageValue';
+    if (mt.type === 'Pods') {
+      // A custom metrics adapter's per-pod rate (metrics-server's scrape stands in for it).
+      const rates = new Map<string, PodMetric>();
+      for (const v of views) {
+        const r = this.metrics.requestRate((v as PodView).pod);
+        if (r) rates.set(v.name, r);
+      }
+      const r = getMetricReplicas(calcOf(views, now), current, targetMilli(mt.target), tolerances, rates);
+      if (isReplicaCalcError(r)) return r;
+      this.say(PODS, mt.metric, '', r.usage, targetMilli(mt.target), false);
+      return { replicas: r.replicas, metric: `pods metric ${mt.metric}` };
+    }
+    if (mt.type === 'Object' || mt.type === 'External') {
+      const usage = mt.type === 'Object' ? this.metrics.serviceRate(`${h.namespace}/${mt.object.name}`) : this.external(mt.metric, now);
+      const name =
+        mt.type === 'Object' ? `${mt.metric} on ${mt.object.kind.toLowerCase()}/${mt.object.name}` : `external metric ${mt.metric}`;
+      if (usage === undefined) return { error: `unable to get metric ${mt.metric}: no sample yet` };
+      const r = perPod
+        ? mt.type === 'Object'
+          ? getObjectPerPodMetricReplicas(target.status.replicas, targetMilli(mt.target), tolerances, usage)
+          : getExternalPerPodMetricReplicas(target.status.replicas, targetMilli(mt.target), tolerances, [usage])
+        : mt.type === 'Object'
+          ? getObjectMetricReplicas(calcOf(views, now), current, targetMilli(mt.target), tolerances, usage)
+          : getExternalMetricReplicas(calcOf(views, now), current, targetMilli(mt.target), tolerances, [usage]);
+      if (isReplicaCalcError(r)) return r;
+      this.say(OBJECT, mt.metric, name, r.usage, targetMilli(mt.target), perPod);
+      return { replicas: r.replicas, metric: name };
+    }
+    const name = 'cpu resource utilization (percentage of request)';
+    if (mt.target.type === 'Utilization') {
+      const r = getResourceReplicasFromColumns(
+        columns,
+        this.metrics.sampleColumns(),
+        lists.sampled,
+        now,
+        DEFAULT_CPU_INITIALIZATION_PERIOD_MS,
+        DEFAULT_INITIAL_READINESS_DELAY_MS,
+        current,
+        mt.target.averageUtilization,
+        tolerances,
+      );
+      if (HPAController.checkViews) {
+        const o = getResourceReplicas(
+          { ...calcOf(views, now), samples },
+          current,
+          mt.target.averageUtilization,
+          'cpu',
+          tolerances,
+          (lists.byName ??= metricsByName(views, samples)),
+        );
+        if (JSON.stringify(o) !== JSON.stringify(r))
+          throw new Error(`bug: HPA ${h.name}: the pod columns give ${JSON.stringify(r)}, the views ${JSON.stringify(o)}`);
+      }
+      if (isReplicaCalcError(r)) return r;
+      this.say(UTILIZATION, '', name, r.utilization, mt.target.averageUtilization, false);
+      return { replicas: r.replicas, metric: name };
+    }
+    const milli = targetMilli(mt.target);
+    const r = getRawResourceReplicas(
+      calcOf(views, now),
+      current,
+      milli,
+      'cpu',
+      tolerances,
+      (lists.byName ??= metricsByName(views, samples)),
+    );
+    if (isReplicaCalcError(r)) return r;
+    this.say(RAW, '', '', r.usage, milli, false);
+    return { replicas: r.replicas, metric: 'cpu resource' };
+  }
+
   /** horizontal.go reconcileAutoscaler. */
   private sync(m: Managed): void {
     const h = m.spec;
@@ -205,9 +320,8 @@ export class HPAController {
     // Without behavior, the log lives in columns from here on (the same entries: RecommendationLog).
     if (!h.behavior) m.log ??= new RecommendationLog(m.state.recommendations);
     let desired: number;
-    // The chosen metric's description, made only for a rescale (events.csv, decisions).
-    let describe = (): string => '';
     let reason: string;
+    this.said.kind = NOTHING;
     if (current === 0 && h.minReplicas !== 0) return; // scaling is disabled since the replica count of the target is zero
     if (current > h.maxReplicas) {
       desired = h.maxReplicas;
@@ -217,7 +331,7 @@ export class HPAController {
       reason = 'Current number of replicas below Spec.MinReplicas';
     } else {
       const lists = this.pods(target);
-      const { views, samples, columns } = lists;
+      const { views, columns } = lists;
       if (HPAController.checkViews) {
         views.forEach((v, i) => {
           if (columns.differs(i, v)) throw new Error(`bug: HPA ${h.name}: the pod columns at ${i} are not ${v.name}'s view`);
@@ -226,75 +340,11 @@ export class HPAController {
         const sampleColumns = this.metrics.sampleColumns();
         columns.verifySettled((slot) => sampleColumns.value(slot));
       }
-      const calc = {
-        pods: views,
-        now,
-        cpuInitializationPeriod: DEFAULT_CPU_INITIALIZATION_PERIOD_MS,
-        delayOfInitialReadinessStatus: DEFAULT_INITIAL_READINESS_DELAY_MS,
-      };
       const tolerances = (m.tolerances ??= tolerancesForHpa(h.behavior ?? undefined));
-      // The samples by pod name (PodMetricsInfo), made when a calculation other than the columns' asks for it.
-      const info = (): PodMetricsInfo => (lists.byName ??= metricsByName(views, samples));
-      const proposals: MetricProposal[] = h.metrics.map((mt) => {
-        const milli = (t: typeof mt.target) => ('averageValue' in t ? t.averageValue : 'value' in t ? t.value : 0) * 1000;
-        const perPod = mt.target.type === 'AverageValue';
-        if (mt.type === 'Pods') {
-          // A custom metrics adapter's per-pod rate (metrics-server's scrape stands in for it).
-          const rates = new Map<string, PodMetric>();
-          for (const v of views) {
-            const r = this.metrics.requestRate((v as PodView).pod);
-            if (r) rates.set(v.name, r);
-          }
-          const r = getMetricReplicas(calc, current, milli(mt.target), tolerances, rates);
-          if (isReplicaCalcError(r)) return r;
-          describe = () => `pods metric ${mt.metric}: ${fmtMilli(r.usage)} per pod, target ${fmtMilli(milli(mt.target))}`;
-          return { replicas: r.replicas, metric: `pods metric ${mt.metric}` };
-        }
-        if (mt.type === 'Object' || mt.type === 'External') {
-          const usage = mt.type === 'Object' ? this.metrics.serviceRate(`${h.namespace}/${mt.object.name}`) : this.external(mt.metric, now);
-          const name =
-            mt.type === 'Object' ? `${mt.metric} on ${mt.object.kind.toLowerCase()}/${mt.object.name}` : `external metric ${mt.metric}`;
-          if (usage === undefined) return { error: `unable to get metric ${mt.metric}: no sample yet` };
-          const r = perPod
-            ? mt.type === 'Object'
-              ? getObjectPerPodMetricReplicas(target.status.replicas, milli(mt.target), tolerances, usage)
-              : getExternalPerPodMetricReplicas(target.status.replicas, milli(mt.target), tolerances, [usage])
-            : mt.type === 'Object'
-              ? getObjectMetricReplicas(calc, current, milli(mt.target), tolerances, usage)
-              : getExternalMetricReplicas(calc, current, milli(mt.target), tolerances, [usage]);
-          if (isReplicaCalcError(r)) return r;
-          describe = () => `${name}: ${fmtMilli(r.usage)}${perPod ? ' per pod' : ''}, target ${fmtMilli(milli(mt.target))}`;
-          return { replicas: r.replicas, metric: name };
-        }
-        const name = 'cpu resource utilization (percentage of request)';
-        if (mt.target.type === 'Utilization') {
-          const r = getResourceReplicasFromColumns(
-            columns,
-            this.metrics.sampleColumns(),
-            lists.sampled,
-            now,
-            calc.cpuInitializationPeriod,
-            calc.delayOfInitialReadinessStatus,
-            current,
-            mt.target.averageUtilization,
-            tolerances,
-          );
-          if (HPAController.checkViews) {
-            const o = getResourceReplicas({ ...calc, samples }, current, mt.target.averageUtilization, 'cpu', tolerances, info());
-            if (JSON.stringify(o) !== JSON.stringify(r))
-              throw new Error(`bug: HPA ${h.name}: the pod columns give ${JSON.stringify(r)}, the views ${JSON.stringify(o)}`);
-          }
-          if (isReplicaCalcError(r)) return r;
-          const target = mt.target.averageUtilization;
-          describe = () => `${name}: ${r.utilization}% of request, target ${target}%`;
-          return { replicas: r.replicas, metric: name };
-        }
-        const targetMilli = milli(mt.target);
-        const r = getRawResourceReplicas(calc, current, targetMilli, 'cpu', tolerances, info());
-        if (isReplicaCalcError(r)) return r;
-        describe = () => `cpu resource: ${Math.round(r.usage)}m per pod, target ${Math.round(targetMilli)}m`;
-        return { replicas: r.replicas, metric: 'cpu resource' };
-      });
+      // (One proposal per metric, each made by proposal(), which says what it found in this.said.)
+      const proposals = this.proposalList;
+      proposals.length = 0;
+      for (const mt of h.metrics) proposals.push(this.proposal(h, mt, target, lists, current, now, tolerances));
       const best = computeReplicasForMetrics(current, proposals);
       if (best.replicas < 0) return this.fail(m, 'FailedComputeMetricsReplicas', best.error ?? 'no metric');
       m.failing = '';
@@ -321,7 +371,8 @@ export class HPAController {
       if (normalized.scalingLimited.status === 'True') reason += `; limited: ${normalized.scalingLimited.reason}`;
     }
     if (desired === current) return;
-    const metric = describe();
+    // The last metric's description, made only for a rescale (events.csv, decisions).
+    const metric = this.describe();
     if (h.behavior)
       m.state = { ...m.state, ...storeScaleEvent(h.behavior, m.state.scaleUpEvents, m.state.scaleDownEvents, current, desired, now) };
     this.cluster.scaleWorkload(target, desired);
@@ -345,6 +396,37 @@ interface PodLists {
   columns: PodColumns;
   podsVersion: number;
   samplesVersion: number;
+}
+
+/** What a sync's last metric found (HPAController.said): NOTHING, or the kind of metric, for the rescale's message. */
+const NOTHING = 0;
+const PODS = 1;
+const OBJECT = 2;
+const UTILIZATION = 3;
+const RAW = 4;
+
+interface Said {
+  kind: number;
+  metric: string;
+  name: string;
+  usage: number;
+  target: number;
+  perPod: boolean;
+}
+
+/** A metric target's value or averageValue in milli-units. */
+function targetMilli(t: HPASpec['metrics'][number]['target']): number {
+  return ('averageValue' in t ? t.averageValue : 'value' in t ? t.value : 0) * 1000;
+}
+
+/** The replica calculator's view of the target's pods at `now`, with the controller's default periods. */
+function calcOf(views: HPAPodView[], now: number) {
+  return {
+    pods: views,
+    now,
+    cpuInitializationPeriod: DEFAULT_CPU_INITIALIZATION_PERIOD_MS,
+    delayOfInitialReadinessStatus: DEFAULT_INITIAL_READINESS_DELAY_MS,
+  };
 }
 
 function metricsByName(views: readonly HPAPodView[], samples: readonly (PodMetric | undefined)[]): Map<string, PodMetric> {
