@@ -86,8 +86,7 @@ export class HPAController {
   ) {
     this.kSync = sim.register('hpa.sync', (i) => {
       this.sync(this.hpas[i]!);
-      // (A posted event: nobody cancels a sync, and its record is reused.)
-      sim.postAt(sim.now + Math.round(this.syncPeriodMs), this.kSync, i);
+      sim.schedule(this.syncPeriodMs, this.kSync, i);
     });
     const kAdd = sim.register('hpa.add', (i) => sim.schedule(0, this.kSync, i));
     this.kAdd = kAdd;
