@@ -103,10 +103,9 @@ export class Scheduler {
   /** Filter plugins that run this cycle. */
   private readonly active: Plugin[] = [];
   private activeCount = 0;
-  private readonly cand = new Int32Array(CHUNK);
   /** Node indices of the feasible nodes, in the order of `feasible` (CHUNK more places: see windowAt). */
   private feasibleIdx = new Int32Array(0);
-  /** Views of feasibleIdx[m..m + CHUNK) by m, made as needed: scanAll filters a chunk in place where its passing nodes go. */
+  /** Views of feasibleIdx[m..m + CHUNK) by m, made as needed: a scan filters each chunk where its passing nodes go. */
   private windows: Int32Array[] = [];
   private status: (Status | null)[] = [];
   /**
@@ -307,14 +306,6 @@ export class Scheduler {
     return evaluated;
   }
 
-  /** Takes the candidates cand[0..count) that passed as feasible nodes m, m + 1, ..., up to toFind; returns the new m. */
-  private take(count: number, m: number, toFind: number): number {
-    const { feasibleIdx, cand } = this;
-    const end = Math.min(count, toFind - m);
-    for (let j = 0; j < end; j++) feasibleIdx[m++] = cand[j]!;
-    return m;
-  }
-
   /** feasibleIdx[m..m + CHUNK), as a view kept for the next scans. */
   private windowAt(m: number): Int32Array {
     return (this.windows[m] ??= this.feasibleIdx.subarray(m, m + CHUNK));
@@ -351,7 +342,7 @@ export class Scheduler {
    * when no node passes, returns -1 and scanAll must run (the diagnosis reads every node's status).
    */
   private scanPassing(pod: Pod, passing: Plugin, start: number, toFind: number, n: number): number {
-    const { state, cand } = this;
+    const state = this.state;
     let m = 0;
     // The scan order from start: [start, n), then [0, start).
     let seg = 0;
@@ -359,6 +350,8 @@ export class Scheduler {
     let to = n;
     let done = false;
     while (!done && m < toFind) {
+      // As in scanAll, each chunk is filtered where its passing nodes go.
+      const cand = this.windowAt(m);
       let count = 0;
       while (count < CHUNK) {
         count = passing.passing!(state, pod, from, to, cand, count, CHUNK);
@@ -377,11 +370,11 @@ export class Scheduler {
       }
       count = this.filterChunk(pod, cand, count, passing);
       const need = toFind - m;
-      m = this.take(count, m, toFind);
       if (count >= need) {
-        this.found = m;
+        this.found = toFind;
         return stopsAt(cand[need - 1]!, start, n);
       }
+      m += count;
     }
     this.found = m;
     return m === 0 ? -1 : n;
