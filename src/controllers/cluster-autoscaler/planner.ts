@@ -5,7 +5,7 @@
 // (hints.ts: each first on its hinted node) are unneeded; those unneeded long enough, in groups above their min
 // size, are handed to the actuator (actuation.ts) unless a cool-down holds. The scale-up half is in controller.ts.
 import { HOUR } from '../../engine/time.js';
-import { grown } from '../../model/arrays.js';
+import { grown, IndexList } from '../../model/arrays.js';
 import type { Node } from '../../model/node.js';
 import { CPU, MEMORY } from '../../model/resources.js';
 import { ScaleDownActuator } from './actuation.js';
@@ -71,15 +71,14 @@ export class ScaleDownPlanner {
   private readonly indices = new Map<NodeGroup, { version: number; of: Int32Array }>();
   /**
    * The nodes of the groups below their threshold, kept from loop to loop (the fast path of run: utilization from
-   * the columns): a list in no order, and each node's place in it by index (-1: not in it). Nodes whose columns
-   * changed since the last loop (`changed`) are looked at again; the list is made anew when a group's membership
-   * changes (`membership`).
+   * the columns). Nodes whose columns changed since the last loop (`changed`) are looked at again; the list is made
+   * anew when a group's membership changes (`membership`: the sum of the groups' versions, which only grow).
    */
-  private belowList = new Int32Array(64);
-  private belowCount = 0;
-  private belowAt = new Int32Array(0);
+  private readonly below = new IndexList();
   private readonly changed = new NodeChanges();
-  private membership = '';
+  private membership = -1;
+  /** Per node index: 1 if it is a node of one of the groups (as of the last time the list was made anew). */
+  private inGroup = new Uint8Array(64);
 
   private setUnneeded(node: Node, since: number): void {
     this.unneeded.set(node, since);
@@ -236,28 +235,27 @@ export class ScaleDownPlanner {
           if (flags[k] === 1) this.dropUnneeded(all[k]!);
           continue;
         }
-        const node = all[k]!;
-        // eligibility.go FilterOutUnremovable: a node found unremovable in simulation is not checked again
-        // before --unremovable-node-recheck-timeout (RecentlyUnremovable).
-        if (unremovable && this.unremovableUntil.has(node)) {
-          this.dropUnneeded(node);
-          continue;
-        }
-        (flags[k] === 1 ? previous : fresh).push(node);
+        this.offer(all[k]!, unremovable, previous, fresh);
       }
     }
   }
+
+  /**
+   * A node below its threshold (not being deleted) becomes a candidate, to `previous` if unneeded before, else to
+   * `fresh`; eligibility.go FilterOutUnremovable: unless found unremovable in simulation within
+   * --unremovable-node-recheck-timeout (RecentlyUnremovable), which makes it no longer unneeded.
+   */
+  private offer(node: Node, unremovable: boolean, previous: Node[], fresh: Node[]): void {
+    if (unremovable && this.unremovableUntil.has(node)) this.dropUnneeded(node);
+    else (this.unneededFlag[node.index] === 1 ? previous : fresh).push(node);
+  }
+
   /** The per-node arrays, long enough for n nodes. */
   private growFlags(n: number): void {
     if (n === 0) return;
     this.unneededFlag = grown(this.unneededFlag, n - 1);
     this.aboveAt = grown(this.aboveAt, n - 1);
     this.aboveVerdict = grown(this.aboveVerdict, n - 1);
-    if (this.belowAt.length < n) {
-      const at = new Int32Array(Math.max(n, this.belowAt.length * 2)).fill(-1);
-      at.set(this.belowAt);
-      this.belowAt = at;
-    }
   }
 
   /**
@@ -288,18 +286,13 @@ export class ScaleDownPlanner {
     return above;
   }
 
-  private setBelow(k: number, below: boolean): void {
-    const at = this.belowAt[k]!;
-    if (below === at >= 0) return;
-    if (below) {
-      this.belowList = grown(this.belowList, this.belowCount);
-      this.belowAt[k] = this.belowCount;
-      this.belowList[this.belowCount++] = k;
-    } else {
-      const last = this.belowList[--this.belowCount]!;
-      this.belowList[at] = last;
-      this.belowAt[last] = at;
-      this.belowAt[k] = -1;
+  /** Node k of a group, looked at again: in the list if below its threshold, else no longer unneeded. */
+  private recheck(k: number): void {
+    const above = this.aboveNow(k);
+    if (!above) this.below.add(k);
+    else {
+      this.below.delete(k);
+      if (this.unneededFlag[k] === 1 && !this.actuator.deletingAt(k)) this.dropUnneeded(this.d.cluster.nodes[k]!);
     }
   }
 
@@ -312,14 +305,12 @@ export class ScaleDownPlanner {
   private belowCandidates(previous: Node[], fresh: Node[]): void {
     const all = this.d.cluster.nodes;
     this.growFlags(all.length);
-    const flags = this.unneededFlag;
-    let membership = '';
-    for (const g of this.groups) membership += `${g.version},`;
+    let membership = 0;
+    for (const g of this.groups) membership += g.version;
     if (membership !== this.membership) {
       // The groups' nodes changed: the list anew.
       this.membership = membership;
-      for (let x = 0; x < this.belowCount; x++) this.belowAt[this.belowList[x]!] = -1;
-      this.belowCount = 0;
+      this.below.clear();
       this.inGroup.fill(0);
       for (const g of this.groups) {
         const indices = this.indicesOf(g);
@@ -327,38 +318,22 @@ export class ScaleDownPlanner {
           const k = indices[x]!;
           this.inGroup = grown(this.inGroup, k);
           this.inGroup[k] = 1;
-          const above = this.aboveNow(k);
-          this.setBelow(k, !above);
-          if (above && flags[k] === 1 && !this.actuator.deletingAt(k)) this.dropUnneeded(all[k]!);
+          this.recheck(k);
         }
       }
     } else {
-      for (const k of this.changed.list) {
-        if (k >= this.inGroup.length || this.inGroup[k] === 0) continue;
-        const above = this.aboveNow(k);
-        this.setBelow(k, !above);
-        if (above && flags[k] === 1 && !this.actuator.deletingAt(k)) this.dropUnneeded(all[k]!);
-      }
+      for (const k of this.changed.list) if (k < this.inGroup.length && this.inGroup[k] === 1) this.recheck(k);
     }
     this.changed.clear();
     const deleting = this.actuator.inFlight.size > 0;
     const unremovable = this.unremovableUntil.size > 0;
-    for (let x = 0; x < this.belowCount; x++) {
-      const k = this.belowList[x]!;
+    const { list, size } = this.below;
+    for (let x = 0; x < size; x++) {
+      const k = list[x]!;
       if (deleting && this.actuator.deletingAt(k)) continue;
-      const node = all[k]!;
-      // eligibility.go FilterOutUnremovable: a node found unremovable in simulation is not checked again
-      // before --unremovable-node-recheck-timeout (RecentlyUnremovable).
-      if (unremovable && this.unremovableUntil.has(node)) {
-        this.dropUnneeded(node);
-        continue;
-      }
-      (flags[k] === 1 ? previous : fresh).push(node);
+      this.offer(all[k]!, unremovable, previous, fresh);
     }
   }
-
-  /** Per node index: 1 if it is a node of one of the groups (as of the last time the list was made anew). */
-  private inGroup = new Uint8Array(64);
 
   /** Tests: scanCandidates, run after belowCandidates, must find the same candidates and nothing to drop. */
   private checkCandidates(previous: Node[], fresh: Node[]): void {

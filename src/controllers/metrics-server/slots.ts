@@ -4,7 +4,7 @@
 import type { Pod } from '../../model/pod.js';
 import type { PodMetric } from '../hpa/calc.js';
 import type { SampleColumns, SampleSums } from '../hpa/columns.js';
-import { grown } from '../../model/arrays.js';
+import { grown, IndexList } from '../../model/arrays.js';
 
 /** A pod's latest CPU sample, read from its slot's columns (valid while the slot is the pod's: see bump()). */
 export class SlotSample implements PodMetric {
@@ -83,31 +83,10 @@ export class ScrapeSlots implements SampleColumns, SampleSums {
   nextValue = new Float64Array(0);
   /** Per sum: how many of its slots follow each meter. */
   private readonly followers: Map<number, number>[] = [];
-  /**
-   * The slots RUNNING or STOPPED (awake), in no order, and each slot's place in that list (-1: FREE or FOLLOWING):
-   * while every meter's pods share their sample, a scrape visits only these (see awakeInOrder).
-   */
-  private awake = new Int32Array(64);
-  private awakeCount = 0;
-  private awakeAt = new Int32Array(64).fill(-1);
+  /** The slots RUNNING or STOPPED (awake): while every meter's pods share their sample, a scrape visits only these (awakeInOrder). */
+  private readonly awake = new IndexList();
   /** awakeInOrder's list. */
   inOrder = new Int32Array(64);
-
-  private wake(i: number): void {
-    if (this.awakeAt[i] !== -1) return;
-    this.awake = grown(this.awake, this.awakeCount);
-    this.awakeAt[i] = this.awakeCount;
-    this.awake[this.awakeCount++] = i;
-  }
-
-  private sleep(i: number): void {
-    const at = this.awakeAt[i]!;
-    if (at === -1) return;
-    const last = this.awake[--this.awakeCount]!;
-    this.awake[at] = last;
-    this.awakeAt[last] = at;
-    this.awakeAt[i] = -1;
-  }
 
   /** Throws unless the awake list holds exactly the RUNNING and STOPPED slots (checkMeters). */
   checkAwake(): void {
@@ -115,18 +94,17 @@ export class ScrapeSlots implements SampleColumns, SampleSums {
     for (let i = 0; i < this.pod.length; i++) {
       const awake = this.state[i] === RUNNING || this.state[i] === STOPPED;
       if (awake) k++;
-      const at = this.awakeAt[i]!;
-      if (awake !== at >= 0 || (awake && this.awake[at] !== i))
-        throw new Error(`bug: metrics-server's slot ${i} (state ${this.state[i]}) is ${at >= 0 ? '' : 'not '}listed awake`);
+      if (awake !== this.awake.has(i))
+        throw new Error(`bug: metrics-server's slot ${i} (state ${this.state[i]}) is ${awake ? 'not ' : ''}listed awake`);
     }
-    if (k !== this.awakeCount) throw new Error(`bug: metrics-server lists ${this.awakeCount} awake slots, ${k} are`);
+    if (k !== this.awake.size) throw new Error(`bug: metrics-server lists ${this.awake.size} awake slots, ${k} are`);
   }
 
   /** The awake slots in ascending order, in inOrder[0..count); returns count. */
   awakeInOrder(): number {
-    const k = this.awakeCount;
-    if (this.inOrder.length < k) this.inOrder = new Int32Array(this.awake.length);
-    this.inOrder.set(this.awake.subarray(0, k));
+    const k = this.awake.size;
+    if (this.inOrder.length < k) this.inOrder = new Int32Array(this.awake.list.length);
+    this.inOrder.set(this.awake.list.subarray(0, k));
     this.inOrder.subarray(0, k).sort();
     return k;
   }
@@ -154,7 +132,7 @@ export class ScrapeSlots implements SampleColumns, SampleSums {
   follow(i: number, m: number): void {
     const sum = this.linked[i]!;
     this.state[i] = FOLLOWING;
-    this.sleep(i);
+    this.awake.delete(i);
     this.sumOf[sum]! -= this.sampleValue[i]!;
     const counts = (this.followers[sum] ??= new Map());
     counts.set(m, (counts.get(m) ?? 0) + 1);
@@ -165,7 +143,7 @@ export class ScrapeSlots implements SampleColumns, SampleSums {
     const m = this.meter[i]!;
     const sum = this.linked[i]!;
     this.state[i] = RUNNING;
-    this.wake(i);
+    this.awake.add(i);
     this.used[i] = this.mUsed[m]! - this.baseUsed[i]!;
     this.sampleValue[i] = this.mValue[m]!;
     this.sumOf[sum]! += this.sampleValue[i]!;
@@ -224,15 +202,10 @@ export class ScrapeSlots implements SampleColumns, SampleSums {
         this.root = grown(this.root, i);
         this.linked = grown(this.linked, i);
       }
-      if (i >= this.awakeAt.length) {
-        const at = new Int32Array(Math.max(i + 1, this.awakeAt.length * 2)).fill(-1);
-        at.set(this.awakeAt);
-        this.awakeAt = at;
-      }
     }
     this.pod[i] = pod;
     this.state[i] = RUNNING;
-    this.wake(i);
+    this.awake.add(i);
     this.readAt[i] = t;
     this.used[i] = used;
     this.served[i] = served;
@@ -258,7 +231,7 @@ export class ScrapeSlots implements SampleColumns, SampleSums {
     this.sample[i] = null;
     this.rate[i] = null;
     this.state[i] = FREE;
-    this.sleep(i);
+    this.awake.delete(i);
     this.sampled[i] = 0;
     this.free.push(i);
     this.live--;
