@@ -104,4 +104,12 @@ async function main(argv: string[]): Promise<number> {
   return brokenCount === 0 ? 0 : 1;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+// The benchmarks' temporary folders (sweep outputs, scenario copies) go under one folder that is removed at the end,
+// whatever a benchmark forgets: os.tmpdir() reads TMPDIR each time, and a benchmark's own process inherits it.
+const ownTmp = process.env[RESULT_ENV] ? undefined : mkdtempSync(join(os.tmpdir(), 'kubesim-bench-'));
+if (ownTmp) process.env.TMPDIR = process.env.TMP = process.env.TEMP = ownTmp;
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} finally {
+  if (ownTmp) rmSync(ownTmp, { recursive: true, force: true });
+}
