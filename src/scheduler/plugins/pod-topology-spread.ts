@@ -6,9 +6,10 @@
 import { HOSTNAME_LABEL, ZONE_LABEL, type Node } from '../../model/node.js';
 import { podMatches, type Pod, type PodTemplate, type TopologySpreadConstraint } from '../../model/pod.js';
 import { makeSelector, type LabelSelector, type Requirement } from '../../model/selectors.js';
-import { Code, MAX_NODE_SCORE, SKIP, status, type CycleState, type Handle, type Plugin } from '../framework.js';
+import { Code, SKIP, status, type CycleState, type Handle, type Plugin } from '../framework.js';
 import { PodCounts, type DomainCounts } from './pod-counts.js';
 import { hasAll, hasAllAt, SpreadNodeGroups, topologySpreadChecks, type Compiled, type Constraint } from './spread-groups.js';
+import { INVALID_SCORE, normalized, SpreadScoreKeys, type KeyPart } from './spread-score-keys.js';
 
 export { topologySpreadChecks };
 
@@ -16,8 +17,7 @@ export const POD_TOPOLOGY_SPREAD = 'PodTopologySpread';
 // plugin.go ErrReasonConstraintsNotMatch and ErrReasonNodeLabelNotMatch.
 const NOT_MATCH = status(Code.Unschedulable, "node(s) didn't match pod topology spread constraints", POD_TOPOLOGY_SPREAD);
 const MISSING_LABEL = status(Code.UnschedulableAndUnresolvable, `${NOT_MATCH.reason} (missing required label)`, POD_TOPOLOGY_SPREAD);
-/** scoring.go invalidScore: Score's answer for a node lacking a topology key; NormalizeScore makes it 0. */
-export const INVALID_SCORE = -1;
+export { INVALID_SCORE };
 const FILTER_KEY = 'PreFilterPodTopologySpread';
 const SCORE_KEY = 'PreScorePodTopologySpread';
 
@@ -134,6 +134,13 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
 
   const dcOf = (k: Constraint): DomainCounts => (k.dc ??= counts.domains(k.ix!, k.c.topologyKey));
 
+  /** addScores by lookup for two constraints (spread-score-keys.ts). */
+  const keyed = new SpreadScoreKeys();
+  const keyPart = (st: SoftState, i: number): KeyPart => {
+    const k = st.soft[i]!;
+    const ds = st.domainScore[i]!;
+    return { ids: k.topo.ids, ds, per: k.ix ? k.ix.perNode : null, w: st.weight[i]!, skew: k.c.maxSkew - 1 };
+  };
   /** The raw scores of addScores, before they are normalized. */
   let scratch = new Float64Array(0);
   /** addScores' normalized score of each raw score min + v, at v. */
@@ -346,6 +353,11 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
 
     // Score, NormalizeScore and the weighted sum in two passes over the candidates (the scheduler's addScores).
     addScores(state, _pod, index, n, weight, totals) {
+      const st = state.read<SoftState>(SCORE_KEY);
+      if (st && !st.requireAll && st.soft.length === 2) {
+        counts.settle();
+        if (keyed.addNormalized(keyPart(st, 0), keyPart(st, 1), index, n, weight, totals)) return;
+      }
       if (scratch.length < n) scratch = new Float64Array(Math.max(n, scratch.length * 2));
       scoreAllInto(state, n, scratch, index);
       if (!state.read<SoftState>(SCORE_KEY)) {
@@ -388,13 +400,6 @@ function scoreRange(scores: Float64Array, n: number): { min: number; max: number
     if (s > max) max = s;
   }
   return { min, max };
-}
-
-/** scoring.go NormalizeScore of one score: ignored nodes 0; else MaxNodeScore * (max + min - s) / max, integer division. */
-function normalized(s: number, min: number, max: number): number {
-  if (s === INVALID_SCORE) return 0;
-  if (max === 0) return MAX_NODE_SCORE;
-  return Math.trunc((MAX_NODE_SCORE * (max + min - s)) / max);
 }
 
 /** scoring.go Score for one node, from the PreScore state. */
