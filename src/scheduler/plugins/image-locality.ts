@@ -19,9 +19,9 @@ export function imageLocalityScore(sumScores: number, numContainers: number): nu
 
 export function imageLocality(_args: Record<string, unknown>, handle: Handle): Plugin {
   // PreScore's results for the current cycle.
-  let spread: number[] = [];
+  const spread: number[] = [];
   /** Per image of the pod: which nodes hold it, by node index (ClusterState.nodesWithImage). */
-  let holders: (Uint8Array | undefined)[] = [];
+  const holders: (Uint8Array | undefined)[] = [];
   let anywhere = false;
   const score = (imgs: PodTemplate['images'], at: number): number => {
     if (imgs.length === 0) return 0;
@@ -39,15 +39,25 @@ export function imageLocality(_args: Record<string, unknown>, handle: Handle): P
       // do; removed nodes are in neither count).
       const { nodes, imageNodeCount, removedNodes } = handle.cluster;
       const total = nodes.length - removedNodes;
-      spread = pod.template.images.map((img) => (total > 0 ? (imageNodeCount.get(img.name) ?? 0) / total : 0));
-      holders = pod.template.images.map((img) => handle.cluster.nodesWithImage(img.name));
-      anywhere = spread.some((x) => x > 0);
+      // (The arrays are refilled in place: no garbage per cycle.)
+      const imgs = pod.template.images;
+      spread.length = imgs.length;
+      holders.length = imgs.length;
+      anywhere = false;
+      let everywhere = true;
+      for (let i = 0; i < imgs.length; i++) {
+        const name = imgs[i]!.name;
+        const x = total > 0 ? (imageNodeCount.get(name) ?? 0) / total : 0;
+        spread[i] = x;
+        holders[i] = handle.cluster.nodesWithImage(name);
+        if (x > 0) anywhere = true;
+        if (x !== 1) everywhere = false;
+      }
       // No node holds any of the images, or every node holds all of them: every node scores the same,
       // which changes no ranking and no tie.
-      if (!anywhere || spread.every((x) => x === 1)) return SKIP;
+      if (!anywhere || everywhere) return SKIP;
       // A node holding every image scores highest (the sum only grows with the images held); when even that
       // node scores 0 (images small or rare: the sum stays below the 23 MB threshold), so does every node.
-      const imgs = pod.template.images;
       let most = 0;
       for (let i = 0; i < imgs.length; i++) most += Math.trunc(imgs[i]!.sizeBytes * spread[i]!);
       return imageLocalityScore(most, imgs.length) > 0 ? null : SKIP;

@@ -482,7 +482,12 @@ export class PodCounts {
       const topo = this.key(key);
       dc = new DomainCounts(topo);
       for (let i = 0; i < topo.values.length; i++) if (topo.live(i)) dc.addDomain(i);
-      for (const n of this.present()) if (ix.count(n.index) !== 0) dc.add(topo.id(n), ix.count(n.index));
+      // (By index over the nodes: made once per selector and key, for every node of a large cluster.)
+      const nodes = this.cluster.nodes;
+      for (let i = 0; i < nodes.length; i++) {
+        const n = nodes[i]!;
+        if (!this.gone.has(n) && ix.count(i) !== 0) dc.add(topo.id(n), ix.count(i));
+      }
       topo.counts.push(dc);
       ix.byKey.set(key, dc);
     }

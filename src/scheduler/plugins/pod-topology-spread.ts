@@ -63,6 +63,18 @@ interface SoftState {
   readonly domainScore: (Float64Array | null)[];
 }
 
+/** PreScore's buffers for one compiled template: per soft constraint, the '' domain's id (-1: none), candidate
+ * domains seen so far and their number, the most there can be; the weights and domain scores its state holds. */
+interface Scoring {
+  readonly emptyId: Int32Array;
+  readonly sizes: Int32Array;
+  readonly most: Int32Array;
+  readonly seen: (Uint8Array | null)[];
+  readonly weight: number[];
+  readonly domainScore: (Float64Array | null)[];
+  readonly state: SoftState;
+}
+
 /** KEP-3243: since v1.34 kube-apiserver merges `key In (pod's value)` for each matchLabelKeys key the pod has into
  * the selector (pkg/api/pod/util.go); done here once per template, a no-op if the loader merged them already. */
 function mergeMatchLabelKeys(c: TopologySpreadConstraint, pod: Pod): LabelSelector {
@@ -133,6 +145,29 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
   }
 
   const dcOf = (k: Constraint): DomainCounts => (k.dc ??= counts.domains(k.ix!, k.c.topologyKey));
+
+  /** PreScore's buffers and state of each compiled template, reused from cycle to cycle (its state is read only in
+   * the cycle that wrote it). */
+  const scoringByCompiled = new WeakMap<Compiled, Scoring>();
+  function scoringOf(cp: Compiled): Scoring {
+    let sc = scoringByCompiled.get(cp);
+    if (!sc) {
+      const m = cp.soft.length;
+      const weight = new Array<number>(m).fill(0);
+      const domainScore = new Array<Float64Array | null>(m).fill(null);
+      sc = {
+        emptyId: new Int32Array(m),
+        sizes: new Int32Array(m),
+        most: new Int32Array(m),
+        seen: new Array<Uint8Array | null>(m).fill(null),
+        weight,
+        domainScore,
+        state: { soft: cp.soft, requireAll: cp.requireAll, weight, domainScore },
+      };
+      scoringByCompiled.set(cp, sc);
+    }
+    return sc;
+  }
 
   /** addScores by lookup for two constraints (spread-score-keys.ts). */
   const keyed = new SpreadScoreKeys();
@@ -289,17 +324,25 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
       if (soft.length === 0 || handle.cluster.nodes.length === 0) return SKIP;
       counts.settle();
       const present = counts.presentCount();
+      const sc = scoringOf(cp);
+      const { emptyId, seen, sizes, most, weight, domainScore } = sc;
       // Per constraint: the domain '' that nodes lacking the key join when not requireAllTopologies, the
       // candidate domains seen, and the most there can be (the scan stops once nothing more can change).
-      const emptyId = soft.map((k) => (requireAll || k.hostname ? -1 : k.topo.intern('')));
-      const seen = soft.map((k) => (k.hostname ? null : new Uint8Array(k.topo.values.length)));
-      const sizes = soft.map(() => 0);
-      const most = soft.map((k, i) => {
-        const e = emptyId[i]!;
-        return k.hostname ? 0 : k.topo.size + (e >= 0 && !k.topo.live(e) && k.topo.withKey < present ? 1 : 0);
-      });
-      const noneIgnored = !requireAll || soft.every((k) => k.topo.withKey === present);
-      let open = most.filter((m) => m > 0).length;
+      let open = 0;
+      for (let i = 0; i < soft.length; i++) {
+        const k = soft[i]!;
+        const e = requireAll || k.hostname ? -1 : k.topo.intern('');
+        emptyId[i] = e;
+        sizes[i] = 0;
+        most[i] = k.hostname ? 0 : k.topo.size + (e >= 0 && !k.topo.live(e) && k.topo.withKey < present ? 1 : 0);
+        if (most[i]! > 0) open++;
+        if (k.hostname) continue;
+        const length = k.topo.values.length;
+        if (seen[i]?.length === length) seen[i]!.fill(0);
+        else seen[i] = new Uint8Array(length);
+      }
+      let noneIgnored = true;
+      if (requireAll) for (let i = 0; i < soft.length; i++) if (soft[i]!.topo.withKey !== present) noneIgnored = false;
       let ignored = 0;
       for (let j = 0; j < n && !(noneIgnored && open === 0); j++) {
         const ni = index[j]!;
@@ -318,14 +361,17 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
           }
         }
       }
-      // topologyNormalizingWeight: log(size + 2); for hostname, the candidate nodes that are not ignored.
-      const weight = soft.map((k, i) => Math.log((k.hostname ? n - ignored : sizes[i]!) + 2));
-      const domainScore = soft.map((k, i) => {
+      for (let i = 0; i < soft.length; i++) {
+        const k = soft[i]!;
+        // topologyNormalizingWeight: log(size + 2); for hostname, the candidate nodes that are not ignored.
+        weight[i] = Math.log((k.hostname ? n - ignored : sizes[i]!) + 2);
         const mark = seen[i];
-        if (!mark) return null;
+        if (!mark) continue;
         const dc = k.ix && cp.softFast ? dcOf(k) : null;
         const groups = k.ix && !cp.softFast ? nodeGroups.sums(nodeGroups.of(cp, pod.template, k, false, emptyId[i]!), k.ix) : null;
-        const out = new Float64Array(mark.length);
+        let out = domainScore[i];
+        if (out?.length === mark.length) out.fill(0);
+        else out = domainScore[i] = new Float64Array(mark.length);
         for (let d = 0; d < mark.length; d++) {
           if (mark[d] === 0) continue;
           let c = 0;
@@ -333,9 +379,8 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
           else if (groups && d < groups.length) c = groups[d]!;
           out[d] = c * weight[i]! + (k.c.maxSkew - 1);
         }
-        return out;
-      });
-      state.write(SCORE_KEY, { soft, requireAll, weight, domainScore } satisfies SoftState);
+      }
+      state.write(SCORE_KEY, sc.state);
       return null;
     },
 
