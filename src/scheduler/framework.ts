@@ -129,6 +129,13 @@ export interface Plugin {
    * saving passes. By index only: the scheduler need not gather the nodes' objects for it.
    */
   addScores?(state: CycleState, pod: Pod, index: Int32Array, n: number, weight: number, totals: Float64Array): void;
+  /**
+   * Optional, for a score that takes few values in a cycle: what addScores would add, as a key per candidate and
+   * the weighted, normalized score of each key (node index[i] gets added[keys[i]]), or null where this cycle's
+   * scores cannot be keyed (the scheduler then uses addScores). The scheduler adds them in its last pass over the
+   * totals instead of a pass of their own. The scores must be whole numbers (so the order of adding is free).
+   */
+  keyedScores?(state: CycleState, pod: Pod, index: Int32Array, n: number, weight: number): KeyedScores | null;
   /** Rewrites scores[0..n) in place to 0..MAX_NODE_SCORE. */
   normalizeScore?(state: CycleState, pod: Pod, scores: Float64Array, n: number): void;
   /**
@@ -138,6 +145,12 @@ export interface Plugin {
    * every such score per (shapes, node generation): see score-cache.ts.
    */
   shapeScorer?(state: CycleState, pod: Pod): ShapeScorer | null;
+}
+
+/** Plugin.keyedScores' answer, valid until the plugin's next call. */
+export interface KeyedScores {
+  readonly keys: Uint8Array;
+  readonly added: Float64Array;
 }
 
 /** A plugin's score for one pod by node column index, while the node's generation stays (Plugin.shapeScorer). */

@@ -4,7 +4,17 @@ import type { ClusterState } from '../model/cluster-state.js';
 import type { Node } from '../model/node.js';
 import type { Pod } from '../model/pod.js';
 import type { Rng } from '../engine/rng.js';
-import { Code, CycleState, MAX_NODE_SCORE, status, type FailureCounts, type Plugin, type ShapeScorer, type Status } from './framework.js';
+import {
+  Code,
+  CycleState,
+  MAX_NODE_SCORE,
+  status,
+  type FailureCounts,
+  type KeyedScores,
+  type Plugin,
+  type ShapeScorer,
+  type Status,
+} from './framework.js';
 import { ShapeScoring } from './score-cache.js';
 import type { Profile } from './profiles.js';
 import { eventMask, eventBit } from './queue.js';
@@ -626,6 +636,8 @@ export class Scheduler {
     shaped.begin();
     const scorers = this.profile.scorers;
     const check = Scheduler.checkScores;
+    // One plugin's keyed scores, added in the last pass over the totals (Plugin.keyedScores).
+    let keyed: KeyedScores | null = null;
     for (let at = 0; at < scorers.length; at++) {
       const { plugin, weight } = scorers[at]!;
       if (plugin.preScore) {
@@ -643,6 +655,15 @@ export class Scheduler {
         shaped.add(at, scorer, weight);
         continue;
       }
+      if (plugin.keyedScores && keyed === null) {
+        // (Checked before it is called: checkAddScores' own call may reuse its buffers.)
+        if (check && plugin.addScores) this.checkAddScores(plugin, pod, this.feasibleNodes(m), m, weight);
+        keyed = plugin.keyedScores(state, pod, this.feasibleIdx, m, weight);
+        if (keyed !== null) {
+          if (check) this.checkKeyedScores(plugin, pod, this.feasibleNodes(m), m, weight, keyed);
+          continue;
+        }
+      }
       if (plugin.addScores) {
         if (check) this.checkAddScores(plugin, pod, this.feasibleNodes(m), m, weight);
         plugin.addScores(state, pod, this.feasibleIdx, m, weight, totals);
@@ -656,7 +677,7 @@ export class Scheduler {
     // positions holding the highest total, in order, are found in the last pass that adds to the totals.
     if (this.tied.length < m) this.tied = new Int32Array(Math.max(m, this.tied.length * 2));
     const tied = this.tied;
-    const ties = shaped.addTo(this.cluster.columns.generation, m, totals, this.feasibleIdx, tied);
+    const ties = shaped.addTo(this.cluster.columns.generation, m, totals, this.feasibleIdx, tied, keyed);
     return this.cluster.nodes[this.feasibleIdx[tied[ties === 1 ? 0 : this.rng.int(ties)]!]!]!;
   }
 
@@ -680,6 +701,16 @@ export class Scheduler {
       const got = scorer.scoreAt(feasible[i]!.index);
       if (got !== scores[i])
         throw new Error(`bug: ${plugin.name} shapeScorer scored ${got} for node ${feasible[i]!.name}, its score is ${scores[i]}`);
+    }
+  }
+
+  /** Tests: keyed scores must be what scoreAll (or score) gives, normalized if the plugin normalizes, times the weight. */
+  private checkKeyedScores(plugin: Plugin, pod: Pod, feasible: Node[], m: number, weight: number, keyed: KeyedScores): void {
+    const scores = this.ownScores(plugin, pod, feasible, m, true);
+    for (let i = 0; i < m; i++) {
+      const got = keyed.added[keyed.keys[i]!]!;
+      if (got !== scores[i]! * weight)
+        throw new Error(`bug: ${plugin.name} keyedScores gave ${got} for node ${feasible[i]!.name}, not ${scores[i]! * weight}`);
     }
   }
 

@@ -7,7 +7,7 @@
 // of shapes is kept (the least recently used makes way). A shape is kept from its second sighting on: pods of
 // ever new shapes (a stream of batch pods, each with requests of its own) are scored directly, without evicting
 // the shapes that repeat.
-import type { ShapeScorer } from './framework.js';
+import type { KeyedScores, ShapeScorer } from './framework.js';
 
 /**
  * The kept sums of one shape, by node index: the node's generation + 1 when scored (0: not scored), and the
@@ -81,7 +81,8 @@ export class ShapeScoreCache {
    * Adds sumOf(i) for i in [0, n) to totals[i], where sumOf(i) is the sum for the i-th node, whose column index is
    * index[i]: a sum kept for shape `key` at the node's current generation is read back, any other is computed (and
    * kept, unless the shape is seen for the first time lately). With `tied`, the positions of the highest total go
-   * to tied[0..t) in order, t returned (selectHost's pass, made in this one); without, 0 is returned.
+   * to tied[0..t) in order, t returned (selectHost's pass, made in this one); without, 0 is returned. With
+   * `keyed`, a plugin's keyed scores are added too (whole numbers, so the order of adding is free).
    */
   addScores(
     key: string,
@@ -91,13 +92,16 @@ export class ShapeScoreCache {
     index: Int32Array,
     sumOf: (i: number) => number,
     tied: Int32Array | null = null,
+    keyed: KeyedScores | null = null,
   ): number {
     const slot = this.ofRepeated(key, generation.length);
     if (slot === null) {
+      if (keyed !== null) addKeyed(keyed, n, totals);
       for (let i = 0; i < n; i++) totals[i]! += sumOf(i);
       return tied === null ? 0 : highest(totals, n, tied);
     }
     const cells = slot.cells;
+    if (keyed !== null) return keptWithKeyed(cells, generation, n, totals, index, sumOf, tied, keyed);
     let max = -Infinity;
     let ties = 0;
     for (let i = 0; i < n; i++) {
@@ -125,6 +129,48 @@ export class ShapeScoreCache {
     }
     return ties;
   }
+}
+
+/** ShapeScoreCache.addScores' pass over kept sums with a plugin's keyed scores added in it (Plugin.keyedScores). */
+function keptWithKeyed(
+  cells: Int32Array,
+  generation: Uint32Array,
+  n: number,
+  totals: Float64Array,
+  index: Int32Array,
+  sumOf: (i: number) => number,
+  tied: Int32Array | null,
+  { keys, added }: KeyedScores,
+): number {
+  let max = -Infinity;
+  let ties = 0;
+  for (let i = 0; i < n; i++) {
+    const c = index[i]! << 1;
+    const g = (generation[c >> 1]! + 1) | 0;
+    let s: number;
+    if (cells[c] === g) s = cells[c + 1]!;
+    else {
+      s = sumOf(i);
+      if ((s | 0) === s) {
+        cells[c + 1] = s;
+        cells[c] = g;
+      }
+    }
+    const t = totals[i]! + added[keys[i]!]! + s;
+    totals[i] = t;
+    if (tied === null) continue;
+    if (t > max) {
+      max = t;
+      tied[0] = i;
+      ties = 1;
+    } else if (t === max) tied[ties++] = i;
+  }
+  return ties;
+}
+
+/** Adds keyed scores to totals[0..n): node i gets added[keys[i]]. */
+export function addKeyed({ keys, added }: KeyedScores, n: number, totals: Float64Array): void {
+  for (let i = 0; i < n; i++) totals[i]! += added[keys[i]!]!;
 }
 
 /** The positions of the highest of totals[0..n) to tied[0..t) in order; returns t (n >= 1). */
@@ -172,13 +218,24 @@ export class ShapeScoring {
   }
 
   /**
-   * Adds the weighted sum of every scorer added this cycle for each of the n nodes of index[0..n) to totals; with
-   * `tied`, the positions of the highest total go there, their number returned (see ShapeScoreCache.addScores).
+   * Adds the weighted sum of every scorer added this cycle for each of the n nodes of index[0..n) to totals, and a
+   * plugin's `keyed` scores in the same pass; with `tied`, the positions of the highest total go there, their
+   * number returned (see ShapeScoreCache.addScores).
    */
-  addTo(generation: Uint32Array, n: number, totals: Float64Array, index: Int32Array, tied: Int32Array | null = null): number {
+  addTo(
+    generation: Uint32Array,
+    n: number,
+    totals: Float64Array,
+    index: Int32Array,
+    tied: Int32Array | null = null,
+    keyed: KeyedScores | null = null,
+  ): number {
     const scorers = this.scorers;
     const weights = this.weights;
-    if (scorers.length === 0) return tied === null ? 0 : highest(totals, n, tied);
+    if (scorers.length === 0) {
+      if (keyed !== null) addKeyed(keyed, n, totals);
+      return tied === null ? 0 : highest(totals, n, tied);
+    }
     let sumOf: (i: number) => number;
     if (scorers.length === 1) {
       const s = scorers[0]!;
@@ -201,6 +258,6 @@ export class ShapeScoring {
         return s;
       };
     }
-    return this.cache.addScores(this.key, generation, n, totals, index, sumOf, tied);
+    return this.cache.addScores(this.key, generation, n, totals, index, sumOf, tied, keyed);
   }
 }

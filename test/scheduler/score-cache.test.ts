@@ -77,6 +77,29 @@ describe('ShapeScoreCache', () => {
     expect([...totals]).toEqual([5, 9]);
   });
 
+  it("adds a plugin's keyed scores in the same pass: for a shape seen once, a kept shape, and no shape at all", () => {
+    const index = Int32Array.from([0, 1, 2]);
+    const keyed = { keys: Uint8Array.from([2, 0, 2]), added: Float64Array.from([100, 7, 40]) };
+    const sumOf = (i: number) => 10 * (i + 1);
+    // The keyed scores and the sums added; the highest is node 1's (5 + 100 + 20).
+    const want = [5 + 40 + 10, 5 + 100 + 20, 5 + 40 + 30];
+    const cache = new ShapeScoreCache();
+    for (let sighting = 1; sighting <= 3; sighting++) {
+      const totals = new Float64Array(3).fill(5);
+      const tied = new Int32Array(3);
+      expect(cache.addScores('k', new Uint32Array(3), 3, totals, index, sumOf, tied, keyed), `sighting ${sighting}`).toBe(1);
+      expect([...totals], `sighting ${sighting}`).toEqual(want);
+      expect(tied[0]).toBe(1);
+    }
+    const none = new ShapeScoring();
+    none.begin();
+    const totals = new Float64Array(3).fill(5);
+    const tied = new Int32Array(3);
+    expect(none.addTo(new Uint32Array(3), 3, totals, index, tied, keyed)).toBe(1);
+    expect([...totals]).toEqual([45, 105, 45]);
+    expect([...tied.subarray(0, 1)]).toEqual([1]);
+  });
+
   it('starts over when there are more nodes than it holds', () => {
     const cache = new ShapeScoreCache();
     const a = cache.of('1,1', 4);

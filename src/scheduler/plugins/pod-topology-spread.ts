@@ -397,6 +397,14 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
     },
 
     // Score, NormalizeScore and the weighted sum in two passes over the candidates (the scheduler's addScores).
+    // The same by key for two constraints when no node is ignored (spread-score-keys.ts).
+    keyedScores(state, _pod, index, n, weight) {
+      const st = state.read<SoftState>(SCORE_KEY);
+      if (!st || st.requireAll || st.soft.length !== 2) return null;
+      counts.settle();
+      return keyed.key(keyPart(st, 0), keyPart(st, 1), index, n, weight) ? keyed : null;
+    },
+
     addScores(state, _pod, index, n, weight, totals) {
       const st = state.read<SoftState>(SCORE_KEY);
       if (st && !st.requireAll && st.soft.length === 2) {

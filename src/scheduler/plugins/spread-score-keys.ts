@@ -6,7 +6,7 @@
 // occurs, with the same operations in the same order as scoring.go's per-node path, so every total is bit for bit
 // the one that path gives. A node outside the keys (no label, a count too large for the table) sends the cycle
 // back to the per-node path.
-import { MAX_NODE_SCORE } from '../framework.js';
+import { MAX_NODE_SCORE, type KeyedScores } from '../framework.js';
 
 /** scoring.go invalidScore: Score's answer for a node lacking a topology key; NormalizeScore makes it 0. */
 export const INVALID_SCORE = -1;
@@ -33,16 +33,28 @@ export interface KeyPart {
 /** Keys per cycle at most: a key is held in a byte. */
 const KEYS = 256;
 
-export class SpreadScoreKeys {
-  private keys = new Uint8Array(0);
+export class SpreadScoreKeys implements KeyedScores {
+  keys = new Uint8Array(0);
   private readonly present = new Uint8Array(KEYS);
-  private readonly added = new Float64Array(KEYS);
+  readonly added = new Float64Array(KEYS);
 
   /**
    * Adds weight x the normalized score of each candidate index[0..n) to totals, the raw score being
    * round(part0 + part1) as scoring.go sums it; false (totals untouched) when some node cannot be keyed.
    */
   addNormalized(p0: KeyPart, p1: KeyPart, index: Int32Array, n: number, weight: number, totals: Float64Array): boolean {
+    if (!this.key(p0, p1, index, n, weight)) return false;
+    const keys = this.keys;
+    const added = this.added;
+    for (let j = 0; j < n; j++) totals[j]! += added[keys[j]!]!;
+    return true;
+  }
+
+  /**
+   * Keys the candidates index[0..n): node index[j] is to get added[keys[j]], weight x its normalized score;
+   * false when some node cannot be keyed.
+   */
+  key(p0: KeyPart, p1: KeyPart, index: Int32Array, n: number, weight: number): boolean {
     // The range of each part: a domain part has its domains, a count part what the table leaves.
     const r1 = p1.ds ? p1.ds.length : p0.ds ? Math.floor(KEYS / Math.max(1, p0.ds.length)) : 16;
     const r0 = p0.ds ? p0.ds.length : Math.floor(KEYS / Math.max(1, r1));
@@ -98,7 +110,6 @@ export class SpreadScoreKeys {
       present[k] = 0;
       added[k] = normalized(added[k]!, min, max) * weight;
     }
-    for (let j = 0; j < n; j++) totals[j]! += added[keys[j]!]!;
     return true;
   }
 }
