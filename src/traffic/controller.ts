@@ -230,11 +230,15 @@ export class TrafficController implements TrafficModel {
         head: 0,
         length: 0,
         gone: false,
-        workMs: 0,
-        endSum: 0,
+        // (Made as doubles, then zeroed: these sums pass 2^31 ms in long runs, and a field that starts as a small
+        // integer changes representation when it does, which deoptimizes every function that touches a server.)
+        workMs: 0.5,
+        endSum: 0.5,
         cpuPerSlot: spec.cpuPerRequest ?? cpu / slots,
         served: 0,
       };
+      s.workMs = 0;
+      s.endSum = 0;
       this.servers.set(pod.id, s);
     }
     return s;
