@@ -19,27 +19,33 @@ export function resourceList(v: Float64Array, space: ResourceSpace): Record<stri
 export function controllerRefOf(cluster: ClusterState, pod: Pod): ControllerRef | undefined {
   if (pod.workload < 0) return undefined;
   const w = cluster.workloads[pod.workload]!;
-  const ref: ControllerRef = { kind: w.kind, name: w.name, apiVersion: API_VERSION[w.kind] ?? 'apps/v1' };
-  // The workload's own key, made once (the drain rules look the controller up for every pod they check).
-  if (w.namespace === pod.namespace) ref.key = w.key;
-  return ref;
+  // The workload's own key, made once (the drain rules look the controller up for every pod they check). (Every
+  // field is set, undefined where absent: references of one shape keep the rules' property reads monomorphic.)
+  return {
+    kind: w.kind,
+    name: w.name,
+    apiVersion: API_VERSION[w.kind] ?? 'apps/v1',
+    key: w.namespace === pod.namespace ? w.key : undefined,
+  };
 }
 
 export function podView(cluster: ClusterState, pod: Pod, requests: ResourceList): CAPodView {
   const t = pod.template;
   const ref = controllerRefOf(cluster, pod);
+  // Every field is set, undefined where absent (the rules read an absent field and an undefined one alike): views of
+  // one shape keep the drain rules' reads monomorphic, where optional fields spread in made up to 16 shapes.
   return {
     name: pod.name,
     namespace: pod.namespace,
     labels: pod.labels,
-    ...(t.autoscalerAnnotations ? { annotations: t.autoscalerAnnotations } : {}),
-    ...(ref ? { controllerRef: ref } : {}),
+    annotations: t.autoscalerAnnotations ?? undefined,
+    controllerRef: ref,
     phase: pod.phase,
     restartPolicy: t.restartPolicy,
-    ...(pod.deletionTimestamp >= 0 ? { deletionTimestamp: pod.deletionTimestamp } : {}),
+    deletionTimestamp: pod.deletionTimestamp >= 0 ? pod.deletionTimestamp : undefined,
     terminationGracePeriodSeconds: t.terminationGracePeriodMs / 1000,
     requests,
-    ...(t.localVolumes ? { volumes: t.localVolumes } : {}),
+    volumes: t.localVolumes ?? undefined,
   };
 }
 
