@@ -9,6 +9,13 @@ import { podMatches, type Pod, type PodTemplate } from '../../model/pod.js';
 import type { LabelSelector } from '../../model/selectors.js';
 import { grown } from '../../model/arrays.js';
 
+/** Topology keys whose present nodes with all of them are counted (kept as nodes come and go). */
+export interface KeySet {
+  readonly keys: readonly string[];
+  readonly topos: readonly TopologyKey[];
+  count: number;
+}
+
 /** The domains of one topology key: each value a present node holds, numbered once (ids are never reused). */
 export class TopologyKey {
   /** Node index -> domain id; -1 when the node lacks the key or is gone. */
@@ -238,7 +245,7 @@ export class PodCounts {
 
   private readonly indexes = new Map<string, SelectorIndex>();
   private readonly keys = new Map<string, TopologyKey>();
-  private readonly keySets = new Map<string, { keys: readonly string[]; count: number }>();
+  private readonly keySets = new Map<string, KeySet>();
   private readonly gone = new Set<Node>();
   private readonly byTemplate = new WeakMap<PodTemplate, TemplateCounts>();
   /**
@@ -496,14 +503,25 @@ export class PodCounts {
 
   /** Whether every present node that has one of the keys has all of them (then per-key sums are exact). */
   consistent(keys: readonly string[]): boolean {
-    if (keys.every((k) => k === keys[0])) return true;
+    return this.consistentSet(this.keySet(keys));
+  }
+
+  /** The key set of `keys` for consistentSet, made once; null when they are all one key (always consistent). */
+  keySet(keys: readonly string[]): KeySet | null {
+    if (keys.every((k) => k === keys[0])) return null;
     const id = keys.join('\n');
     let ks = this.keySets.get(id);
     if (!ks) {
       const count = this.present().filter((n) => keys.every((k) => n.labels.has(k))).length;
-      this.keySets.set(id, (ks = { keys, count }));
+      this.keySets.set(id, (ks = { keys, topos: keys.map((k) => this.key(k)), count }));
     }
-    for (const k of keys) if (this.key(k).withKey !== ks.count) return false;
+    return ks;
+  }
+
+  /** consistent() of a key set made before (no string or array made per call). */
+  consistentSet(ks: KeySet | null): boolean {
+    if (ks === null) return true;
+    for (let i = 0; i < ks.topos.length; i++) if (ks.topos[i]!.withKey !== ks.count) return false;
     return true;
   }
 

@@ -100,6 +100,8 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
     taintsVersion: -1,
     hardFast: true,
     softFast: true,
+    hardKeys: null,
+    softKeys: null,
     groupKeys: new Map(),
   };
   // PreFilter and PreScore of one cycle compile the same template: the last answer is kept at hand.
@@ -128,7 +130,19 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
         });
       }
       const requireAll = !t.topologySpreadDefaulted || args.defaultingType !== 'System';
-      cp = { hard, soft, requireAll, version: -1, taintsVersion: -1, hardFast: false, softFast: false, groupKeys: new Map() };
+      const keysOf = (ks: Constraint[]) => counts.keySet(ks.map((k) => k.c.topologyKey));
+      cp = {
+        hard,
+        soft,
+        requireAll,
+        version: -1,
+        taintsVersion: -1,
+        hardFast: false,
+        softFast: false,
+        hardKeys: keysOf(hard),
+        softKeys: keysOf(soft),
+        groupKeys: new Map(),
+      };
       compiledByTemplate.set(t, cp);
     }
     lastTemplate = t;
@@ -137,9 +151,8 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
       cp.version = counts.nodesVersion;
       // filtering.go counts only nodes with every key; scoring.go too when requireAllTopologies. When nodes with
       // one key have all of them and no policy restricts the nodes, the index's per-key sums are exactly those counts.
-      const keys = (ks: Constraint[]) => ks.map((k) => k.c.topologyKey);
-      cp.hardFast = cp.hard.every((k) => !k.restricted) && counts.consistent(keys(cp.hard));
-      cp.softFast = cp.soft.every((k) => !k.restricted) && (!cp.requireAll || counts.consistent(keys(cp.soft)));
+      cp.hardFast = cp.hard.every((k) => !k.restricted) && counts.consistentSet(cp.hardKeys);
+      cp.softFast = cp.soft.every((k) => !k.restricted) && (!cp.requireAll || counts.consistentSet(cp.softKeys));
     }
     return cp;
   }

@@ -6,7 +6,7 @@
 import type { Node } from '../../model/node.js';
 import type { PodTemplate, TopologySpreadConstraint } from '../../model/pod.js';
 import { matchNodeSelectorTerms, tolerated } from '../../model/selectors.js';
-import type { DomainCounts, PodCounts, SelectorIndex, TopologyKey } from './pod-counts.js';
+import type { DomainCounts, KeySet, PodCounts, SelectorIndex, TopologyKey } from './pod-counts.js';
 
 /** A constraint as the plugin uses it (common.go topologySpreadConstraint), with its index and domains. */
 export interface Constraint {
@@ -33,6 +33,9 @@ export interface Compiled {
   taintsVersion: number;
   hardFast: boolean;
   softFast: boolean;
+  /** The topology keys of the hard and of the soft constraints, for PodCounts.consistentSet. */
+  readonly hardKeys: KeySet | null;
+  readonly softKeys: KeySet | null;
   /** Per restricted constraint, for filtering (hard) or scoring: the key of its node groups (groupsKey). */
   readonly groupKeys: Map<Constraint, string>;
 }
