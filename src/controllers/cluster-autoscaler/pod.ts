@@ -107,9 +107,12 @@ export function isLocalVolume(v: VolumeView): boolean {
 
 /** utils/drain HasBlockingLocalStorage: a local volume not listed in safe-to-evict-local-volumes. */
 export function hasBlockingLocalStorage(pod: CAPodView): boolean {
+  const volumes = pod.volumes;
+  // (Most pods have no volumes: nothing to split or look up for them.)
+  if (volumes === undefined || volumes.length === 0) return false;
   const listed = pod.annotations?.[SAFE_TO_EVICT_LOCAL_VOLUMES_KEY] ?? '';
   const nonBlocking = new Set(listed === '' ? [] : listed.split(','));
-  return (pod.volumes ?? []).some((v) => isLocalVolume(v) && !nonBlocking.has(v.name));
+  return volumes.some((v) => isLocalVolume(v) && !nonBlocking.has(v.name));
 }
 
 /** A container's requests; a restartable init container (restartPolicy Always) is a sidecar. */
