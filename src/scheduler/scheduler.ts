@@ -5,12 +5,15 @@ import type { ClusterState } from '../model/cluster-state.js';
 import type { Node } from '../model/node.js';
 import type { Pod } from '../model/pod.js';
 import type { Rng } from '../engine/rng.js';
-import { Code, CycleState, status, type FailureCounts, type Plugin, type Status } from './framework.js';
+import { Code, CycleState, status, type Plugin, type Status } from './framework.js';
+import { Diagnoser, NO_NODES, type Diagnosis } from './diagnosis.js';
 import { Prioritizer } from './prioritize.js';
 import type { Profile } from './profiles.js';
 import { eventMask, eventBit } from './queue.js';
 import { Nominator } from './nominator.js';
 import { FilterChecks } from './checks.js';
+
+export type { Diagnosis };
 
 /** schedule_one.go: minFeasibleNodesToFind, minFeasibleNodesPercentageToFind; config DefaultPercentageOfNodesToScore. */
 export const MIN_FEASIBLE_NODES_TO_FIND = 100;
@@ -34,30 +37,12 @@ export function numFeasibleNodesToFind(percentageOfNodesToScore: number, numAllN
   return n < MIN_FEASIBLE_NODES_TO_FIND ? MIN_FEASIBLE_NODES_TO_FIND : n;
 }
 
-export interface Diagnosis {
-  /** Failure reason -> number of nodes that gave it. Never changed once made (failures share it). */
-  reasons: ReadonlyMap<string, number>;
-  /** Events that may make the pod schedulable (from the plugins that rejected it). */
-  mask: number;
-  /**
-   * Per node index: the status that rejected it (only for nodes evaluated). The scheduler's own array,
-   * valid until its next schedule(): read it at once (preemption does), do not keep it.
-   */
-  nodeStatus: readonly (Status | null)[];
-  /** A PreFilter rejected the pod outright. */
-  preFilterStatus: Status | null;
-  /** Live nodes that rejected the pod as Unschedulable rather than UnschedulableAndUnresolvable (preemption may help there). */
-  potential: number;
-}
-
 export interface Attempt {
   node: Node | null;
   feasible: number;
   evaluated: number;
   diagnosis: Diagnosis | null;
 }
-
-const NO_NODES = status(Code.UnschedulableAndUnresolvable, 'no nodes available to schedule pods', '');
 
 /** schedule_one.go: the status of the nodes a PreFilterResult leaves out (one Status per plugin, shared). */
 const absentStatuses = new Map<string, Status>();
@@ -106,18 +91,8 @@ export class Scheduler {
   /** Views of feasibleIdx[m..m + CHUNK) by m, made as needed: a scan filters each chunk where its passing nodes go. */
   private windows: Int32Array[] = [];
   private status: (Status | null)[] = [];
-  /**
-   * The last failure's runs of identical node statuses (plugins hand out shared Status objects, so
-   * neighbouring nodes mostly give the very same one), and the reasons and events they came to: a
-   * failure with the same runs, as a pod that fits nowhere gives attempt after attempt, reuses them.
-   */
-  private readonly runStatus: Status[] = [];
-  private readonly runCount: number[] = [];
-  private runs = 0;
-  private lastReasons: ReadonlyMap<string, number> | null = null;
-  private lastMask = 0;
-  private lastPotential = 0;
-  private readonly failureCounts: FailureCounts = { reasons: new Map(), potential: 0 };
+  /** Why a pod fits nowhere (diagnosis.ts). */
+  private readonly diagnoser: Diagnoser;
 
   constructor(
     readonly profile: Profile,
@@ -129,6 +104,7 @@ export class Scheduler {
     this.filterMasks = profile.filters.map((p) => eventMask(p.events));
     this.checks = new FilterChecks(profile.filters, cluster, nominator);
     this.prioritizer = new Prioritizer(profile, cluster, rng, this.state);
+    this.diagnoser = new Diagnoser(profile.filters, this.filterMasks, cluster, this.state, (pod, node) => this.runFiltersOnly(pod, node));
   }
 
   /** The checks other controllers ask between cycles (preemption, the cluster autoscaler). */
@@ -254,7 +230,7 @@ export class Scheduler {
     let diagnosis: Diagnosis | null = null;
     if (m === 0) {
       // Every node was evaluated and failed: status[] holds this cycle's answer for each.
-      diagnosis = this.diagnose(status, n);
+      diagnosis = this.diagnoser.diagnose(status, n);
     }
     if (!first) this.nextStartNodeIndex = (start + evaluated) % n;
     if (firstAttempt) this.firstAttemptFailed = m === 0;
@@ -424,7 +400,7 @@ export class Scheduler {
       const evaluatedNodes = new Set<Node>();
       for (let k = 0; k < evaluated; k++) evaluatedNodes.add(nodes[(start + k) % ns]!);
       for (const node of all) if (!evaluatedNodes.has(node)) status[node.index] = node.removedAt >= 0 ? NO_NODES : absent;
-      return { node: null, feasible: 0, evaluated, diagnosis: this.diagnose(status, n) };
+      return { node: null, feasible: 0, evaluated, diagnosis: this.diagnoser.diagnose(status, n) };
     }
     const node = m === 1 ? all[this.feasibleIdx[0]!]! : this.prioritizer.select(pod, this.feasibleIdx, m, Scheduler.checkScores);
     return { node, feasible: m, evaluated, diagnosis: null };
@@ -440,99 +416,10 @@ export class Scheduler {
     return numFeasibleNodesToFind(this.profile.spec.percentageOfNodesToScore ?? this.percentageOfNodesToScore, count);
   }
 
-  /** Why every node failed: reason -> count, and the events that may help, from the per-node statuses. */
-  private diagnose(status: readonly (Status | null)[], n: number): Diagnosis {
-    let same = this.lastReasons !== null;
-    let k = 0;
-    let last = status[0]!;
-    let count = 0;
-    for (let i = 0; i < n; i++) {
-      const st = status[i]!;
-      if (st === last) {
-        count++;
-        continue;
-      }
-      same = this.recordRun(k++, last, count, same);
-      last = st;
-      count = 1;
-    }
-    same = this.recordRun(k++, last, count, same);
-    return this.fromRuns(k, same, status);
-  }
-
-  /** Reasons, events and preemption's potential nodes from runs[0..k) (reused when they equal the last failure's). */
-  private fromRuns(k: number, same: boolean, status: readonly (Status | null)[]): Diagnosis {
-    same = same && k === this.runs;
-    this.runs = k;
-    if (!same) {
-      const reasons = new Map<string, number>();
-      let mask = eventBit('NodeAdded');
-      let potential = 0;
-      for (let j = 0; j < k; j++) {
-        const st = this.runStatus[j]!;
-        const c = this.runCount[j]!;
-        addReasons(reasons, st, c);
-        mask |= this.maskOf(st.plugin);
-        if (st.code === Code.Unschedulable) potential += c;
-      }
-      this.lastReasons = reasons;
-      this.lastMask = mask;
-      this.lastPotential = potential;
-    }
-    return { reasons: this.lastReasons!, mask: this.lastMask, nodeStatus: status, preFilterStatus: null, potential: this.lastPotential };
-  }
-
-  /**
-   * The diagnosis of a pod that fits on no node, found without filtering node by node; null when it may
-   * fit somewhere, or when the cycle's filters do not allow the shortcut. It applies when one filter can
-   * count what it would say of every node (NodeResourcesFit, from the free-resource index) and every
-   * other filter that runs rejects only restricted nodes (TaintToleration, NodeUnschedulable: a tainted
-   * or cordoned node). Then every unrestricted node's status is the counting filter's, and each
-   * restricted node is filtered as the scan would, its status taking the place of the counted one. When
-   * no node passes, this is exactly the diagnosis filtering every node gives; and such an attempt leaves
-   * nextStartNodeIndex where it was (every node evaluated: start + n = start mod n).
-   */
-  private countedFailure(pod: Pod, active: readonly Plugin[], na: number): Diagnosis | null {
-    let counter: Plugin | null = null;
-    for (let i = 0; i < na; i++) {
-      const p = active[i]!;
-      if (p.countFailures && !counter) counter = p;
-      else if (!p.rejectsRestrictedOnly) return null;
-    }
-    if (!counter) return null;
-    const restricted = na > 1 ? this.cluster.restrictedNodes : null;
-    // Many restricted nodes: filtering them one by one costs what the scan does.
-    if (restricted && restricted.size * 8 > this.cluster.nodes.length) return null;
-    const counts = this.failureCounts;
-    if (counter.countFailures!(this.state, pod, counts)) return null;
-    const reasons = counts.reasons;
-    let potential = counts.potential;
-    let mask = eventBit('NodeAdded');
-    let counterNodes = this.cluster.nodes.length - this.cluster.removedNodes;
-    if (restricted) {
-      for (const node of restricted) {
-        const st = this.runFiltersOnly(pod, node);
-        const counted = counter.filter!(this.state, pod, node);
-        if (st === null || counted === null) return null; // cannot be: no node passes the counting filter
-        if (st === counted) continue;
-        addReasons(reasons, counted, -1);
-        addReasons(reasons, st, 1);
-        if (counted.code === Code.Unschedulable) potential--;
-        if (st.code === Code.Unschedulable) potential++;
-        counterNodes--;
-        mask |= this.maskOf(st.plugin);
-      }
-    }
-    if (counterNodes > 0) mask |= this.maskOf(counter.name);
-    const removed = this.cluster.removedNodes;
-    if (removed > 0) reasons.set(NO_NODES.reason, (reasons.get(NO_NODES.reason) ?? 0) + removed);
-    return { reasons, mask, nodeStatus: [], preFilterStatus: null, potential };
-  }
-
   /** The failure the free-resource index answers (countedFailure), when it may answer and does. */
   private counted(pod: Pod, first: boolean, n: number): Attempt | null {
     if (!Scheduler.countFailures || !this.noDryRun(pod)) return null;
-    const diagnosis = this.countedFailure(pod, this.active, this.activeCount);
+    const diagnosis = this.diagnoser.counted(pod, this.active, this.activeCount);
     if (!diagnosis) return null;
     if (pod.attempts <= 1) this.firstAttemptFailed = true;
     if (!first) this.nextStartNodeIndex %= n;
@@ -568,43 +455,16 @@ export class Scheduler {
       );
   }
 
-  /** Stores run k; true while every run so far equals the last failure's. */
-  private recordRun(k: number, st: Status, count: number, same: boolean): boolean {
-    const eq = same && k < this.runs && this.runStatus[k] === st && this.runCount[k] === count;
-    this.runStatus[k] = st;
-    this.runCount[k] = count;
-    return eq;
-  }
-
   /** Per-node statuses of the current cycle, by node index. */
   private statusOf(n: number): (Status | null)[] {
     if (this.status.length < n) this.status = new Array(n).fill(null);
     return this.status;
   }
 
-  private maskOf(plugin: string): number {
-    const filters = this.profile.filters;
-    for (let i = 0; i < filters.length; i++) if (filters[i]!.name === plugin) return this.filterMasks[i]!;
-    return 0;
-  }
-
   private fail(st: Status, mask: number, evaluated: number): Attempt {
     const reasons = new Map([[st.reason, Math.max(1, this.cluster.nodes.length)]]);
     return { node: null, feasible: 0, evaluated, diagnosis: { reasons, mask, nodeStatus: [], preFilterStatus: st, potential: 0 } };
   }
-}
-
-/** Counts a status's reasons (each of them, for a status with several) d more times; a reason counted down to 0 goes. */
-function addReasons(reasons: Map<string, number>, st: Status, d: number): void {
-  const rs = st.reasons;
-  if (!rs) return addReason(reasons, st.reason, d);
-  for (let r = 0; r < rs.length; r++) addReason(reasons, rs[r]!, d);
-}
-
-function addReason(reasons: Map<string, number>, reason: string, d: number): void {
-  const n = (reasons.get(reason) ?? 0) + d;
-  if (n === 0) reasons.delete(reason);
-  else reasons.set(reason, n);
 }
 
 /** Nodes evaluated by a scan from `start` (over n nodes, wrapping round) that stops at node `idx`. */
