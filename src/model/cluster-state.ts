@@ -281,7 +281,6 @@ export class ClusterState {
 
   // Workload objects.
 
-  /** Creates a workload object (WorkloadAdded). Names are unique per (kind, namespace). */
   /** A PodDisruptionBudget object (the disruption controller keeps its status). */
   addBudget(name: string, namespace: string, selector: LabelSelector | null, spec: PodDisruptionBudgetSpec): Budget {
     this.requireReal('addBudget');
@@ -296,6 +295,7 @@ export class ClusterState {
     b.status = status;
   }
 
+  /** Creates a workload object (WorkloadAdded). Names are unique per (kind, namespace). */
   createWorkload(init: WorkloadInit): Workload {
     this.requireReal('createWorkload');
     const key = workloadKey(init.kind, init.namespace, init.name);
