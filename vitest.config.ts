@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     setupFiles: ['test/helpers/setup.ts'],
+    globalSetup: ['test/helpers/global-setup.ts'],
     // Two test files at a time even on a 2-core machine (where the default would run one): most of a file's
     // time is a simulation on one core, and the suite takes about 60% of the time it takes one at a time.
     maxWorkers: Math.max(2, availableParallelism() - 1),
