@@ -105,19 +105,7 @@ export class ShapeScoreCache {
     let max = -Infinity;
     let ties = 0;
     for (let i = 0; i < n; i++) {
-      const c = index[i]! << 1;
-      const g = (generation[c >> 1]! + 1) | 0;
-      let s: number;
-      if (cells[c] === g) s = cells[c + 1]!;
-      else {
-        s = sumOf(i);
-        // (A sum that is not a 32-bit integer is not kept: weights and scores are whole and small.)
-        if ((s | 0) === s) {
-          cells[c + 1] = s;
-          cells[c] = g;
-        }
-      }
-      const t = totals[i]! + s;
+      const t = totals[i]! + keptSum(cells, generation, index, sumOf, i);
       totals[i] = t;
       if (tied === null) continue;
       // highest()'s step, made in this pass rather than in one of its own.
@@ -132,9 +120,26 @@ export class ShapeScoreCache {
 }
 
 /**
- * ShapeScoreCache.addScores' pass over kept sums with a plugin's keyed scores added in it (Plugin.keyedScores). A
- * copy of that pass on purpose: the hottest loop of a cycle, kept free of the two loads per node the keyed scores
- * cost when a cycle has none (a pod without spreading constraints).
+ * The sum of the i-th node (column index index[i]): the one kept in cells at the node's current generation, or
+ * sumOf(i), kept. (Small enough to be inlined into both passes over the candidates.)
+ */
+function keptSum(cells: Int32Array, generation: Uint32Array, index: Int32Array, sumOf: (i: number) => number, i: number): number {
+  const c = index[i]! << 1;
+  const g = (generation[c >> 1]! + 1) | 0;
+  if (cells[c] === g) return cells[c + 1]!;
+  const s = sumOf(i);
+  // (A sum that is not a 32-bit integer is not kept: weights and scores are whole and small.)
+  if ((s | 0) === s) {
+    cells[c + 1] = s;
+    cells[c] = g;
+  }
+  return s;
+}
+
+/**
+ * ShapeScoreCache.addScores' pass over kept sums with a plugin's keyed scores added in it (Plugin.keyedScores): a
+ * pass of its own, so that the pass of a cycle without keyed scores (a pod without spreading constraints) is spared
+ * their two loads per node.
  */
 function keptWithKeyed(
   cells: Int32Array,
@@ -149,18 +154,7 @@ function keptWithKeyed(
   let max = -Infinity;
   let ties = 0;
   for (let i = 0; i < n; i++) {
-    const c = index[i]! << 1;
-    const g = (generation[c >> 1]! + 1) | 0;
-    let s: number;
-    if (cells[c] === g) s = cells[c + 1]!;
-    else {
-      s = sumOf(i);
-      if ((s | 0) === s) {
-        cells[c + 1] = s;
-        cells[c] = g;
-      }
-    }
-    const t = totals[i]! + added[keys[i]!]! + s;
+    const t = totals[i]! + added[keys[i]!]! + keptSum(cells, generation, index, sumOf, i);
     totals[i] = t;
     if (tied === null) continue;
     if (t > max) {
