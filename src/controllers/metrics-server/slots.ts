@@ -109,17 +109,13 @@ export class ScrapeSlots implements SampleColumns, SampleSums {
     return k;
   }
 
+  /** Room in the meter columns for `meters` meters (new samples NaN: none). */
   ensureMeters(meters: number): void {
     if (this.mUsed.length >= meters) return;
-    const grow = (a: Float64Array<ArrayBuffer>, fill: number) => {
-      const b = new Float64Array(meters).fill(fill);
-      b.set(a);
-      return b;
-    };
-    this.mUsed = grow(this.mUsed, 0);
-    this.mValue = grow(this.mValue, NaN);
-    this.nextUsed = grow(this.nextUsed, 0);
-    this.nextValue = grow(this.nextValue, NaN);
+    this.mUsed = grown(this.mUsed, meters - 1);
+    this.mValue = grown(this.mValue, meters - 1, NaN);
+    this.nextUsed = grown(this.nextUsed, meters - 1);
+    this.nextValue = grown(this.nextValue, meters - 1, NaN);
   }
 
   /** The scrape's meter readings are now the last scrape's. */
