@@ -42,7 +42,7 @@ export class ScaleDownActuator {
   private deletingFlag = new Uint8Array(64);
 
   deleting(node: Node): boolean {
-    return this.deletingFlag[node.index] === 1;
+    return this.deletingAt(node.index);
   }
 
   /** deleting() of the node at index k (no read of the node's object). */
