@@ -418,12 +418,8 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
       return keyed.key(keyPart(st, 0), keyPart(st, 1), index, n, weight) ? keyed : null;
     },
 
+    // (The scheduler asks keyedScores first: addScores is its way for a cycle that cannot be keyed.)
     addScores(state, _pod, index, n, weight, totals) {
-      const st = state.read<SoftState>(SCORE_KEY);
-      if (st && !st.requireAll && st.soft.length === 2) {
-        counts.settle();
-        if (keyed.addNormalized(keyPart(st, 0), keyPart(st, 1), index, n, weight, totals)) return;
-      }
       if (scratch.length < n) scratch = new Float64Array(Math.max(n, scratch.length * 2));
       scoreAllInto(state, n, scratch, index);
       if (!state.read<SoftState>(SCORE_KEY)) {

@@ -39,18 +39,6 @@ export class SpreadScoreKeys implements KeyedScores {
   readonly added = new Float64Array(KEYS);
 
   /**
-   * Adds weight x the normalized score of each candidate index[0..n) to totals, the raw score being
-   * round(part0 + part1) as scoring.go sums it; false (totals untouched) when some node cannot be keyed.
-   */
-  addNormalized(p0: KeyPart, p1: KeyPart, index: Int32Array, n: number, weight: number, totals: Float64Array): boolean {
-    if (!this.key(p0, p1, index, n, weight)) return false;
-    const keys = this.keys;
-    const added = this.added;
-    for (let j = 0; j < n; j++) totals[j]! += added[keys[j]!]!;
-    return true;
-  }
-
-  /**
    * Keys the candidates index[0..n): node index[j] is to get added[keys[j]], weight x its normalized score;
    * false when some node cannot be keyed.
    */
