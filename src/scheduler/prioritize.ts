@@ -83,11 +83,13 @@ export class Prioritizer {
         continue;
       }
       if (plugin.keyedScores && keyed === null) {
-        // (Checked before it is called: checkAddScores' own call may reuse its buffers.)
-        if (check && plugin.addScores) this.checkAddScores(plugin, pod, this.feasibleNodes(m), m, weight);
         keyed = plugin.keyedScores(state, pod, this.feasibleIdx, m, weight);
         if (keyed !== null) {
-          if (check) this.checkKeyedScores(plugin, pod, this.feasibleNodes(m), m, weight, keyed);
+          if (check) {
+            this.checkKeyedScores(plugin, pod, this.feasibleNodes(m), m, weight, keyed);
+            // (Its addScores, for the cycles that cannot be keyed, is checked in these too.)
+            if (plugin.addScores) this.checkAddScores(plugin, pod, this.feasibleNodes(m), m, weight);
+          }
           continue;
         }
       }
