@@ -1,6 +1,7 @@
 // The cluster's mutable state and the few named operations that change it (DESIGN rule 3).
 // Watchers are told of every change, like informers; they must only queue work, never act synchronously.
-import { CLUSTER_EVENT_TYPES, WATCHER_ORDER, type ClusterEvent, type ClusterEventType, type Watcher, type WatcherName } from './events.js';
+import type { ClusterEvent, ClusterEventType, Watcher, WatcherName } from './events.js';
+import { Watchers, type WatchHandlers } from './watchers.js';
 import { grown } from './arrays.js';
 import { FreeIndex, NodeChanges } from './free-index.js';
 import { FREE_STRIDE, Node, type ResourceColumns } from './node.js';
@@ -21,40 +22,7 @@ import {
 } from './workloads.js';
 
 export type { ClusterEvent, ClusterEventType, Watcher, WatcherName } from './events.js';
-
-/** The event of one type, narrowed from the union (a union type such as PodBound | PodRunning keeps its members). */
-export type EventOf<T extends ClusterEventType> = ClusterEvent extends infer E
-  ? E extends { readonly type: infer U }
-    ? T extends U
-      ? E
-      : never
-    : never
-  : never;
-
-/**
- * A watcher as a handler per event type: it is called only for the types it names (the others cost it
- * nothing), each handler with its event narrowed to that type.
- */
-export type WatchHandlers = { readonly [T in ClusterEventType]?: (ev: EventOf<T>) => void };
-
-/** Watchers per event type, in the order they hear each change. */
-type Dispatch = Record<ClusterEventType, Watcher[]>;
-
-function dispatchOf(entries: readonly { rank: number; w: Watcher | WatchHandlers }[]): Dispatch {
-  const d = {} as Dispatch;
-  for (const type of CLUSTER_EVENT_TYPES) {
-    const list: Watcher[] = [];
-    for (const { w } of entries) {
-      if (typeof w === 'function') list.push(w);
-      else {
-        const h = w[type] as Watcher | undefined;
-        if (h) list.push(h);
-      }
-    }
-    d[type] = list;
-  }
-  return d;
-}
+export type { EventOf, WatchHandlers } from './watchers.js';
 
 /** Bits of a taint list that the cluster's counters follow (ResourceColumns.taintBits, per node). */
 export const PREFER = 1;
@@ -131,10 +99,7 @@ export class ClusterState {
     return this.imageNodes.get(name);
   }
   private nextPodId = 0;
-  private readonly watchers: { rank: number; w: Watcher | WatchHandlers }[] = [];
-  private dispatch: Dispatch = dispatchOf([]);
-  /** Watchers of the scheduling state ('index'): the only ones told of what-if changes. */
-  private indexDispatch: Dispatch = dispatchOf([]);
+  private readonly watchers = new Watchers();
   /** Undo steps of the open what-ifs, newest last (see fork). */
   private readonly undo: (() => void)[] = [];
   private forks = 0;
@@ -181,19 +146,9 @@ export class ClusterState {
     for (const n of this.nodes) n.bind(c);
   }
 
-  /**
-   * Registers a watcher under its name in WATCHER_ORDER: watchers hear each change in that declared order
-   * (and in registration order within one name), whatever order they were constructed in. A function hears
-   * every change; a WatchHandlers object only the event types it has a handler for.
-   */
+  /** Registers a watcher under its name (Watchers.add: it hears each change in WATCHER_ORDER). */
   watch(name: WatcherName, w: Watcher | WatchHandlers): void {
-    const rank = WATCHER_ORDER.indexOf(name);
-    let at = this.watchers.length;
-    while (at > 0 && this.watchers[at - 1]!.rank > rank) at--;
-    this.watchers.splice(at, 0, { rank, w });
-    this.dispatch = dispatchOf(this.watchers);
-    const indexRank = WATCHER_ORDER.indexOf('index');
-    this.indexDispatch = dispatchOf(this.watchers.filter((x) => x.rank === indexRank));
+    this.watchers.add(name, w);
   }
 
   /**
@@ -203,7 +158,7 @@ export class ClusterState {
    */
   private emit(type: ClusterEventType, pod?: Pod, node?: Node | null, workload?: Workload, whatIf?: true): void {
     const ev = { type, pod, node, workload, whatIf } as unknown as ClusterEvent;
-    const list = (this.forks > 0 ? this.indexDispatch : this.dispatch)[type];
+    const list = (this.forks > 0 ? this.watchers.index : this.watchers.all)[type];
     for (let i = 0; i < list.length; i++) list[i]!(ev);
   }
 
