@@ -15,6 +15,7 @@ import {
 } from '../workload/trace.js';
 import type { ArrivalSpec } from '../workload/spec.js';
 import type { Taint, Toleration } from '../model/selectors.js';
+import type { Config } from './config.js';
 import { didYouMean } from './errors.js';
 import type { PathSeg, YamlDoc } from './yaml-source.js';
 
@@ -32,7 +33,7 @@ function priorityClass(cls: string, priorities: ReadonlyMap<string, PriorityClas
   return p;
 }
 
-export function batchSpec(
+function batchSpec(
   b: Record<string, unknown>,
   path: PathSeg[],
   doc: YamlDoc,
@@ -154,7 +155,7 @@ function tracePriorities(
   return (tracePriority) => ranges.find((r) => r.lo <= tracePriority && tracePriority <= r.hi)?.to ?? unmapped;
 }
 
-export function traceSpec(
+function traceSpec(
   t: Record<string, unknown>,
   path: PathSeg[],
   doc: YamlDoc,
@@ -194,4 +195,36 @@ export function traceSpec(
     source: { file: doc.file, line: doc.locate(path).line },
     skipped: res.skipped,
   };
+}
+
+/**
+ * The streams of the `batch` and `trace` entries, in entry order; `at` shifts a whole stream (a trace's arrivals,
+ * a batch stream's start). A trace file is added to `sources`.
+ */
+export function readStreams(
+  cfg: Config,
+  doc: YamlDoc,
+  dir: string,
+  space: ResourceSpace,
+  priorities: ReadonlyMap<string, PriorityClassInfo>,
+  sources: string[],
+): ArrivalSpec[] {
+  const arrivals: ArrivalSpec[] = [];
+  const streamNames = new Set<string>();
+  cfg.workloads.forEach((w, i) => {
+    const a = w.batch
+      ? batchSpec(w.batch, ['workloads', i, 'batch'], doc, space, priorities, cfg.duration)
+      : w.trace
+        ? traceSpec(w.trace, ['workloads', i, 'trace'], doc, dir, space, priorities)
+        : null;
+    if (w.trace) sources.push(resolve(dir, w.trace.file as string));
+    if (!a) return;
+    if (a.trace) for (const t of a.trace) t.at += w.at;
+    else a.start += w.at;
+    if (streamNames.has(a.name))
+      throw doc.error(['workloads', i, w.batch ? 'batch' : 'trace', 'name'], `duplicate stream name "${a.name}"`);
+    streamNames.add(a.name);
+    arrivals.push(a);
+  });
+  return arrivals;
 }

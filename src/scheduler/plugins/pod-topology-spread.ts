@@ -7,7 +7,8 @@ import { HOSTNAME_LABEL, ZONE_LABEL, type Node } from '../../model/node.js';
 import { podMatches, type Pod, type PodTemplate, type TopologySpreadConstraint } from '../../model/pod.js';
 import { makeSelector, type LabelSelector, type Requirement } from '../../model/selectors.js';
 import { Code, SKIP, status, type CycleState, type Handle, type Plugin } from '../framework.js';
-import { PodCounts, type DomainCounts } from './pod-counts.js';
+import { PodCounts } from './pod-counts.js';
+import type { DomainCounts } from './topology-domains.js';
 import { hasAll, hasAllAt, SpreadNodeGroups, topologySpreadChecks, type Compiled, type Constraint } from './spread-groups.js';
 import { INVALID_SCORE, normalized, SpreadScoreKeys, type KeyPart } from './spread-score-keys.js';
 

@@ -6,7 +6,8 @@
 import type { Node } from '../../model/node.js';
 import type { PodTemplate, TopologySpreadConstraint } from '../../model/pod.js';
 import { matchNodeSelectorTerms, tolerated } from '../../model/selectors.js';
-import type { DomainCounts, KeySet, PodCounts, SelectorIndex, TopologyKey } from './pod-counts.js';
+import type { PodCounts, SelectorIndex } from './pod-counts.js';
+import type { DomainCounts, KeySet, TopologyKey } from './topology-domains.js';
 
 /** A constraint as the plugin uses it (common.go topologySpreadConstraint), with its index and domains. */
 export interface Constraint {
