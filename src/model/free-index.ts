@@ -5,9 +5,11 @@
 // then known from these counts. Answers are exact: a node's free amount is computed as NodeResourcesFit
 // computes it (allocatable - requested) and compared as it compares it (request > free: short).
 //
-// - A segment tree over node indices holds, per range of nodes and resource, the largest free amount and
-//   the largest and smallest allocatable: "fits somewhere?" descends only into ranges where every
-//   requested resource has room on some node, and "how many nodes are too small for the request
+// - A segment tree over node indices holds, per range of nodes and resource, the largest and smallest free
+//   amounts and the largest and smallest allocatable: "fits somewhere?" descends only into ranges where
+//   every requested resource has room on some node; "which nodes fit?" skips ranges where none can and
+//   lists whole a range where every node has room (the smallest free amounts suffice: the scheduler's scans
+//   in a cluster with room, see Scheduler.byIndex); and "how many nodes are too small for the request
 //   altogether?" takes whole ranges of one pool at once.
 // - Per resource asked about, the free amounts of the live nodes kept sorted: how many nodes are short of
 //   r is a binary search.
@@ -48,6 +50,9 @@ export class NodeChanges {
     this.list.length = 0;
   }
 }
+
+/** Numbers per tree node and resource: largest free, largest and smallest allocatable, smallest free. */
+const FIELDS = 4;
 
 /** Ranges this short are read node by node from the columns (a tight loop beats descending there). */
 const LEAF_BLOCK = 16;
@@ -97,10 +102,10 @@ class SortedFree {
 }
 
 /**
- * The tree: per tree node k (1 = root, leaves from `size`), per resource d, at t[(k * stride + d) * 3]:
- * the largest free amount, the largest allocatable and the smallest allocatable over its nodes. A node
- * that left the cluster, and a leaf past the last node, holds -Infinity: it fits nothing, and counts
- * as too small for any request (count() takes such leaves off).
+ * The tree: per tree node k (1 = root, leaves from `size`), per resource d, at t[(k * stride + d) * 4]:
+ * the largest free amount, the largest allocatable, the smallest allocatable and the smallest free amount
+ * over its nodes. A node that left the cluster, and a leaf past the last node, holds -Infinity: it fits
+ * nothing, and counts as too small for any request (count() takes such leaves off).
  */
 export class FreeIndex {
   private size = 0;
@@ -126,7 +131,7 @@ export class FreeIndex {
     while (size < this.nodes.length) size *= 2;
     if (size !== this.size) {
       this.size = size;
-      this.t = new Float64Array(2 * size * this.columns.stride * 3);
+      this.t = new Float64Array(2 * size * this.columns.stride * FIELDS);
       this.live = new Uint8Array(size);
     }
     for (let j = 0; j < size; j++) this.setLeaf(j, false);
@@ -156,33 +161,44 @@ export class FreeIndex {
     const live = node !== null && node.removedAt < 0;
     this.live[j] = live ? 1 : 0;
     const { alloc, used } = this.columns;
-    let o = (this.size + j) * s * 3;
-    for (let d = 0; d < s; d++, o += 3) {
+    let o = (this.size + j) * s * FIELDS;
+    for (let d = 0; d < s; d++, o += FIELDS) {
       if (live) {
         const a = alloc[j * s + d]!;
         // Exactly NodeResourcesFit's arithmetic: a request r fits when r <= alloc - used.
         const f = a - used[j * s + d]!;
-        t[o] = f;
+        t[o] = t[o + 3] = f;
         t[o + 1] = t[o + 2] = a;
         if (sortedToo) this.sorted[d]?.set(j, f);
       } else {
-        t[o] = t[o + 1] = t[o + 2] = -Infinity;
+        t[o] = t[o + 1] = t[o + 2] = t[o + 3] = -Infinity;
         if (sortedToo) this.sorted[d]?.set(j, NaN);
       }
     }
   }
 
-  private pull(k: number): void {
-    const w = this.columns.stride * 3;
+  /** Recomputes tree node k from its children; returns whether any of its numbers changed. */
+  private pull(k: number): boolean {
+    const w = this.columns.stride * FIELDS;
     const t = this.t;
     const o = k * w;
     const l = 2 * k * w;
     const r = l + w;
-    for (let x = 0; x < w; x += 3) {
-      t[o + x] = Math.max(t[l + x]!, t[r + x]!);
-      t[o + x + 1] = Math.max(t[l + x + 1]!, t[r + x + 1]!);
-      t[o + x + 2] = Math.min(t[l + x + 2]!, t[r + x + 2]!);
+    let changed = false;
+    for (let x = 0; x < w; x += FIELDS) {
+      const maxFree = Math.max(t[l + x]!, t[r + x]!);
+      const maxAlloc = Math.max(t[l + x + 1]!, t[r + x + 1]!);
+      const minAlloc = Math.min(t[l + x + 2]!, t[r + x + 2]!);
+      const minFree = Math.min(t[l + x + 3]!, t[r + x + 3]!);
+      if (maxFree !== t[o + x] || maxAlloc !== t[o + x + 1] || minAlloc !== t[o + x + 2] || minFree !== t[o + x + 3]) {
+        t[o + x] = maxFree;
+        t[o + x + 1] = maxAlloc;
+        t[o + x + 2] = minAlloc;
+        t[o + x + 3] = minFree;
+        changed = true;
+      }
     }
+    return changed;
   }
 
   /** Brings the index up to date with the nodes marked changed. */
@@ -195,7 +211,8 @@ export class FreeIndex {
     }
     for (const j of list) {
       this.setLeaf(j);
-      for (let k = (this.size + j) >> 1; k >= 1; k >>= 1) this.pull(k);
+      // Ancestors of a tree node whose numbers did not change do not change either.
+      for (let k = (this.size + j) >> 1; k >= 1 && this.pull(k); k >>= 1);
     }
     this.changes.clear();
   }
@@ -214,13 +231,27 @@ export class FreeIndex {
   /** Whether some node under tree node k has a free pod slot, and some (maybe another) room for each of `want`. */
   private roomUnder(k: number): boolean {
     const t = this.t;
-    const base = k * this.columns.stride * 3;
-    if (t[base + PODS * 3]! < 1) return false;
+    const base = k * this.columns.stride * FIELDS;
+    if (t[base + PODS * FIELDS]! < 1) return false;
     const want = this.want;
     const req = this.req;
     for (let x = 0; x < want.length; x++) {
       const i = want[x]!;
-      if (t[base + i * 3]! < req[i]!) return false;
+      if (t[base + i * FIELDS]! < req[i]!) return false;
+    }
+    return true;
+  }
+
+  /** Whether every node under tree node k is live with a free pod slot and room for each of `want` (the smallest free amounts). */
+  private roomOnAllUnder(k: number): boolean {
+    const t = this.t;
+    const base = k * this.columns.stride * FIELDS + 3;
+    if (t[base + PODS * FIELDS]! < 1) return false;
+    const want = this.want;
+    const req = this.req;
+    for (let x = 0; x < want.length; x++) {
+      const i = want[x]!;
+      if (t[base + i * FIELDS]! < req[i]!) return false;
     }
     return true;
   }
@@ -272,6 +303,13 @@ export class FreeIndex {
 
   private fittingUnder(k: number, lo: number, span: number, from: number, to: number): void {
     if (lo + span <= from || lo >= to || this.count >= this.max || !this.roomUnder(k)) return;
+    if (this.roomOnAllUnder(k)) {
+      // Every node here passes: the part of the range asked for, in order, as far as out goes.
+      const first = Math.max(lo, from);
+      const end = Math.min(lo + span, to, first + this.max - this.count);
+      for (let j = first; j < end; j++) this.out[this.count++] = j;
+      return;
+    }
     if (span > LEAF_BLOCK) {
       const half = span >> 1;
       this.fittingUnder(2 * k, lo, half, from, to);
@@ -301,15 +339,15 @@ export class FreeIndex {
 
   private tooSmallUnder(k: number, span: number): number {
     const t = this.t;
-    const base = k * this.columns.stride * 3;
+    const base = k * this.columns.stride * FIELDS;
     const want = this.want;
     const req = this.req;
     let mixed = false;
     for (let x = 0; x < want.length; x++) {
       const i = want[x]!;
       const r = req[i]!;
-      if (t[base + i * 3 + 1]! < r) return span; // every node here is too small for i
-      if (t[base + i * 3 + 2]! < r) mixed = true;
+      if (t[base + i * FIELDS + 1]! < r) return span; // every node here is too small for i
+      if (t[base + i * FIELDS + 2]! < r) mixed = true;
     }
     if (!mixed) return 0;
     return this.tooSmallUnder(2 * k, span >> 1) + this.tooSmallUnder(2 * k + 1, span >> 1);

@@ -75,8 +75,13 @@ export class Scheduler {
   nextStartNodeIndex = 0;
   /** Whether the last pod scheduled for the first time fit nowhere (then first attempts ask the index too). */
   private firstAttemptFailed = false;
-  /** Whether few nodes passed the last scan's filters (then the next scan visits those an index finds). */
-  private sparse = false;
+  /**
+   * Whether the next scan visits the nodes an index finds: after a scan where few nodes passed (they are found
+   * without reading the others), or where every node evaluated passed (the index hands over whole ranges of
+   * nodes that all pass without reading any; between the two it reads node by node, and scanAll's tight loop is
+   * faster).
+   */
+  private byIndex = false;
   /** Feasible nodes the last scan found. */
   private found = 0;
   private readonly state = new CycleState();
@@ -199,7 +204,7 @@ export class Scheduler {
     let m = 0;
     let evaluated = 0;
     if (this.nominator.size === 0) {
-      const passing = this.sparse && Scheduler.scanByIndex ? this.indexedFilter(active, na) : null;
+      const passing = this.byIndex && Scheduler.scanByIndex ? this.indexedFilter(active, na) : null;
       evaluated = passing ? this.scanPassing(pod, passing, start, toFind, n) : -1;
       if (evaluated >= 0) {
         m = this.found;
@@ -212,8 +217,8 @@ export class Scheduler {
         evaluated = this.scanAll(pod, start, toFind, n);
         m = this.found;
       }
-      // Few nodes pass: the next scan visits only those the index finds (same nodes, same order, fewer reads).
-      this.sparse = evaluated > SPARSE * Math.max(m, 1);
+      // Few nodes pass, or all: the next scan visits only those the index finds (same nodes, same order, fewer reads).
+      this.byIndex = evaluated > SPARSE * Math.max(m, 1) || evaluated === m;
     } else {
       for (let k = 0; k < n; k++) {
         let idx = start + k;
@@ -318,6 +323,16 @@ export class Scheduler {
    */
   private scanPassing(pod: Pod, passing: Plugin, start: number, toFind: number, n: number): number {
     const state = this.state;
+    if (this.activeCount === 1) {
+      // The only filter: the nodes it passes are the feasible ones, found straight into feasibleIdx (not a chunk
+      // at a time: an index that hands over whole ranges does so in one call).
+      const out = this.feasibleIdx;
+      let m = passing.passing!(state, pod, start, n, out, 0, toFind);
+      if (m < toFind && start > 0) m = passing.passing!(state, pod, 0, start, out, m, toFind);
+      this.found = m;
+      if (m === toFind) return stopsAt(out[toFind - 1]!, start, n);
+      return m === 0 ? -1 : n;
+    }
     let m = 0;
     // The scan order from start: [start, n), then [0, start).
     let seg = 0;
