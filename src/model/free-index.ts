@@ -53,6 +53,8 @@ export class NodeChanges {
 
 /** Numbers per tree node and resource: largest free, largest and smallest allocatable, smallest free. */
 const FIELDS = 4;
+const MAX_FREE = 0;
+const MIN_FREE = 3;
 
 /** Ranges this short are read node by node from the columns (a tight loop beats descending there). */
 const LEAF_BLOCK = 16;
@@ -228,24 +230,14 @@ export class FreeIndex {
     return this.fitsUnder(1, this.size);
   }
 
-  /** Whether some node under tree node k has a free pod slot, and some (maybe another) room for each of `want`. */
-  private roomUnder(k: number): boolean {
+  /**
+   * Whether the free amounts `field` of tree node k (MAX_FREE: some node's; MIN_FREE: every node's) have a pod
+   * slot and room for each of `want`: with MAX_FREE, some node under k has a slot and some (maybe another) room
+   * for each; with MIN_FREE, every node under k is live and the pod fits on it.
+   */
+  private roomUnder(k: number, field = MAX_FREE): boolean {
     const t = this.t;
-    const base = k * this.columns.stride * FIELDS;
-    if (t[base + PODS * FIELDS]! < 1) return false;
-    const want = this.want;
-    const req = this.req;
-    for (let x = 0; x < want.length; x++) {
-      const i = want[x]!;
-      if (t[base + i * FIELDS]! < req[i]!) return false;
-    }
-    return true;
-  }
-
-  /** Whether every node under tree node k is live with a free pod slot and room for each of `want` (the smallest free amounts). */
-  private roomOnAllUnder(k: number): boolean {
-    const t = this.t;
-    const base = k * this.columns.stride * FIELDS + 3;
+    const base = k * this.columns.stride * FIELDS + field;
     if (t[base + PODS * FIELDS]! < 1) return false;
     const want = this.want;
     const req = this.req;
@@ -303,7 +295,7 @@ export class FreeIndex {
 
   private fittingUnder(k: number, lo: number, span: number, from: number, to: number): void {
     if (lo + span <= from || lo >= to || this.count >= this.max || !this.roomUnder(k)) return;
-    if (this.roomOnAllUnder(k)) {
+    if (this.roomUnder(k, MIN_FREE)) {
       // Every node here passes: the part of the range asked for, in order, as far as out goes.
       const first = Math.max(lo, from);
       const end = Math.min(lo + span, to, first + this.max - this.count);
