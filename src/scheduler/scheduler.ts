@@ -12,6 +12,7 @@ import type { Profile } from './profiles.js';
 import { eventMask, eventBit } from './queue.js';
 import { Nominator } from './nominator.js';
 import { FilterChecks } from './checks.js';
+import { NodeScan } from './scan.js';
 
 export type { Diagnosis };
 
@@ -19,8 +20,6 @@ export type { Diagnosis };
 export const MIN_FEASIBLE_NODES_TO_FIND = 100;
 export const MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5;
 export const BASE_PERCENTAGE_OF_NODES_TO_SCORE = 50;
-/** Nodes filtered per batch. */
-const CHUNK = 64;
 /** A scan is sparse when it evaluates more than this many nodes per feasible node found. */
 const SPARSE = 2;
 
@@ -67,7 +66,7 @@ export class Scheduler {
   static scanByIndex = true;
   /** Checks every scan made from an index against filtering every node (the test suite turns it on). */
   static checkScans = false;
-  /** Scans made from an index (scanPassing) that found nodes, in this process (tests read it to know the path ran). */
+  /** Scans made from an index (NodeScan.byIndex) that found nodes, in this process (tests read it to know the path ran). */
   static indexScans = 0;
   /** Attempts the index answered, in this process (tests read it to know the path ran). */
   static countedFailures = 0;
@@ -78,12 +77,10 @@ export class Scheduler {
   /**
    * Whether the next scan visits the nodes an index finds: after a scan where few nodes passed (they are found
    * without reading the others), or where every node evaluated passed (the index hands over whole ranges of
-   * nodes that all pass without reading any; between the two it reads node by node, and scanAll's tight loop is
+   * nodes that all pass without reading any; between the two it reads node by node, and NodeScan.all's tight loop is
    * faster).
    */
   private byIndex = false;
-  /** Feasible nodes the last scan found. */
-  private found = 0;
   private readonly state = new CycleState();
   /** PreScore, Score, NormalizeScore and selectHost among the feasible nodes (prioritize.ts). */
   private readonly prioritizer: Prioritizer;
@@ -91,11 +88,8 @@ export class Scheduler {
   /** Filter plugins that run this cycle. */
   private readonly active: Plugin[] = [];
   private activeCount = 0;
-  /** Node indices of the feasible nodes, in scan order (CHUNK more places: see windowAt). */
-  private feasibleIdx = new Int32Array(0);
-  /** Views of feasibleIdx[m..m + CHUNK) by m, made as needed: a scan filters each chunk where its passing nodes go. */
-  private windows: Int32Array[] = [];
-  private status: (Status | null)[] = [];
+  /** Filtering the nodes into the feasible ones (scan.ts). */
+  private readonly scan: NodeScan;
   /** Why a pod fits nowhere (diagnosis.ts). */
   private readonly diagnoser: Diagnoser;
 
@@ -109,6 +103,7 @@ export class Scheduler {
     this.filterMasks = profile.filters.map((p) => eventMask(p.events));
     this.checks = new FilterChecks(profile.filters, cluster, nominator);
     this.prioritizer = new Prioritizer(profile, cluster, rng, this.state);
+    this.scan = new NodeScan(cluster, this.state, this.active);
     this.diagnoser = new Diagnoser(profile.filters, this.filterMasks, cluster, this.state, (pod, node) => this.runFiltersOnly(pod, node));
   }
 
@@ -198,24 +193,24 @@ export class Scheduler {
     }
     const toFind = this.toFind(first, n);
     const start = first ? 0 : this.nextStartNodeIndex % n;
-    const status = this.statusOf(n);
-    if (this.feasibleIdx.length < n + CHUNK) this.growFeasible(n);
-    const feasibleIdx = this.feasibleIdx;
+    const scan = this.scan;
+    scan.prepare(n);
+    const { status, feasibleIdx } = scan;
     let m = 0;
     let evaluated = 0;
     if (this.nominator.size === 0) {
       const passing = this.byIndex && Scheduler.scanByIndex ? this.indexedFilter(active, na) : null;
-      evaluated = passing ? this.scanPassing(pod, passing, start, toFind, n) : -1;
+      evaluated = passing ? scan.byIndex(pod, na, passing, start, toFind, n) : -1;
       if (evaluated >= 0) {
-        m = this.found;
+        m = scan.found;
         Scheduler.indexScans++;
-        if (Scheduler.checkScans) this.checkScan(pod, start, toFind, n, evaluated, m);
+        if (Scheduler.checkScans) scan.check(pod, na, start, toFind, n, evaluated, m);
       } else {
         // No node passes: the index may know why without reading every node's status.
         const counted = passing ? this.counted(pod, first, n) : null;
         if (counted) return counted;
-        evaluated = this.scanAll(pod, start, toFind, n);
-        m = this.found;
+        evaluated = scan.all(pod, na, start, toFind, n);
+        m = scan.found;
       }
       // Few nodes pass, or all: the next scan visits only those the index finds (same nodes, same order, fewer reads).
       this.byIndex = evaluated > SPARSE * Math.max(m, 1) || evaluated === m;
@@ -241,144 +236,14 @@ export class Scheduler {
     if (firstAttempt) this.firstAttemptFailed = m === 0;
     if (m === 0) return { node: null, feasible: 0, evaluated, diagnosis };
     // schedule_one.go: with one feasible node there is nothing to score.
-    const node = m === 1 ? nodes[feasibleIdx[0]!]! : this.prioritizer.select(pod, this.feasibleIdx, m, Scheduler.checkScores);
+    const node = m === 1 ? nodes[feasibleIdx[0]!]! : this.prioritizer.select(pod, feasibleIdx, m, Scheduler.checkScores);
     return { node, feasible: m, evaluated, diagnosis: null };
-  }
-
-  /**
-   * Filters nodes from `start` in scan order until toFind pass (schedule_one.go findNodesThatPassFilters):
-   * over chunks of nodes, plugin by plugin, which keeps each plugin's loop tight; the result is exactly that
-   * of filtering node by node and stopping at the toFind-th feasible node. The feasible nodes go to
-   * feasible/feasibleIdx (this.found of them), every failing node's status to this.status; returns the
-   * number of nodes evaluated.
-   */
-  private scanAll(pod: Pod, start: number, toFind: number, n: number): number {
-    const status = this.status;
-    const anyRemoved = this.cluster.removedNodes > 0;
-    const removed = this.cluster.columns.removed;
-    let m = 0;
-    let evaluated = 0;
-    let k = 0;
-    while (k < n && m < toFind) {
-      const c = Math.min(CHUNK, n - k);
-      // The chunk is filtered where its passing nodes belong, feasibleIdx[m..): they stay in place (those past
-      // toFind are left beyond this.found).
-      const cand = this.windowAt(m);
-      let count = 0;
-      for (let j = 0; j < c; j++) {
-        let idx = start + k + j;
-        if (idx >= n) idx -= n;
-        if (anyRemoved && removed[idx] === 1) status[idx] = NO_NODES;
-        else cand[count++] = idx;
-      }
-      count = this.filterChunk(pod, cand, count, null);
-      const need = toFind - m;
-      if (count >= need) {
-        m = toFind;
-        evaluated = stopsAt(cand[need - 1]!, start, n);
-        break;
-      }
-      m += count;
-      k += c;
-      evaluated = k;
-    }
-    this.found = m;
-    return evaluated;
-  }
-
-  /** feasibleIdx[m..m + CHUNK), as a view kept for the next scans. */
-  private windowAt(m: number): Int32Array {
-    return (this.windows[m] ??= this.feasibleIdx.subarray(m, m + CHUNK));
-  }
-
-  /** Room in feasibleIdx for n nodes and a chunk past them (the views of it made again). */
-  private growFeasible(n: number): void {
-    this.feasibleIdx = new Int32Array(n + CHUNK);
-    this.windows = new Array<Int32Array>(n + 1);
-  }
-
-  /** Runs this cycle's filters (but `skip`) on the candidates cand[0..count); returns how many pass (kept in order). */
-  private filterChunk(pod: Pod, cand: Int32Array, count: number, skip: Plugin | null): number {
-    const { active, state, status } = this;
-    const nodes = this.cluster.nodes;
-    for (let a = 0; a < this.activeCount && count > 0; a++) {
-      const p = active[a]!;
-      if (p === skip) continue;
-      count = p.filterBatch ? p.filterBatch(state, pod, nodes, cand, count, status) : filterEach(p, state, pod, nodes, cand, count, status);
-    }
-    return count;
   }
 
   /** The active filter that finds the nodes it passes from an index (Plugin.passing), if any. */
   private indexedFilter(active: readonly Plugin[], na: number): Plugin | null {
     for (let i = 0; i < na; i++) if (active[i]!.passing) return active[i]!;
     return null;
-  }
-
-  /**
-   * scanAll's feasible nodes and evaluated count, visiting only the nodes `passing` passes (found from its
-   * index, in scan order); the other filters run on those alone. Every node skipped fails a filter, so the
-   * feasible nodes, their order and the node the scan stops at are scanAll's. Skipped nodes get no status:
-   * when no node passes, returns -1 and scanAll must run (the diagnosis reads every node's status).
-   */
-  private scanPassing(pod: Pod, passing: Plugin, start: number, toFind: number, n: number): number {
-    const state = this.state;
-    if (this.activeCount === 1) {
-      // The only filter: the nodes it passes are the feasible ones, found straight into feasibleIdx (not a chunk
-      // at a time: an index that hands over whole ranges does so in one call).
-      const out = this.feasibleIdx;
-      let m = passing.passing!(state, pod, start, n, out, 0, toFind);
-      if (m < toFind && start > 0) m = passing.passing!(state, pod, 0, start, out, m, toFind);
-      this.found = m;
-      if (m === toFind) return stopsAt(out[toFind - 1]!, start, n);
-      return m === 0 ? -1 : n;
-    }
-    let m = 0;
-    // The scan order from start: [start, n), then [0, start).
-    let seg = 0;
-    let from = start;
-    let to = n;
-    let done = false;
-    while (!done && m < toFind) {
-      // As in scanAll, each chunk is filtered where its passing nodes go.
-      const cand = this.windowAt(m);
-      let count = 0;
-      while (count < CHUNK) {
-        count = passing.passing!(state, pod, from, to, cand, count, CHUNK);
-        if (count === CHUNK) {
-          from = cand[count - 1]! + 1;
-          break;
-        }
-        if (seg === 0 && start > 0) {
-          seg = 1;
-          from = 0;
-          to = start;
-          continue;
-        }
-        done = true;
-        break;
-      }
-      count = this.filterChunk(pod, cand, count, passing);
-      const need = toFind - m;
-      if (count >= need) {
-        this.found = toFind;
-        return stopsAt(cand[need - 1]!, start, n);
-      }
-      m += count;
-    }
-    this.found = m;
-    return m === 0 ? -1 : n;
-  }
-
-  /** Throws unless scanPassing's answer (evaluated, and the found nodes) is scanAll's (checkScans). */
-  private checkScan(pod: Pod, start: number, toFind: number, n: number, evaluated: number, m: number): void {
-    const got = Array.from(this.feasibleIdx.subarray(0, m));
-    const all = this.scanAll(pod, start, toFind, n);
-    const scanned = Array.from(this.feasibleIdx.subarray(0, this.found));
-    if (all !== evaluated || scanned.length !== got.length || scanned.some((x, i) => x !== got[i]))
-      throw new Error(
-        `bug: the index scan for pod ${pod.name} found nodes ${String(got)} (${evaluated} evaluated), filtering every node ${String(scanned)} (${all})`,
-      );
   }
 
   /**
@@ -398,15 +263,15 @@ export class Scheduler {
     const ns = nodes.length;
     const toFind = this.toFind(first, ns);
     const start = first || ns === 0 ? 0 : this.nextStartNodeIndex % ns;
-    const status = this.statusOf(n);
-    if (this.feasibleIdx.length < n + CHUNK) this.growFeasible(n);
+    this.scan.prepare(n);
+    const { status, feasibleIdx } = this.scan;
     let m = 0;
     let evaluated = 0;
     for (let k = 0; k < ns && m < toFind; k++) {
       const node = nodes[(start + k) % ns]!;
       evaluated++;
       const st = this.runFilters(pod, node);
-      if (st === null) this.feasibleIdx[m++] = node.index;
+      if (st === null) feasibleIdx[m++] = node.index;
       else status[node.index] = st;
     }
     if (!first && n > 0) this.nextStartNodeIndex = (this.nextStartNodeIndex + evaluated) % n;
@@ -417,7 +282,7 @@ export class Scheduler {
       for (const node of all) if (!evaluatedNodes.has(node)) status[node.index] = node.removedAt >= 0 ? NO_NODES : absent;
       return { node: null, feasible: 0, evaluated, diagnosis: this.diagnoser.diagnose(status, n) };
     }
-    const node = m === 1 ? all[this.feasibleIdx[0]!]! : this.prioritizer.select(pod, this.feasibleIdx, m, Scheduler.checkScores);
+    const node = m === 1 ? all[feasibleIdx[0]!]! : this.prioritizer.select(pod, feasibleIdx, m, Scheduler.checkScores);
     return { node, feasible: m, evaluated, diagnosis: null };
   }
 
@@ -470,40 +335,8 @@ export class Scheduler {
       );
   }
 
-  /** Per-node statuses of the current cycle, by node index. */
-  private statusOf(n: number): (Status | null)[] {
-    if (this.status.length < n) this.status = new Array(n).fill(null);
-    return this.status;
-  }
-
   private fail(st: Status, mask: number, evaluated: number): Attempt {
     const reasons = new Map([[st.reason, Math.max(1, this.cluster.nodes.length)]]);
     return { node: null, feasible: 0, evaluated, diagnosis: { reasons, mask, nodeStatus: [], preFilterStatus: st, potential: 0 } };
   }
-}
-
-/** Nodes evaluated by a scan from `start` (over n nodes, wrapping round) that stops at node `idx`. */
-function stopsAt(idx: number, start: number, n: number): number {
-  return ((idx - start + n) % n) + 1;
-}
-
-/** The batch form of filtering for a plugin that filters one node at a time. */
-function filterEach(
-  p: Plugin,
-  state: CycleState,
-  pod: Pod,
-  nodes: readonly Node[],
-  cand: Int32Array,
-  count: number,
-  status: (Status | null)[],
-): number {
-  const filter = p.filter!;
-  let out = 0;
-  for (let j = 0; j < count; j++) {
-    const idx = cand[j]!;
-    const st = filter.call(p, state, pod, nodes[idx]!);
-    if (st === null) cand[out++] = idx;
-    else status[idx] = st;
-  }
-  return out;
 }
