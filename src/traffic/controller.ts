@@ -165,8 +165,19 @@ export class TrafficController implements TrafficModel {
         if (!ev.node.up) for (const p of ev.node.pods) this.stopped(p, false);
       },
     });
-    this.entries = spec.entrypoints.map((e) => new TrafficSeries(e.name, 'entry', spec.slo.latencyMs));
     this.backends = spec.entrypoints.map((e) => e.backends.map((b) => index.get(b.service)!));
+    // An entry point whose only backend is a Service that calls nothing and gets requests from nowhere else
+    // records exactly what that Service records (the same requests, failures and latencies, in the same
+    // order): it shows the Service's figures, and nothing is counted twice.
+    const senders = new Array<number>(spec.services.length).fill(0);
+    for (const b of this.backends) for (const s of b) senders[s]!++;
+    for (const svc of this.services) for (const c of svc?.calls ?? []) senders[c]!++;
+    this.entries = spec.entrypoints.map((e, i) => {
+      const b = this.backends[i]!;
+      const svc = b.length === 1 ? this.services[b[0]!] : null;
+      const same = svc && svc.calls.length === 0 && senders[svc.index] === 1 ? svc.series : null;
+      return new TrafficSeries(e.name, 'entry', spec.slo.latencyMs, same);
+    });
     this.weights = spec.entrypoints.map((e) => Float64Array.from(e.backends, (b) => b.weight));
     this.routeRng = spec.entrypoints.map((e) => (e.backends.length > 1 ? sim.rng(`traffic:route:${e.name}`) : null));
     const processes = spec.entrypoints.map((e) => new ArrivalProcess(e.curve, sim.rng(`traffic:arrivals:${e.name}`), e.arrivals));
@@ -263,7 +274,8 @@ export class TrafficController implements TrafficModel {
 
   /** A request enters at an entry point. */
   private arrive(entry: number): void {
-    this.entries[entry]!.arrived();
+    const series = this.entries[entry]!;
+    if (series.source === null) series.arrived();
     this.dispatch(this.alloc(this.services[this.route(entry)]!, null, entry));
   }
 
@@ -397,9 +409,9 @@ export class TrafficController implements TrafficModel {
     } else {
       const entry = this.entries[r.entry]!;
       if (why) {
-        entry.failed(why);
+        if (entry.source === null) entry.failed(why);
         if (this.rollingOut()) this.lostDuringRollouts++;
-      } else entry.answered(latency);
+      } else if (entry.source === null) entry.answered(latency);
     }
     if (r.state === SERVING) r.state = ORPHANED;
     else this.release(r);

@@ -153,13 +153,13 @@ export class IntervalLatency {
 }
 
 export class TrafficSeries {
-  readonly total = new Counts();
-  readonly interval = new Counts();
+  readonly total: Counts;
+  readonly interval: Counts;
   /** The current interval's latencies: read them after flush(). */
-  readonly intervalLatency = new IntervalLatency();
+  readonly intervalLatency: IntervalLatency;
   /** Earlier intervals' latencies below LIMIT by bucket index, and the whole run's above in a histogram. */
-  private readonly totalCounts = new Float64Array(INDICES);
-  private readonly totalAbove = histogram();
+  private readonly totalCounts: Float64Array;
+  private readonly totalAbove: hdr.Histogram;
 
   constructor(
     /** The Service's name ("namespace/name"). */
@@ -167,7 +167,19 @@ export class TrafficSeries {
     /** 'service': requests a Service's pods served; 'entry': whole requests from their entry point. */
     readonly scope: 'service' | 'entry',
     private readonly sloMs: number,
-  ) {}
+    /**
+     * A series that records exactly what this one would (an entry point whose only backend is a Service that
+     * calls nothing and that nothing else sends requests to): this one shows its counts and latencies, and
+     * nothing is recorded into this one. Starting the next interval on either starts it on both.
+     */
+    readonly source: TrafficSeries | null = null,
+  ) {
+    this.total = source ? source.total : new Counts();
+    this.interval = source ? source.interval : new Counts();
+    this.intervalLatency = source ? source.intervalLatency : new IntervalLatency();
+    this.totalCounts = source ? source.totalCounts : new Float64Array(INDICES);
+    this.totalAbove = source ? source.totalAbove : histogram();
+  }
 
   arrived(): void {
     this.total.requests++;

@@ -90,13 +90,15 @@ export class RequestsCollector implements Collector {
         ? s.fluid.p.map((x) => (c.ok > 0 ? tidy(x) : ''))
         : [percentile(h, 50), percentile(h, 90), percentile(h, 99), percentile(h, 99.9)]),
     ]);
-    s.nextInterval();
   }
 
   sample(t: number | string): void {
     // The first sample (time 0) covers nothing.
     if (this.last++ === 0 || !this.traffic) return;
-    for (const s of this.traffic.series) this.row(t, s);
+    const series = this.traffic.series;
+    for (const s of series) this.row(t, s);
+    // Every row first: a series may show another's figures (TrafficSeries.source).
+    for (const s of series) s.nextInterval();
   }
 
   /** Totals over the series: counts, error ratio, latency mean and percentiles, SLO burn rate. */
