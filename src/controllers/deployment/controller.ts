@@ -27,6 +27,7 @@ import {
   TIMED_OUT_REASON,
   type DeploymentCondition,
   type DeploymentView,
+  type DeploymentStatusView,
   type ReplicaSetView,
 } from './calc.js';
 import {
@@ -161,18 +162,19 @@ export class DeploymentController {
   private sync(m: Managed): void {
     const d = m.d;
     if (d.deletedAt >= 0) return;
-    m.sets = m.sets.filter((o) => o.rs.deletedAt < 0);
+    if (m.sets.some(isDeleted)) m.sets = m.sets.filter((o) => !isDeleted(o));
     if (m.draining) this.checkDrained(m);
     const condBefore = m.progressing;
-    m.progressing = checkPausedConditions(deploymentView(d), m.progressing, this.sim.now);
+    // (One view of the Deployment for the whole sync: nothing in it changes before syncStatus writes the status.)
     const view = deploymentView(d);
-    if (view.paused || isScalingEvent(view, m.sets.map(replicaSetView))) return this.syncScale(m, condBefore);
-    if (view.strategy.type === 'Recreate') this.rolloutRecreate(m, condBefore);
-    else this.rolloutRolling(m, condBefore);
+    m.progressing = checkPausedConditions(view, m.progressing, this.sim.now);
+    if (view.paused || isScalingEvent(view, m.sets.map(replicaSetView))) return this.syncScale(m, view, condBefore);
+    if (view.strategy.type === 'Recreate') this.rolloutRecreate(m, view, condBefore);
+    else this.rolloutRolling(m, view, condBefore);
   }
 
   /** sync.go getAllReplicaSetsAndSyncRevision: the new ReplicaSet (created when asked and missing) and the old ones. */
-  private split(m: Managed, create: boolean): { newRS: OwnedReplicaSet | null; old: OwnedReplicaSet[] } {
+  private split(m: Managed, create: boolean, view: DeploymentView): { newRS: OwnedReplicaSet | null; old: OwnedReplicaSet[] } {
     const hash = this.hashOf(m.d);
     let newRS: OwnedReplicaSet | null = null;
     const old: OwnedReplicaSet[] = [];
@@ -186,8 +188,8 @@ export class DeploymentController {
     const revision = maxOld + 1;
     if (newRS) {
       if (newRS.revision < revision) newRS.revision = revision;
-      m.progressing = newReplicaSetProgressing(deploymentView(m.d), m.progressing, false, this.sim.now);
-    } else if (create) newRS = this.createNewReplicaSet(m, old, hash, revision);
+      m.progressing = newReplicaSetProgressing(view, m.progressing, false, this.sim.now);
+    } else if (create) newRS = this.createNewReplicaSet(m, old, hash, revision, view);
     if (newRS) {
       if (newRS.revision !== m.revision && old.some((o) => o.rs.spec.replicas > 0 || o.rs.status.replicas > 0)) {
         m.rolling = true;
@@ -201,9 +203,8 @@ export class DeploymentController {
   }
 
   /** sync.go getNewReplicaSet, creating: sized by NewRSNewReplicas, with the template's hash label. */
-  private createNewReplicaSet(m: Managed, old: OwnedReplicaSet[], hash: string, revision: number): OwnedReplicaSet {
+  private createNewReplicaSet(m: Managed, old: OwnedReplicaSet[], hash: string, revision: number, view: DeploymentView): OwnedReplicaSet {
     const d = m.d;
-    const view = deploymentView(d);
     const template = d.spec.template!;
     const replicas = newRSNewReplicas(view, old.map(replicaSetView), { ...EMPTY_RS, name: `${d.name}-${hash}` });
     const rs = this.cluster.createWorkload({
@@ -247,9 +248,8 @@ export class DeploymentController {
   }
 
   /** sync.go sync: a paused Deployment or a resize; scales (proportionally), cleans up when paused. */
-  private syncScale(m: Managed, condBefore: DeploymentCondition | null): void {
-    const view = deploymentView(m.d);
-    const { newRS, old } = this.split(m, false);
+  private syncScale(m: Managed, view: DeploymentView, condBefore: DeploymentCondition | null): void {
+    const { newRS, old } = this.split(m, false, view);
     const sizes = scale(view, newRS && replicaSetView(newRS), old.map(replicaSetView));
     let scaled = false;
     for (const [name, size] of sizes) {
@@ -262,18 +262,23 @@ export class DeploymentController {
   }
 
   /** rolling.go rolloutRolling. */
-  private rolloutRolling(m: Managed, condBefore: DeploymentCondition | null): void {
-    const view = deploymentView(m.d);
-    const { newRS, old } = this.split(m, true);
+  private rolloutRolling(m: Managed, view: DeploymentView, condBefore: DeploymentCondition | null): void {
+    const { newRS, old } = this.split(m, true, view);
     const nrs = newRS!;
-    const all = (): ReplicaSetView[] => [...old.map(replicaSetView), replicaSetView(nrs)];
-    const newSize = reconcileNewReplicaSet(view, all(), replicaSetView(nrs));
+    // (The old ReplicaSets' views serve both steps: scaling the new one changes only its own.)
+    const oldViews = old.map(replicaSetView);
+    let nrsView = replicaSetView(nrs);
+    const newSize = reconcileNewReplicaSet(view, [...oldViews, nrsView], nrsView);
     if (this.scaleReplicaSet(m, nrs, newSize, view)) {
       this.report(m, 'scale_up', nrs, old);
       return this.syncStatus(m, nrs, view, condBefore, true);
     }
-    const active = filterActiveReplicaSets(old.map(replicaSetView));
-    const down = reconcileOldReplicaSets(view, all(), active, replicaSetView(nrs));
+    // (Its annotations may just have been written.) With no old ReplicaSet there is nothing to scale down.
+    nrsView = replicaSetView(nrs);
+    const down =
+      old.length === 0
+        ? NOTHING_TO_SCALE
+        : reconcileOldReplicaSets(view, [...oldViews, nrsView], filterActiveReplicaSets(oldViews), nrsView);
     let scaledDown = false;
     for (const [name, size] of down)
       scaledDown =
@@ -292,9 +297,8 @@ export class DeploymentController {
   }
 
   /** recreate.go rolloutRecreate: every old ReplicaSet to 0, wait until their pods are gone, then the new one. */
-  private rolloutRecreate(m: Managed, condBefore: DeploymentCondition | null): void {
-    const view = deploymentView(m.d);
-    let { newRS, old } = this.split(m, false);
+  private rolloutRecreate(m: Managed, view: DeploymentView, condBefore: DeploymentCondition | null): void {
+    let { newRS, old } = this.split(m, false, view);
     let scaledDown = false;
     for (const o of old) if (o.rs.spec.replicas > 0) scaledDown = this.scaleReplicaSet(m, o, 0, view) || scaledDown;
     if (scaledDown) {
@@ -302,7 +306,7 @@ export class DeploymentController {
       return this.syncStatus(m, newRS, view, condBefore, true);
     }
     if (oldPodsRunning(old.map(replicaSetView), this.podsOf(old))) return this.syncStatus(m, newRS, view, condBefore, true);
-    if (!newRS) ({ newRS, old } = this.split(m, true));
+    if (!newRS) ({ newRS, old } = this.split(m, true, view));
     // recreate.go scaleUpNewReplicaSetForRecreate.
     if (this.scaleReplicaSet(m, newRS!, view.replicas, view)) this.report(m, 'scale_up', newRS!, old);
     if (deploymentComplete(view, this.statusView(m))) this.cleanup(m, old, view);
@@ -329,14 +333,15 @@ export class DeploymentController {
   /** The Deployment's status as last written, for the rules comparing old and new. */
   private statusView(m: Managed) {
     const s = m.d.status;
-    return {
+    const v: DeploymentStatusView = {
       replicas: s.replicas,
       updatedReplicas: s.updatedReplicas,
       readyReplicas: s.readyReplicas,
       availableReplicas: s.availableReplicas,
       observedGeneration: s.observedGeneration,
-      ...(m.progressing ? { progressingReason: m.progressing.reason } : {}),
     };
+    if (m.progressing) v.progressingReason = m.progressing.reason;
+    return v;
   }
 
   /**
@@ -352,7 +357,8 @@ export class DeploymentController {
   ): void {
     const d = m.d;
     const all = m.sets.map(replicaSetView);
-    const st = calculateStatus(all, newRS && replicaSetView(newRS), view);
+    const at = newRS ? m.sets.indexOf(newRS) : -1;
+    const st = calculateStatus(all, newRS && (at >= 0 ? all[at]! : replicaSetView(newRS)), view);
     const now = this.sim.now;
     if (rollout) {
       const cond = syncRolloutProgressing(view, this.statusView(m), st, m.progressing, now);
@@ -446,6 +452,11 @@ export class DeploymentController {
     });
   }
 }
+
+const isDeleted = (o: OwnedReplicaSet): boolean => o.rs.deletedAt >= 0;
+
+/** reconcileOldReplicaSets' answer when there is no old ReplicaSet. */
+const NOTHING_TO_SCALE: ReadonlyMap<string, number> = new Map();
 
 /** A ReplicaSet about to be created: nothing yet. */
 const EMPTY_RS: ReplicaSetView = {
