@@ -33,6 +33,21 @@ function taintBits(taints: readonly Taint[]): number {
   return b;
 }
 
+/** Every event object is made here, with the same fields in the same order (see ClusterState.emit). */
+function clusterEvent(type: ClusterEventType, pod?: Pod, node?: Node | null, workload?: Workload, whatIf?: true): ClusterEvent {
+  return { type, pod, node, workload, whatIf } as unknown as ClusterEvent;
+}
+interface MutableEvent {
+  type: ClusterEventType;
+  pod: Pod | undefined;
+  node: Node | null | undefined;
+  workload: Workload | undefined;
+}
+
+/** Codes of the what-if undo log's steps that are not a pod's slot (see ClusterState.undoCodes). */
+const UNDO_BOUND = -1;
+const UNDO_NODE = -2;
+
 export interface Clock {
   readonly now: number;
 }
@@ -100,8 +115,15 @@ export class ClusterState {
   }
   private nextPodId = 0;
   private readonly watchers = new Watchers();
-  /** Undo steps of the open what-ifs, newest last (see fork). */
-  private readonly undo: (() => void)[] = [];
+  /**
+   * Undo steps of the open what-ifs, newest last (see fork), in three columns rather than a closure each (the
+   * autoscaler's removal simulations make two per pod they move): a pod (null for a node step), a node, and a
+   * code: a slot >= 0, the pod left that slot of the node (assumePodRemoved); UNDO_BOUND, the pod was assumed bound
+   * on the node; UNDO_NODE, the node was added.
+   */
+  private readonly undoPods: (Pod | null)[] = [];
+  private readonly undoNodes: Node[] = [];
+  private readonly undoCodes: number[] = [];
   private forks = 0;
 
   /** Node resources in columns (see ResourceColumns); grown by doubling. */
@@ -157,10 +179,25 @@ export class ClusterState {
    * read one object shape rather than five.
    */
   private emit(type: ClusterEventType, pod?: Pod, node?: Node | null, workload?: Workload, whatIf?: true): void {
-    const ev = { type, pod, node, workload, whatIf } as unknown as ClusterEvent;
+    let ev: ClusterEvent;
+    if (whatIf === true && this.emitting === 0) {
+      // A what-if's change is told to the scheduling indexes only, which read the event and keep nothing: one
+      // object serves them all (the autoscaler's removal simulations tell four changes per pod they move).
+      const e = this.whatIfEvent;
+      e.type = type;
+      e.pod = pod;
+      e.node = node;
+      e.workload = workload;
+      ev = e as unknown as ClusterEvent;
+    } else ev = clusterEvent(type, pod, node, workload, whatIf);
     const list = (this.forks > 0 ? this.watchers.index : this.watchers.all)[type];
+    this.emitting++;
     for (let i = 0; i < list.length; i++) list[i]!(ev);
+    this.emitting--;
   }
+  /** The event object of what-if changes (emit), and how many emits are under way (a nested one makes its own). */
+  private readonly whatIfEvent = clusterEvent('PodBound', undefined, undefined, undefined, true) as unknown as MutableEvent;
+  private emitting = 0;
 
   // What-if: hypothetical changes to the scheduling state, undone by revert.
 
@@ -176,12 +213,21 @@ export class ClusterState {
   fork(): number {
     this.forks++;
     this.columns.changes.whatIf = true;
-    return this.undo.length;
+    return this.undoCodes.length;
   }
 
   revert(mark: number): void {
-    if (this.forks === 0 || mark > this.undo.length) throw new Error('bug: revert without a matching fork');
-    while (this.undo.length > mark) this.undo.pop()!();
+    if (this.forks === 0 || mark > this.undoCodes.length) throw new Error('bug: revert without a matching fork');
+    while (this.undoCodes.length > mark) {
+      const code = this.undoCodes.pop()!;
+      const pod = this.undoPods.pop()!;
+      const node = this.undoNodes.pop()!;
+      if (code === UNDO_NODE) this.dropNode(node);
+      else if (code === UNDO_BOUND) {
+        this.release(pod!);
+        this.emit('PodDeleted', pod!, node, undefined, true);
+      } else this.putBack(pod!, node, code);
+    }
     this.forks--;
     this.columns.changes.whatIf = this.forks > 0;
   }
@@ -206,20 +252,29 @@ export class ClusterState {
     const slot = pod.slot;
     this.release(pod);
     this.emit('PodDeleted', pod, node, undefined, true);
-    this.undo.push(() => {
-      this.occupy(pod, node);
-      // release() swapped the last pod into the slot: put both back where they were.
-      const pods = node.pods;
-      const last = pods.length - 1;
-      if (slot !== last) {
-        const moved = pods[slot]!;
-        pods[slot] = pod;
-        pods[last] = moved;
-        moved.slot = last;
-        pod.slot = slot;
-      }
-      this.emit('PodBound', pod, node, undefined, true);
-    });
+    this.logUndo(pod, node, slot);
+  }
+
+  /** Undoes assumePodRemoved: the pod is back on its node, in the slot it had. */
+  private putBack(pod: Pod, node: Node, slot: number): void {
+    this.occupy(pod, node);
+    // release() swapped the last pod into the slot: put both back where they were.
+    const pods = node.pods;
+    const last = pods.length - 1;
+    if (slot !== last) {
+      const moved = pods[slot]!;
+      pods[slot] = pod;
+      pods[last] = moved;
+      moved.slot = last;
+      pod.slot = slot;
+    }
+    this.emit('PodBound', pod, node, undefined, true);
+  }
+
+  private logUndo(pod: Pod | null, node: Node, code: number): void {
+    this.undoPods.push(pod);
+    this.undoNodes.push(node);
+    this.undoCodes.push(code);
   }
 
   /** What-if: the pod is on the node (its requests taken, pod counts with it): a nominated pod, say. */
@@ -228,10 +283,7 @@ export class ClusterState {
     if (pod.node) throw new Error(`bug: assuming bound pod ${pod.name} bound again`);
     this.occupy(pod, node);
     this.emit('PodBound', pod, node, undefined, true);
-    this.undo.push(() => {
-      this.release(pod);
-      this.emit('PodDeleted', pod, node, undefined, true);
-    });
+    this.logUndo(pod, node, UNDO_BOUND);
   }
 
   // Workload objects.
@@ -354,7 +406,7 @@ export class ClusterState {
     this.countTaints(n, n.taints, 1);
     if (this.forks > 0) {
       this.emit('NodeAdded', undefined, n, undefined, true);
-      this.undo.push(() => this.dropNode(n));
+      this.logUndo(null, n, UNDO_NODE);
       return n;
     }
     this.emit('NodeAdded', undefined, n);

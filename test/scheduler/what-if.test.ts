@@ -65,6 +65,12 @@ describe('ClusterState.fork / revert', () => {
     boundPod(cluster, 'b', { cpu: '1', labels: { foo: '' } }, 'q');
     const heard: string[] = [];
     cluster.watch('metrics', (ev: ClusterEvent) => heard.push(ev.type));
+    // The scheduling indexes hear each change and each undo, newest first, read as they are told.
+    const told: string[] = [];
+    cluster.watch('index', (ev: ClusterEvent) => {
+      const e = ev as { type: string; pod?: { name: string }; node?: { name: string } | null; whatIf?: boolean };
+      told.push(`${e.type} ${e.pod?.name ?? '-'} ${e.node?.name ?? '-'} ${e.whatIf === true}`);
+    });
     const before = snapshot(cluster);
 
     const mark = cluster.fork();
@@ -92,6 +98,21 @@ describe('ClusterState.fork / revert', () => {
     expect(cluster.inWhatIf).toBe(false);
     expect(snapshot(cluster)).toBe(before);
     expect(heard).toEqual([]); // the metrics watcher heard nothing of it
+    expect(told).toEqual([
+      'PodDeleted p1 a true',
+      'PodDeleted p0 a true',
+      'PodBound p1 a true',
+      'PodDeleted p1 a true',
+      'NodeAdded - template-node true',
+      'PodBound p0 template-node true',
+      // revert(inner), then revert(mark): the undos, newest first.
+      'PodDeleted p0 template-node true',
+      'NodeRemoved - template-node true',
+      'PodBound p1 a true',
+      'PodDeleted p1 a true',
+      'PodBound p0 a true',
+      'PodBound p1 a true',
+    ]);
     expect(() => cluster.revert(mark)).toThrow(/bug/);
     // Real operations are refused during a what-if, what-if ones outside it.
     expect(() => cluster.assumePodRemoved(pods[0]!)).toThrow(/outside a what-if/);
