@@ -4,9 +4,11 @@
 // - The scaling curve: one virtual hour (the pods' arrival and first placement, then steady running) at
 //   500..5,000 nodes (--quick: 250..1,000; --long adds 10,000): CPU time per size and the fitted growth
 //   exponent in N, against the target of 1.2.
-// - A week: 7 virtual days at 500 nodes (--long: at 5,000 nodes, the issue's target of 60 s and 2 GiB):
-//   virtual ÷ CPU time, events per CPU second, peak resident memory and bytes per pod.
+// - A week: 7 virtual days at 500 nodes (--long: at 5,000 nodes, the issue's target of 60 s on two cores, read
+//   on the wall clock, and 2 GiB): wall-clock and CPU time, virtual ÷ CPU time, events per CPU second, peak
+//   resident memory and bytes per pod.
 import { execFileSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { growthExponent } from './overload.js';
 import { check, fixed, rate, table, verdict, type BenchOptions, type BenchResult } from './util.js';
@@ -57,6 +59,7 @@ export function benchScale(opts: BenchOptions & { long?: boolean }): BenchResult
   console.log(`growth exponent in N: ${fixed(exponent, 2)} (target <= ${MAX_EXPONENT})`);
 
   const weekNodes = opts.quick ? 250 : opts.long ? 5000 : 500;
+  const load = loadavg()[0]!;
   const w = runChild(weekNodes, 24 * 7);
   const ratio = w.virtualSeconds / w.seconds;
   table(
@@ -64,8 +67,9 @@ export function benchScale(opts: BenchOptions & { long?: boolean }): BenchResult
     ['figure', 'value'],
     [
       ['pods created', String(w.pods)],
-      ["CPU time (all the process's threads)", `${fixed(w.seconds, 1)} s`],
       ['wall-clock time (the garbage collector works beside on a second core)', `${fixed(w.wallSeconds, 1)} s`],
+      ["CPU time (all the process's threads)", `${fixed(w.seconds, 1)} s`],
+      ['load average before the run (1 min)', fixed(load, 2)],
       ['virtual / CPU time', `${rate(ratio)}x`],
       ['events, per CPU second', `${rate(w.events)}, ${rate(w.events / w.seconds)}`],
       ['peak resident memory', mib(w.maxRssBytes)],
@@ -74,8 +78,15 @@ export function benchScale(opts: BenchOptions & { long?: boolean }): BenchResult
   );
   const verdicts = [verdict(`scaling curve exponent <= ${MAX_EXPONENT}`, exponent <= MAX_EXPONENT, fixed(exponent, 2))];
   if (weekNodes === 5000) {
+    // The target is elapsed time on this two-core machine, so the verdict reads the wall clock: the CPU time adds up
+    // both cores (the garbage collector's helper threads work beside the simulation) and overstates it. Other load
+    // on the machine can only lengthen the wall-clock time (the load average is printed above).
     verdicts.push(
-      verdict(`a week at 5,000 nodes <= ${WEEK_TARGET_S} s`, w.seconds <= WEEK_TARGET_S, `${fixed(w.seconds, 1)} s`),
+      verdict(
+        `a week at 5,000 nodes <= ${WEEK_TARGET_S} s on two cores`,
+        w.wallSeconds <= WEEK_TARGET_S,
+        `${fixed(w.wallSeconds, 1)} s wall-clock, ${fixed(w.seconds, 1)} CPU s`,
+      ),
       verdict('a week at 5,000 nodes <= 2 GiB resident', w.maxRssBytes <= WEEK_TARGET_RSS, mib(w.maxRssBytes)),
     );
   } else {
