@@ -635,19 +635,33 @@ export class ClusterState {
     return pod.workload >= 0 && this.workloads[pod.workload]!.kind === 'DaemonSet';
   }
 
-  /** Bound pods by priority (what-ifs included): how many of each. */
-  private readonly boundPriorities = new Map<number, number>();
+  /**
+   * Bound pods by priority (what-ifs included): each priority seen, and how many bound pods have it now (a list,
+   * searched: a cluster has a few priorities, and every bind and unbind looks its pod's up).
+   */
+  private readonly priorities: number[] = [];
+  private readonly boundWith: number[] = [];
 
   /** Whether some bound pod has a priority below p (preemption can have a victim only then). */
   hasBoundPodBelow(p: number): boolean {
-    for (const q of this.boundPriorities.keys()) if (q < p) return true;
+    for (let i = 0; i < this.priorities.length; i++) if (this.priorities[i]! < p && this.boundWith[i]! > 0) return true;
     return false;
+  }
+
+  private countBound(priority: number, d: number): void {
+    const ps = this.priorities;
+    let i = 0;
+    while (i < ps.length && ps[i] !== priority) i++;
+    if (i === ps.length) {
+      ps.push(priority);
+      this.boundWith.push(0);
+    }
+    this.boundWith[i]! += d;
   }
 
   /** The pod takes its requests on the node and joins its pod list. */
   private occupy(pod: Pod, node: Node): void {
-    const prio = pod.priority;
-    this.boundPriorities.set(prio, (this.boundPriorities.get(prio) ?? 0) + 1);
+    this.countBound(pod.priority, 1);
     const req = pod.requests;
     const used = node.requested;
     for (let i = 0; i < req.length; i++) used[i]! += req[i]!;
@@ -746,10 +760,7 @@ export class ClusterState {
   private release(pod: Pod): void {
     const node = pod.node;
     if (!node) return;
-    const prio = pod.priority;
-    const left = this.boundPriorities.get(prio)! - 1;
-    if (left === 0) this.boundPriorities.delete(prio);
-    else this.boundPriorities.set(prio, left);
+    this.countBound(pod.priority, -1);
     const req = pod.requests;
     const used = node.requested;
     for (let i = 0; i < req.length; i++) used[i]! -= req[i]!;

@@ -139,6 +139,45 @@ describe('HintingSimulator.trySchedulePods (hinting_simulator_test.go TestTrySch
     s.dropOldHints();
     for (const st of statuses) expect(s.hints.get(st.pod.id)).toBe(st.node);
   });
+
+  // The removal simulation's form: whether every pod was placed, stopping at the first that was not, with the
+  // same placements, hints and cursor as trySchedulePods(pods, skip, true).
+  it.each(cases)('tryScheduleAll: $desc', (tc) => {
+    const run = (all: boolean) => {
+      const cluster = makeCluster(tc.nodes.map((n) => readyNode(n.name, n.cpu, n.mem)));
+      for (const [name, cpu, mem, node] of tc.pods) boundPod(cluster, node, { cpu: `${cpu}m`, memory: String(mem) }, name);
+      const cursor = { lastIndex: 1 };
+      const s = simulator(cluster, cursor);
+      const pods = tc.newPods.map(([name, cpu, mem]) => testPod(cluster, name, cpu, mem));
+      for (const [name, node] of Object.entries(tc.hints ?? {}))
+        s.hints.set(pods.find((p) => p.name === name)!.id, nodeNamed(cluster, node));
+      const skip = tc.acceptable === undefined ? null : (n: Node) => n.name !== tc.acceptable;
+      cluster.fork();
+      const placedAll = all ? s.tryScheduleAll(pods, skip) : s.trySchedulePods(pods, skip, true).length === pods.length;
+      const where = cluster.nodes.map((n) => `${n.name}:${n.pods.map((p) => p.name).join('+')}`).join(' ');
+      return { placedAll, where, cursor: cursor.lastIndex, hints: pods.map((p) => s.hints.get(p.id)?.name ?? '-').join(',') };
+    };
+    const got = run(true);
+    expect(got).toEqual(run(false));
+    expect(got.placedAll).toBe(tc.want.length === tc.newPods.length);
+  });
+
+  it('tryScheduleAll places by hint first, and stops at the first pod that fits nowhere', () => {
+    const cluster = makeCluster(['n1', 'n2', 'n3'].map((n) => readyNode(n, 1000, 2_000_000)));
+    const cursor = { lastIndex: 0 };
+    const s = simulator(cluster, cursor);
+    const hinted = testPod(cluster, 'hinted', 100, 1);
+    s.hints.set(hinted.id, nodeNamed(cluster, 'n3'));
+    const big = testPod(cluster, 'big', 5000, 1);
+    const small = testPod(cluster, 'small', 100, 1);
+    cluster.fork();
+    expect(s.tryScheduleAll([hinted, big, small], null)).toBe(false);
+    expect(hinted.node?.name).toBe('n3');
+    expect(cursor.lastIndex).toBe(0); // placed by its hint, not found by the search
+    expect(small.node).toBeNull(); // never tried
+    expect(s.tryScheduleAll([small], null)).toBe(true);
+    expect(small.node?.name).toBe('n1');
+  });
 });
 
 describe('a pod goes to its hinted node (hinting_simulator_test.go TestPodSchedulesOnHintedNode)', () => {

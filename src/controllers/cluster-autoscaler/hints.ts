@@ -103,6 +103,15 @@ export class HintingSimulator {
   }
 
   /**
+   * trySchedulePods(pods, skip, true) without similar pods, asking only whether every pod was placed (the removal
+   * simulation's question, asked for every pod of every candidate node: no list of placements is made).
+   */
+  tryScheduleAll(pods: readonly Pod[], skip: ((n: Node) => boolean) | null): boolean {
+    for (const pod of pods) if (this.tryHinted(pod, skip) === null && this.tryAny(pod, skip) === null) return false;
+    return true;
+  }
+
+  /**
    * tryScheduleUsingHints: the node the pod was placed on last, if it still exists, is not refused by `skip` and
    * passes PreFilter and Filter; the pod is assumed bound there and the hint kept (the cursor stays).
    */

@@ -380,7 +380,7 @@ export class ScaleDownPlanner {
       for (const p of pods) cluster.assumePodRemoved(p);
       const flag = this.removableFlag;
       const skip = (n: Node) => n === node || flag[n.index] === 1 || this.actuator.deleting(n);
-      return this.simulator.trySchedulePods(pods, skip, true).length === pods.length ? moved.pods : null;
+      return this.simulator.tryScheduleAll(pods, skip) ? moved.pods : null;
     } finally {
       cluster.revert(mark);
     }
