@@ -42,7 +42,10 @@ export interface NodeEvent {
   readonly type: NodeEventType;
   readonly node: Node;
   readonly pod?: undefined;
-  /** A hypothetical change (ClusterState.fork): only the scheduling indexes hear of it. */
+  /**
+   * A hypothetical change (ClusterState.fork): only the scheduling indexes hear of it, and they read it at once
+   * (the event object of a what-if is reused for the next change).
+   */
   readonly whatIf?: boolean;
 }
 
