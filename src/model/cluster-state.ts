@@ -10,6 +10,7 @@ import { podName } from '../workload/names.js';
 import type { ResourceSpace } from './resources.js';
 import type { Labels, Taint } from './selectors.js';
 import { Budget } from './budgets.js';
+import { UndoLog, UNDO_BOUND, UNDO_NODE } from './undo-log.js';
 import type { PodDisruptionBudgetSpec, PodDisruptionBudgetStatus } from '../controllers/disruption/rules.js';
 import type { LabelSelector } from './selectors.js';
 import {
@@ -43,10 +44,6 @@ interface MutableEvent {
   node: Node | null | undefined;
   workload: Workload | undefined;
 }
-
-/** Codes of the what-if undo log's steps that are not a pod's slot (see ClusterState.undoCodes). */
-const UNDO_BOUND = -1;
-const UNDO_NODE = -2;
 
 export interface Clock {
   readonly now: number;
@@ -115,15 +112,15 @@ export class ClusterState {
   }
   private nextPodId = 0;
   private readonly watchers = new Watchers();
-  /**
-   * Undo steps of the open what-ifs, newest last (see fork), in three columns rather than a closure each (the
-   * autoscaler's removal simulations make two per pod they move): a pod (null for a node step), a node, and a
-   * code: a slot >= 0, the pod left that slot of the node (assumePodRemoved); UNDO_BOUND, the pod was assumed bound
-   * on the node; UNDO_NODE, the node was added.
-   */
-  private readonly undoPods: (Pod | null)[] = [];
-  private readonly undoNodes: Node[] = [];
-  private readonly undoCodes: number[] = [];
+  /** Undo steps of the open what-ifs (see fork), and how revert takes each back. */
+  private readonly undo = new UndoLog();
+  private readonly undoStep = (pod: Pod | null, node: Node, code: number): void => {
+    if (code === UNDO_NODE) this.dropNode(node);
+    else if (code === UNDO_BOUND) {
+      this.release(pod!);
+      this.emit('PodDeleted', pod!, node, undefined, true);
+    } else this.putBack(pod!, node, code);
+  };
   private forks = 0;
 
   /** Node resources in columns (see ResourceColumns); grown by doubling. */
@@ -213,21 +210,12 @@ export class ClusterState {
   fork(): number {
     this.forks++;
     this.columns.changes.whatIf = true;
-    return this.undoCodes.length;
+    return this.undo.length;
   }
 
   revert(mark: number): void {
-    if (this.forks === 0 || mark > this.undoCodes.length) throw new Error('bug: revert without a matching fork');
-    while (this.undoCodes.length > mark) {
-      const code = this.undoCodes.pop()!;
-      const pod = this.undoPods.pop()!;
-      const node = this.undoNodes.pop()!;
-      if (code === UNDO_NODE) this.dropNode(node);
-      else if (code === UNDO_BOUND) {
-        this.release(pod!);
-        this.emit('PodDeleted', pod!, node, undefined, true);
-      } else this.putBack(pod!, node, code);
-    }
+    if (this.forks === 0 || mark > this.undo.length) throw new Error('bug: revert without a matching fork');
+    this.undo.unwind(mark, this.undoStep);
     this.forks--;
     this.columns.changes.whatIf = this.forks > 0;
   }
@@ -252,7 +240,7 @@ export class ClusterState {
     const slot = pod.slot;
     this.release(pod);
     this.emit('PodDeleted', pod, node, undefined, true);
-    this.logUndo(pod, node, slot);
+    this.undo.push(pod, node, slot);
   }
 
   /** Undoes assumePodRemoved: the pod is back on its node, in the slot it had. */
@@ -271,19 +259,13 @@ export class ClusterState {
     this.emit('PodBound', pod, node, undefined, true);
   }
 
-  private logUndo(pod: Pod | null, node: Node, code: number): void {
-    this.undoPods.push(pod);
-    this.undoNodes.push(node);
-    this.undoCodes.push(code);
-  }
-
   /** What-if: the pod is on the node (its requests taken, pod counts with it): a nominated pod, say. */
   assumePodBound(pod: Pod, node: Node): void {
     this.requireWhatIf('assumePodBound');
     if (pod.node) throw new Error(`bug: assuming bound pod ${pod.name} bound again`);
     this.occupy(pod, node);
     this.emit('PodBound', pod, node, undefined, true);
-    this.logUndo(pod, node, UNDO_BOUND);
+    this.undo.push(pod, node, UNDO_BOUND);
   }
 
   // Workload objects.
@@ -406,7 +388,7 @@ export class ClusterState {
     this.countTaints(n, n.taints, 1);
     if (this.forks > 0) {
       this.emit('NodeAdded', undefined, n, undefined, true);
-      this.logUndo(null, n, UNDO_NODE);
+      this.undo.push(null, n, UNDO_NODE);
       return n;
     }
     this.emit('NodeAdded', undefined, n);
