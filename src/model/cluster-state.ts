@@ -176,25 +176,27 @@ export class ClusterState {
    * read one object shape rather than five.
    */
   private emit(type: ClusterEventType, pod?: Pod, node?: Node | null, workload?: Workload, whatIf?: true): void {
-    let ev: ClusterEvent;
-    if (whatIf === true && this.emitting === 0) {
-      // A what-if's change is told to the scheduling indexes only, which read the event and keep nothing: one
-      // object serves them all (the autoscaler's removal simulations tell four changes per pod they move).
-      const e = this.whatIfEvent;
-      e.type = type;
-      e.pod = pod;
-      e.node = node;
-      e.workload = workload;
-      ev = e as unknown as ClusterEvent;
-    } else ev = clusterEvent(type, pod, node, workload, whatIf);
     const list = (this.forks > 0 ? this.watchers.index : this.watchers.all)[type];
-    this.emitting++;
-    for (let i = 0; i < list.length; i++) list[i]!(ev);
-    this.emitting--;
+    if (whatIf !== true || this.tellingWhatIf) {
+      const ev = clusterEvent(type, pod, node, workload, whatIf);
+      for (let i = 0; i < list.length; i++) list[i]!(ev);
+      return;
+    }
+    // A what-if's change is told to the scheduling indexes only, which read the event and keep nothing: one
+    // object serves them all (the autoscaler's removal simulations tell four changes per pod they move). A change
+    // told while one is being told makes its own.
+    const e = this.whatIfEvent;
+    e.type = type;
+    e.pod = pod;
+    e.node = node;
+    e.workload = workload;
+    this.tellingWhatIf = true;
+    for (let i = 0; i < list.length; i++) list[i]!(e as unknown as ClusterEvent);
+    this.tellingWhatIf = false;
   }
-  /** The event object of what-if changes (emit), and how many emits are under way (a nested one makes its own). */
+  /** The event object of what-if changes (emit), and whether it is being told. */
   private readonly whatIfEvent = clusterEvent('PodBound', undefined, undefined, undefined, true) as unknown as MutableEvent;
-  private emitting = 0;
+  private tellingWhatIf = false;
 
   // What-if: hypothetical changes to the scheduling state, undone by revert.
 
