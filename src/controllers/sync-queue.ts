@@ -30,7 +30,7 @@ export class SyncQueue<M> {
 
   /** Queues a sync of the object after delayMs (workqueue AddAfter): a sync queued by then is not repeated. */
   queueAfter(index: number, delayMs: number): void {
-    this.sim.schedule(Math.max(0, delayMs), this.kAfter, index);
+    this.sim.post(Math.max(0, delayMs), this.kAfter, index);
   }
 
   /** Starts managing an object and queues its first sync. */
@@ -58,7 +58,7 @@ export class SyncQueue<M> {
   queue(index: number): void {
     if (this.get(index) === undefined || this.queued[index]) return;
     this.queued[index] = true;
-    this.sim.schedule(0, this.kind, index);
+    this.sim.post(0, this.kind, index);
   }
 
   /** Queues a sync of every managed object. */

@@ -62,6 +62,15 @@ export class Simulation {
   }
 
   /**
+   * As schedule() for an event nobody will cancel: no handle is returned, and the record is reused after it runs
+   * (for events scheduled often and never cancelled: periodic syncs, work queues). Ordered exactly as schedule().
+   */
+  post(delay: number, kind: number, a = 0, b: unknown = undefined): void {
+    if (!(delay >= 0)) throw new Error(`bug: negative or NaN delay ${delay} for ${this.kindName(kind)}`);
+    this.postAt(this.now + Math.round(delay), kind, a, b);
+  }
+
+  /**
    * As scheduleAt for an event nobody will cancel: no handle is returned, and the record is reused after it
    * runs (for events scheduled per request).
    */

@@ -95,7 +95,7 @@ export class EndpointsTracker {
     for (let j = 0; j < list.length; j++) {
       if (w[j] === ready) continue;
       w[j] = ready;
-      this.sim.schedule(this.delayMs, this.kApply, (list[j]! << 1) | ready, pod);
+      this.sim.post(this.delayMs, this.kApply, (list[j]! << 1) | ready, pod);
     }
     if (pod.phase === 'Succeeded' || pod.phase === 'Failed' || pod.finishedAt >= 0) {
       // Gone for good: forget it once the removals are applied.

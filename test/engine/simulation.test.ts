@@ -64,6 +64,50 @@ describe('Simulation ordering', () => {
     sim.runUntil(10);
     expect(times).toEqual([0, 2]);
   });
+
+  it('orders posted events exactly as scheduled ones, and reuses their records once run', () => {
+    // The same script twice: every event scheduled, then every other one posted instead.
+    const script = (post: boolean) => {
+      const sim = new Simulation(1);
+      const seen: string[] = [];
+      const k = sim.register('mark', (a, b) => {
+        seen.push(`${sim.now}:${b as string}`);
+        // Follow-ups at the same instant and later, some posted, some scheduled.
+        if (a > 0) {
+          if (post) sim.post(a % 2 ? 0 : 2.6, k, a - 1, `${b as string}>`);
+          else sim.schedule(a % 2 ? 0 : 2.6, k, a - 1, `${b as string}>`);
+          sim.schedule(1, k, 0, `${b as string}+`);
+        }
+      });
+      for (const [d, name] of [
+        [3, 'a'],
+        [0, 'b'],
+        [3, 'c'],
+        [1, 'd'],
+      ] as const) {
+        if (post) sim.post(d, k, 3, name);
+        else sim.schedule(d, k, 3, name);
+      }
+      sim.runUntil(100);
+      return { seen, events: sim.eventsProcessed };
+    };
+    const scheduled = script(false);
+    expect(script(true)).toEqual(scheduled);
+    expect(scheduled.seen.slice(0, 4)).toEqual(['0:b', '0:b>', '1:d', '1:b+']);
+    // A posted record goes back to the pool when it runs and carries the next posted event.
+    const sim = new Simulation(1);
+    const got: unknown[] = [];
+    const k = sim.register('n', (a, b) => got.push([a, b]));
+    sim.post(1, k, 1, 'x');
+    sim.runUntil(1);
+    sim.post(1, k, 2, 'y');
+    sim.runUntil(5);
+    expect(got).toEqual([
+      [1, 'x'],
+      [2, 'y'],
+    ]);
+    expect(() => sim.post(-1, k)).toThrow(/negative/);
+  });
 });
 
 describe('named random streams', () => {

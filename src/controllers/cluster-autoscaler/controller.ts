@@ -135,7 +135,7 @@ export class ClusterAutoscalerController extends Provisioner {
       },
     });
     // main.go: the first RunOnce comes one scan interval after the start.
-    sim.schedule(opts.scanInterval, this.kLoop);
+    sim.post(opts.scanInterval, this.kLoop);
   }
 
   override figures(): ProvisionerFigures {
@@ -159,7 +159,7 @@ export class ClusterAutoscalerController extends Provisioner {
     // static_autoscaler.go: "No scale down in this iteration" after a successful scale-up; after one held back for
     // new pods, unneeded nodes are still found but none is removed (DisableScaleDownForLoop).
     if (up !== 'ScaleUpSuccessful' && this.opts.scaleDownEnabled) this.planner.run(now, this.lastScaleUpTime, up === 'ScaleUpInCooldown');
-    this.sim.schedule(this.opts.scanInterval, this.kLoop);
+    this.sim.post(this.opts.scanInterval, this.kLoop);
   }
 
   // --- Scale-up ---

@@ -86,9 +86,9 @@ export class HPAController {
   ) {
     this.kSync = sim.register('hpa.sync', (i) => {
       this.sync(this.hpas[i]!);
-      sim.schedule(this.syncPeriodMs, this.kSync, i);
+      sim.post(this.syncPeriodMs, this.kSync, i);
     });
-    const kAdd = sim.register('hpa.add', (i) => sim.schedule(0, this.kSync, i));
+    const kAdd = sim.register('hpa.add', (i) => sim.post(0, this.kSync, i));
     this.kAdd = kAdd;
     // A pod view holds the pod fields the replica calculator reads, refreshed at each change of them.
     const refresh = (ev: { pod: Pod }) => (ev.pod.hpaView as PodView | null)?.refresh();

@@ -136,7 +136,7 @@ export class KubeletController {
     const pull = this.puller.ensureImages(pod, pod.node!);
     if (pull === null) return; // ErrImageNeverPull: the pod stays Pending
     const delay = pull + pod.template.startupMs + sample(this.startup, this.sim.rng('kubelet.startup'));
-    this.sim.schedule(Math.max(0, Math.round(delay)), this.kStart, pod.runEpoch, pod);
+    this.sim.post(Math.max(0, Math.round(delay)), this.kStart, pod.runEpoch, pod);
   }
 
   /**

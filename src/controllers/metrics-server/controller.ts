@@ -91,7 +91,7 @@ export class MetricsServer {
     };
     const kScrape = sim.register('metrics-server.scrape', () => {
       this.scrape();
-      sim.schedule(this.resolutionMs, kScrape);
+      sim.post(this.resolutionMs, kScrape);
     });
     sim.scheduleAt(0, kScrape);
   }
