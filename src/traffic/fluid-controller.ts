@@ -11,7 +11,17 @@ import type { Pod } from '../model/pod.js';
 import { grown } from '../model/arrays.js';
 import { CPU } from '../model/resources.js';
 import { EndpointsTracker, podAnswers } from './endpoints.js';
-import { distributionMoments, FLUID_START, fluidInterval, type FluidOutput, type FluidState, type ServiceMoments } from './fluid.js';
+import {
+  distributionMoments,
+  emptyOutput,
+  fluidIntervalInto,
+  servicePhases,
+  type FluidInput,
+  type FluidOutput,
+  type FluidState,
+  type ServiceMoments,
+  type ServicePhase,
+} from './fluid.js';
 import { expectedRequests, nextRateChange } from './rates.js';
 import type { ServingSpec, TrafficSpec } from './spec.js';
 import { shareAbove, TrafficSeries, type Failure } from './stats.js';
@@ -22,7 +32,9 @@ interface FluidService {
   readonly series: TrafficSeries;
   readonly calls: number[];
   readonly moments: ServiceMoments;
-  state: FluidState;
+  readonly phases: readonly ServicePhase[];
+  /** Carried from step to step; written in place by fluidIntervalInto. */
+  readonly state: FluidState;
   /** This step's arrivals, and per answered request: the share that succeeded end to end and its latency. */
   arrivals: number;
   success: number;
@@ -32,11 +44,17 @@ interface FluidService {
   failed: Partial<Record<Failure, number>>;
   /** The last step's inputs; an equal step in the stable regime reuses its results. Written in place. */
   key: Float64Array;
-  /** The last fluidInterval output, and whether this step reused it (and so its end-to-end figures). */
-  output: FluidOutput | null;
+  /**
+   * The last step's fluidInterval output (written in place; none before the first step), and whether this step
+   * reused it (and so its end-to-end figures).
+   */
+  readonly output: FluidOutput;
+  stepped: boolean;
   reused: boolean;
-  own: { meanMs: number; p: number[]; success: number };
-  endToEnd: { success: number };
+  /** The Service's own latency and success in the last step it computed (written in place). */
+  readonly own: { meanMs: number; p: number[]; success: number };
+  /** The end-to-end success of the last step that computed it. */
+  endToEndSuccess: number;
   /**
    * CPU used per answering pod since the start (millicore-ms), the served requests' work shared evenly, up to
    * the start of the current step (`from`); the current step adds usedStep, accrued evenly over it (stepMs).
@@ -92,17 +110,19 @@ export class FluidTrafficController implements TrafficModel {
         series: new TrafficSeries(keyOf(i), 'service', spec.slo.latencyMs),
         calls: serving.calls.map((k) => index.get(k)!),
         moments: distributionMoments(serving.serviceTime),
-        state: FLUID_START,
+        phases: servicePhases(distributionMoments(serving.serviceTime)),
+        state: { pods: 0, backlog: 0 },
         arrivals: 0,
         success: 1,
         meanMs: 0,
         p: [0, 0, 0, 0],
         failed: { refused: 0, dropped: 0, timed_out: 0, no_endpoints: 0, error: 0, dependency: 0 },
         key: new Float64Array(5).fill(NaN),
-        output: null,
+        output: emptyOutput(),
+        stepped: false,
         reused: false,
         own: { meanMs: 0, p: [0, 0, 0, 0], success: 1 },
-        endToEnd: { success: 1 },
+        endToEndSuccess: 1,
         usedPerPod: 0,
         usedStep: 0,
         servedPerPod: 0,
@@ -125,7 +145,7 @@ export class FluidTrafficController implements TrafficModel {
     const kStep = sim.register('traffic.fluid', () => {
       const from = sim.now;
       this.step(from, Math.min(from + stepMs, endMs));
-      if (from + stepMs < endMs) sim.schedule(stepMs, kStep);
+      if (from + stepMs < endMs) sim.post(stepMs, kStep);
     });
     sim.scheduleAt(0, kStep);
   }
@@ -317,7 +337,7 @@ export class FluidTrafficController implements TrafficModel {
       const key = s.key;
       // An unchanged step in the stable regime (nothing waiting before or after) gives the same results.
       s.reused =
-        s.output !== null &&
+        s.stepped &&
         s.state.backlog === 0 &&
         s.output.backlog === 0 &&
         key[0] === s.arrivals &&
@@ -325,26 +345,24 @@ export class FluidTrafficController implements TrafficModel {
         key[2] === answering &&
         key[3] === k &&
         key[4] === dt;
-      const { output: o, state } = s.reused
-        ? { output: s.output!, state: s.state }
-        : fluidInterval(
-            {
-              dtMs: dt,
-              arrivals: s.arrivals - refused,
-              pods: answering,
-              concurrency: k,
-              service: s.moments,
-              queueLimit: s.spec.queueLimit,
-              timeoutMs: s.spec.timeoutMs,
-            },
-            s.state,
-          );
+      const o = s.output;
+      if (!s.reused) {
+        const input = this.input;
+        input.dtMs = dt;
+        input.arrivals = s.arrivals - refused;
+        input.pods = answering;
+        input.concurrency = k;
+        input.service = s.moments;
+        input.queueLimit = s.spec.queueLimit;
+        input.timeoutMs = s.spec.timeoutMs;
+        fluidIntervalInto(input, s.state, o, s.state, s.phases);
+        s.stepped = true;
+      }
       key[0] = s.arrivals;
       key[1] = refused;
       key[2] = answering;
       key[3] = k;
       key[4] = dt;
-      s.output = o;
       // The last step's figures are whole now; this step's accrue over it.
       s.usedPerPod += s.usedStep;
       s.servedPerPod += s.servedStep;
@@ -354,7 +372,6 @@ export class FluidTrafficController implements TrafficModel {
       s.requestsStep = s.arrivals;
       s.from = from;
       s.stepMs = dt;
-      s.state = state;
       const errors = o.served * s.spec.errorRate;
       const ok = o.served - errors;
       const failed = s.failed;
@@ -366,11 +383,13 @@ export class FluidTrafficController implements TrafficModel {
       for (const c of s.calls) this.services[c]!.arrivals += ok;
       s.success = s.arrivals > 0 ? ok / s.arrivals : 1;
       if (!s.reused) {
-        s.own = {
-          meanMs: o.meanWaitMs + s.moments.meanMs,
-          p: [o.p50Ms, o.p90Ms, o.p99Ms, o.p999Ms].map((x) => (Number.isFinite(x) ? x : 0)),
-          success: s.success,
-        };
+        const own = s.own;
+        own.meanMs = o.meanWaitMs + s.moments.meanMs;
+        own.p[0] = finiteOr0(o.p50Ms);
+        own.p[1] = finiteOr0(o.p90Ms);
+        own.p[2] = finiteOr0(o.p99Ms);
+        own.p[3] = finiteOr0(o.p999Ms);
+        own.success = s.success;
       }
     }
     // From the callees up: a request answers when its own work and the slowest of its calls are done, and
@@ -380,7 +399,7 @@ export class FluidTrafficController implements TrafficModel {
       const s = this.services[this.order[j]!]!;
       const own = s.arrivals * s.success;
       const same = s.reused && s.calls.every((c) => this.services[c]!.reused);
-      if (same) s.success = s.endToEnd.success;
+      if (same) s.success = s.endToEndSuccess;
       else {
         s.meanMs = s.own.meanMs;
         s.p = s.own.p;
@@ -393,7 +412,7 @@ export class FluidTrafficController implements TrafficModel {
         s.meanMs = sum.meanMs;
         s.p = sum.p;
       }
-      if (!same) s.endToEnd = { success: s.success };
+      if (!same) s.endToEndSuccess = s.success;
       s.reused = same;
       const ok = s.arrivals * s.success;
       s.failed.dependency = nonNegative(own - ok, own);
@@ -429,6 +448,20 @@ export class FluidTrafficController implements TrafficModel {
   private readonly enteringNow: Float64Array;
   private readonly entryP = [0, 0, 0, 0];
   private readonly entryFailed: Partial<Record<Failure, number>> = { dependency: 0 };
+  /** Scratch of step(): the input of a Service's fluidIntervalInto. */
+  private readonly input: FluidInput = {
+    dtMs: 0,
+    arrivals: 0,
+    pods: 0,
+    concurrency: 1,
+    service: { meanMs: 1, scv: 1 },
+    queueLimit: 0,
+    timeoutMs: 0,
+  };
+}
+
+function finiteOr0(x: number): number {
+  return Number.isFinite(x) ? x : 0;
 }
 
 const LEVELS = [0.5, 0.9, 0.99, 0.999];

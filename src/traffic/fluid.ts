@@ -273,12 +273,49 @@ function validate(i: FluidInput, s: FluidState): void {
 
 /** One interval of one Service: the counts for the whole Service, the backlog per pod. */
 export function fluidInterval(input: FluidInput, state: FluidState): { output: FluidOutput; state: FluidState } {
+  const output = emptyOutput();
+  const next = { pods: 0, backlog: 0 };
+  fluidIntervalInto(input, state, output, next);
+  return { output, state: next };
+}
+
+/** A FluidOutput to be written by fluidIntervalInto. */
+export function emptyOutput(): FluidOutput {
+  return {
+    arrivals: 0,
+    served: 0,
+    dropped: 0,
+    timedOut: 0,
+    noEndpoints: 0,
+    backlog: 0,
+    meanWaitMs: 0,
+    p50Ms: 0,
+    p90Ms: 0,
+    p99Ms: 0,
+    p999Ms: 0,
+  };
+}
+
+/**
+ * fluidInterval writing its results into `output` and `next` (which may be `state` itself: it is read first), so
+ * that a caller stepping many Services for weeks keeps one of each per Service instead of making new ones each step.
+ * `phases` is servicePhases(input.service), for a caller that keeps it.
+ */
+export function fluidIntervalInto(
+  input: FluidInput,
+  state: FluidState,
+  output: FluidOutput,
+  next: FluidState,
+  phases: readonly ServicePhase[] = servicePhases(input.service),
+): void {
   validate(input, state);
   const { dtMs, arrivals, pods: n, concurrency: k, queueLimit: L, timeoutMs: T } = input;
   const carried = state.pods * state.backlog;
   if (n === 0) {
-    const counts = { arrivals, served: 0, dropped: 0, timedOut: 0, noEndpoints: arrivals + carried, backlog: 0 };
-    return { output: { ...counts, meanWaitMs: NaN, p50Ms: NaN, p90Ms: NaN, p99Ms: NaN, p999Ms: NaN }, state: { pods: 0, backlog: 0 } };
+    setOutput(output, arrivals, 0, 0, 0, arrivals + carried, 0, NaN, NaN, NaN, NaN, NaN);
+    next.pods = 0;
+    next.backlog = 0;
+    return;
   }
   const mu = 1 / input.service.meanMs;
   const cap = k * mu;
@@ -330,25 +367,41 @@ export function fluidInterval(input: FluidInput, state: FluidState): { output: F
   for (let i = 0; i < waits.n; i++) waitSum += waits.w[i]! * waits.p[i]!;
   const th = waits.theta * T;
   if (waits.expP > 0) waitSum += (waits.expP * (T === Infinity ? 1 : -Math.expm1(-th) - th * Math.exp(-th))) / waits.theta;
-  const phases = servicePhases(input.service);
   waits.expLimit = Math.exp(-waits.theta * waits.limit);
   // Each quantile's search starts at the one before.
   const p50Ms = served > 0 ? latencyQuantile(waits, phases, served, QUANTILES[0], 0) : NaN;
   const p90Ms = served > 0 ? latencyQuantile(waits, phases, served, QUANTILES[1], p50Ms) : NaN;
   const p99Ms = served > 0 ? latencyQuantile(waits, phases, served, QUANTILES[2], p90Ms) : NaN;
   const p999Ms = served > 0 ? latencyQuantile(waits, phases, served, QUANTILES[3], p99Ms) : NaN;
-  const output: FluidOutput = {
-    arrivals,
-    served: served * n,
-    dropped: dropped * n,
-    timedOut: timedOut * n,
-    noEndpoints: 0,
-    backlog: b,
-    meanWaitMs: served > 0 ? waitSum / served : NaN,
-    p50Ms,
-    p90Ms,
-    p99Ms,
-    p999Ms,
-  };
-  return { output, state: { pods: n, backlog: b } };
+  const meanWaitMs = served > 0 ? waitSum / served : NaN;
+  setOutput(output, arrivals, served * n, dropped * n, timedOut * n, 0, b, meanWaitMs, p50Ms, p90Ms, p99Ms, p999Ms);
+  next.pods = n;
+  next.backlog = b;
+}
+
+function setOutput(
+  o: FluidOutput,
+  arrivals: number,
+  served: number,
+  dropped: number,
+  timedOut: number,
+  noEndpoints: number,
+  backlog: number,
+  meanWaitMs: number,
+  p50Ms: number,
+  p90Ms: number,
+  p99Ms: number,
+  p999Ms: number,
+): void {
+  o.arrivals = arrivals;
+  o.served = served;
+  o.dropped = dropped;
+  o.timedOut = timedOut;
+  o.noEndpoints = noEndpoints;
+  o.backlog = backlog;
+  o.meanWaitMs = meanWaitMs;
+  o.p50Ms = p50Ms;
+  o.p90Ms = p90Ms;
+  o.p99Ms = p99Ms;
+  o.p999Ms = p999Ms;
 }

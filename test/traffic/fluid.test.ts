@@ -5,6 +5,8 @@ import { Rng, RngStreams } from '../../src/engine/rng.js';
 import { erlangB, erlangC, mmcMeanWait, mmcWaitTail } from '../../src/traffic/erlang.js';
 import {
   FLUID_START,
+  emptyOutput,
+  fluidIntervalInto,
   distributionMoments,
   fluidInterval,
   fluidPaths,
@@ -361,5 +363,32 @@ describe('the exponential-service path gives what the general path gives, to the
       fluidPaths.exponential = true;
     }
     expect(compared).toBeGreaterThan(2000);
+  });
+});
+
+describe('fluidIntervalInto: one output and one state per Service, written in place', () => {
+  it('gives what fluidInterval gives, step after step, with the state read and written in one object', () => {
+    const rng = stream('fluid-into');
+    const output = emptyOutput();
+    const state: FluidState = { pods: 0, backlog: 0 };
+    let fresh: FluidState = FLUID_START;
+    let overloaded = 0;
+    let empty = 0;
+    for (let i = 0; i < 400; i++) {
+      // Loads from idle to twice the capacity, and now and then no endpoints (every field written again).
+      const pods = rng.next() < 0.1 ? 0 : 1 + rng.int(6);
+      const fi = input({ pods, arrivals: 4 * 10 * Math.max(pods, 1) * 2 * rng.next(), queueLimit: 50, timeoutMs: 2000 });
+      const r = fluidInterval(fi, fresh);
+      fluidIntervalInto(fi, state, output, state, servicePhases(fi.service));
+      for (const key of Object.keys(r.output) as (keyof FluidOutput)[])
+        expect(Object.is(output[key], r.output[key]), `${key} at step ${i}`).toBe(true);
+      expect(state).toEqual(r.state);
+      fresh = r.state;
+      if (r.state.backlog > 0) overloaded++;
+      if (pods === 0) empty++;
+    }
+    // Both regimes and the no-endpoint path were crossed.
+    expect(overloaded).toBeGreaterThan(20);
+    expect(empty).toBeGreaterThan(10);
   });
 });
