@@ -144,17 +144,20 @@ export class NodeLifecycleController {
 
   /** Every zone's Ready conditions, one slot per node; rebuilt when nodes come or go. */
   private observed: Map<string, ConditionStatus[]> | null = null;
-  private readonly slot = new Map<Node, number>();
+  /** By node index: 1 + the node's slot in its zone's list (0: not listed). */
+  private slot = new Int32Array(0);
 
   private conditions(): Map<string, ConditionStatus[]> {
     if (this.observed) return this.observed;
     const observed = new Map<string, ConditionStatus[]>();
-    this.slot.clear();
-    for (const n of this.cluster.nodes) {
+    const nodes = this.cluster.nodes;
+    if (this.slot.length < nodes.length) this.slot = new Int32Array(nodes.length * 2);
+    else this.slot.fill(0);
+    for (const n of nodes) {
       if (n.removedAt >= 0 || isNodeExcludedFromDisruptionChecks(n.labels)) continue;
       let list = observed.get(n.zone);
       if (!list) observed.set(n.zone, (list = []));
-      this.slot.set(n, list.length);
+      this.slot[n.index] = list.length + 1;
       list.push(this.unknown.has(n) ? 'Unknown' : 'True');
     }
     return (this.observed = observed);
@@ -163,8 +166,8 @@ export class NodeLifecycleController {
   /** handleDisruption over every zone's Ready conditions, after a change of the node's. */
   private updateZones(node: Node): void {
     const observed = this.conditions();
-    const i = this.slot.get(node);
-    if (i !== undefined) observed.get(node.zone)![i] = this.unknown.has(node) ? 'Unknown' : 'True';
+    const i = node.index < this.slot.length ? this.slot[node.index]! - 1 : -1;
+    if (i >= 0) observed.get(node.zone)![i] = this.unknown.has(node) ? 'Unknown' : 'True';
     // Zones seen for the first time start Normal here: the controller has watched them since the start.
     const previous = new Map([...observed.keys()].map((z) => [z, this.zoneStates.get(z) ?? 'Normal'] as const));
     const r = handleDisruption(previous, observed);
