@@ -31,7 +31,31 @@ export function tidy(v: number): number | string {
   if (Number.isInteger(v) && v < 1e12 && v > -1e12) return v;
   if (Number.isNaN(v)) return '';
   if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
-  return Number(v.toPrecision(12));
+  const r = round12(v);
+  return r === r ? r : Number(v.toPrecision(12));
+}
+
+/** 10^k for k = 0…22, each exact as a double. */
+const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+
+/**
+ * Number(v.toPrecision(12)) without the string round trip, or NaN where that cannot be told apart cheaply.
+ * toPrecision rounds |v|'s exact value to n·10^−k with 10^11 <= n < 10^12 (ties away from zero), and Number()
+ * parses that decimal to the nearest double. Here m = |v|·10^k is one correctly rounded product, within 2^−13 of
+ * the exact one (m < 2^40), so unless m's fraction lies within 10^−3 of a half, Math.round(m) is that n; and n
+ * and 10^k (k <= 22) are exact doubles, so n / 10^k is the correctly rounded quotient: the nearest double to the
+ * same decimal. A k misjudged at a power of ten gives an n out of range: NaN. (Tested against toPrecision.)
+ */
+export function round12(v: number): number {
+  const a = Math.abs(v);
+  const k = 11 - Math.floor(Math.log10(a));
+  if (!(k >= 0 && k <= 22)) return NaN;
+  const m = a * POW10[k]!;
+  const n = Math.round(m);
+  const f = m - Math.floor(m);
+  if (!(n >= 1e11 && n < 1e12) || Math.abs(f - 0.5) < 1e-3) return NaN;
+  const r = n / POW10[k]!;
+  return v < 0 ? -r : r;
 }
 
 /**

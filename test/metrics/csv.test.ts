@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'csv-stringify/sync';
 import { csvRow } from '../../src/metrics/csv.js';
-import { tidy } from '../../src/metrics/stats.js';
+import { round12, tidy } from '../../src/metrics/stats.js';
 import { RngStreams } from '../../src/engine/rng.js';
 
 const tricky: (string | number)[][] = [
@@ -46,5 +46,31 @@ describe('tidy', () => {
     expect(tidy(0.1 + 0.2)).toBe(0.3);
     expect(tidy(NaN)).toBe('');
     expect(tidy(-Infinity)).toBe('-inf');
+  });
+
+  it('gives Number(v.toPrecision(12)) to the bit without the string round trip, near ties and powers of ten too', () => {
+    const rng = new RngStreams(3).get('tidy');
+    const values: number[] = [];
+    const typical: number[] = [];
+    for (let i = 0; i < 200_000; i++) {
+      const e = rng.int(40) - 14; // 1e-14 … 1e25: every path, the fallbacks included
+      const v = (rng.next() < 0.5 ? -1 : 1) * (1 + 9 * rng.next()) * 10 ** e;
+      values.push(v);
+      if (e >= -10 && e <= 10) typical.push(v);
+      // Twelve digits and a half (the decimal's tie, never exact in binary), and neighbours of powers of ten.
+      const n = 1e11 + rng.int(9e11);
+      const k = rng.int(23);
+      values.push((n + 0.5) / 10 ** k, (n + 0.4999) / 10 ** k, (n + 0.5001) / 10 ** k);
+      const p = 10 ** (rng.int(30) - 10);
+      values.push(p, p * (1 + Number.EPSILON), p * (1 - Number.EPSILON / 2), p * (1 - 5e-13), p * (1 + 5e-13));
+    }
+    values.push(0.1 + 0.2, 1 / 3, 2 / 3, 5e-324, Number.MAX_VALUE, -Number.MIN_VALUE, 0.5, 2.5e-12);
+    for (const v of values) {
+      const want = Number.isInteger(v) && Math.abs(v) < 1e12 ? v : Number(v.toPrecision(12));
+      const got = tidy(v);
+      if (!Object.is(got, want)) expect(got, `tidy(${v})`).toBe(want);
+    }
+    // Values of 1e-10 to 1e11 take the arithmetic path, not the string one, but for a few near a tie.
+    expect(typical.filter((v) => Number.isNaN(round12(v))).length).toBeLessThan(typical.length * 0.01);
   });
 });
