@@ -200,13 +200,21 @@ function latencyTail(waits: Waits, phases: readonly ServicePhase[], served: numb
 function latencyQuantile(waits: Waits, phases: readonly ServicePhase[], served: number, q: number, from: number): number {
   let lo = from;
   let hi = Math.max(2 * from, 1);
-  for (let i = 0; i < 200 && latencyTail(waits, phases, served, hi) > 1 - q; i++) {
+  // The bracket: hi doubles while P(W + S > hi) is above 1 − q. Each end's tail, once computed, is kept.
+  let tailHi = latencyTail(waits, phases, served, hi);
+  let tailLo = NaN;
+  let moved = false;
+  for (let i = 0; i < 200 && tailHi > 1 - q; i++) {
     lo = hi;
+    tailLo = tailHi;
+    moved = true;
     hi = hi * 2;
+    tailHi = latencyTail(waits, phases, served, hi);
   }
+  if (!moved) tailLo = latencyTail(waits, phases, served, lo);
   // Illinois (regula falsi that halves the stale end's value): superlinear, and it keeps the bracket.
-  let flo = latencyTail(waits, phases, served, lo) - (1 - q);
-  let fhi = latencyTail(waits, phases, served, hi) - (1 - q);
+  let flo = tailLo - (1 - q);
+  let fhi = tailHi - (1 - q);
   let side = 0;
   for (let i = 0; i < 100 && hi - lo > 1e-6 * hi; i++) {
     const x = flo > 0 && fhi < 0 ? (lo * fhi - hi * flo) / (fhi - flo) : (lo + hi) / 2;
