@@ -55,14 +55,15 @@ export const DEFAULT_METRIC_RESOLUTION_MS = 15_000;
 export class MetricsServer {
   /** Each pod's readings while it runs, in slots (Pod.metricsSlot; freed slots are reused). */
   private readonly slots = new ScrapeSlots();
-  private readonly samplesVersions = new Map<number, number>();
+  private samplesVersions = new Uint32Array(0);
 
   samplesVersionOf(root: number): number {
-    return this.samplesVersions.get(root) ?? 0;
+    return root < this.samplesVersions.length ? this.samplesVersions[root]! : 0;
   }
 
   private bump(root: number): void {
-    this.samplesVersions.set(root, (this.samplesVersions.get(root) ?? 0) + 1);
+    this.samplesVersions = grown(this.samplesVersions, root);
+    this.samplesVersions[root]!++;
   }
   /** Services whose request rate is read, with the last reading and the rate it gave (milli-requests/s). */
   private readonly serviceRates = new Map<string, { t: number; count: number; rate: number | undefined }>();

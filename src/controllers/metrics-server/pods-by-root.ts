@@ -3,13 +3,14 @@
 // instead of a pass over every live pod of the cluster.
 import type { ClusterState } from '../../model/cluster-state.js';
 import type { Pod } from '../../model/pod.js';
+import { grown } from '../../model/arrays.js';
 
 const NONE: ReadonlyMap<number, Pod> = new Map();
 
 export class PodsByRoot {
   private readonly byRoot = new Map<number, Map<number, Pod>>();
   /** Per workload: bumped whenever a pod joins or leaves its list (readers may cache what they built from it). */
-  private readonly versions = new Map<number, number>();
+  private versions = new Uint32Array(0);
 
   constructor(private readonly cluster: ClusterState) {
     const gone = (pod: Pod | undefined) => {
@@ -41,12 +42,13 @@ export class PodsByRoot {
   onGone: ((pod: Pod) => void) | null = null;
 
   private bump(root: number): void {
-    this.versions.set(root, (this.versions.get(root) ?? 0) + 1);
+    this.versions = grown(this.versions, root);
+    this.versions[root]!++;
   }
 
   /** The workload's list's version (see versions). */
   versionOf(root: number): number {
-    return this.versions.get(root) ?? 0;
+    return root < this.versions.length ? this.versions[root]! : 0;
   }
 
   rootOf(pod: Pod): number {
