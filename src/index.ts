@@ -299,7 +299,7 @@ export { Simulation } from './engine/simulation.js';
 export { erlangB, erlangC, mmcMeanWait, mmcWaitTail, mmcMeanResponse } from './traffic/erlang.js';
 export { fluidInterval, distributionMoments, mmkk, type FluidInput, type FluidOutput, type FluidState } from './traffic/fluid.js';
 export { rateAt, expectedRequests, checkRateCurve, type RateCurve } from './traffic/rates.js';
-export { slowestOf, sumOf } from './traffic/fluid-controller.js';
+export { slowestOf, sumOf } from './traffic/call-latency.js';
 
 // HorizontalPodAutoscaler (pkg/controller/podautoscaler): the replica calculator and normalization.
 export {
