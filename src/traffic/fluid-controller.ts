@@ -106,12 +106,13 @@ export class FluidTrafficController implements TrafficModel {
     this.services = spec.services.map((_, i) => {
       const serving = spec.serving.get(keyOf(i));
       if (!serving) return null;
+      const moments = distributionMoments(serving.serviceTime);
       return {
         spec: serving,
         series: new TrafficSeries(keyOf(i), 'service', spec.slo.latencyMs),
         calls: serving.calls.map((k) => index.get(k)!),
-        moments: distributionMoments(serving.serviceTime),
-        phases: servicePhases(distributionMoments(serving.serviceTime)),
+        moments,
+        phases: servicePhases(moments),
         state: { pods: 0, backlog: 0 },
         arrivals: 0,
         success: 1,
