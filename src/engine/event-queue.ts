@@ -49,6 +49,11 @@ export class EventQueue {
     if (this.nextTimer === null || before(t.ev, this.nextTimer.ev)) this.nextTimer = t;
   }
 
+  /** A timer's pending event was called off: the next timer is found again if it was that one. */
+  timerCancelled(t: Timer): void {
+    if (this.nextTimer === t) this.nextTimer = this.earliestTimer();
+  }
+
   /**
    * Adds an event; `now` is the simulation's clock (never after ev.time). Every event added has a larger
    * seq than those already queued.

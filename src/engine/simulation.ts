@@ -111,6 +111,13 @@ export class Simulation {
     this.queue.timerSet(t);
   }
 
+  /** Calls off a timer's pending event, if it has one (as cancel() does a scheduled one's). */
+  cancelTimer(t: Timer): void {
+    if (!t.pending) return;
+    t.pending = false;
+    this.queue.timerCancelled(t);
+  }
+
   /** Cancels a scheduled event; it stays in the heap and is skipped when reached. */
   cancel(ev: SimEvent | undefined): void {
     if (ev) ev.cancelled = true;

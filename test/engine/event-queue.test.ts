@@ -63,7 +63,8 @@ describe('EventQueue', () => {
     }
   });
 
-  it('orders the events of timers (one pending each at most) with the rest by (time, seq)', () => {
+  it('orders the events of timers (one pending each at most, some called off) with the rest by (time, seq)', () => {
+    let cancelled = 0;
     for (let trial = 0; trial < 50; trial++) {
       const rng = seedrandom(`eq-timers-${trial}`);
       const q = new EventQueue();
@@ -75,7 +76,14 @@ describe('EventQueue', () => {
       for (let step = 0; step < 400; step++) {
         const delay = rng() < 0.3 ? 0 : Math.floor(rng() * 20);
         const idle = timers.find((t) => !t.pending);
-        if (rng() < 0.3 && idle) {
+        const busy = timers.find((t) => t.pending);
+        if (rng() < 0.1 && busy) {
+          // A pending timer called off: its event leaves the order.
+          busy.pending = false;
+          q.timerCancelled(busy);
+          reference.splice(reference.indexOf(busy.ev), 1);
+          cancelled++;
+        } else if (rng() < 0.3 && idle) {
           idle.ev.time = now + delay;
           idle.ev.seq = seq++;
           idle.pending = true;
@@ -95,5 +103,6 @@ describe('EventQueue', () => {
         expect(q.size).toBe(reference.length);
       }
     }
+    expect(cancelled).toBeGreaterThan(100);
   });
 });

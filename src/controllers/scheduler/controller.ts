@@ -2,6 +2,7 @@
 // taking `latency` of virtual time, binds them, and parks the ones that fit nowhere until a cluster event
 // may help them (or preempts lower-priority pods for them).
 import type { Simulation, SimEvent } from '../../engine/simulation.js';
+import type { Timer } from '../../engine/event-queue.js';
 import { sample, type Distribution } from '../../engine/distributions.js';
 import type { ClusterState } from '../../model/cluster-state.js';
 import { CLUSTER_EVENT_TYPES, isWorkloadEvent, type ClusterEvent, type ClusterEventType } from '../../model/events.js';
@@ -24,7 +25,8 @@ export class SchedulerController {
   readonly stats: SchedulerStats = { attempts: 0, failures: 0, preemptions: 0, victims: 0, nodesEvaluated: 0 };
   /** Why each pending pod's last attempt failed: kept as counts, worded only when asked (lastFailureText). */
   readonly lastFailure = new Map<number, { reasons: ReadonlyMap<string, number>; nodes: number }>();
-  private cycle: SimEvent | null = null;
+  /** The next cycle (a timer: one pending at most, set again after every attempt, with no record made each time). */
+  private readonly cycle: Timer;
   /** The pending cycle only waits for a backoff to end (nothing to pop before then): new work may run sooner. */
   private cycleWaitsForBackoff = false;
   private flush: SimEvent | null = null;
@@ -50,6 +52,7 @@ export class SchedulerController {
   ) {
     this.queue = new SchedulingQueue(popFromBackoff);
     this.kCycle = sim.register('scheduler.cycle', () => this.runCycle());
+    this.cycle = sim.timer(this.kCycle);
     this.kMove = sim.register('scheduler.move', () => this.moveParked());
     this.kFlush = sim.register('scheduler.flush', () => this.flushParked());
     cluster.watch('scheduler', (ev) => this.onClusterEvent(ev));
@@ -90,9 +93,9 @@ export class SchedulerController {
   /** Runs a cycle now unless one is under way (the scheduler is busy until its next cycle). */
   private wake(): void {
     if (this.inAttempt) return;
-    if (this.cycle && !this.cycleWaitsForBackoff) return;
-    this.sim.cancel(this.cycle ?? undefined);
-    this.cycle = this.sim.schedule(0, this.kCycle);
+    if (this.cycle.pending && !this.cycleWaitsForBackoff) return;
+    this.sim.cancelTimer(this.cycle);
+    this.sim.setTimer(this.cycle, this.sim.now);
     this.cycleWaitsForBackoff = false;
   }
 
@@ -130,7 +133,6 @@ export class SchedulerController {
   }
 
   private runCycle(): void {
-    this.cycle = null;
     this.cycleWaitsForBackoff = false;
     const sim = this.sim;
     const pod = this.queue.pop(sim.now);
@@ -138,7 +140,7 @@ export class SchedulerController {
       // Only pods in backoff (PopFromBackoffQ off): the next cycle is when the first backoff ends.
       const at = this.queue.nextBackoffAt();
       if (at !== undefined) {
-        this.cycle = sim.scheduleAt(Math.max(at, sim.now), this.kCycle);
+        sim.setTimer(this.cycle, Math.max(at, sim.now));
         this.cycleWaitsForBackoff = true;
       }
       return;
@@ -151,7 +153,7 @@ export class SchedulerController {
     }
     // One pod at a time (schedule_one.go ScheduleOne): the next cycle follows this one's latency.
     const next = Math.max(0, Math.round(sample(this.latency, sim.rng('scheduler.latency'))));
-    this.cycle = sim.schedule(next, this.kCycle);
+    sim.setTimer(this.cycle, sim.now + next);
   }
 
   private attempt(pod: Pod): void {
