@@ -14,11 +14,11 @@ export interface SimEvent {
   a: number;
   b: unknown;
   cancelled: boolean;
-  /** HELD (scheduled: its handle may be cancelled), or posted (nobody holds it: the record is reused once it has run). */
-  pooled: number;
+  /** How it was made: HELD (scheduled: its handle may be cancelled), or posted (nobody holds it: the record is reused). */
+  origin: number;
 }
 
-/** SimEvent.pooled: scheduled; posted per request (postAt); posted as a controller's wake-up (post). */
+/** SimEvent.origin: scheduled; posted per request (postAt); posted as a controller's wake-up (post). */
 const HELD = 0;
 const PER_REQUEST = 1;
 const WAKE_UP = 2;
@@ -61,7 +61,7 @@ export class Simulation {
   scheduleAt(time: number, kind: number, a = 0, b: unknown = undefined): SimEvent {
     if (time < this.now) throw new Error(`bug: event ${this.kindName(kind)} at ${time} is in the past (now ${this.now})`);
     if (kind < 0 || kind >= this.handlers.length) throw new Error(`bug: unknown event kind ${kind}`);
-    const ev: SimEvent = { time, seq: this.seq++, kind, a, b, cancelled: false, pooled: HELD };
+    const ev: SimEvent = { time, seq: this.seq++, kind, a, b, cancelled: false, origin: HELD };
     this.queue.add(ev, this.now);
     return ev;
   }
@@ -87,15 +87,15 @@ export class Simulation {
   }
 
   /** A posted event's record: one from the pool, or a new one. */
-  private record(time: number, kind: number, a: number, b: unknown, pooled: number): SimEvent {
+  private record(time: number, kind: number, a: number, b: unknown, origin: number): SimEvent {
     const ev = this.pool.pop();
-    if (ev === undefined) return { time, seq: this.seq++, kind, a, b, cancelled: false, pooled };
+    if (ev === undefined) return { time, seq: this.seq++, kind, a, b, cancelled: false, origin };
     ev.time = time;
     ev.seq = this.seq++;
     ev.kind = kind;
     ev.a = a;
     ev.b = b;
-    ev.pooled = pooled;
+    ev.origin = origin;
     return ev;
   }
 
@@ -106,7 +106,7 @@ export class Simulation {
    */
   timer(kind: number, a = 0): Timer {
     if (kind < 0 || kind >= this.handlers.length) throw new Error(`bug: unknown event kind ${kind}`);
-    const t: Timer = { ev: { time: 0, seq: 0, kind, a, b: undefined, cancelled: false, pooled: HELD }, pending: false };
+    const t: Timer = { ev: { time: 0, seq: 0, kind, a, b: undefined, cancelled: false, origin: HELD }, pending: false };
     this.queue.addTimer(t);
     return t;
   }
@@ -205,9 +205,9 @@ export class Simulation {
    * per-request site sees only the few hot per-request kinds, whose handlers the compiled loop keeps inlined.
    */
   private fire(ev: SimEvent): void {
-    if (ev.pooled !== PER_REQUEST) {
+    if (ev.origin !== PER_REQUEST) {
       this.handlers[ev.kind]!(ev.a, ev.b);
-      if (ev.pooled === WAKE_UP) {
+      if (ev.origin === WAKE_UP) {
         ev.b = undefined;
         this.pool.push(ev);
       }

@@ -4,7 +4,7 @@ import { EventQueue, type Timer } from '../../src/engine/event-queue.js';
 import type { SimEvent } from '../../src/engine/simulation.js';
 
 function ev(time: number, seq: number): SimEvent {
-  return { time, seq, kind: 0, a: 0, b: null, cancelled: false, pooled: 0 };
+  return { time, seq, kind: 0, a: 0, b: null, cancelled: false, origin: 0 };
 }
 
 describe('EventQueue', () => {
