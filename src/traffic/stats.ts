@@ -63,9 +63,14 @@ export class IntervalLatency {
   private touched = new Int32Array(1024);
   private used = 0;
   readonly above = histogram();
-  /** Set by prepare(): the indices in use in increasing order, the running sums of their counts, and how many are counted. */
-  private sorted: Int32Array = new Int32Array(0);
-  private cumulative = new Float64Array(0);
+  /**
+   * Set by prepare(): the indices in use in increasing order (the first `n` of `sorted`), the running sums of their
+   * counts, and how many are counted. The arrays are kept from interval to interval (as large as `touched`): made
+   * anew at every prepare, their backing stores outside the heap made each later one several times slower.
+   */
+  private sorted = new Int32Array(1024);
+  private cumulative = new Float64Array(1024);
+  private n = 0;
   private direct = 0;
   totalCount = 0;
 
@@ -94,17 +99,23 @@ export class IntervalLatency {
       if (i < lo) lo = i;
       if (i > hi) hi = i;
     }
-    let sorted: Int32Array;
-    if (hi - lo < 8 * t.length) {
-      sorted = new Int32Array(t.length);
+    if (this.sorted.length < t.length) {
+      this.sorted = new Int32Array(this.touched.length);
+      this.cumulative = new Float64Array(this.touched.length);
+    }
+    const sorted = this.sorted;
+    const cumulative = this.cumulative;
+    const n = t.length;
+    if (hi - lo < 8 * n) {
       let k = 0;
       for (let i = lo; i <= hi; i++) if (counts[i]! > 0) sorted[k++] = i;
-    } else sorted = t.slice().sort();
-    const cumulative = new Float64Array(sorted.length);
+    } else {
+      sorted.set(t);
+      sorted.subarray(0, n).sort();
+    }
     let sum = 0;
-    for (let k = 0; k < sorted.length; k++) cumulative[k] = sum += counts[sorted[k]!]!;
-    this.sorted = sorted;
-    this.cumulative = cumulative;
+    for (let k = 0; k < n; k++) cumulative[k] = sum += counts[sorted[k]!]!;
+    this.n = n;
     this.direct = sum;
     this.totalCount = sum + this.above.totalCount;
   }
@@ -119,7 +130,7 @@ export class IntervalLatency {
     // The first index whose running sum reaches the rank.
     const c = this.cumulative;
     let lo = 0;
-    let hi = c.length - 1;
+    let hi = this.n - 1;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (c[mid]! >= rank) hi = mid;
@@ -132,7 +143,7 @@ export class IntervalLatency {
   private all(): hdr.Histogram {
     const h = histogram();
     h.add(this.above);
-    for (let k = 0; k < this.sorted.length; k++) h.recordValueWithCount(valueAt(this.sorted[k]!, false), this.counts[this.sorted[k]!]!);
+    for (let k = 0; k < this.n; k++) h.recordValueWithCount(valueAt(this.sorted[k]!, false), this.counts[this.sorted[k]!]!);
     return h;
   }
 
@@ -146,9 +157,7 @@ export class IntervalLatency {
     this.used = 0;
     // An empty histogram is as reset leaves it (reset clears every bucket: costly for each series each interval).
     if (this.above.totalCount > 0) this.above.reset();
-    this.sorted = new Int32Array(0);
-    this.cumulative = new Float64Array(0);
-    this.direct = this.totalCount = 0;
+    this.n = this.direct = this.totalCount = 0;
   }
 }
 
