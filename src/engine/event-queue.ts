@@ -117,10 +117,17 @@ export class EventQueue {
     return ev;
   }
 
-  /** The pending timer whose event comes first, or null (a scan: there are few timers). */
+  /**
+   * The pending timer whose event comes first, or null (a scan: there are few timers). Indexed: for-of compiles to
+   * an iterator with a try/finally around the loop, a fifth of this method's instructions on every timer event.
+   */
   private earliestTimer(): Timer | null {
+    const timers = this.timers;
     let best: Timer | null = null;
-    for (const t of this.timers) if (t.pending && (best === null || before(t.ev, best.ev))) best = t;
+    for (let i = 0; i < timers.length; i++) {
+      const t = timers[i]!;
+      if (t.pending && (best === null || before(t.ev, best.ev))) best = t;
+    }
     return best;
   }
 }
