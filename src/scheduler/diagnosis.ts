@@ -24,20 +24,32 @@ export interface Diagnosis {
   potential: number;
 }
 
+/** A diagnosis made from runs of node statuses: the runs, and the reasons, events and potential nodes they give. */
+interface RunsDiagnosis {
+  readonly status: readonly Status[];
+  readonly count: readonly number[];
+  readonly reasons: ReadonlyMap<string, number>;
+  readonly mask: number;
+  readonly potential: number;
+}
+
+/** Diagnoses kept by their runs at most (then forgotten all at once). */
+const RECENT = 256;
+
 export const NO_NODES = status(Code.UnschedulableAndUnresolvable, 'no nodes available to schedule pods', '');
 
 export class Diagnoser {
   /**
-   * The last failure's runs of identical node statuses (plugins hand out shared Status objects, so
-   * neighbouring nodes mostly give the very same one), and the reasons and events they came to: a
-   * failure with the same runs, as a pod that fits nowhere gives attempt after attempt, reuses them.
+   * This failure's runs of identical node statuses (plugins hand out shared Status objects, so neighbouring
+   * nodes mostly give the very same one), and the diagnoses of recent failures by their runs: a failure with
+   * the same runs as one of them, as each pod that fits nowhere gives attempt after attempt while other pending
+   * pods fail in between, reuses its reasons, events and potential nodes (a pure function of the runs).
    */
   private readonly runStatus: Status[] = [];
   private readonly runCount: number[] = [];
-  private runs = 0;
-  private lastReasons: ReadonlyMap<string, number> | null = null;
-  private lastMask = 0;
-  private lastPotential = 0;
+  /** By a hash of the runs' counts; cleared when it holds RECENT diagnoses (a bound on memory). */
+  private readonly recent = new Map<number, RunsDiagnosis[]>();
+  private recentCount = 0;
   private readonly failureCounts: FailureCounts = { reasons: new Map(), potential: 0 };
 
   /** `filters` and their event masks (by position), and a node's filters without nominated pods (the scheduler's). */
@@ -51,44 +63,63 @@ export class Diagnoser {
 
   /** Why every node failed: reason -> count, and the events that may help, from the per-node statuses. */
   diagnose(status: readonly (Status | null)[], n: number): Diagnosis {
-    let same = this.lastReasons !== null;
+    const runStatus = this.runStatus;
+    const runCount = this.runCount;
     let k = 0;
     let last = status[0]!;
     let count = 0;
+    let hash = 0;
     for (let i = 0; i < n; i++) {
       const st = status[i]!;
       if (st === last) {
         count++;
         continue;
       }
-      same = this.recordRun(k++, last, count, same);
+      runStatus[k] = last;
+      runCount[k++] = count;
+      hash = (Math.imul(hash, 31) + count) | 0;
       last = st;
       count = 1;
     }
-    same = this.recordRun(k++, last, count, same);
-    return this.fromRuns(k, same, status);
+    runStatus[k] = last;
+    runCount[k++] = count;
+    hash = (Math.imul(hash, 31) + count) | 0;
+    const d = this.fromRuns(k, hash);
+    return { reasons: d.reasons, mask: d.mask, nodeStatus: status, preFilterStatus: null, potential: d.potential };
   }
 
-  /** Reasons, events and preemption's potential nodes from runs[0..k) (reused when they equal the last failure's). */
-  private fromRuns(k: number, same: boolean, status: readonly (Status | null)[]): Diagnosis {
-    same = same && k === this.runs;
-    this.runs = k;
-    if (!same) {
-      const reasons = new Map<string, number>();
-      let mask = eventBit('NodeAdded');
-      let potential = 0;
-      for (let j = 0; j < k; j++) {
-        const st = this.runStatus[j]!;
-        const c = this.runCount[j]!;
-        addReasons(reasons, st, c);
-        mask |= this.maskOf(st.plugin);
-        if (st.code === Code.Unschedulable) potential += c;
-      }
-      this.lastReasons = reasons;
-      this.lastMask = mask;
-      this.lastPotential = potential;
+  /** The diagnosis of runs[0..k): a recent one with the same runs, or one made now. */
+  private fromRuns(k: number, hash: number): RunsDiagnosis {
+    const bucket = this.recent.get(hash);
+    if (bucket) {
+      for (let b = 0; b < bucket.length; b++) if (this.sameRuns(bucket[b]!, k)) return bucket[b]!;
     }
-    return { reasons: this.lastReasons!, mask: this.lastMask, nodeStatus: status, preFilterStatus: null, potential: this.lastPotential };
+    const reasons = new Map<string, number>();
+    let mask = eventBit('NodeAdded');
+    let potential = 0;
+    for (let j = 0; j < k; j++) {
+      const st = this.runStatus[j]!;
+      const c = this.runCount[j]!;
+      addReasons(reasons, st, c);
+      mask |= this.maskOf(st.plugin);
+      if (st.code === Code.Unschedulable) potential += c;
+    }
+    const d: RunsDiagnosis = { status: this.runStatus.slice(0, k), count: this.runCount.slice(0, k), reasons, mask, potential };
+    if (this.recentCount === RECENT) {
+      this.recent.clear();
+      this.recentCount = 0;
+    }
+    const kept = this.recent.get(hash);
+    if (kept) kept.push(d);
+    else this.recent.set(hash, [d]);
+    this.recentCount++;
+    return d;
+  }
+
+  private sameRuns(d: RunsDiagnosis, k: number): boolean {
+    if (d.status.length !== k) return false;
+    for (let j = 0; j < k; j++) if (d.status[j] !== this.runStatus[j] || d.count[j] !== this.runCount[j]) return false;
+    return true;
   }
 
   /**
@@ -136,14 +167,6 @@ export class Diagnoser {
     const removed = this.cluster.removedNodes;
     if (removed > 0) reasons.set(NO_NODES.reason, (reasons.get(NO_NODES.reason) ?? 0) + removed);
     return { reasons, mask, nodeStatus: [], preFilterStatus: null, potential };
-  }
-
-  /** Stores run k; true while every run so far equals the last failure's. */
-  private recordRun(k: number, st: Status, count: number, same: boolean): boolean {
-    const eq = same && k < this.runs && this.runStatus[k] === st && this.runCount[k] === count;
-    this.runStatus[k] = st;
-    this.runCount[k] = count;
-    return eq;
   }
 
   private maskOf(plugin: string): number {

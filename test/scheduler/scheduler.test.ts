@@ -307,6 +307,38 @@ describe('diagnosis of a pod that fits nowhere', () => {
       expect(Object.fromEntries(r.diagnosis!.reasons)).toEqual(w);
     }
   });
+
+  it('reuses the diagnosis of a recent failure with the same node statuses, other failures in between', () => {
+    // Half the nodes tainted: the scan diagnoses (too many restricted nodes to count from the free-resource index).
+    const taint = [{ key: 'dedicated', value: 'x', effect: 'NoSchedule' as const }];
+    const cluster = makeCluster(
+      Array.from({ length: 8 }, (_, i) => ({
+        name: `n${i}`,
+        cpu: i < 4 ? '1' : '8',
+        memory: i % 2 ? '1Gi' : '16Gi',
+        ...(i >= 4 ? { taints: taint } : {}),
+      })),
+    );
+    const s = scheduler(cluster, 'default');
+    const cpu = pod(cluster, { cpu: '2', memory: '512Mi' });
+    // The same counts of nodes per run (4 then 4), other statuses: the two share a hash, not a diagnosis.
+    const mem = pod(cluster, { cpu: '500m', memory: '32Gi' });
+    const seen: ReadonlyMap<string, number>[] = [];
+    for (const p of [cpu, mem, cpu, mem, mem, cpu]) {
+      const r = s.schedule(p);
+      expect(r.node).toBeNull();
+      const want =
+        p === cpu
+          ? { 'Insufficient cpu': 4, 'node(s) had untolerated taint(s)': 4 }
+          : { 'Insufficient memory': 4, 'node(s) had untolerated taint(s)': 4 };
+      expect(Object.fromEntries(r.diagnosis!.reasons)).toEqual(want);
+      seen.push(r.diagnosis!.reasons);
+    }
+    // One reasons map per distinct failure, shared by its repeats; the two never share one.
+    expect(new Set([seen[0], seen[2], seen[5]]).size).toBe(1);
+    expect(new Set([seen[1], seen[3], seen[4]]).size).toBe(1);
+    expect(seen[0]).not.toBe(seen[1]);
+  });
 });
 
 describe('a profile without score plugins (schedule_one.go findNodesThatPassFilters, hasScoring)', () => {
