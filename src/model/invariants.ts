@@ -47,6 +47,8 @@ export class InvariantChecker {
   private readonly eventViolations: string[] = [];
   /** How many times check() ran. */
   checks = 0;
+  /** Changes to the cluster heard so far (what-ifs excluded): a check after none finds what the last one found. */
+  changes = 0;
 
   /** Attach before the first pod ends: pods live now count as created, pods gone already are not known. */
   constructor(private readonly cluster: ClusterState) {
@@ -65,6 +67,7 @@ export class InvariantChecker {
   private on(ev: ClusterEvent): void {
     // Hypothetical changes reach only the scheduling indexes; ignore them should one get here.
     if ('whatIf' in ev && ev.whatIf) return;
+    this.changes++;
     const n = this.n;
     switch (ev.type) {
       case 'PodAdded':
