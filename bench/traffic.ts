@@ -1,5 +1,5 @@
 // traffic: request-level traffic on the normal run path (a scenario with one Service backed by one pod of c
-// slots: an M/M/c queue), in requests simulated per CPU-second, against the bare M/M/c loop of
+// slots: an M/M/c queue), in requests simulated per wall-second, against the bare M/M/c loop of
 // src/traffic/mmc.ts on the same queue in the same run. Target: at least 0.25 of the bare loop's rate.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +8,7 @@ import { Simulation } from '../src/engine/simulation.js';
 import { loadScenario } from '../src/scenario/load.js';
 import { prepareRun } from '../src/run/simulate.js';
 import type { RowSink, SinkFactory } from '../src/metrics/collector.js';
+import type { RunResult } from '../src/run/simulate.js';
 import { simulateMMc } from '../src/traffic/mmc.js';
 import { mmcMeanResponse } from '../src/traffic/erlang.js';
 import { check, cpuSeconds, fixed, median, rate, table, verdict, type BenchOptions, type BenchResult } from './util.js';
@@ -57,6 +58,35 @@ traffic:
 const SLICE_EVENTS = 100_000;
 const SLICE_CUSTOMERS = SLICE_EVENTS / 2;
 
+/**
+ * One run of the scenario in request mode and the bare M/M/c loop, alternating in slices of ~15 and ~3 ms so both
+ * meet the machine at the same speed: on this machine it drifts by up to 1.6x within seconds, enough to move a ratio
+ * of whole runs taken back to back by a third. Each side's time is the sum of its own slices' wall-clock time (the
+ * main thread's work: CPU time would charge the garbage collector's and compiler's background threads, working for
+ * request mode, to whichever slice runs beside them, often the bare loop's).
+ */
+function pairedRun(file: string, seed: number): { result: RunResult; seconds: number; bareSeconds: number; customers: number } {
+  const s = loadScenario(file, { seed });
+  const rng = new Simulation(seed).rng('mmc');
+  (globalThis as { gc?: () => void }).gc?.();
+  let seconds = 0;
+  let bareSeconds = 0;
+  let customers = 0;
+  const run = prepareRun(s, SINKS);
+  for (let done = false; !done;) {
+    const t0 = performance.now();
+    done = run.advance(SLICE_EVENTS);
+    const t1 = performance.now();
+    customers += simulateMMc({ c: C, lambda: LAMBDA, mu: MU, customers: SLICE_CUSTOMERS, rng }).served;
+    bareSeconds += (performance.now() - t1) / 1000;
+    seconds += (t1 - t0) / 1000;
+  }
+  const t0 = performance.now();
+  const result = run.run();
+  seconds += (performance.now() - t0) / 1000;
+  return { result, seconds, bareSeconds, customers };
+}
+
 export function benchTraffic(opts: BenchOptions): BenchResult {
   const broken: string[] = [];
   const hours = opts.quick ? 12 : 96;
@@ -66,41 +96,22 @@ export function benchTraffic(opts: BenchOptions): BenchResult {
   const bare: number[] = [];
   try {
     writeFileSync(join(dir, 's.yaml'), scenarioText(hours));
-    // Both are measured warm. One warm-up hour (26,000 requests) left the first measured run's first 200,000 events
-    // 4.5x slower than the rest and its end (the run's totals) 60 ms instead of 5: twelve hours, as many again.
+    // Both are measured warm, and warmed as they are measured (in slices: a run's first slice otherwise meets the
+    // run loop's sliced path for the first time and deoptimizes it). One warm-up hour (26,000 requests) left the
+    // first measured run's first 200,000 events 4.5x slower than the rest and its end (the run's totals) 60 ms
+    // instead of 5: twice twelve hours.
     writeFileSync(join(dir, 'warm.yaml'), scenarioText(12));
-    for (let i = 0; i < 2; i++) prepareRun(loadScenario(join(dir, 'warm.yaml')), SINKS).run();
-    simulateMMc({ c: C, lambda: LAMBDA, mu: MU, customers: 1_000_000, rng: new Simulation('warm').rng('mmc') });
+    for (let i = 0; i < 2; i++) pairedRun(join(dir, 'warm.yaml'), 1000 + i);
     for (let r = 0; r < reps; r++) {
-      const s = loadScenario(join(dir, 's.yaml'), { seed: r + 1 });
-      const rng = new Simulation(r + 1).rng('mmc');
-      (globalThis as { gc?: () => void }).gc?.();
-      // The two alternate in slices of ~15 and ~3 ms of CPU, so both meet the machine at the same speed: on this
-      // machine it drifts by up to 1.6x within seconds, enough to move a ratio of whole runs taken back to back by a
-      // third. Each side's rate is its own work over the sum of its own slices' CPU time.
-      let cpu = 0;
-      let bareCpu = 0;
-      let customers = 0;
-      const run = prepareRun(s, SINKS);
-      for (let done = false; !done;) {
-        const t0 = cpuSeconds();
-        done = run.advance(SLICE_EVENTS);
-        const t1 = cpuSeconds();
-        customers += simulateMMc({ c: C, lambda: LAMBDA, mu: MU, customers: SLICE_CUSTOMERS, rng }).served;
-        bareCpu += cpuSeconds() - t1;
-        cpu += t1 - t0;
-      }
-      const t0 = cpuSeconds();
-      const result = run.run();
-      cpu += cpuSeconds() - t0;
+      const { result, seconds, bareSeconds, customers } = pairedRun(join(dir, 's.yaml'), r + 1);
       const requests = Number(result.summary.requests);
-      engine.push({ rate: requests / cpu, requests, meanMs: Number(result.summary.latency_mean_ms) });
+      engine.push({ rate: requests / seconds, requests, meanMs: Number(result.summary.latency_mean_ms) });
       check(
         broken,
         Number(result.summary.requests_failed) < 50,
         `traffic: ${result.summary.requests_failed} requests failed in a stable queue`,
       );
-      bare.push(customers / bareCpu);
+      bare.push(customers / bareSeconds);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -124,8 +135,8 @@ export function benchTraffic(opts: BenchOptions): BenchResult {
     ['figure', 'value'],
     [
       ['requests per run', rate(engine[0]!.requests)],
-      ['request mode, requests per CPU-second (median)', rate(engineRate)],
-      ['bare M/M/c loop, customers per CPU-second (median)', rate(bareRate)],
+      ['request mode, requests per wall-second (median)', rate(engineRate)],
+      ['bare M/M/c loop, customers per wall-second (median)', rate(bareRate)],
       ['ratio (median of the pairs)', `${fixed(ratio, 3)} (pairs: ${pairs.map((x) => fixed(x, 3)).join(', ')})`],
       ['mean response, simulated vs Erlang C, ms', `${fixed(meanMs, 1)} vs ${fixed(exact, 1)}`],
     ],
