@@ -49,3 +49,17 @@ export class IndexList {
     this.size = 0;
   }
 }
+
+/** A version number per index, bumped at each change of what it stands for; 0 for an index never bumped. */
+export class Versions {
+  private v = new Uint32Array(0);
+
+  of(i: number): number {
+    return i < this.v.length ? this.v[i]! : 0;
+  }
+
+  bump(i: number): void {
+    this.v = grown(this.v, i);
+    this.v[i]!++;
+  }
+}

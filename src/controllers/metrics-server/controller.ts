@@ -9,7 +9,7 @@ import type { ClusterState } from '../../model/cluster-state.js';
 import type { Pod } from '../../model/pod.js';
 import type { PodMetric } from '../hpa/calc.js';
 import { PodsByRoot } from './pods-by-root.js';
-import { grown } from '../../model/arrays.js';
+import { grown, Versions } from '../../model/arrays.js';
 import type { SampleColumns } from '../hpa/columns.js';
 import { cpuSampleMilli, newMilliQuantityOfRate, uniformSample } from './quantities.js';
 import { FOLLOWING, FREE, RUNNING, ScrapeSlots, SlotSample, STOPPED } from './slots.js';
@@ -55,15 +55,14 @@ export const DEFAULT_METRIC_RESOLUTION_MS = 15_000;
 export class MetricsServer {
   /** Each pod's readings while it runs, in slots (Pod.metricsSlot; freed slots are reused). */
   private readonly slots = new ScrapeSlots();
-  private samplesVersions = new Uint32Array(0);
+  private readonly samplesVersions = new Versions();
 
   samplesVersionOf(root: number): number {
-    return root < this.samplesVersions.length ? this.samplesVersions[root]! : 0;
+    return this.samplesVersions.of(root);
   }
 
   private bump(root: number): void {
-    this.samplesVersions = grown(this.samplesVersions, root);
-    this.samplesVersions[root]!++;
+    this.samplesVersions.bump(root);
   }
   /** Services whose request rate is read, with the last reading and the rate it gave (milli-requests/s). */
   private readonly serviceRates = new Map<string, { t: number; count: number; rate: number | undefined }>();

@@ -3,14 +3,14 @@
 // instead of a pass over every live pod of the cluster.
 import type { ClusterState } from '../../model/cluster-state.js';
 import type { Pod } from '../../model/pod.js';
-import { grown } from '../../model/arrays.js';
+import { Versions } from '../../model/arrays.js';
 
 const NONE: ReadonlyMap<number, Pod> = new Map();
 
 export class PodsByRoot {
   private readonly byRoot = new Map<number, Map<number, Pod>>();
   /** Per workload: bumped whenever a pod joins or leaves its list (readers may cache what they built from it). */
-  private versions = new Uint32Array(0);
+  private readonly versions = new Versions();
 
   constructor(private readonly cluster: ClusterState) {
     const gone = (pod: Pod | undefined) => {
@@ -42,13 +42,12 @@ export class PodsByRoot {
   onGone: ((pod: Pod) => void) | null = null;
 
   private bump(root: number): void {
-    this.versions = grown(this.versions, root);
-    this.versions[root]!++;
+    this.versions.bump(root);
   }
 
   /** The workload's list's version (see versions). */
   versionOf(root: number): number {
-    return root < this.versions.length ? this.versions[root]! : 0;
+    return this.versions.of(root);
   }
 
   rootOf(pod: Pod): number {
