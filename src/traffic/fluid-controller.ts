@@ -46,11 +46,10 @@ interface FluidService {
   /** The last step's inputs; an equal step in the stable regime reuses its results. Written in place. */
   key: Float64Array;
   /**
-   * The last step's fluidInterval output (written in place; none before the first step), and whether this step
-   * reused it (and so its end-to-end figures).
+   * The last step's fluidInterval output (written in place; none before the first step, whose key is all NaN and so
+   * equals no step's), and whether this step reused it (and so its end-to-end figures).
    */
   readonly output: FluidOutput;
-  stepped: boolean;
   reused: boolean;
   /** The Service's own latency and success in the last step it computed (written in place). */
   readonly own: { meanMs: number; p: number[]; success: number };
@@ -121,7 +120,6 @@ export class FluidTrafficController implements TrafficModel {
         failed: { refused: 0, dropped: 0, timed_out: 0, no_endpoints: 0, error: 0, dependency: 0 },
         key: new Float64Array(5).fill(NaN),
         output: emptyOutput(),
-        stepped: false,
         reused: false,
         own: { meanMs: 0, p: [0, 0, 0, 0], success: 1 },
         endToEndSuccess: 1,
@@ -339,7 +337,6 @@ export class FluidTrafficController implements TrafficModel {
       const key = s.key;
       // An unchanged step in the stable regime (nothing waiting before or after) gives the same results.
       s.reused =
-        s.stepped &&
         s.state.backlog === 0 &&
         s.output.backlog === 0 &&
         key[0] === s.arrivals &&
@@ -358,7 +355,6 @@ export class FluidTrafficController implements TrafficModel {
         input.queueLimit = s.spec.queueLimit;
         input.timeoutMs = s.spec.timeoutMs;
         fluidIntervalInto(input, s.state, o, s.state, s.phases);
-        s.stepped = true;
       }
       key[0] = s.arrivals;
       key[1] = refused;

@@ -203,15 +203,14 @@ function latencyQuantile(waits: Waits, phases: readonly ServicePhase[], served: 
   // The bracket: hi doubles while P(W + S > hi) is above 1 − q. Each end's tail, once computed, is kept.
   let tailHi = latencyTail(waits, phases, served, hi);
   let tailLo = NaN;
-  let moved = false;
   for (let i = 0; i < 200 && tailHi > 1 - q; i++) {
     lo = hi;
     tailLo = tailHi;
-    moved = true;
     hi = hi * 2;
     tailHi = latencyTail(waits, phases, served, hi);
   }
-  if (!moved) tailLo = latencyTail(waits, phases, served, lo);
+  // (A tail the loop kept is above 1 − q, so NaN still means the bracket never moved.)
+  if (Number.isNaN(tailLo)) tailLo = latencyTail(waits, phases, served, lo);
   // Illinois (regula falsi that halves the stale end's value): superlinear, and it keeps the bracket.
   let flo = tailLo - (1 - q);
   let fhi = tailHi - (1 - q);
