@@ -123,9 +123,10 @@ export async function benchSweep(o: BenchOptions): Promise<BenchResult> {
     cores.push(one.cores);
   }
   const speedup = median(ratios);
-  // For context, shorter runs: each worker thread pays its JIT warm-up once (~1-1.5 CPU-s of optimizing
-  // compilation on V8's helper threads, which a lone worker gets from the idle core for free, and slower
-  // first runs), a large share of a sweep whose runs take a fraction of a second.
+  // For context, shorter runs: each worker thread pays its JIT warm-up once (~1-2 CPU-s of optimizing
+  // compilation, and slower first runs: 2-3 s in all), a large share of a sweep whose runs take a fraction of a
+  // second. A lone worker gets most of its compilation done on the idle core; two compile on their own threads
+  // (src/sweep/pool.ts compileBeside).
   const context: string[][] = [];
   for (const [label, f, set] of [
     ['scheduler-comparison, 24 h (~0.3 s a run; context)', comparison, ['duration=24h']],
