@@ -56,11 +56,13 @@ export function compileBeside(threads: number, cores: number): boolean {
 }
 
 export async function runSweep(plan: SweepPlan, runs: readonly Run[], outDir: string, opts: PoolOptions): Promise<SweepTally> {
-  // V8 reads the flag when it makes an isolate, so it applies to this pool's workers only (made below); set
-  // both ways, as a process may run several sweeps. It changes when code is compiled, never what it computes.
-  setFlagsFromString(compileBeside(opts.threads, availableParallelism()) ? '--concurrent-recompilation' : '--no-concurrent-recompilation');
+  // V8 reads the flag when it makes an isolate (this thread's has been made), so it applies to this pool's workers,
+  // made from here on; Node's default is restored once they are gone. It changes when code is compiled, never what.
+  const filename = workerFile();
+  const beside = compileBeside(opts.threads, availableParallelism());
+  if (!beside) setFlagsFromString('--no-concurrent-recompilation');
   const pool = new Piscina<RunTask, RunReply>({
-    filename: workerFile(),
+    filename,
     minThreads: opts.threads,
     maxThreads: opts.threads,
     // One run per thread at a time: runs are CPU-bound.
@@ -104,5 +106,6 @@ export async function runSweep(plan: SweepPlan, runs: readonly Run[], outDir: st
     return tally;
   } finally {
     await pool.destroy();
+    if (!beside) setFlagsFromString('--concurrent-recompilation');
   }
 }
