@@ -2,6 +2,7 @@
 // its sampled (or recorded) time. Only the next arrival of each stream is on the event queue.
 import type { Simulation } from '../../engine/simulation.js';
 import { sample, type Distribution } from '../../engine/distributions.js';
+import type { Rng } from '../../engine/rng.js';
 import type { ClusterState } from '../../model/cluster-state.js';
 import type { Workload } from '../../model/workloads.js';
 import type { ArrivalSpec } from '../../workload/spec.js';
@@ -11,6 +12,9 @@ interface Stream {
   owner: Workload;
   next: number;
   count: number;
+  /** The random stream of its gaps, and its pods' draws by the name makePod gives each (`batch:<name>:<draw>`). */
+  gaps: Rng;
+  draw: (name: string, d: Distribution) => number;
 }
 
 export class ArrivalController {
@@ -31,7 +35,14 @@ export class ArrivalController {
       namespace: 'default',
       spec: { replicas: 0, template: null, runTime: null, job: null },
     });
-    const s: Stream = { spec, owner, next: 0, count: 0 };
+    // Streams are looked up once per name (not per pod: each lookup made its name's string anew).
+    const draws = new Map<string, Rng>();
+    const draw = (name: string, d: Distribution): number => {
+      let rng = draws.get(name);
+      if (rng === undefined) draws.set(name, (rng = this.sim.rng(`batch:${spec.name}:${name}`)));
+      return sample(d, rng);
+    };
+    const s: Stream = { spec, owner, next: 0, count: 0, gaps: this.sim.rng(`batch:${spec.name}:arrivals`), draw };
     this.streams.push(s);
     const i = this.streams.length - 1;
     if (spec.trace) {
@@ -43,7 +54,7 @@ export class ArrivalController {
   }
 
   private gap(s: Stream): number {
-    return Math.round(sample(s.spec.interarrival!, this.sim.rng(`batch:${s.spec.name}:arrivals`)));
+    return Math.round(sample(s.spec.interarrival!, s.gaps));
   }
 
   private arrive(i: number): void {
@@ -56,8 +67,7 @@ export class ArrivalController {
       if (nxt) this.sim.scheduleAt(Math.max(nxt.at, this.sim.now), this.kArrive, i);
       return;
     }
-    const draw = (stream: string, d: Distribution) => sample(d, this.sim.rng(`batch:${spec.name}:${stream}`));
-    const { template, runMs } = spec.makePod!(draw);
+    const { template, runMs } = spec.makePod!(s.draw);
     this.cluster.createPod(template, this.cluster.freePodName(template.namespace, spec.name, s.count++), runMs, s.owner);
     if (s.count >= spec.limit) return;
     const at = this.sim.now + this.gap(s);

@@ -50,6 +50,8 @@ export class KubeletController {
   private readonly restarting = new Set<Pod>();
   /** Pods whose next step came due while their kubelet could not act, per node index. */
   private readonly waiting = new Map<number, Pod[]>();
+  /** The random stream of container start-up times (looked up once, not per start). */
+  private readonly startupRng: Rng;
 
   constructor(
     private readonly sim: Simulation,
@@ -59,6 +61,7 @@ export class KubeletController {
     images: ImagePullConfig = { bandwidth: () => null, serialize: true },
   ) {
     this.puller = new ImagePuller(sim, images, recorder);
+    this.startupRng = sim.rng('kubelet.startup');
     this.kStart = sim.register('kubelet.start', (epoch, p) => this.start(p as Pod, epoch));
     this.kFinish = sim.register('kubelet.finish', (epoch, p) => this.finish(p as Pod, epoch));
     this.kStop = sim.register('kubelet.stop', (_a, p) => this.stop(p as Pod));
@@ -82,7 +85,7 @@ export class KubeletController {
     });
     this.inits = new InitContainerRunner(sim, cluster, this.puller, recorder, {
       nodeWorks: (pod) => this.nodeWorks(pod),
-      startupLatency: (pod) => pod.template.startupMs + sample(this.startup, this.sim.rng('kubelet.startup')),
+      startupLatency: (pod) => pod.template.startupMs + sample(this.startup, this.startupRng),
       startApps: (pod) => this.startApps(pod),
       warmUp: (pod) => (pod.workload >= 0 ? (this.cluster.workloads[pod.workload]!.spec.warmUp ?? null) : null),
       stream: (prefix, pod) => this.stream(prefix, pod),
@@ -135,7 +138,7 @@ export class KubeletController {
     // Image pulls first (nothing starts without its images), then the container start latency.
     const pull = this.puller.ensureImages(pod, pod.node!);
     if (pull === null) return; // ErrImageNeverPull: the pod stays Pending
-    const delay = pull + pod.template.startupMs + sample(this.startup, this.sim.rng('kubelet.startup'));
+    const delay = pull + pod.template.startupMs + sample(this.startup, this.startupRng);
     this.sim.post(Math.max(0, Math.round(delay)), this.kStart, pod.runEpoch, pod);
   }
 
@@ -175,7 +178,7 @@ export class KubeletController {
       this.cluster.setPodReady(p, false);
       this.restarting.add(p);
       this.recorder?.event('Normal', 'Started', p, 'Container restarted after the node restarted');
-      this.sim.schedule(Math.max(0, Math.round(sample(this.startup, this.sim.rng('kubelet.startup')))), this.kStart, p.runEpoch, p);
+      this.sim.schedule(Math.max(0, Math.round(sample(this.startup, this.startupRng))), this.kStart, p.runEpoch, p);
     }
     const pods = this.waiting.get(node.index);
     if (!pods) return;

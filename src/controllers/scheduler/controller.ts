@@ -4,6 +4,7 @@
 import type { Simulation, SimEvent } from '../../engine/simulation.js';
 import type { Timer } from '../../engine/event-queue.js';
 import { sample, type Distribution } from '../../engine/distributions.js';
+import type { Rng } from '../../engine/rng.js';
 import type { ClusterState } from '../../model/cluster-state.js';
 import { CLUSTER_EVENT_TYPES, isWorkloadEvent, type ClusterEvent, type ClusterEventType } from '../../model/events.js';
 import type { Pod } from '../../model/pod.js';
@@ -40,6 +41,9 @@ export class SchedulerController {
   private readonly kCycle: number;
   private readonly kMove: number;
   private readonly kFlush: number;
+  /** The random streams of the cycle's latency and of preemption's choices (looked up once, not per cycle). */
+  private readonly latencyRng: Rng;
+  private readonly preemptionRng: Rng;
 
   constructor(
     private readonly sim: Simulation,
@@ -51,6 +55,8 @@ export class SchedulerController {
     popFromBackoff = true,
   ) {
     this.queue = new SchedulingQueue(popFromBackoff);
+    this.latencyRng = sim.rng('scheduler.latency');
+    this.preemptionRng = sim.rng('scheduler.preemption');
     this.kCycle = sim.register('scheduler.cycle', () => this.runCycle());
     this.cycle = sim.timer(this.kCycle);
     this.kMove = sim.register('scheduler.move', () => this.moveParked());
@@ -152,7 +158,7 @@ export class SchedulerController {
       this.inAttempt = false;
     }
     // One pod at a time (schedule_one.go ScheduleOne): the next cycle follows this one's latency.
-    const next = Math.max(0, Math.round(sample(this.latency, sim.rng('scheduler.latency'))));
+    const next = Math.max(0, Math.round(sample(this.latency, this.latencyRng)));
     sim.setTimer(this.cycle, sim.now + next);
   }
 
@@ -175,7 +181,7 @@ export class SchedulerController {
     const prev = this.lastFailure.get(pod.id);
     if (!prev || prev.reasons !== d.reasons || prev.nodes !== nodes) this.lastFailure.set(pod.id, { reasons: d.reasons, nodes });
     if (sched.profile.spec.preemption) {
-      const c = findPreemption(sched, pod, this.cluster.nodes, d, this.sim.rng('scheduler.preemption'));
+      const c = findPreemption(sched, pod, this.cluster.nodes, d, this.preemptionRng);
       if (c) {
         this.stats.preemptions++;
         this.stats.victims += c.victims.length;
