@@ -48,7 +48,7 @@ export interface SweepTally {
  * Whether the workers' optimizing compiler should run beside them, on V8's helper threads (true), or on each
  * worker's own thread. Beside is faster only while a core is idle to run it: with a worker on every core, the
  * helper threads take turns with the workers, and a worker runs unoptimized code while its compile waits, so
- * the same runs cost more CPU (a 2-thread sweep on 2 cores: 12-20% more CPU and wall time than compiling on
+ * the same runs cost more CPU (a 2-thread sweep on 2 cores: 14-19% more CPU and wall time than compiling on
  * the workers' threads; a 1-thread sweep there is as fast either way, or faster beside).
  */
 export function compileBeside(threads: number, cores: number): boolean {
