@@ -61,9 +61,6 @@ export class MetricsServer {
     return this.samplesVersions.of(root);
   }
 
-  private bump(root: number): void {
-    this.samplesVersions.bump(root);
-  }
   /** Services whose request rate is read, with the last reading and the rate it gave (milli-requests/s). */
   private readonly serviceRates = new Map<string, { t: number; count: number; rate: number | undefined }>();
   private serviceRequests: ServiceRequests | null = null;
@@ -205,7 +202,7 @@ export class MetricsServer {
   /** Closes slot i (its pod is gone or stopped running): a sample it had goes. */
   private close(i: number): void {
     const sl = this.slots;
-    if (sl.sampled[i] === 1) this.bump(sl.root[i]!);
+    if (sl.sampled[i] === 1) this.samplesVersions.bump(sl.root[i]!);
     sl.close(i);
   }
 
@@ -355,7 +352,7 @@ export class MetricsServer {
     const sl = this.slots;
     sl.sampled[i] = 1;
     sl.sample[i] = new SlotSample(sl, i);
-    this.bump(sl.root[i]!);
+    this.samplesVersions.bump(sl.root[i]!);
   }
 
   /** The slot's readings now: a sample (and a request rate) over the window since the last scrape. */

@@ -16,7 +16,7 @@ export class PodsByRoot {
     const gone = (pod: Pod | undefined) => {
       if (!pod || pod.workload < 0) return;
       const root = this.rootOf(pod);
-      if (this.byRoot.get(root)?.delete(pod.id)) this.bump(root);
+      if (this.byRoot.get(root)?.delete(pod.id)) this.versions.bump(root);
       this.onGone?.(pod);
     };
     cluster.watch('metrics', {
@@ -27,7 +27,7 @@ export class PodsByRoot {
         let m = this.byRoot.get(root);
         if (!m) this.byRoot.set(root, (m = new Map()));
         m.set(pod.id, pod);
-        this.bump(root);
+        this.versions.bump(root);
       },
       PodRunning: (ev) => {
         if (ev.pod && ev.pod.workload >= 0) this.onRunning?.(ev.pod, this.rootOf(ev.pod));
@@ -40,10 +40,6 @@ export class PodsByRoot {
   /** Called when a pod of a workload starts running, and when a pod leaves its list. */
   onRunning: ((pod: Pod, root: number) => void) | null = null;
   onGone: ((pod: Pod) => void) | null = null;
-
-  private bump(root: number): void {
-    this.versions.bump(root);
-  }
 
   /** The workload's list's version (see versions). */
   versionOf(root: number): number {

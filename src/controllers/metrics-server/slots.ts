@@ -6,7 +6,7 @@ import type { PodMetric } from '../hpa/calc.js';
 import type { SampleColumns, SampleSums } from '../hpa/columns.js';
 import { grown, IndexList } from '../../model/arrays.js';
 
-/** A pod's latest CPU sample, read from its slot's columns (valid while the slot is the pod's: see bump()). */
+/** A pod's latest CPU sample, read from its slot's columns (valid while the slot is the pod's: the slot's closing bumps its workload's samples version, so readers drop it). */
 export class SlotSample implements PodMetric {
   constructor(
     private readonly slots: ScrapeSlots,
